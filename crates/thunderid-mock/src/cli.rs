@@ -1,0 +1,195 @@
+//! The `thunderid-mock` command line: parse, build the server, print what a developer needs, serve.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::server::MockServerBuilder;
+use crate::state::AppState;
+
+/// A fast, offline, faithful stand-in for the ThunderID identity server.
+#[derive(Debug, Parser)]
+#[command(name = "thunderid-mock", version, about)]
+pub struct Cli {
+    /// Port to listen on.
+    #[arg(long, default_value_t = 8090, env = "THUNDERID_MOCK_PORT")]
+    pub port: u16,
+    /// Address to bind. Anything but loopback exposes the mock (and its control API) to the network.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), env = "THUNDERID_MOCK_BIND")]
+    pub bind: IpAddr,
+    /// A fixture directory (see the README); default: the bundled set.
+    #[arg(long, env = "THUNDERID_MOCK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+    /// The externally visible base URL, used as issuer and in links (default: the bound address).
+    #[arg(long, env = "THUNDERID_MOCK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Serve HTTPS with a self-signed certificate for localhost, made at start.
+    #[arg(long)]
+    pub tls: bool,
+    /// Do not serve the control API (`/__mock/*`).
+    #[arg(long)]
+    pub no_control: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a new RSA-2048 signing key and its self-signed certificate into a fixture directory.
+    Keygen {
+        /// Directory to write `signing-key.pem` and `signing-cert.pem` into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+}
+
+impl Cli {
+    /// Run the command until Ctrl-C or SIGTERM.
+    pub async fn run(self) -> Result<()> {
+        if let Some(Command::Keygen { out }) = &self.command {
+            return keygen(out);
+        }
+        if !self.bind.is_loopback() {
+            tracing::warn!(bind = %self.bind, "binding a non-loopback address: the mock and its control API are reachable from the network");
+            eprintln!(
+                "warning: --bind {} exposes the mock (and its control API) beyond this machine",
+                self.bind
+            );
+        }
+        let addr = SocketAddr::new(self.bind, self.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot bind {addr}"))?;
+        let local = listener.local_addr()?;
+        let scheme = if self.tls { "https" } else { "http" };
+        let host = if self.bind.is_loopback() && self.tls {
+            format!("localhost:{}", local.port())
+        } else {
+            local.to_string()
+        };
+        let mut builder = MockServerBuilder::default();
+        if let Some(dir) = &self.fixtures {
+            builder = builder.fixtures_dir(dir);
+        }
+        if let Some(url) = &self.public_url {
+            builder = builder.public_url(url.clone());
+        }
+        if self.no_control {
+            builder = builder.no_control();
+        }
+        let state = builder
+            .build_state(&format!("{scheme}://{host}"))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let tls = if self.tls {
+            Some(crate::tls::self_signed_for_localhost()?)
+        } else {
+            None
+        };
+        print_banner(&state, tls.as_ref().map(|t| &t.cert_path));
+        match tls {
+            Some(tls) => {
+                crate::tls::serve_tls(listener, state, tls.acceptor, shutdown_signal()).await?
+            }
+            None => crate::serve(listener, state, shutdown_signal()).await?,
+        }
+        Ok(())
+    }
+}
+
+fn keygen(out: &std::path::Path) -> Result<()> {
+    let (key, cert) = crate::tokens::generate_signing_key("thunderid-mock signing key")?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let key_path = out.join("signing-key.pem");
+    let cert_path = out.join("signing-cert.pem");
+    std::fs::write(&key_path, key)
+        .with_context(|| format!("cannot write {}", key_path.display()))?;
+    std::fs::write(&cert_path, cert)
+        .with_context(|| format!("cannot write {}", cert_path.display()))?;
+    println!("wrote {} and {}", key_path.display(), cert_path.display());
+    Ok(())
+}
+
+fn print_banner(state: &AppState, cert_path: Option<&PathBuf>) {
+    let base = &state.config().base_url;
+    println!("thunderid-mock listening on {base}");
+    println!("  discovery: {base}/.well-known/openid-configuration");
+    println!("  issuer:    {}", state.config().issuer);
+    if state.config().control_enabled {
+        println!("  control:   {base}/__mock/ (reset, clock, requests, outbox)");
+    }
+    if let Some(path) = cert_path {
+        println!("  TLS certificate: {}", path.display());
+        println!(
+            "    trust it instead of disabling TLS checks, e.g. NODE_EXTRA_CA_CERTS={}",
+            path.display()
+        );
+    }
+    println!();
+    println!(
+        "  {:<16} {:<38} {:<10} {:<14} {}",
+        "APPLICATION", "APPLICATION ID", "TYPE", "CLIENT ID", "SECRET"
+    );
+    for app in &state.fixtures().applications {
+        let (client_id, secret) = match &app.oauth {
+            Some(o) => (
+                o.client_id.as_str(),
+                o.client_secret.as_deref().unwrap_or("(public)"),
+            ),
+            None => (
+                "-",
+                app.flow_secret.as_deref().map_or("-", |_| "(Flow-Secret)"),
+            ),
+        };
+        println!(
+            "  {:<16} {:<38} {:<10} {:<14} {}",
+            app.name,
+            app.id,
+            app.kind.to_string(),
+            client_id,
+            secret
+        );
+    }
+    println!();
+    println!("  {:<16} {:<38} {}", "USER", "USER ID", "EMAIL");
+    for user in &state.fixtures().users {
+        let attr = |name: &str| {
+            user.attributes
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or("-")
+                .to_owned()
+        };
+        println!(
+            "  {:<16} {:<38} {}",
+            attr("username"),
+            user.id,
+            attr("email")
+        );
+    }
+    println!();
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

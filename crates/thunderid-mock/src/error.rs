@@ -1,0 +1,205 @@
+//! [`MockError`]: every error the mock answers with, and the one place that turns an error into a
+//! status, headers and body. Handlers never choose 4xx/5xx statuses themselves.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use thunderid_protocol::{ApiError, ApiErrorCode, OAuthErrorCode, OAuthErrorResponse};
+
+use crate::wire::GoJson;
+
+/// The mock's only error type. Each variant carries the protocol code the real server uses.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// Envelope B (`{error, error_description}`) under `/oauth2/*`.
+    #[error("{error}: {description}")]
+    OAuth {
+        error: OAuthErrorCode,
+        description: String,
+        /// `WWW-Authenticate` value, when the real server sends one.
+        www_authenticate: Option<String>,
+    },
+    /// Envelope A (`{code, message, description}`), optionally with the flow's `errorAssertion`.
+    #[error("{error}")]
+    Api {
+        error: ApiError,
+        error_assertion: Option<String>,
+    },
+    /// The security middleware's 401 AUTH-4010. `invalid_token` distinguishes a bad token from none.
+    #[error("unauthorized")]
+    Unauthorized { invalid_token: bool },
+    /// The security middleware's 403 AUTH-4030.
+    #[error("forbidden")]
+    Forbidden,
+    /// `/oauth2/userinfo` without an `Authorization` header: 401, empty body.
+    #[error("no bearer token")]
+    UserInfoNoToken,
+    /// `/oauth2/logout`'s 400 `text/plain` errors.
+    #[error("{0}")]
+    PlainText(&'static str),
+    /// A SCIM2 error (`application/scim+json`).
+    #[error("SCIM {status}: {detail}")]
+    Scim {
+        status: u16,
+        scim_type: Option<&'static str>,
+        detail: String,
+    },
+    /// No route matched: Go's `http.NotFound` text.
+    #[error("not found")]
+    NotFound,
+    /// A genuine fault inside the mock: 500 SSE-5000. Logged with its cause.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl MockError {
+    pub fn oauth(error: OAuthErrorCode, description: impl Into<String>) -> Self {
+        Self::OAuth {
+            error,
+            description: description.into(),
+            www_authenticate: None,
+        }
+    }
+
+    pub fn api(code: ApiErrorCode) -> Self {
+        Self::Api {
+            error: code.to_error(),
+            error_assertion: None,
+        }
+    }
+
+    /// The HTTP status the real server uses for this error.
+    pub fn status(&self) -> StatusCode {
+        let code = match self {
+            Self::OAuth { error, .. } => match error {
+                OAuthErrorCode::InvalidClient | OAuthErrorCode::InvalidToken => 401,
+                OAuthErrorCode::InsufficientScope => 403,
+                OAuthErrorCode::ServerError => 500,
+                _ => 400,
+            },
+            Self::Api { error, .. } => match error.code.http_status() {
+                // In-band codes never travel as an HTTP error; if one does, it is a client error.
+                200 => 400,
+                status => status,
+            },
+            Self::Unauthorized { .. } | Self::UserInfoNoToken => 401,
+            Self::Forbidden => 403,
+            Self::PlainText(_) => 400,
+            Self::Scim { status, .. } => *status,
+            Self::NotFound => 404,
+            Self::Internal(_) => 500,
+        };
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// The HTTP-level flow error: envelope A plus `errorAssertion` for OAuth-initiated executions.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiErrorBody<'a> {
+    #[serde(flatten)]
+    error: &'a ApiError,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_assertion: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ScimErrorBody<'a> {
+    schemas: [&'static str; 1],
+    #[serde(rename = "scimType", skip_serializing_if = "Option::is_none")]
+    scim_type: Option<&'static str>,
+    detail: &'a str,
+    status: String,
+}
+
+impl IntoResponse for MockError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            Self::OAuth {
+                error,
+                description,
+                www_authenticate,
+            } => {
+                let body = OAuthErrorResponse::new(error.clone(), description.clone());
+                let mut response = (status, GoJson(body)).into_response();
+                if let Some(value) = www_authenticate
+                    .as_deref()
+                    .and_then(|v| HeaderValue::from_str(v).ok())
+                {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, value);
+                }
+                response
+            }
+            Self::Api {
+                error,
+                error_assertion,
+            } => {
+                let body = ApiErrorBody {
+                    error,
+                    error_assertion: error_assertion.as_deref(),
+                };
+                (status, GoJson(body)).into_response()
+            }
+            Self::Unauthorized { invalid_token } => {
+                let challenge = if *invalid_token {
+                    "Bearer error=\"invalid_token\", error_description=\"The access token is invalid, expired, or malformed\""
+                } else {
+                    "Bearer"
+                };
+                let mut response =
+                    (status, GoJson(ApiErrorCode::AuthUnauthorized.to_error())).into_response();
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                );
+                response
+            }
+            Self::Forbidden => {
+                (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response()
+            }
+            Self::UserInfoNoToken => {
+                let mut response = status.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response
+            }
+            Self::PlainText(message) => text(status, format!("{message}\n")),
+            Self::Scim {
+                status: code,
+                scim_type,
+                detail,
+            } => {
+                let body = ScimErrorBody {
+                    schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                    scim_type: *scim_type,
+                    detail,
+                    status: code.to_string(),
+                };
+                let mut response = (status, GoJson(body)).into_response();
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/scim+json"),
+                );
+                response
+            }
+            Self::NotFound => text(status, "404 page not found\n".to_owned()),
+            Self::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                (status, GoJson(ApiErrorCode::ServerInternal.to_error())).into_response()
+            }
+        }
+    }
+}
+
+fn text(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}

@@ -1,0 +1,34 @@
+//! Request-body helpers. Each endpoint answers a malformed body with its own error (FES-1001 on
+//! `/flow/execute`, USR-1001 on `/users/me`, `invalid_request` on `/oauth2/auth/callback`), so bodies
+//! are taken as bytes and parsed with the error the caller names.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::MockError;
+
+/// Parse a JSON body, answering `error` when it is not valid JSON of the expected shape.
+pub fn parse_json<T: DeserializeOwned>(
+    body: &[u8],
+    error: impl FnOnce() -> MockError,
+) -> Result<T, MockError> {
+    serde_json::from_slice(body).map_err(|_| error())
+}
+
+/// A JSON body for the mock's own control API, whose errors are plain-text 400s.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = MockError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| MockError::PlainText("invalid body"))?;
+        serde_json::from_slice(&bytes)
+            .map(Json)
+            .map_err(|_| MockError::PlainText("invalid JSON body"))
+    }
+}

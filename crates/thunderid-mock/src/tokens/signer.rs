@@ -1,0 +1,228 @@
+//! RS256 signing and verification of the mock's own tokens. The only caller of `jsonwebtoken`.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{KeyError, SigningKey};
+
+/// The JWS `typ` header: access tokens are `at+jwt` (RFC 9068), everything else `JWT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenType {
+    AccessToken,
+    Jwt,
+}
+
+impl TokenType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessToken => "at+jwt",
+            Self::Jwt => "JWT",
+        }
+    }
+}
+
+/// Signs and verifies with one server's key. Cheap to share behind an `Arc`.
+pub struct TokenSigner {
+    key: SigningKey,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    leeway: u64,
+}
+
+impl std::fmt::Debug for TokenSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSigner")
+            .field("kid", &self.key.kid)
+            .field("issuer", &self.issuer)
+            .finish()
+    }
+}
+
+/// Why a token was refused. Each case is distinct so callers can map it to the exact wire error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the token is not a well-formed JWS")]
+    Malformed,
+    #[error("the token's algorithm is not RS256")]
+    UnsupportedAlgorithm,
+    #[error("the token's signature does not verify with the server key")]
+    BadSignature,
+    #[error("the token was not issued by this server")]
+    WrongIssuer,
+    #[error("the token has no exp claim")]
+    MissingExpiry,
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is not valid yet")]
+    NotYetValid,
+}
+
+/// A token whose signature verified: its header `typ` and its claims.
+#[derive(Debug, Clone)]
+pub struct VerifiedToken {
+    pub typ: Option<String>,
+    pub claims: Map<String, Value>,
+}
+
+impl VerifiedToken {
+    pub fn claim_str(&self, name: &str) -> Option<&str> {
+        self.claims.get(name).and_then(Value::as_str)
+    }
+
+    pub fn claim_u64(&self, name: &str) -> Option<u64> {
+        self.claims.get(name).and_then(Value::as_u64)
+    }
+}
+
+impl TokenSigner {
+    pub fn new(key: SigningKey, issuer: String, leeway: u64) -> Result<Self, KeyError> {
+        let encoding = EncodingKey::from_rsa_pem(key.private_pem.as_bytes())
+            .map_err(|e| KeyError::PrivateKey(e.to_string()))?;
+        let decoding = DecodingKey::from_rsa_components(&key.n, &key.e)
+            .map_err(|e| KeyError::PrivateKey(e.to_string()))?;
+        Ok(Self {
+            key,
+            encoding,
+            decoding,
+            issuer,
+            leeway,
+        })
+    }
+
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Sign `claims` as an RS256 JWS with this server's `kid`.
+    pub fn sign(&self, typ: TokenType, claims: &impl Serialize) -> String {
+        let mut header = Header::new(Algorithm::RS256);
+        header.typ = Some(typ.as_str().to_owned());
+        header.kid = Some(self.key.kid.clone());
+        // Serializing our own claim structs into a JWS cannot fail: they are plain data, and the key
+        // was checked when the signer was built.
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .expect("signing the mock's own claims cannot fail")
+    }
+
+    /// Verify a token this server signed: RS256 only, the server's key, `iss`, and `exp`/`nbf` against
+    /// `now` with the configured leeway. `check_expiry: false` skips `exp` (as `/oauth2/logout` does
+    /// for `id_token_hint`).
+    pub fn verify(
+        &self,
+        token: &str,
+        now: u64,
+        check_expiry: bool,
+    ) -> Result<VerifiedToken, VerifyError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
+        if header.alg != Algorithm::RS256 {
+            return Err(VerifyError::UnsupportedAlgorithm);
+        }
+        let mut validation = Validation::new(Algorithm::RS256);
+        // Time and issuer are checked below against the mock clock, not the system clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &validation)
+            .map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            match e.kind() {
+                ErrorKind::InvalidSignature => VerifyError::BadSignature,
+                ErrorKind::InvalidAlgorithm => VerifyError::UnsupportedAlgorithm,
+                _ => VerifyError::Malformed,
+            }
+        })?;
+        let verified = VerifiedToken {
+            typ: data.header.typ,
+            claims: data.claims,
+        };
+        if verified.claim_str("iss") != Some(self.issuer.as_str()) {
+            return Err(VerifyError::WrongIssuer);
+        }
+        if check_expiry {
+            let exp = verified
+                .claim_u64("exp")
+                .ok_or(VerifyError::MissingExpiry)?;
+            if now > exp.saturating_add(self.leeway) {
+                return Err(VerifyError::Expired);
+            }
+        }
+        if let Some(nbf) = verified.claims.get("nbf") {
+            let nbf = nbf.as_u64().ok_or(VerifyError::Malformed)?;
+            if nbf > now.saturating_add(self.leeway) {
+                return Err(VerifyError::NotYetValid);
+            }
+        }
+        Ok(verified)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn signer() -> TokenSigner {
+        let f = crate::Fixtures::bundled();
+        let key = SigningKey::from_pem(&f.signing_key_pem, &f.signing_cert_pem).unwrap();
+        TokenSigner::new(key, "https://localhost:8090".to_owned(), 30).unwrap()
+    }
+
+    #[test]
+    fn a_signed_token_verifies_and_carries_kid_and_typ() {
+        let s = signer();
+        let token = s.sign(
+            TokenType::AccessToken,
+            &json!({"iss": "https://localhost:8090", "exp": 2_000, "sub": "u"}),
+        );
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(s.key().kid.as_str()));
+        let verified = s.verify(&token, 1_000, true).unwrap();
+        assert_eq!(verified.typ.as_deref(), Some("at+jwt"));
+        assert_eq!(verified.claim_str("sub"), Some("u"));
+    }
+
+    #[test]
+    fn expiry_uses_the_leeway_and_can_be_skipped() {
+        let s = signer();
+        let token = s.sign(
+            TokenType::Jwt,
+            &json!({"iss": "https://localhost:8090", "exp": 1_000}),
+        );
+        assert!(s.verify(&token, 1_030, true).is_ok());
+        assert_eq!(
+            s.verify(&token, 1_031, true).unwrap_err(),
+            VerifyError::Expired
+        );
+        assert!(s.verify(&token, 9_999, false).is_ok());
+    }
+
+    #[test]
+    fn unsigned_and_foreign_tokens_are_refused() {
+        let s = signer();
+        // alg: none, payload {"iss":"https://localhost:8090","exp":9999999999}
+        let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2xvY2FsaG9zdDo4MDkwIiwiZXhwIjo5OTk5OTk5OTk5fQ.";
+        assert!(s.verify(none, 0, true).is_err());
+        let token = s.sign(
+            TokenType::Jwt,
+            &json!({"iss": "https://elsewhere", "exp": 2_000}),
+        );
+        assert_eq!(
+            s.verify(&token, 1_000, true).unwrap_err(),
+            VerifyError::WrongIssuer
+        );
+        let mut tampered = token.clone();
+        tampered.replace_range(tampered.len() - 6.., "AAAAAA");
+        assert!(matches!(
+            s.verify(&tampered, 1_000, true),
+            Err(VerifyError::BadSignature | VerifyError::Malformed)
+        ));
+    }
+}

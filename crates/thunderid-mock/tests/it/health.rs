@@ -1,0 +1,61 @@
+use serde_json::json;
+
+use crate::support::{TestServer, assert_json_eq};
+
+#[tokio::test]
+async fn liveness_is_an_empty_200() {
+    let t = TestServer::start().await;
+    let reply = t.get("/health/liveness").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, "");
+}
+
+#[tokio::test]
+async fn readiness_reports_every_service_up() {
+    let t = TestServer::start().await;
+    let reply = t.get("/health/readiness").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_json_eq(
+        &reply.json(),
+        &json!({"status": "UP", "serviceStatus": [
+            {"serviceName": "ConfigDB", "status": "UP"},
+            {"serviceName": "RuntimeTransientDB", "status": "UP"},
+            {"serviceName": "EntityDB", "status": "UP"}
+        ]}),
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_get_go_style_404_text() {
+    let t = TestServer::start().await;
+    let reply = t.get("/no/such/path").await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(reply.body, "404 page not found\n");
+}
+
+#[tokio::test]
+async fn servers_run_side_by_side_and_stop_when_dropped() {
+    let a = TestServer::start().await;
+    let b = TestServer::start().await;
+    assert_ne!(a.server.base_url(), b.server.base_url());
+    a.server.clock().advance(std::time::Duration::from_secs(60));
+    assert_eq!(
+        a.get("/__mock/clock").await.json(),
+        json!({"now": crate::support::EPOCH + 60})
+    );
+    assert_eq!(
+        b.get("/__mock/clock").await.json(),
+        json!({"now": crate::support::EPOCH})
+    );
+    let url = a.url("/health/liveness");
+    a.server.shutdown().await;
+    assert!(
+        b.client.get(url).send().await.is_err(),
+        "a stopped server refuses connections"
+    );
+}

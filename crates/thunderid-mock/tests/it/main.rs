@@ -1,0 +1,26 @@
+//! End-to-end tests of the mock over real HTTP: one binary, one module per area, shared `support`.
+
+mod support;
+
+mod control;
+mod fixtures;
+mod health;
+
+// OAuth 2.0 / OIDC endpoints.
+mod authorize;
+mod callback;
+mod introspect_revoke;
+mod logout;
+mod token;
+mod userinfo;
+
+// Discovery, users, SCIM, CORS.
+mod cors;
+mod discovery;
+mod scim;
+mod users_me;
+
+// The flow engine.
+mod flow_authentication;
+mod flow_gate;
+mod flow_registration_recovery;

@@ -1,0 +1,100 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! Each subcommand is one entry in [`Command`]; `main` only dispatches.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "thunderid-mock project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Everything CI runs: fmt --check, clippy -D warnings, the whole test suite.
+    Ci,
+    /// Start the mock server on http://127.0.0.1:8090 with the bundled fixtures.
+    /// Extra arguments go to the `thunderid-mock` binary (see `cargo xtask mock -- --help`).
+    Mock {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run the Gherkin conformance suite (not built yet: see the conformance issue).
+    Conformance {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run the benchmarks and write BENCHMARKS.md (not built yet: see the benchmark issue).
+    Bench,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    match cli.command {
+        Command::Ci => ci(&root),
+        Command::Mock { args } => mock(&root, &args),
+        Command::Conformance { .. } => bail!("`cargo xtask conformance` is not implemented yet"),
+        Command::Bench => bail!("`cargo xtask bench` is not implemented yet"),
+    }
+}
+
+/// The workspace root, from this crate's manifest directory, so xtask works from any directory.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}
+
+fn ci(root: &Path) -> Result<()> {
+    cargo(root, &["fmt", "--all", "--check"])?;
+    cargo(
+        root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    cargo(root, &["test", "--workspace"])?;
+    Ok(())
+}
+
+fn mock(root: &Path, args: &[String]) -> Result<()> {
+    let mut all = vec![
+        "run",
+        "--quiet",
+        "--package",
+        "thunderid-mock",
+        "--bin",
+        "thunderid-mock",
+        "--",
+    ];
+    all.extend(args.iter().map(String::as_str));
+    cargo(root, &all)
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = Process::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("failed to run cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
