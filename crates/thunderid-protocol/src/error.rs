@@ -32,7 +32,11 @@ pub struct I18nMessage {
 
 impl I18nMessage {
     pub fn new(key: impl Into<String>, default_value: impl Into<String>) -> Self {
-        Self { key: key.into(), default_value: Some(default_value.into()), params: None }
+        Self {
+            key: key.into(),
+            default_value: Some(default_value.into()),
+            params: None,
+        }
     }
 }
 
@@ -63,7 +67,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = self.description.default_value.as_deref().or(self.message.default_value.as_deref());
+        let text = self
+            .description
+            .default_value
+            .as_deref()
+            .or(self.message.default_value.as_deref());
         match text {
             Some(text) => write!(f, "{}: {text}", self.code),
             None => write!(f, "{}", self.code),
@@ -203,7 +211,11 @@ impl OAuthErrorCode {
 
     /// Parse a wire string; unknown codes become [`OAuthErrorCode::Other`].
     pub fn parse(s: &str) -> Self {
-        Self::KNOWN.iter().find(|c| c.as_str() == s).cloned().unwrap_or_else(|| Self::Other(s.to_owned()))
+        Self::KNOWN
+            .iter()
+            .find(|c| c.as_str() == s)
+            .cloned()
+            .unwrap_or_else(|| Self::Other(s.to_owned()))
     }
 }
 
@@ -236,7 +248,10 @@ pub struct OAuthErrorResponse {
 
 impl OAuthErrorResponse {
     pub fn new(error: OAuthErrorCode, description: impl Into<String>) -> Self {
-        Self { error, error_description: description.into() }
+        Self {
+            error,
+            error_description: description.into(),
+        }
     }
 }
 
@@ -275,12 +290,21 @@ pub mod strategies {
             proptest::option::of(".{0,40}"),
             proptest::option::of(prop::collection::btree_map("[a-z]{1,8}", ".{0,10}", 0..3)),
         )
-            .prop_map(|(key, default_value, params)| I18nMessage { key, default_value, params })
+            .prop_map(|(key, default_value, params)| I18nMessage {
+                key,
+                default_value,
+                params,
+            })
     }
 
     pub fn api_error() -> impl Strategy<Value = ApiError> {
-        (api_error_code(), i18n_message(), i18n_message())
-            .prop_map(|(code, message, description)| ApiError { code, message, description })
+        (api_error_code(), i18n_message(), i18n_message()).prop_map(
+            |(code, message, description)| ApiError {
+                code,
+                message,
+                description,
+            },
+        )
     }
 
     pub fn oauth_error_response() -> impl Strategy<Value = OAuthErrorResponse> {

@@ -1,8 +1,9 @@
 //! `POST /flow/execute` (V2), the flow graph definitions the mock loads, and the app-native V1
 //! protocol (`POST /oauth2/authorize` with `response_mode=direct`, `POST /oauth2/authn`).
 //!
-//! * [`execute`]: the V2 request and response envelope, `data` (inputs, actions, field errors,
-//!   additional data), the HTTP-level error body and the flow/step enums.
+//! * [`execute`]: the V2 request and response envelope, `data`, the well-known `additionalData`
+//!   keys, the HTTP-level error body and the flow/step enums.
+//! * [`input`]: inputs, actions, validation rules and field errors, shared by responses and graphs.
 //! * [`component`]: the UI component tree carried in `data.meta.components` and in a PROMPT node's
 //!   `meta`. Attributes we do not model are kept, so fixture components round-trip unchanged.
 //! * [`graph`]: the flow definition format (`CompleteFlowDefinition` on the server): nodes, prompts,
@@ -162,28 +163,32 @@ macro_rules! closed_enum {
 pub mod component;
 pub mod execute;
 pub mod graph;
+pub mod input;
 pub mod v1;
 
 #[cfg(test)]
 mod tests;
 
 pub use component::{
-    Component, ComponentAction, ComponentOption, ComponentType, ComponentVariant, EventType, FlowMeta,
-    LabeledOption, PrefixOption, Prefixes, TextOrNumber,
+    Component, ComponentAction, ComponentOption, ComponentType, ComponentVariant, EventType,
+    FlowMeta, LabeledOption, PrefixOption, Prefixes, TextOrNumber,
 };
 pub use execute::{
-    Action, ActionType, FieldError, FlowData, FlowErrorResponse, FlowExecuteRequest, FlowExecuteResponse,
-    FlowStatus, FlowType, Input, InputType, StepType, ValidationRule, ValidationRuleType, additional_data,
+    FlowData, FlowErrorResponse, FlowExecuteRequest, FlowExecuteResponse, FlowStatus, FlowType,
+    StepType, additional_data,
 };
 pub use graph::{
     ActionDefinition, ConditionDefinition, ExecutorDefinition, FlowDefinition, FlowDefinitionId,
-    FlowReference, InterceptorDefinition, InterceptorMode, InterceptorScope, NodeDefinition, NodeType,
-    NodeVariant, PromptDefinition,
+    FlowReference, InterceptorDefinition, InterceptorMode, InterceptorScope, NodeDefinition,
+    NodeType, NodeVariant, PromptDefinition,
+};
+pub use input::{
+    Action, ActionType, FieldError, Input, InputType, ValidationRule, ValidationRuleType,
 };
 pub use v1::{
-    AuthData, AuthnRequest, AuthnResponse, Authenticator, AuthenticatorMetadata, AuthenticatorParam, Link,
-    NextStep, ParamType, PromptType, SelectedAuthenticator, V1FlowInitiateResponse, V1FlowStatus, V1Message,
-    V1MessageType, V1StepType, authenticator_id,
+    AuthData, Authenticator, AuthenticatorMetadata, AuthenticatorParam, AuthnRequest,
+    AuthnResponse, Link, NextStep, ParamType, PromptType, SelectedAuthenticator,
+    V1FlowInitiateResponse, V1FlowStatus, V1Message, V1MessageType, V1StepType, authenticator_id,
 };
 
 /// A string that is not one of a closed enum's values.
@@ -216,7 +221,10 @@ pub mod strategies {
     where
         T: Clone + std::fmt::Debug + 'static,
     {
-        prop_oneof![prop::sample::select(all), "[A-Za-z_]{1,16}".prop_map(move |s| parse(&s))]
+        prop_oneof![
+            prop::sample::select(all),
+            "[A-Za-z_]{1,16}".prop_map(move |s| parse(&s))
+        ]
     }
 
     /// Short identifier-like strings (refs, ids, node names).
@@ -263,7 +271,9 @@ pub mod strategies {
             any::<bool>().prop_map(Value::Bool),
         ];
         prop::collection::btree_map("x[A-Za-z]{1,10}", value, 0..3).prop_map(move |m| {
-            m.into_iter().filter(|(k, _)| !taken.contains(&k.as_str())).collect::<Map<_, _>>()
+            m.into_iter()
+                .filter(|(k, _)| !taken.contains(&k.as_str()))
+                .collect::<Map<_, _>>()
         })
     }
 }

@@ -39,7 +39,8 @@ mod tests {
 
     #[test]
     fn readiness_round_trips_the_server_shape() {
-        let wire = json!({"status": "UP", "serviceStatus": [{"serviceName": "ConfigDB", "status": "UP"}]});
+        let wire =
+            json!({"status": "UP", "serviceStatus": [{"serviceName": "ConfigDB", "status": "UP"}]});
         let parsed: ReadinessResponse = serde_json::from_value(wire.clone()).unwrap();
         assert_eq!(serde_json::to_value(&parsed).unwrap(), wire);
         assert!(serde_json::from_value::<HealthStatus>(json!("up")).is_err());

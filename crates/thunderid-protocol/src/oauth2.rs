@@ -35,14 +35,15 @@ pub use authorize::{
     ResponseMode, ResponseType,
 };
 pub use callback::{
-    AuthCallbackRequest, AuthCallbackResponse, CallbackType, CibaCallbackResponse, LogoutCallbackRequest,
-    LogoutCallbackResponse,
+    AuthCallbackRequest, AuthCallbackResponse, CallbackType, CibaCallbackResponse,
+    LogoutCallbackRequest, LogoutCallbackResponse,
 };
 pub use introspect::{IntrospectionRequest, IntrospectionResponse};
 pub use revoke::RevocationRequest;
 pub use token::{
-    AuthorizationCodeGrant, ClientCredentialsGrant, GrantType, OrganizationSwitchGrant, RefreshTokenGrant,
-    TokenEndpointAuthMethod, TokenExchangeGrant, TokenRequestParams, TokenResponse, TokenType, TokenTypeUri,
+    AuthorizationCodeGrant, ClientCredentialsGrant, GrantType, OrganizationSwitchGrant,
+    RefreshTokenGrant, TokenEndpointAuthMethod, TokenExchangeGrant, TokenRequestParams,
+    TokenResponse, TokenType, TokenTypeUri,
 };
 
 open_enum! {
@@ -64,8 +65,8 @@ pub enum FormError {
 
 /// Serializes a form or query body (any type of this module) into `(name, value)` pairs.
 ///
-/// A field holding several values (`resource`) yields one pair per value. Pairs come out sorted by
-/// name; the server does not care about order.
+/// A field holding several values (`resource`) yields one pair per value. The order of the pairs is
+/// unspecified (the server does not care); the raw bodies' `to_pairs` keeps declaration order.
 pub fn to_form_pairs<T: Serialize>(body: &T) -> Result<Vec<(String, String)>, FormError> {
     let Ok(Value::Object(object)) = serde_json::to_value(body) else {
         return Err(FormError::NotAFlatObject);
@@ -135,6 +136,7 @@ impl std::error::Error for FormError {
         }
     }
 }
+
 /// `skip_serializing_if` helper for flags the server writes with `omitempty`.
 pub(crate) fn is_false(value: &bool) -> bool {
     !*value
@@ -330,7 +332,10 @@ pub(crate) mod form_field {
     }
 
     /// One value as a string, several as an array (what [`super::from_form_pairs`] builds).
-    pub(crate) fn serialize<T: FormField, S: Serializer>(field: &T, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<T: FormField, S: Serializer>(
+        field: &T,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match field.values().as_slice() {
             [single] => s.serialize_str(single),
             values => s.collect_seq(values),
@@ -338,7 +343,9 @@ pub(crate) mod form_field {
     }
 
     /// Accepts a string, an array of strings (a repeated parameter) or null.
-    pub(crate) fn deserialize<'de, T: FormField, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    pub(crate) fn deserialize<'de, T: FormField, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
         struct FieldVisitor<T>(std::marker::PhantomData<T>);
 
         impl<'de, T: FormField> Visitor<'de> for FieldVisitor<T> {
@@ -441,8 +448,11 @@ pub mod strategies {
     where
         T: Clone + fmt::Debug + 'static,
     {
-        prop_oneof![proptest::sample::select(all), "[A-Za-z0-9_:.+-]{0,16}".prop_map(move |s| parse(&s))]
-            .boxed()
+        prop_oneof![
+            proptest::sample::select(all),
+            "[A-Za-z0-9_:.+-]{0,16}".prop_map(move |s| parse(&s))
+        ]
+        .boxed()
     }
 
     /// Any JSON value, a few levels deep: for "parsing never panics" and for free-form claims.
@@ -452,7 +462,9 @@ pub mod strategies {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
-            any::<f64>().prop_filter("JSON numbers are finite", |n| n.is_finite()).prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("JSON numbers are finite", |n| n.is_finite())
+                .prop_map(Value::from),
             text().prop_map(Value::String),
         ];
         leaf.prop_recursive(3, 24, 6, |inner| {
@@ -468,7 +480,8 @@ pub mod strategies {
     /// A JSON object whose keys are mostly drawn from `keys` (a type's field names), so that random
     /// input reaches the field parsers rather than being rejected at the top.
     pub fn json_object_with_keys(keys: &'static [&'static str]) -> BoxedStrategy<Value> {
-        let key = prop_oneof![3 => proptest::sample::select(keys).prop_map(str::to_owned), 1 => text()];
+        let key =
+            prop_oneof![3 => proptest::sample::select(keys).prop_map(str::to_owned), 1 => text()];
         prop::collection::btree_map(key, json_value(), 0..12)
             .prop_map(|map| Value::Object(map.into_iter().collect()))
             .boxed()
@@ -478,11 +491,6 @@ pub mod strategies {
     /// collide with a modelled field.
     pub fn extra_members() -> impl Strategy<Value = BTreeMap<String, Value>> {
         prop::collection::btree_map("x_[a-z0-9_]{1,8}", json_value(), 0..4)
-    }
-
-    /// An optional form value list (a repeated parameter such as `resource`).
-    pub fn values() -> impl Strategy<Value = Vec<String>> {
-        prop::collection::vec(text(), 0..3)
     }
 
     /// A raw form body of `T` from random pairs over its parameter names (repeats included).
@@ -495,6 +503,7 @@ pub mod strategies {
             .boxed()
     }
 
+    /// Any [`TokenTypeHint`].
     pub fn token_type_hint() -> BoxedStrategy<TokenTypeHint> {
         open_enum(TokenTypeHint::ALL, TokenTypeHint::parse)
     }
@@ -517,7 +526,10 @@ pub(crate) mod test_support {
             Err(error) => panic!("{error}\nbody: {body:#}"),
         };
         let back = serde_json::to_value(&parsed).expect("serializes");
-        assert_eq!(back, body, "re-serialized body differs from the capture\nparsed: {parsed:#?}");
+        assert_eq!(
+            back, body,
+            "re-serialized body differs from the capture\nparsed: {parsed:#?}"
+        );
         parsed
     }
 
@@ -527,17 +539,71 @@ pub(crate) mod test_support {
     where
         T: Serialize + DeserializeOwned + Debug + PartialEq,
     {
-        assert_eq!(serde_json::to_value(&value).expect("serializes"), Value::String(wire.to_owned()));
+        assert_eq!(
+            serde_json::to_value(&value).expect("serializes"),
+            Value::String(wire.to_owned())
+        );
         let parsed: T = serde_json::from_value(Value::String(wire.to_owned())).expect("parses");
         assert_eq!(parsed, value);
     }
+
+    /// Pins every known value in both directions, checks the table is complete, and that an unknown value
+    /// survives a round trip.
+    #[track_caller]
+    pub(crate) fn check_open_enum<T>(
+        all: &[T],
+        table: &[(T, &str)],
+        parse: fn(&str) -> T,
+        unknown: &str,
+    ) where
+        T: serde::Serialize
+            + serde::de::DeserializeOwned
+            + std::fmt::Debug
+            + PartialEq
+            + Clone
+            + std::fmt::Display,
+    {
+        assert_eq!(
+            all.len(),
+            table.len(),
+            "the table must list every known value"
+        );
+        for (value, wire) in table {
+            assert!(all.contains(value));
+            assert_eq!(value.to_string(), *wire);
+            assert_eq!(parse(wire), *value);
+            assert_wire_string(value.clone(), wire);
+        }
+        let other = parse(unknown);
+        assert_eq!(
+            all.iter().position(|known| *known == other),
+            None,
+            "{unknown} must not be known"
+        );
+        assert_wire_string(other, unknown);
+    }
+
+    /// Pins an open enum's wire strings: `pin_open_enum!(Type, unknown: "x", { Variant => "wire", … })`
+    /// lists every known variant in declaration order, and `x` must round-trip as `Other`.
+    macro_rules! pin_open_enum {
+        ($ty:ident, unknown: $unknown:literal, { $($variant:ident => $wire:literal,)+ }) => {
+            $crate::oauth2::test_support::check_open_enum(
+                $ty::ALL,
+                &[$(($ty::$variant, $wire)),+],
+                $ty::parse,
+                $unknown,
+            )
+        };
+    }
+    pub(crate) use pin_open_enum;
 
     /// `from_value(to_value(x)) == x`, as a proptest assertion.
     pub(crate) fn round_trips<T>(value: &T) -> Result<(), proptest::test_runner::TestCaseError>
     where
         T: Serialize + DeserializeOwned + Debug + PartialEq,
     {
-        let json = serde_json::to_value(value).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        let json = serde_json::to_value(value)
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         let back: T = serde_json::from_value(json.clone())
             .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {json}")))?;
         proptest::prop_assert_eq!(&back, value);

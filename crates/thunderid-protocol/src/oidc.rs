@@ -15,9 +15,9 @@ pub mod logout;
 pub mod userinfo;
 
 pub use claims::{
-    AccessTokenClaims, ActorClaim, Assurance, AssuranceLevel, Audience, AuthenticatorReference, Confirmation,
-    ErrorAssertionClaims, FlowAssertionClaims, FlowErrorType, IdTokenClaims, JwsHeader, OrganizationClaims,
-    RefreshTokenClaims, RegisteredClaims,
+    AccessTokenClaims, ActorClaim, Assurance, AssuranceLevel, Audience, AuthenticatorReference,
+    Confirmation, ErrorAssertionClaims, FlowAssertionClaims, FlowErrorType, IdTokenClaims,
+    JwsHeader, OrganizationClaims, RefreshTokenClaims, RegisteredClaims,
 };
 pub use discovery::{AuthorizationServerMetadata, OpenIdProviderMetadata};
 pub use jwks::{Jwk, Jwks, JwsAlgorithm, KeyType, KeyUse};

@@ -82,8 +82,14 @@ mod tests {
 
     #[test]
     fn debug_output_is_redacted() {
-        assert_eq!(format!("{:?}", ClientSecret::new("s3cret")), "ClientSecret([redacted])");
-        assert_eq!(format!("{:?}", PkceCodeVerifier::new("v")), "PkceCodeVerifier([redacted])");
+        assert_eq!(
+            format!("{:?}", ClientSecret::new("s3cret")),
+            "ClientSecret([redacted])"
+        );
+        assert_eq!(
+            format!("{:?}", PkceCodeVerifier::new("v")),
+            "PkceCodeVerifier([redacted])"
+        );
     }
 
     #[test]

@@ -169,7 +169,14 @@ impl AttributeSchema {
 impl fmt::Debug for UpdateCredentialsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UpdateCredentialsRequest")
-            .field("attributes", &self.attributes.keys().map(|name| (name, "[redacted]")).collect::<Vec<_>>())
+            .field(
+                "attributes",
+                &self
+                    .attributes
+                    .keys()
+                    .map(|name| (name, "[redacted]"))
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -184,34 +191,50 @@ pub mod strategies {
 
     /// A JSON object of attributes.
     pub fn attributes() -> impl Strategy<Value = Map<String, Value>> {
-        prop::collection::btree_map(text(), json_value(), 0..4).prop_map(|map| map.into_iter().collect())
+        prop::collection::btree_map(text(), json_value(), 0..4)
+            .prop_map(|map| map.into_iter().collect())
     }
 
+    /// Any [`User`].
     pub fn user() -> impl Strategy<Value = User> {
-        (text(), opt_text(), opt_text(), opt_text(), proptest::option::of(attributes()), opt_text(), any::<bool>())
-            .prop_map(|(id, ou_id, ou_handle, user_type, attributes, display, is_read_only)| User {
-                id: UserId::new(id),
-                organization_unit_id: ou_id.map(OrganizationUnitId::new),
-                organization_unit_handle: ou_handle,
-                user_type,
-                attributes,
-                display,
-                is_read_only,
-            })
+        (
+            text(),
+            opt_text(),
+            opt_text(),
+            opt_text(),
+            proptest::option::of(attributes()),
+            opt_text(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(id, ou_id, ou_handle, user_type, attributes, display, is_read_only)| User {
+                    id: UserId::new(id),
+                    organization_unit_id: ou_id.map(OrganizationUnitId::new),
+                    organization_unit_handle: ou_handle,
+                    user_type,
+                    attributes,
+                    display,
+                    is_read_only,
+                },
+            )
     }
 
+    /// Any [`UpdateMeRequest`].
     pub fn update_me_request() -> impl Strategy<Value = UpdateMeRequest> {
         attributes().prop_map(|attributes| UpdateMeRequest { attributes })
     }
 
+    /// Any [`UpdateCredentialsRequest`].
     pub fn update_credentials_request() -> impl Strategy<Value = UpdateCredentialsRequest> {
         attributes().prop_map(|attributes| UpdateCredentialsRequest { attributes })
     }
 
+    /// Any [`AttributeType`].
     pub fn attribute_type() -> BoxedStrategy<AttributeType> {
         open_enum(AttributeType::ALL, AttributeType::parse)
     }
 
+    /// Any [`Mutability`].
     pub fn mutability() -> BoxedStrategy<Mutability> {
         open_enum(Mutability::ALL, Mutability::parse)
     }
@@ -219,13 +242,29 @@ pub mod strategies {
     fn leaf_attribute_schema() -> impl Strategy<Value = AttributeSchema> {
         let flag = || proptest::option::of(any::<bool>());
         (
-            (attribute_type(), opt_text(), opt_text(), flag(), flag(), flag(), flag()),
+            (
+                attribute_type(),
+                opt_text(),
+                opt_text(),
+                flag(),
+                flag(),
+                flag(),
+                flag(),
+            ),
             (proptest::option::of(mutability()), opt_text(), opt_text()),
             proptest::option::of(prop::collection::vec(json_value(), 0..3)),
         )
             .prop_map(
                 |(
-                    (attribute_type, display_name, description, required, unique, credential, read_only),
+                    (
+                        attribute_type,
+                        display_name,
+                        description,
+                        required,
+                        unique,
+                        credential,
+                        read_only,
+                    ),
                     (mutability, regex, pattern),
                     allowed_values,
                 )| AttributeSchema {
@@ -247,6 +286,7 @@ pub mod strategies {
             )
     }
 
+    /// Any [`AttributeSchema`].
     pub fn attribute_schema() -> impl Strategy<Value = AttributeSchema> {
         leaf_attribute_schema().prop_recursive(2, 8, 3, |inner| {
             (
@@ -264,8 +304,10 @@ pub mod strategies {
         })
     }
 
+    /// Any [`UserSchemaResponse`].
     pub fn user_schema_response() -> impl Strategy<Value = UserSchemaResponse> {
-        prop::collection::btree_map(text(), attribute_schema(), 0..4).prop_map(|schema| UserSchemaResponse { schema })
+        prop::collection::btree_map(text(), attribute_schema(), 0..4)
+            .prop_map(|schema| UserSchemaResponse { schema })
     }
 }
 

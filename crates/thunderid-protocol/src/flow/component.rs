@@ -11,11 +11,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use crate::flow::execute::ValidationRule;
+use crate::flow::input::ValidationRule;
 
 open_enum! {
-    /// A component's `type`: the SDK's `EmbeddedFlowComponentType` plus the server's
-    /// `DYNAMIC_INPUT_PLACEHOLDER`.
+    /// A component's `type`: the SDK's `EmbeddedFlowComponentType`, plus the server's
+    /// `DYNAMIC_INPUT_PLACEHOLDER` and the flow builder's `CONSENT_INPUT`.
     pub enum ComponentType {
         Action = "ACTION",
         Block = "BLOCK",
@@ -40,11 +40,14 @@ open_enum! {
         /// Marks where the server splices inputs derived from the user-type schema; it never
         /// reaches the client.
         DynamicInputPlaceholder = "DYNAMIC_INPUT_PLACEHOLDER",
+        /// The consent form element of the flow-builder templates (console `elements.ts`).
+        ConsentInput = "CONSENT_INPUT",
     }
 }
 
 open_enum! {
-    /// A component's `variant`: button variants for ACTION, typography variants for TEXT.
+    /// A component's `variant`: button variants for ACTION, typography variants for TEXT, and the
+    /// flow builder's divider variants for DIVIDER.
     pub enum ComponentVariant {
         Primary = "PRIMARY",
         Secondary = "SECONDARY",
@@ -68,6 +71,8 @@ open_enum! {
         Caption = "CAPTION",
         Overline = "OVERLINE",
         ButtonText = "BUTTON_TEXT",
+        Horizontal = "HORIZONTAL",
+        Vertical = "VERTICAL",
     }
 }
 
@@ -88,6 +93,7 @@ open_enum! {
 /// `meta` of a prompt: the component tree plus any other members, kept as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowMeta {
+    /// The component tree, rendered in order.
     #[serde(default)]
     pub components: Vec<Component>,
     /// Other members of `meta`, which the server copies through.
@@ -102,19 +108,25 @@ pub struct FlowMeta {
 pub struct Component {
     /// Equals the `ref` of the input or action it renders; on an ACTION, the action to submit.
     pub id: String,
+    /// What to render.
     #[serde(rename = "type")]
     pub component_type: ComponentType,
     /// The input `identifier` the value is sent under.
     #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Field label, button text or displayed text; may hold template strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Input placeholder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// Whether the input must be filled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
+    /// Visual variant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<ComponentVariant>,
+    /// ACTION behaviour on click.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventType>,
     /// Children of a BLOCK or STACK.
@@ -123,6 +135,7 @@ pub struct Component {
     /// SELECT options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ComponentOption>>,
+    /// Client-side validation rules (re-checked by the server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Vec<ValidationRule>>,
     /// Action wiring of a RICH_TEXT (`<a data-action-ref>` anchors).
@@ -134,8 +147,10 @@ pub struct Component {
     /// IMAGE alternative text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
+    /// IMAGE width: CSS string or pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<TextOrNumber>,
+    /// IMAGE height: CSS string or pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<TextOrNumber>,
     /// ICON name.
@@ -144,26 +159,34 @@ pub struct Component {
     /// ICON size in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Number>,
+    /// ICON color (CSS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// STACK direction (`row` or `column`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+    /// STACK spacing between children.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<Number>,
+    /// Alignment (TEXT, STACK cross axis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub align: Option<String>,
+    /// STACK main-axis justification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justify: Option<String>,
+    /// STACK items per row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<TextOrNumber>,
+    /// ACTION leading icon URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_icon: Option<String>,
+    /// ACTION trailing icon URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_icon: Option<String>,
     /// PHONE_INPUT prefixes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefixes: Option<Prefixes>,
+    /// Text shown after the input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postfix: Option<String>,
     /// DATE_INPUT display format, e.g. `yyyy-MM-dd`.
@@ -187,8 +210,10 @@ pub struct Component {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentAction {
+    /// The action `ref` to submit.
     #[serde(rename = "ref")]
     pub reference: String,
+    /// Defaults to `SUBMIT` on the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventType>,
     /// Other members, kept verbatim.
@@ -212,7 +237,9 @@ pub enum ComponentOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabeledOption {
+    /// Shown to the user.
     pub label: String,
+    /// Submitted value.
     pub value: String,
 }
 
@@ -220,7 +247,9 @@ pub struct LabeledOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TextOrNumber {
+    /// A CSS length or other string, e.g. `"60"` or `"100%"`.
     Text(String),
+    /// A plain number (pixels, item count).
     Number(Number),
 }
 
@@ -228,7 +257,9 @@ pub enum TextOrNumber {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Prefixes {
+    /// One fixed prefix.
     Text(String),
+    /// A choice of prefixes.
     Options(Vec<PrefixOption>),
     /// Any other shape.
     Other(Value),
@@ -238,10 +269,14 @@ pub enum Prefixes {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PrefixOption {
+    /// The prefix, e.g. `+94`.
     pub value: String,
+    /// Shown to the user, e.g. `Sri Lanka (+94)`.
     pub label: String,
+    /// Maximum input length with this prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
+    /// Pattern the input must match with this prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
 }
@@ -249,7 +284,10 @@ pub struct PrefixOption {
 impl FlowMeta {
     /// `{"components": [...]}`.
     pub fn new(components: Vec<Component>) -> Self {
-        Self { components, extra: Map::new() }
+        Self {
+            components,
+            extra: Map::new(),
+        }
     }
 }
 
@@ -314,45 +352,95 @@ pub mod strategies {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::flow::execute::strategies::validation_rule;
+    use crate::flow::input::strategies::validation_rule;
     use crate::flow::strategies::{extra_map, open_enum, text, word};
 
     /// The JSON names of [`Component`]'s modeled fields, which `extra` must not repeat.
     pub const COMPONENT_FIELDS: &[&str] = &[
-        "id", "type", "ref", "label", "placeholder", "required", "variant", "eventType", "components", "options",
-        "validation", "action", "src", "alt", "width", "height", "name", "size", "color", "direction", "gap",
-        "align", "justify", "items", "startIcon", "endIcon", "prefixes", "postfix", "dateFormat", "source",
-        "classes", "config",
+        "id",
+        "type",
+        "ref",
+        "label",
+        "placeholder",
+        "required",
+        "variant",
+        "eventType",
+        "components",
+        "options",
+        "validation",
+        "action",
+        "src",
+        "alt",
+        "width",
+        "height",
+        "name",
+        "size",
+        "color",
+        "direction",
+        "gap",
+        "align",
+        "justify",
+        "items",
+        "startIcon",
+        "endIcon",
+        "prefixes",
+        "postfix",
+        "dateFormat",
+        "source",
+        "classes",
+        "config",
     ];
 
+    /// Arbitrary [`ComponentType`] values.
     pub fn component_type() -> impl Strategy<Value = ComponentType> {
         open_enum(ComponentType::ALL, ComponentType::parse)
     }
 
+    /// Arbitrary [`ComponentVariant`] values.
     pub fn component_variant() -> impl Strategy<Value = ComponentVariant> {
         open_enum(ComponentVariant::ALL, ComponentVariant::parse)
     }
 
+    /// Arbitrary [`EventType`] values.
     pub fn event_type() -> impl Strategy<Value = EventType> {
         open_enum(EventType::ALL, EventType::parse)
     }
 
+    /// Arbitrary [`TextOrNumber`] values.
     pub fn text_or_number() -> impl Strategy<Value = TextOrNumber> {
-        prop_oneof![text().prop_map(TextOrNumber::Text), any::<u16>().prop_map(|n| TextOrNumber::Number(n.into()))]
+        prop_oneof![
+            text().prop_map(TextOrNumber::Text),
+            any::<u16>().prop_map(|n| TextOrNumber::Number(n.into()))
+        ]
     }
 
+    /// Arbitrary [`ComponentOption`] values.
     pub fn component_option() -> impl Strategy<Value = ComponentOption> {
         prop_oneof![
             text().prop_map(ComponentOption::Text),
-            (text(), text()).prop_map(|(label, value)| ComponentOption::Labeled(LabeledOption { label, value })),
+            (text(), text()).prop_map(|(label, value)| ComponentOption::Labeled(LabeledOption {
+                label,
+                value
+            })),
             // A shape neither of the other variants accepts.
             any::<i32>().prop_map(|n| ComponentOption::Other(serde_json::json!({ "value": n }))),
         ]
     }
 
+    /// Arbitrary [`Prefixes`] values.
     pub fn prefixes() -> impl Strategy<Value = Prefixes> {
-        let option = (text(), text(), proptest::option::of(any::<u16>().prop_map(u64::from)), proptest::option::of(text()))
-            .prop_map(|(value, label, max_length, regex)| PrefixOption { value, label, max_length, regex });
+        let option = (
+            text(),
+            text(),
+            proptest::option::of(any::<u16>().prop_map(u64::from)),
+            proptest::option::of(text()),
+        )
+            .prop_map(|(value, label, max_length, regex)| PrefixOption {
+                value,
+                label,
+                max_length,
+                regex,
+            });
         prop_oneof![
             text().prop_map(Prefixes::Text),
             prop::collection::vec(option, 0..3).prop_map(Prefixes::Options),
@@ -360,9 +448,18 @@ pub mod strategies {
         ]
     }
 
+    /// Arbitrary [`ComponentAction`] values.
     pub fn component_action() -> impl Strategy<Value = ComponentAction> {
-        (word(), proptest::option::of(event_type()), extra_map(&["ref", "eventType"]))
-            .prop_map(|(reference, event_type, extra)| ComponentAction { reference, event_type, extra })
+        (
+            word(),
+            proptest::option::of(event_type()),
+            extra_map(&["ref", "eventType"]),
+        )
+            .prop_map(|(reference, event_type, extra)| ComponentAction {
+                reference,
+                event_type,
+                extra,
+            })
     }
 
     /// A leaf component with every attribute possibly set, except children.
@@ -387,7 +484,10 @@ pub mod strategies {
             proptest::option::of(prefixes()),
             proptest::option::of(word()),
         );
-        let tail = (extra_map(COMPONENT_FIELDS), proptest::option::of(extra_map(&[])));
+        let tail = (
+            extra_map(COMPONENT_FIELDS),
+            proptest::option::of(extra_map(&[])),
+        );
         (head, middle, tail).prop_map(
             |(
                 (id, component_type, reference, label, placeholder, required, variant, event_type),
@@ -422,13 +522,23 @@ pub mod strategies {
     /// A component tree up to three levels deep.
     pub fn component() -> impl Strategy<Value = Component> {
         leaf().prop_recursive(3, 24, 4, |inner| {
-            (leaf(), proptest::option::of(prop::collection::vec(inner, 0..4)))
-                .prop_map(|(parent, components)| Component { components, ..parent })
+            (
+                leaf(),
+                proptest::option::of(prop::collection::vec(inner, 0..4)),
+            )
+                .prop_map(|(parent, components)| Component {
+                    components,
+                    ..parent
+                })
         })
     }
 
+    /// Arbitrary [`FlowMeta`] values.
     pub fn flow_meta() -> impl Strategy<Value = FlowMeta> {
-        (prop::collection::vec(component(), 0..3), extra_map(&["components"]))
+        (
+            prop::collection::vec(component(), 0..3),
+            extra_map(&["components"]),
+        )
             .prop_map(|(components, extra)| FlowMeta { components, extra })
     }
 }

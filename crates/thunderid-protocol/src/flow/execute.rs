@@ -1,10 +1,10 @@
 //! `POST /flow/execute` (V2): start or continue a flow execution.
 //!
-//! Read from the server's `flowexec/model.go` (`FlowRequest`, `FlowResponse`, `FlowData`),
-//! `providers/model.go` (`Input`, `ValidationRule`) and `flow/common/model.go` (`Action`,
-//! `FieldError`), at `thunder-id/thunderid` 4e69e01. Optional fields follow the Go `omitempty` tags:
-//! scalars are `Option`s (the mock never puts an empty string in a `Some`), lists and maps are
-//! omitted when empty, and `data` is always written because it is a Go struct.
+//! Read from the server's `flowexec/model.go` (`FlowRequest`, `FlowResponse`, `FlowData`) and
+//! `flowexec/handler.go` (`flowErrorResponse`), at `thunder-id/thunderid` 4e69e01; the members of
+//! `data` are in [`crate::flow::input`]. Optional fields follow the Go `omitempty` tags: scalars are
+//! `Option`s (the mock never puts an empty string in a `Some`), lists and maps are omitted when
+//! empty, and `data` is always written because it is a Go struct.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::flow::component::FlowMeta;
+use crate::flow::graph::FlowDefinitionId;
+use crate::flow::input::{Action, FieldError, Input};
 use crate::ids::{ApplicationId, ExecutionId};
 use crate::secret::{Assertion, ChallengeToken};
 
@@ -53,52 +55,6 @@ closed_enum! {
     }
 }
 
-open_enum! {
-    /// `type` of an [`Input`] (`providers/constants.go`, `ValidInputTypes`, plus `string`).
-    pub enum InputType {
-        Text = "TEXT_INPUT",
-        Email = "EMAIL_INPUT",
-        Password = "PASSWORD_INPUT",
-        Otp = "OTP_INPUT",
-        Phone = "PHONE_INPUT",
-        Consent = "CONSENT_INPUT",
-        Hidden = "HIDDEN",
-        Select = "SELECT",
-        OuSelect = "OU_SELECT",
-        Number = "NUMBER_INPUT",
-        Date = "DATE_INPUT",
-        Boolean = "BOOLEAN_INPUT",
-        /// Not in `ValidInputTypes`, but the type executors give their built-in inputs (the OAuth
-        /// and Google `code`, the passkey fields, …), so REDIRECTION steps carry it.
-        GenericString = "string",
-    }
-}
-
-open_enum! {
-    /// `type` of an action: forwarded to the next executor, which decides what it means
-    /// (`providers/constants.go`, `ActionType`).
-    pub enum ActionType {
-        /// Approve / primary.
-        Submit = "SUBMIT",
-        /// Reject / deny.
-        Reject = "REJECT",
-        /// Confirms a confirmation prompt (sign-out's `action_confirm`).
-        Confirm = "CONFIRM",
-    }
-}
-
-open_enum! {
-    /// `type` of a [`ValidationRule`].
-    pub enum ValidationRuleType {
-        /// `value` is a regex pattern string.
-        Regex = "regex",
-        /// `value` is a number of Unicode code points.
-        MinLength = "minLength",
-        /// `value` is a number of Unicode code points.
-        MaxLength = "maxLength",
-    }
-}
-
 /// Request body. Every field is optional: `{applicationId, flowType}` starts a flow, `{flowId}`
 /// starts an ADMINISTRATION flow by id, and `{executionId, ...}` continues one. Unknown fields are
 /// ignored, as the server does.
@@ -108,11 +64,12 @@ pub struct FlowExecuteRequest {
     /// The application's id (not its OAuth `client_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<ApplicationId>,
+    /// The kind of flow to start, with `applicationId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<FlowType>,
     /// A flow definition id, for ADMINISTRATION flows started by id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
+    pub flow_id: Option<FlowDefinitionId>,
     /// Present on every continuation; absent (or empty) starts a new execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<ExecutionId>,
@@ -136,6 +93,7 @@ pub struct FlowExecuteRequest {
 pub struct FlowExecuteResponse {
     /// Always present, also on ERROR.
     pub execution_id: ExecutionId,
+    /// Outcome of this call.
     pub flow_status: FlowStatus,
     /// Only on INCOMPLETE.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
@@ -165,8 +123,13 @@ pub struct FlowData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<Input>,
     /// The IdP authorize URL of a REDIRECTION step.
-    #[serde(default, rename = "redirectURL", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "redirectURL",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redirect_url: Option<String>,
+    /// The actions the client may take (all of them, unless one was chosen).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
     /// The prompt's UI components, trimmed to what is requested; verbose executions only.
@@ -180,74 +143,16 @@ pub struct FlowData {
     pub field_errors: Vec<FieldError>,
 }
 
-/// An input the client must supply (`providers.Input`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Input {
-    /// Links the input to a meta component's `id`.
-    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// The key under which the value is sent in `inputs`.
-    pub identifier: String,
-    #[serde(rename = "type")]
-    pub input_type: InputType,
-    /// Always written, also when false.
-    #[serde(default)]
-    pub required: bool,
-    /// Allowed values of a SELECT input. The server's type is `[]string`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub validation: Vec<ValidationRule>,
-    /// Removed from the execution once consumed.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub one_time_use: bool,
-}
-
-/// An action the client may choose (`common.Action`). The server omits each member when empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Action {
-    /// Sent back as the request's `action`.
-    #[serde(default, rename = "ref", skip_serializing_if = "String::is_empty")]
-    pub reference: String,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub action_type: Option<ActionType>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub next_node: String,
-}
-
-/// One validation constraint on an input (`providers.ValidationRule`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidationRule {
-    #[serde(rename = "type")]
-    pub rule_type: ValidationRuleType,
-    /// A pattern string for `regex`, a number for the lengths. The server's type is `interface{}`
-    /// without `omitempty`, so a missing value is written as `null`.
-    #[serde(default)]
-    pub value: serde_json::Value,
-    /// An i18n key or literal; without it the server reports `validation.<rule>.invalid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// A failed validation rule in `data.fieldErrors`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The input's `identifier`.
-    pub identifier: String,
-    /// The rule's message, or the default key.
-    pub message: String,
-}
-
 /// The body of an HTTP-level flow error (4xx/5xx): the API error, plus `errorAssertion` when the
 /// execution was started by `/oauth2/authorize` or CIBA (`flowexec/handler.go`
 /// `flowErrorResponse`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowErrorResponse {
+    /// The `{code, message, description}` members.
     #[serde(flatten)]
     pub error: ApiError,
+    /// Signed error assertion to relay to `/oauth2/auth/callback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_assertion: Option<Assertion>,
 }
@@ -311,17 +216,27 @@ pub mod additional_data {
 impl FlowExecuteRequest {
     /// `{applicationId, flowType}`: start a flow for an application.
     pub fn start(application_id: impl Into<ApplicationId>, flow_type: FlowType) -> Self {
-        Self { application_id: Some(application_id.into()), flow_type: Some(flow_type), ..Self::default() }
+        Self {
+            application_id: Some(application_id.into()),
+            flow_type: Some(flow_type),
+            ..Self::default()
+        }
     }
 
     /// `{flowId}`: start an ADMINISTRATION flow by its definition id.
-    pub fn start_by_flow_id(flow_id: impl Into<String>) -> Self {
-        Self { flow_id: Some(flow_id.into()), ..Self::default() }
+    pub fn start_by_flow_id(flow_id: impl Into<FlowDefinitionId>) -> Self {
+        Self {
+            flow_id: Some(flow_id.into()),
+            ..Self::default()
+        }
     }
 
     /// `{executionId}`: the first call on an execution created by `/oauth2/authorize` or logout.
     pub fn resume(execution_id: impl Into<ExecutionId>) -> Self {
-        Self { execution_id: Some(execution_id.into()), ..Self::default() }
+        Self {
+            execution_id: Some(execution_id.into()),
+            ..Self::default()
+        }
     }
 
     /// `{executionId, challengeToken, action, inputs}`: answer a prompt.
@@ -356,7 +271,10 @@ impl FlowExecuteRequest {
 // Hand-written so input values (passwords, OTPs) never reach logs; only their keys are shown.
 impl fmt::Debug for FlowExecuteRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let input_keys = self.inputs.as_ref().map(|inputs| inputs.keys().collect::<Vec<_>>());
+        let input_keys = self
+            .inputs
+            .as_ref()
+            .map(|inputs| inputs.keys().collect::<Vec<_>>());
         f.debug_struct("FlowExecuteRequest")
             .field("application_id", &self.application_id)
             .field("flow_type", &self.flow_type)
@@ -388,12 +306,18 @@ impl FlowExecuteResponse {
 
     /// COMPLETE, with the assertion if the flow minted one.
     pub fn complete(execution_id: ExecutionId, assertion: Option<Assertion>) -> Self {
-        Self { assertion, ..Self::bare(execution_id, FlowStatus::Complete) }
+        Self {
+            assertion,
+            ..Self::bare(execution_id, FlowStatus::Complete)
+        }
     }
 
     /// In-band ERROR.
     pub fn error(execution_id: ExecutionId, error: ApiError) -> Self {
-        Self { error: Some(error), ..Self::bare(execution_id, FlowStatus::Error) }
+        Self {
+            error: Some(error),
+            ..Self::bare(execution_id, FlowStatus::Error)
+        }
     }
 
     fn bare(execution_id: ExecutionId, flow_status: FlowStatus) -> Self {
@@ -417,38 +341,13 @@ impl FlowData {
     }
 }
 
-impl Input {
-    /// A required input without `ref`, options or rules.
-    pub fn new(identifier: impl Into<String>, input_type: InputType) -> Self {
-        Self {
-            reference: None,
-            identifier: identifier.into(),
-            input_type,
-            required: true,
-            options: Vec::new(),
-            validation: Vec::new(),
-            one_time_use: false,
-        }
-    }
-
-    /// Sets `ref`.
-    pub fn with_ref(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-}
-
-impl Action {
-    /// `{ref, nextNode}`.
-    pub fn new(reference: impl Into<String>, next_node: impl Into<String>) -> Self {
-        Self { reference: reference.into(), action_type: None, next_node: next_node.into() }
-    }
-}
-
 impl FlowErrorResponse {
     /// The plain API error body, without an error assertion.
     pub fn new(error: ApiError) -> Self {
-        Self { error, error_assertion: None }
+        Self {
+            error,
+            error_assertion: None,
+        }
     }
 }
 
@@ -456,35 +355,26 @@ impl FlowErrorResponse {
 pub mod strategies {
     //! Proptest strategies for the `/flow/execute` types.
     use proptest::prelude::*;
-    use serde_json::Value;
 
     use super::*;
     use crate::error::strategies::api_error;
     use crate::flow::component::strategies::flow_meta;
+    use crate::flow::input::strategies::{action, field_error, input};
     use crate::flow::strategies::{open_enum, string_map, text, word};
 
+    /// Arbitrary [`FlowType`] values.
     pub fn flow_type() -> impl Strategy<Value = FlowType> {
         open_enum(FlowType::ALL, FlowType::parse)
     }
 
+    /// Arbitrary [`FlowStatus`] values.
     pub fn flow_status() -> impl Strategy<Value = FlowStatus> {
         prop::sample::select(FlowStatus::ALL)
     }
 
+    /// Arbitrary [`StepType`] values.
     pub fn step_type() -> impl Strategy<Value = StepType> {
         prop::sample::select(StepType::ALL)
-    }
-
-    pub fn input_type() -> impl Strategy<Value = InputType> {
-        open_enum(InputType::ALL, InputType::parse)
-    }
-
-    pub fn action_type() -> impl Strategy<Value = ActionType> {
-        open_enum(ActionType::ALL, ActionType::parse)
-    }
-
-    pub fn validation_rule_type() -> impl Strategy<Value = ValidationRuleType> {
-        open_enum(ValidationRuleType::ALL, ValidationRuleType::parse)
     }
 
     fn token() -> impl Strategy<Value = ChallengeToken> {
@@ -495,11 +385,12 @@ pub mod strategies {
         "[A-Za-z0-9_-]{4,12}\\.[A-Za-z0-9_-]{4,12}\\.[A-Za-z0-9_-]{4,12}".prop_map(Assertion::new)
     }
 
+    /// Arbitrary [`FlowExecuteRequest`] values.
     pub fn flow_execute_request() -> impl Strategy<Value = FlowExecuteRequest> {
         (
             proptest::option::of(word().prop_map(ApplicationId::new)),
             proptest::option::of(flow_type()),
-            proptest::option::of(word()),
+            proptest::option::of(word().prop_map(FlowDefinitionId::new)),
             proptest::option::of(word().prop_map(ExecutionId::new)),
             proptest::option::of(token()),
             proptest::option::of(word()),
@@ -507,7 +398,16 @@ pub mod strategies {
             proptest::option::of(any::<bool>()),
         )
             .prop_map(
-                |(application_id, flow_type, flow_id, execution_id, challenge_token, action, inputs, verbose)| {
+                |(
+                    application_id,
+                    flow_type,
+                    flow_id,
+                    execution_id,
+                    challenge_token,
+                    action,
+                    inputs,
+                    verbose,
+                )| {
                     FlowExecuteRequest {
                         application_id,
                         flow_type,
@@ -522,49 +422,7 @@ pub mod strategies {
             )
     }
 
-    pub fn validation_rule() -> impl Strategy<Value = ValidationRule> {
-        let value = prop_oneof![
-            Just(Value::Null),
-            any::<u32>().prop_map(Value::from),
-            text().prop_map(Value::String),
-        ];
-        (validation_rule_type(), value, proptest::option::of(text()))
-            .prop_map(|(rule_type, value, message)| ValidationRule { rule_type, value, message })
-    }
-
-    pub fn input() -> impl Strategy<Value = Input> {
-        (
-            proptest::option::of(word()),
-            word(),
-            input_type(),
-            any::<bool>(),
-            prop::collection::vec(text(), 0..3),
-            prop::collection::vec(validation_rule(), 0..3),
-            any::<bool>(),
-        )
-            .prop_map(|(reference, identifier, input_type, required, options, validation, one_time_use)| Input {
-                reference,
-                identifier,
-                input_type,
-                required,
-                options,
-                validation,
-                one_time_use,
-            })
-    }
-
-    pub fn action() -> impl Strategy<Value = Action> {
-        (prop_oneof![Just(String::new()), word()], proptest::option::of(action_type()), prop_oneof![
-            Just(String::new()),
-            word()
-        ])
-            .prop_map(|(reference, action_type, next_node)| Action { reference, action_type, next_node })
-    }
-
-    pub fn field_error() -> impl Strategy<Value = FieldError> {
-        (word(), text()).prop_map(|(identifier, message)| FieldError { identifier, message })
-    }
-
+    /// Arbitrary [`FlowData`] values.
     pub fn flow_data() -> impl Strategy<Value = FlowData> {
         (
             prop::collection::vec(input(), 0..3),
@@ -574,16 +432,19 @@ pub mod strategies {
             string_map(),
             prop::collection::vec(field_error(), 0..2),
         )
-            .prop_map(|(inputs, redirect_url, actions, meta, additional_data, field_errors)| FlowData {
-                inputs,
-                redirect_url,
-                actions,
-                meta,
-                additional_data,
-                field_errors,
-            })
+            .prop_map(
+                |(inputs, redirect_url, actions, meta, additional_data, field_errors)| FlowData {
+                    inputs,
+                    redirect_url,
+                    actions,
+                    meta,
+                    additional_data,
+                    field_errors,
+                },
+            )
     }
 
+    /// Arbitrary [`FlowExecuteResponse`] values.
     pub fn flow_execute_response() -> impl Strategy<Value = FlowExecuteResponse> {
         (
             word().prop_map(ExecutionId::new),
@@ -596,7 +457,16 @@ pub mod strategies {
             proptest::option::of(api_error()),
         )
             .prop_map(
-                |(execution_id, flow_status, step_type, challenge_token, data, assertion, error_assertion, error)| {
+                |(
+                    execution_id,
+                    flow_status,
+                    step_type,
+                    challenge_token,
+                    data,
+                    assertion,
+                    error_assertion,
+                    error,
+                )| {
                     FlowExecuteResponse {
                         execution_id,
                         flow_status,
@@ -611,8 +481,13 @@ pub mod strategies {
             )
     }
 
+    /// Arbitrary [`FlowErrorResponse`] values.
     pub fn flow_error_response() -> impl Strategy<Value = FlowErrorResponse> {
-        (api_error(), proptest::option::of(assertion()))
-            .prop_map(|(error, error_assertion)| FlowErrorResponse { error, error_assertion })
+        (api_error(), proptest::option::of(assertion())).prop_map(|(error, error_assertion)| {
+            FlowErrorResponse {
+                error,
+                error_assertion,
+            }
+        })
     }
 }

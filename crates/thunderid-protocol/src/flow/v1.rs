@@ -75,10 +75,13 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct V1FlowInitiateResponse {
+    /// Sent back in every [`AuthnRequest`].
     pub flow_id: FlowId,
+    /// `INCOMPLETE` on a fresh flow.
     pub flow_status: V1FlowStatus,
     /// Always `AUTHENTICATION`.
     pub flow_type: FlowType,
+    /// The first step.
     pub next_step: NextStep,
     /// The client POSTs the next step to `links[0].href`, which must be absolute.
     pub links: Vec<Link>,
@@ -88,7 +91,9 @@ pub struct V1FlowInitiateResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NextStep {
+    /// Single prompt or a choice.
     pub step_type: V1StepType,
+    /// The authenticators offered.
     pub authenticators: Vec<Authenticator>,
     /// Shown above the form (e.g. after FAIL_INCOMPLETE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -105,6 +110,7 @@ pub struct Authenticator {
     pub authenticator: String,
     /// e.g. `LOCAL`.
     pub idp: String,
+    /// How to prompt for it.
     pub metadata: AuthenticatorMetadata,
     /// The `params` the client must send, e.g. `["username", "password"]`.
     #[serde(default)]
@@ -115,7 +121,9 @@ pub struct Authenticator {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthenticatorMetadata {
+    /// Translation key of the authenticator name.
     pub i18n_key: String,
+    /// How the client collects the params.
     pub prompt_type: PromptType,
     /// The form fields; absent for redirection authenticators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -131,11 +139,14 @@ pub struct AuthenticatorMetadata {
 pub struct AuthenticatorParam {
     /// The key sent in `selectedAuthenticator.params`.
     pub param: String,
+    /// Value type.
     #[serde(rename = "type")]
     pub param_type: ParamType,
     /// Display order.
     pub order: u32,
+    /// Translation key of the label.
     pub i18n_key: String,
+    /// Label.
     pub display_name: String,
     /// Render as a password field.
     pub confidential: bool,
@@ -144,8 +155,10 @@ pub struct AuthenticatorParam {
 /// A message for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct V1Message {
+    /// Severity.
     #[serde(rename = "type")]
     pub message_type: V1MessageType,
+    /// Text to show.
     pub message: String,
 }
 
@@ -164,7 +177,9 @@ pub struct Link {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthnRequest {
+    /// From the initiate response.
     pub flow_id: FlowId,
+    /// The authenticator and its values.
     pub selected_authenticator: SelectedAuthenticator,
 }
 
@@ -172,6 +187,7 @@ pub struct AuthnRequest {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectedAuthenticator {
+    /// An `authenticatorId` from `nextStep.authenticators`.
     pub authenticator_id: String,
     /// Values keyed by `param` (`username`, `password`; `code`, `state` after a redirection; `{}` to
     /// choose a redirection authenticator).
@@ -184,15 +200,21 @@ pub struct SelectedAuthenticator {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthnResponse {
+    /// Present while the flow continues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<FlowId>,
+    /// Outcome of this step.
     pub flow_status: V1FlowStatus,
+    /// `AUTHENTICATION`, while the flow continues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<FlowType>,
+    /// The step to show next (also after `FAIL_INCOMPLETE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<NextStep>,
+    /// Where to send the next step.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// On `SUCCESS_COMPLETED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_data: Option<AuthData>,
     /// Tolerated at the top level; the SDK reads `nextStep.messages`.
@@ -208,6 +230,7 @@ pub struct AuthData {
     /// Echoes the authorize `state`; the SDK finds its PKCE verifier by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// OIDC session state, passed on to the token exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_state: Option<String>,
 }
@@ -237,7 +260,12 @@ pub(crate) fn base64url_no_pad(bytes: &[u8]) -> String {
 
 impl Authenticator {
     /// An authenticator whose id is derived from `name` and `idp`.
-    pub fn new(name: &str, idp: &str, display_name: impl Into<String>, metadata: AuthenticatorMetadata) -> Self {
+    pub fn new(
+        name: &str,
+        idp: &str,
+        display_name: impl Into<String>,
+        metadata: AuthenticatorMetadata,
+    ) -> Self {
         let required_params = metadata.params.iter().map(|p| p.param.clone()).collect();
         Self {
             authenticator_id: authenticator_id(name, idp),
@@ -258,7 +286,10 @@ impl AuthnRequest {
     ) -> Self {
         Self {
             flow_id: flow_id.into(),
-            selected_authenticator: SelectedAuthenticator { authenticator_id: authenticator_id.into(), params },
+            selected_authenticator: SelectedAuthenticator {
+                authenticator_id: authenticator_id.into(),
+                params,
+            },
         }
     }
 }
@@ -317,45 +348,72 @@ pub mod strategies {
     use crate::flow::execute::strategies::flow_type;
     use crate::flow::strategies::{extra_map, open_enum, string_map, text, word};
 
+    /// Arbitrary [`V1FlowStatus`] values.
     pub fn v1_flow_status() -> impl Strategy<Value = V1FlowStatus> {
         prop::sample::select(V1FlowStatus::ALL)
     }
 
+    /// Arbitrary [`V1StepType`] values.
     pub fn v1_step_type() -> impl Strategy<Value = V1StepType> {
         prop::sample::select(V1StepType::ALL)
     }
 
+    /// Arbitrary [`PromptType`] values.
     pub fn prompt_type() -> impl Strategy<Value = PromptType> {
         prop::sample::select(PromptType::ALL)
     }
 
+    /// Arbitrary [`ParamType`] values.
     pub fn param_type() -> impl Strategy<Value = ParamType> {
         open_enum(ParamType::ALL, ParamType::parse)
     }
 
+    /// Arbitrary [`V1Message`] values.
     pub fn v1_message() -> impl Strategy<Value = V1Message> {
-        (open_enum(V1MessageType::ALL, V1MessageType::parse), text())
-            .prop_map(|(message_type, message)| V1Message { message_type, message })
-    }
-
-    pub fn link() -> impl Strategy<Value = Link> {
-        (word(), text(), prop::sample::select(&["GET", "POST"][..]))
-            .prop_map(|(name, href, method)| Link { name, href, method: method.to_owned() })
-    }
-
-    pub fn authenticator_param() -> impl Strategy<Value = AuthenticatorParam> {
-        (word(), param_type(), any::<u32>(), word(), text(), any::<bool>()).prop_map(
-            |(param, param_type, order, i18n_key, display_name, confidential)| AuthenticatorParam {
-                param,
-                param_type,
-                order,
-                i18n_key,
-                display_name,
-                confidential,
+        (open_enum(V1MessageType::ALL, V1MessageType::parse), text()).prop_map(
+            |(message_type, message)| V1Message {
+                message_type,
+                message,
             },
         )
     }
 
+    /// Arbitrary [`Link`] values.
+    pub fn link() -> impl Strategy<Value = Link> {
+        (word(), text(), prop::sample::select(&["GET", "POST"][..])).prop_map(
+            |(name, href, method)| Link {
+                name,
+                href,
+                method: method.to_owned(),
+            },
+        )
+    }
+
+    /// Arbitrary [`AuthenticatorParam`] values.
+    pub fn authenticator_param() -> impl Strategy<Value = AuthenticatorParam> {
+        (
+            word(),
+            param_type(),
+            any::<u32>(),
+            word(),
+            text(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(param, param_type, order, i18n_key, display_name, confidential)| {
+                    AuthenticatorParam {
+                        param,
+                        param_type,
+                        order,
+                        i18n_key,
+                        display_name,
+                        confidential,
+                    }
+                },
+            )
+    }
+
+    /// Arbitrary [`Authenticator`] values.
     pub fn authenticator() -> impl Strategy<Value = Authenticator> {
         let metadata = (
             word(),
@@ -363,49 +421,87 @@ pub mod strategies {
             prop::collection::vec(authenticator_param(), 0..3),
             proptest::option::of(extra_map(&[])),
         )
-            .prop_map(|(i18n_key, prompt_type, params, additional_data)| AuthenticatorMetadata {
-                i18n_key,
-                prompt_type,
-                params,
-                additional_data,
+            .prop_map(|(i18n_key, prompt_type, params, additional_data)| {
+                AuthenticatorMetadata {
+                    i18n_key,
+                    prompt_type,
+                    params,
+                    additional_data,
+                }
             });
-        (word(), word(), text(), metadata, prop::collection::vec(word(), 0..3)).prop_map(
-            |(name, idp, authenticator, metadata, required_params)| Authenticator {
-                authenticator_id: authenticator_id(&name, &idp),
-                authenticator,
-                idp,
-                metadata,
-                required_params,
-            },
+        (
+            word(),
+            word(),
+            text(),
+            metadata,
+            prop::collection::vec(word(), 0..3),
         )
+            .prop_map(|(name, idp, authenticator, metadata, required_params)| {
+                Authenticator {
+                    authenticator_id: authenticator_id(&name, &idp),
+                    authenticator,
+                    idp,
+                    metadata,
+                    required_params,
+                }
+            })
     }
 
+    /// Arbitrary [`NextStep`] values.
     pub fn next_step() -> impl Strategy<Value = NextStep> {
-        (v1_step_type(), prop::collection::vec(authenticator(), 0..3), prop::collection::vec(v1_message(), 0..2))
-            .prop_map(|(step_type, authenticators, messages)| NextStep { step_type, authenticators, messages })
-    }
-
-    pub fn v1_flow_initiate_response() -> impl Strategy<Value = V1FlowInitiateResponse> {
-        (word(), v1_flow_status(), flow_type(), next_step(), prop::collection::vec(link(), 0..2)).prop_map(
-            |(flow_id, flow_status, flow_type, next_step, links)| V1FlowInitiateResponse {
-                flow_id: FlowId::new(flow_id),
-                flow_status,
-                flow_type,
-                next_step,
-                links,
-            },
+        (
+            v1_step_type(),
+            prop::collection::vec(authenticator(), 0..3),
+            prop::collection::vec(v1_message(), 0..2),
         )
+            .prop_map(|(step_type, authenticators, messages)| NextStep {
+                step_type,
+                authenticators,
+                messages,
+            })
     }
 
+    /// Arbitrary [`V1FlowInitiateResponse`] values.
+    pub fn v1_flow_initiate_response() -> impl Strategy<Value = V1FlowInitiateResponse> {
+        (
+            word(),
+            v1_flow_status(),
+            flow_type(),
+            next_step(),
+            prop::collection::vec(link(), 0..2),
+        )
+            .prop_map(|(flow_id, flow_status, flow_type, next_step, links)| {
+                V1FlowInitiateResponse {
+                    flow_id: FlowId::new(flow_id),
+                    flow_status,
+                    flow_type,
+                    next_step,
+                    links,
+                }
+            })
+    }
+
+    /// Arbitrary [`AuthnRequest`] values.
     pub fn authn_request() -> impl Strategy<Value = AuthnRequest> {
-        (word(), word(), string_map()).prop_map(|(flow_id, id, params)| AuthnRequest::new(flow_id, id, params))
+        (word(), word(), string_map())
+            .prop_map(|(flow_id, id, params)| AuthnRequest::new(flow_id, id, params))
     }
 
+    /// Arbitrary [`AuthData`] values.
     pub fn auth_data() -> impl Strategy<Value = AuthData> {
-        (word(), proptest::option::of(text()), proptest::option::of(text()))
-            .prop_map(|(code, state, session_state)| AuthData { code, state, session_state })
+        (
+            word(),
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+        )
+            .prop_map(|(code, state, session_state)| AuthData {
+                code,
+                state,
+                session_state,
+            })
     }
 
+    /// Arbitrary [`AuthnResponse`] values.
     pub fn authn_response() -> impl Strategy<Value = AuthnResponse> {
         (
             proptest::option::of(word().prop_map(FlowId::new)),
@@ -416,14 +512,18 @@ pub mod strategies {
             proptest::option::of(auth_data()),
             prop::collection::vec(v1_message(), 0..2),
         )
-            .prop_map(|(flow_id, flow_status, flow_type, next_step, links, auth_data, messages)| AuthnResponse {
-                flow_id,
-                flow_status,
-                flow_type,
-                next_step,
-                links,
-                auth_data,
-                messages,
-            })
+            .prop_map(
+                |(flow_id, flow_status, flow_type, next_step, links, auth_data, messages)| {
+                    AuthnResponse {
+                        flow_id,
+                        flow_status,
+                        flow_type,
+                        next_step,
+                        links,
+                        auth_data,
+                        messages,
+                    }
+                },
+            )
     }
 }

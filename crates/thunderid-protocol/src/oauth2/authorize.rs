@@ -123,10 +123,18 @@ pub struct AuthorizeRedirectParams {
     /// The pre-created AUTHENTICATION execution, run by the gate with `POST /flow/execute`.
     pub execution_id: ExecutionId,
     /// Copied from the request.
-    #[serde(rename = "ui_locales", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ui_locales",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ui_locales: Option<String>,
     /// `"true"` when `redirect_uri` is plain http; omitted otherwise.
-    #[serde(default, skip_serializing_if = "crate::oauth2::is_false", with = "crate::oauth2::query_flag")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::oauth2::is_false",
+        with = "crate::oauth2::query_flag"
+    )]
     pub show_insecure_warning: bool,
 }
 
@@ -196,7 +204,10 @@ impl AuthorizeRequest {
         K: Into<String>,
         V: Into<String>,
     {
-        let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let mut seen = BTreeMap::new();
         for (name, _) in &pairs {
             let count = seen.entry(name.as_str()).or_insert(0_usize);
@@ -215,7 +226,9 @@ impl AuthorizeRequest {
 
     /// `code_challenge_method`, typed.
     pub fn code_challenge_method(&self) -> Option<CodeChallengeMethod> {
-        self.code_challenge_method.as_deref().map(CodeChallengeMethod::parse)
+        self.code_challenge_method
+            .as_deref()
+            .map(CodeChallengeMethod::parse)
     }
 
     /// `response_mode`, typed.
@@ -225,12 +238,21 @@ impl AuthorizeRequest {
 
     /// The space-separated `prompt` values, typed.
     pub fn prompts(&self) -> Vec<Prompt> {
-        self.prompt.as_deref().unwrap_or_default().split_whitespace().map(Prompt::parse).collect()
+        self.prompt
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(Prompt::parse)
+            .collect()
     }
 
     /// The space-separated `scope` values.
     pub fn scopes(&self) -> Vec<&str> {
-        self.scope.as_deref().unwrap_or_default().split_whitespace().collect()
+        self.scope
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect()
     }
 }
 
@@ -254,38 +276,47 @@ pub mod strategies {
     use crate::error::strategies::oauth_error_code;
     use crate::oauth2::strategies::{form_body, open_enum, opt_text, text};
 
+    /// Any [`AuthorizeRequest`].
     pub fn authorize_request() -> BoxedStrategy<AuthorizeRequest> {
         form_body(AuthorizeRequest::PARAMETER_NAMES)
     }
 
+    /// Any [`ResponseType`].
     pub fn response_type() -> BoxedStrategy<ResponseType> {
         open_enum(ResponseType::ALL, ResponseType::parse)
     }
 
+    /// Any [`CodeChallengeMethod`].
     pub fn code_challenge_method() -> BoxedStrategy<CodeChallengeMethod> {
         open_enum(CodeChallengeMethod::ALL, CodeChallengeMethod::parse)
     }
 
+    /// Any [`ResponseMode`].
     pub fn response_mode() -> BoxedStrategy<ResponseMode> {
         open_enum(ResponseMode::ALL, ResponseMode::parse)
     }
 
+    /// Any [`Prompt`].
     pub fn prompt() -> BoxedStrategy<Prompt> {
         open_enum(Prompt::ALL, Prompt::parse)
     }
 
+    /// Any [`AuthorizeRedirectParams`].
     pub fn authorize_redirect_params() -> impl Strategy<Value = AuthorizeRedirectParams> {
         (text(), text(), text(), opt_text(), any::<bool>()).prop_map(
-            |(application_id, auth_id, execution_id, ui_locales, show_insecure_warning)| AuthorizeRedirectParams {
-                application_id: ApplicationId::new(application_id),
-                auth_id: AuthId::new(auth_id),
-                execution_id: ExecutionId::new(execution_id),
-                ui_locales,
-                show_insecure_warning,
+            |(application_id, auth_id, execution_id, ui_locales, show_insecure_warning)| {
+                AuthorizeRedirectParams {
+                    application_id: ApplicationId::new(application_id),
+                    auth_id: AuthId::new(auth_id),
+                    execution_id: ExecutionId::new(execution_id),
+                    ui_locales,
+                    show_insecure_warning,
+                }
             },
         )
     }
 
+    /// Any [`AuthorizationSuccess`].
     pub fn authorization_success() -> impl Strategy<Value = AuthorizationSuccess> {
         (text(), opt_text(), text()).prop_map(|(code, state, issuer)| AuthorizationSuccess {
             code: AuthorizationCode::new(code),
@@ -294,18 +325,34 @@ pub mod strategies {
         })
     }
 
+    /// Any [`AuthorizationErrorParams`].
     pub fn authorization_error_params() -> impl Strategy<Value = AuthorizationErrorParams> {
-        (oauth_error_code(), text(), opt_text(), opt_text()).prop_map(|(error, error_description, issuer, state)| {
-            AuthorizationErrorParams { error, error_description, issuer: issuer.map(IssuerUrl::new), state }
+        (oauth_error_code(), text(), opt_text(), opt_text()).prop_map(
+            |(error, error_description, issuer, state)| AuthorizationErrorParams {
+                error,
+                error_description,
+                issuer: issuer.map(IssuerUrl::new),
+                state,
+            },
+        )
+    }
+
+    /// Any [`GateErrorParams`].
+    pub fn gate_error_params() -> impl Strategy<Value = GateErrorParams> {
+        (oauth_error_code(), text(), opt_text()).prop_map(|(error_code, error_message, state)| {
+            GateErrorParams {
+                error_code,
+                error_message,
+                state,
+            }
         })
     }
 
-    pub fn gate_error_params() -> impl Strategy<Value = GateErrorParams> {
-        (oauth_error_code(), text(), opt_text())
-            .prop_map(|(error_code, error_message, state)| GateErrorParams { error_code, error_message, state })
-    }
-
+    /// Any [`PushedAuthorizationResponse`].
     pub fn pushed_authorization_response() -> impl Strategy<Value = PushedAuthorizationResponse> {
-        (text(), any::<u64>()).prop_map(|(request_uri, expires_in)| PushedAuthorizationResponse { request_uri, expires_in })
+        (text(), any::<u64>()).prop_map(|(request_uri, expires_in)| PushedAuthorizationResponse {
+            request_uri,
+            expires_in,
+        })
     }
 }

@@ -21,7 +21,11 @@ use crate::secret::Assertion;
 /// them, so the mock can answer "authId is required" rather than "Invalid request body".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthCallbackRequest {
-    #[serde(rename = "authId", default = "empty_auth_id", deserialize_with = "auth_id_or_empty")]
+    #[serde(
+        rename = "authId",
+        default = "empty_auth_id",
+        deserialize_with = "auth_id_or_empty"
+    )]
     pub auth_id: AuthId,
     /// A flow `assertion`, or an `errorAssertion` (it has a `flow_error_type` claim).
     #[serde(default = "empty_assertion", deserialize_with = "assertion_or_empty")]
@@ -65,7 +69,11 @@ pub type LogoutCallbackResponse = AuthCallbackResponse;
 impl AuthCallbackRequest {
     /// A callback for the authorization request `auth_id` (type left to its default).
     pub fn new(auth_id: AuthId, assertion: Assertion) -> Self {
-        Self { auth_id, assertion, callback_type: None }
+        Self {
+            auth_id,
+            assertion,
+            callback_type: None,
+        }
     }
 
     /// The type the server acts on: `authorization_code` when absent or empty.
@@ -81,7 +89,9 @@ impl AuthCallbackRequest {
 impl CibaCallbackResponse {
     /// `{"status":"OK"}`.
     pub fn ok() -> Self {
-        Self { status: "OK".to_owned() }
+        Self {
+            status: "OK".to_owned(),
+        }
     }
 }
 
@@ -94,11 +104,15 @@ fn empty_assertion() -> Assertion {
 }
 
 fn auth_id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<AuthId, D::Error> {
-    Ok(AuthId::new(Option::<String>::deserialize(d)?.unwrap_or_default()))
+    Ok(AuthId::new(
+        Option::<String>::deserialize(d)?.unwrap_or_default(),
+    ))
 }
 
 fn assertion_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Assertion, D::Error> {
-    Ok(Assertion::new(Option::<String>::deserialize(d)?.unwrap_or_default()))
+    Ok(Assertion::new(
+        Option::<String>::deserialize(d)?.unwrap_or_default(),
+    ))
 }
 
 #[cfg(any(test, feature = "proptest"))]
@@ -109,24 +123,33 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::{open_enum, text};
 
+    /// Any [`CallbackType`].
     pub fn callback_type() -> BoxedStrategy<CallbackType> {
         open_enum(CallbackType::ALL, CallbackType::parse)
     }
 
+    /// Any [`AuthCallbackRequest`].
     pub fn auth_callback_request() -> impl Strategy<Value = AuthCallbackRequest> {
-        (text(), text(), proptest::option::of(callback_type())).prop_map(|(auth_id, assertion, callback_type)| {
-            AuthCallbackRequest { auth_id: AuthId::new(auth_id), assertion: Assertion::new(assertion), callback_type }
-        })
+        (text(), text(), proptest::option::of(callback_type())).prop_map(
+            |(auth_id, assertion, callback_type)| AuthCallbackRequest {
+                auth_id: AuthId::new(auth_id),
+                assertion: Assertion::new(assertion),
+                callback_type,
+            },
+        )
     }
 
+    /// Any [`AuthCallbackResponse`].
     pub fn auth_callback_response() -> impl Strategy<Value = AuthCallbackResponse> {
         text().prop_map(|redirect_uri| AuthCallbackResponse { redirect_uri })
     }
 
+    /// Any [`CibaCallbackResponse`].
     pub fn ciba_callback_response() -> impl Strategy<Value = CibaCallbackResponse> {
         text().prop_map(|status| CibaCallbackResponse { status })
     }
 
+    /// Any [`LogoutCallbackRequest`].
     pub fn logout_callback_request() -> impl Strategy<Value = LogoutCallbackRequest> {
         text().prop_map(|logout_id| LogoutCallbackRequest { logout_id })
     }

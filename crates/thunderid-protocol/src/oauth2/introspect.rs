@@ -58,7 +58,10 @@ pub struct IntrospectionResponse {
 impl IntrospectionRequest {
     /// A request for `token`.
     pub fn new(token: impl Into<String>) -> Self {
-        Self { token: Some(token.into()), token_type_hint: None }
+        Self {
+            token: Some(token.into()),
+            token_type_hint: None,
+        }
     }
 
     /// `token_type_hint`, typed.
@@ -84,20 +87,38 @@ pub mod strategies {
     use crate::oauth2::token::strategies::token_type;
     use crate::oidc::claims::strategies::{audience, confirmation};
 
+    /// Any [`IntrospectionRequest`].
     pub fn introspection_request() -> BoxedStrategy<IntrospectionRequest> {
         form_body(IntrospectionRequest::PARAMETER_NAMES)
     }
 
+    /// Any [`IntrospectionResponse`].
     pub fn introspection_response() -> impl Strategy<Value = IntrospectionResponse> {
         let opt_time = || proptest::option::of(any::<u64>());
         (
             any::<bool>(),
-            (opt_text(), opt_text(), opt_text(), proptest::option::of(token_type())),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                proptest::option::of(token_type()),
+            ),
             (opt_time(), opt_time(), opt_time()),
-            (opt_text(), proptest::option::of(audience()), opt_text(), opt_text(), proptest::option::of(confirmation())),
+            (
+                opt_text(),
+                proptest::option::of(audience()),
+                opt_text(),
+                opt_text(),
+                proptest::option::of(confirmation()),
+            ),
         )
             .prop_map(
-                |(active, (scope, client_id, username, token_type), (exp, iat, nbf), (sub, aud, iss, jti, cnf))| {
+                |(
+                    active,
+                    (scope, client_id, username, token_type),
+                    (exp, iat, nbf),
+                    (sub, aud, iss, jti, cnf),
+                )| {
                     IntrospectionResponse {
                         active,
                         scope,

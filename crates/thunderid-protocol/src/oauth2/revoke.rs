@@ -23,7 +23,10 @@ form_params! {
 impl RevocationRequest {
     /// A request to revoke `token`.
     pub fn new(token: impl Into<String>) -> Self {
-        Self { token: Some(token.into()), ..Self::default() }
+        Self {
+            token: Some(token.into()),
+            ..Self::default()
+        }
     }
 
     /// `token_type_hint`, typed.
@@ -40,6 +43,7 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::form_body;
 
+    /// Any [`RevocationRequest`].
     pub fn revocation_request() -> BoxedStrategy<RevocationRequest> {
         form_body(RevocationRequest::PARAMETER_NAMES)
     }

@@ -14,10 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{form_params, open_enum};
 use crate::ids::ClientId;
-use crate::secret::{AccessToken, AuthorizationCode, ClientSecret, IdToken, PkceCodeVerifier, RefreshToken};
+use crate::secret::{
+    AccessToken, AuthorizationCode, ClientSecret, IdToken, PkceCodeVerifier, RefreshToken,
+};
 
 /// `client_assertion_type` for `private_key_jwt` client authentication.
-pub const CLIENT_ASSERTION_TYPE_JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+pub const CLIENT_ASSERTION_TYPE_JWT_BEARER: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 open_enum! {
     /// `grant_type`.
@@ -216,11 +219,19 @@ impl TokenRequestParams {
 
     /// The space-separated `scope` values.
     pub fn scopes(&self) -> Vec<&str> {
-        self.scope.as_deref().unwrap_or_default().split_whitespace().collect()
+        self.scope
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect()
     }
 
     /// Fills `client_id` / `client_secret` from a grant's optional client fields.
-    fn with_client(mut self, client_id: Option<ClientId>, client_secret: Option<ClientSecret>) -> Self {
+    fn with_client(
+        mut self,
+        client_id: Option<ClientId>,
+        client_secret: Option<ClientSecret>,
+    ) -> Self {
         self.client_id = client_id.map(ClientId::into_inner);
         self.client_secret = client_secret.map(ClientSecret::into_secret);
         self
@@ -230,7 +241,14 @@ impl TokenRequestParams {
 impl AuthorizationCodeGrant {
     /// A grant for `code`; set the other fields as the authorize request requires.
     pub fn new(code: AuthorizationCode) -> Self {
-        Self { code, redirect_uri: None, code_verifier: None, resource: None, client_id: None, client_secret: None }
+        Self {
+            code,
+            redirect_uri: None,
+            code_verifier: None,
+            resource: None,
+            client_id: None,
+            client_secret: None,
+        }
     }
 }
 
@@ -251,7 +269,12 @@ impl From<AuthorizationCodeGrant> for TokenRequestParams {
 impl RefreshTokenGrant {
     /// A grant for `refresh_token` with the original scope.
     pub fn new(refresh_token: RefreshToken) -> Self {
-        Self { refresh_token, scope: None, client_id: None, client_secret: None }
+        Self {
+            refresh_token,
+            scope: None,
+            client_id: None,
+            client_secret: None,
+        }
     }
 }
 
@@ -321,7 +344,10 @@ impl fmt::Debug for TokenExchangeGrant {
         f.debug_struct("TokenExchangeGrant")
             .field("subject_token", &"[redacted]")
             .field("subject_token_type", &self.subject_token_type)
-            .field("actor_token", &self.actor_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "actor_token",
+                &self.actor_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("actor_token_type", &self.actor_token_type)
             .field("requested_token_type", &self.requested_token_type)
             .field("audience", &self.audience)
@@ -382,38 +408,62 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::{form_body, open_enum, opt_text, text};
 
+    /// Any [`GrantType`].
     pub fn grant_type() -> BoxedStrategy<GrantType> {
         open_enum(GrantType::ALL, GrantType::parse)
     }
 
+    /// Any [`TokenTypeUri`].
     pub fn token_type_uri() -> BoxedStrategy<TokenTypeUri> {
         open_enum(TokenTypeUri::ALL, TokenTypeUri::parse)
     }
 
+    /// Any [`TokenType`].
     pub fn token_type() -> BoxedStrategy<TokenType> {
         open_enum(TokenType::ALL, TokenType::parse)
     }
 
+    /// Any [`TokenEndpointAuthMethod`].
     pub fn token_endpoint_auth_method() -> BoxedStrategy<TokenEndpointAuthMethod> {
         open_enum(TokenEndpointAuthMethod::ALL, TokenEndpointAuthMethod::parse)
     }
 
+    /// Any [`TokenRequestParams`].
     pub fn token_request_params() -> BoxedStrategy<TokenRequestParams> {
         form_body(TokenRequestParams::PARAMETER_NAMES)
     }
 
+    /// Any [`TokenResponse`].
     pub fn token_response() -> impl Strategy<Value = TokenResponse> {
-        (text(), token_type(), any::<u64>(), opt_text(), opt_text(), opt_text(), proptest::option::of(token_type_uri()))
-            .prop_map(|(access_token, token_type, expires_in, refresh_token, scope, id_token, issued_token_type)| {
-                TokenResponse {
-                    access_token: AccessToken::new(access_token),
+        (
+            text(),
+            token_type(),
+            any::<u64>(),
+            opt_text(),
+            opt_text(),
+            opt_text(),
+            proptest::option::of(token_type_uri()),
+        )
+            .prop_map(
+                |(
+                    access_token,
                     token_type,
                     expires_in,
-                    refresh_token: refresh_token.map(RefreshToken::new),
+                    refresh_token,
                     scope,
-                    id_token: id_token.map(IdToken::new),
+                    id_token,
                     issued_token_type,
-                }
-            })
+                )| {
+                    TokenResponse {
+                        access_token: AccessToken::new(access_token),
+                        token_type,
+                        expires_in,
+                        refresh_token: refresh_token.map(RefreshToken::new),
+                        scope,
+                        id_token: id_token.map(IdToken::new),
+                        issued_token_type,
+                    }
+                },
+            )
     }
 }

@@ -84,7 +84,11 @@ pub struct OrganizationClaims {
     pub organization_id: Option<String>,
     #[serde(rename = "org_name", default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    #[serde(rename = "org_handle", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "org_handle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub organization_handle: Option<String>,
 }
 
@@ -109,7 +113,11 @@ pub struct AccessTokenClaims {
     #[serde(rename = "act", default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<ActorClaim>,
     /// The userinfo part of the `claims` request, serialized as JSON text.
-    #[serde(rename = "claims_req", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "claims_req",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub claims_request: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims_locales: Option<String>,
@@ -209,7 +217,11 @@ pub struct FlowAssertionClaims {
     /// Space-separated permissions approved by authorization or consent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_permissions: Option<String>,
-    #[serde(rename = "completed_auth_class", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "completed_auth_class",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub completed_authentication_class: Option<String>,
     /// The OAuth `authId` (or CIBA `auth_req_id`); the callback requires it to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,12 +306,19 @@ impl JwsHeader {
 
     /// The header the server writes: `alg`, `typ` and `kid`.
     pub fn new(algorithm: JwsAlgorithm, token_type: &str, key_id: KeyId) -> Self {
-        Self { algorithm, token_type: Some(token_type.to_owned()), key_id: Some(key_id) }
+        Self {
+            algorithm,
+            token_type: Some(token_type.to_owned()),
+            key_id: Some(key_id),
+        }
     }
 
     /// Whether `typ` marks an access token (either spelling).
     pub fn is_access_token(&self) -> bool {
-        matches!(self.token_type.as_deref(), Some(Self::TYP_ACCESS_TOKEN | Self::TYP_ACCESS_TOKEN_MEDIA_TYPE))
+        matches!(
+            self.token_type.as_deref(),
+            Some(Self::TYP_ACCESS_TOKEN | Self::TYP_ACCESS_TOKEN_MEDIA_TYPE)
+        )
     }
 }
 
@@ -342,59 +361,109 @@ pub mod strategies {
     use crate::oauth2::token::strategies::grant_type;
     use crate::oidc::jwks::strategies::jws_algorithm;
 
+    /// Any [`JwsHeader`].
     pub fn jws_header() -> impl Strategy<Value = JwsHeader> {
-        (jws_algorithm(), opt_text(), opt_text()).prop_map(|(algorithm, token_type, key_id)| JwsHeader {
-            algorithm,
-            token_type,
-            key_id: key_id.map(KeyId::new),
+        (jws_algorithm(), opt_text(), opt_text()).prop_map(|(algorithm, token_type, key_id)| {
+            JwsHeader {
+                algorithm,
+                token_type,
+                key_id: key_id.map(KeyId::new),
+            }
         })
     }
 
+    /// Any [`Audience`].
     pub fn audience() -> impl Strategy<Value = Audience> {
-        prop_oneof![text().prop_map(Audience::One), prop::collection::vec(text(), 0..3).prop_map(Audience::Many)]
+        prop_oneof![
+            text().prop_map(Audience::One),
+            prop::collection::vec(text(), 0..3).prop_map(Audience::Many)
+        ]
     }
 
+    /// Any [`RegisteredClaims`].
     pub fn registered_claims() -> impl Strategy<Value = RegisteredClaims> {
-        (text(), opt_text(), audience(), any::<u64>(), any::<u64>(), any::<u64>(), text()).prop_map(
-            |(issuer, subject, audience, expires_at, issued_at, not_before, jwt_id)| RegisteredClaims {
-                issuer: IssuerUrl::new(issuer),
-                subject,
-                audience,
-                expires_at,
-                issued_at,
-                not_before,
-                jwt_id,
-            },
+        (
+            text(),
+            opt_text(),
+            audience(),
+            any::<u64>(),
+            any::<u64>(),
+            any::<u64>(),
+            text(),
         )
+            .prop_map(
+                |(issuer, subject, audience, expires_at, issued_at, not_before, jwt_id)| {
+                    RegisteredClaims {
+                        issuer: IssuerUrl::new(issuer),
+                        subject,
+                        audience,
+                        expires_at,
+                        issued_at,
+                        not_before,
+                        jwt_id,
+                    }
+                },
+            )
     }
 
+    /// Any [`OrganizationClaims`].
     pub fn organization_claims() -> impl Strategy<Value = OrganizationClaims> {
-        (opt_text(), opt_text(), opt_text(), opt_text(), opt_text(), opt_text()).prop_map(
-            |(ou_id, ou_name, ou_handle, org_id, org_name, org_handle)| OrganizationClaims {
-                organization_unit_id: ou_id.map(OrganizationUnitId::new),
-                organization_unit_name: ou_name,
-                organization_unit_handle: ou_handle,
-                organization_id: org_id,
-                organization_name: org_name,
-                organization_handle: org_handle,
-            },
+        (
+            opt_text(),
+            opt_text(),
+            opt_text(),
+            opt_text(),
+            opt_text(),
+            opt_text(),
         )
+            .prop_map(
+                |(ou_id, ou_name, ou_handle, org_id, org_name, org_handle)| OrganizationClaims {
+                    organization_unit_id: ou_id.map(OrganizationUnitId::new),
+                    organization_unit_name: ou_name,
+                    organization_unit_handle: ou_handle,
+                    organization_id: org_id,
+                    organization_name: org_name,
+                    organization_handle: org_handle,
+                },
+            )
     }
 
+    /// Any [`Confirmation`].
     pub fn confirmation() -> impl Strategy<Value = Confirmation> {
         opt_text().prop_map(|jwk_thumbprint| Confirmation { jwk_thumbprint })
     }
 
+    /// Any [`ActorClaim`].
     pub fn actor_claim() -> impl Strategy<Value = ActorClaim> {
-        (text(), opt_text(), proptest::option::of(prop::collection::btree_map(text(), json_value(), 0..3)))
-            .prop_map(|(subject, issuer, nested)| ActorClaim { subject, issuer, nested })
+        (
+            text(),
+            opt_text(),
+            proptest::option::of(prop::collection::btree_map(text(), json_value(), 0..3)),
+        )
+            .prop_map(|(subject, issuer, nested)| ActorClaim {
+                subject,
+                issuer,
+                nested,
+            })
     }
 
+    /// Any [`AccessTokenClaims`].
     pub fn access_token_claims() -> impl Strategy<Value = AccessTokenClaims> {
         (
             registered_claims(),
-            (opt_text(), opt_text(), proptest::option::of(grant_type()), opt_text(), opt_text()),
-            (proptest::option::of(actor_claim()), opt_text(), opt_text(), proptest::option::of(confirmation())),
+            (
+                opt_text(),
+                opt_text(),
+                proptest::option::of(grant_type()),
+                opt_text(),
+                opt_text(),
+            ),
+            (
+                proptest::option::of(actor_claim()),
+                opt_text(),
+                opt_text(),
+                proptest::option::of(confirmation()),
+            ),
             (opt_text(), organization_claims(), extra_members()),
         )
             .prop_map(
@@ -421,6 +490,7 @@ pub mod strategies {
             )
     }
 
+    /// Any [`IdTokenClaims`].
     pub fn id_token_claims() -> impl Strategy<Value = IdTokenClaims> {
         (
             registered_claims(),
@@ -430,27 +500,51 @@ pub mod strategies {
             organization_claims(),
             extra_members(),
         )
-            .prop_map(|(registered, auth_time, nonce, authentication_class, organization, extra)| IdTokenClaims {
-                registered,
-                auth_time,
-                nonce,
-                authentication_class,
-                organization,
-                extra,
-            })
+            .prop_map(
+                |(registered, auth_time, nonce, authentication_class, organization, extra)| {
+                    IdTokenClaims {
+                        registered,
+                        auth_time,
+                        nonce,
+                        authentication_class,
+                        organization,
+                        extra,
+                    }
+                },
+            )
     }
 
+    /// Any [`RefreshTokenClaims`].
     pub fn refresh_token_claims() -> impl Strategy<Value = RefreshTokenClaims> {
         (
             registered_claims(),
-            (opt_text(), text(), proptest::option::of(prop::collection::vec(text(), 0..3)), grant_type()),
-            (opt_text(), opt_text(), opt_text(), opt_text(), opt_text(), opt_text()),
+            (
+                opt_text(),
+                text(),
+                proptest::option::of(prop::collection::vec(text(), 0..3)),
+                grant_type(),
+            ),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+            ),
         )
             .prop_map(
                 |(
                     registered,
                     (scope, access_token_subject, access_token_audiences, grant_type),
-                    (actor_subject, attribute_cache_id, claims_request, claims_locales, dpop, token_family_id),
+                    (
+                        actor_subject,
+                        attribute_cache_id,
+                        claims_request,
+                        claims_locales,
+                        dpop,
+                        token_family_id,
+                    ),
                 )| RefreshTokenClaims {
                     registered,
                     scope,
@@ -467,27 +561,52 @@ pub mod strategies {
             )
     }
 
+    /// Any [`AssuranceLevel`].
     pub fn assurance_level() -> BoxedStrategy<AssuranceLevel> {
         open_enum(AssuranceLevel::ALL, AssuranceLevel::parse)
     }
 
+    /// Any [`Assurance`].
     pub fn assurance() -> impl Strategy<Value = Assurance> {
-        let authenticator = (text(), any::<u32>(), any::<u64>())
-            .prop_map(|(authenticator, step, timestamp)| AuthenticatorReference { authenticator, step, timestamp });
-        (assurance_level(), assurance_level(), prop::collection::vec(authenticator, 0..3)).prop_map(
-            |(authentication_level, identity_level, authenticators)| Assurance {
-                authentication_level,
-                identity_level,
-                authenticators,
-            },
+        let authenticator =
+            (text(), any::<u32>(), any::<u64>()).prop_map(|(authenticator, step, timestamp)| {
+                AuthenticatorReference {
+                    authenticator,
+                    step,
+                    timestamp,
+                }
+            });
+        (
+            assurance_level(),
+            assurance_level(),
+            prop::collection::vec(authenticator, 0..3),
         )
+            .prop_map(
+                |(authentication_level, identity_level, authenticators)| Assurance {
+                    authentication_level,
+                    identity_level,
+                    authenticators,
+                },
+            )
     }
 
+    /// Any [`FlowAssertionClaims`].
     pub fn flow_assertion_claims() -> impl Strategy<Value = FlowAssertionClaims> {
         (
             registered_claims(),
-            (proptest::option::of(assurance()), opt_text(), opt_text(), opt_text()),
-            (opt_text(), opt_text(), opt_text(), organization_claims(), extra_members()),
+            (
+                proptest::option::of(assurance()),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+            ),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                organization_claims(),
+                extra_members(),
+            ),
         )
             .prop_map(
                 |(
@@ -509,17 +628,21 @@ pub mod strategies {
             )
     }
 
+    /// Any [`FlowErrorType`].
     pub fn flow_error_type() -> BoxedStrategy<FlowErrorType> {
         open_enum(FlowErrorType::ALL, FlowErrorType::parse)
     }
 
+    /// Any [`ErrorAssertionClaims`].
     pub fn error_assertion_claims() -> impl Strategy<Value = ErrorAssertionClaims> {
         (registered_claims(), text(), flow_error_type(), text()).prop_map(
-            |(registered, authorization_request_id, flow_error_type, flow_error_description)| ErrorAssertionClaims {
-                registered,
-                authorization_request_id,
-                flow_error_type,
-                flow_error_description,
+            |(registered, authorization_request_id, flow_error_type, flow_error_description)| {
+                ErrorAssertionClaims {
+                    registered,
+                    authorization_request_id,
+                    flow_error_type,
+                    flow_error_description,
+                }
             },
         )
     }

@@ -142,7 +142,9 @@ impl AuthorizationServerMetadata {
             code_challenge_methods_supported: vec![CodeChallengeMethod::S256],
             authorization_response_iss_parameter_supported: true,
             dpop_signing_alg_values_supported: algorithms,
-            authorization_grant_profiles_supported: vec!["urn:ietf:params:oauth:grant-profile:id-jag".to_owned()],
+            authorization_grant_profiles_supported: vec![
+                "urn:ietf:params:oauth:grant-profile:id-jag".to_owned(),
+            ],
         }
     }
 }
@@ -150,7 +152,11 @@ impl AuthorizationServerMetadata {
 impl OpenIdProviderMetadata {
     /// The OIDC document the server publishes with its default configuration; `signing_algorithms`
     /// are those of the keys in the JWKS (`["RS256","ES256"]` for the default key pair).
-    pub fn server_default(base_url: &str, issuer: IssuerUrl, signing_algorithms: Vec<JwsAlgorithm>) -> Self {
+    pub fn server_default(
+        base_url: &str,
+        issuer: IssuerUrl,
+        signing_algorithms: Vec<JwsAlgorithm>,
+    ) -> Self {
         let strings = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
         let key_encryption = strings(&[
             "RSA-OAEP",
@@ -160,8 +166,14 @@ impl OpenIdProviderMetadata {
             "ECDH-ES+A192KW",
             "ECDH-ES+A256KW",
         ]);
-        let content_encryption =
-            strings(&["A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"]);
+        let content_encryption = strings(&[
+            "A128CBC-HS256",
+            "A192CBC-HS384",
+            "A256CBC-HS512",
+            "A128GCM",
+            "A192GCM",
+            "A256GCM",
+        ]);
         Self {
             authorization_server: AuthorizationServerMetadata::server_default(base_url, issuer),
             userinfo_endpoint: format!("{base_url}/oauth2/userinfo"),
@@ -223,19 +235,40 @@ pub mod strategies {
         prop::collection::vec(item, 0..3)
     }
 
+    /// Any [`AuthorizationServerMetadata`].
     pub fn authorization_server_metadata() -> impl Strategy<Value = AuthorizationServerMetadata> {
         (
             (text(), text(), text(), text()),
-            (opt_text(), opt_text(), opt_text(), opt_text(), any::<bool>()),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                any::<bool>(),
+            ),
             (opt_text(), list(text()), any::<bool>()),
-            (list(response_type()), list(grant_type()), list(token_endpoint_auth_method())),
-            (list(jws_algorithm()), list(code_challenge_method()), any::<bool>()),
+            (
+                list(response_type()),
+                list(grant_type()),
+                list(token_endpoint_auth_method()),
+            ),
+            (
+                list(jws_algorithm()),
+                list(code_challenge_method()),
+                any::<bool>(),
+            ),
             (list(jws_algorithm()), list(text())),
         )
             .prop_map(
                 |(
                     (issuer, authorization_endpoint, token_endpoint, jwks_uri),
-                    (registration_endpoint, revocation_endpoint, introspection_endpoint, par_endpoint, require_par),
+                    (
+                        registration_endpoint,
+                        revocation_endpoint,
+                        introspection_endpoint,
+                        par_endpoint,
+                        require_par,
+                    ),
                     (backchannel_endpoint, delivery_modes, user_code),
                     (response_types, grant_types, auth_methods),
                     (auth_signing_algs, challenge_methods, iss_parameter),
@@ -265,10 +298,17 @@ pub mod strategies {
             )
     }
 
+    /// Any [`OpenIdProviderMetadata`].
     pub fn open_id_provider_metadata() -> impl Strategy<Value = OpenIdProviderMetadata> {
         (
             authorization_server_metadata(),
-            (text(), list(text()), list(text()), list(jws_algorithm()), list(jws_algorithm())),
+            (
+                text(),
+                list(text()),
+                list(text()),
+                list(jws_algorithm()),
+                list(jws_algorithm()),
+            ),
             (list(text()), list(text()), list(text()), list(text())),
             (list(text()), any::<bool>(), opt_text(), list(text())),
         )

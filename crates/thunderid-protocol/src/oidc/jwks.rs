@@ -97,7 +97,9 @@ open_enum! {
 impl Jwks {
     /// The key with this `kid`, as a verifier looks it up.
     pub fn find(&self, key_id: &KeyId) -> Option<&Jwk> {
-        self.keys.iter().find(|key| key.key_id.as_ref() == Some(key_id))
+        self.keys
+            .iter()
+            .find(|key| key.key_id.as_ref() == Some(key_id))
     }
 }
 
@@ -130,22 +132,38 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::{open_enum, opt_text, text};
 
+    /// Any [`JwsAlgorithm`].
     pub fn jws_algorithm() -> BoxedStrategy<JwsAlgorithm> {
         open_enum(JwsAlgorithm::ALL, JwsAlgorithm::parse)
     }
 
+    /// Any [`KeyType`].
     pub fn key_type() -> BoxedStrategy<KeyType> {
         open_enum(KeyType::ALL, KeyType::parse)
     }
 
+    /// Any [`KeyUse`].
     pub fn key_use() -> BoxedStrategy<KeyUse> {
         open_enum(KeyUse::ALL, KeyUse::parse)
     }
 
+    /// Any [`Jwk`].
     pub fn jwk() -> impl Strategy<Value = Jwk> {
         (
-            (opt_text(), key_type(), proptest::option::of(key_use()), proptest::option::of(jws_algorithm())),
-            (opt_text(), opt_text(), opt_text(), opt_text(), opt_text(), opt_text()),
+            (
+                opt_text(),
+                key_type(),
+                proptest::option::of(key_use()),
+                proptest::option::of(jws_algorithm()),
+            ),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+            ),
             (prop::collection::vec(text(), 0..3), opt_text(), opt_text()),
         )
             .prop_map(
@@ -171,6 +189,7 @@ pub mod strategies {
             )
     }
 
+    /// Any [`Jwks`].
     pub fn jwks() -> impl Strategy<Value = Jwks> {
         prop::collection::vec(jwk(), 0..3).prop_map(|keys| Jwks { keys })
     }

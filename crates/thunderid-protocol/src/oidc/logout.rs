@@ -45,15 +45,19 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::{form_body, text};
 
+    /// Any [`EndSessionRequest`].
     pub fn end_session_request() -> BoxedStrategy<EndSessionRequest> {
         form_body(EndSessionRequest::PARAMETER_NAMES)
     }
 
+    /// Any [`SignOutRedirectParams`].
     pub fn sign_out_redirect_params() -> impl Strategy<Value = SignOutRedirectParams> {
-        (text(), text(), text()).prop_map(|(application_id, execution_id, logout_id)| SignOutRedirectParams {
-            application_id: ApplicationId::new(application_id),
-            execution_id: ExecutionId::new(execution_id),
-            logout_id,
+        (text(), text(), text()).prop_map(|(application_id, execution_id, logout_id)| {
+            SignOutRedirectParams {
+                application_id: ApplicationId::new(application_id),
+                execution_id: ExecutionId::new(execution_id),
+                logout_id,
+            }
         })
     }
 }

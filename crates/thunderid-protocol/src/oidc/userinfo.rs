@@ -24,7 +24,10 @@ pub struct UserInfo {
 impl UserInfo {
     /// Userinfo for `subject` with no other claims.
     pub fn new(subject: impl Into<String>) -> Self {
-        Self { subject: subject.into(), claims: BTreeMap::new() }
+        Self {
+            subject: subject.into(),
+            claims: BTreeMap::new(),
+        }
     }
 }
 
@@ -36,6 +39,7 @@ pub mod strategies {
     use super::*;
     use crate::oauth2::strategies::{extra_members, text};
 
+    /// Any [`UserInfo`].
     pub fn user_info() -> impl Strategy<Value = UserInfo> {
         (text(), extra_members()).prop_map(|(subject, claims)| UserInfo { subject, claims })
     }
