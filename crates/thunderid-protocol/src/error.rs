@@ -311,3 +311,6 @@ pub mod strategies {
         (oauth_error_code(), ".{0,60}").prop_map(|(error, d)| OAuthErrorResponse::new(error, d))
     }
 }
+
+#[cfg(test)]
+mod tests;
