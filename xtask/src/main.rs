@@ -25,7 +25,9 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Run the Gherkin conformance suite (not built yet: see the conformance issue).
+    /// Run the Gherkin conformance suite: per-feature report, JUnit XML at
+    /// target/conformance/junit.xml. Arguments go to the runner: `--tags EXPR`, `--server URL`,
+    /// `--name REGEX`, `--junit PATH`.
     Conformance {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -40,7 +42,7 @@ fn main() -> Result<()> {
     match cli.command {
         Command::Ci => ci(&root),
         Command::Mock { args } => mock(&root, &args),
-        Command::Conformance { .. } => bail!("`cargo xtask conformance` is not implemented yet"),
+        Command::Conformance { args } => conformance(&root, &args),
         Command::Bench => bail!("`cargo xtask bench` is not implemented yet"),
     }
 }
@@ -79,6 +81,20 @@ fn mock(root: &Path, args: &[String]) -> Result<()> {
         "thunderid-mock",
         "--bin",
         "thunderid-mock",
+        "--",
+    ];
+    all.extend(args.iter().map(String::as_str));
+    cargo(root, &all)
+}
+
+fn conformance(root: &Path, args: &[String]) -> Result<()> {
+    let mut all = vec![
+        "test",
+        "--quiet",
+        "--package",
+        "thunderid-conformance",
+        "--test",
+        "conformance",
         "--",
     ];
     all.extend(args.iter().map(String::as_str));

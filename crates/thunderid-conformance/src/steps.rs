@@ -1,0 +1,3 @@
+//! Step definitions, grouped by domain. Steps speak an SDK author's language; HTTP detail stays here.
+
+pub mod common;
