@@ -1,3 +1,10 @@
 //! Step definitions, grouped by domain. Steps speak an SDK author's language; HTTP detail stays here.
 
+pub mod client;
 pub mod common;
+pub mod control;
+pub mod discovery;
+pub mod flow;
+pub mod oauth2;
+pub mod token;
+pub mod users;

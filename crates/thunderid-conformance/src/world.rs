@@ -1,12 +1,14 @@
 //! [`ConformanceWorld`]: the state of one scenario.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use cucumber::World;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use thunderid_mock::MockServer;
+use thunderid_mock::{Fixtures, MockServer};
 
+use crate::catalog;
 use crate::target::{REMOTE_SERVER, Target};
 
 /// One HTTP exchange the scenario made: what came back.
@@ -19,13 +21,78 @@ pub struct Exchange {
 
 impl Exchange {
     pub fn json(&self) -> anyhow::Result<Value> {
-        serde_json::from_str(&self.body)
-            .map_err(|e| anyhow::anyhow!("the body is not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).map_err(|e| {
+            anyhow::anyhow!(
+                "the body (status {}) is not JSON ({e}): {}",
+                self.status,
+                self.body
+            )
+        })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The `Location` of a redirect, parsed.
+    pub fn location(&self) -> anyhow::Result<url::Url> {
+        let location = self.header("location").ok_or_else(|| {
+            anyhow::anyhow!(
+                "expected a redirect, got status {} without Location: {}",
+                self.status,
+                self.body
+            )
+        })?;
+        url::Url::parse(location)
+            .map_err(|e| anyhow::anyhow!("Location {location:?} is not a URL: {e}"))
+    }
+}
+
+/// The flow execution a scenario is driving (`POST /flow/execute`).
+#[derive(Debug, Clone, Default)]
+pub struct FlowSession {
+    pub execution_id: Option<String>,
+    /// The challenge token of the last INCOMPLETE response.
+    pub challenge_token: Option<String>,
+    /// Every challenge token issued before the current one, oldest first.
+    pub stale_challenge_tokens: Vec<String>,
+    /// The last 200 response of `/flow/execute`.
+    pub response: Option<Value>,
+    /// The last request body sent, for replays.
+    pub last_request: Option<Value>,
+    /// The assertion of the last COMPLETE response.
+    pub assertion: Option<String>,
+    /// The error assertion of the last ERROR (or HTTP-level error) response.
+    pub error_assertion: Option<String>,
+}
+
+/// One token response.
+#[derive(Debug, Clone, Default)]
+pub struct TokenSet {
+    pub access_token: Option<String>,
+    pub refresh_token: Option<String>,
+    pub id_token: Option<String>,
+    pub body: Value,
+}
+
+/// The redirect sign-in a scenario is driving (`/oauth2/*`).
+#[derive(Debug, Clone, Default)]
+pub struct OAuthSession {
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_verifier: Option<String>,
+    pub redirect_uri: Option<String>,
+    /// The parameters of the last authorization request, as sent.
+    pub authorize_params: Vec<(String, String)>,
+    pub auth_id: Option<String>,
+    /// Where the last callback sent the browser.
+    pub client_redirect: Option<url::Url>,
+    pub code: Option<String>,
+    pub tokens: Option<TokenSet>,
+    /// Token responses before the current one, oldest first.
+    pub previous_tokens: Vec<TokenSet>,
+    /// The `logoutId` the end-session endpoint handed the gate.
+    pub logout_id: Option<String>,
 }
 
 /// The state of one scenario. Built fresh for every scenario, so scenarios are independent and run
@@ -39,7 +106,20 @@ pub struct ConformanceWorld {
     /// The last response received.
     pub last: Option<Exchange>,
     /// Named values captured by steps (codes, ids, tokens), for later steps to use.
-    pub vars: std::collections::BTreeMap<String, String>,
+    pub vars: BTreeMap<String, String>,
+    /// The fixtures the server is assumed to serve: the bundled set, plus what `@custom-fixtures`
+    /// scenarios add to the embedded mock.
+    pub fixtures: Fixtures,
+    /// Plain passwords of the users the scenarios sign in as.
+    pub passwords: BTreeMap<String, String>,
+    /// The application the scenario acts as (its name).
+    pub app: Option<String>,
+    pub flow: FlowSession,
+    pub oauth: OAuthSession,
+    /// The server's JWKS, fetched once per scenario.
+    pub jwks: Option<Value>,
+    /// The Rust client (`thunderid-client`) of the client scenarios.
+    pub client: Option<crate::steps::client::ClientState>,
 }
 
 impl ConformanceWorld {
@@ -58,12 +138,27 @@ impl ConformanceWorld {
             target,
             http,
             last: None,
-            vars: Default::default(),
+            vars: BTreeMap::new(),
+            fixtures: Fixtures::bundled(),
+            passwords: catalog::bundled_passwords(),
+            app: None,
+            flow: FlowSession::default(),
+            oauth: OAuthSession::default(),
+            jwks: None,
+            client: None,
         })
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.target.base_url())
+    }
+
+    /// The issuer the server's tokens carry: its base URL.
+    pub fn issuer(&self) -> String {
+        match &self.target {
+            Target::Embedded(server) => server.issuer().to_owned(),
+            Target::Remote { base_url, .. } => base_url.clone(),
+        }
     }
 
     /// Send a request and keep the response as [`Self::last`].
@@ -72,12 +167,11 @@ impl ConformanceWorld {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.text().await?;
-        self.last = Some(Exchange {
+        Ok(self.last.insert(Exchange {
             status,
             headers,
             body,
-        });
-        Ok(self.last.as_ref().expect("just set"))
+        }))
     }
 
     /// The last response, or an error naming the step that forgot to make a request.
@@ -85,6 +179,25 @@ impl ConformanceWorld {
         self.last
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("no request has been made in this scenario yet"))
+    }
+
+    /// Restart the embedded mock with [`Self::fixtures`] (after a scenario added some).
+    pub async fn restart_with_fixtures(&mut self) -> anyhow::Result<()> {
+        match &self.target {
+            Target::Embedded(_) => {
+                let server = MockServer::builder()
+                    .fixtures(self.fixtures.clone())
+                    .start()
+                    .await?;
+                self.target = Target::Embedded(server);
+                self.jwks = None;
+                Ok(())
+            }
+            Target::Remote { .. } => anyhow::bail!(
+                "this scenario adds fixtures, which only an embedded mock can do; \
+                 tag it @custom-fixtures so --server runs skip it"
+            ),
+        }
     }
 }
 
@@ -94,7 +207,9 @@ impl fmt::Debug for ConformanceWorld {
         f.debug_struct("ConformanceWorld")
             .field("target", &self.target.base_url())
             .field("last_status", &self.last.as_ref().map(|e| e.status))
+            .field("app", &self.app)
+            .field("execution_id", &self.flow.execution_id)
             .field("vars", &self.vars.keys().collect::<Vec<_>>())
-            .finish()
+            .finish_non_exhaustive()
     }
 }

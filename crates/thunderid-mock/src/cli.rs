@@ -129,8 +129,8 @@ fn print_banner(state: &AppState, cert_path: Option<&PathBuf>) {
     }
     println!();
     println!(
-        "  {:<16} {:<38} {:<10} {:<14} {}",
-        "APPLICATION", "APPLICATION ID", "TYPE", "CLIENT ID", "SECRET"
+        "  {:<16} {:<38} {:<10} {:<14} SECRET",
+        "APPLICATION", "APPLICATION ID", "TYPE", "CLIENT ID"
     );
     for app in &state.fixtures().applications {
         let (client_id, secret) = match &app.oauth {
@@ -153,7 +153,7 @@ fn print_banner(state: &AppState, cert_path: Option<&PathBuf>) {
         );
     }
     println!();
-    println!("  {:<16} {:<38} {}", "USER", "USER ID", "EMAIL");
+    println!("  {:<16} {:<38} EMAIL", "USER", "USER ID");
     for user in &state.fixtures().users {
         let attr = |name: &str| {
             user.attributes

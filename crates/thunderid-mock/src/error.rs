@@ -4,7 +4,10 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use thunderid_protocol::{ApiError, ApiErrorCode, OAuthErrorCode, OAuthErrorResponse};
+use thunderid_protocol::scim::{self, ScimError, ScimErrorType};
+use thunderid_protocol::{
+    ApiError, ApiErrorCode, FieldValidationError, OAuthErrorCode, OAuthErrorResponse,
+};
 
 use crate::wire::GoJson;
 
@@ -37,13 +40,19 @@ pub enum MockError {
     /// `/oauth2/logout`'s 400 `text/plain` errors.
     #[error("{0}")]
     PlainText(&'static str),
+    /// A 500 `text/plain` error (Go's `http.Error(w, msg, 500)`), e.g. `/oauth2/logout`'s "logout failed".
+    #[error("{0}")]
+    PlainTextServerError(&'static str),
     /// A SCIM2 error (`application/scim+json`).
     #[error("SCIM {status}: {detail}")]
     Scim {
         status: u16,
-        scim_type: Option<&'static str>,
+        scim_type: Option<ScimErrorType>,
         detail: String,
     },
+    /// The struct-tag validation failure of a JSON body (`INVALID_INPUT_METADATA`, 400), keyed by field.
+    #[error("validation failed")]
+    FieldValidation(std::collections::BTreeMap<String, String>),
     /// No route matched: Go's `http.NotFound` text.
     #[error("not found")]
     NotFound,
@@ -84,7 +93,8 @@ impl MockError {
             },
             Self::Unauthorized { .. } | Self::UserInfoNoToken => 401,
             Self::Forbidden => 403,
-            Self::PlainText(_) => 400,
+            Self::PlainText(_) | Self::FieldValidation(_) => 400,
+            Self::PlainTextServerError(_) => 500,
             Self::Scim { status, .. } => *status,
             Self::NotFound => 404,
             Self::Internal(_) => 500,
@@ -101,15 +111,6 @@ struct ApiErrorBody<'a> {
     error: &'a ApiError,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_assertion: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ScimErrorBody<'a> {
-    schemas: [&'static str; 1],
-    #[serde(rename = "scimType", skip_serializing_if = "Option::is_none")]
-    scim_type: Option<&'static str>,
-    detail: &'a str,
-    status: String,
 }
 
 impl IntoResponse for MockError {
@@ -155,10 +156,15 @@ impl IntoResponse for MockError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static(challenge),
                 );
+                // The security middleware answers before any route's CORS wrapper runs.
+                response.extensions_mut().insert(crate::cors::NoCors);
                 response
             }
             Self::Forbidden => {
-                (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response()
+                let mut response =
+                    (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response();
+                response.extensions_mut().insert(crate::cors::NoCors);
+                response
             }
             Self::UserInfoNoToken => {
                 let mut response = status.into_response();
@@ -167,24 +173,22 @@ impl IntoResponse for MockError {
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
-            Self::PlainText(message) => text(status, format!("{message}\n")),
+            Self::PlainText(message) | Self::PlainTextServerError(message) => text(status, format!("{message}\n")),
             Self::Scim {
                 status: code,
                 scim_type,
                 detail,
             } => {
-                let body = ScimErrorBody {
-                    schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
-                    scim_type: *scim_type,
-                    detail,
-                    status: code.to_string(),
-                };
+                let body = ScimError::new(*code, scim_type.clone(), detail.clone());
                 let mut response = (status, GoJson(body)).into_response();
                 response.headers_mut().insert(
                     header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/scim+json"),
+                    HeaderValue::from_static(scim::CONTENT_TYPE),
                 );
                 response
+            }
+            Self::FieldValidation(errors) => {
+                (status, GoJson(FieldValidationError::new(errors.clone()))).into_response()
             }
             Self::NotFound => text(status, "404 page not found\n".to_owned()),
             Self::Internal(cause) => {

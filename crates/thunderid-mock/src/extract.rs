@@ -1,20 +1,12 @@
-//! Request-body helpers. Each endpoint answers a malformed body with its own error (FES-1001 on
-//! `/flow/execute`, USR-1001 on `/users/me`, `invalid_request` on `/oauth2/auth/callback`), so bodies
-//! are taken as bytes and parsed with the error the caller names.
+//! Request-body helpers. Each real endpoint answers a malformed body with its own error (FES-1001 on
+//! `/flow/execute`, USR-1001 on `/users/me`, `invalid_request` on `/oauth2/auth/callback`), so those
+//! handlers take the body as bytes and parse it themselves; this extractor is for the control API.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
 use crate::error::MockError;
-
-/// Parse a JSON body, answering `error` when it is not valid JSON of the expected shape.
-pub fn parse_json<T: DeserializeOwned>(
-    body: &[u8],
-    error: impl FnOnce() -> MockError,
-) -> Result<T, MockError> {
-    serde_json::from_slice(body).map_err(|_| error())
-}
 
 /// A JSON body for the mock's own control API, whose errors are plain-text 400s.
 #[derive(Debug)]

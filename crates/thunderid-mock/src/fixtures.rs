@@ -466,7 +466,32 @@ bundled_files!(
 );
 
 /// The bundled flow graphs, in file-name order.
-const BUNDLED_FLOWS: &[(&str, &str)] = &[];
+const BUNDLED_FLOWS: &[(&str, &str)] = &[
+    (
+        "authentication-default.json",
+        include_str!("../../../fixtures/default/flows/authentication-default.json"),
+    ),
+    (
+        "authentication-multi-option.json",
+        include_str!("../../../fixtures/default/flows/authentication-multi-option.json"),
+    ),
+    (
+        "authentication-sms-otp.json",
+        include_str!("../../../fixtures/default/flows/authentication-sms-otp.json"),
+    ),
+    (
+        "recovery-default.json",
+        include_str!("../../../fixtures/default/flows/recovery-default.json"),
+    ),
+    (
+        "registration-default.json",
+        include_str!("../../../fixtures/default/flows/registration-default.json"),
+    ),
+    (
+        "signout-default.json",
+        include_str!("../../../fixtures/default/flows/signout-default.json"),
+    ),
+];
 
 impl Source for Bundled {
     fn read(&self, name: &str) -> Result<Option<String>, FixtureError> {

@@ -6,5 +6,6 @@ pub mod discovery;
 pub mod flow;
 pub mod gate;
 pub mod health;
+pub mod idp;
 pub mod oauth2;
 pub mod users;

@@ -6,6 +6,7 @@
 //! no signing, no `.await` while locked), so contention stays low.
 
 pub mod oauth;
+pub mod organizations;
 pub mod outbox;
 pub mod users;
 
@@ -18,6 +19,7 @@ pub struct Db {
     pub oauth: oauth::OAuthStore,
     pub flows: crate::flow::ExecutionStore,
     pub outbox: outbox::Outbox,
+    pub organizations: organizations::OrganizationStore,
 }
 
 impl Db {
@@ -27,6 +29,7 @@ impl Db {
             oauth: oauth::OAuthStore::default(),
             flows: crate::flow::ExecutionStore::default(),
             outbox: outbox::Outbox::default(),
+            organizations: organizations::OrganizationStore::from_fixtures(fixtures),
         }
     }
 }

@@ -263,6 +263,36 @@ impl fmt::Display for OAuthErrorResponse {
 
 impl std::error::Error for OAuthErrorResponse {}
 
+/// The body of a request that failed the server's struct-tag validation (`DecodeJSONBody` →
+/// `WriteStructuredErrorResponse`, `backend/internal/system/utils/http_util.go`), sent with 400 before
+/// any service code runs, e.g. by `POST /organization-units` without a `handle`:
+/// `{"code":"INVALID_INPUT_METADATA","message":"Validation Failed","description":"…","errors":{"handle":"…"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldValidationError {
+    /// Always [`FieldValidationError::CODE`].
+    pub code: String,
+    /// Always `Validation Failed`.
+    pub message: String,
+    pub description: String,
+    /// JSON field name → reason, one entry per failing field.
+    pub errors: std::collections::BTreeMap<String, String>,
+}
+
+impl FieldValidationError {
+    /// The fixed `code`.
+    pub const CODE: &'static str = "INVALID_INPUT_METADATA";
+
+    /// The body for these field errors, with the server's fixed texts.
+    pub fn new(errors: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            code: Self::CODE.to_owned(),
+            message: "Validation Failed".to_owned(),
+            description: "One or more inbound fields failed structural edge-boundary rules.".to_owned(),
+            errors,
+        }
+    }
+}
+
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies {
     //! Proptest strategies for the error types.

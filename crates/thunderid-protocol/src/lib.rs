@@ -26,4 +26,6 @@ pub mod scim;
 pub mod secret;
 pub mod users;
 
-pub use error::{ApiError, ApiErrorCode, I18nMessage, OAuthErrorCode, OAuthErrorResponse};
+pub use error::{
+    ApiError, ApiErrorCode, FieldValidationError, I18nMessage, OAuthErrorCode, OAuthErrorResponse,
+};

@@ -177,6 +177,69 @@ pub struct OrganizationUnitChildListResponse {
     pub count: Option<u64>,
 }
 
+/// A user in `GET /organization-units/{id}/users` (`ou.User`); `display` only with `?include=display`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationUnitUser {
+    pub id: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+}
+
+/// `GET /organization-units/{id}/users` (`ou.UserListResponse`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUnitUserListResponse {
+    pub total_results: u64,
+    pub start_index: u64,
+    pub count: u64,
+    pub users: Vec<OrganizationUnitUser>,
+    pub links: Vec<Link>,
+}
+
+/// A group in `GET /organization-units/{id}/groups` (`ou.Group`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationUnitGroup {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /organization-units/{id}/groups` (`ou.GroupListResponse`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUnitGroupListResponse {
+    pub total_results: u64,
+    pub start_index: u64,
+    pub count: u64,
+    pub groups: Vec<OrganizationUnitGroup>,
+    pub links: Vec<Link>,
+}
+
+/// A role in `GET /organization-units/{id}/roles` (`ou.Role`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUnitRole {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Always written.
+    #[serde(default)]
+    pub is_read_only: bool,
+}
+
+/// `GET /organization-units/{id}/roles` (`ou.RoleListResponse`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUnitRoleListResponse {
+    pub total_results: u64,
+    pub start_index: u64,
+    pub count: u64,
+    pub roles: Vec<OrganizationUnitRole>,
+    pub links: Vec<Link>,
+}
+
 impl OrganizationUnitRequest {
     /// A request for a unit named `name` with handle `handle` under `parent` (`None` for a root).
     pub fn new(

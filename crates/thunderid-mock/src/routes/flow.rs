@@ -1,9 +1,169 @@
-//! `POST /flow/execute`. Placeholder: filled in by the flow engine issue.
+//! `POST /flow/execute` (V2): start or continue a flow execution. `OPTIONS` is answered by the CORS
+//! layer.
+//!
+//! The body is decoded as the server decodes it (`utils.DecodeJSONBody`): the first JSON value,
+//! unknown members ignored, malformed JSON 400 FES-1001. Every string is sanitized (trimmed,
+//! control characters removed, `utils.SanitizeString`). In-band outcomes are HTTP 200; HTTP-level
+//! errors come from `MockError::Api`.
+
+use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::Value;
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::flow::{FlowExecuteRequest, FlowExecuteResponse};
+use thunderid_protocol::ids::ExecutionId;
+use thunderid_protocol::secret::{Assertion, ChallengeToken};
 
+use crate::error::MockError;
+use crate::flow::service::{self, Command, ContinueCommand, Executed, StartCommand};
 use crate::state::AppState;
+use crate::wire::GoJson;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/flow/execute", post(execute_flow))
+}
+
+async fn execute_flow(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, MockError> {
+    let request = decode(&body)?;
+    let command = command(&state, &headers, request);
+    let executed = service::execute(&state, command)?;
+    let secure = state.config().base_url.starts_with("https://");
+    Ok(respond(executed, secure))
+}
+
+/// The first JSON value of the body; `null` is an empty request, anything but an object FES-1001.
+fn decode(body: &[u8]) -> Result<FlowExecuteRequest, MockError> {
+    let invalid = || MockError::api(ApiErrorCode::FlowInvalidRequestPayload);
+    let mut values = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    match values.next() {
+        Some(Ok(Value::Null)) => Ok(FlowExecuteRequest::default()),
+        Some(Ok(value @ Value::Object(_))) => serde_json::from_value(value).map_err(|_| invalid()),
+        Some(Ok(_) | Err(_)) | None => Err(invalid()),
+    }
+}
+
+/// Translate the wire request into a start or a continuation.
+pub(crate) fn command(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: FlowExecuteRequest,
+) -> Command {
+    let execution_id = request
+        .execution_id
+        .as_ref()
+        .map(|id| sanitize(id.as_str()))
+        .unwrap_or_default();
+    let action = request
+        .action
+        .as_deref()
+        .map(sanitize)
+        .filter(|a| !a.is_empty());
+    let inputs: BTreeMap<String, String> = request
+        .inputs
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, sanitize(&v)))
+        .collect();
+    if !execution_id.is_empty() {
+        let challenge_token = request
+            .challenge_token
+            .as_ref()
+            .map(|t| sanitize(t.secret()))
+            .unwrap_or_default();
+        return Command::Continue(ContinueCommand {
+            execution_id,
+            challenge_token,
+            action,
+            inputs,
+            trusted: false,
+        });
+    }
+    Command::Start(StartCommand {
+        application_id: request
+            .application_id
+            .as_ref()
+            .map(|id| sanitize(id.as_str()))
+            .unwrap_or_default(),
+        flow_type: request
+            .flow_type
+            .as_ref()
+            .map(|t| sanitize(t.as_str()))
+            .unwrap_or_default(),
+        flow_id: request
+            .flow_id
+            .as_ref()
+            .map(|id| sanitize(id.as_str()))
+            .unwrap_or_default(),
+        verbose: request.verbose.unwrap_or(false),
+        action,
+        inputs,
+        flow_secret: header_value(headers, "flow-secret"),
+        caller: caller(state, headers),
+    })
+}
+
+fn header_value(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(sanitize)
+        .unwrap_or_default()
+}
+
+/// The Bearer caller of an administration start, authenticated as the security middleware does:
+/// its `sub` and whether it holds `system`.
+fn caller(state: &AppState, headers: &HeaderMap) -> Option<(String, bool)> {
+    let principal = crate::auth::authenticate(state, headers).ok()?;
+    (!principal.subject.is_empty()).then(|| {
+        (
+            principal.subject.clone(),
+            principal.has_permission("system"),
+        )
+    })
+}
+
+/// Trim whitespace and drop control characters other than newline and tab.
+pub(crate) fn sanitize(value: &str) -> String {
+    value
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// The wire response, with the SSO cookie cleared after a sign-out.
+pub(crate) fn respond(executed: Executed, secure: bool) -> Response {
+    let clear_cookie = executed.clear_cookie.clone();
+    let mut response = GoJson(to_wire(executed)).into_response();
+    if let Some(name) = clear_cookie {
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!("{name}=; Path=/; Max-Age=0; HttpOnly{secure}; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+pub(crate) fn to_wire(executed: Executed) -> FlowExecuteResponse {
+    FlowExecuteResponse {
+        execution_id: ExecutionId::new(executed.execution_id),
+        flow_status: executed.status,
+        step_type: executed.step_type,
+        challenge_token: executed.challenge_token.map(ChallengeToken::new),
+        data: executed.data,
+        assertion: executed.assertion.map(Assertion::new),
+        error_assertion: executed.error_assertion.map(Assertion::new),
+        error: executed.error,
+    }
 }

@@ -1,6 +1,439 @@
-//! OAuth state: pending authorization requests (`authId`), authorization codes, refresh-token
-//! families, revoked tokens and pending logouts.
+//! OAuth state: pending authorization requests (`authId`), authorization codes, token families
+//! (revocation by `tfid`), revoked tokens (by `jti`) and pending logouts.
+//!
+//! Every entry carries an absolute expiry and is freed once it passes: each mutating method first
+//! prunes whatever has expired, through a per-map expiry index, so memory stays flat under load and
+//! no method pays more than the entries that actually expired. Reads treat an expired entry as
+//! absent, exactly like the real server's runtime store (`isExpired`: `now > expiresAt`).
+//!
+//! Methods validate before they mutate: an error leaves the store as it was, except where the real
+//! server deliberately mutates on the error path (a replayed code or refresh token revokes its family).
 
-/// Filled in by the OAuth endpoints.
+use std::collections::{BTreeSet, HashMap};
+
+/// Revoked families stay on the deny list this long: the real server's fallback bound
+/// (`defaultTokenFamilyRevocationTTL`), longer than any token of the family can live.
+const FAMILY_REVOCATION_TTL: u64 = 30 * 24 * 3600;
+
+/// The OAuth part of [`super::Db`].
 #[derive(Debug, Default)]
-pub struct OAuthStore {}
+pub struct OAuthStore {
+    requests: Expiring<AuthorizationRequest>,
+    codes: Expiring<AuthorizationCodeRecord>,
+    /// Redeemed codes → their token family, so a replay can revoke what the first redemption issued.
+    redeemed_codes: Expiring<String>,
+    /// Revoked tokens by `jti` (explicit revocation, rotated refresh tokens), kept until the token expires.
+    revoked_tokens: Expiring<()>,
+    /// Revoked token families by `tfid`: every token carrying one is rejected.
+    revoked_families: Expiring<()>,
+    logouts: Expiring<PendingLogout>,
+}
+
+/// A validated `/oauth2/authorize` request, waiting for its flow to finish (`authId` → this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationRequest {
+    pub client_id: String,
+    /// The application id (UUID) of the client.
+    pub application_id: String,
+    /// The effective redirect URI: as sent, or the only registered one.
+    pub redirect_uri: String,
+    /// Whether `redirect_uri` was sent; only then must the token request repeat it.
+    pub redirect_uri_provided: bool,
+    /// `state`; empty when none was sent (the server omits an empty state everywhere).
+    pub state: String,
+    /// OIDC scopes (`openid`, `profile`, …), in request order.
+    pub standard_scopes: Vec<String>,
+    /// Every other scope: permissions of a resource server.
+    pub permission_scopes: Vec<String>,
+    /// Empty when no PKCE challenge was sent.
+    pub code_challenge: String,
+    pub code_challenge_method: String,
+    /// The RFC 8707 `resource` (at most one).
+    pub resources: Vec<String>,
+    /// Empty when none was sent.
+    pub nonce: String,
+}
+
+/// An issued authorization code (single use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationCodeRecord {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub redirect_uri_provided: bool,
+    /// The authenticated user (the assertion's `sub`).
+    pub user_id: String,
+    /// Standard scopes, then the authorized permission scopes.
+    pub scopes: Vec<String>,
+    pub code_challenge: String,
+    pub code_challenge_method: String,
+    pub resources: Vec<String>,
+    pub nonce: String,
+    /// The assertion's `iat`: the ID token's `auth_time`.
+    pub auth_time: u64,
+    /// `auth_time` + `oauth.authorizationCode.validityPeriod`.
+    pub expires_at: u64,
+    /// The token family every token issued from this code joins.
+    pub token_family_id: String,
+    /// The assertion's `completed_auth_class`, for the ID token's `acr`.
+    pub completed_acr: Option<String>,
+}
+
+/// An RP-initiated logout waiting for its SIGNOUT flow (`logoutId` → this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingLogout {
+    pub application_id: String,
+    /// Already checked against the client's registered list; empty when none was sent.
+    pub post_logout_redirect_uri: String,
+    /// Empty when none was sent.
+    pub state: String,
+}
+
+/// Why a presented refresh token cannot be redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshTokenRejection {
+    /// The token or its family is on the deny list. The family is now revoked as a whole: a
+    /// revoked refresh token presented again is a replay (RFC 9700 §4.14.2).
+    Revoked,
+}
+
+impl OAuthStore {
+    /// Store a validated authorization request under `auth_id` until `expires_at`.
+    pub fn add_request(
+        &mut self,
+        auth_id: String,
+        request: AuthorizationRequest,
+        expires_at: u64,
+        now: u64,
+    ) {
+        self.prune(now);
+        self.requests.insert(auth_id, request, expires_at);
+    }
+
+    /// Load and consume an authorization request: an `authId` is single use.
+    pub fn take_request(&mut self, auth_id: &str, now: u64) -> Option<AuthorizationRequest> {
+        self.prune(now);
+        self.requests.take(auth_id, now)
+    }
+
+    /// Drop a request whose flow could not be started.
+    pub fn remove_request(&mut self, auth_id: &str) {
+        self.requests.remove(auth_id);
+    }
+
+    /// Whether a live request is stored under `auth_id` (for tests and the control API).
+    pub fn has_request(&self, auth_id: &str, now: u64) -> bool {
+        self.requests.get(auth_id, now).is_some()
+    }
+
+    /// Store an issued authorization code until its `expires_at`.
+    pub fn add_code(&mut self, code: String, record: AuthorizationCodeRecord, now: u64) {
+        self.prune(now);
+        let expires_at = record.expires_at;
+        self.codes.insert(code, record, expires_at);
+    }
+
+    /// Redeem `code` for `client_id` (`GetAuthorizationCodeDetails`):
+    /// * a live code of this client is consumed and returned, and a replay marker remembers its family;
+    /// * a live code of another client is refused and left untouched;
+    /// * an unknown, expired or already redeemed code is refused, and if it was redeemed before, the
+    ///   family issued from that first redemption is revoked.
+    pub fn redeem_code(
+        &mut self,
+        code: &str,
+        client_id: &str,
+        now: u64,
+    ) -> Option<AuthorizationCodeRecord> {
+        self.prune(now);
+        match self.codes.get(code, now) {
+            Some(record) if record.client_id == client_id => {
+                let record = self.codes.take(code, now)?;
+                self.redeemed_codes.insert(
+                    code.to_owned(),
+                    record.token_family_id.clone(),
+                    record.expires_at,
+                );
+                Some(record)
+            }
+            Some(_) => None,
+            None => {
+                if let Some(family) = self.redeemed_codes.get(code, now).cloned() {
+                    self.revoke_family(&family, now);
+                }
+                None
+            }
+        }
+    }
+
+    /// Put one token (by `jti`) on the deny list until it expires anyway.
+    pub fn revoke_token(&mut self, jwt_id: &str, expires_at: u64, now: u64) {
+        self.prune(now);
+        if !jwt_id.is_empty() {
+            self.revoked_tokens
+                .insert(jwt_id.to_owned(), (), expires_at.max(now));
+        }
+    }
+
+    /// Revoke every token carrying `tfid` (idempotent; an empty id is a no-op).
+    pub fn revoke_family(&mut self, token_family_id: &str, now: u64) {
+        self.prune(now);
+        if !token_family_id.is_empty() {
+            self.revoked_families.insert(
+                token_family_id.to_owned(),
+                (),
+                now.saturating_add(FAMILY_REVOCATION_TTL),
+            );
+        }
+    }
+
+    /// Whether a token with this `jti` / `tfid` has been revoked.
+    pub fn is_revoked(
+        &self,
+        jwt_id: Option<&str>,
+        token_family_id: Option<&str>,
+        now: u64,
+    ) -> bool {
+        jwt_id.is_some_and(|jti| self.revoked_tokens.get(jti, now).is_some())
+            || token_family_id.is_some_and(|tfid| self.revoked_families.get(tfid, now).is_some())
+    }
+
+    /// Check a refresh token against the deny list before it is redeemed. A revoked one revokes its
+    /// whole family (reuse of a rotated token is the replay signal), then is refused.
+    pub fn check_refresh_token(
+        &mut self,
+        jwt_id: Option<&str>,
+        token_family_id: Option<&str>,
+        now: u64,
+    ) -> Result<(), RefreshTokenRejection> {
+        if !self.is_revoked(jwt_id, token_family_id, now) {
+            return Ok(());
+        }
+        if let Some(family) = token_family_id {
+            self.revoke_family(family, now);
+        }
+        Err(RefreshTokenRejection::Revoked)
+    }
+
+    /// Store a logout request under `logout_id` until `expires_at`.
+    pub fn add_logout(
+        &mut self,
+        logout_id: String,
+        logout: PendingLogout,
+        expires_at: u64,
+        now: u64,
+    ) {
+        self.prune(now);
+        self.logouts.insert(logout_id, logout, expires_at);
+    }
+
+    /// Load and consume a logout request: a `logoutId` is single use.
+    pub fn take_logout(&mut self, logout_id: &str, now: u64) -> Option<PendingLogout> {
+        self.prune(now);
+        self.logouts.take(logout_id, now)
+    }
+
+    /// Drop a logout whose flow could not be started.
+    pub fn remove_logout(&mut self, logout_id: &str) {
+        self.logouts.remove(logout_id);
+    }
+
+    /// How many entries are held, expired or not: for tests that check memory stays flat.
+    pub fn len(&self) -> usize {
+        self.requests.len()
+            + self.codes.len()
+            + self.redeemed_codes.len()
+            + self.revoked_tokens.len()
+            + self.revoked_families.len()
+            + self.logouts.len()
+    }
+
+    /// Whether nothing at all is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Free every entry that has expired.
+    pub fn prune(&mut self, now: u64) {
+        self.requests.prune(now);
+        self.codes.prune(now);
+        self.redeemed_codes.prune(now);
+        self.revoked_tokens.prune(now);
+        self.revoked_families.prune(now);
+        self.logouts.prune(now);
+    }
+}
+
+/// A map whose entries expire at an absolute second, with an index ordered by expiry so pruning
+/// only touches expired entries.
+#[derive(Debug)]
+struct Expiring<V> {
+    entries: HashMap<String, (u64, V)>,
+    /// `(expires_at, key)`; may hold stale pairs for keys taken early or re-inserted, which pruning
+    /// skips by comparing against the live entry's expiry.
+    by_expiry: BTreeSet<(u64, String)>,
+}
+
+impl<V> Default for Expiring<V> {
+    fn default() -> Self {
+        Self {
+            entries: HashMap::new(),
+            by_expiry: BTreeSet::new(),
+        }
+    }
+}
+
+impl<V> Expiring<V> {
+    fn insert(&mut self, key: String, value: V, expires_at: u64) {
+        self.by_expiry.insert((expires_at, key.clone()));
+        self.entries.insert(key, (expires_at, value));
+    }
+
+    /// The live value under `key`; an expired entry reads as absent.
+    fn get(&self, key: &str, now: u64) -> Option<&V> {
+        self.entries
+            .get(key)
+            .filter(|(expires_at, _)| now <= *expires_at)
+            .map(|(_, value)| value)
+    }
+
+    /// Remove and return the live value under `key`.
+    fn take(&mut self, key: &str, now: u64) -> Option<V> {
+        let (expires_at, value) = self.entries.remove(key)?;
+        self.by_expiry.remove(&(expires_at, key.to_owned()));
+        (now <= expires_at).then_some(value)
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some((expires_at, _)) = self.entries.remove(key) {
+            self.by_expiry.remove(&(expires_at, key.to_owned()));
+        }
+    }
+
+    fn prune(&mut self, now: u64) {
+        while let Some((expires_at, _)) = self.by_expiry.first() {
+            if *expires_at >= now {
+                break;
+            }
+            let Some((expires_at, key)) = self.by_expiry.pop_first() else {
+                break;
+            };
+            if self
+                .entries
+                .get(&key)
+                .is_some_and(|(live, _)| *live == expires_at)
+            {
+                self.entries.remove(&key);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(client_id: &str, family: &str, expires_at: u64) -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord {
+            client_id: client_id.to_owned(),
+            redirect_uri: "https://app.example/cb".to_owned(),
+            redirect_uri_provided: true,
+            user_id: "user".to_owned(),
+            scopes: vec!["openid".to_owned()],
+            code_challenge: String::new(),
+            code_challenge_method: String::new(),
+            resources: Vec::new(),
+            nonce: String::new(),
+            auth_time: 0,
+            expires_at,
+            token_family_id: family.to_owned(),
+            completed_acr: None,
+        }
+    }
+
+    fn logout() -> PendingLogout {
+        PendingLogout {
+            application_id: "app".to_owned(),
+            post_logout_redirect_uri: String::new(),
+            state: String::new(),
+        }
+    }
+
+    #[test]
+    fn entries_expire_after_their_second_and_are_freed_on_the_next_insert() {
+        let mut store = OAuthStore::default();
+        store.add_logout("a".to_owned(), logout(), 100, 0);
+        assert!(
+            store.take_logout("a", 101).is_none(),
+            "expired entries read as absent"
+        );
+        store.add_logout("b".to_owned(), logout(), 200, 100);
+        assert!(
+            store.take_logout("b", 200).is_some(),
+            "valid up to and including its expiry second"
+        );
+        for i in 0..1000 {
+            store.add_logout(format!("x{i}"), logout(), 300 + i, 300 + i);
+        }
+        store.prune(10_000);
+        assert!(store.is_empty(), "{} entries left", store.len());
+    }
+
+    #[test]
+    fn a_code_is_single_use_and_a_replay_revokes_its_family() {
+        let mut store = OAuthStore::default();
+        store.add_code("c".to_owned(), code("client", "fam", 600), 0);
+        assert!(store.redeem_code("c", "client", 10).is_some());
+        assert!(!store.is_revoked(None, Some("fam"), 10));
+        assert!(store.redeem_code("c", "client", 20).is_none());
+        assert!(
+            store.is_revoked(None, Some("fam"), 20),
+            "the replay revoked the family"
+        );
+    }
+
+    #[test]
+    fn another_clients_code_is_refused_without_being_consumed() {
+        let mut store = OAuthStore::default();
+        store.add_code("c".to_owned(), code("client", "fam", 600), 0);
+        assert!(store.redeem_code("c", "other", 10).is_none());
+        assert!(!store.is_revoked(None, Some("fam"), 10));
+        assert!(store.redeem_code("c", "client", 10).is_some());
+    }
+
+    #[test]
+    fn a_revoked_refresh_token_presented_again_revokes_its_family() {
+        let mut store = OAuthStore::default();
+        assert_eq!(
+            store.check_refresh_token(Some("rt1"), Some("fam"), 0),
+            Ok(())
+        );
+        store.revoke_token("rt1", 1_000, 0);
+        assert_eq!(
+            store.check_refresh_token(Some("rt2"), Some("fam"), 1),
+            Ok(())
+        );
+        assert_eq!(
+            store.check_refresh_token(Some("rt1"), Some("fam"), 2),
+            Err(RefreshTokenRejection::Revoked)
+        );
+        assert_eq!(
+            store.check_refresh_token(Some("rt2"), Some("fam"), 3),
+            Err(RefreshTokenRejection::Revoked)
+        );
+    }
+
+    #[test]
+    fn reinserting_a_key_keeps_the_newer_expiry() {
+        let mut store = Expiring::default();
+        store.insert("k".to_owned(), 1, 10);
+        store.insert("k".to_owned(), 2, 50);
+        store.prune(20);
+        assert_eq!(store.get("k", 20), Some(&2));
+        store.prune(51);
+        assert_eq!(store.len(), 0);
+        assert!(store.by_expiry.is_empty());
+    }
+}

@@ -215,24 +215,27 @@ impl UserStore {
                     });
                 }
             }
-            if attr.unique {
-                if let Some(text) = value.as_str() {
-                    if self
-                        .find_by_attribute(name, text)
-                        .is_some_and(|u| Some(u.id.as_str()) != exclude)
-                    {
-                        return Err(AttributeError::NotUnique {
-                            attribute: name.clone(),
-                        });
-                    }
-                }
-            }
         }
         for (name, attr) in &schema.schema {
             if attr.required && !attr.credential && !attributes.contains_key(name) {
                 return Err(AttributeError::Missing {
                     attribute: name.clone(),
                 });
+            }
+        }
+        // Uniqueness last, as the real user service orders its checks: a request with a schema
+        // problem and a clash is a schema error.
+        for (name, value) in attributes {
+            let unique = schema.schema.get(name).is_some_and(|attr| attr.unique);
+            if let (true, Some(text)) = (unique, value.as_str()) {
+                let taken = self
+                    .find_by_attribute(name, text)
+                    .is_some_and(|u| Some(u.id.as_str()) != exclude);
+                if taken {
+                    return Err(AttributeError::NotUnique {
+                        attribute: name.clone(),
+                    });
+                }
             }
         }
         Ok(())

@@ -27,15 +27,23 @@ async fn readiness_reports_every_service_up() {
 }
 
 #[tokio::test]
-async fn unknown_paths_get_go_style_404_text() {
+async fn unknown_public_paths_get_go_style_404_text() {
+    let t = TestServer::start().await;
+    let reply = t.get("/oauth2/no-such-endpoint").await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+    assert_eq!(reply.body, "404 page not found\n");
+}
+
+/// The security middleware runs before routing: outside the public paths, no token means 401.
+#[tokio::test]
+async fn unknown_protected_paths_without_a_token_are_unauthorized() {
     let t = TestServer::start().await;
     let reply = t.get("/no/such/path").await;
-    assert_eq!(reply.status, 404);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("text/plain; charset=utf-8")
-    );
-    assert_eq!(reply.body, "404 page not found\n");
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(reply.json()["code"], "AUTH-4010");
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ mod scim;
 mod users_me;
 
 // The flow engine.
+mod flow_support;
 mod flow_authentication;
 mod flow_gate;
 mod flow_registration_recovery;
+mod flow_mfa_federated;
+mod flow_properties;

@@ -1,0 +1,12 @@
+//! End-to-end tests of the client against an in-process `thunderid_mock::MockServer` (no HTTP
+//! mocking): one binary, one module per area, shared `support`.
+
+mod support;
+
+mod discovery;
+mod flow;
+mod id_token;
+mod redirect_sign_in;
+mod session;
+mod tokens;
+mod users;

@@ -1,0 +1,255 @@
+//! Steps that need the mock: its control API (`/__mock/clock`, `/__mock/outbox`,
+//! `/__mock/requests`, `/__mock/reset`), its fake upstream IdP, and fixtures added for one scenario.
+//! Scenarios using them are tagged `@mock-only` (or `@custom-fixtures` for the fixture steps).
+
+use anyhow::{Context, bail, ensure};
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+use serde_json::{Map, Value, json};
+use thunderid_mock::fixtures::{ApplicationFixture, UserFixture, UserTypeFixture};
+use thunderid_protocol::flow::FlowDefinition;
+
+use super::flow::{self, Challenge};
+use super::oauth2::query_param;
+use crate::world::ConformanceWorld;
+
+#[when(expr = "{int} seconds pass")]
+async fn seconds_pass(world: &mut ConformanceWorld, seconds: u64) -> anyhow::Result<()> {
+    let request = world
+        .http
+        .post(world.url("/__mock/clock"))
+        .header("content-type", "application/json")
+        .body(json!({ "advanceSeconds": seconds }).to_string());
+    let response = request.send().await?;
+    ensure!(
+        response.status().is_success(),
+        "POST /__mock/clock answered {}",
+        response.status()
+    );
+    Ok(())
+}
+
+#[when("the mock is reset")]
+async fn reset(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    let response = world.http.post(world.url("/__mock/reset")).send().await?;
+    ensure!(
+        response.status().as_u16() == 204,
+        "POST /__mock/reset answered {}",
+        response.status()
+    );
+    Ok(())
+}
+
+/// The messages the mock sent to `recipient`, oldest first.
+async fn outbox(world: &ConformanceWorld, recipient: &str) -> anyhow::Result<Vec<Value>> {
+    let mut url = url::Url::parse(&world.url("/__mock/outbox"))?;
+    url.query_pairs_mut().append_pair("recipient", recipient);
+    let response = world.http.get(url.as_str()).send().await?;
+    ensure!(
+        response.status().is_success(),
+        "GET /__mock/outbox answered {}",
+        response.status()
+    );
+    let body: Value = response.json().await?;
+    Ok(body.as_array().cloned().unwrap_or_default())
+}
+
+async fn last_message(world: &ConformanceWorld, recipient: &str) -> anyhow::Result<Value> {
+    outbox(world, recipient)
+        .await?
+        .pop()
+        .with_context(|| format!("the mock sent nothing to {recipient}"))
+}
+
+#[then(expr = "an SMS with a {int}-digit code was sent to {string}")]
+async fn sms_sent(world: &mut ConformanceWorld, digits: usize, phone: String) -> anyhow::Result<()> {
+    let message = last_message(world, &phone).await?;
+    ensure!(
+        message.get("channel").and_then(Value::as_str) == Some("sms"),
+        "expected an SMS, got {message}"
+    );
+    let code = message
+        .get("code")
+        .and_then(Value::as_str)
+        .context("the SMS carries no code")?;
+    ensure!(
+        code.len() == digits && code.bytes().all(|b| b.is_ascii_digit()),
+        "expected a {digits}-digit code, got {code:?}"
+    );
+    let body = message.get("body").and_then(Value::as_str).unwrap_or_default();
+    ensure!(body.contains(code), "the SMS text does not show the code: {body}");
+    Ok(())
+}
+
+#[then(expr = "the mock has sent {int} message(s) to {string}")]
+async fn messages_sent(
+    world: &mut ConformanceWorld,
+    count: usize,
+    recipient: String,
+) -> anyhow::Result<()> {
+    let messages = outbox(world, &recipient).await?;
+    ensure!(
+        messages.len() == count,
+        "expected {count} messages to {recipient}, got {}: {messages:?}",
+        messages.len()
+    );
+    Ok(())
+}
+
+#[when(expr = "the user enters the code sent to {string}")]
+async fn enters_sms_code(world: &mut ConformanceWorld, phone: String) -> anyhow::Result<()> {
+    let message = last_message(world, &phone).await?;
+    let code = message
+        .get("code")
+        .and_then(Value::as_str)
+        .context("the message carries no code")?
+        .to_owned();
+    let inputs = Map::from_iter([("otp".to_owned(), Value::from(code))]);
+    let action = flow::submit_action(world);
+    flow::continue_flow(world, action.as_deref(), Some(inputs), Challenge::Current).await
+}
+
+#[when(expr = "the user follows the recovery link sent to {string}")]
+async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
+    let message = last_message(world, &email).await?;
+    let body = message.get("body").and_then(Value::as_str).unwrap_or_default();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/gate/invite?"))
+        .with_context(|| format!("no recovery link in the e-mail: {body}"))?;
+    let link = url::Url::parse(link).with_context(|| format!("a bad link {link}"))?;
+    let execution_id = query_param(&link, "executionId").context("no executionId in the link")?;
+    let token = query_param(&link, "inviteToken").context("no inviteToken in the link")?;
+    // An SDK's recovery page reads the link and continues the execution it names; the link stands
+    // in for the challenge token.
+    let body = json!({ "executionId": execution_id, "inputs": { "inviteToken": token } });
+    flow::execute(world, body, &[]).await
+}
+
+#[when(expr = "the user signs in at the identity provider as {string}")]
+async fn signs_in_at_idp(world: &mut ConformanceWorld, login: String) -> anyhow::Result<()> {
+    let response = flow::response(world)?;
+    let redirect = response
+        .pointer("/data/redirectURL")
+        .and_then(Value::as_str)
+        .with_context(|| format!("no data.redirectURL in {response}"))?;
+    let mut url = url::Url::parse(redirect)?;
+    url.query_pairs_mut().append_pair("login_hint", &login);
+    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
+    ensure!(
+        exchange.status == 302,
+        "the identity provider answered {}: {}",
+        exchange.status,
+        exchange.body
+    );
+    let back = exchange.location()?;
+    let code = query_param(&back, "code").context("the IdP sent no code")?;
+    let state = query_param(&back, "state").context("the IdP sent no state")?;
+    world.vars.insert("idp_code".into(), code);
+    world.vars.insert("idp_state".into(), state);
+    Ok(())
+}
+
+#[when("the app hands the identity provider's answer to the flow")]
+async fn hands_idp_answer(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    let code = world.vars.get("idp_code").cloned().context("no IdP code")?;
+    let state = world.vars.get("idp_state").cloned().context("no IdP state")?;
+    idp_answer(world, code, state).await
+}
+
+#[when(expr = "the app hands the identity provider's answer to the flow with the state {string}")]
+async fn hands_idp_answer_state(world: &mut ConformanceWorld, state: String) -> anyhow::Result<()> {
+    let code = world.vars.get("idp_code").cloned().context("no IdP code")?;
+    idp_answer(world, code, state).await
+}
+
+#[when(expr = "the app hands the flow the identity provider code {string}")]
+async fn hands_idp_code(world: &mut ConformanceWorld, code: String) -> anyhow::Result<()> {
+    let state = world.vars.get("idp_state").cloned().unwrap_or_default();
+    idp_answer(world, code, state).await
+}
+
+async fn idp_answer(world: &mut ConformanceWorld, code: String, state: String) -> anyhow::Result<()> {
+    let inputs = Map::from_iter([
+        ("code".to_owned(), Value::from(code)),
+        ("state".to_owned(), Value::from(state)),
+    ]);
+    flow::continue_flow(world, None, Some(inputs), Challenge::Current).await
+}
+
+#[then(expr = "the mock recorded {int} request(s) to {string}")]
+async fn journal_count(
+    world: &mut ConformanceWorld,
+    count: usize,
+    path: String,
+) -> anyhow::Result<()> {
+    let mut url = url::Url::parse(&world.url("/__mock/requests"))?;
+    url.query_pairs_mut().append_pair("path", &path);
+    let body: Value = world.http.get(url.as_str()).send().await?.json().await?;
+    let entries = body.as_array().map_or(0, Vec::len);
+    ensure!(
+        entries == count,
+        "expected {count} recorded requests to {path}, got {entries}"
+    );
+    Ok(())
+}
+
+fn docstring<'s>(step: &'s Step) -> anyhow::Result<&'s str> {
+    step.docstring
+        .as_deref()
+        .context("the step needs a doc string")
+}
+
+#[given("the server also has the flow:")]
+async fn add_flow(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let flow: FlowDefinition =
+        serde_json::from_str(docstring(step)?).context("the doc string is a flow definition")?;
+    world.fixtures.flows.push(flow);
+    world.restart_with_fixtures().await
+}
+
+#[given("the server also has the application:")]
+async fn add_application(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let app: ApplicationFixture =
+        serde_json::from_str(docstring(step)?).context("the doc string is an application")?;
+    world.fixtures.applications.push(app);
+    world.restart_with_fixtures().await
+}
+
+#[given("the server also has the user:")]
+async fn add_user(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let user: UserFixture =
+        serde_json::from_str(docstring(step)?).context("the doc string is a user")?;
+    let username = user
+        .attributes
+        .get("username")
+        .and_then(Value::as_str)
+        .context("the user needs a username")?
+        .to_owned();
+    if let Some(password) = &user.password {
+        world.passwords.insert(username, password.clone());
+    }
+    world.fixtures.users.push(user);
+    world.restart_with_fixtures().await
+}
+
+#[given("the server also has the user type:")]
+async fn add_user_type(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let user_type: UserTypeFixture =
+        serde_json::from_str(docstring(step)?).context("the doc string is a user type")?;
+    world.fixtures.user_types.push(user_type);
+    world.restart_with_fixtures().await
+}
+
+#[given(expr = "the server's {string} setting is {int}")]
+async fn server_setting(world: &mut ConformanceWorld, name: String, value: u64) -> anyhow::Result<()> {
+    let settings = &mut world.fixtures.server;
+    match name.as_str() {
+        "jwt.validityPeriod" => settings.jwt.validity_period = value,
+        "flow.otpLength" => {
+            settings.flow.otp_length = u32::try_from(value).context("an OTP length")?;
+        }
+        other => bail!("the suite cannot set {other}"),
+    }
+    world.restart_with_fixtures().await
+}

@@ -1,0 +1,197 @@
+//! The flow `assertion` and `errorAssertion` JWTs (`executor/auth_assert_executor.go`,
+//! `flowexec/service.go` `buildErrorAssertion`, `jose/jwt/service.go` `GenerateJWT`).
+//!
+//! Claims are built under the state lock and signed after it is released: RS256, `typ: JWT`,
+//! the server's `kid`.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value, json};
+
+use super::engine::Env;
+use super::execution::Execution;
+use super::graph::{ExecutorKind, Factor};
+use super::keys;
+use crate::store::users::UserRecord;
+use crate::tokens::{TokenSigner, TokenType};
+
+/// Claims the real server puts in every JWT it mints and never takes from attributes.
+const STANDARD_CLAIMS: &[&str] = &["sub", "iss", "aud", "exp", "iat", "auth_time"];
+
+/// Why a flow failed, for the error assertion's `flow_error_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlowErrorType {
+    /// An in-band `flowStatus: ERROR`.
+    EndUser,
+    /// An HTTP 4xx.
+    Client,
+    /// An HTTP 5xx.
+    Server,
+}
+
+impl FlowErrorType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::EndUser => "end_user_error",
+            Self::Client => "client_error",
+            Self::Server => "server_error",
+        }
+    }
+}
+
+/// The assertion for `user` at the end of `execution`: who (`sub`), for which app (`aud`), how
+/// (`assurance`), what was authorized, and either the OAuth request it answers or, for app-native
+/// flows, the application's configured user attributes inline.
+pub(crate) fn assertion_claims(
+    env: &Env<'_>,
+    execution: &Execution,
+    user: &UserRecord,
+) -> Map<String, Value> {
+    let mut claims = Map::new();
+    if let Some(assurance) = assurance(execution) {
+        claims.insert("assurance".into(), assurance);
+    }
+    if let Some(permissions) = execution.runtime_value(keys::AUTHORIZED_PERMISSIONS) {
+        claims.insert("authorized_permissions".into(), Value::from(permissions));
+    }
+    match execution.authorization_request_id() {
+        Some(auth_id) => {
+            claims.insert("authorization_request_id".into(), Value::from(auth_id));
+        }
+        None => {
+            for (name, value) in user_attributes(env, execution, user) {
+                claims.insert(name, value);
+            }
+        }
+    }
+    claims.insert("aud".into(), Value::from(execution.app_id.clone()));
+    let validity = env.app.and_then(|a| a.assertion.validity_period);
+    standard(env, &mut claims, Some(&user.id), validity);
+    claims
+}
+
+/// The claims of an error assertion for an execution tied to an OAuth request.
+pub(crate) fn error_assertion_claims(
+    env: &Env<'_>,
+    execution: &Execution,
+    error_type: FlowErrorType,
+    description: &str,
+) -> Option<Map<String, Value>> {
+    let auth_id = execution.authorization_request_id()?;
+    let mut claims = Map::new();
+    claims.insert("aud".into(), Value::from(execution.app_id.clone()));
+    claims.insert("authorization_request_id".into(), Value::from(auth_id));
+    claims.insert("flow_error_type".into(), Value::from(error_type.as_str()));
+    claims.insert("flow_error_description".into(), Value::from(description));
+    let validity = env.app.and_then(|a| a.assertion.validity_period);
+    standard(env, &mut claims, None, validity);
+    Some(claims)
+}
+
+/// Sign assertion claims as the server signs them.
+pub(crate) fn sign(signer: &TokenSigner, claims: &Map<String, Value>) -> String {
+    signer.sign(TokenType::Jwt, claims)
+}
+
+/// `iss`, `sub` (when there is one), `iat`, `nbf`, `exp`, `jti`.
+fn standard(
+    env: &Env<'_>,
+    claims: &mut Map<String, Value>,
+    sub: Option<&str>,
+    validity: Option<u64>,
+) {
+    let validity = validity
+        .filter(|v| *v > 0)
+        .unwrap_or(env.fixtures.server.jwt.validity_period);
+    claims.insert("iss".into(), Value::from(env.issuer));
+    if let Some(sub) = sub {
+        claims.insert("sub".into(), Value::from(sub));
+    }
+    claims.insert("iat".into(), Value::from(env.now));
+    claims.insert("nbf".into(), Value::from(env.now));
+    claims.insert("exp".into(), Value::from(env.now.saturating_add(validity)));
+    let jti = super::new_uuid_v7(env.now, &mut rand::thread_rng());
+    claims.insert("jti".into(), Value::from(jti));
+}
+
+/// `assurance`: the authenticators that completed, in step order, and the AAL their distinct
+/// factors reach. Absent when no authenticating executor ran.
+fn assurance(execution: &Execution) -> Option<Value> {
+    let mut seen = HashSet::new();
+    let mut engaged: Vec<(usize, &'static str, Factor, u64)> = Vec::new();
+    let mut records: Vec<_> = execution.history.iter().filter(|r| r.completed).collect();
+    records.sort_by_key(|r| r.step);
+    for record in records {
+        let kind = record.executor.as_deref().and_then(ExecutorKind::from_name);
+        let Some((name, factor)) = kind.and_then(ExecutorKind::authenticator) else {
+            continue;
+        };
+        if seen.insert(name) {
+            engaged.push((record.step, name, factor, record.end_time_millis));
+        }
+    }
+    if engaged.is_empty() {
+        return None;
+    }
+    let factors: HashSet<Factor> = engaged.iter().map(|(_, _, f, _)| *f).collect();
+    let aal = match factors.len() {
+        0 => "UNKNOWN",
+        1 => "AAL1",
+        2 => "AAL2",
+        _ => "AAL3",
+    };
+    let authenticators: Vec<Value> = engaged
+        .iter()
+        .enumerate()
+        .map(|(i, (_, name, _, at))| json!({"authenticator": name, "step": i + 1, "timestamp": at}))
+        .collect();
+    Some(json!({"aal": aal, "ial": "IAL1", "authenticators": authenticators}))
+}
+
+/// The application's `assertion.userAttributes`, from runtime data first, then the user; plus the
+/// computed `groups`, `userType`, `ouId`, `ouName`, `ouHandle`.
+fn user_attributes(
+    env: &Env<'_>,
+    execution: &Execution,
+    user: &UserRecord,
+) -> Vec<(String, Value)> {
+    let Some(app) = env.app else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in &app.assertion.user_attributes {
+        let computed = ["groups", "roles", "userType", "ouId", "ouName", "ouHandle"];
+        if computed.contains(&name.as_str()) || STANDARD_CLAIMS.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(value) = execution.runtime_value(name) {
+            out.push((name.clone(), Value::from(value)));
+        } else if let Some(value) = user.attributes.get(name) {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    let wants = |claim: &str| app.assertion.user_attributes.iter().any(|a| a == claim);
+    if wants("groups") && !user.groups.is_empty() {
+        out.push(("groups".into(), Value::from(user.groups.clone())));
+    }
+    if wants("userType") {
+        out.push(("userType".into(), Value::from(user.user_type.clone())));
+    }
+    if let Some(ou) = env
+        .fixtures
+        .organization_units
+        .iter()
+        .find(|o| o.id == user.ou_id)
+    {
+        if wants("ouId") {
+            out.push(("ouId".into(), Value::from(ou.id.clone())));
+        }
+        if wants("ouName") {
+            out.push(("ouName".into(), Value::from(ou.name.clone())));
+        }
+        if wants("ouHandle") {
+            out.push(("ouHandle".into(), Value::from(ou.handle.clone())));
+        }
+    }
+    out
+}

@@ -1,0 +1,208 @@
+//! CredentialsAuthExecutor, IdentifyingExecutor and CredentialSetter: users found by their
+//! attributes, passwords checked and set.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::flow::{FlowType, Input};
+
+use super::{ExecResult, Task, prerequisite_missing};
+use crate::flow::engine::{EngineError, is_sensitive};
+use crate::flow::graph::ExecutorKind;
+use crate::flow::keys;
+use crate::store::users::{PasswordHash, UserStore};
+
+/// Inputs that never identify a user (`executor/constants.go` `nonSearchableInputs`).
+const NON_SEARCHABLE: &[&str] = &[
+    "password",
+    "code",
+    "otp",
+    "token",
+    "nonce",
+    "otpSessionToken",
+    "inviteToken",
+];
+
+/// The result of looking a user up by attributes.
+pub(crate) enum Identified {
+    One(String),
+    NotFound,
+    Ambiguous,
+}
+
+/// Find the user whose attributes match every filter (`userID` matches the id).
+pub(crate) fn find_user(users: &UserStore, filters: &BTreeMap<String, String>) -> Identified {
+    let searchable: Vec<(&String, &String)> = filters
+        .iter()
+        .filter(|(k, _)| !NON_SEARCHABLE.contains(&k.as_str()))
+        .collect();
+    if searchable.is_empty() {
+        return Identified::NotFound;
+    }
+    let mut matches = users.all().filter(|user| {
+        searchable.iter().all(|(key, value)| {
+            if key.as_str() == keys::USER_ID {
+                return &&user.id == value;
+            }
+            user.attributes
+                .get(key.as_str())
+                .is_some_and(|attr| attribute_equals(attr, value))
+        })
+    });
+    match (matches.next(), matches.next()) {
+        (Some(user), None) => Identified::One(user.id.clone()),
+        (Some(_), Some(_)) => Identified::Ambiguous,
+        (None, _) => Identified::NotFound,
+    }
+}
+
+fn attribute_equals(attribute: &Value, value: &str) -> bool {
+    match attribute {
+        Value::String(s) => s == value,
+        Value::Number(n) => n.to_string() == value,
+        Value::Bool(b) => b.to_string() == value,
+        Value::Null | Value::Array(_) | Value::Object(_) => false,
+    }
+}
+
+/// CredentialsAuthExecutor: authenticate with the node's identifying and secret inputs; in a
+/// REGISTRATION flow, only check that no user has the identifying inputs yet.
+pub(super) fn authenticate(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    let required = task.required_inputs(ExecutorKind::CredentialsAuth);
+    if task.execution.runtime_value(keys::USER_ID).is_some() {
+        let secrets: Vec<Input> = required
+            .iter()
+            .filter(|i| is_sensitive(&i.input_type))
+            .cloned()
+            .collect();
+        if secrets.iter().any(|i| {
+            task.execution
+                .inputs
+                .get(&i.identifier)
+                .is_none_or(String::is_empty)
+        }) {
+            return Ok(ExecResult::input_required(secrets, None));
+        }
+    } else {
+        let missing = task.missing(&required);
+        if !missing.is_empty() {
+            return Ok(ExecResult::input_required(missing, None));
+        }
+    }
+    let mut identifiers = BTreeMap::new();
+    let mut secrets = BTreeMap::new();
+    if let Some(user_id) = task.execution.runtime_value(keys::USER_ID) {
+        identifiers.insert(keys::USER_ID.to_owned(), user_id.to_owned());
+    }
+    for input in &required {
+        if let Some(value) = task.execution.inputs.get(&input.identifier) {
+            let target = if is_sensitive(&input.input_type) {
+                &mut secrets
+            } else {
+                &mut identifiers
+            };
+            target.insert(input.identifier.clone(), value.clone());
+        }
+    }
+    let found = find_user(task.env.users, &identifiers);
+    if task.flow_type == &FlowType::Registration {
+        return Ok(match found {
+            Identified::NotFound => ExecResult::complete(),
+            Identified::One(_) => {
+                ExecResult::failure(ApiErrorCode::ExecutorUserAlreadyExists.to_error())
+            }
+            Identified::Ambiguous => {
+                ExecResult::failure(ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error())
+            }
+        });
+    }
+    let retry =
+        |code: ApiErrorCode| ExecResult::input_required(required.clone(), Some(code.to_error()));
+    let user_id = match found {
+        Identified::One(id) => id,
+        Identified::NotFound => return Ok(retry(ApiErrorCode::ExecutorUserNotFound)),
+        Identified::Ambiguous => return Ok(retry(ApiErrorCode::ExecutorUserAuthFailed)),
+    };
+    let verified = task.env.users.get(&user_id).is_some_and(|user| {
+        !secrets.is_empty()
+            && secrets.iter().all(|(name, value)| {
+                name == "password"
+                    && user
+                        .password
+                        .as_ref()
+                        .is_some_and(|hash| hash.verify(value))
+            })
+    });
+    if !verified {
+        return Ok(retry(ApiErrorCode::ExecutorInvalidCredentials));
+    }
+    Ok(ExecResult {
+        user: Some(user_id),
+        ..ExecResult::complete()
+    })
+}
+
+/// IdentifyingExecutor (`identify` mode): resolve the user from the node's inputs into runtime
+/// `userID`. An unknown user is asked for again with FET-1001, as the server does. Only `identify`
+/// mode is modelled; `resolve` and `check_state` behave like it.
+pub(super) fn identify(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    let required = task.required_inputs(ExecutorKind::Identifying);
+    let missing = task.missing(&required);
+    if !missing.is_empty() {
+        return Ok(ExecResult::input_required(missing, None));
+    }
+    let filters: BTreeMap<String, String> = required
+        .iter()
+        .filter_map(|i| task.value(&i.identifier).map(|v| (i.identifier.clone(), v)))
+        .collect();
+    Ok(match find_user(task.env.users, &filters) {
+        Identified::One(user_id) => {
+            let mut result = ExecResult::complete();
+            result.runtime.insert(keys::USER_ID.to_owned(), user_id);
+            result
+        }
+        Identified::NotFound => ExecResult::input_required(
+            required,
+            Some(ApiErrorCode::ExecutorUserNotFound.to_error()),
+        ),
+        Identified::Ambiguous => {
+            ExecResult::failure(ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error())
+        }
+    })
+}
+
+/// CredentialSetter: set the resolved user's password from the node's (first) secret input.
+pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    let required = task.required_inputs(ExecutorKind::CredentialSetter);
+    let missing = task.missing(&required);
+    if !missing.is_empty() {
+        return Ok(ExecResult::input_required(missing, None));
+    }
+    let Some(user_id) = task.user_id() else {
+        return Ok(ExecResult::failure(prerequisite_missing(keys::USER_ID)));
+    };
+    let Some(input) = required.first() else {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorCredentialInputMissing.to_error(),
+        ));
+    };
+    let Some(value) = task
+        .execution
+        .inputs
+        .get(&input.identifier)
+        .filter(|v| !v.is_empty())
+        .cloned()
+    else {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorCredentialValueEmpty.to_error(),
+        ));
+    };
+    let Some(user) = task.env.users.get_mut(&user_id) else {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorCredentialSetFailed.to_error(),
+        ));
+    };
+    user.password = Some(PasswordHash::new(&value));
+    Ok(ExecResult::complete())
+}

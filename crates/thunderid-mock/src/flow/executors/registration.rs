@@ -1,0 +1,355 @@
+//! Self-registration executors: UserTypeResolver, ProvisioningExecutor and
+//! AttributeUniquenessValidator (`executor/user_type_resolver.go`, `provisioning_executor.go`,
+//! `attribute_uniqueness_validator.go`).
+
+use serde_json::{Map, Value};
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::flow::{FlowType, Input, InputType};
+
+use super::credentials::{Identified, find_user};
+use super::{ExecResult, Task, error_with_params, prerequisite_missing};
+use crate::fixtures::{AttributeValueType, UserTypeFixture};
+use crate::flow::engine::{DynamicInput, EngineError};
+use crate::flow::keys;
+use crate::store::users::{AttributeError, PasswordHash, UserRecord};
+
+/// UserTypeResolver: pick the user type new users get. One allowed type resolves silently; several
+/// are offered as a SELECT (`userType`).
+pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    let allowed: Vec<String> = task
+        .env
+        .app
+        .map(|a| a.allowed_user_types.clone())
+        .unwrap_or_default();
+    match task.flow_type {
+        FlowType::Authentication if allowed.is_empty() => {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorAuthNotAvailableForApp.to_error(),
+            ));
+        }
+        FlowType::Registration => {}
+        FlowType::Authentication
+        | FlowType::Recovery
+        | FlowType::SignOut
+        | FlowType::UserOnboarding
+        | FlowType::Administration
+        | FlowType::Other(_) => return Ok(ExecResult::complete()),
+    }
+    if allowed.is_empty() {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorSelfRegNotAvailableForApp.to_error(),
+        ));
+    }
+    let node_allowed: Vec<String> = task
+        .node
+        .properties
+        .get("allowedUserTypes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let allowed: Vec<String> = if node_allowed.is_empty() {
+        allowed
+    } else {
+        let filtered: Vec<String> = allowed
+            .into_iter()
+            .filter(|t| node_allowed.contains(t))
+            .collect();
+        if filtered.is_empty() {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorNoValidUserTypes.to_error(),
+            ));
+        }
+        filtered
+    };
+    if let Some(chosen) = task.execution.inputs.get(keys::USER_TYPE).cloned() {
+        if !allowed.contains(&chosen) {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorUserTypeNotAllowed.to_error(),
+            ));
+        }
+        return Ok(choose(task, &chosen));
+    }
+    if let [only] = allowed.as_slice() {
+        return Ok(choose(task, only));
+    }
+    let open: Vec<&UserTypeFixture> = allowed
+        .iter()
+        .filter_map(|name| task.env.users.user_type(name))
+        .filter(|t| t.allow_self_registration)
+        .collect();
+    match open.as_slice() {
+        [] => Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorSelfRegNotAvailableForApp.to_error(),
+        )),
+        [only] => {
+            let name = only.name.clone();
+            Ok(choose(task, &name))
+        }
+        several => {
+            let mut input = Input::new(keys::USER_TYPE, InputType::Select);
+            input.options = several.iter().map(|t| t.name.clone()).collect();
+            let mut result = ExecResult::input_required(vec![input.clone()], None);
+            result.forwarded.inputs = Some(vec![DynamicInput {
+                input,
+                display_name: None,
+            }]);
+            Ok(result)
+        }
+    }
+}
+
+fn choose(task: &Task<'_, '_>, name: &str) -> ExecResult {
+    let Some(user_type) = task.env.users.user_type(name) else {
+        return ExecResult::failure(ApiErrorCode::ExecutorInvalidUserType.to_error());
+    };
+    if !user_type.allow_self_registration {
+        return ExecResult::failure(ApiErrorCode::ExecutorSelfRegDisabledForUserType.to_error());
+    }
+    let mut result = ExecResult::complete();
+    result
+        .runtime
+        .insert(keys::USER_TYPE.to_owned(), user_type.name.clone());
+    result
+        .runtime
+        .insert(keys::DEFAULT_OU_ID.to_owned(), user_type.ou_id.clone());
+    result
+}
+
+/// ProvisioningExecutor: create the user from the collected inputs. Missing schema attributes are
+/// asked for first (forwarded to the `onIncomplete` prompt, which builds their components).
+pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    if task.flow_type == &FlowType::Authentication
+        && task.execution.runtime_value("userEligibleForProvisioning") != Some("true")
+    {
+        return Ok(ExecResult::complete());
+    }
+    let type_name = task
+        .execution
+        .runtime_value(keys::USER_TYPE)
+        .map(str::to_owned)
+        .or_else(|| {
+            task.env
+                .app
+                .and_then(|a| a.allowed_user_types.first().cloned())
+        })
+        .ok_or_else(|| super::internal("user type not found".into()))?;
+    let user_type = task
+        .env
+        .users
+        .user_type(&type_name)
+        .cloned()
+        .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
+    let missing = missing_schema_inputs(task, &user_type);
+    if !missing.is_empty() {
+        let inputs = missing.iter().map(|d| d.input.clone()).collect();
+        let mut result = ExecResult::input_required(inputs, None);
+        let cap = task
+            .node
+            .properties
+            .get("maxPerPrompt")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        let cap = if cap > 0 {
+            usize::try_from(cap).unwrap_or(usize::MAX)
+        } else {
+            usize::MAX
+        };
+        result.forwarded.inputs = Some(missing.into_iter().take(cap).collect());
+        return Ok(result);
+    }
+    let mut attributes = Map::new();
+    let mut password = None;
+    for (name, schema) in &user_type.schema {
+        let Some(value) = task.value(name) else {
+            continue;
+        };
+        if schema.credential {
+            password = Some(value);
+        } else {
+            attributes.insert(name.clone(), typed(&value, schema.value_type));
+        }
+    }
+    if attributes.is_empty() && password.is_none() {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorProvisioningUserAttrsMissing.to_error(),
+        ));
+    }
+    let filters = attributes
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+        .collect();
+    match find_user(task.env.users, &filters) {
+        Identified::One(_) if task.flow_type == &FlowType::Authentication => {
+            return Ok(ExecResult::complete());
+        }
+        Identified::One(_) => {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorUserAlreadyExists.to_error(),
+            ));
+        }
+        Identified::Ambiguous => {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error(),
+            ));
+        }
+        Identified::NotFound => {}
+    }
+    match task
+        .env
+        .users
+        .validate_attributes(&user_type.name, &attributes, None)
+    {
+        Ok(()) => {}
+        Err(AttributeError::NotUnique { .. }) => {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorProvisioningAttributeConflict.to_error(),
+            ));
+        }
+        Err(_) => {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorProvisioningFailed.to_error(),
+            ));
+        }
+    }
+    let id = task.uuid_v7();
+    let ou_id = task
+        .execution
+        .runtime_value(keys::DEFAULT_OU_ID)
+        .map_or_else(|| user_type.ou_id.clone(), str::to_owned);
+    task.env.users.insert(UserRecord {
+        id: id.clone(),
+        user_type: user_type.name.clone(),
+        ou_id,
+        attributes,
+        password: password.as_deref().map(PasswordHash::new),
+        groups: Vec::new(),
+        permissions: Vec::new(),
+    });
+    let mut result = ExecResult {
+        user: Some(id.clone()),
+        ..ExecResult::complete()
+    };
+    result.runtime.insert(keys::USER_ID.to_owned(), id);
+    if task.flow_type == &FlowType::Authentication {
+        result
+            .runtime
+            .insert("userAutoProvisioned".to_owned(), "true".to_owned());
+    }
+    Ok(result)
+}
+
+/// Schema attributes still unanswered: required ones, then credentials (`buildMissingInputs`).
+/// Optional attributes are asked only with the node property `includeOptional`.
+fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeFixture) -> Vec<DynamicInput> {
+    let include_optional = task
+        .node
+        .properties
+        .get("includeOptional")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let presented: Vec<&str> = task
+        .execution
+        .runtime
+        .get(keys::PRESENTED_OPTIONAL_INPUTS)
+        .map(|raw| raw.split_whitespace().collect())
+        .unwrap_or_default();
+    let (mut required, mut optional, mut credentials) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, schema) in &user_type.schema {
+        if task.value(name).is_some() {
+            continue;
+        }
+        let node_input = task.executor.inputs.iter().find(|i| &i.identifier == name);
+        let is_required = schema.required || node_input.is_some_and(|i| i.required);
+        if !is_required
+            && (presented.contains(&name.as_str()) || !(include_optional || node_input.is_some()))
+        {
+            continue;
+        }
+        let input_type = if schema.credential {
+            InputType::Password
+        } else {
+            node_input.map_or_else(
+                || input_type_for(schema.value_type),
+                |i| i.input_type.clone(),
+            )
+        };
+        let mut input = node_input
+            .cloned()
+            .unwrap_or_else(|| Input::new(name.clone(), input_type.clone()));
+        input.identifier = name.clone();
+        input.input_type = input_type;
+        input.required = is_required;
+        let dynamic = DynamicInput {
+            input,
+            display_name: schema.display_name.clone(),
+        };
+        match (schema.credential, is_required) {
+            (true, _) => credentials.push(dynamic),
+            (false, true) => required.push(dynamic),
+            (false, false) => optional.push(dynamic),
+        }
+    }
+    required
+        .into_iter()
+        .chain(optional)
+        .chain(credentials)
+        .collect()
+}
+
+fn input_type_for(value_type: AttributeValueType) -> InputType {
+    match value_type {
+        AttributeValueType::Boolean => InputType::Boolean,
+        AttributeValueType::Number => InputType::Number,
+        AttributeValueType::String => InputType::Text,
+    }
+}
+
+/// A collected string converted to the schema type, kept as a string when it does not parse.
+fn typed(value: &str, value_type: AttributeValueType) -> Value {
+    match value_type {
+        AttributeValueType::String => Value::from(value),
+        AttributeValueType::Number => serde_json::from_str::<serde_json::Number>(value)
+            .map_or_else(|_| Value::from(value), Value::Number),
+        AttributeValueType::Boolean => value
+            .parse::<bool>()
+            .map_or_else(|_| Value::from(value), Value::Bool),
+    }
+}
+
+/// AttributeUniquenessValidator: a unique schema attribute already taken re-asks it with FET-1061
+/// (`params: {attribute}`).
+pub(super) fn check_uniqueness(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
+    let Some(type_name) = task.execution.runtime.get(keys::USER_TYPE).cloned() else {
+        return Ok(ExecResult::failure(prerequisite_missing(keys::USER_TYPE)));
+    };
+    let user_type = task
+        .env
+        .users
+        .user_type(&type_name)
+        .cloned()
+        .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
+    for (name, _) in user_type
+        .schema
+        .iter()
+        .filter(|(_, s)| s.unique && !s.credential)
+    {
+        let Some(value) = task.execution.inputs.get(name).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let filters = std::iter::once((name.clone(), value.clone())).collect();
+        if !matches!(find_user(task.env.users, &filters), Identified::NotFound) {
+            let error = error_with_params(
+                ApiErrorCode::ExecutorAttributeNotUnique,
+                &[("attribute", name)],
+            );
+            return Ok(ExecResult::input_required(Vec::new(), Some(error)));
+        }
+    }
+    Ok(ExecResult::complete())
+}

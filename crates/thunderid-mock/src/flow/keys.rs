@@ -1,0 +1,50 @@
+//! Runtime-data and additional-data keys, as the real server names them
+//! (`flow/common/constants.go`). Runtime data never reaches the wire; the names only matter for
+//! consistency with the real server's graphs (conditions read runtime keys).
+
+/// The OAuth `authId` of an execution created by `/oauth2/authorize`.
+pub(crate) const AUTHORIZATION_REQUEST_ID: &str = "authorizationRequestId";
+/// The OAuth client of an execution created by `/oauth2/authorize`.
+pub(crate) const CLIENT_ID: &str = "clientId";
+/// Space-separated scopes to authorize (runtime data, else the `requested_permissions` input).
+pub(crate) const REQUESTED_PERMISSIONS: &str = "requested_permissions";
+/// Space-separated scopes the AuthorizationExecutor granted.
+pub(crate) const AUTHORIZED_PERMISSIONS: &str = "authorized_permissions";
+/// Set by `/oauth2/logout` when no valid `id_token_hint` came.
+pub(crate) const LOGOUT_PROMPT_REQUIRED: &str = "logoutPromptRequired";
+/// The error a failed task hands to the prompt it forwards to.
+pub(crate) const FAILURE_REASON: &str = "failureReasonJSON";
+/// The resolved user id.
+pub(crate) const USER_ID: &str = "userID";
+/// The user type chosen by the UserTypeResolver.
+pub(crate) const USER_TYPE: &str = "userType";
+/// The organization unit new users are created in.
+pub(crate) const DEFAULT_OU_ID: &str = "defaultOUID";
+/// Optional inputs already shown once, space-separated.
+pub(crate) const PRESENTED_OPTIONAL_INPUTS: &str = "presentedOptionalInputs";
+/// The current OTP session.
+pub(crate) const OTP_SESSION_TOKEN: &str = "otpSessionToken";
+/// How many OTPs were generated in this execution.
+pub(crate) const OTP_ATTEMPT_COUNT: &str = "attemptCount";
+/// The `state` sent to the upstream IdP.
+pub(crate) const OAUTH_STATE: &str = "oauthState";
+/// The `nonce` sent to the upstream IdP.
+pub(crate) const OIDC_NONCE: &str = "oidcNonce";
+/// The recovery (invite) token.
+pub(crate) const STORED_INVITE_TOKEN: &str = "storedInviteToken";
+/// The recovery (invite) link.
+pub(crate) const INVITE_LINK: &str = "inviteLink";
+/// Set by the federated executor: whether a local user exists.
+pub(crate) const ENTITY_STATE: &str = "entityState";
+/// The application id, set before every task.
+pub(crate) const APPLICATION_ID: &str = "applicationId";
+
+/// `data.additionalData` keys.
+pub(crate) mod data {
+    pub(crate) const MESSAGE: &str = "message";
+    pub(crate) const IDP_NAME: &str = "idpName";
+    pub(crate) const SMS_SENT: &str = "smsSent";
+    pub(crate) const EMAIL_SENT: &str = "emailSent";
+    pub(crate) const OTP_LENGTH: &str = "otpLength";
+    pub(crate) const OTP_NUMERIC_ONLY: &str = "otpNumericOnly";
+}

@@ -1,0 +1,423 @@
+//! `GET /oauth2/authorize` (and `GET /t/carbon.super/oauth2/authorize`; other tenants are 404, see
+//! [`TenantPrefix`]).
+//!
+//! Validation runs in the real server's order (`O2/authz/handler.go`, `service.go`, `validator.go`,
+//! `requestvalidator/validator.go`), and every outcome is a 302:
+//! * a repeated parameter (other than `resource`) or an unparsable query: 400 JSON
+//!   `invalid_request` "Invalid authorization request" (the only non-redirect);
+//! * client and redirect problems go to the gate's error page, never to an unverified client;
+//! * everything after the redirect URI is verified goes back to the client's `redirect_uri` with
+//!   `error`, `error_description`, `iss` and `state` (or to the gate when none was sent);
+//! * success stores the request under a new `authId`, pre-creates the AUTHENTICATION execution and
+//!   sends the browser to `{base}/gate/signin?applicationId=…&authId=…&executionId=…`.
+//!
+//! No CORS: the real server deliberately registers none here.
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::Value;
+use thunderid_protocol::OAuthErrorCode;
+use thunderid_protocol::oauth2::AuthorizeRequest;
+
+use super::{Refusal, check_resources, found, params, scheme};
+use crate::error::MockError;
+use crate::fixtures::{ApplicationFixture, OAuthProfile};
+use crate::flow::AuthorizeContext;
+use crate::routes::discovery::TenantPrefix;
+use crate::state::AppState;
+use crate::store::oauth::AuthorizationRequest;
+use crate::tokens::issue::{new_uuid_v7, split_scopes};
+
+/// The longest `nonce` accepted (FAPI 2.0's recommendation, `MaxNonceLength`).
+const MAX_NONCE_LENGTH: usize = 64;
+const PROMPT_VALUES: &[&str] = &["none", "login", "consent", "select_account"];
+const DEFAULT_REQUEST_VALIDITY: u64 = 3600;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth2/authorize", get(authorize))
+        .route("/t/{tenant}/oauth2/authorize", get(authorize))
+}
+
+/// A request that passed validation, with its client.
+struct Accepted<'a> {
+    app: &'a ApplicationFixture,
+    request: AuthorizationRequest,
+    ui_locales: String,
+}
+
+async fn authorize(
+    State(state): State<AppState>,
+    _tenant: TenantPrefix,
+    method: Method,
+    RawQuery(query): RawQuery,
+) -> Result<Response, MockError> {
+    let request = parse_request(query.as_deref().unwrap_or_default())?;
+    let location = match validate(&state, &request).and_then(|accepted| start(&state, accepted)) {
+        Ok(location) => location,
+        Err(refusal) => refusal.location(&state),
+    };
+    Ok(found(&location, &method))
+}
+
+/// `r.ParseForm()` and the repeated-parameter rule; both fail as one 400.
+fn parse_request(query: &str) -> Result<AuthorizeRequest, MockError> {
+    let invalid = || {
+        MockError::oauth(
+            OAuthErrorCode::InvalidRequest,
+            "Invalid authorization request",
+        )
+    };
+    let (pairs, malformed) = params::parse_query(query);
+    if malformed {
+        return Err(invalid());
+    }
+    AuthorizeRequest::from_query_pairs(pairs).map_err(|_| invalid())
+}
+
+/// Every check of `HandleInitialAuthorizationRequest`, in order.
+fn validate<'a>(state: &'a AppState, request: &AuthorizeRequest) -> Result<Accepted<'a>, Refusal> {
+    let (app, oauth) = check_client_and_redirect(state, request)?;
+    let sent_redirect_uri = text(&request.redirect_uri);
+    if let Err((error, message)) = check_parameters(oauth, request) {
+        // Only a redirect URI the client sent, and that is now verified, may receive errors.
+        return Err(if sent_redirect_uri.is_empty() {
+            Refusal::gate(error, message)
+        } else {
+            Refusal::client(sent_redirect_uri, error, message, text(&request.state))
+        });
+    }
+    Ok(accept(app, oauth, request))
+}
+
+/// The checks whose failures go to the gate's error page: the client, PAR, the resource count, the
+/// `claims` parameter and the redirect URI.
+fn check_client_and_redirect<'a>(
+    state: &'a AppState,
+    request: &AuthorizeRequest,
+) -> Result<(&'a ApplicationFixture, &'a OAuthProfile), Refusal> {
+    let gate = |message: &str| Refusal::gate(OAuthErrorCode::InvalidRequest, message);
+    let client_id = text(&request.client_id);
+    if client_id.is_empty() {
+        return Err(gate("Missing client_id parameter"));
+    }
+    let (app, oauth) = state
+        .application_by_client_id(client_id)
+        .and_then(|app| app.oauth.as_ref().map(|oauth| (app, oauth)))
+        .ok_or_else(|| gate("Invalid client_id"))?;
+    if !text(&request.request_uri).is_empty() {
+        // No PAR endpoint in the mock, so every request_uri is unknown.
+        return Err(gate("Invalid, expired, or already used request_uri"));
+    }
+    if request.resource.len() > 1 {
+        return Err(Refusal::gate(
+            OAuthErrorCode::InvalidTarget,
+            "Only a single resource parameter is supported",
+        ));
+    }
+    let claims = text(&request.claims);
+    if !claims.is_empty() && !is_valid_claims_request(claims) {
+        return Err(gate(
+            "The claims request parameter is malformed or contains invalid values",
+        ));
+    }
+    if !redirect_uri_is_valid(oauth, text(&request.redirect_uri)) {
+        return Err(gate("Invalid redirect URI"));
+    }
+    Ok((app, oauth))
+}
+
+/// The request as it is stored under its `authId`.
+fn accept<'a>(
+    app: &'a ApplicationFixture,
+    oauth: &OAuthProfile,
+    request: &AuthorizeRequest,
+) -> Accepted<'a> {
+    let scopes: Vec<String> = request.scopes().into_iter().map(str::to_owned).collect();
+    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
+    let sent_redirect_uri = text(&request.redirect_uri);
+    let redirect_uri = match sent_redirect_uri {
+        // Validation guarantees exactly one registered URI in this case.
+        "" => oauth.redirect_uris.first().cloned().unwrap_or_default(),
+        sent => sent.to_owned(),
+    };
+    let stored = AuthorizationRequest {
+        client_id: oauth.client_id.clone(),
+        application_id: app.id.clone(),
+        redirect_uri,
+        redirect_uri_provided: !sent_redirect_uri.is_empty(),
+        state: text(&request.state).to_owned(),
+        standard_scopes,
+        permission_scopes,
+        code_challenge: text(&request.code_challenge).to_owned(),
+        code_challenge_method: text(&request.code_challenge_method).to_owned(),
+        resources: request.resource.clone(),
+        nonce: text(&request.nonce).to_owned(),
+    };
+    Accepted {
+        app,
+        request: stored,
+        ui_locales: text(&request.ui_locales).to_owned(),
+    }
+}
+
+/// `ValidateAuthorizationRequestParams` and `ValidateResourceURIs`: the errors a client may be told.
+fn check_parameters(
+    oauth: &OAuthProfile,
+    request: &AuthorizeRequest,
+) -> Result<(), (OAuthErrorCode, &'static str)> {
+    if let Some(prompt) = &request.prompt {
+        check_prompt(prompt)?;
+    }
+    if !oauth.allows_grant("authorization_code") {
+        return Err((
+            OAuthErrorCode::UnauthorizedClient,
+            "Authorization code grant type is not allowed for the client",
+        ));
+    }
+    let response_type = text(&request.response_type);
+    if response_type.is_empty() {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "Missing response_type parameter",
+        ));
+    }
+    if response_type != "code" {
+        return Err((
+            OAuthErrorCode::UnsupportedResponseType,
+            "Unsupported response type",
+        ));
+    }
+    if !matches!(text(&request.response_mode), "" | "query") {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "Unsupported response_mode parameter",
+        ));
+    }
+    let challenge = text(&request.code_challenge);
+    let method = text(&request.code_challenge_method);
+    if oauth.requires_pkce() && challenge.is_empty() {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "code_challenge is required for this application",
+        ));
+    }
+    if (!challenge.is_empty() || !method.is_empty()) && !is_valid_challenge(challenge, method) {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "Invalid code_challenge or code_challenge_method parameter",
+        ));
+    }
+    if text(&request.nonce).len() > MAX_NONCE_LENGTH {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "nonce exceeds maximum allowed length",
+        ));
+    }
+    let dpop_jkt = text(&request.dpop_jkt);
+    if !dpop_jkt.is_empty() && !is_base64url_of_length(dpop_jkt, 43) {
+        return Err((OAuthErrorCode::InvalidRequest, "Invalid dpop_jkt parameter"));
+    }
+    check_resources(&request.resource)
+}
+
+/// `ValidatePromptParameter`.
+fn check_prompt(prompt: &str) -> Result<(), (OAuthErrorCode, &'static str)> {
+    if prompt.trim().is_empty() {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "The prompt parameter cannot be empty",
+        ));
+    }
+    let values: Vec<&str> = prompt.split_whitespace().collect();
+    if values.iter().any(|v| !PROMPT_VALUES.contains(v)) {
+        return Err((
+            OAuthErrorCode::InvalidRequest,
+            "Unsupported prompt parameter value",
+        ));
+    }
+    if values.contains(&"none") {
+        if values.len() > 1 {
+            return Err((
+                OAuthErrorCode::InvalidRequest,
+                "prompt value 'none' must not be combined with other values",
+            ));
+        }
+        // The server keeps no server-side session, so it can never satisfy prompt=none.
+        return Err((
+            OAuthErrorCode::LoginRequired,
+            "User authentication is required",
+        ));
+    }
+    if values.contains(&"select_account") {
+        return Err((
+            OAuthErrorCode::AccountSelectionRequired,
+            "Account selection is not supported",
+        ));
+    }
+    Ok(())
+}
+
+/// `pkce.ValidateCodeChallenge`: S256 only, 43 base64url characters.
+fn is_valid_challenge(challenge: &str, method: &str) -> bool {
+    method == "S256" && is_base64url_of_length(challenge, 43)
+}
+
+fn is_base64url_of_length(value: &str, length: usize) -> bool {
+    value.len() == length
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `ValidateRedirectURI`: an exact registered match without a fragment, or nothing when exactly one
+/// fully qualified URI is registered.
+fn redirect_uri_is_valid(oauth: &OAuthProfile, sent: &str) -> bool {
+    if sent.is_empty() {
+        return match oauth.redirect_uris.as_slice() {
+            [only] => !only.contains('*') && is_fully_qualified(only),
+            _ => false,
+        };
+    }
+    oauth.redirect_uris.iter().any(|uri| uri == sent) && !sent.contains('#')
+}
+
+fn is_fully_qualified(uri: &str) -> bool {
+    scheme(uri).is_some()
+        && uri.split_once("://").is_some_and(|(_, rest)| {
+            !rest
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or_default()
+                .is_empty()
+        })
+}
+
+/// `ParseClaimsRequest`, structurally: a JSON object whose `userinfo` / `id_token` members map claim
+/// names to `null` or to `{essential?: bool, value?, values?: [...]}`.
+fn is_valid_claims_request(claims: &str) -> bool {
+    let Ok(Value::Object(members)) = serde_json::from_str::<Value>(claims) else {
+        return false;
+    };
+    ["userinfo", "id_token"]
+        .iter()
+        .all(|target| match members.get(*target) {
+            None | Some(Value::Null) => true,
+            Some(Value::Object(requested)) => requested.values().all(|claim| match claim {
+                Value::Null => true,
+                Value::Object(spec) => {
+                    spec.get("essential").is_none_or(Value::is_boolean)
+                        && spec.get("values").is_none_or(Value::is_array)
+                }
+                _ => false,
+            }),
+            Some(_) => false,
+        })
+}
+
+/// Store the request, pre-create its execution and build the gate's sign-in URL.
+fn start(state: &AppState, accepted: Accepted<'_>) -> Result<String, Refusal> {
+    let Accepted {
+        app,
+        request,
+        ui_locales,
+    } = accepted;
+    let now = state.now();
+    let validity = match state
+        .fixtures()
+        .server
+        .oauth
+        .authorization_request
+        .validity_period
+    {
+        0 => DEFAULT_REQUEST_VALIDITY,
+        seconds => seconds,
+    };
+    let auth_id = new_uuid_v7();
+    let context = AuthorizeContext {
+        auth_id: auth_id.clone(),
+        client_id: request.client_id.clone(),
+        requested_permissions: request.permission_scopes.join(" "),
+    };
+    let redirect_uri = request.redirect_uri.clone();
+    let request_state = request.state.clone();
+    state
+        .db()
+        .oauth
+        .add_request(auth_id.clone(), request, now.saturating_add(validity), now);
+    let execution_id = match crate::flow::create_authorize_execution(state, app, context) {
+        Ok(execution_id) => execution_id,
+        Err(error) => {
+            tracing::warn!(%error, "could not pre-create the authentication execution");
+            state.db().oauth.remove_request(&auth_id);
+            return Err(Refusal::client(
+                &redirect_uri,
+                OAuthErrorCode::ServerError,
+                "Failed to process authorization request",
+                &request_state,
+            ));
+        }
+    };
+    let mut query = vec![
+        ("applicationId", app.id.as_str()),
+        ("authId", auth_id.as_str()),
+        ("executionId", execution_id.as_str()),
+    ];
+    if !ui_locales.is_empty() {
+        query.push(("ui_locales", ui_locales.as_str()));
+    }
+    if scheme(&redirect_uri).as_deref() == Some("http") {
+        query.push(("showInsecureWarning", "true"));
+    }
+    Ok(params::with_query(&state.url("/gate/signin"), &query))
+}
+
+/// A parameter as Go's `Values.Get` reads it: `""` when absent.
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_values_are_checked_in_the_servers_order() {
+        assert_eq!(
+            check_prompt(" ").unwrap_err().1,
+            "The prompt parameter cannot be empty"
+        );
+        assert_eq!(
+            check_prompt("login bogus").unwrap_err().1,
+            "Unsupported prompt parameter value"
+        );
+        assert_eq!(
+            check_prompt("none login").unwrap_err().1,
+            "prompt value 'none' must not be combined with other values"
+        );
+        assert_eq!(
+            check_prompt("none").unwrap_err().0,
+            OAuthErrorCode::LoginRequired
+        );
+        assert_eq!(
+            check_prompt("login select_account").unwrap_err().0,
+            OAuthErrorCode::AccountSelectionRequired
+        );
+        assert!(check_prompt("login consent").is_ok());
+    }
+
+    #[test]
+    fn claims_requests_are_checked_structurally() {
+        assert!(is_valid_claims_request(
+            r#"{"id_token":{"email":null,"name":{"essential":true}}}"#
+        ));
+        assert!(!is_valid_claims_request("[1]"));
+        assert!(!is_valid_claims_request(
+            r#"{"userinfo":{"email":{"essential":"yes"}}}"#
+        ));
+        assert!(!is_valid_claims_request("not json"));
+    }
+}
