@@ -60,8 +60,14 @@ Feature: Flow authentication
     And the user submits the credentials of "loki"
     Then the flow completes with an assertion for "loki"
 
-  Scenario: A start that already carries the credentials completes in one call
+  Scenario: Credentials sent with the start are kept, but the action must be chosen again
+    # The START node consumes the action of the initiating request; with three actions on the
+    # prompt none is chosen automatically, so the step asks for nothing but an action.
     When the app starts an "AUTHENTICATION" flow submitting the credentials of "thor"
+    Then the flow shows a "VIEW" step
+    And the flow asks for ""
+    And the flow offers the actions "action_001, action_forgot_password, action_signup"
+    When the user chooses "action_001"
     Then the flow completes with an assertion for "thor"
 
   Scenario: Choosing the sign-in action first asks only for what is missing
@@ -151,3 +157,29 @@ Feature: Flow authentication
   Scenario: Only administrative flows may be started by id (FES-1018)
     When a caller starts an ADMINISTRATION flow "by flow id as admin"
     Then the flow is refused with 403 and the error code "FES-1018"
+
+  Scenario: Every step rotates the challenge token
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the username "thor" and the password "wrong"
+    Then the response carries a fresh challenge token
+    When the user submits the username "thor" and the password "wrong again"
+    Then the response carries a fresh challenge token
+
+  Scenario: A stale challenge token is an in-band ERROR (ICS-1002)
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the username "thor" and the password "wrong"
+    And the user submits the credentials of "thor" with a stale challenge token
+    Then the flow status is "ERROR" and the error code is "ICS-1002"
+    And the response carries no challenge token
+
+  Scenario: After ICS-1002 the last issued challenge token still works
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the username "thor" and the password "wrong"
+    And the user submits the credentials of "thor" with a stale challenge token
+    And the user submits the credentials of "thor"
+    Then the flow completes with an assertion for "thor"
+
+  Scenario: A continuation without a challenge token is refused in band (ICS-1002)
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the credentials of "thor" without a challenge token
+    Then the flow status is "ERROR" and the error code is "ICS-1002"

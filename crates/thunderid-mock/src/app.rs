@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::oauth2::routes())
         .merge(routes::flow::routes())
         .merge(routes::users::routes())
+        .merge(routes::organizations::routes())
         .merge(routes::gate::routes())
         .merge(routes::idp::routes());
     if state.config().control_enabled {
@@ -65,7 +66,10 @@ const PUBLIC_PREFIXES: &[&str] = &[
 /// paths, a request without a valid token is refused before anyone notices the path is unknown.
 async fn unknown_path(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> MockError {
     let path = uri.path();
-    if PUBLIC_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+    if PUBLIC_PREFIXES
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+    {
         return MockError::NotFound;
     }
     match crate::auth::authenticate(&state, &headers) {
@@ -76,6 +80,8 @@ async fn unknown_path(State(state): State<AppState>, uri: Uri, headers: HeaderMa
 
 /// The real server sends `X-Frame-Options: DENY` on every response (`securityheaders.go`).
 async fn deny_framing(mut response: Response) -> Response {
-    response.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+        .headers_mut()
+        .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }

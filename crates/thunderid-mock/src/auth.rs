@@ -12,7 +12,6 @@
 //!   check is 401 with the `invalid_token` challenge; both carry AUTH-4010
 //!   ([`MockError::Unauthorized`]). A missing permission is 403 AUTH-4030 ([`MockError::Forbidden`]).
 
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};

@@ -52,12 +52,9 @@ impl Cli {
         if let Some(Command::Keygen { out }) = &self.command {
             return keygen(out);
         }
-        if !self.bind.is_loopback() {
-            tracing::warn!(bind = %self.bind, "binding a non-loopback address: the mock and its control API are reachable from the network");
-            eprintln!(
-                "warning: --bind {} exposes the mock (and its control API) beyond this machine",
-                self.bind
-            );
+        if let Some(warning) = exposure_warning(self.bind) {
+            tracing::warn!(bind = %self.bind, "{warning}");
+            eprintln!("warning: {warning}");
         }
         let addr = SocketAddr::new(self.bind, self.port);
         let listener = TcpListener::bind(addr)
@@ -97,6 +94,14 @@ impl Cli {
         }
         Ok(())
     }
+}
+
+/// The warning printed when the mock is bound beyond loopback: it has a control API and accepts
+/// known passwords, so it must not be reachable from a network by accident.
+pub fn exposure_warning(bind: IpAddr) -> Option<String> {
+    (!bind.is_loopback()).then(|| {
+        format!("--bind {bind} exposes the mock (its fixture passwords and its control API) beyond this machine")
+    })
 }
 
 fn keygen(out: &std::path::Path) -> Result<()> {
@@ -191,5 +196,31 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_non_loopback_binds_warn() {
+        assert_eq!(exposure_warning("127.0.0.1".parse().unwrap()), None);
+        assert_eq!(exposure_warning("::1".parse().unwrap()), None);
+        assert_eq!(
+            exposure_warning("0.0.0.0".parse().unwrap()).as_deref(),
+            Some(
+                "--bind 0.0.0.0 exposes the mock (its fixture passwords and its control API) beyond this machine"
+            )
+        );
+    }
+
+    #[test]
+    fn the_defaults_are_loopback_port_8090_with_the_control_api() {
+        let cli = Cli::try_parse_from(["thunderid-mock"]).unwrap();
+        assert_eq!(
+            (cli.bind, cli.port, cli.tls, cli.no_control),
+            (IpAddr::V4(Ipv4Addr::LOCALHOST), 8090, false, false)
+        );
     }
 }

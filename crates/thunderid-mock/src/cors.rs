@@ -184,6 +184,28 @@ static ROUTES: &[CorsRoute] = &[
         "GET, PATCH",
     ),
     route(PathMatch::Exact("/scim2/Schemas"), GET_OPTIONS, "GET"),
+    // Mock-only organization calls of the JS SDKs (`routes/organizations/legacy.rs`), with the
+    // options of the unit API they stand for.
+    route(
+        PathMatch::Prefix("/api/server/v1/organization-units/"),
+        GET_OPTIONS,
+        "GET",
+    ),
+    route(
+        PathMatch::Exact("/api/users/v1/me/organizations"),
+        GET_OPTIONS,
+        "GET",
+    ),
+    route(
+        PathMatch::Exact("/api/server/v1/organizations"),
+        GET_POST_OPTIONS,
+        "GET, POST",
+    ),
+    route(
+        PathMatch::Prefix("/api/server/v1/organizations/"),
+        &["GET", "PATCH", "OPTIONS"],
+        "GET, PATCH",
+    ),
 ];
 
 /// The entry that applies to `method` on `path`, if any. Paths under the mock's tenant prefix use

@@ -173,7 +173,9 @@ impl IntoResponse for MockError {
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
-            Self::PlainText(message) | Self::PlainTextServerError(message) => text(status, format!("{message}\n")),
+            Self::PlainText(message) | Self::PlainTextServerError(message) => {
+                text(status, format!("{message}\n"))
+            }
             Self::Scim {
                 status: code,
                 scim_type,

@@ -8,4 +8,5 @@ pub mod gate;
 pub mod health;
 pub mod idp;
 pub mod oauth2;
+pub mod organizations;
 pub mod users;

@@ -22,7 +22,27 @@ pub struct Db {
     pub organizations: organizations::OrganizationStore,
 }
 
+/// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub users: usize,
+    pub flow_executions: usize,
+    /// Authorization requests, codes, revocation records and pending logouts.
+    pub oauth_entries: usize,
+    pub outbox_messages: usize,
+}
+
 impl Db {
+    pub fn stats(&self) -> Stats {
+        Stats {
+            users: self.users.all().count(),
+            flow_executions: self.flows.len(),
+            oauth_entries: self.oauth.len(),
+            outbox_messages: self.outbox.len(),
+        }
+    }
+
     pub fn from_fixtures(fixtures: &Fixtures) -> Self {
         Self {
             users: users::UserStore::from_fixtures(fixtures),

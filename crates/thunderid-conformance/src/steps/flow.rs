@@ -273,24 +273,26 @@ async fn administration_flow(world: &mut ConformanceWorld, how: String) -> anyho
 }
 
 /// A server-signed token for `username`: the assertion of an app-native sign-in with
-/// `sample-native` (the server accepts any of its JWTs as a Bearer token).
+/// `sample-native` that asked for the `system` permission (the server accepts any of its JWTs as a
+/// Bearer token, and reads permissions from `authorized_permissions`).
 pub async fn assertion_for(world: &mut ConformanceWorld, username: &str) -> anyhow::Result<String> {
     let saved_app = world.app.replace("sample-native".to_owned());
     let password = catalog::password(world, username)?.to_owned();
-    let extra = Map::from_iter([
-        ("action".to_owned(), Value::from("action_001")),
-        (
-            "inputs".to_owned(),
-            json!({ "username": username, "password": password }),
-        ),
+    start(world, &FlowType::Authentication, Secret::Own, Map::new()).await?;
+    // As an SDK maps requested scopes: the assertion then carries the permissions the user holds.
+    let inputs = Map::from_iter([
+        ("username".to_owned(), Value::from(username)),
+        ("password".to_owned(), Value::from(password)),
+        ("requested_permissions".to_owned(), Value::from("system")),
     ]);
-    start(world, &FlowType::Authentication, Secret::Own, extra).await?;
+    continue_flow(world, Some("action_001"), Some(inputs), Challenge::Current).await?;
     world.app = saved_app;
-    world
-        .flow
-        .assertion
-        .clone()
-        .with_context(|| format!("signing {username} in app-natively gave no assertion"))
+    world.flow.assertion.clone().with_context(|| {
+        format!(
+            "signing {username} in app-natively gave no assertion: {}",
+            world.last.as_ref().map_or("", |l| l.body.as_str())
+        )
+    })
 }
 
 #[when(expr = "the user submits the credentials of {string}")]
@@ -626,6 +628,16 @@ async fn fresh_challenge(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     ensure!(
         !world.flow.stale_challenge_tokens.iter().any(|t| t == token),
         "the challenge token was not rotated"
+    );
+    Ok(())
+}
+
+#[then("the response carries no challenge token")]
+async fn no_challenge(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    let response = response(world)?;
+    ensure!(
+        response.get("challengeToken").is_none(),
+        "expected no challengeToken, got {response}"
     );
     Ok(())
 }

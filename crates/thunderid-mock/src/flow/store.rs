@@ -11,6 +11,9 @@ pub struct ExecutionStore {
     executions: HashMap<String, Execution>,
     idp_grants: HashMap<String, IdpGrant>,
     gate_redirects: HashMap<String, GateRedirect>,
+    /// When the next sweep of expired entries is due (mock-clock seconds). Sweeping on insert at
+    /// most once a minute keeps memory flat without a background task or a per-request scan.
+    next_sweep_at: u64,
 }
 
 /// What the fake upstream IdP knows about the user behind one authorization code.
@@ -44,8 +47,15 @@ impl ExecutionStore {
     /// long-running mock cannot grow without bound.
     const CAPACITY: usize = 100_000;
 
-    /// Store (or replace) an execution. Expired entries are swept first.
+    /// How often, in mock-clock seconds, inserts sweep out expired entries.
+    const SWEEP_INTERVAL: u64 = 60;
+
+    /// Store (or replace) an execution. Expired entries are swept first, at most once a minute.
     pub fn insert(&mut self, execution: Execution, now: u64) {
+        if now >= self.next_sweep_at {
+            self.sweep(now);
+            self.next_sweep_at = now.saturating_add(Self::SWEEP_INTERVAL);
+        }
         if !self.executions.contains_key(&execution.id) && self.executions.len() >= Self::CAPACITY {
             self.sweep(now);
             if self.executions.len() >= Self::CAPACITY {
@@ -114,5 +124,7 @@ impl ExecutionStore {
 
     fn sweep(&mut self, now: u64) {
         self.executions.retain(|_, e| now < e.expires_at);
+        self.idp_grants.retain(|_, g| now < g.expires_at);
+        self.gate_redirects.retain(|_, r| now < r.expires_at);
     }
 }

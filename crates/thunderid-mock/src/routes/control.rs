@@ -4,6 +4,7 @@
 //! * `GET /__mock/clock`, `POST /__mock/clock {"advanceSeconds": N}`: read or move the mock clock.
 //! * `GET /__mock/requests[?path=/oauth2/token]`: the request journal.
 //! * `GET /__mock/outbox[?recipient=+15550100001]`: messages the mock sent (OTPs, recovery links).
+//! * `GET /__mock/stats`: how much live state the mock holds (executions, OAuth entries, …).
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use crate::error::MockError;
 use crate::extract::Json;
 use crate::journal::JournalEntry;
 use crate::state::AppState;
+use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
 use crate::wire::GoJson;
 
@@ -26,6 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/__mock/clock", get(clock).post(advance_clock))
         .route("/__mock/requests", get(requests))
         .route("/__mock/outbox", get(outbox))
+        .route("/__mock/stats", get(stats))
 }
 
 async fn reset(State(state): State<AppState>) -> StatusCode {
@@ -82,4 +85,8 @@ async fn outbox(
     Query(q): Query<OutboxQuery>,
 ) -> GoJson<Vec<OutboxMessage>> {
     GoJson(state.db().outbox.list(q.recipient.as_deref()))
+}
+
+async fn stats(State(state): State<AppState>) -> GoJson<Stats> {
+    GoJson(state.db().stats())
 }

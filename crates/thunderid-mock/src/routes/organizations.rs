@@ -226,10 +226,6 @@ impl Query {
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
-
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
 }
 
 /// `limit` and `offset` as the handler parses them (`strconv.Atoi`; a `limit` of 0 or none is 30).
@@ -541,7 +537,7 @@ fn too_long(name: &str, max: usize) -> String {
 }
 
 /// `SanitizeString`: trimmed, control characters other than newline and tab removed.
-fn sanitize(text: &str) -> String {
+pub(super) fn sanitize(text: &str) -> String {
     text.trim()
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')

@@ -155,7 +155,8 @@ impl OrganizationStore {
 
     /// Whether `id` is `ancestor` or lies below it.
     pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
-        self.get(id).is_some() && (id == ancestor || self.ancestors(id).iter().any(|a| a == ancestor))
+        self.get(id).is_some()
+            && (id == ancestor || self.ancestors(id).iter().any(|a| a == ancestor))
     }
 
     /// The unit at a handle path (`GetOrganizationUnitByPath`): the first handle names a root unit,
@@ -275,9 +276,9 @@ impl OrganizationStore {
         except: Option<&str>,
         matches: impl Fn(&UnitRecord) -> bool,
     ) -> bool {
-        self.units.values().any(|u| {
-            u.parent.as_deref() == parent && Some(u.id.as_str()) != except && matches(u)
-        })
+        self.units
+            .values()
+            .any(|u| u.parent.as_deref() == parent && Some(u.id.as_str()) != except && matches(u))
     }
 }
 
@@ -361,12 +362,17 @@ mod tests {
         let store = store();
         assert_eq!(ids(store.roots()), [ROOT]);
         assert_eq!(ids(store.children(ROOT)), [ENGINEERING, SALES]);
-        assert_eq!(ids(store.subtree(ROOT)), [ROOT, ENGINEERING, PLATFORM, SALES]);
+        assert_eq!(
+            ids(store.subtree(ROOT)),
+            [ROOT, ENGINEERING, PLATFORM, SALES]
+        );
         assert_eq!(store.ancestors(PLATFORM), [ENGINEERING, ROOT]);
         assert!(store.is_within(PLATFORM, ENGINEERING));
         assert!(!store.is_within(SALES, ENGINEERING));
         assert_eq!(
-            store.by_path(&["default", "engineering", "platform"]).map(|u| u.id.as_str()),
+            store
+                .by_path(&["default", "engineering", "platform"])
+                .map(|u| u.id.as_str()),
             Some(PLATFORM)
         );
         assert!(store.by_path(&["engineering"]).is_none());
@@ -379,7 +385,10 @@ mod tests {
         let taken_name = request("eng2", "Engineering", Some(ROOT));
         assert_eq!(store.create(&taken_name, 5), Err(UnitError::NameConflict));
         let taken_handle = request("engineering", "Other", Some(ROOT));
-        assert_eq!(store.create(&taken_handle, 5), Err(UnitError::HandleConflict));
+        assert_eq!(
+            store.create(&taken_handle, 5),
+            Err(UnitError::HandleConflict)
+        );
         let elsewhere = request("engineering", "Engineering", Some(SALES));
         assert!(store.create(&elsewhere, 5).is_ok());
         let orphan = request("x", "X", Some("missing"));
@@ -390,9 +399,15 @@ mod tests {
     fn an_update_may_not_create_a_cycle() {
         let mut store = store();
         let under_child = request("engineering", "Engineering", Some(PLATFORM));
-        assert_eq!(store.update(ENGINEERING, &under_child, 5), Err(UnitError::Circular));
+        assert_eq!(
+            store.update(ENGINEERING, &under_child, 5),
+            Err(UnitError::Circular)
+        );
         let under_itself = request("engineering", "Engineering", Some(ENGINEERING));
-        assert_eq!(store.update(ENGINEERING, &under_itself, 5), Err(UnitError::Circular));
+        assert_eq!(
+            store.update(ENGINEERING, &under_itself, 5),
+            Err(UnitError::Circular)
+        );
         let moved = request("platform", "Platform", Some(SALES));
         let updated = store.update(PLATFORM, &moved, 7).expect("moved");
         assert_eq!((updated.created_at, updated.updated_at), (100, 7));
@@ -402,7 +417,10 @@ mod tests {
     #[test]
     fn only_leaves_without_users_are_deleted() {
         let mut store = store();
-        assert_eq!(store.delete(ENGINEERING, false), Err(UnitError::HasDependents));
+        assert_eq!(
+            store.delete(ENGINEERING, false),
+            Err(UnitError::HasDependents)
+        );
         assert_eq!(store.delete(PLATFORM, true), Err(UnitError::HasDependents));
         assert_eq!(store.delete(PLATFORM, false), Ok(()));
         assert_eq!(store.delete(PLATFORM, false), Err(UnitError::NotFound));

@@ -42,6 +42,14 @@ impl Outbox {
         self.messages.push(message);
     }
 
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
     /// Messages, oldest first, optionally only those to `recipient`.
     pub fn list(&self, recipient: Option<&str>) -> Vec<OutboxMessage> {
         self.messages

@@ -66,3 +66,27 @@ async fn the_outbox_starts_empty() {
     let t = TestServer::start().await;
     assert_json_eq(&t.get("/__mock/outbox").await.json(), &json!([]));
 }
+
+#[tokio::test]
+async fn stats_count_live_state_and_expired_executions_are_swept() {
+    let t = TestServer::start().await;
+    assert_json_eq(
+        &t.get("/__mock/stats").await.json(),
+        &json!({"users": 3, "flowExecutions": 0, "oauthEntries": 0, "outboxMessages": 0}),
+    );
+    let start = |t: &TestServer| {
+        t.client
+            .post(t.url("/flow/execute"))
+            .header("Flow-Secret", "sample-native-flow-secret")
+            .json(&json!({"applicationId": "01900000-0000-7000-8000-0000000000a3", "flowType": "AUTHENTICATION"}))
+    };
+    for _ in 0..3 {
+        assert_eq!(t.send(start(&t)).await.status, 200);
+    }
+    assert_eq!(t.get("/__mock/stats").await.json()["flowExecutions"], 3);
+    // Past the 3600 s lifetime, the next write sweeps the expired executions away.
+    t.post_json("/__mock/clock", &json!({"advanceSeconds": 3601}))
+        .await;
+    assert_eq!(t.send(start(&t)).await.status, 200);
+    assert_eq!(t.get("/__mock/stats").await.json()["flowExecutions"], 1);
+}

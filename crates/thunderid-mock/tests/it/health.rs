@@ -31,7 +31,10 @@ async fn unknown_public_paths_get_go_style_404_text() {
     let t = TestServer::start().await;
     let reply = t.get("/oauth2/no-such-endpoint").await;
     assert_eq!(reply.status, 404);
-    assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
     assert_eq!(reply.header("x-frame-options"), Some("DENY"));
     assert_eq!(reply.body, "404 page not found\n");
 }

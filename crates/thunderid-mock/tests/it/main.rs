@@ -2,6 +2,7 @@
 
 mod support;
 
+mod cli;
 mod control;
 mod fixtures;
 mod health;

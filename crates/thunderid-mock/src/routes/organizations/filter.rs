@@ -53,6 +53,9 @@ impl UnitFilter {
         let (Some(expression), Some(connector)) = (&*EXPRESSION_RE, &*CONNECTOR_RE) else {
             return Err(());
         };
+        if filter.is_empty() {
+            return Err(());
+        }
         let mut remaining = filter;
         let mut groups: Vec<Vec<Clause>> = vec![Vec::new()];
         while !remaining.is_empty() {
