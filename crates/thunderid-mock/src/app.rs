@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::discovery::routes())
         .merge(routes::oauth2::routes())
         .merge(routes::flow::routes())
+        .merge(routes::flow_meta::routes())
         .merge(routes::users::routes())
         .merge(routes::organizations::routes())
         .merge(routes::gate::routes())

@@ -27,9 +27,14 @@ pub struct Fixtures {
     pub user_types: Vec<UserTypeFixture>,
     pub organization_units: Vec<OrganizationUnitFixture>,
     pub flows: Vec<FlowDefinition>,
+    /// UI translations served by `GET /flow/meta`: language → namespace → key → text.
+    pub translations: Translations,
     pub signing_key_pem: String,
     pub signing_cert_pem: String,
 }
+
+/// `translations.json`: language (e.g. `en-US`) → namespace (`signin`) → key → text.
+pub type Translations = BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>;
 
 /// Why a fixture set was refused: the file, the field (a JSON path) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -463,6 +468,7 @@ bundled_files!(
     "organization-units.json",
     "signing-key.pem",
     "signing-cert.pem",
+    "translations.json",
 );
 
 /// The bundled flow graphs, in file-name order.
@@ -583,6 +589,7 @@ impl Fixtures {
         let users = parse_or_default(source, "users.json")?;
         let user_types = parse_or_default(source, "user-types.json")?;
         let organization_units = parse_or_default(source, "organization-units.json")?;
+        let translations = parse_or_default(source, "translations.json")?;
         let mut flows = Vec::new();
         for (name, text) in source.flows()? {
             flows.push(parse::<FlowDefinition>(&name, &text)?);
@@ -596,6 +603,7 @@ impl Fixtures {
             user_types,
             organization_units,
             flows,
+            translations,
             signing_key_pem,
             signing_cert_pem,
         };

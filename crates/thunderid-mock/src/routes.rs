@@ -4,6 +4,7 @@
 pub mod control;
 pub mod discovery;
 pub mod flow;
+pub mod flow_meta;
 pub mod gate;
 pub mod health;
 pub mod idp;

@@ -164,6 +164,7 @@ pub mod component;
 pub mod execute;
 pub mod graph;
 pub mod input;
+pub mod metadata;
 pub mod v1;
 
 #[cfg(test)]
@@ -182,6 +183,7 @@ pub use graph::{
     FlowReference, InterceptorDefinition, InterceptorMode, InterceptorScope, NodeDefinition,
     NodeType, NodeVariant, PromptDefinition,
 };
+pub use metadata::{ApplicationMetadata, DesignMetadata, FlowMetadataResponse, I18nMetadata, OuMetadata};
 pub use input::{
     Action, ActionType, FieldError, Input, InputType, ValidationRule, ValidationRuleType,
 };

@@ -21,10 +21,14 @@ mod discovery;
 mod scim;
 mod users_me;
 
+// Organization units, legacy organizations and the organization switch.
+mod organizations;
+
 // The flow engine.
 mod flow_support;
 mod flow_authentication;
 mod flow_gate;
+mod flow_meta;
 mod flow_registration_recovery;
 mod flow_mfa_federated;
 mod flow_properties;
