@@ -21,11 +21,13 @@ Feature: Password recovery
     And the flow asks for ""
     And the flow offers no actions
 
-  Scenario: An unknown account shows the same screen
+  Scenario: An unknown account is asked for again with FET-1001
+    # The server's IdentifyingExecutor promotes "user not found" to a re-prompt (identify mode
+    # without loginHintAttribute), so the node's onFailure screen is not reached.
     When the user submits:
       | username | nobody |
-    Then the flow shows a "VIEW" step
-    And the flow data has "message" set to "Check Your Email"
+    Then the flow status is "INCOMPLETE" and the error code is "FET-1001"
+    And the flow asks for "username"
 
   @mock-only
   Scenario: The e-mailed link leads to the new-password form

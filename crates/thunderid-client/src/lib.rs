@@ -34,11 +34,15 @@
 //! * [`flow`]: the app-native flow driver over `POST /flow/execute`.
 //! * [`users`]: `/users/me` and SCIM2 `/scim2/Me`.
 //! * [`session`]: a server-side session facade (the Next.js SDK's server actions).
+//! * `axum` (cargo feature `axum`): sign-in endpoints for axum apps (the Express SDK's
+//!   `thunderID()`, `handleFlow()`, `handleSignIn()`, `handleSignOut()` and `protect()`).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod clock;
 mod config;
 pub mod error;

@@ -258,6 +258,20 @@ impl SessionManager {
             .await
     }
 
+    /// Finishes a redirect sign-in whose [`PendingAuthorization`] the app kept itself (the axum
+    /// endpoints keep it server-side, keyed by `state`): checks the callback, exchanges the code,
+    /// validates the ID token and opens a session with a new id.
+    pub async fn complete_sign_in_with(
+        &self,
+        pending: PendingAuthorization,
+        callback: &str,
+    ) -> Result<SignedIn, Error> {
+        self.secret()?;
+        let tokens = self.client.handle_callback(pending, callback).await?;
+        self.open(NewSession::from_tokens(tokens, self.client.now()))
+            .await
+    }
+
     /// `signOutAction`: forgets the session and returns the end-session URL (named by the ID token
     /// when there is one), or `None` for app-native sessions of apps without a `client_id`. An
     /// expired session can sign out; a tampered one cannot.

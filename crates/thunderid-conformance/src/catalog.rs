@@ -113,6 +113,7 @@ fn placeholder(world: &ConformanceWorld, name: &str) -> anyhow::Result<String> {
         "assertion" => return token(world.flow.assertion.as_ref(), "assertion"),
         "code" => return token(world.oauth.code.as_ref(), "authorization code"),
         "execution_id" => return token(world.flow.execution_id.as_ref(), "execution"),
+        "auth_id" => return token(world.oauth.auth_id.as_ref(), "authorization request"),
         _ => {}
     }
     if let Some(var) = name.strip_prefix("var.") {

@@ -1,5 +1,6 @@
 //! Step definitions, grouped by domain. Steps speak an SDK author's language; HTTP detail stays here.
 
+pub mod app;
 pub mod client;
 pub mod common;
 pub mod control;

@@ -120,6 +120,8 @@ pub struct ConformanceWorld {
     pub jwks: Option<Value>,
     /// The Rust client (`thunderid-client`) of the client scenarios.
     pub client: Option<crate::steps::client::ClientState>,
+    /// The web app of the `@app` scenarios (`Given the web app is running`).
+    pub web_app: Option<crate::steps::app::AppUnderTest>,
 }
 
 impl ConformanceWorld {
@@ -146,6 +148,7 @@ impl ConformanceWorld {
             oauth: OAuthSession::default(),
             jwks: None,
             client: None,
+            web_app: None,
         })
     }
 

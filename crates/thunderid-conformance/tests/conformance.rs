@@ -4,6 +4,14 @@
 //! Runs every scenario in `features/` concurrently, writes JUnit XML, prints a per-feature report and
 //! ends with `N passed, N failed`. Before running, the coverage gate checks that every code the mock
 //! can emit appears in some scenario (skipped with `--server`: the gate is about the mock).
+//!
+//! Tags: `@mock-only` scenarios need the mock's control API (skipped against a server without
+//! `/__mock`); `@custom-fixtures` scenarios add fixtures to an in-process mock (skipped with
+//! `--server`).
+//!
+//! `--app URL` runs the `@app` scenarios (an app's embedded sign-in endpoints, seed 001) against
+//! that web app instead of the in-process example app; `@custom-fixtures` scenarios are then skipped
+//! (the app's server is not ours to configure).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,6 +27,9 @@ struct SuiteOpts {
     /// in-process mock.
     #[arg(long)]
     server: Option<String>,
+    /// Run the `@app` scenarios against this web app instead of the in-process example app.
+    #[arg(long)]
+    app: Option<String>,
     /// Where to write the JUnit XML report.
     #[arg(long)]
     junit: Option<PathBuf>,
@@ -58,32 +69,33 @@ async fn run(root: &Path) -> i32 {
         None => None,
     };
     let skip_mock_only = remote.as_ref().is_some_and(|r| !r.control);
+    // Scenarios that add fixtures need an in-process mock: any --server run skips them.
+    let skip_custom_fixtures = remote.is_some() || opts.custom.app.is_some();
     if skip_mock_only {
         println!(
             "the server has no control API (/__mock): scenarios tagged @mock-only are skipped"
         );
     }
     if remote.is_none() && !opts.custom.no_coverage_gate {
-        match coverage_gaps(root) {
-            Ok(gaps) if gaps.is_empty() => {}
-            Ok(gaps) => {
-                eprintln!("coverage gate: these codes the mock can emit appear in no scenario:");
-                for gap in &gaps {
-                    eprintln!(
-                        "  {} (emitted in crates/thunderid-mock/src/{})",
-                        gap.value, gap.source
+        match coverage::check(root) {
+            Ok(outcome) => {
+                eprint!("{}", outcome.render());
+                if !outcome.passed() {
+                    println!(
+                        "0 passed, {} failed",
+                        outcome.gaps.len() + outcome.stale.len()
                     );
+                    return 1;
                 }
-                println!("0 passed, {} failed", gaps.len());
-                return 1;
             }
             Err(e) => {
-                eprintln!("coverage gate failed to run: {e}");
+                eprintln!("coverage gate failed to run: {e:#}");
                 return 2;
             }
         }
     }
     let _ = REMOTE_SERVER.set(remote);
+    let _ = thunderid_conformance::steps::app::REMOTE_APP.set(opts.custom.app.clone());
 
     if let Some(dir) = junit_path.parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -112,17 +124,16 @@ async fn run(root: &Path) -> i32 {
         .fail_on_skipped()
         .max_concurrent_scenarios(16)
         .with_cli(cli)
-        .filter_run(root.join("features"), move |_, _, scenario| {
-            !(skip_mock_only && scenario.tags.iter().any(|t| t == "mock-only"))
+        .filter_run(root.join("features"), move |feature, _, scenario| {
+            let tagged = |tag: &str| {
+                scenario.tags.iter().chain(&feature.tags).any(|t| t == tag)
+            };
+            !(skip_mock_only && tagged("mock-only")
+                || skip_custom_fixtures && tagged("custom-fixtures"))
         })
         .await;
     let failed = result.execution_has_failed();
     let xml = std::fs::read_to_string(junit_path).unwrap_or_default();
     print!("\n{}", report::render(&report::from_junit(&xml)));
     if failed { 1 } else { 0 }
-}
-
-fn coverage_gaps(root: &Path) -> anyhow::Result<Vec<coverage::Obligation>> {
-    let obligations = coverage::emitted_codes(&root.join("crates/thunderid-mock/src"))?;
-    coverage::gaps(&obligations, &root.join("features"))
 }

@@ -184,6 +184,11 @@ static ROUTES: &[CorsRoute] = &[
         "GET, PATCH",
     ),
     route(PathMatch::Exact("/scim2/Schemas"), GET_OPTIONS, "GET"),
+    // Mock-only, for the V1 app-native API (seed 002), which browser SDKs call cross-origin: the
+    // direct-mode form POST to /oauth2/authorize (a simple request, so no OPTIONS: GET and preflights
+    // of /oauth2/authorize keep no CORS) and the JSON POST to /oauth2/authn.
+    route(PathMatch::Exact("/oauth2/authorize"), POST_ONLY, "POST"),
+    route(PathMatch::Exact("/oauth2/authn"), POST_OPTIONS, "POST"),
     // Mock-only organization calls of the JS SDKs (`routes/organizations/legacy.rs`), with the
     // options of the unit API they stand for.
     route(

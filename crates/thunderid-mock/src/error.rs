@@ -56,6 +56,9 @@ pub enum MockError {
     /// No route matched: Go's `http.NotFound` text.
     #[error("not found")]
     NotFound,
+    /// The path exists but not for this method: Go's `ServeMux` 405, with `Allow`.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: &'static str },
     /// A genuine fault inside the mock: 500 SSE-5000. Logged with its cause.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -97,6 +100,7 @@ impl MockError {
             Self::PlainTextServerError(_) => 500,
             Self::Scim { status, .. } => *status,
             Self::NotFound => 404,
+            Self::MethodNotAllowed { .. } => 405,
             Self::Internal(_) => 500,
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -193,6 +197,13 @@ impl IntoResponse for MockError {
                 (status, GoJson(FieldValidationError::new(errors.clone()))).into_response()
             }
             Self::NotFound => text(status, "404 page not found\n".to_owned()),
+            Self::MethodNotAllowed { allow } => {
+                let mut response = text(status, "Method Not Allowed\n".to_owned());
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+                response
+            }
             Self::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 (status, GoJson(ApiErrorCode::ServerInternal.to_error())).into_response()

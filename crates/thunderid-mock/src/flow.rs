@@ -9,6 +9,7 @@
 //!   nodes; `executors/`: TASK_EXECUTION nodes; `assertion`: the assertion claims.
 //! * `service`: what `/flow/execute` does around the engine: initiation checks, lifetimes,
 //!   challenge tokens, HTTP-level errors, signing.
+//! * `v1`: the V1 app-native sign-in's view of a step (authenticators) and its flows in progress.
 
 pub(crate) mod assertion;
 pub(crate) mod engine;
@@ -20,6 +21,7 @@ pub(crate) mod meta;
 pub(crate) mod prompt;
 pub(crate) mod service;
 pub mod store;
+pub mod v1;
 
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,8 @@ pub struct Db {
     pub flows: crate::flow::ExecutionStore,
     pub outbox: outbox::Outbox,
     pub organizations: organizations::OrganizationStore,
+    /// V1 app-native sign-ins (`/oauth2/authn`) in progress.
+    pub v1_flows: crate::flow::v1::V1FlowStore,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -50,6 +52,7 @@ impl Db {
             flows: crate::flow::ExecutionStore::default(),
             outbox: outbox::Outbox::default(),
             organizations: organizations::OrganizationStore::from_fixtures(fixtures),
+            v1_flows: crate::flow::v1::V1FlowStore::default(),
         }
     }
 }

@@ -3,6 +3,13 @@
 
 mod support;
 
+#[cfg(feature = "axum")]
+mod axum_flow;
+#[cfg(feature = "axum")]
+mod axum_session;
+#[cfg(feature = "axum")]
+mod axum_support;
+
 mod discovery;
 mod flow;
 mod id_token;

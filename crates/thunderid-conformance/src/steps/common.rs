@@ -5,6 +5,7 @@ use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use serde_json::Value;
 
+use crate::catalog;
 use crate::world::ConformanceWorld;
 
 #[given("the server is running")]
@@ -92,18 +93,65 @@ async fn response_body_empty(world: &mut ConformanceWorld) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The step's doc string as JSON, with `${…}` placeholders resolved.
+fn expected_json(world: &ConformanceWorld, step: &Step) -> anyhow::Result<Value> {
+    let text = step
+        .docstring
+        .as_deref()
+        .context("the step needs a doc string")?;
+    serde_json::from_str(&catalog::resolve(world, text)?).context("the expected body is JSON")
+}
+
 #[then("the response body is the JSON:")]
 async fn response_body_json(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
-    let expected: Value = serde_json::from_str(
-        step.docstring
-            .as_deref()
-            .context("the step needs a doc string")?,
-    )
-    .context("the expected body is JSON")?;
+    let expected = expected_json(world, step)?;
     let actual = world.last()?.json()?;
     ensure!(
         actual == expected,
         "body mismatch\nexpected: {expected:#}\nactual:   {actual:#}"
+    );
+    Ok(())
+}
+
+#[then("the response body includes the JSON:")]
+async fn response_body_includes(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let expected = expected_json(world, step)?;
+    let actual = world.last()?.json()?;
+    ensure!(
+        includes(&actual, &expected),
+        "the body does not include the expected members\nexpected: {expected:#}\nactual:   {actual:#}"
+    );
+    Ok(())
+}
+
+/// Every member of `expected` is in `actual` with an equal value (objects recursively; arrays and
+/// scalars exactly).
+fn includes(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(actual), Value::Object(expected)) => expected
+            .iter()
+            .all(|(k, v)| actual.get(k).is_some_and(|a| includes(a, v))),
+        _ => actual == expected,
+    }
+}
+
+#[then(expr = "the response body has no {string}")]
+async fn response_body_lacks(world: &mut ConformanceWorld, member: String) -> anyhow::Result<()> {
+    let body = world.last()?.json()?;
+    ensure!(body.get(&member).is_none(), "expected no {member} in {body}");
+    Ok(())
+}
+
+#[then(expr = "the response header {string} starts with {string}")]
+async fn response_header_prefix(
+    world: &mut ConformanceWorld,
+    name: String,
+    prefix: String,
+) -> anyhow::Result<()> {
+    let actual = world.last()?.header(&name);
+    ensure!(
+        actual.is_some_and(|v| v.starts_with(&prefix)),
+        "header {name}: expected it to start with {prefix:?}, got {actual:?}"
     );
     Ok(())
 }

@@ -179,11 +179,13 @@ async fn the_application(world: &mut ConformanceWorld, name: String) -> anyhow::
     Ok(())
 }
 
+#[given(expr = "the app starts a(n) {flow_type} flow")]
 #[when(expr = "the app starts a(n) {flow_type} flow")]
 async fn app_starts(world: &mut ConformanceWorld, flow_type: FlowTypeParam) -> anyhow::Result<()> {
     start(world, &flow_type.0, Secret::Own, Map::new()).await
 }
 
+#[given(expr = "the app starts a(n) {flow_type} flow in verbose mode")]
 #[when(expr = "the app starts a(n) {flow_type} flow in verbose mode")]
 async fn app_starts_verbose(
     world: &mut ConformanceWorld,
@@ -224,6 +226,17 @@ async fn app_starts_with_credentials(
             json!({ "username": username, "password": password }),
         ),
     ]);
+    start(world, &flow_type.0, Secret::Own, extra).await
+}
+
+#[when(expr = "the app starts a(n) {flow_type} flow with the inputs:")]
+async fn app_starts_with_inputs(
+    world: &mut ConformanceWorld,
+    flow_type: FlowTypeParam,
+    step: &Step,
+) -> anyhow::Result<()> {
+    let inputs = table_inputs(world, step)?;
+    let extra = Map::from_iter([("inputs".to_owned(), Value::Object(inputs))]);
     start(world, &flow_type.0, Secret::Own, extra).await
 }
 
@@ -295,6 +308,7 @@ pub async fn assertion_for(world: &mut ConformanceWorld, username: &str) -> anyh
     })
 }
 
+#[given(expr = "the user submits the credentials of {string}")]
 #[when(expr = "the user submits the credentials of {string}")]
 async fn submit_credentials(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
     let password = catalog::password(world, &username)?.to_owned();
@@ -342,6 +356,7 @@ async fn submit_username_password(
     continue_flow(world, action.as_deref(), Some(inputs), challenge).await
 }
 
+#[given(expr = "the user chooses {string}")]
 #[when(expr = "the user chooses {string}")]
 async fn choose_action(world: &mut ConformanceWorld, action: String) -> anyhow::Result<()> {
     continue_flow(world, Some(&action), None, Challenge::Current).await
@@ -638,6 +653,28 @@ async fn no_challenge(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     ensure!(
         response.get("challengeToken").is_none(),
         "expected no challengeToken, got {response}"
+    );
+    Ok(())
+}
+
+#[then("the response clears the SSO cookie")]
+async fn clears_sso_cookie(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    use sha2::Digest as _;
+    let app = catalog::current_application(world)?;
+    let flow = world
+        .fixtures
+        .flows
+        .iter()
+        .find(|f| f.handle == app.auth_flow && f.flow_type == FlowType::Authentication)
+        .with_context(|| format!("no authentication flow {}", app.auth_flow))?;
+    // `tid_sso_` + the first 16 hex characters of SHA-256(the login flow's id).
+    let digest = sha2::Sha256::digest(flow.id.as_str().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let expected = format!("tid_sso_{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax", &hex[..16]);
+    let actual = world.last()?.header("set-cookie");
+    ensure!(
+        actual == Some(expected.as_str()),
+        "expected Set-Cookie {expected:?}, got {actual:?}"
     );
     Ok(())
 }

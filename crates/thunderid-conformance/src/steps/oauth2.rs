@@ -97,7 +97,14 @@ pub async fn authorize(
     world.oauth.authorize_params = params.clone();
     let mut url = url::Url::parse(&world.url("/oauth2/authorize"))?;
     url.query_pairs_mut().extend_pairs(params.iter());
-    world.send(world.http.get(url.as_str())).await?;
+    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
+    // The sign-in page picks the request and its execution up from its URL.
+    if let Ok(location) = exchange.location() {
+        if location.path() == "/gate/signin" {
+            world.oauth.auth_id = query_param(&location, "authId");
+            world.flow.execution_id = query_param(&location, "executionId");
+        }
+    }
     Ok(())
 }
 
@@ -113,6 +120,7 @@ fn table_pairs(step: &Step) -> anyhow::Result<Vec<(String, String)>> {
         .collect()
 }
 
+#[given("the app sends the user to sign in")]
 #[when("the app sends the user to sign in")]
 async fn sends_to_sign_in(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     authorize(world, &[]).await
@@ -258,6 +266,7 @@ async fn sign_in_page_loads(world: &mut ConformanceWorld) -> anyhow::Result<()> 
     flow::continue_flow(world, None, None, Challenge::Missing).await
 }
 
+#[given("the user opens the sign-in page")]
 #[when("the user opens the sign-in page")]
 async fn opens_sign_in_page(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     authorize(world, &[]).await?;
@@ -265,6 +274,7 @@ async fn opens_sign_in_page(world: &mut ConformanceWorld) -> anyhow::Result<()> 
     flow::continue_flow(world, None, None, Challenge::Missing).await
 }
 
+#[given("the user opens the sign-in page with:")]
 #[when("the user opens the sign-in page with:")]
 async fn opens_sign_in_page_with(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
     let overrides = table_pairs(step)?;
@@ -321,6 +331,13 @@ async fn hands_error_assertion(world: &mut ConformanceWorld) -> anyhow::Result<(
 #[when(expr = "the sign-in page hands the server the authId {string} and the assertion")]
 async fn hands_assertion_for(world: &mut ConformanceWorld, auth_id: String) -> anyhow::Result<()> {
     let assertion = world.flow.assertion.clone().context("no assertion")?;
+    callback(world, &auth_id, &assertion).await
+}
+
+#[when(expr = "the sign-in page hands the server an app-native assertion for {string}")]
+async fn hands_foreign_assertion(world: &mut ConformanceWorld, user: String) -> anyhow::Result<()> {
+    let auth_id = world.oauth.auth_id.clone().context("no authId")?;
+    let assertion = flow::assertion_for(world, &user).await?;
     callback(world, &auth_id, &assertion).await
 }
 
@@ -486,7 +503,15 @@ async fn end_session(world: &mut ConformanceWorld, params: &[(String, String)]) 
         let value = catalog::resolve(world, value)?;
         url.query_pairs_mut().append_pair(name, &value);
     }
-    world.send(world.http.get(url.as_str())).await?;
+    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
+    // The sign-out page picks the execution and the logout id up from its URL.
+    if let Ok(location) = exchange.location() {
+        if location.path() == "/gate/signout" {
+            world.flow = Default::default();
+            world.flow.execution_id = query_param(&location, "executionId");
+            world.oauth.logout_id = query_param(&location, "logoutId");
+        }
+    }
     Ok(())
 }
 
@@ -505,12 +530,10 @@ async fn sent_to_sign_out_page(world: &mut ConformanceWorld) -> anyhow::Result<(
         application_id.as_deref() == Some(app_id.as_str()),
         "expected applicationId {app_id}, got {application_id:?} in {location}"
     );
-    world.flow = Default::default();
-    world.flow.execution_id = Some(
-        query_param(&location, "executionId").context("no executionId in the sign-out URL")?,
+    ensure!(
+        world.flow.execution_id.is_some() && world.oauth.logout_id.is_some(),
+        "the sign-out URL needs executionId and logoutId: {location}"
     );
-    world.oauth.logout_id =
-        Some(query_param(&location, "logoutId").context("no logoutId in the sign-out URL")?);
     Ok(())
 }
 

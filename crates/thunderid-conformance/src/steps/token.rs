@@ -5,7 +5,7 @@ use anyhow::{Context, bail, ensure};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cucumber::gherkin::Step;
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use serde_json::{Value, json};
 use thunderid_mock::fixtures::TokenEndpointAuthMethod;
 
@@ -95,6 +95,10 @@ pub async fn post_form(
         .body(body);
     if let Some(authorization) = authorization {
         request = request.header("authorization", authorization);
+    }
+    if world.vars.contains_key("dpop") {
+        // A syntactically plausible proof; the point is that the server must verify it.
+        request = request.header("dpop", "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.e30.c2ln");
     }
     world.send(request).await?;
     Ok(())
@@ -241,6 +245,19 @@ async fn post_token_call(
     token_request(world, &ClientAuth::Post(client_id, secret), &params).await
 }
 
+#[when(expr = "{string} calls the token endpoint with a DPoP proof and:")]
+async fn calls_token_endpoint_dpop(
+    world: &mut ConformanceWorld,
+    app: String,
+    step: &Step,
+) -> anyhow::Result<()> {
+    world.vars.insert("dpop".into(), "1".into());
+    let params = table_pairs(step)?;
+    let result = token_request(world, &ClientAuth::Registered(app), &params).await;
+    world.vars.remove("dpop");
+    result
+}
+
 #[when(expr = "{string} asks for a token with the client credentials grant")]
 async fn client_credentials(world: &mut ConformanceWorld, app: String) -> anyhow::Result<()> {
     let params = pairs(&[("grant_type", "client_credentials".to_owned())]);
@@ -320,6 +337,18 @@ fn tokens(world: &ConformanceWorld) -> anyhow::Result<&TokenSet> {
         .tokens
         .as_ref()
         .context("no token response has been received")
+}
+
+#[given(expr = "the app keeps the {token_kind} as {string}")]
+#[when(expr = "the app keeps the {token_kind} as {string}")]
+async fn keep_token(
+    world: &mut ConformanceWorld,
+    kind: TokenKind,
+    name: String,
+) -> anyhow::Result<()> {
+    let token = token_of(world, kind)?;
+    world.vars.insert(name, token);
+    Ok(())
 }
 
 #[then("the app receives tokens")]

@@ -16,6 +16,8 @@ mod otp;
 mod recovery;
 mod registration;
 
+/// The display name of a fake IdP, also what the V1 API names the IdP.
+pub(crate) use federated::display_name as federated_display_name;
 #[cfg(test)]
 pub(crate) use otp::format_expiry as otp_format_expiry;
 

@@ -2,6 +2,7 @@
 //!
 //! * [`authorize`]: `GET /oauth2/authorize` (also `/t/{tenant}/…`) → the gate's sign-in page;
 //! * [`callback`]: `POST /oauth2/auth/callback`, the gate's hand-back after the flow → a code;
+//! * [`direct`]: the V1 app-native API, `response_mode=direct` and `POST /oauth2/authn`;
 //! * [`token`]: `POST /oauth2/token` (also `/t/{tenant}/…`) with its grants in `token/`;
 //! * [`introspect`], [`revoke`]: RFC 7662 / RFC 7009;
 //! * [`userinfo`]: `GET|POST /oauth2/userinfo`;
@@ -21,6 +22,7 @@ use crate::state::AppState;
 mod authorize;
 mod callback;
 mod client_auth;
+mod direct;
 mod introspect;
 mod logout;
 mod params;
@@ -33,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(authorize::routes())
         .merge(callback::routes())
+        .merge(direct::routes())
         .merge(token::routes())
         .merge(introspect::routes())
         .merge(revoke::routes())

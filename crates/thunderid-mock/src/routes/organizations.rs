@@ -25,10 +25,9 @@
 mod filter;
 mod legacy;
 mod members;
+mod request;
 mod tree;
 mod units;
-
-use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::http::{HeaderMap, header};
@@ -49,6 +48,8 @@ use crate::error::MockError;
 use crate::state::AppState;
 use crate::store::Db;
 use crate::store::organizations::{UnitError, UnitRecord, rfc3339};
+
+use request::{read_unit_request, sanitize};
 
 /// `serverconst.DefaultPageSize`, used when `limit` is absent or 0.
 const DEFAULT_PAGE_SIZE: i64 = 30;
@@ -164,7 +165,11 @@ impl Action {
 }
 
 /// `checkOUAccess`: `IsActionAllowed` with the OU-membership policy, 403 SSE-4030 when refused.
-pub(super) fn check_access(caller: &Caller, action: Action, unit_id: &str) -> Result<(), MockError> {
+pub(super) fn check_access(
+    caller: &Caller,
+    action: Action,
+    unit_id: &str,
+) -> Result<(), MockError> {
     let principal = &caller.principal;
     let allowed = !principal.subject.is_empty()
         && (principal.permissions.iter().any(|p| p == ROOT)
@@ -287,8 +292,8 @@ impl Paging {
             links.push(link(0, "first"));
             links.push(link((offset - limit).max(0), "prev"));
         }
-        if offset + limit < total {
-            links.push(link(offset + limit, "next"));
+        if offset.saturating_add(limit) < total {
+            links.push(link(offset.saturating_add(limit), "next"));
         }
         // Go's integer division truncates toward zero, so an empty list has its last page at 0.
         let last = (total - 1) / limit * limit;
@@ -350,7 +355,11 @@ pub(super) fn create_unit_record(
     now: u64,
 ) -> Result<UnitRecord, MockError> {
     check_names(request)?;
-    let parent = request.parent.as_ref().map(|p| p.as_str()).unwrap_or_default();
+    let parent = request
+        .parent
+        .as_ref()
+        .map(|p| p.as_str())
+        .unwrap_or_default();
     check_access(caller, Action::CreateUnit, parent)?;
     if request.parent.is_some() && db.organizations.get(parent).is_none() {
         return Err(api(ApiErrorCode::OuParentNotFound));
@@ -370,7 +379,9 @@ pub(super) fn update_unit_record(
 ) -> Result<UnitRecord, MockError> {
     check_names(request)?;
     check_flows(state, request)?;
-    db.organizations.update(id, request, now).map_err(unit_error)
+    db.organizations
+        .update(id, request, now)
+        .map_err(unit_error)
 }
 
 /// `DeleteOrganizationUnit` after authorization: exists, then no child units or users.
@@ -392,14 +403,26 @@ fn check_names(request: &OrganizationUnitRequest) -> Result<(), MockError> {
 fn check_flows(state: &AppState, request: &OrganizationUnitRequest) -> Result<(), MockError> {
     let settings = &request.settings;
     let checks = [
-        (&settings.auth_flow_id, FlowType::Authentication, ApiErrorCode::OuInvalidAuthFlowId),
+        (
+            &settings.auth_flow_id,
+            FlowType::Authentication,
+            ApiErrorCode::OuInvalidAuthFlowId,
+        ),
         (
             &settings.registration_flow_id,
             FlowType::Registration,
             ApiErrorCode::OuInvalidRegistrationFlowId,
         ),
-        (&settings.recovery_flow_id, FlowType::Recovery, ApiErrorCode::OuInvalidRecoveryFlowId),
-        (&settings.sign_out_flow_id, FlowType::SignOut, ApiErrorCode::OuInvalidSignOutFlowId),
+        (
+            &settings.recovery_flow_id,
+            FlowType::Recovery,
+            ApiErrorCode::OuInvalidRecoveryFlowId,
+        ),
+        (
+            &settings.sign_out_flow_id,
+            FlowType::SignOut,
+            ApiErrorCode::OuInvalidSignOutFlowId,
+        ),
         (
             &settings.user_onboarding_flow_id,
             FlowType::UserOnboarding,
@@ -420,128 +443,6 @@ fn check_flows(state: &AppState, request: &OrganizationUnitRequest) -> Result<()
         }
     }
     Ok(())
-}
-
-/// The request body of `POST`/`PUT` as the handler reads it: decoded like Go's `json.Decoder`
-/// (OU-1001 when it is not a JSON object of the right types), validated by the struct tags
-/// ([`MockError::FieldValidation`]), then sanitized (`sanitizeOrganizationUnitRequest`).
-pub(super) fn read_unit_request(body: &[u8]) -> Result<OrganizationUnitRequest, MockError> {
-    let invalid = || api(ApiErrorCode::OuInvalidRequestFormat);
-    let value = serde_json::Deserializer::from_slice(body)
-        .into_iter::<Value>()
-        .next()
-        .and_then(Result::ok)
-        .ok_or_else(invalid)?;
-    let object = match value {
-        // Go decodes `null` into a struct as "nothing set".
-        Value::Null => Map::new(),
-        Value::Object(object) => object,
-        _ => return Err(invalid()),
-    };
-    let mut fields = go_field_names(object);
-    for name in ["handle", "name"] {
-        fields
-            .entry(name.to_owned())
-            .or_insert_with(|| Value::String(String::new()));
-    }
-    let mut request: OrganizationUnitRequest =
-        serde_json::from_value(Value::Object(fields.into_iter().collect())).map_err(|_| invalid())?;
-    let errors = field_errors(&request);
-    if !errors.is_empty() {
-        return Err(MockError::FieldValidation(errors));
-    }
-    request.handle = sanitize(&request.handle);
-    request.name = sanitize(&request.name);
-    request.description = request
-        .description
-        .as_deref()
-        .map(sanitize)
-        .filter(|d| !d.is_empty());
-    Ok(request)
-}
-
-/// The request's members, matched to its keys as Go matches JSON keys (an exact key first, else
-/// one equal ignoring case); `null` leaves a member unset. Unknown keys are dropped.
-fn go_field_names(object: Map<String, Value>) -> BTreeMap<String, Value> {
-    const FIELDS: &[&str] = &[
-        "handle",
-        "name",
-        "description",
-        "parent",
-        "themeId",
-        "layoutId",
-        "authFlowId",
-        "registrationFlowId",
-        "isRegistrationFlowEnabled",
-        "recoveryFlowId",
-        "isRecoveryFlowEnabled",
-        "signOutFlowId",
-        "userOnboardingFlowId",
-        "logoUrl",
-        "tosUri",
-        "policyUri",
-        "cookiePolicyUri",
-    ];
-    let mut fields = BTreeMap::new();
-    for field in FIELDS {
-        let value = object.get(*field).or_else(|| {
-            object
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(field))
-                .map(|(_, value)| value)
-        });
-        match value {
-            None | Some(Value::Null) => {}
-            Some(value) => {
-                fields.insert((*field).to_owned(), value.clone());
-            }
-        }
-    }
-    // An empty optional text is the same as none (Go's zero value); an empty `parent` is not: it
-    // is a pointer to "" and names no unit.
-    fields.retain(|name, value| {
-        matches!(name.as_str(), "handle" | "name" | "parent") || value.as_str() != Some("")
-    });
-    fields
-}
-
-/// `validateStructNatively` over the `native` tags of `OrganizationUnitRequest`.
-fn field_errors(request: &OrganizationUnitRequest) -> BTreeMap<String, String> {
-    let mut errors = BTreeMap::new();
-    for (name, value) in [("handle", &request.handle), ("name", &request.name)] {
-        if value.trim().is_empty() {
-            errors.insert(
-                name.to_owned(),
-                format!("The field '{name}' is missing but is strictly required."),
-            );
-        } else if value.len() > 100 {
-            errors.insert(name.to_owned(), too_long(name, 100));
-        }
-    }
-    let settings = &request.settings;
-    for (name, value) in [
-        ("logoUrl", &settings.logo_url),
-        ("tosUri", &settings.tos_uri),
-        ("policyUri", &settings.policy_uri),
-        ("cookiePolicyUri", &settings.cookie_policy_uri),
-    ] {
-        if value.as_deref().is_some_and(|v| v.len() > 2048) {
-            errors.insert(name.to_owned(), too_long(name, 2048));
-        }
-    }
-    errors
-}
-
-fn too_long(name: &str, max: usize) -> String {
-    format!("The field '{name}' exceeds its maximum allowed size of {max} characters.")
-}
-
-/// `SanitizeString`: trimmed, control characters other than newline and tab removed.
-pub(super) fn sanitize(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect()
 }
 
 #[cfg(test)]
@@ -565,7 +466,10 @@ mod tests {
         assert!(paging(2, 0).links("/ou", 2, "").is_empty());
         assert_eq!(
             rels(&paging(2, 0).links("/ou", 5, "")),
-            [("next", "/ou?offset=2&limit=2"), ("last", "/ou?offset=4&limit=2")]
+            [
+                ("next", "/ou?offset=2&limit=2"),
+                ("last", "/ou?offset=4&limit=2")
+            ]
         );
         assert_eq!(
             rels(&paging(2, 3).links("/ou", 5, "&include=display")),
@@ -577,34 +481,10 @@ mod tests {
         );
         assert_eq!(
             rels(&paging(2, 9).links("/ou", 5, "")),
-            [("first", "/ou?offset=0&limit=2"), ("prev", "/ou?offset=7&limit=2")]
+            [
+                ("first", "/ou?offset=0&limit=2"),
+                ("prev", "/ou?offset=7&limit=2")
+            ]
         );
-    }
-
-    #[test]
-    fn bodies_decode_like_go_and_fail_the_struct_tags() {
-        let request = read_unit_request(br#"{"Handle":" eng ","NAME":"E\u0001ng","parent":null,"description":""} trailing"#)
-            .expect("decodes");
-        assert_eq!((request.handle.as_str(), request.name.as_str()), ("eng", "Eng"));
-        assert_eq!((request.parent, request.description), (None, None));
-        let Err(MockError::FieldValidation(errors)) = read_unit_request(b"null") else {
-            panic!("null has no handle or name");
-        };
-        assert_eq!(errors.keys().collect::<Vec<_>>(), ["handle", "name"]);
-        let long = format!(r#"{{"handle":"h","name":"{}"}}"#, "n".repeat(101));
-        let Err(MockError::FieldValidation(errors)) = read_unit_request(long.as_bytes()) else {
-            panic!("too long");
-        };
-        assert_eq!(
-            errors.get("name").map(String::as_str),
-            Some("The field 'name' exceeds its maximum allowed size of 100 characters.")
-        );
-        for bad in [&b""[..], b"[]", b"{", br#"{"handle":5,"name":"n"}"#, br#"{"handle":"h","name":"n","parent":7}"#] {
-            assert!(
-                matches!(read_unit_request(bad), Err(MockError::Api { .. })),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
-        }
     }
 }

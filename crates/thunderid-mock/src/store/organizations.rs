@@ -184,10 +184,10 @@ impl OrganizationStore {
         now: u64,
     ) -> Result<UnitRecord, UnitError> {
         let parent = request.parent.as_ref().map(|p| p.as_str().to_owned());
-        if let Some(parent) = &parent {
-            if !self.units.contains_key(parent) {
-                return Err(UnitError::ParentNotFound);
-            }
+        if let Some(parent) = &parent
+            && !self.units.contains_key(parent)
+        {
+            return Err(UnitError::ParentNotFound);
         }
         self.check_conflicts(&request.name, &request.handle, parent.as_deref(), None)?;
         let record = UnitRecord {
@@ -222,15 +222,15 @@ impl OrganizationStore {
         let name = (parent_changed || existing.name != request.name).then_some(&request.name);
         let handle =
             (parent_changed || existing.handle != request.handle).then_some(&request.handle);
-        if let Some(name) = name {
-            if self.sibling_has(parent.as_deref(), Some(id), |u| u.name == *name) {
-                return Err(UnitError::NameConflict);
-            }
+        if let Some(name) = name
+            && self.sibling_has(parent.as_deref(), Some(id), |u| u.name == *name)
+        {
+            return Err(UnitError::NameConflict);
         }
-        if let Some(handle) = handle {
-            if self.sibling_has(parent.as_deref(), Some(id), |u| u.handle == *handle) {
-                return Err(UnitError::HandleConflict);
-            }
+        if let Some(handle) = handle
+            && self.sibling_has(parent.as_deref(), Some(id), |u| u.handle == *handle)
+        {
+            return Err(UnitError::HandleConflict);
         }
         let record = UnitRecord {
             created_at: existing.created_at,

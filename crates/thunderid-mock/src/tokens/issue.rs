@@ -172,6 +172,17 @@ pub fn lifetimes(state: &AppState, profile: &OAuthProfile) -> Lifetimes {
 
 /// Sign an access token (`typ: at+jwt`).
 pub fn issue_access_token(state: &AppState, now: u64, spec: AccessTokenSpec) -> IssuedToken {
+    issue_access_token_in(state, now, spec, OrganizationClaims::default())
+}
+
+/// [`issue_access_token`] for a session switched to an organization (the `organization_switch`
+/// grant): `organization` replaces the user's own `ouId`/`ouName`/`ouHandle` attributes.
+pub fn issue_access_token_in(
+    state: &AppState,
+    now: u64,
+    spec: AccessTokenSpec,
+    organization: OrganizationClaims,
+) -> IssuedToken {
     let expires_at = now.saturating_add(spec.validity);
     let registered = registered(
         state,
@@ -193,8 +204,8 @@ pub fn issue_access_token(state: &AppState, now: u64, spec: AccessTokenSpec) -> 
         claims_locales: None,
         confirmation: None,
         token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
-        organization: OrganizationClaims::default(),
-        extra: without_reserved(spec.attributes),
+        extra: without_organization(without_reserved(spec.attributes), &organization),
+        organization,
     };
     let token = sign(state, TokenType::AccessToken, &claims);
     IssuedToken {
@@ -207,6 +218,17 @@ pub fn issue_access_token(state: &AppState, now: u64, spec: AccessTokenSpec) -> 
 
 /// Sign an ID token (`typ: JWT`, `aud` = client_id).
 pub fn issue_id_token(state: &AppState, now: u64, spec: IdTokenSpec) -> IssuedToken {
+    issue_id_token_in(state, now, spec, OrganizationClaims::default())
+}
+
+/// [`issue_id_token`] carrying the organization of a switched session (see
+/// [`issue_access_token_in`]).
+pub fn issue_id_token_in(
+    state: &AppState,
+    now: u64,
+    spec: IdTokenSpec,
+    organization: OrganizationClaims,
+) -> IssuedToken {
     let expires_at = now.saturating_add(spec.validity);
     let registered = registered(
         state,
@@ -221,8 +243,8 @@ pub fn issue_id_token(state: &AppState, now: u64, spec: IdTokenSpec) -> IssuedTo
         auth_time: spec.auth_time.filter(|t| *t > 0),
         nonce: spec.nonce.filter(|n| !n.is_empty()),
         authentication_class: spec.acr.filter(|a| !a.is_empty()),
-        organization: OrganizationClaims::default(),
-        extra: without_reserved(spec.claims),
+        extra: without_organization(without_reserved(spec.claims), &organization),
+        organization,
     };
     let token = sign(state, TokenType::Jwt, &claims);
     IssuedToken {
@@ -283,17 +305,13 @@ pub fn user_claims(state: &AppState, user_id: &str) -> BTreeMap<String, Value> {
             claims.insert("groups".to_owned(), Value::from(user.groups.clone()));
         }
         claims.insert("userType".to_owned(), Value::from(user.user_type.clone()));
+        // The unit as it is now (the organization-unit API may have renamed it).
+        if let Some(ou) = db.organizations.get(&user.ou_id) {
+            claims.insert("ouName".to_owned(), Value::from(ou.name.clone()));
+            claims.insert("ouHandle".to_owned(), Value::from(ou.handle.clone()));
+        }
         (claims, user.ou_id.clone())
     };
-    if let Some(ou) = state
-        .fixtures()
-        .organization_units
-        .iter()
-        .find(|ou| ou.id == ou_id)
-    {
-        claims.insert("ouName".to_owned(), Value::from(ou.name.clone()));
-        claims.insert("ouHandle".to_owned(), Value::from(ou.handle.clone()));
-    }
     claims.insert("ouId".to_owned(), Value::from(ou_id));
     claims
 }
@@ -379,6 +397,19 @@ fn joined(scopes: &[String]) -> Option<String> {
 
 fn without_reserved(mut attributes: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
     attributes.retain(|name, _| !RESERVED_CLAIMS.contains(&name.as_str()));
+    attributes
+}
+
+/// Without the user's own unit attributes when the token names an organization of its own.
+fn without_organization(
+    mut attributes: BTreeMap<String, Value>,
+    organization: &OrganizationClaims,
+) -> BTreeMap<String, Value> {
+    if organization != &OrganizationClaims::default() {
+        for name in ["ouId", "ouName", "ouHandle", "org_id", "org_name", "org_handle"] {
+            attributes.remove(name);
+        }
+    }
     attributes
 }
 

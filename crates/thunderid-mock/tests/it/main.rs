@@ -32,3 +32,8 @@ mod flow_meta;
 mod flow_registration_recovery;
 mod flow_mfa_federated;
 mod flow_properties;
+
+// The V1 app-native sign-in over the same engine.
+mod flow_v1;
+mod flow_v1_mfa_federated;
+mod flow_v1_requests;

@@ -12,6 +12,9 @@
 //!   sends the browser to `{base}/gate/signin?applicationId=…&authId=…&executionId=…`.
 //!
 //! No CORS: the real server deliberately registers none here.
+//!
+//! `response_mode=direct` (the V1 app-native API, also as `POST` with a form body) takes
+//! [`super::direct`] after the same validation, and answers JSON instead of redirecting.
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -20,6 +23,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde_json::Value;
 use thunderid_protocol::OAuthErrorCode;
+use thunderid_protocol::ids::ExecutionId;
 use thunderid_protocol::oauth2::AuthorizeRequest;
 
 use super::{Refusal, check_resources, found, params, scheme};
@@ -38,24 +42,43 @@ const DEFAULT_REQUEST_VALIDITY: u64 = 3600;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/oauth2/authorize", get(authorize))
-        .route("/t/{tenant}/oauth2/authorize", get(authorize))
+        .route(
+            "/oauth2/authorize",
+            get(authorize).post(super::direct::authorize_form),
+        )
+        .route(
+            "/t/{tenant}/oauth2/authorize",
+            get(authorize).post(super::direct::authorize_form),
+        )
 }
 
 /// A request that passed validation, with its client.
-struct Accepted<'a> {
+pub(super) struct Accepted<'a> {
     app: &'a ApplicationFixture,
     request: AuthorizationRequest,
     ui_locales: String,
 }
 
+/// A stored authorization request and the execution pre-created for it.
+pub(super) struct Begun<'a> {
+    pub(super) app: &'a ApplicationFixture,
+    pub(super) auth_id: String,
+    pub(super) execution_id: ExecutionId,
+    /// The effective redirect URI.
+    pub(super) redirect_uri: String,
+    ui_locales: String,
+}
+
 async fn authorize(
     State(state): State<AppState>,
-    _tenant: TenantPrefix,
+    TenantPrefix(prefix): TenantPrefix,
     method: Method,
     RawQuery(query): RawQuery,
 ) -> Result<Response, MockError> {
     let request = parse_request(query.as_deref().unwrap_or_default())?;
+    if super::direct::is_direct(&request) {
+        return super::direct::initiate(&state, prefix, &request);
+    }
     let location = match validate(&state, &request).and_then(|accepted| start(&state, accepted)) {
         Ok(location) => location,
         Err(refusal) => refusal.location(&state),
@@ -64,7 +87,7 @@ async fn authorize(
 }
 
 /// `r.ParseForm()` and the repeated-parameter rule; both fail as one 400.
-fn parse_request(query: &str) -> Result<AuthorizeRequest, MockError> {
+pub(super) fn parse_request(query: &str) -> Result<AuthorizeRequest, MockError> {
     let invalid = || {
         MockError::oauth(
             OAuthErrorCode::InvalidRequest,
@@ -79,7 +102,10 @@ fn parse_request(query: &str) -> Result<AuthorizeRequest, MockError> {
 }
 
 /// Every check of `HandleInitialAuthorizationRequest`, in order.
-fn validate<'a>(state: &'a AppState, request: &AuthorizeRequest) -> Result<Accepted<'a>, Refusal> {
+pub(super) fn validate<'a>(
+    state: &'a AppState,
+    request: &AuthorizeRequest,
+) -> Result<Accepted<'a>, Refusal> {
     let (app, oauth) = check_client_and_redirect(state, request)?;
     let sent_redirect_uri = text(&request.redirect_uri);
     if let Err((error, message)) = check_parameters(oauth, request) {
@@ -191,7 +217,8 @@ fn check_parameters(
             "Unsupported response type",
         ));
     }
-    if !matches!(text(&request.response_mode), "" | "query") {
+    // `direct` only reaches here on the V1 path (`super::direct`).
+    if !matches!(text(&request.response_mode), "" | "query" | "direct") {
         return Err((
             OAuthErrorCode::InvalidRequest,
             "Unsupported response_mode parameter",
@@ -320,6 +347,29 @@ fn is_valid_claims_request(claims: &str) -> bool {
 
 /// Store the request, pre-create its execution and build the gate's sign-in URL.
 fn start(state: &AppState, accepted: Accepted<'_>) -> Result<String, Refusal> {
+    let Begun {
+        app,
+        auth_id,
+        execution_id,
+        redirect_uri,
+        ui_locales,
+    } = begin(state, accepted)?;
+    let mut query = vec![
+        ("applicationId", app.id.as_str()),
+        ("authId", auth_id.as_str()),
+        ("executionId", execution_id.as_str()),
+    ];
+    if !ui_locales.is_empty() {
+        query.push(("ui_locales", ui_locales.as_str()));
+    }
+    if scheme(&redirect_uri).as_deref() == Some("http") {
+        query.push(("showInsecureWarning", "true"));
+    }
+    Ok(params::with_query(&state.url("/gate/signin"), &query))
+}
+
+/// Store the request under a new `authId` and pre-create its execution.
+pub(super) fn begin<'a>(state: &AppState, accepted: Accepted<'a>) -> Result<Begun<'a>, Refusal> {
     let Accepted {
         app,
         request,
@@ -361,18 +411,13 @@ fn start(state: &AppState, accepted: Accepted<'_>) -> Result<String, Refusal> {
             ));
         }
     };
-    let mut query = vec![
-        ("applicationId", app.id.as_str()),
-        ("authId", auth_id.as_str()),
-        ("executionId", execution_id.as_str()),
-    ];
-    if !ui_locales.is_empty() {
-        query.push(("ui_locales", ui_locales.as_str()));
-    }
-    if scheme(&redirect_uri).as_deref() == Some("http") {
-        query.push(("showInsecureWarning", "true"));
-    }
-    Ok(params::with_query(&state.url("/gate/signin"), &query))
+    Ok(Begun {
+        app,
+        auth_id,
+        execution_id,
+        redirect_uri,
+        ui_locales,
+    })
 }
 
 /// A parameter as Go's `Values.Get` reads it: `""` when absent.

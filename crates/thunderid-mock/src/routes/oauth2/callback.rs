@@ -75,6 +75,31 @@ fn complete_authorization(
     auth_id: &str,
     assertion: &str,
 ) -> Result<String, Refusal> {
+    let issued = redeem_assertion(state, auth_id, assertion)?;
+    let issuer = state.signer().issuer();
+    let request = &issued.request;
+    let mut query = vec![("code", issued.code.as_str()), ("iss", issuer)];
+    if !request.state.is_empty() {
+        query.push(("state", request.state.as_str()));
+    }
+    Ok(params::with_query(&request.redirect_uri, &query))
+}
+
+/// A code minted for an authorization request, with the request it consumed.
+#[derive(Debug)]
+pub(super) struct IssuedCode {
+    pub(super) code: String,
+    pub(super) request: AuthorizationRequest,
+}
+
+/// The callback without its redirect: verify the flow's assertion and mint the code for `auth_id`,
+/// or relay the flow's failure. Shared with the V1 `/oauth2/authn`, whose `authData` carries the
+/// code instead of a redirect.
+pub(super) fn redeem_assertion(
+    state: &AppState,
+    auth_id: &str,
+    assertion: &str,
+) -> Result<IssuedCode, Refusal> {
     let failed = || {
         Refusal::gate(
             OAuthErrorCode::InvalidRequest,
@@ -147,7 +172,7 @@ fn issue_code(
     auth_id: &str,
     claims: &AssertionClaims,
     now: u64,
-) -> Result<String, Refusal> {
+) -> Result<IssuedCode, Refusal> {
     let request = state.db().oauth.take_request(auth_id, now).ok_or_else(|| {
         Refusal::gate(
             OAuthErrorCode::InvalidRequest,
@@ -191,12 +216,7 @@ fn issue_code(
     let code = new_code();
     let record = code_record(&request, claims, auth_time, expires_at);
     state.db().oauth.add_code(code.clone(), record, now);
-    let issuer = state.signer().issuer();
-    let mut query = vec![("code", code.as_str()), ("iss", issuer)];
-    if !request.state.is_empty() {
-        query.push(("state", request.state.as_str()));
-    }
-    Ok(params::with_query(&request.redirect_uri, &query))
+    Ok(IssuedCode { code, request })
 }
 
 fn code_record(

@@ -38,6 +38,7 @@ use crate::wire::GoJson;
 
 mod authorization_code;
 mod client_credentials;
+mod organization_switch;
 mod refresh_token;
 mod token_exchange;
 
@@ -54,6 +55,8 @@ enum Grant {
     RefreshToken,
     ClientCredentials,
     TokenExchange,
+    /// Mock-only: the legacy SDKs' `organization_switch` (issue 9).
+    OrganizationSwitch,
 }
 
 async fn issue_token(
@@ -94,6 +97,7 @@ async fn issue_token(
         Grant::RefreshToken => refresh_token::handle(&state, &client, &request, now)?,
         Grant::ClientCredentials => client_credentials::handle(&state, &client, &request, now)?,
         Grant::TokenExchange => token_exchange::handle(&state, &client, &request, now)?,
+        Grant::OrganizationSwitch => organization_switch::handle(&state, &client, &request, now)?,
     };
     Ok(no_store(GoJson(response).into_response()))
 }
@@ -116,8 +120,14 @@ fn select_grant(
         GrantType::TokenExchange => Some(Grant::TokenExchange),
         // Known to the server, but the mock has no handler for them.
         GrantType::Ciba | GrantType::JwtBearer => None,
-        // ORGANIZATION SWITCH (issue 9): the legacy SDKs' custom grant. The real server does not know
-        // it, so it is refused like any unknown value until the mock grows its own handler here.
+        // ORGANIZATION SWITCH (issue 9): the legacy SDKs' custom grant, which the real server does
+        // not know. The mock serves it (`token/organization_switch.rs`) to clients that list it in
+        // their `grantTypes`; for every other client it stays unknown, as on the real server.
+        GrantType::OrganizationSwitch
+            if client.oauth.allows_grant(GrantType::OrganizationSwitch.as_str()) =>
+        {
+            Some(Grant::OrganizationSwitch)
+        }
         GrantType::OrganizationSwitch | GrantType::Other(_) => {
             return Err(MockError::oauth(
                 OAuthErrorCode::UnsupportedGrantType,
@@ -146,6 +156,7 @@ fn validate_grant(grant: Grant, request: &TokenRequestParams) -> Result<(), Mock
         Grant::RefreshToken => refresh_token::validate(request),
         Grant::ClientCredentials => client_credentials::validate(request),
         Grant::TokenExchange => token_exchange::validate(request),
+        Grant::OrganizationSwitch => organization_switch::validate(request),
     };
     checked.map_err(|(error, description)| MockError::oauth(error, description))
 }

@@ -62,7 +62,9 @@ impl UnitFilter {
             let captures = expression.captures(remaining).ok_or(())?;
             let whole = captures.get(0).ok_or(())?;
             let text = match (captures.get(3), captures.get(4)) {
-                (Some(quoted), _) if !quoted.as_str().is_empty() => Some(quoted.as_str().to_owned()),
+                (Some(quoted), _) if !quoted.as_str().is_empty() => {
+                    Some(quoted.as_str().to_owned())
+                }
                 (_, Some(bare)) if is_go_scalar(bare.as_str()) => None,
                 _ => return Err(()),
             };
@@ -132,7 +134,17 @@ fn is_go_scalar(raw: &str) -> bool {
         || raw.parse::<f64>().is_ok()
         || matches!(
             raw,
-            "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False"
+            "1" | "t"
+                | "T"
+                | "TRUE"
+                | "true"
+                | "True"
+                | "0"
+                | "f"
+                | "F"
+                | "FALSE"
+                | "false"
+                | "False"
         )
 }
 
@@ -226,6 +238,7 @@ impl LegacyFilter {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
     use thunderid_protocol::organizations::OrganizationUnitSettings;
 
     use super::*;
@@ -283,18 +296,50 @@ mod tests {
         assert!(!filter.matches(&sales));
         let filter = UnitFilter::parse(r#"createdAt lt "2026-01-02T00:00:00Z""#).expect("parses");
         assert!(filter.matches(&sales));
-        assert!(!UnitFilter::parse("name eq 5").expect("parses").matches(&sales));
+        assert!(
+            !UnitFilter::parse("name eq 5")
+                .expect("parses")
+                .matches(&sales)
+        );
     }
 
     #[test]
     fn legacy_filters_use_wso2_operators() {
         let platform = unit("Platform Team", "platform");
-        let filter = LegacyFilter::parse(r#"name sw Plat and orgHandle EQ "platform""#).expect("ok");
+        let filter =
+            LegacyFilter::parse(r#"name sw Plat and orgHandle EQ "platform""#).expect("ok");
         assert!(filter.matches(&platform));
-        assert!(LegacyFilter::parse(r#"name co "Team""#).expect("ok").matches(&platform));
-        assert!(!LegacyFilter::parse("name ew Plat").expect("ok").matches(&platform));
-        for bad in ["name", "name zz x", "parent eq x", "name eq \"\"", "name eq x and"] {
+        assert!(
+            LegacyFilter::parse(r#"name co "Team""#)
+                .expect("ok")
+                .matches(&platform)
+        );
+        assert!(
+            !LegacyFilter::parse("name ew Plat")
+                .expect("ok")
+                .matches(&platform)
+        );
+        for bad in [
+            "name",
+            "name zz x",
+            "parent eq x",
+            "name eq \"\"",
+            "name eq x and",
+        ] {
             assert!(LegacyFilter::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_filter_text_parses_or_is_refused_without_panicking(text in ".{0,60}") {
+            let sales = unit("Sales", "sales");
+            if let Ok(filter) = UnitFilter::parse(&text) {
+                let _ = filter.matches(&sales);
+            }
+            if let Ok(filter) = LegacyFilter::parse(&text) {
+                let _ = filter.matches(&sales);
+            }
         }
     }
 }

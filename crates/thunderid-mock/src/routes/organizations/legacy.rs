@@ -425,7 +425,11 @@ fn unit_request(
         .filter(|p| !p.is_empty())
         .or_else(|| non_empty(&caller.org_id));
     let mut unit = OrganizationUnitRequest::new(handle, name, parent.map(OrganizationUnitId::new));
-    unit.description = request.description.as_deref().map(sanitize).filter(|d| !d.is_empty());
+    unit.description = request
+        .description
+        .as_deref()
+        .map(sanitize)
+        .filter(|d| !d.is_empty());
     Ok(unit)
 }
 
@@ -458,7 +462,11 @@ fn patched(
         settings: OrganizationUnitSettings::clone(&existing.settings),
     };
     for operation in operations {
-        let text = operation.value.as_ref().and_then(|v| v.as_str()).map(sanitize);
+        let text = operation
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .map(sanitize);
         match (&operation.operation, operation.path.as_str()) {
             (OrganizationPatchKind::Replace | OrganizationPatchKind::Add, "/name") => {
                 request.name = text.ok_or_else(invalid)?;

@@ -35,7 +35,11 @@ pub(super) async fn list_roots(
     let store = &db.organizations;
     let units = match accessible_units(&caller) {
         None => store.roots(),
-        Some(ids) => store.all().into_iter().filter(|u| ids.contains(&u.id)).collect(),
+        Some(ids) => store
+            .all()
+            .into_iter()
+            .filter(|u| ids.contains(&u.id))
+            .collect(),
     };
     let units = units
         .into_iter()

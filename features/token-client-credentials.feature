@@ -1,0 +1,48 @@
+Feature: Client credentials grant
+  A machine-to-machine client gets an access token for itself: its subject is the application, and
+  there is neither a refresh token nor an ID token.
+
+  Background:
+    Given the application "sample-m2m"
+
+  Scenario: A machine client gets an access token for itself
+    When "sample-m2m" asks for a token with the client credentials grant
+    Then the app receives tokens
+    And the token response has no "refresh_token, id_token"
+    And the access token is a valid access token for "sample-m2m"
+    And the access token carries the claims:
+      | sub        | ${sample-m2m.id}   |
+      | client_id  | sample-m2m         |
+      | grant_type | client_credentials |
+      | aud        | sample-m2m         |
+
+  Scenario: Requested scopes are granted
+    When "sample-m2m" asks for a token with the client credentials grant and the scope "orders:read orders:write"
+    Then the app receives tokens
+    And the token response has the scope "orders:read orders:write"
+    And the access token carries the claims:
+      | scope | orders:read orders:write |
+
+  Scenario: A resource server becomes the audience
+    When "sample-m2m" calls the token endpoint with:
+      | grant_type | client_credentials      |
+      | resource   | https://api.example/orders |
+    Then the app receives tokens
+    And the access token carries the claims:
+      | aud | https://api.example/orders |
+
+  Scenario: A resource with a fragment is refused
+    When "sample-m2m" calls the token endpoint with:
+      | grant_type | client_credentials             |
+      | resource   | https://api.example/orders#all |
+    Then the token request fails with 400 "invalid_target" and "Invalid resource parameter: must not contain a fragment component"
+
+  Scenario: A relative resource is refused
+    When "sample-m2m" calls the token endpoint with:
+      | grant_type | client_credentials |
+      | resource   | /orders            |
+    Then the token request fails with 400 "invalid_target" and "Invalid resource parameter: must be an absolute URI"
+
+  Scenario: A client registered only for other grants may not use it
+    When "sample-web" asks for a token with the client credentials grant
+    Then the token request fails with 400 "unauthorized_client" and "The client is not authorized to use this grant type"
