@@ -287,7 +287,8 @@ impl FieldValidationError {
         Self {
             code: Self::CODE.to_owned(),
             message: "Validation Failed".to_owned(),
-            description: "One or more inbound fields failed structural edge-boundary rules.".to_owned(),
+            description: "One or more inbound fields failed structural edge-boundary rules."
+                .to_owned(),
             errors,
         }
     }
