@@ -62,11 +62,6 @@ Feature: Client-side ID token validation
     And the browser returns to the app with the iss parameter "https://evil.example"
     Then the client refuses it with IssuerMismatch
 
-  Scenario: The code cannot be redeemed twice by the client either
-    When the client starts a redirect sign-in and "thor" signs in on the sign-in page
-    And the browser returns to the app
-    Then the client accepts it
-
   Scenario: An app-native assertion verifies against the application id
     Given the application "sample-native"
     And the Rust client for "sample-native"

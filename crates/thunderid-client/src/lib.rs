@@ -33,6 +33,7 @@
 //! * [`oidc`]: discovery with fallback, the JWKS cache and ID token validation.
 //! * [`flow`]: the app-native flow driver over `POST /flow/execute`.
 //! * [`users`]: `/users/me` and SCIM2 `/scim2/Me`.
+//! * [`organizations`]: legacy organizations, the organization switch, organization units.
 //! * [`session`]: a server-side session facade (the Next.js SDK's server actions).
 //! * `axum` (cargo feature `axum`): sign-in endpoints for axum apps (the Express SDK's
 //!   `thunderID()`, `handleFlow()`, `handleSignIn()`, `handleSignOut()` and `protect()`).
@@ -50,6 +51,7 @@ pub mod flow;
 mod http;
 pub mod oauth2;
 pub mod oidc;
+pub mod organizations;
 pub mod session;
 pub mod users;
 
@@ -65,6 +67,7 @@ pub use oauth2::{
     TokenSet,
 };
 pub use oidc::{MetadataSource, ProviderMetadata};
+pub use organizations::{OrganizationQuery, OrganizationUnitQuery, SwitchedSession};
 pub use session::{SessionManager, SessionStore};
 pub use thunderid_protocol as protocol;
 pub use users::UserProfile;

@@ -74,7 +74,7 @@ impl TokenSet {
         self
     }
 
-    fn from_response(
+    pub(crate) fn from_response(
         response: TokenResponse,
         now: u64,
         id_token_claims: Option<IdTokenClaims>,
@@ -240,7 +240,7 @@ impl Client {
     }
 
     /// POSTs a grant to the token endpoint with client authentication; 200 or an error.
-    async fn request_token(
+    pub(crate) async fn request_token(
         &self,
         settings: &Settings,
         mut params: TokenRequestParams,

@@ -600,3 +600,57 @@ impl fmt::Debug for SessionManager {
             .finish_non_exhaustive()
     }
 }
+
+/// Organizations (the legacy Next.js `switchOrganization` action).
+impl SessionManager {
+    /// `switchOrganization`: switches the session's tokens to `organization_id`
+    /// ([`Client::switch_organization`] with the session's access token) and returns the new
+    /// session token, which keeps the session id and names the organization (`organizationId`).
+    /// The record takes the new refresh token (none if the server sent none: the old one would
+    /// refresh back into the previous organization) and the new ID token. A refused switch leaves
+    /// the session as it was.
+    pub async fn switch_organization(
+        &self,
+        session: &SessionToken,
+        organization_id: &str,
+    ) -> Result<crate::organizations::SwitchedSession, Error> {
+        let claims = self
+            .read(session, Expiry::Enforce)?
+            .ok_or(SessionError::NotSignedIn)?;
+        let Some(SessionRecord::Active { id_token, .. }) = self.load(&claims.session_id).await?
+        else {
+            return Err(SessionError::NotSignedIn.into());
+        };
+        let access_token = claims
+            .access_token
+            .clone()
+            .ok_or(SessionError::NotSignedIn)?;
+        let tokens = self
+            .client
+            .switch_organization(&access_token, organization_id)
+            .await?;
+        let switched = crate::organizations::SwitchedTokens::from(tokens);
+        let now = self.client.now();
+        let fresh = SessionClaims {
+            access_token: Some(switched.access_token),
+            sub: switched.subject.unwrap_or(claims.sub),
+            scopes: switched.scope.unwrap_or(claims.scopes),
+            organization_id: switched
+                .organization_id
+                .or_else(|| Some(organization_id.to_owned())),
+            iat: now,
+            exp: now.saturating_add(switched.expires_in),
+            ..claims
+        };
+        let record = SessionRecord::Active {
+            refresh_token: switched.refresh_token,
+            id_token: switched.id_token.or(id_token),
+        };
+        self.save(&fresh.session_id, &record, None).await?;
+        Ok(crate::organizations::SwitchedSession {
+            session_token: token::mint(&fresh, &self.secret()?)?,
+            expires_at: fresh.exp,
+            organization: switched.organization,
+        })
+    }
+}

@@ -13,10 +13,14 @@ use crate::world::ConformanceWorld;
 
 /// The bundled users' passwords (README, "The bundled fixtures").
 pub fn bundled_passwords() -> BTreeMap<String, String> {
-    [("thor", "Thor@12345"), ("loki", "Loki@12345"), ("admin", "admin")]
-        .into_iter()
-        .map(|(user, password)| (user.to_owned(), password.to_owned()))
-        .collect()
+    [
+        ("thor", "Thor@12345"),
+        ("loki", "Loki@12345"),
+        ("admin", "admin"),
+    ]
+    .into_iter()
+    .map(|(user, password)| (user.to_owned(), password.to_owned()))
+    .collect()
 }
 
 /// An application of the fixture set, by its `name` (which is also the OAuth `client_id` of the
@@ -105,9 +109,14 @@ fn placeholder(world: &ConformanceWorld, name: &str) -> anyhow::Result<String> {
     match name {
         "issuer" => return Ok(world.issuer()),
         "base_url" => return Ok(world.target.base_url().to_owned()),
-        "access_token" => return token(tokens.and_then(|t| t.access_token.as_ref()), "access token"),
+        "access_token" => {
+            return token(tokens.and_then(|t| t.access_token.as_ref()), "access token");
+        }
         "refresh_token" => {
-            return token(tokens.and_then(|t| t.refresh_token.as_ref()), "refresh token");
+            return token(
+                tokens.and_then(|t| t.refresh_token.as_ref()),
+                "refresh token",
+            );
         }
         "id_token" => return token(tokens.and_then(|t| t.id_token.as_ref()), "ID token"),
         "assertion" => return token(world.flow.assertion.as_ref(), "assertion"),
@@ -139,5 +148,7 @@ fn placeholder(world: &ConformanceWorld, name: &str) -> anyhow::Result<String> {
 pub fn auth_method(app: &ApplicationFixture) -> TokenEndpointAuthMethod {
     app.oauth
         .as_ref()
-        .map_or(TokenEndpointAuthMethod::None, |o| o.token_endpoint_auth_method)
+        .map_or(TokenEndpointAuthMethod::None, |o| {
+            o.token_endpoint_auth_method
+        })
 }

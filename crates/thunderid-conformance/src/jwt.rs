@@ -98,9 +98,7 @@ pub fn expect_claim(verified: &Verified, name: &str, expected: &str) -> anyhow::
         Some(Value::Number(n)) => n.to_string() == expected,
         Some(Value::Bool(b)) => b.to_string() == expected,
         Some(Value::Array(items)) => items.iter().any(|i| i.as_str() == Some(expected)),
-        Some(Value::Object(_)) => {
-            serde_json::from_str::<Value>(expected).ok().as_ref() == actual
-        }
+        Some(Value::Object(_)) => serde_json::from_str::<Value>(expected).ok().as_ref() == actual,
         Some(Value::Null) | None => false,
     };
     if !matches {

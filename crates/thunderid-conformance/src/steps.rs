@@ -7,5 +7,6 @@ pub mod control;
 pub mod discovery;
 pub mod flow;
 pub mod oauth2;
+pub mod organizations;
 pub mod token;
 pub mod users;

@@ -16,6 +16,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, cli, writer};
 use thunderid_conformance::target::{REMOTE_SERVER, RemoteServer};
@@ -107,9 +108,12 @@ async fn run(root: &Path) -> i32 {
             return 2;
         }
     };
+    // cucumber applies either the CLI's --tags or the filter below, not both: fold --tags into the
+    // filter so that the skips above still apply to a tag-filtered run.
+    let tags_filter = opts.tags_filter;
     let cli = cli::Opts {
         re_filter: opts.re_filter,
-        tags_filter: opts.tags_filter,
+        tags_filter: None,
         parser: opts.parser,
         runner: opts.runner,
         writer: opts.writer,
@@ -124,12 +128,20 @@ async fn run(root: &Path) -> i32 {
         .fail_on_skipped()
         .max_concurrent_scenarios(16)
         .with_cli(cli)
-        .filter_run(root.join("features"), move |feature, _, scenario| {
-            let tagged = |tag: &str| {
-                scenario.tags.iter().chain(&feature.tags).any(|t| t == tag)
-            };
-            !(skip_mock_only && tagged("mock-only")
-                || skip_custom_fixtures && tagged("custom-fixtures"))
+        .filter_run(root.join("features"), move |feature, rule, scenario| {
+            let tagged = |tag: &str| scenario.tags.iter().chain(&feature.tags).any(|t| t == tag);
+            let selected = tags_filter.as_ref().is_none_or(|tags| {
+                tags.eval(
+                    feature
+                        .tags
+                        .iter()
+                        .chain(rule.iter().flat_map(|r| &r.tags))
+                        .chain(&scenario.tags),
+                )
+            });
+            selected
+                && !(skip_mock_only && tagged("mock-only")
+                    || skip_custom_fixtures && tagged("custom-fixtures"))
         })
         .await;
     let failed = result.execution_has_failed();

@@ -321,18 +321,27 @@ async fn redirect_sign_in(client: reqwest::Client, base: String) {
     );
 }
 
+/// The app-native sign-in of an embedded backend app: start with the Flow-Secret, then submit the
+/// credentials. (The START node drops an action sent with the start, as on the real server, so the
+/// default flow needs the second call.)
 async fn direct_sign_in(client: reqwest::Client, base: String) {
     let response = client
         .post(format!("{base}/flow/execute"))
         .header("Flow-Secret", NATIVE_SECRET)
-        .json(&json!({"applicationId": NATIVE_APP, "flowType": "AUTHENTICATION", "action": "action_001",
-                      "inputs": {"username": "thor", "password": "Thor@12345"}}))
+        .json(&json!({"applicationId": NATIVE_APP, "flowType": "AUTHENTICATION"}))
         .send()
         .await
-        .expect("flow");
-    assert_eq!(response.status(), 200, "direct sign-in");
-    let body: Value = response.json().await.expect("JSON");
-    assert_eq!(body["flowStatus"], "COMPLETE", "{body}");
+        .expect("flow start");
+    assert_eq!(response.status(), 200, "flow start");
+    let step: Value = response.json().await.expect("JSON");
+    let done = post_json(
+        &client,
+        format!("{base}/flow/execute"),
+        json!({"executionId": step["executionId"], "challengeToken": step["challengeToken"], "action": "action_001",
+               "inputs": {"username": "thor", "password": "Thor@12345"}}),
+    )
+    .await;
+    assert_eq!(done["flowStatus"], "COMPLETE", "{done}");
 }
 
 async fn create_executions(client: &reqwest::Client, base: &str, n: usize) -> usize {

@@ -91,9 +91,7 @@ pub fn app_with(thunder: ThunderId, application_id: &str) -> Router {
     Router::new()
         .route(
             "/",
-            get(move |thunder: ThunderId, headers: HeaderMap| {
-                home(thunder, headers, page.clone())
-            }),
+            get(move |thunder: ThunderId, headers: HeaderMap| home(thunder, headers, page.clone())),
         )
         .merge(account)
         .merge(sign_in_routes())

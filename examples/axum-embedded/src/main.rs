@@ -19,7 +19,11 @@ struct Cli {
     #[arg(long, default_value = "sample-web")]
     client_id: String,
     /// The client secret.
-    #[arg(long, default_value = "sample-web-secret", env = "THUNDERID_CLIENT_SECRET")]
+    #[arg(
+        long,
+        default_value = "sample-web-secret",
+        env = "THUNDERID_CLIENT_SECRET"
+    )]
     client_secret: String,
     /// The application id the sign-in page sends.
     #[arg(long, default_value = axum_embedded::SAMPLE_WEB_APPLICATION_ID)]

@@ -31,9 +31,7 @@ pub enum HandlerError {
     Flow(Error),
     /// The flow completed without a redirect to the app: the request lacked the `authId`, so the
     /// assertion could not be relayed to the authorization request.
-    #[error(
-        "the flow completed without a redirect to the app: send the authId with every step"
-    )]
+    #[error("the flow completed without a redirect to the app: send the authId with every step")]
     NoRedirect,
     /// `/login?state=…` names no sign-in in progress (unknown, used, or expired).
     #[error("no sign-in in progress for this state: start the sign-in again")]
@@ -129,5 +127,10 @@ impl IntoResponse for HandlerError {
 /// A 302 to `location` (as Express's `res.redirect`) setting `cookies` (`Set-Cookie` values).
 pub(crate) fn found(location: &str, cookies: Vec<String>) -> Response {
     let cookies = AppendHeaders(cookies.into_iter().map(|cookie| (SET_COOKIE, cookie)));
-    (StatusCode::FOUND, [(LOCATION, location.to_owned())], cookies).into_response()
+    (
+        StatusCode::FOUND,
+        [(LOCATION, location.to_owned())],
+        cookies,
+    )
+        .into_response()
 }

@@ -120,7 +120,11 @@ mod tests {
             Some("b".to_owned())
         );
         assert!(store.take_sign_in("s1", 101).is_none());
-        assert!(store.take_sign_in("s2", 100 + PENDING_SIGN_IN_TTL).is_none());
+        assert!(
+            store
+                .take_sign_in("s2", 100 + PENDING_SIGN_IN_TTL)
+                .is_none()
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use ::axum::http::request::Parts;
 use ::axum::middleware::Next;
 use ::axum::response::{IntoResponse, Response};
 
-use super::error::HandlerError;
 use super::ThunderId;
+use super::error::HandlerError;
 use crate::session::{SessionClaims, SessionToken};
 
 /// A live session: the claims of the [`super::SESSION_COOKIE`] (`sub`, scopes, expiry, …) and the

@@ -29,7 +29,9 @@ pub async fn handle_sign_in(
     let query = query.unwrap_or_default();
     let Some(state) = param(&query, "state") else {
         if param(&query, "code").is_some() || param(&query, "error").is_some() {
-            return Err(HandlerError::BadRequest("the callback has no state".to_owned()));
+            return Err(HandlerError::BadRequest(
+                "the callback has no state".to_owned(),
+            ));
         }
         return start_redirect(&thunder, &headers).await;
     };
@@ -56,7 +58,10 @@ pub async fn handle_sign_in(
 }
 
 /// A redirect sign-in: the authorize URL, its secrets kept under its `state`.
-async fn start_redirect(thunder: &ThunderId, headers: &HeaderMap) -> Result<Response, HandlerError> {
+async fn start_redirect(
+    thunder: &ThunderId,
+    headers: &HeaderMap,
+) -> Result<Response, HandlerError> {
     let client = thunder.client()?;
     let request = client
         .authorize_url(AuthorizeOptions::default())

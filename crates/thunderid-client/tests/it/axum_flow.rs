@@ -164,10 +164,8 @@ async fn a_wrong_password_passes_fet_1005_through_with_a_fresh_challenge_token()
 
 #[tokio::test]
 async fn field_errors_are_passed_through() -> Result<()> {
-    let env = Env::with(
-        thunderid_mock::MockServer::builder().fixtures(username_rule_fixtures()?),
-    )
-    .await?;
+    let env = Env::with(thunderid_mock::MockServer::builder().fixtures(username_rule_fixtures()?))
+        .await?;
     let thunder = thunder(&env)?.build();
     let mut app = WebApp::serve(env, thunder.clone(), router(&thunder)).await?;
     let view = app.start_flow().await?;

@@ -9,8 +9,8 @@ use crate::axum_support::{WebApp, endpoints, keys, router, thunder};
 use crate::support::{EPOCH, Env, THOR_ID, form, header, param};
 
 #[tokio::test]
-async fn login_exchanges_the_code_and_sets_an_http_only_same_site_lax_session_cookie()
--> Result<()> {
+async fn login_exchanges_the_code_and_sets_an_http_only_same_site_lax_session_cookie() -> Result<()>
+{
     let mut app = WebApp::start().await?;
     let reply = app.sign_in().await?;
     assert_eq!((reply.status, reply.location()?), (302, "/"));
@@ -43,7 +43,10 @@ async fn login_exchanges_the_code_and_sets_an_http_only_same_site_lax_session_co
         .session(&cookie_headers(&app)?)
         .await
         .context("a session")?;
-    assert_eq!((session.claims.iat, session.claims.exp), (EPOCH, EPOCH + 3600));
+    assert_eq!(
+        (session.claims.iat, session.claims.exp),
+        (EPOCH, EPOCH + 3600)
+    );
     Ok(())
 }
 
@@ -135,7 +138,10 @@ async fn a_bare_login_starts_a_redirect_sign_in() -> Result<()> {
         "/oauth2/authorize",
         "{location}"
     );
-    assert_eq!(param(&location, "client_id")?.as_deref(), Some("sample-web"));
+    assert_eq!(
+        param(&location, "client_id")?.as_deref(),
+        Some("sample-web")
+    );
     assert_eq!(
         param(&location, "code_challenge_method")?.as_deref(),
         Some("S256")
@@ -180,7 +186,10 @@ async fn sign_out_ends_the_session_and_comes_back_with_its_state() -> Result<()>
     let replay = app.get(&format!("/logout?state={state}")).await?;
     assert_eq!(
         (replay.status, replay.json()?),
-        (400, json!({"error": "no sign-out in progress for this state"}))
+        (
+            400,
+            json!({"error": "no sign-out in progress for this state"})
+        )
     );
     Ok(())
 }
@@ -217,8 +226,10 @@ async fn finish_logout(app: &mut WebApp, end_session: &str) -> Result<String> {
 #[tokio::test]
 async fn sign_out_without_a_session_just_lands() -> Result<()> {
     let mut app = WebApp::start().await?;
-    app.jar
-        .insert("__thunderid__session".to_owned(), "forged.token.value".to_owned());
+    app.jar.insert(
+        "__thunderid__session".to_owned(),
+        "forged.token.value".to_owned(),
+    );
     let reply = app.get("/logout").await?;
     assert_eq!((reply.status, reply.location()?), (302, "/"));
     assert_eq!(

@@ -216,7 +216,12 @@ impl WebApp {
         let reply = self
             .post_flow(&json!({"applicationId": WEB_APP, "flowType": "SIGN_IN"}))
             .await?;
-        ensure!(reply.status == 200, "start: {} {}", reply.status, reply.body);
+        ensure!(
+            reply.status == 200,
+            "start: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.json()
     }
 

@@ -13,6 +13,7 @@ mod axum_support;
 mod discovery;
 mod flow;
 mod id_token;
+mod organizations;
 mod redirect_sign_in;
 mod session;
 mod tokens;

@@ -191,7 +191,10 @@ async fn submit(
         .to_owned();
     let mut inputs = serde_json::Map::new();
     inputs.insert(input_ref(&view, "TEXT_INPUT")?.to_owned(), json!(username));
-    inputs.insert(input_ref(&view, "PASSWORD_INPUT")?.to_owned(), json!(password));
+    inputs.insert(
+        input_ref(&view, "PASSWORD_INPUT")?.to_owned(),
+        json!(password),
+    );
     let body = json!({
         "executionId": view["executionId"],
         "challengeToken": view["challengeToken"],
@@ -299,7 +302,10 @@ async fn starts_embedded_sign_in_at(
 
 #[when("the browser posts to the embedded sign-in:")]
 async fn posts_embedded_sign_in(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
-    let text = step.docstring.as_deref().context("the step needs a doc string")?;
+    let text = step
+        .docstring
+        .as_deref()
+        .context("the step needs a doc string")?;
     let body = serde_json::from_str(text).context("the doc string is JSON")?;
     post_flow(world, FLOW_PATH, body).await
 }
@@ -380,7 +386,10 @@ async fn sign_out_page_returns(world: &mut ConformanceWorld) -> anyhow::Result<(
         .post(format!("{origin}/flow/execute"))
         .json(&json!({"executionId": execution_id}));
     let flow = world.send(flow).await?.json()?;
-    ensure!(flow["flowStatus"] == "COMPLETE", "the sign-out flow: {flow}");
+    ensure!(
+        flow["flowStatus"] == "COMPLETE",
+        "the sign-out flow: {flow}"
+    );
     let callback = world
         .http
         .post(format!("{origin}/oauth2/logout/callback"))
@@ -402,10 +411,7 @@ async fn shows_form(world: &mut ConformanceWorld) -> anyhow::Result<()> {
             "{key} is missing or empty in {answer}"
         );
     }
-    ensure!(
-        answer["flowStatus"] == "INCOMPLETE",
-        "flowStatus: {answer}"
-    );
+    ensure!(answer["flowStatus"] == "INCOMPLETE", "flowStatus: {answer}");
     input_ref(&answer, "TEXT_INPUT")?;
     input_ref(&answer, "PASSWORD_INPUT")?;
     ensure!(
@@ -434,7 +440,10 @@ async fn passes_error_through(world: &mut ConformanceWorld, code: String) -> any
 }
 
 #[then(expr = "the web app reports a field error for {string}")]
-async fn reports_field_error(world: &mut ConformanceWorld, identifier: String) -> anyhow::Result<()> {
+async fn reports_field_error(
+    world: &mut ConformanceWorld,
+    identifier: String,
+) -> anyhow::Result<()> {
     let answer = last_json(world)?;
     let found = answer["fieldErrors"]
         .as_array()
@@ -448,17 +457,25 @@ async fn reports_field_error(world: &mut ConformanceWorld, identifier: String) -
 #[then("the web app answers done with a redirect to its login path")]
 async fn answers_done(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     let answer = last_json(world)?;
-    let keys: Vec<&String> = answer.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    let keys: Vec<&String> = answer
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
     ensure!(
         answer["done"] == true && keys.len() == 2,
         "expected exactly {{done: true, redirectUrl}}, got {answer}"
     );
     let redirect = answer["redirectUrl"].as_str().context("no redirectUrl")?;
     let absolute = url::Url::parse("http://app.invalid/")?.join(redirect)?;
-    ensure!(absolute.path() == "/login", "redirectUrl {redirect} is not /login");
+    ensure!(
+        absolute.path() == "/login",
+        "redirectUrl {redirect} is not /login"
+    );
     for name in ["code", "state"] {
         ensure!(
-            absolute.query_pairs().any(|(key, value)| key == name && !value.is_empty()),
+            absolute
+                .query_pairs()
+                .any(|(key, value)| key == name && !value.is_empty()),
             "redirectUrl {redirect} has no {name}"
         );
     }
@@ -474,10 +491,15 @@ async fn sets_session_cookie(world: &mut ConformanceWorld) -> anyhow::Result<()>
         last.status,
         last.body
     );
-    let lowered: Vec<String> = set_cookies(last).iter().map(|c| c.to_ascii_lowercase()).collect();
+    let lowered: Vec<String> = set_cookies(last)
+        .iter()
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     let session = lowered.iter().find(|cookie| {
         let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
-        let valued = attributes[0].split_once('=').is_some_and(|(_, v)| !v.is_empty());
+        let valued = attributes[0]
+            .split_once('=')
+            .is_some_and(|(_, v)| !v.is_empty());
         valued
             && !is_deletion(cookie)
             && attributes.contains(&"httponly")
@@ -518,7 +540,9 @@ async fn names_code(world: &mut ConformanceWorld, code: String) -> anyhow::Resul
     Ok(())
 }
 
-#[then("the web app clears the session cookie and sends the browser to the server's end-session endpoint")]
+#[then(
+    "the web app clears the session cookie and sends the browser to the server's end-session endpoint"
+)]
 async fn clears_and_ends_session(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     let last = world.last()?;
     ensure!(

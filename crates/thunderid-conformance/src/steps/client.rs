@@ -60,7 +60,12 @@ fn state(world: &mut ConformanceWorld) -> anyhow::Result<&mut ClientState> {
 /// The server's clock: the control API's when it has one, else this machine's.
 async fn server_now(world: &ConformanceWorld) -> u64 {
     let control = async {
-        let response = world.http.get(world.url("/__mock/clock")).send().await.ok()?;
+        let response = world
+            .http
+            .get(world.url("/__mock/clock"))
+            .send()
+            .await
+            .ok()?;
         let body: Value = response.json().await.ok()?;
         body.get("now").and_then(Value::as_u64)
     };
@@ -73,7 +78,10 @@ async fn server_now(world: &ConformanceWorld) -> u64 {
 }
 
 /// A client configured as the app `name` is registered, with its own clock.
-async fn client_for(world: &ConformanceWorld, name: &str) -> anyhow::Result<(Client, Arc<FixedClock>)> {
+async fn client_for(
+    world: &ConformanceWorld,
+    name: &str,
+) -> anyhow::Result<(Client, Arc<FixedClock>)> {
     let app = catalog::application(world, name)?;
     let mut config = Config::new(world.target.base_url())?
         .with_application_id(app.id.as_str())
@@ -137,11 +145,12 @@ async fn browser_signs_in(
         ("password".to_owned(), Value::from(password)),
     ]);
     flow::continue_flow(world, action.as_deref(), Some(inputs), Challenge::Current).await?;
-    let assertion = world
-        .flow
-        .assertion
-        .clone()
-        .with_context(|| format!("{username} did not sign in: {:?}", world.last.as_ref().map(|l| &l.body)))?;
+    let assertion = world.flow.assertion.clone().with_context(|| {
+        format!(
+            "{username} did not sign in: {:?}",
+            world.last.as_ref().map(|l| &l.body)
+        )
+    })?;
     let auth_id = world.oauth.auth_id.clone().context("no authId")?;
     redirect::callback(world, &auth_id, &assertion).await?;
     world
@@ -340,7 +349,9 @@ async fn verifies_assertion(world: &mut ConformanceWorld) -> anyhow::Result<()> 
     let st = state(world)?;
     let result = st
         .client
-        .verify_assertion(&thunderid_client::protocol::secret::Assertion::new(assertion))
+        .verify_assertion(&thunderid_client::protocol::secret::Assertion::new(
+            assertion,
+        ))
         .await;
     st.outcome = Some(result.map(|_| ()).map_err(|e| format!("{e:?}")));
     Ok(())
@@ -397,7 +408,9 @@ async fn facade_redirect(world: &mut ConformanceWorld, username: String) -> anyh
         bail!("a redirect sign-in should answer with a URL, got {outcome:?}");
     };
     let back = browser_signs_in(world, &url, &username).await?;
-    let signed_in = manager.complete_sign_in(&temp_session, back.as_str()).await?;
+    let signed_in = manager
+        .complete_sign_in(&temp_session, back.as_str())
+        .await?;
     state(world)?.session = Some(signed_in.session_token);
     Ok(())
 }
@@ -565,12 +578,7 @@ async fn change_session_user(
     let manager = sessions(world)?;
     let token = session(world)?;
     let profile = manager.get_user_profile(&token).await?;
-    let mut attributes = profile
-        .profile
-        .user
-        .attributes
-        .clone()
-        .unwrap_or_default();
+    let mut attributes = profile.profile.user.attributes.clone().unwrap_or_default();
     attributes.insert(name, Value::from(value));
     manager.update_user_profile(&token, attributes).await?;
     Ok(())

@@ -138,7 +138,10 @@ fn includes(actual: &Value, expected: &Value) -> bool {
 #[then(expr = "the response body has no {string}")]
 async fn response_body_lacks(world: &mut ConformanceWorld, member: String) -> anyhow::Result<()> {
     let body = world.last()?.json()?;
-    ensure!(body.get(&member).is_none(), "expected no {member} in {body}");
+    ensure!(
+        body.get(&member).is_none(),
+        "expected no {member} in {body}"
+    );
     Ok(())
 }
 

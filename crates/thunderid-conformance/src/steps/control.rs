@@ -62,7 +62,11 @@ async fn last_message(world: &ConformanceWorld, recipient: &str) -> anyhow::Resu
 }
 
 #[then(expr = "an SMS with a {int}-digit code was sent to {string}")]
-async fn sms_sent(world: &mut ConformanceWorld, digits: usize, phone: String) -> anyhow::Result<()> {
+async fn sms_sent(
+    world: &mut ConformanceWorld,
+    digits: usize,
+    phone: String,
+) -> anyhow::Result<()> {
     let message = last_message(world, &phone).await?;
     ensure!(
         message.get("channel").and_then(Value::as_str) == Some("sms"),
@@ -76,8 +80,14 @@ async fn sms_sent(world: &mut ConformanceWorld, digits: usize, phone: String) ->
         code.len() == digits && code.bytes().all(|b| b.is_ascii_digit()),
         "expected a {digits}-digit code, got {code:?}"
     );
-    let body = message.get("body").and_then(Value::as_str).unwrap_or_default();
-    ensure!(body.contains(code), "the SMS text does not show the code: {body}");
+    let body = message
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    ensure!(
+        body.contains(code),
+        "the SMS text does not show the code: {body}"
+    );
     Ok(())
 }
 
@@ -112,7 +122,10 @@ async fn enters_sms_code(world: &mut ConformanceWorld, phone: String) -> anyhow:
 #[when(expr = "the user follows the recovery link sent to {string}")]
 async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
     let message = last_message(world, &email).await?;
-    let body = message.get("body").and_then(Value::as_str).unwrap_or_default();
+    let body = message
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let link = body
         .split_whitespace()
         .find(|w| w.contains("/gate/invite?"))
@@ -153,7 +166,11 @@ async fn signs_in_at_idp(world: &mut ConformanceWorld, login: String) -> anyhow:
 #[when("the app hands the identity provider's answer to the flow")]
 async fn hands_idp_answer(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     let code = world.vars.get("idp_code").cloned().context("no IdP code")?;
-    let state = world.vars.get("idp_state").cloned().context("no IdP state")?;
+    let state = world
+        .vars
+        .get("idp_state")
+        .cloned()
+        .context("no IdP state")?;
     idp_answer(world, code, state).await
 }
 
@@ -169,7 +186,11 @@ async fn hands_idp_code(world: &mut ConformanceWorld, code: String) -> anyhow::R
     idp_answer(world, code, state).await
 }
 
-async fn idp_answer(world: &mut ConformanceWorld, code: String, state: String) -> anyhow::Result<()> {
+async fn idp_answer(
+    world: &mut ConformanceWorld,
+    code: String,
+    state: String,
+) -> anyhow::Result<()> {
     let inputs = Map::from_iter([
         ("code".to_owned(), Value::from(code)),
         ("state".to_owned(), Value::from(state)),
@@ -194,7 +215,7 @@ async fn journal_count(
     Ok(())
 }
 
-fn docstring<'s>(step: &'s Step) -> anyhow::Result<&'s str> {
+fn docstring(step: &Step) -> anyhow::Result<&str> {
     step.docstring
         .as_deref()
         .context("the step needs a doc string")
@@ -242,7 +263,11 @@ async fn add_user_type(world: &mut ConformanceWorld, step: &Step) -> anyhow::Res
 }
 
 #[given(expr = "the server's {string} setting is {int}")]
-async fn server_setting(world: &mut ConformanceWorld, name: String, value: u64) -> anyhow::Result<()> {
+async fn server_setting(
+    world: &mut ConformanceWorld,
+    name: String,
+    value: u64,
+) -> anyhow::Result<()> {
     let settings = &mut world.fixtures.server;
     match name.as_str() {
         "jwt.validityPeriod" => settings.jwt.validity_period = value,

@@ -76,7 +76,10 @@ async fn document_flag(
 #[then(expr = "the document has no {string}")]
 async fn document_lacks(world: &mut ConformanceWorld, member: String) -> anyhow::Result<()> {
     let body = world.last()?.json()?;
-    ensure!(body.get(&member).is_none(), "expected no {member} in {body}");
+    ensure!(
+        body.get(&member).is_none(),
+        "expected no {member} in {body}"
+    );
     Ok(())
 }
 
@@ -163,7 +166,9 @@ async fn browser_preflight(
     preflight(world, origin, method, path, None).await
 }
 
-#[when(expr = "the browser at {string} asks before sending {word} {string} with the headers {string}")]
+#[when(
+    expr = "the browser at {string} asks before sending {word} {string} with the headers {string}"
+)]
 async fn browser_preflight_headers(
     world: &mut ConformanceWorld,
     origin: String,
@@ -203,7 +208,8 @@ async fn cors_allowed(world: &mut ConformanceWorld, origin: String) -> anyhow::R
     );
     let vary = last.header("vary").unwrap_or_default();
     ensure!(
-        vary.split(',').any(|v| v.trim().eq_ignore_ascii_case("origin")),
+        vary.split(',')
+            .any(|v| v.trim().eq_ignore_ascii_case("origin")),
         "an echoed origin needs Vary: Origin, got {vary:?}"
     );
     Ok(())

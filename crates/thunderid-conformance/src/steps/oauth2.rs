@@ -99,11 +99,11 @@ pub async fn authorize(
     url.query_pairs_mut().extend_pairs(params.iter());
     let exchange = world.send(world.http.get(url.as_str())).await?.clone();
     // The sign-in page picks the request and its execution up from its URL.
-    if let Ok(location) = exchange.location() {
-        if location.path() == "/gate/signin" {
-            world.oauth.auth_id = query_param(&location, "authId");
-            world.flow.execution_id = query_param(&location, "executionId");
-        }
+    if let Ok(location) = exchange.location()
+        && location.path() == "/gate/signin"
+    {
+        world.oauth.auth_id = query_param(&location, "authId");
+        world.flow.execution_id = query_param(&location, "executionId");
     }
     Ok(())
 }
@@ -355,7 +355,11 @@ pub fn tamper(token: &str) -> String {
     if let Some(dot) = token.rfind('.') {
         let i = dot + 1 + (token.len() - dot - 1) / 2;
         if i < token.len() - 1 {
-            let replacement = if token.as_bytes()[i] == b'x' { "y" } else { "x" };
+            let replacement = if token.as_bytes()[i] == b'x' {
+                "y"
+            } else {
+                "x"
+            };
             tampered.replace_range(i..=i, replacement);
         }
     }
@@ -364,12 +368,17 @@ pub fn tamper(token: &str) -> String {
 
 #[then("the app receives an authorization code")]
 async fn receives_code(world: &mut ConformanceWorld) -> anyhow::Result<()> {
-    let url = world
+    let url = world.oauth.client_redirect.clone().with_context(|| {
+        format!(
+            "the callback gave no redirect: {}",
+            world.last.as_ref().map_or("", |l| l.body.as_str())
+        )
+    })?;
+    let redirect_uri = world
         .oauth
-        .client_redirect
+        .redirect_uri
         .clone()
-        .with_context(|| format!("the callback gave no redirect: {}", world.last.as_ref().map_or("", |l| l.body.as_str())))?;
-    let redirect_uri = world.oauth.redirect_uri.clone().context("no redirect_uri")?;
+        .context("no redirect_uri")?;
     ensure!(
         url.as_str().starts_with(&redirect_uri),
         "expected a redirect to {redirect_uri}, got {url}"
@@ -418,7 +427,11 @@ async fn receives_error(
         .client_redirect
         .clone()
         .context("the callback gave no redirect")?;
-    let redirect_uri = world.oauth.redirect_uri.clone().context("no redirect_uri")?;
+    let redirect_uri = world
+        .oauth
+        .redirect_uri
+        .clone()
+        .context("no redirect_uri")?;
     ensure!(
         url.as_str().starts_with(&redirect_uri),
         "expected a redirect to the app ({redirect_uri}), got {url}"
@@ -492,7 +505,10 @@ async fn has_signed_in(world: &mut ConformanceWorld, username: String) -> anyhow
 }
 
 /// `GET /oauth2/logout` with the given parameters.
-async fn end_session(world: &mut ConformanceWorld, params: &[(String, String)]) -> anyhow::Result<()> {
+async fn end_session(
+    world: &mut ConformanceWorld,
+    params: &[(String, String)],
+) -> anyhow::Result<()> {
     let mut url = url::Url::parse(&world.url("/oauth2/logout"))?;
     for (name, value) in params {
         let value = catalog::resolve(world, value)?;
@@ -500,12 +516,12 @@ async fn end_session(world: &mut ConformanceWorld, params: &[(String, String)]) 
     }
     let exchange = world.send(world.http.get(url.as_str())).await?.clone();
     // The sign-out page picks the execution and the logout id up from its URL.
-    if let Ok(location) = exchange.location() {
-        if location.path() == "/gate/signout" {
-            world.flow = Default::default();
-            world.flow.execution_id = query_param(&location, "executionId");
-            world.oauth.logout_id = query_param(&location, "logoutId");
-        }
+    if let Ok(location) = exchange.location()
+        && location.path() == "/gate/signout"
+    {
+        world.flow = Default::default();
+        world.flow.execution_id = query_param(&location, "executionId");
+        world.oauth.logout_id = query_param(&location, "logoutId");
     }
     Ok(())
 }

@@ -35,7 +35,8 @@ fn authenticate(
     form: &mut Vec<(String, String)>,
 ) -> anyhow::Result<Option<String>> {
     let basic = |id: &str, secret: &str| {
-        let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let encode =
+            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         Some(format!(
             "Basic {}",
             STANDARD.encode(format!("{}:{}", encode(id), encode(secret)))
@@ -98,7 +99,10 @@ pub async fn post_form(
     }
     if world.vars.contains_key("dpop") {
         // A syntactically plausible proof; the point is that the server must verify it.
-        request = request.header("dpop", "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.e30.c2ln");
+        request = request.header(
+            "dpop",
+            "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.e30.c2ln",
+        );
     }
     world.send(request).await?;
     Ok(())
@@ -159,7 +163,11 @@ pub async fn exchange_code(
     world: &mut ConformanceWorld,
     overrides: &[(String, String)],
 ) -> anyhow::Result<()> {
-    let code = world.oauth.code.clone().context("no authorization code yet")?;
+    let code = world
+        .oauth
+        .code
+        .clone()
+        .context("no authorization code yet")?;
     let mut params = pairs(&[
         ("grant_type", "authorization_code".to_owned()),
         ("code", code),
@@ -193,7 +201,11 @@ async fn exchanges_code_with(world: &mut ConformanceWorld, step: &Step) -> anyho
 
 #[when(expr = "{string} exchanges the code for tokens")]
 async fn other_exchanges_code(world: &mut ConformanceWorld, app: String) -> anyhow::Result<()> {
-    let code = world.oauth.code.clone().context("no authorization code yet")?;
+    let code = world
+        .oauth
+        .code
+        .clone()
+        .context("no authorization code yet")?;
     let mut params = pairs(&[
         ("grant_type", "authorization_code".to_owned()),
         ("code", code),
@@ -223,7 +235,9 @@ async fn anonymous_token_call(world: &mut ConformanceWorld, step: &Step) -> anyh
     token_request(world, &ClientAuth::Anonymous, &params).await
 }
 
-#[when(expr = "a client authenticating as {string} with the secret {string} calls the token endpoint with:")]
+#[when(
+    expr = "a client authenticating as {string} with the secret {string} calls the token endpoint with:"
+)]
 async fn basic_token_call(
     world: &mut ConformanceWorld,
     client_id: String,
@@ -468,7 +482,10 @@ fn client_id_of_current(world: &ConformanceWorld) -> anyhow::Result<String> {
 
 /// `exp - iat` equals the response's `expires_in`.
 fn check_lifetime(world: &ConformanceWorld, verified: &jwt::Verified) -> anyhow::Result<()> {
-    let expires_in = tokens(world)?.body.get("expires_in").and_then(Value::as_u64);
+    let expires_in = tokens(world)?
+        .body
+        .get("expires_in")
+        .and_then(Value::as_u64);
     let iat = verified.claim("iat").and_then(Value::as_u64);
     let exp = verified.claim("exp").and_then(Value::as_u64);
     match (iat, exp, expires_in) {
@@ -498,7 +515,10 @@ async fn valid_id_token(world: &mut ConformanceWorld, username: String) -> anyho
         jwt::expect_claim(&verified, "nonce", &nonce)?;
     }
     for claim in ["iat", "exp", "auth_time"] {
-        ensure!(verified.claim(claim).is_some(), "the ID token has no {claim}");
+        ensure!(
+            verified.claim(claim).is_some(),
+            "the ID token has no {claim}"
+        );
     }
     for claim in ["at_hash", "c_hash", "sid", "azp"] {
         ensure!(

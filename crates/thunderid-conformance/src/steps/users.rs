@@ -143,7 +143,14 @@ async fn patch_scim(
     step: &Step,
 ) -> anyhow::Result<()> {
     let body = docstring(world, step)?;
-    call(world, reqwest::Method::PATCH, "/scim2/Me", bearer, Some(body)).await
+    call(
+        world,
+        reqwest::Method::PATCH,
+        "/scim2/Me",
+        bearer,
+        Some(body),
+    )
+    .await
 }
 
 #[when(expr = "the client fetches the SCIM schemas with {bearer}")]
@@ -190,7 +197,11 @@ async fn profile_lacks(world: &mut ConformanceWorld, name: String) -> anyhow::Re
 }
 
 #[then(expr = "the SCIM error is {int} {string}")]
-async fn scim_error(world: &mut ConformanceWorld, status: u16, detail: String) -> anyhow::Result<()> {
+async fn scim_error(
+    world: &mut ConformanceWorld,
+    status: u16,
+    detail: String,
+) -> anyhow::Result<()> {
     let last = world.last()?;
     let body = last.json()?;
     let actual_status = body.get("status").and_then(Value::as_str);

@@ -5,7 +5,8 @@
 //! * ID token, `typ: JWT`: `aud` = client_id, `auth_time`, `nonce`, `acr`, and the profile claims of
 //!   the granted scopes restricted to the app's ID-token attributes;
 //! * refresh token, `typ: JWT`: `sub` = client_id, `aud` = issuer, `scope`, `access_token_sub`,
-//!   `access_token_aud`, `grant_type`, `tfid`.
+//!   `access_token_aud`, `grant_type`, `tfid`; mock-only, `org_id` in a session switched to an
+//!   organization (the `organization_switch` grant), so that refreshing keeps the organization.
 //!
 //! Claims are built with the protocol's claim types and signed as a sorted map, so payloads come out
 //! in the order Go's `encoding/json` writes a map. Times come from the caller's `now` (the mock
@@ -257,6 +258,18 @@ pub fn issue_id_token_in(
 
 /// Sign a refresh token (`typ: JWT`, `sub` = client_id, `aud` = issuer).
 pub fn issue_refresh_token(state: &AppState, now: u64, spec: RefreshTokenSpec) -> IssuedToken {
+    issue_refresh_token_in(state, now, spec, None)
+}
+
+/// [`issue_refresh_token`] for a session switched to an organization: the token also carries the
+/// organization's id as `org_id` (mock-only; the real server has no switch), so that the refresh
+/// grant can issue the next tokens in the same organization.
+pub fn issue_refresh_token_in(
+    state: &AppState,
+    now: u64,
+    spec: RefreshTokenSpec,
+    organization_id: Option<&str>,
+) -> IssuedToken {
     let issuer = state.signer().issuer().to_owned();
     let registered = registered(
         state,
@@ -279,6 +292,10 @@ pub fn issue_refresh_token(state: &AppState, now: u64, spec: RefreshTokenSpec) -
         dpop_jwk_thumbprint: None,
         token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
     };
+    let claims = SwitchedRefreshTokenClaims {
+        claims,
+        organization_id: organization_id.filter(|id| !id.is_empty()),
+    };
     let token = sign(state, TokenType::Jwt, &claims);
     IssuedToken {
         token,
@@ -286,6 +303,15 @@ pub fn issue_refresh_token(state: &AppState, now: u64, spec: RefreshTokenSpec) -
         expires_at: spec.expires_at,
         expires_in: spec.expires_at.saturating_sub(now),
     }
+}
+
+/// A refresh token's claims plus the organization of a switched session.
+#[derive(Serialize)]
+struct SwitchedRefreshTokenClaims<'a> {
+    #[serde(flatten)]
+    claims: RefreshTokenClaims,
+    #[serde(rename = "org_id", skip_serializing_if = "Option::is_none")]
+    organization_id: Option<&'a str>,
 }
 
 /// Every attribute the server knows for a user: the stored attributes plus the computed ones
@@ -406,7 +432,14 @@ fn without_organization(
     organization: &OrganizationClaims,
 ) -> BTreeMap<String, Value> {
     if organization != &OrganizationClaims::default() {
-        for name in ["ouId", "ouName", "ouHandle", "org_id", "org_name", "org_handle"] {
+        for name in [
+            "ouId",
+            "ouName",
+            "ouHandle",
+            "org_id",
+            "org_name",
+            "org_handle",
+        ] {
             attributes.remove(name);
         }
     }

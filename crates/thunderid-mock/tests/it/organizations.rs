@@ -9,6 +9,7 @@ use thunderid_protocol::ApiErrorCode;
 use crate::support::{EPOCH, Reply, TestServer, assert_json_eq};
 
 mod legacy;
+mod refresh_and_exchange;
 mod switch;
 mod tree;
 mod units;

@@ -350,7 +350,7 @@ fn token_request_debug_redacts_secrets() {
             "client_assertion_type: None, client_assertion: None, subject_token: None, ",
             "subject_token_type: None, actor_token: None, actor_token_type: None, ",
             "requested_token_type: None, auth_req_id: None, assertion: None, token: None, ",
-            "switching_organization: None, username: None, password: None }",
+            "switching_organization: None, organization: None, username: None, password: None }",
         )
     );
     let exchange = TokenExchangeGrant {

@@ -110,8 +110,11 @@ form_params! {
         assertion: Option<String> = "assertion",
         /// `organization_switch`: the current access token.
         token: Option<String> = "token",
-        /// `organization_switch`: the target organization id.
+        /// `organization_switch`: the target organization id. The mock also reads it on a token
+        /// exchange.
         switching_organization: Option<String> = "switching_organization",
+        /// Mock-only: a token exchange into an organization (an alias of `switching_organization`).
+        organization: Option<String> = "organization",
         /// The server reads them, but `password` is not a supported grant.
         username: Option<String> = "username",
         password: Option<String> = "password",

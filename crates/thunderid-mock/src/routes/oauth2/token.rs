@@ -23,6 +23,7 @@ use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{
     GrantType, TokenRequestParams, TokenResponse, TokenType, from_form_pairs,
 };
+use thunderid_protocol::oidc::OrganizationClaims;
 use thunderid_protocol::secret::{AccessToken, IdToken, RefreshToken};
 
 use super::client_auth::{AuthenticatedClient, authenticate_client};
@@ -32,7 +33,8 @@ use crate::routes::discovery::TenantPrefix;
 use crate::state::AppState;
 use crate::tokens::issue::{
     self, AccessTokenSpec, IdTokenSpec, IssuedToken, RefreshTokenSpec, allowed_attributes,
-    issue_access_token, issue_id_token, issue_refresh_token, lifetimes, scope_claims, user_claims,
+    issue_access_token_in, issue_id_token_in, issue_refresh_token_in, lifetimes, scope_claims,
+    user_claims,
 };
 use crate::wire::GoJson;
 
@@ -202,10 +204,23 @@ fn issue_user_tokens(
     now: u64,
     plan: UserTokens,
 ) -> TokenResponse {
+    issue_user_tokens_in(state, client, now, plan, OrganizationClaims::default())
+}
+
+/// [`issue_user_tokens`] for a session switched to `organization` (a refresh of a switched
+/// session): the access and ID tokens carry it, and the refresh token its id.
+fn issue_user_tokens_in(
+    state: &AppState,
+    client: &AuthenticatedClient<'_>,
+    now: u64,
+    plan: UserTokens,
+    organization: OrganizationClaims,
+) -> TokenResponse {
     let oauth = client.oauth;
     let lifetimes = lifetimes(state, oauth);
     let attributes = user_claims(state, &plan.subject);
-    let access = issue_access_token(
+    let organization_id = organization.organization_id.clone();
+    let access = issue_access_token_in(
         state,
         now,
         AccessTokenSpec {
@@ -219,9 +234,10 @@ fn issue_user_tokens(
             actor: None,
             validity: lifetimes.access_token,
         },
+        organization.clone(),
     );
     let id_token = plan.scopes.iter().any(|s| s == "openid").then(|| {
-        issue_id_token(
+        issue_id_token_in(
             state,
             now,
             IdTokenSpec {
@@ -233,9 +249,17 @@ fn issue_user_tokens(
                 acr: plan.acr.clone(),
                 validity: lifetimes.id_token,
             },
+            organization,
         )
     });
-    let refresh = issue_family_refresh_token(state, client, now, &plan, lifetimes.refresh_token);
+    let refresh = issue_family_refresh_token(
+        state,
+        client,
+        now,
+        &plan,
+        lifetimes.refresh_token,
+        organization_id.as_deref(),
+    );
     let mut response = TokenResponse::new(
         AccessToken::new(access.token),
         TokenType::Bearer,
@@ -254,6 +278,7 @@ fn issue_family_refresh_token(
     now: u64,
     plan: &UserTokens,
     validity: u64,
+    organization_id: Option<&str>,
 ) -> Option<IssuedToken> {
     let expires_at = match plan.refresh {
         RefreshPlan::None => return None,
@@ -269,7 +294,7 @@ fn issue_family_refresh_token(
         token_family_id: plan.token_family_id.clone(),
         expires_at,
     };
-    Some(issue_refresh_token(state, now, spec))
+    Some(issue_refresh_token_in(state, now, spec, organization_id))
 }
 
 /// The audience of a token bound to `resources` (at most one is accepted upstream): the resource, or

@@ -6,7 +6,6 @@
 //! (undeclared ones included) while it stores only the declared ones, and `?include=display` is the
 //! only way to get `display` and `ouHandle`.
 
-
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -42,11 +41,11 @@ pub(super) async fn get_me(
         // The Person type's display attribute is `username` (`systemAttributes.display`); the
         // fixtures have no such setting, so the mock uses `username` for every type.
         body.display = Some(user.username().unwrap_or(&user.id).to_owned());
+        // The unit as it is now: the organization-unit API may have renamed it.
         body.organization_unit_handle = state
-            .fixtures()
-            .organization_units
-            .iter()
-            .find(|ou| ou.id == user.ou_id)
+            .db()
+            .organizations
+            .get(&user.ou_id)
             .map(|ou| ou.handle.clone());
     }
     Ok(GoJson(body))

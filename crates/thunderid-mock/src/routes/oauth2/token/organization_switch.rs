@@ -16,7 +16,8 @@
 //!
 //! The response is a normal token response: an access token (`grant_type: organization_switch`,
 //! same audience and token family as the presented one), an ID token when `openid` is granted, and
-//! a refresh token (fresh lifetime) when the client has `refresh_token`. The access and ID tokens
+//! a refresh token (fresh lifetime, carrying the organization's `org_id` so that the refresh grant
+//! keeps the session in it) when the client has `refresh_token`. The access and ID tokens
 //! carry the organization twice: `org_id`/`org_name`/`org_handle` (what the legacy SDKs read) and
 //! `ouId`/`ouName`/`ouHandle` (ThunderID's claims), replacing the user's own unit attributes.
 //!
@@ -44,7 +45,7 @@ use crate::routes::oauth2::validate::{TYP_ACCESS_TOKEN, parse_scopes, scopes, st
 use crate::state::AppState;
 use crate::tokens::issue::{
     AccessTokenSpec, IdTokenSpec, RefreshTokenSpec, allowed_attributes, issue_access_token_in,
-    issue_id_token_in, issue_refresh_token, lifetimes, new_uuid_v7, scope_claims, user_claims,
+    issue_id_token_in, issue_refresh_token_in, lifetimes, new_uuid_v7, scope_claims, user_claims,
 };
 
 /// `ValidateGrant`.
@@ -189,6 +190,7 @@ fn issue(
         .token_family_id
         .clone()
         .or_else(|| Some(new_uuid_v7()));
+    let organization_id = organization.organization_id.clone();
     let access = issue_access_token_in(
         state,
         now,
@@ -229,7 +231,7 @@ fn issue(
                 token_family_id,
                 expires_at: now.saturating_add(lifetimes.refresh_token),
             };
-            issue_refresh_token(state, now, spec)
+            issue_refresh_token_in(state, now, spec, organization_id.as_deref())
         });
     let mut response = TokenResponse::new(
         AccessToken::new(access.token),

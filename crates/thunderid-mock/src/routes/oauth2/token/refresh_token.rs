@@ -3,15 +3,24 @@
 //! Rotation, as the server's defaults configure it (`renew_on_grant`, `revoke_previous_on_renew`): a
 //! new refresh token that keeps the presented one's absolute expiry, and the presented one revoked.
 //! Presenting a revoked (rotated) token again revokes the whole family (RFC 9700 §4.14.2).
+//!
+//! A session switched to an organization (the mock-only `organization_switch` grant, or a token
+//! exchange with an organization) stays in it: its refresh token carries the organization's `org_id`,
+//! and the new tokens carry the organization's claims as the live unit store has them now (a renamed
+//! unit shows its new name). The membership is checked again after the rotation, as the switch checks
+//! it: a user no longer in the organization (or a deleted unit) gets the switch's `invalid_grant`, and
+//! the presented refresh token is spent, ending the switched session.
 
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams, TokenResponse};
+use thunderid_protocol::oidc::OrganizationClaims;
 
-use super::{AuthenticatedClient, RefreshPlan, UserTokens, issue_user_tokens, oidc_only, text};
+use super::organization_switch::organization_of_member;
+use super::{AuthenticatedClient, RefreshPlan, UserTokens, issue_user_tokens_in, oidc_only, text};
 use crate::error::MockError;
 use crate::routes::oauth2::check_resources;
 use crate::routes::oauth2::validate::{
-    RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token,
+    RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token, string_claim,
 };
 use crate::state::AppState;
 
@@ -59,7 +68,14 @@ pub(super) fn handle(
         );
         plan
     };
-    Ok(issue_user_tokens(state, client, now, plan))
+    // Outside the lock: `organization_of_member` takes it itself.
+    let organization = match string_claim(&token.claims, "org_id") {
+        Some(organization_id) => {
+            organization_of_member(state, &plan.subject, organization_id, now)?
+        }
+        None => OrganizationClaims::default(),
+    };
+    Ok(issue_user_tokens_in(state, client, now, plan, organization))
 }
 
 /// Everything the rotation is allowed to grant, or why not; no state changes.

@@ -5,6 +5,16 @@
 //! revoked. The RFC 8693 `audience` parameter is not honoured (the server binds to `resource` only).
 //! ID-JAG issuance needs per-app configuration the fixtures do not have, so it is refused as the
 //! server refuses an unconfigured client. No tokens from trusted external issuers either.
+//!
+//! Mock-only (issue 9): an exchange *into an organization*. With `switching_organization` (the
+//! legacy custom grant's parameter) or `organization` (its alias; both may be sent if they agree,
+//! else `invalid_request` "Conflicting organization parameters"), the subject must be a user who is
+//! a member of that organization unit, checked exactly as the `organization_switch` grant checks it
+//! (same `invalid_grant` errors: "Organization not found", "User is not a member of the
+//! organization"; a subject that is no user is "Invalid token"), and the access token carries the
+//! organization's claims (`org_id`/`org_name`/`org_handle`, `ouId`/`ouName`/`ouHandle`) in place of
+//! any unit attributes copied from the subject token. The real server takes no such parameter
+//! (contract §4.3) and ignores it.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +23,10 @@ use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{
     GrantType, TokenRequestParams, TokenResponse, TokenType, TokenTypeUri,
 };
-use thunderid_protocol::oidc::ActorClaim;
+use thunderid_protocol::oidc::{ActorClaim, OrganizationClaims};
 use thunderid_protocol::secret::AccessToken;
 
+use super::organization_switch::organization_of_member;
 use super::{AuthenticatedClient, audience, text};
 use crate::error::MockError;
 use crate::routes::oauth2::check_resources;
@@ -23,7 +34,7 @@ use crate::routes::oauth2::validate::{
     TYP_ACCESS_TOKEN, decode_unverified, parse_scopes, string_claim,
 };
 use crate::state::AppState;
-use crate::tokens::issue::{AccessTokenSpec, allowed_attributes, issue_access_token, lifetimes};
+use crate::tokens::issue::{AccessTokenSpec, allowed_attributes, issue_access_token_in, lifetimes};
 
 /// `typ` of an Identity Assertion Authorization Grant: never a subject token.
 const TYP_ID_JAG: &str = "oauth-id-jag+jwt";
@@ -106,6 +117,13 @@ pub(super) fn validate(request: &TokenRequestParams) -> Result<(), (OAuthErrorCo
             TokenTypeUri::Other(_) => return invalid("Unsupported requested_token_type"),
         }
     }
+    let (switching, alias) = (
+        text(&request.switching_organization),
+        text(&request.organization),
+    );
+    if !switching.is_empty() && !alias.is_empty() && switching != alias {
+        return invalid("Conflicting organization parameters");
+    }
     Ok(())
 }
 
@@ -153,7 +171,11 @@ pub(super) fn handle(
             "Only a single resource parameter is supported",
         ));
     }
-    let access = issue_access_token(
+    let organization = match requested_organization(request) {
+        Some(target) => organization_of_member(state, &subject.subject, target, now)?,
+        None => OrganizationClaims::default(),
+    };
+    let access = issue_access_token_in(
         state,
         now,
         AccessTokenSpec {
@@ -175,6 +197,7 @@ pub(super) fn handle(
             }),
             validity: lifetimes(state, client.oauth).access_token,
         },
+        organization,
     );
     let mut response = TokenResponse::new(
         AccessToken::new(access.token),
@@ -190,6 +213,15 @@ pub(super) fn handle(
         | TokenTypeUri::IdJag => TokenTypeUri::Jwt,
     });
     Ok(response)
+}
+
+/// The organization the exchange moves into: `switching_organization` or its alias
+/// `organization` (empty values count as absent; `validate` refused two that disagree).
+fn requested_organization(request: &TokenRequestParams) -> Option<&str> {
+    [&request.switching_organization, &request.organization]
+        .into_iter()
+        .map(text)
+        .find(|organization| !organization.is_empty())
 }
 
 /// A subject or actor token, verified and checked against its declared type.
