@@ -35,6 +35,7 @@ Feature: The Rust client's session facade
     When the session cookie is tampered with
     Then the session is signed out
 
+  @stateful
   Scenario: Profile updates go through the session
     Given the Rust client for "sample-web"
     And "thor" signs in by redirect through the session facade

@@ -132,14 +132,14 @@ Feature: Flow authentication
     And the client sends the same flow request again
     Then the flow is refused with 400 and the error code "FES-1004"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An execution expires an hour after it started (FES-1004)
     When the app starts an "AUTHENTICATION" flow
     And 3601 seconds pass
     And the user submits the credentials of "thor"
     Then the flow is refused with 400 and the error code "FES-1004"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An execution is still alive just before its hour is up
     When the app starts an "AUTHENTICATION" flow
     And 3590 seconds pass

@@ -29,7 +29,7 @@ Feature: Password recovery
     Then the flow status is "INCOMPLETE" and the error code is "FET-1001"
     And the flow asks for "username"
 
-  @mock-only
+  @mock-only @serial
   Scenario: The e-mailed link leads to the new-password form
     When the user submits:
       | username | thor |
@@ -38,7 +38,7 @@ Feature: Password recovery
     And the flow asks for "password"
     And the flow offers the actions "action_submit_password"
 
-  @mock-only
+  @mock-only @serial @stateful
   Scenario: Setting a new password completes the recovery and changes the password
     When the user submits:
       | username | thor |
@@ -53,7 +53,7 @@ Feature: Password recovery
     When the user submits the username "thor" and the password "Mjolnir@2026"
     Then the flow completes with an assertion for "thor"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An empty new password is refused (FET-1047)
     When the user submits:
       | username | thor |
@@ -69,7 +69,7 @@ Feature: Password recovery
       | inviteToken | 01900000-0000-7000-8000-00000000beef |
     Then the flow status is "ERROR" and the error code is "FET-1073"
 
-  @mock-only
+  @mock-only @serial
   Scenario: A recovery link stops working after 30 minutes (FES-1004)
     When the user submits:
       | username | thor |

@@ -22,6 +22,7 @@ Feature: Self-registration
       | email      | TEXT_INPUT | true     |
     And the flow offers the actions "action_schema_attrs"
 
+  @stateful
   Scenario: A completed registration creates a user who can sign in
     When the app starts a "REGISTRATION" flow
     And the user submits the username "sif" and the password "Sif@12345"
@@ -35,6 +36,7 @@ Feature: Self-registration
       | email    | sif@asgard.example |
       | username | sif                |
 
+  @stateful
   Scenario: Signing up from the sign-in page signs the new user in
     When the app starts an "AUTHENTICATION" flow
     And the user chooses "action_signup"

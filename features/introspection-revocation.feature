@@ -38,7 +38,7 @@ Feature: Introspection and revocation
       | grant_type | client_credentials |
     Then the token request fails with 401 "invalid_client" and "Invalid client credentials"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An expired access token is not active
     When 3631 seconds pass
     And "sample-web" introspects the access token

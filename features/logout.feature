@@ -30,7 +30,7 @@ Feature: RP-initiated logout
     When the sign-out page finishes the logout
     Then the browser is sent to "http://localhost:3000/"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An expired ID token is still a valid hint
     When 7200 seconds pass
     And the app sends the user to sign out with:

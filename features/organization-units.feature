@@ -38,6 +38,7 @@ Feature: Organization units
       {"id": "01900000-0000-7000-8000-000000000004", "handle": "platform"}
       """
 
+  @stateful
   Scenario: Creating a unit answers 201 and the unit can be read back
     When the caller sends POST "/organization-units" with the JSON body:
       """
@@ -51,6 +52,7 @@ Feature: Organization units
       {"handle": "research", "parent": "01900000-0000-7000-8000-000000000002"}
       """
 
+  @stateful
   Scenario: Deleting a leaf unit answers 204
     When the caller sends DELETE "/organization-units/01900000-0000-7000-8000-000000000004"
     Then the response status is 204

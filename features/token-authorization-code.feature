@@ -71,7 +71,7 @@ Feature: Authorization code grant
     When "sample-social" exchanges the code for tokens
     Then the token request fails with 400 "invalid_grant" and "Invalid authorization code"
 
-  @mock-only
+  @mock-only @serial
   Scenario: A code expires after 600 seconds
     # The server keeps codes in a store with a TTL: once expired the code is simply gone, so the
     # answer is "Invalid authorization code" ("Expired authorization code" is only a race).
@@ -79,7 +79,7 @@ Feature: Authorization code grant
     And the app exchanges the code for tokens
     Then the token request fails with 400 "invalid_grant" and "Invalid authorization code"
 
-  @mock-only
+  @mock-only @serial
   Scenario: A code is still good just before its 600 seconds are up
     When 590 seconds pass
     And the app exchanges the code for tokens

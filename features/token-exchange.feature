@@ -81,7 +81,7 @@ Feature: Token exchange (RFC 8693)
       | subject_token_type | urn:ietf:params:oauth:token-type:access_token   |
     Then the token request fails with 400 "invalid_request" and "The subject_token is not an access token (missing at+jwt typ header)"
 
-  @mock-only
+  @mock-only @serial
   Scenario: An expired subject token is refused
     When 3631 seconds pass
     And "sample-web" calls the token endpoint with:

@@ -42,13 +42,13 @@ Feature: Refresh token grant
       | refresh_token | not-a-token   |
     Then the token request fails with 400 "invalid_grant" and "Invalid refresh token"
 
-  @mock-only
+  @mock-only @serial
   Scenario: A refresh token expires after a day
     When 86431 seconds pass
     And the app refreshes the tokens
     Then the token request fails with 400 "invalid_grant" and "Invalid refresh token"
 
-  @mock-only
+  @mock-only @serial
   Scenario: A refresh token inside the verification leeway cannot be renewed
     # It still verifies (30 s leeway), but a rotated token would be born expired.
     When 86410 seconds pass

@@ -45,7 +45,7 @@ Feature: UserInfo endpoint
     And the OAuth error is "invalid_token" with the description "The access token is invalid, expired, or malformed"
     And the response header "www-authenticate" starts with 'Bearer error="invalid_token"'
 
-  @mock-only
+  @mock-only @serial
   Scenario: An expired access token is refused
     When 3631 seconds pass
     And the app asks for the user's info

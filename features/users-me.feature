@@ -56,7 +56,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     And the error code is "AUTH-4010"
     And the response header "www-authenticate" is 'Bearer error="invalid_token", error_description="The access token is invalid, expired, or malformed"'
 
-  @mock-only
+  @mock-only @serial
   Scenario: An expired token is refused once the 30-second leeway is over
     When 3631 seconds pass
     And the user fetches their profile with the access token
@@ -80,6 +80,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     Then the response status is 404
     And the error code is "USR-1003"
 
+  @stateful
   Scenario: PUT replaces the attributes
     When the user updates their profile with the access token:
       """
@@ -114,6 +115,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     Then the response status is 400
     And the error code is "USR-1001"
 
+  @stateful
   Scenario: A password change answers 204 and takes effect
     When the user changes their credentials with the access token:
       """
@@ -153,6 +155,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
        "phoneNumbers": [{"value": "+15550100001", "type": "mobile"}]}
       """
 
+  @stateful
   Scenario: A SCIM PATCH updates the profile
     When the user patches their SCIM profile with the access token:
       """

@@ -11,6 +11,9 @@ use thunderid_mock::{Fixtures, MockServer};
 use crate::catalog;
 use crate::target::{REMOTE_SERVER, Target};
 
+/// The `vars` key a clock move leaves behind (see [`ConformanceWorld::after_scenario`]).
+pub const CLOCK_MOVED: &str = "clock_moved";
+
 /// One HTTP exchange the scenario made: what came back.
 #[derive(Debug, Clone)]
 pub struct Exchange {
@@ -182,6 +185,20 @@ impl ConformanceWorld {
         self.last
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("no request has been made in this scenario yet"))
+    }
+
+    /// Clean up after a scenario. Against a shared server with a control API, a scenario that moved
+    /// the clock (always `@serial`, so nothing else is running) resets the server, so the clocks of
+    /// the scenarios and apps after it agree with real time again.
+    pub async fn after_scenario(&mut self) {
+        if let Target::Remote { control: true, .. } = &self.target
+            && self.vars.contains_key(CLOCK_MOVED)
+        {
+            let reset = self.http.post(self.url("/__mock/reset")).send().await;
+            if let Err(e) = reset {
+                eprintln!("could not reset the server after a clock move: {e}");
+            }
+        }
     }
 
     /// Restart the embedded mock with [`Self::fixtures`] (after a scenario added some).

@@ -6,8 +6,9 @@
 //! can emit appears in some scenario (skipped with `--server`: the gate is about the mock).
 //!
 //! Tags: `@mock-only` scenarios need the mock's control API (skipped against a server without
-//! `/__mock`); `@custom-fixtures` scenarios add fixtures to an in-process mock (skipped with
-//! `--server`).
+//! `/__mock`); `@custom-fixtures` scenarios add fixtures to an in-process mock and `@stateful` ones
+//! change users or units for good (both skipped with `--server`); `@serial` scenarios (they move
+//! the clock or read the shared outbox) run alone.
 //!
 //! `--app URL` runs the `@app` scenarios (an app's embedded sign-in endpoints, seed 001) against
 //! that web app instead of the in-process example app; `@custom-fixtures` scenarios are then skipped
@@ -72,6 +73,9 @@ async fn run(root: &Path) -> i32 {
     let skip_mock_only = remote.as_ref().is_some_and(|r| !r.control);
     // Scenarios that add fixtures need an in-process mock: any --server run skips them.
     let skip_custom_fixtures = remote.is_some() || opts.custom.app.is_some();
+    // Scenarios that change users or units for good would leave a shared server changed for the
+    // scenarios after them: only a fresh in-process mock runs them.
+    let skip_stateful = remote.is_some();
     if skip_mock_only {
         println!(
             "the server has no control API (/__mock): scenarios tagged @mock-only are skipped"
@@ -127,6 +131,13 @@ async fn run(root: &Path) -> i32 {
         .with_writer(writer)
         .fail_on_skipped()
         .max_concurrent_scenarios(16)
+        .after(|_, _, _, _, world| {
+            Box::pin(async move {
+                if let Some(world) = world {
+                    world.after_scenario().await;
+                }
+            })
+        })
         .with_cli(cli)
         .filter_run(root.join("features"), move |feature, rule, scenario| {
             let tagged = |tag: &str| scenario.tags.iter().chain(&feature.tags).any(|t| t == tag);
@@ -141,7 +152,8 @@ async fn run(root: &Path) -> i32 {
             });
             selected
                 && !(skip_mock_only && tagged("mock-only")
-                    || skip_custom_fixtures && tagged("custom-fixtures"))
+                    || skip_custom_fixtures && tagged("custom-fixtures")
+                    || skip_stateful && tagged("stateful"))
         })
         .await;
     let failed = result.execution_has_failed();

@@ -11,7 +11,7 @@ use thunderid_protocol::flow::FlowDefinition;
 
 use super::flow::{self, Challenge};
 use super::oauth2::query_param;
-use crate::world::ConformanceWorld;
+use crate::world::{CLOCK_MOVED, ConformanceWorld};
 
 #[when(expr = "{int} seconds pass")]
 async fn seconds_pass(world: &mut ConformanceWorld, seconds: u64) -> anyhow::Result<()> {
@@ -26,6 +26,7 @@ async fn seconds_pass(world: &mut ConformanceWorld, seconds: u64) -> anyhow::Res
         "POST /__mock/clock answered {}",
         response.status()
     );
+    world.vars.insert(CLOCK_MOVED.into(), seconds.to_string());
     Ok(())
 }
 
@@ -91,17 +92,30 @@ async fn sms_sent(
     Ok(())
 }
 
-#[then(expr = "the mock has sent {int} message(s) to {string}")]
-async fn messages_sent(
-    world: &mut ConformanceWorld,
-    count: usize,
-    recipient: String,
-) -> anyhow::Result<()> {
-    let messages = outbox(world, &recipient).await?;
+#[when(expr = "the user notes the code sent to {string}")]
+async fn note_code(world: &mut ConformanceWorld, recipient: String) -> anyhow::Result<()> {
+    let message = last_message(world, &recipient).await?;
+    let code = message
+        .get("code")
+        .and_then(Value::as_str)
+        .context("the message carries no code")?
+        .to_owned();
+    world.vars.insert("noted_code".into(), code);
+    Ok(())
+}
+
+#[then(expr = "a new code was sent to {string}")]
+async fn new_code_sent(world: &mut ConformanceWorld, recipient: String) -> anyhow::Result<()> {
+    let noted = world
+        .vars
+        .get("noted_code")
+        .cloned()
+        .context("no code was noted")?;
+    let message = last_message(world, &recipient).await?;
+    let latest = message.get("code").and_then(Value::as_str);
     ensure!(
-        messages.len() == count,
-        "expected {count} messages to {recipient}, got {}: {messages:?}",
-        messages.len()
+        latest.is_some_and(|code| code != noted),
+        "expected a new code to {recipient}, the latest message still carries the noted one: {message}"
     );
     Ok(())
 }

@@ -528,3 +528,34 @@ async fn error_params(world: &mut ConformanceWorld, step: &Step) -> anyhow::Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use thunderid_protocol::ApiErrorCode;
+
+    use super::check_api_error;
+
+    #[test]
+    fn a_drifted_error_code_fails_with_both_codes_in_the_message() {
+        // What the mock would send if FET-1005 (wrong password) drifted to FET-1006.
+        let drifted = serde_json::to_value(ApiErrorCode::ExecutorUserAuthFailed.to_error())
+            .unwrap_or_default();
+        let message = check_api_error(&drifted, &ApiErrorCode::ExecutorInvalidCredentials)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            message.contains("expected error code FET-1005") && message.contains("FET-1006"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_error_with_the_right_code_but_another_message_key_fails() {
+        let error = json!({"code": "FET-1005",
+            "message": {"key": "flows.executor.errors.user_auth_failed", "defaultValue": "x"},
+            "description": {"key": "flows.executor.errors.invalid_credentials_desc", "defaultValue": "y"}});
+        assert!(check_api_error(&error, &ApiErrorCode::ExecutorInvalidCredentials).is_err());
+    }
+}
