@@ -175,3 +175,17 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     When the client fetches the SCIM schemas with the access token
     Then the response status is 200
     And the response header "content-type" is "application/scim+json"
+
+  @custom-fixtures
+  Scenario: A user whose type no longer exists has no schema (USR-1021)
+    Given the server also has the user:
+      """
+      {"id": "01900000-0000-7000-8000-0000000001b1", "type": "Contractor", "password": "Temp@12345",
+       "attributes": {"username": "sigyn"}}
+      """
+    And the application "sample-native"
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the credentials of "sigyn"
+    And the user fetches their profile schema with the assertion
+    Then the response status is 400
+    And the error code is "USR-1021"

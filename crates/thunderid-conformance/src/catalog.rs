@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use thunderid_mock::fixtures::{
-    ApplicationFixture, ApplicationKind, OAuthProfile, TokenEndpointAuthMethod, UserFixture,
-};
+use thunderid_mock::fixtures::{ApplicationFixture, OAuthProfile, UserFixture};
 
 use crate::world::ConformanceWorld;
 
@@ -72,15 +70,6 @@ pub fn password<'w>(world: &'w ConformanceWorld, username: &str) -> anyhow::Resu
         .with_context(|| format!("the suite does not know the password of {username:?}"))
 }
 
-/// Whether an app may start AUTHENTICATION directly with its `Flow-Secret`.
-pub fn is_embedded(app: &ApplicationFixture) -> bool {
-    app.flow_secret.is_some()
-        && matches!(
-            app.kind,
-            ApplicationKind::Custom | ApplicationKind::Fullstack | ApplicationKind::Mcp
-        )
-}
-
 /// Replace `${issuer}`, `${<user>.id}`, `${<app>.id}`, `${<token>}` and `${var.<name>}` in a value
 /// written in a feature file (`$` keeps JSON braces literal).
 pub fn resolve(world: &ConformanceWorld, text: &str) -> anyhow::Result<String> {
@@ -142,13 +131,4 @@ fn placeholder(world: &ConformanceWorld, name: &str) -> anyhow::Result<String> {
         return Ok(user.id.clone());
     }
     Ok(application(world, owner)?.id.clone())
-}
-
-/// How an app authenticates at the token endpoint.
-pub fn auth_method(app: &ApplicationFixture) -> TokenEndpointAuthMethod {
-    app.oauth
-        .as_ref()
-        .map_or(TokenEndpointAuthMethod::None, |o| {
-            o.token_endpoint_auth_method
-        })
 }

@@ -244,16 +244,6 @@ fn feature_text(dir: &Path) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// The obligations no scenario in `features_dir` mentions (exemptions not applied).
-pub fn gaps(obligations: &[Obligation], features_dir: &Path) -> anyhow::Result<Vec<Obligation>> {
-    let text = feature_text(features_dir)?;
-    Ok(obligations
-        .iter()
-        .filter(|o| !mentions(&text, &o.value))
-        .cloned()
-        .collect())
-}
-
 /// Whole-token match, so `FET-100` does not count as `FET-1001`.
 fn mentions(text: &str, value: &str) -> bool {
     text.match_indices(value).any(|(i, _)| {
