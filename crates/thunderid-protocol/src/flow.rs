@@ -183,9 +183,11 @@ pub use graph::{
     FlowReference, InterceptorDefinition, InterceptorMode, InterceptorScope, NodeDefinition,
     NodeType, NodeVariant, PromptDefinition,
 };
-pub use metadata::{ApplicationMetadata, DesignMetadata, FlowMetadataResponse, I18nMetadata, OuMetadata};
 pub use input::{
     Action, ActionType, FieldError, Input, InputType, ValidationRule, ValidationRuleType,
+};
+pub use metadata::{
+    ApplicationMetadata, DesignMetadata, FlowMetadataResponse, I18nMetadata, OuMetadata,
 };
 pub use v1::{
     AuthData, Authenticator, AuthenticatorMetadata, AuthenticatorParam, AuthnRequest,

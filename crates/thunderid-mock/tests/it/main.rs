@@ -25,13 +25,13 @@ mod users_me;
 mod organizations;
 
 // The flow engine.
-mod flow_support;
 mod flow_authentication;
 mod flow_gate;
 mod flow_meta;
-mod flow_registration_recovery;
 mod flow_mfa_federated;
 mod flow_properties;
+mod flow_registration_recovery;
+mod flow_support;
 
 // The V1 app-native sign-in over the same engine.
 mod flow_v1;

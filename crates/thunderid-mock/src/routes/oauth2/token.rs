@@ -126,7 +126,9 @@ fn select_grant(
         // not know. The mock serves it (`token/organization_switch.rs`) to clients that list it in
         // their `grantTypes`; for every other client it stays unknown, as on the real server.
         GrantType::OrganizationSwitch
-            if client.oauth.allows_grant(GrantType::OrganizationSwitch.as_str()) =>
+            if client
+                .oauth
+                .allows_grant(GrantType::OrganizationSwitch.as_str()) =>
         {
             Some(Grant::OrganizationSwitch)
         }

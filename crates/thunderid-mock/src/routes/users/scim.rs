@@ -19,7 +19,6 @@
 //! a SCIM error body, as WSO2's SCIM endpoints answer; no scope is required (WSO2 wants
 //! `internal_login`, which ThunderID tokens never carry).
 
-
 mod patch;
 
 use axum::body::Bytes;

@@ -12,7 +12,6 @@
 //! * `op` matches case-insensitively; an unknown `op` is `invalidSyntax`, a value of the wrong type
 //!   `invalidValue`.
 
-
 use serde_json::{Map, Value};
 use thunderid_protocol::scim::{
     self, MultiValue, PatchOp, PatchOperation, PatchOperationKind, ScimErrorType, ScimName,
