@@ -24,6 +24,7 @@ use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::routing::get;
 use thunderid_protocol::ids::{IssuerUrl, KeyId};
+use thunderid_protocol::oauth2::token::GrantType;
 use thunderid_protocol::oidc::{
     AuthorizationServerMetadata, Jwk, Jwks, JwsAlgorithm, OpenIdProviderMetadata,
 };
@@ -89,6 +90,7 @@ async fn get_openid_configuration(
         issuer(&state),
         signing_algorithms(),
     );
+    as_configured(&mut metadata.authorization_server);
     prefix_tenant_endpoints(&mut metadata.authorization_server, &state, prefix);
     GoJson(metadata)
 }
@@ -98,8 +100,25 @@ async fn get_authorization_server_metadata(
     TenantPrefix(prefix): TenantPrefix,
 ) -> GoJson<AuthorizationServerMetadata> {
     let mut metadata = AuthorizationServerMetadata::server_default(&state.url(""), issuer(&state));
+    as_configured(&mut metadata);
     prefix_tenant_endpoints(&mut metadata, &state, prefix);
     GoJson(metadata)
+}
+
+/// The document of a server with dynamic client registration and CIBA switched off, which is what the
+/// mock is: the real server advertises those members only when the features are enabled
+/// (`discovery/service.go`), and a client must never be sent to an endpoint that does not answer.
+/// For the same reason the PAR endpoint, which the real server always lists but the mock does not
+/// serve, is left out (README, "Known differences"), and so are the grants the mock does not serve
+/// (CIBA, jwt-bearer).
+fn as_configured(metadata: &mut AuthorizationServerMetadata) {
+    metadata.registration_endpoint = None;
+    metadata.pushed_authorization_request_endpoint = None;
+    metadata.backchannel_authentication_endpoint = None;
+    metadata.backchannel_token_delivery_modes_supported.clear();
+    metadata
+        .grant_types_supported
+        .retain(|grant| !matches!(grant, GrantType::Ciba | GrantType::JwtBearer));
 }
 
 /// Point the [`TENANT_SERVED`] endpoints at their tenant-prefixed URLs (no-op without a prefix).
