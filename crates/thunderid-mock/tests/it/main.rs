@@ -15,6 +15,9 @@ mod logout;
 mod token;
 mod userinfo;
 
+// A strict published OIDC relying party (`openidconnect`) signing in through the mock.
+mod published_oidc_client;
+
 // Discovery, users, SCIM, CORS.
 mod cors;
 mod discovery;
