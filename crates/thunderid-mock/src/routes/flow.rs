@@ -21,6 +21,7 @@ use thunderid_protocol::ids::ExecutionId;
 use thunderid_protocol::secret::{Assertion, ChallengeToken};
 
 use crate::error::MockError;
+use crate::extract::decode_first_json;
 use crate::flow::service::{self, Command, ContinueCommand, Executed, StartCommand};
 use crate::state::AppState;
 use crate::wire::GoJson;
@@ -44,11 +45,10 @@ async fn execute_flow(
 /// The first JSON value of the body; `null` is an empty request, anything but an object FES-1001.
 fn decode(body: &[u8]) -> Result<FlowExecuteRequest, MockError> {
     let invalid = || MockError::api(ApiErrorCode::FlowInvalidRequestPayload);
-    let mut values = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
-    match values.next() {
-        Some(Ok(Value::Null)) => Ok(FlowExecuteRequest::default()),
-        Some(Ok(value @ Value::Object(_))) => serde_json::from_value(value).map_err(|_| invalid()),
-        Some(Ok(_) | Err(_)) | None => Err(invalid()),
+    match decode_first_json::<Value>(body) {
+        Some(Value::Null) => Ok(FlowExecuteRequest::default()),
+        Some(value @ Value::Object(_)) => serde_json::from_value(value).map_err(|_| invalid()),
+        Some(_) | None => Err(invalid()),
     }
 }
 

@@ -108,14 +108,6 @@ async fn preflight() -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Go's `json.NewDecoder(body).Decode(&v)`: the first JSON value; anything after it is ignored.
-fn decode_first_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
-    serde_json::Deserializer::from_slice(body)
-        .into_iter::<T>()
-        .next()?
-        .ok()
-}
-
 /// Go's `http.Redirect(w, r, url, 302)`: `Location`, and for GET/HEAD a small HTML body.
 fn found(location: &str, method: &Method) -> Response {
     let Ok(value) = HeaderValue::from_str(location) else {

@@ -18,8 +18,9 @@ use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{AuthCallbackRequest, AuthCallbackResponse, CallbackType};
 
 use super::validate::{parse_scopes, string_claim};
-use super::{Refusal, decode_first_json, params, preflight};
+use super::{Refusal, params, preflight};
 use crate::error::MockError;
+use crate::extract::decode_first_json;
 use crate::state::AppState;
 use crate::store::oauth::{AuthorizationCodeRecord, AuthorizationRequest};
 use crate::tokens::issue::new_uuid_v7;

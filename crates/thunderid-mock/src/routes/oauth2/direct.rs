@@ -39,8 +39,9 @@ use thunderid_protocol::ids::FlowId;
 use thunderid_protocol::oauth2::AuthorizeRequest;
 use thunderid_protocol::{ApiErrorCode, OAuthErrorCode};
 
-use super::{Refusal, authorize, decode_first_json, params};
+use super::{Refusal, authorize, params};
 use crate::error::MockError;
+use crate::extract::decode_first_json;
 use crate::flow::v1::V1Flow;
 use crate::routes::discovery::TenantPrefix;
 use crate::routes::flow::sanitize;

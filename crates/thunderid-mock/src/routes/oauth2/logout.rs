@@ -20,8 +20,9 @@ use thunderid_protocol::oauth2::{LogoutCallbackRequest, LogoutCallbackResponse, 
 use thunderid_protocol::oidc::EndSessionRequest;
 
 use super::validate::{TYP_JWT, string_claim};
-use super::{decode_first_json, found, params, preflight};
+use super::{found, params, preflight};
 use crate::error::MockError;
+use crate::extract::decode_first_json;
 use crate::fixtures::ApplicationFixture;
 use crate::flow::LogoutContext;
 use crate::state::AppState;

@@ -400,11 +400,7 @@ fn details(state: &AppState, unit: &UnitRecord) -> OrganizationDetails {
 
 /// The first JSON value of `body` as `T` (Go's `json.Decoder`), or OU-1001.
 fn first_json_value<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, MockError> {
-    serde_json::Deserializer::from_slice(body)
-        .into_iter::<T>()
-        .next()
-        .and_then(Result::ok)
-        .ok_or_else(|| api(ApiErrorCode::OuInvalidRequestFormat))
+    crate::extract::decode_first_json(body).ok_or_else(|| api(ApiErrorCode::OuInvalidRequestFormat))
 }
 
 /// The unit a legacy create asks for.

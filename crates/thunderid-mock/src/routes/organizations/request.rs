@@ -15,11 +15,7 @@ use crate::error::MockError;
 /// ([`MockError::FieldValidation`]), then sanitized (`sanitizeOrganizationUnitRequest`).
 pub(super) fn read_unit_request(body: &[u8]) -> Result<OrganizationUnitRequest, MockError> {
     let invalid = || api(ApiErrorCode::OuInvalidRequestFormat);
-    let value = serde_json::Deserializer::from_slice(body)
-        .into_iter::<Value>()
-        .next()
-        .and_then(Result::ok)
-        .ok_or_else(invalid)?;
+    let value: Value = crate::extract::decode_first_json(body).ok_or_else(invalid)?;
     let object = match value {
         // Go decodes `null` into a struct as "nothing set".
         Value::Null => Map::new(),

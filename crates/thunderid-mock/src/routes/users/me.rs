@@ -9,7 +9,6 @@
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::ids::{OrganizationUnitId, UserId};
@@ -20,6 +19,7 @@ use thunderid_protocol::users::{
 use super::{UpdateError, load_user, replace_attributes};
 use crate::auth::{BearerAuth, Principal};
 use crate::error::MockError;
+use crate::extract::decode_first_json;
 use crate::fixtures::{AttributeSchemaFixture, AttributeValueType};
 use crate::state::AppState;
 use crate::store::users::{AttributeError, PasswordHash, UserRecord};
@@ -58,11 +58,11 @@ pub(super) async fn update_me(
     body: Bytes,
 ) -> Result<GoJson<User>, MockError> {
     let subject = subject(&principal)?;
-    let attributes = match decode::<UpdateMeRequest>(&body) {
+    let attributes = match decode_first_json::<UpdateMeRequest>(&body) {
         Some(request) => request.attributes,
         // `"attributes": null` passes the handler's emptiness check on the real server and then
         // fails the schema's required attributes (USR-1019): validate it as no attributes at all.
-        None if decode::<Map<String, Value>>(&body)
+        None if decode_first_json::<Map<String, Value>>(&body)
             .is_some_and(|b| b.get("attributes") == Some(&Value::Null)) =>
         {
             Map::new()
@@ -103,7 +103,7 @@ pub(super) async fn update_my_credentials(
     body: Bytes,
 ) -> Result<StatusCode, MockError> {
     let subject = subject(&principal)?;
-    let request: Map<String, Value> = decode(&body).ok_or_else(invalid_request)?;
+    let request: Map<String, Value> = decode_first_json(&body).ok_or_else(invalid_request)?;
     let credentials = match request.get("attributes") {
         None | Some(Value::Null) => {
             return Err(MockError::api(ApiErrorCode::UserMissingCredentials));
@@ -181,14 +181,6 @@ fn subject(principal: &Principal) -> Result<&str, MockError> {
     } else {
         Ok(&principal.subject)
     }
-}
-
-/// The first JSON value of `body`, as Go's `json.NewDecoder(r.Body).Decode` reads it.
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-    serde_json::Deserializer::from_slice(body)
-        .into_iter::<T>()
-        .next()?
-        .ok()
 }
 
 fn invalid_request() -> MockError {
