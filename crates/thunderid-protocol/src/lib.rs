@@ -15,6 +15,9 @@
 //! Types are tolerant where the server is (unknown fields are ignored) and strict where a typo would
 //! hide a bug (closed enums such as [`flow::FlowStatus`] reject unknown values).
 
+#[macro_use]
+mod enums;
+
 pub mod error;
 pub mod flow;
 pub mod health;

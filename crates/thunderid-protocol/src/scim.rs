@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::oauth2::open_enum;
-
 pub mod schema;
 
 pub use schema::{ScimAttributeType, ScimSchema, ScimSchemaAttribute};

@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{OrganizationUnitId, UserId};
-use crate::oauth2::open_enum;
 
 /// A user (`backend/internal/user/model.go` `User`). Everything but `isReadOnly` is omitted when empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FormError, form_params, open_enum};
+use super::{FormError, form_params};
 use crate::OAuthErrorCode;
 use crate::ids::{ApplicationId, AuthId, ExecutionId, IssuerUrl};
 use crate::secret::AuthorizationCode;

@@ -13,7 +13,6 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::open_enum;
 use crate::ids::AuthId;
 use crate::secret::Assertion;
 

@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{form_params, open_enum};
+use super::form_params;
 use crate::ids::ClientId;
 use crate::secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, PkceCodeVerifier, RefreshToken,

@@ -21,7 +21,6 @@ use serde_json::Value;
 
 use super::jwks::JwsAlgorithm;
 use crate::ids::{ClientId, IssuerUrl, KeyId, OrganizationUnitId};
-use crate::oauth2::open_enum;
 use crate::oauth2::token::GrantType;
 
 /// The protected header: `{"alg","typ","kid"}`.

@@ -8,7 +8,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::KeyId;
-use crate::oauth2::open_enum;
 
 /// `{"keys":[…]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Link;
-use crate::oauth2::open_enum;
 
 /// A legacy organization (the SDK's `Organization`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::ScimMeta;
-use crate::oauth2::open_enum;
 
 /// A schema definition, one entry of `/scim2/Schemas`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
