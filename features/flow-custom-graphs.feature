@@ -268,11 +268,17 @@ Feature: Flow graphs and configurations beyond the bundled ones
     Then the flow status is "ERROR" and the error code is "FET-1053"
 
   Scenario: Registration into a user type that does not exist fails (FET-1055)
-    Given the server also has the application:
+    Given the server also has the user type:
+      """
+      {"id": "01900000-0000-7000-8000-000000000015", "name": "Ghost", "allowSelfRegistration": true,
+       "schema": {"username": {"type": "string", "required": true, "unique": true}}}
+      """
+    And the server also has the application:
       """
       {"id": "01900000-0000-7000-8000-0000000000be", "name": "lab-app", "type": "custom",
        "isRegistrationFlowEnabled": true, "allowedUserTypes": ["Ghost"]}
       """
+    And the user type "Ghost" is deleted while still in use
     And the application "lab-app"
     When the app starts a "REGISTRATION" flow
     Then the flow status is "ERROR" and the error code is "FET-1055"

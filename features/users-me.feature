@@ -178,11 +178,17 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
 
   @custom-fixtures
   Scenario: A user whose type no longer exists has no schema (USR-1021)
-    Given the server also has the user:
+    Given the server also has the user type:
+      """
+      {"id": "01900000-0000-7000-8000-000000000014", "name": "Contractor",
+       "schema": {"username": {"type": "string", "required": true, "unique": true}}}
+      """
+    And the server also has the user:
       """
       {"id": "01900000-0000-7000-8000-0000000001b1", "type": "Contractor", "password": "Temp@12345",
        "attributes": {"username": "sigyn"}}
       """
+    And the user type "Contractor" is deleted while still in use
     And the application "sample-native"
     When the app starts an "AUTHENTICATION" flow
     And the user submits the credentials of "sigyn"

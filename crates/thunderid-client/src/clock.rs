@@ -31,6 +31,15 @@ pub struct FixedClock {
     seconds: AtomicU64,
 }
 
+/// Any function returning the time is a clock: `thunderid_mock::MockServer::clock_fn()` hands the
+/// client the mock server's own clock, so a mock standing still at a fixed instant and the client
+/// agree on `exp` and `iat`.
+impl<F: Fn() -> u64 + Send + Sync> Clock for F {
+    fn now(&self) -> u64 {
+        self()
+    }
+}
+
 impl Clock for SystemClock {
     fn now(&self) -> u64 {
         SystemTime::now()

@@ -113,6 +113,8 @@ pub struct ConformanceWorld {
     /// The fixtures the server is assumed to serve: the bundled set, plus what `@custom-fixtures`
     /// scenarios add to the embedded mock.
     pub fixtures: Fixtures,
+    /// The fixtures hold a state only run-time changes reach (a user type deleted while in use).
+    pub fixtures_unchecked: bool,
     /// Plain passwords of the users the scenarios sign in as.
     pub passwords: BTreeMap<String, String>,
     /// The application the scenario acts as (its name).
@@ -145,6 +147,7 @@ impl ConformanceWorld {
             last: None,
             vars: BTreeMap::new(),
             fixtures: Fixtures::bundled(),
+            fixtures_unchecked: false,
             passwords: catalog::bundled_passwords(),
             app: None,
             flow: FlowSession::default(),
@@ -205,10 +208,13 @@ impl ConformanceWorld {
     pub async fn restart_with_fixtures(&mut self) -> anyhow::Result<()> {
         match &self.target {
             Target::Embedded(_) => {
-                let server = MockServer::builder()
-                    .fixtures(self.fixtures.clone())
-                    .start()
-                    .await?;
+                let builder = MockServer::builder();
+                let builder = if self.fixtures_unchecked {
+                    builder.fixtures_unchecked(self.fixtures.clone())
+                } else {
+                    builder.fixtures(self.fixtures.clone())
+                };
+                let server = builder.start().await?;
                 self.target = Target::Embedded(server);
                 self.jwks = None;
                 Ok(())

@@ -455,16 +455,12 @@ fn signing_rate(sign: &(dyn Fn() + Sync)) -> (f64, f64) {
 fn rsa_bounds() -> ((f64, f64), (f64, f64)) {
     let fixtures = thunderid_mock::Fixtures::bundled();
     let claims = json!({"iss": "https://localhost:8090", "sub": "bench", "exp": 4_000_000_000u64});
-    let key = thunderid_mock::tokens::SigningKey::from_pem(
-        &fixtures.signing_key_pem,
-        &fixtures.signing_cert_pem,
-    )
-    .expect("the fixture key");
-    let signer =
-        thunderid_mock::tokens::TokenSigner::new(key, "https://localhost:8090".to_owned(), 30)
-            .expect("signer");
+    // The mock's signer, through the handle's `sign` (the same call every token takes).
+    let server = thunderid_mock::MockServer::builder()
+        .start_blocking()
+        .expect("a mock for signing");
     let mock = signing_rate(&|| {
-        let _ = signer.sign(thunderid_mock::tokens::TokenType::Jwt, &claims);
+        let _ = server.sign(thunderid_mock::TokenType::Jwt, &claims);
     });
     let encoding = jsonwebtoken::EncodingKey::from_rsa_pem(fixtures.signing_key_pem.as_bytes())
         .expect("the key");

@@ -90,7 +90,7 @@ impl Cli {
             Some(tls) => {
                 crate::tls::serve_tls(listener, state, tls.acceptor, shutdown_signal()).await?
             }
-            None => crate::serve(listener, state, shutdown_signal()).await?,
+            None => crate::server::serve(listener, state, shutdown_signal()).await?,
         }
         Ok(())
     }

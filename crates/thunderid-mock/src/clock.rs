@@ -46,9 +46,14 @@ impl Clock {
         base.saturating_add(self.offset_secs.load(Ordering::Relaxed))
     }
 
-    /// Move time forward. Time never goes back, so nothing already expired comes back to life.
+    /// Move time forward. Time never goes back (an advance past the end of time stops there), so
+    /// nothing already expired comes back to life.
     pub fn advance(&self, by: Duration) {
-        self.offset_secs.fetch_add(by.as_secs(), Ordering::Relaxed);
+        let _ = self
+            .offset_secs
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                Some(offset.saturating_add(by.as_secs()))
+            });
     }
 
     /// A new clock with the same base and no advance: each server owns its clock, so a builder's
@@ -78,5 +83,13 @@ mod tests {
         assert_eq!(clock.now(), 1_030);
         clock.reset();
         assert_eq!(clock.now(), 1_000);
+    }
+
+    #[test]
+    fn time_never_wraps_back_to_the_present() {
+        let clock = Clock::fixed(1_000);
+        clock.advance(Duration::from_secs(u64::MAX));
+        clock.advance(Duration::from_secs(10));
+        assert_eq!(clock.now(), u64::MAX);
     }
 }

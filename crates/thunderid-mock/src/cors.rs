@@ -5,7 +5,9 @@
 //! * The server wraps each `(method, path)` handler it registers with `middleware.WithCORS`, so CORS
 //!   headers appear only when such a handler runs: a method the path does not register (the mux's
 //!   405) gets none, and neither does a 401/403 from the security middleware, which answers before
-//!   any route runs ([`NoCors`]). Routes without an entry (such as `GET /oauth2/authorize`) get none.
+//!   any route runs ([`NoCors`]). Routes without a policy (such as `GET /oauth2/authorize`) get none.
+//!   Each route's [`Cors`] policy is in the route table (`routes::table`), read from each package's
+//!   `init.go` at thunder-id/thunderid 4e69e01.
 //! * With one non-empty `Origin` header the response carries `Vary: Origin`; when the origin is
 //!   allowed (compared after canonicalisation: scheme and host lower-cased, trailing dot dropped) it is
 //!   echoed verbatim in `Access-Control-Allow-Origin`, with `Access-Control-Allow-Credentials: true`
@@ -15,15 +17,17 @@
 //!   Authorization` by default; `Flow-Secret`, `Attestation-Token` and `DPoP` are never allowed) and
 //!   `Access-Control-Max-Age: 600`. Routes that register `OPTIONS` answer it with an empty 204.
 //! * The mock's WSO2 Identity Server aliases (`/t/carbon.super/…`, `/oauth2/token/.well-known/…`,
-//!   `/scim2/*`) have entries of their own, marked below.
+//!   `/scim2/*`) have policies of their own, marked in the table.
+
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::discovery::SUPER_TENANT;
-use crate::state::AppState;
+use crate::store::Stores;
+use crate::store::registry::Registry;
 
 /// Response extension: the response was written before any route's CORS wrapper (the security
 /// middleware's AUTH-4010/AUTH-4030), so it carries no CORS headers.
@@ -32,8 +36,7 @@ pub(crate) struct NoCors;
 
 /// The CORS options of one path, as registered with `middleware.WithCORS` on the real server.
 #[derive(Debug)]
-struct CorsRoute {
-    path: PathMatch,
+pub(crate) struct Cors {
     /// The methods registered on this path with `WithCORS` (`GET` also serves `HEAD`). `OPTIONS`
     /// among them means the path answers `OPTIONS` itself, with 204.
     handles: &'static [&'static str],
@@ -45,201 +48,74 @@ struct CorsRoute {
     credentials: bool,
 }
 
-#[derive(Debug)]
-enum PathMatch {
-    Exact(&'static str),
-    /// Everything under this prefix (Go's `"GET /users/"` subtree patterns and `{path...}` wildcards).
-    Prefix(&'static str),
-}
-
 /// `middleware.DefaultAllowedHeaders`.
 const DEFAULT_HEADERS: &str = "Content-Type, Authorization";
 /// Every route registers `MaxAge: 600`.
 const MAX_AGE: &str = "600";
 
-const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
-const POST_ONLY: &[&str] = &["POST"];
-const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
-const GET_POST_OPTIONS: &[&str] = &["GET", "POST", "OPTIONS"];
-
-const fn route(
-    path: PathMatch,
-    handles: &'static [&'static str],
-    allow_methods: &'static str,
-) -> CorsRoute {
-    CorsRoute {
-        path,
-        handles,
-        allow_methods,
-        allow_headers: DEFAULT_HEADERS,
-        credentials: true,
+impl Cors {
+    /// A route's policy: the registered methods and the preflight's `Access-Control-Allow-Methods`,
+    /// with the default headers and credentials.
+    pub(crate) const fn new(handles: &'static [&'static str], allow_methods: &'static str) -> Self {
+        Self {
+            handles,
+            allow_methods,
+            allow_headers: DEFAULT_HEADERS,
+            credentials: true,
+        }
     }
-}
 
-/// The discovery documents: `Content-Type` only, no credentials (`O2/discovery/init.go`).
-const fn discovery(path: &'static str) -> CorsRoute {
-    CorsRoute {
-        path: PathMatch::Exact(path),
-        handles: GET_OPTIONS,
+    /// The discovery documents: `Content-Type` only, no credentials (`O2/discovery/init.go`).
+    pub(crate) const DISCOVERY: Self = Self {
+        handles: &["GET", "OPTIONS"],
         allow_methods: "GET, OPTIONS",
         allow_headers: "Content-Type",
         credentials: false,
+    };
+
+    /// Whether this route registers `method` with `WithCORS` (Go's `ServeMux` lets `GET` serve `HEAD`).
+    fn handles(&self, method: &Method) -> bool {
+        let method = if method == Method::HEAD {
+            "GET"
+        } else {
+            method.as_str()
+        };
+        self.handles.contains(&method)
     }
 }
 
-/// Read from each package's `init.go` at thunder-id/thunderid 4e69e01. The first entry whose path
-/// matches and that registers the request's method applies, as in Go's `ServeMux` (a more specific
-/// pattern wins; `DELETE /users/me` falls to `DELETE /users/`), so exact paths precede prefixes.
-static ROUTES: &[CorsRoute] = &[
-    // backend/internal/flow/flowexec, flowmeta
-    route(PathMatch::Exact("/flow/execute"), POST_OPTIONS, "POST"),
-    route(PathMatch::Exact("/flow/meta"), GET_OPTIONS, "GET, OPTIONS"),
-    // backend/internal/oauth/oauth2/{token,callback,introspect,revocation,userinfo,logout,par,ciba,dcr}
-    route(PathMatch::Exact("/oauth2/token"), POST_ONLY, "POST"),
-    route(
-        PathMatch::Exact("/oauth2/auth/callback"),
-        POST_OPTIONS,
-        "POST",
-    ),
-    route(
-        PathMatch::Exact("/oauth2/introspect"),
-        POST_OPTIONS,
-        "POST, OPTIONS",
-    ),
-    route(
-        PathMatch::Exact("/oauth2/revoke"),
-        POST_OPTIONS,
-        "POST, OPTIONS",
-    ),
-    route(
-        PathMatch::Exact("/oauth2/userinfo"),
-        GET_POST_OPTIONS,
-        "GET, POST, OPTIONS",
-    ),
-    route(
-        PathMatch::Exact("/oauth2/logout"),
-        GET_POST_OPTIONS,
-        "GET, POST, OPTIONS",
-    ),
-    route(
-        PathMatch::Exact("/oauth2/logout/callback"),
-        POST_OPTIONS,
-        "GET, POST, OPTIONS",
-    ),
-    route(PathMatch::Exact("/oauth2/par"), POST_ONLY, "POST"),
-    route(PathMatch::Exact("/oauth2/bc-authorize"), POST_ONLY, "POST"),
-    route(
-        PathMatch::Exact("/oauth2/dcr/register"),
-        POST_OPTIONS,
-        "POST, OPTIONS",
-    ),
-    // backend/internal/oauth/jwks, oauth2/discovery
-    route(
-        PathMatch::Exact("/oauth2/jwks"),
-        GET_OPTIONS,
-        "GET, OPTIONS",
-    ),
-    discovery("/.well-known/openid-configuration"),
-    discovery("/.well-known/oauth-authorization-server"),
-    // backend/internal/user
-    route(PathMatch::Exact("/users"), GET_POST_OPTIONS, "GET, POST"),
-    route(
-        PathMatch::Exact("/users/me"),
-        &["GET", "PUT", "OPTIONS"],
-        "GET, PUT",
-    ),
-    route(PathMatch::Exact("/users/me/meta"), GET_OPTIONS, "GET"),
-    route(
-        PathMatch::Exact("/users/me/update-credentials"),
-        POST_OPTIONS,
-        "POST",
-    ),
-    route(
-        PathMatch::Prefix("/users/tree/"),
-        GET_POST_OPTIONS,
-        "GET, POST",
-    ),
-    route(
-        PathMatch::Prefix("/users/"),
-        &["GET", "PUT", "DELETE", "POST", "OPTIONS"],
-        "GET, PUT, DELETE, POST",
-    ),
-    // backend/internal/ou
-    route(
-        PathMatch::Exact("/organization-units"),
-        GET_POST_OPTIONS,
-        "GET, POST",
-    ),
-    route(
-        PathMatch::Prefix("/organization-units/"),
-        &["GET", "PUT", "DELETE", "OPTIONS"],
-        "GET, PUT, DELETE",
-    ),
-    // Mock-only, for WSO2 Identity Server clients: its discovery alias and SCIM2 (WSO2 allows
-    // credentials and preflights on them).
-    discovery("/oauth2/token/.well-known/openid-configuration"),
-    route(
-        PathMatch::Exact("/scim2/Me"),
-        &["GET", "PATCH", "OPTIONS"],
-        "GET, PATCH",
-    ),
-    route(PathMatch::Exact("/scim2/Schemas"), GET_OPTIONS, "GET"),
-    // Mock-only, for the V1 app-native API (seed 002), which browser SDKs call cross-origin: the
-    // direct-mode form POST to /oauth2/authorize (a simple request, so no OPTIONS: GET and preflights
-    // of /oauth2/authorize keep no CORS) and the JSON POST to /oauth2/authn.
-    route(PathMatch::Exact("/oauth2/authorize"), POST_ONLY, "POST"),
-    route(PathMatch::Exact("/oauth2/authn"), POST_OPTIONS, "POST"),
-    // Mock-only organization calls of the JS SDKs (`routes/organizations/legacy.rs`), with the
-    // options of the unit API they stand for.
-    route(
-        PathMatch::Prefix("/api/server/v1/organization-units/"),
-        GET_OPTIONS,
-        "GET",
-    ),
-    route(
-        PathMatch::Exact("/api/users/v1/me/organizations"),
-        GET_OPTIONS,
-        "GET",
-    ),
-    route(
-        PathMatch::Exact("/api/server/v1/organizations"),
-        GET_POST_OPTIONS,
-        "GET, POST",
-    ),
-    route(
-        PathMatch::Prefix("/api/server/v1/organizations/"),
-        &["GET", "PATCH", "OPTIONS"],
-        "GET, PATCH",
-    ),
-];
-
-/// The entry that applies to `method` on `path`, if any. Paths under the mock's tenant prefix use
-/// the entry of the path without it.
-fn find(method: &Method, path: &str) -> Option<&'static CorsRoute> {
-    let path = path
-        .strip_prefix("/t/")
-        .and_then(|rest| rest.strip_prefix(SUPER_TENANT))
-        .unwrap_or(path);
-    // Go's ServeMux lets a GET pattern serve HEAD.
-    let method = if method == Method::HEAD {
-        "GET"
-    } else {
-        method.as_str()
-    };
-    ROUTES.iter().find(|r| {
-        let path_matches = match r.path {
-            PathMatch::Exact(p) => p == path,
-            PathMatch::Prefix(p) => path.starts_with(p),
-        };
-        path_matches && r.handles.contains(&method)
-    })
+/// Where the allowed origins come from: `server.json`'s `cors.allowedOrigins`, and each
+/// application's `oauth.allowedOrigins` in the current configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowedOrigins {
+    pub configured: Arc<[String]>,
+    pub registry: Arc<dyn RegistrySource>,
 }
 
-/// Middleware applying [`ROUTES`].
-pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(route) = find(request.method(), request.uri().path()) else {
+/// The current configuration, for [`AllowedOrigins`].
+pub(crate) trait RegistrySource: std::fmt::Debug + Send + Sync {
+    fn current(&self) -> Arc<Registry>;
+}
+
+impl RegistrySource for Stores {
+    fn current(&self) -> Arc<Registry> {
+        self.registry.current()
+    }
+}
+
+/// The state of one route's CORS layer: its policy and the origins.
+#[derive(Debug, Clone)]
+pub(crate) struct CorsLayer {
+    pub policy: &'static Cors,
+    pub origins: AllowedOrigins,
+}
+
+/// Middleware applying one route's policy.
+pub(crate) async fn cors(State(layer): State<CorsLayer>, request: Request, next: Next) -> Response {
+    let route = layer.policy;
+    if !route.handles(request.method()) {
         return next.run(request).await;
-    };
+    }
     let preflight = request.method() == Method::OPTIONS
         && request
             .headers()
@@ -263,7 +139,7 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
         }
         Origin::One { raw, key } => {
             headers.append(header::VARY, HeaderValue::from_static("Origin"));
-            if !is_allowed(&state, &key) {
+            if !is_allowed(&layer.origins, &key) {
                 return response;
             }
             raw
@@ -369,20 +245,17 @@ fn canonical_origin(raw: &str) -> Option<OriginKey> {
     }))
 }
 
-fn is_allowed(state: &AppState, origin: &OriginKey) -> bool {
-    let fixtures = state.fixtures();
-    let app_origins = fixtures
-        .applications
-        .iter()
+fn is_allowed(origins: &AllowedOrigins, origin: &OriginKey) -> bool {
+    let matches = |allowed: &String| canonical_origin(allowed.trim()).as_ref() == Some(origin);
+    if origins.configured.iter().any(matches) {
+        return true;
+    }
+    let registry = origins.registry.current();
+    registry
+        .applications()
         .filter_map(|a| a.oauth.as_ref())
-        .flat_map(|o| &o.allowed_origins);
-    fixtures
-        .server
-        .cors
-        .allowed_origins
-        .iter()
-        .chain(app_origins)
-        .any(|allowed| canonical_origin(allowed.trim()).as_ref() == Some(origin))
+        .flat_map(|o| &o.allowed_origins)
+        .any(matches)
 }
 
 #[cfg(test)]
@@ -423,22 +296,5 @@ mod tests {
         ] {
             assert_eq!(key(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn a_method_the_path_does_not_register_gets_no_cors() {
-        assert!(find(&Method::POST, "/oauth2/token").is_some());
-        assert!(find(&Method::OPTIONS, "/oauth2/token").is_none());
-        assert!(find(&Method::GET, "/oauth2/authorize").is_none());
-        assert!(find(&Method::HEAD, "/oauth2/jwks").is_some());
-        assert_eq!(
-            find(&Method::DELETE, "/users/me").map(|r| r.allow_methods),
-            Some("GET, PUT, DELETE, POST")
-        );
-        assert_eq!(
-            find(&Method::GET, "/t/carbon.super/scim2/Me").map(|r| r.allow_methods),
-            Some("GET, PATCH")
-        );
-        assert!(find(&Method::GET, "/t/other/scim2/Me").is_none());
     }
 }

@@ -65,14 +65,6 @@ pub enum MockError {
 }
 
 impl MockError {
-    pub fn oauth(error: OAuthErrorCode, description: impl Into<String>) -> Self {
-        Self::OAuth {
-            error,
-            description: description.into(),
-            www_authenticate: None,
-        }
-    }
-
     pub fn api(code: ApiErrorCode) -> Self {
         Self::Api {
             error: code.to_error(),
@@ -104,6 +96,16 @@ impl MockError {
             Self::Internal(_) => 500,
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<crate::oauth::OAuthError> for MockError {
+    fn from(error: crate::oauth::OAuthError) -> Self {
+        Self::OAuth {
+            error: error.code,
+            www_authenticate: error.basic_challenge.then(|| "Basic".to_owned()),
+            description: error.description.into_owned(),
+        }
     }
 }
 
@@ -160,15 +162,10 @@ impl IntoResponse for MockError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static(challenge),
                 );
-                // The security middleware answers before any route's CORS wrapper runs.
-                response.extensions_mut().insert(crate::cors::NoCors);
                 response
             }
             Self::Forbidden => {
-                let mut response =
-                    (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response();
-                response.extensions_mut().insert(crate::cors::NoCors);
-                response
+                (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response()
             }
             Self::UserInfoNoToken => {
                 let mut response = status.into_response();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use thunderid_protocol::flow::FlowDefinition;
+use thunderid_protocol::flow::{FlowDefinition, FlowType};
 
 mod validate;
 
@@ -611,14 +611,23 @@ impl Fixtures {
         Ok(fixtures)
     }
 
-    pub fn application(&self, id: &str) -> Option<&ApplicationFixture> {
-        self.applications.iter().find(|a| a.id == id)
+    /// Check the whole set, as a load does: a set built or changed in code (the builder's
+    /// `.application(..)`, `.user(..)`, `.flow(..)`) meets the same rules as one read from files.
+    pub fn validate(&self) -> Result<(), FixtureError> {
+        validate::check(self)
     }
+}
 
-    pub fn application_by_client_id(&self, client_id: &str) -> Option<&ApplicationFixture> {
-        self.applications
-            .iter()
-            .find(|a| a.oauth.as_ref().is_some_and(|o| o.client_id == client_id))
+impl ApplicationFixture {
+    /// The handle this application configures for a flow type, if the type is app-bound.
+    pub fn flow_handle(&self, flow_type: &FlowType) -> Option<&str> {
+        match flow_type {
+            FlowType::Authentication | FlowType::Administration => Some(&self.auth_flow),
+            FlowType::Registration => Some(&self.registration_flow),
+            FlowType::Recovery => Some(&self.recovery_flow),
+            FlowType::SignOut => Some(&self.sign_out_flow),
+            FlowType::UserOnboarding | FlowType::Other(_) => None,
+        }
     }
 }
 

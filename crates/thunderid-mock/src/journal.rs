@@ -10,11 +10,14 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::state::AppState;
+use std::sync::Arc;
+
+use crate::clock::Clock;
 
 /// One recorded exchange.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JournalEntry {
     pub method: String,
     pub path: String,
@@ -25,6 +28,51 @@ pub struct JournalEntry {
     pub body: String,
     pub status: u16,
     pub at: u64,
+}
+
+/// Which journal entries to list; the default selects all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestFilter {
+    /// Only requests to this exact path.
+    pub path: Option<String>,
+    /// Only requests with this method (`GET`, `POST`, …).
+    pub method: Option<String>,
+    /// Only requests answered with this status.
+    pub status: Option<u16>,
+}
+
+impl RequestFilter {
+    /// Requests to `path`.
+    pub fn path(path: impl Into<String>) -> Self {
+        Self {
+            path: Some(path.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Also only with `method`.
+    #[must_use]
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Also only answered with `status`.
+    #[must_use]
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    fn matches(&self, entry: &JournalEntry) -> bool {
+        self.path.as_ref().is_none_or(|p| &entry.path == p)
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|m| entry.method.eq_ignore_ascii_case(m))
+            && self.status.is_none_or(|s| entry.status == s)
+    }
 }
 
 /// A bounded log of requests, oldest dropped first.
@@ -52,11 +100,11 @@ impl Journal {
         entries.push_back(entry);
     }
 
-    /// Entries, oldest first; with `path`, only those whose path equals it.
-    pub fn list(&self, path: Option<&str>) -> Vec<JournalEntry> {
+    /// The entries `filter` selects, oldest first.
+    pub fn list(&self, filter: &RequestFilter) -> Vec<JournalEntry> {
         self.lock()
             .iter()
-            .filter(|e| path.is_none_or(|p| e.path == p))
+            .filter(|e| filter.matches(e))
             .cloned()
             .collect()
     }
@@ -66,9 +114,20 @@ impl Journal {
     }
 }
 
+/// What the journal middleware needs: the journal and the clock that stamps entries.
+#[derive(Debug, Clone)]
+pub(crate) struct JournalLayer {
+    pub journal: Arc<Journal>,
+    pub clock: Arc<Clock>,
+}
+
 /// Middleware: buffer the request body, run the handler, record the exchange. The control API's own
 /// requests are not recorded, so a suite's bookkeeping does not pollute what it asserts on.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn record(
+    State(layer): State<JournalLayer>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     if path.starts_with("/__mock/") {
         return next.run(request).await;
@@ -96,12 +155,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         headers,
         body: String::from_utf8_lossy(captured).into_owned(),
         status: 0,
-        at: state.now(),
+        at: layer.clock.now(),
     };
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     entry.status = response.status().as_u16();
-    state.journal().record(entry);
+    layer.journal.record(entry);
     response
 }

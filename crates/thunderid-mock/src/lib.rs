@@ -7,46 +7,59 @@
 //! # let _ = discovery; Ok(()) }
 //! ```
 //!
-//! # Layout
-//! * [`server`]: [`MockServer`] and its builder; [`serve`], shared by the binary and the tests.
-//! * `app`: the router and its layers (journal, CORS, tracing); `routes/`: one module per area.
-//! * [`state`]: [`AppState`], the handle every handler gets; [`store`]: the mutable state (users,
-//!   OAuth requests and codes, flow executions, outbox) behind one lock.
-//! * [`fixtures`]: the fixture files, loaded and validated; the bundled set is compiled in.
-//! * [`tokens`]: the signing key and the only use of `jsonwebtoken`.
-//! * [`flow`]: the flow engine (graphs, executions, executors), independent of HTTP.
-//! * [`clock`]: the one clock every expiry reads. [`journal`]: the request log of the control API.
-//! * `error`: [`MockError`], the only error type, and the one place statuses are chosen.
+//! The public API is [`MockServer`] (its builder and typed test handle), the fixture format
+//! ([`fixtures`]), and the types the handle returns. Everything else is internal; ARCHITECTURE.md
+//! maps it.
+//!
+//! # Layout (layers bottom-up; a module imports only from its layer or below)
+//! * foundation: `clock`, `ids` (ids, codes, hashing), `wire` (Go-exact JSON, input cleaning),
+//!   `config`, `password`, `graph` (flow graphs: executors, validation), `tokens` (keys, signing),
+//!   then `fixtures` (the fixture format, loaded and validated).
+//! * `store`: the mutable state, one store per concern, each owning its lock.
+//! * the engines, free of HTTP: `flow` (flow graphs over executions) and `oauth` (authorize,
+//!   callbacks, client authentication, grants, minting).
+//! * `error` (the one error type and status mapping), `state` (`AppState`), and the cross-cutting
+//!   HTTP pieces: `security` (the security middleware and `Principal`), `cors`, `journal`,
+//!   `extract`.
+//! * `service`: what one request does, over the state and the engines.
+//! * `routes` (the route table and thin handlers), `app` (the router), then `server`, `cli`, `tls`.
 
 // `MockError` carries a whole `ApiError` so every failure maps to its wire body in one place; it is
 // built once per failed request, where its size is noise next to the network round trip.
 #![allow(clippy::result_large_err)]
 
 mod app;
-mod auth;
+pub mod bundled;
+#[doc(hidden)]
 pub mod cli;
-pub mod clock;
+mod clock;
+mod config;
 mod cors;
 mod error;
 mod extract;
 pub mod fixtures;
-pub mod flow;
-pub mod journal;
+mod flow;
+mod graph;
+mod ids;
+mod journal;
+mod oauth;
+mod password;
 mod routes;
-pub mod server;
-pub mod state;
-pub mod store;
+mod security;
+mod server;
+mod service;
+mod state;
+mod store;
 mod tls;
-pub mod tokens;
+mod tokens;
 mod wire;
 
 pub use clock::Clock;
-pub use error::MockError;
 pub use fixtures::{FixtureError, Fixtures};
-pub use server::{MockServer, MockServerBuilder, StartError, serve};
-pub use state::AppState;
-
-/// The router for `state`, for tests that drive it in-process with `tower::ServiceExt::oneshot`.
-pub fn router(state: AppState) -> axum::Router {
-    app::router(state)
-}
+pub use journal::{JournalEntry, RequestFilter};
+pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};
+pub use store::Stats;
+pub use store::outbox::{Channel, OutboxMessage};
+pub use tokens::{
+    KeyError, SigningKey, TokenType, VerifiedToken, VerifyError, generate_signing_key,
+};

@@ -1,13 +1,419 @@
-//! HTTP routes, one module per area. Each exports `routes() -> Router<AppState>`; handlers extract,
-//! call one store or engine method, and map the result.
+//! HTTP routes: the one route table, [`ROUTES`], and one module per area with its handlers. A
+//! handler extracts, calls one service, and maps the result.
+//!
+//! [`ROUTES`] lists every path the mock answers (or deliberately does not), with its methods, its
+//! CORS policy, who may call it, whether it is also served under `/t/carbon.super`, and the
+//! discovery member that advertises it. The router ([`crate::app::router`]), the CORS layer, the
+//! security middleware's rules for the mock's own paths and the discovery documents are all built
+//! from it, so adding an endpoint is one entry and they cannot drift.
+//!
+//! CORS policies are the real server's, read from each package's `init.go` at thunder-id/thunderid
+//! 4e69e01; mock-only paths say so.
 
-pub mod control;
-pub mod discovery;
-pub mod flow;
-pub mod flow_meta;
-pub mod gate;
-pub mod health;
-pub mod idp;
-pub mod oauth2;
-pub mod organizations;
-pub mod users;
+pub(crate) mod control;
+pub(crate) mod discovery;
+pub(crate) mod flow;
+pub(crate) mod gate;
+pub(crate) mod health;
+pub(crate) mod idp;
+pub(crate) mod oauth2;
+pub(crate) mod organizations;
+mod respond;
+pub(crate) mod users;
+
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+use crate::cors::Cors;
+use crate::security::Access;
+use crate::state::AppState;
+
+/// A discovery member naming an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Authorization,
+    Token,
+    Jwks,
+    UserInfo,
+    EndSession,
+    Introspection,
+    Revocation,
+    Registration,
+    PushedAuthorization,
+    Backchannel,
+}
+
+/// When a route is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Served {
+    Always,
+    /// Only with the control plane on (not under `--no-control`).
+    WithControl,
+    /// A real server endpoint the mock does not serve: discovery leaves its member out.
+    Not,
+}
+
+/// One path.
+pub(crate) struct Route {
+    /// The path, in axum's syntax.
+    pub path: &'static str,
+    /// The handlers by method.
+    pub handlers: fn() -> MethodRouter<AppState>,
+    /// The CORS policy, when the real server registers the path with `WithCORS`.
+    pub cors: Option<&'static Cors>,
+    /// For the mock's own paths (not in the real server's security tables): who may call them, by
+    /// method (`"*"`: any). `None` for the server's paths, judged by its own rules.
+    pub access: Option<&'static [(&'static str, Access)]>,
+    /// Also served under `/t/{tenant}` (only `carbon.super` answers).
+    pub tenant: bool,
+    pub endpoint: Option<Endpoint>,
+    pub served: Served,
+}
+
+impl Route {
+    const fn new(path: &'static str, handlers: fn() -> MethodRouter<AppState>) -> Self {
+        Self {
+            path,
+            handlers,
+            cors: None,
+            access: None,
+            tenant: false,
+            endpoint: None,
+            served: Served::Always,
+        }
+    }
+
+    const fn cors(mut self, cors: &'static Cors) -> Self {
+        self.cors = Some(cors);
+        self
+    }
+
+    const fn mock_only(mut self, access: &'static [(&'static str, Access)]) -> Self {
+        self.access = Some(access);
+        self
+    }
+
+    const fn tenant(mut self) -> Self {
+        self.tenant = true;
+        self
+    }
+
+    const fn endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    const fn served(mut self, served: Served) -> Self {
+        self.served = served;
+        self
+    }
+}
+
+const PUBLIC: &[(&str, Access)] = &[("*", Access::Public)];
+const GET_POST: &[&str] = &["GET", "POST", "OPTIONS"];
+const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
+const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
+
+fn unserved() -> MethodRouter<AppState> {
+    MethodRouter::new()
+}
+
+fn not_served_yet() -> MethodRouter<AppState> {
+    axum::routing::any(|| async { crate::error::MockError::NotFound })
+}
+
+/// Every path, in no particular order (axum matches by specificity, as Go's `ServeMux`).
+pub(crate) static ROUTES: &[Route] = &[
+    // Health (healthcheck.yaml).
+    Route::new("/health/liveness", || get(health::liveness)),
+    Route::new("/health/readiness", || get(health::readiness)),
+    // Discovery and keys (O2/discovery, jwks).
+    Route::new("/.well-known/openid-configuration", || {
+        get(discovery::get_openid_configuration)
+    })
+    .cors(&Cors::DISCOVERY)
+    .tenant(),
+    Route::new("/.well-known/oauth-authorization-server", || {
+        get(discovery::get_authorization_server_metadata)
+    })
+    .cors(&Cors::DISCOVERY)
+    .tenant(),
+    // Mock-only: WSO2 Identity Server's discovery path.
+    Route::new("/oauth2/token/.well-known/openid-configuration", || {
+        get(discovery::get_openid_configuration)
+    })
+    .cors(&Cors::DISCOVERY)
+    .tenant(),
+    Route::new("/oauth2/jwks", || get(discovery::get_jwks))
+        .cors(&Cors::new(GET_OPTIONS, "GET, OPTIONS"))
+        .tenant()
+        .endpoint(Endpoint::Jwks),
+    // OAuth 2.0 / OIDC (O2/*). `GET /oauth2/authorize` deliberately has no CORS; the mock-only
+    // direct-mode form POST does (a simple request: no OPTIONS).
+    Route::new("/oauth2/authorize", || {
+        get(oauth2::authorize).post(oauth2::authorize_direct)
+    })
+    .cors(&Cors::new(&["POST"], "POST"))
+    .tenant()
+    .endpoint(Endpoint::Authorization),
+    // Mock-only: the V1 app-native API (seed 002).
+    Route::new("/oauth2/authn", || post(oauth2::authn))
+        .cors(&Cors::new(POST_OPTIONS, "POST"))
+        .tenant(),
+    Route::new("/oauth2/auth/callback", || post(oauth2::auth_callback))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/oauth2/token", || post(oauth2::issue_token))
+        .cors(&Cors::new(&["POST"], "POST"))
+        .tenant()
+        .endpoint(Endpoint::Token),
+    Route::new("/oauth2/introspect", || post(oauth2::introspect))
+        .cors(&Cors::new(POST_OPTIONS, "POST, OPTIONS"))
+        .endpoint(Endpoint::Introspection),
+    Route::new("/oauth2/revoke", || post(oauth2::revoke))
+        .cors(&Cors::new(POST_OPTIONS, "POST, OPTIONS"))
+        .endpoint(Endpoint::Revocation),
+    Route::new("/oauth2/userinfo", || {
+        get(oauth2::user_info).post(oauth2::user_info)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST, OPTIONS"))
+    .endpoint(Endpoint::UserInfo),
+    Route::new("/oauth2/logout", || {
+        get(oauth2::logout).post(oauth2::logout)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST, OPTIONS"))
+    .endpoint(Endpoint::EndSession),
+    Route::new("/oauth2/logout/callback", || post(oauth2::logout_callback))
+        .cors(&Cors::new(POST_OPTIONS, "GET, POST, OPTIONS")),
+    Route::new("/oauth2/par", unserved)
+        .cors(&Cors::new(&["POST"], "POST"))
+        .endpoint(Endpoint::PushedAuthorization)
+        .served(Served::Not),
+    Route::new("/oauth2/bc-authorize", unserved)
+        .cors(&Cors::new(&["POST"], "POST"))
+        .endpoint(Endpoint::Backchannel)
+        .served(Served::Not),
+    Route::new("/oauth2/dcr/register", unserved)
+        .cors(&Cors::new(POST_OPTIONS, "POST, OPTIONS"))
+        .endpoint(Endpoint::Registration)
+        .served(Served::Not),
+    // App-native flows (flowexec, flowmeta).
+    Route::new("/flow/execute", || post(flow::execute_flow)).cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/flow/meta", || get(flow::flow_meta)).cors(&Cors::new(GET_OPTIONS, "GET, OPTIONS")),
+    // The signed-in user (user).
+    Route::new("/users/me", || get(users::get_me).put(users::update_me))
+        .cors(&Cors::new(&["GET", "PUT", "OPTIONS"], "GET, PUT")),
+    Route::new("/users/me/meta", || get(users::get_my_schema)).cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/users/me/update-credentials", || {
+        post(users::update_my_credentials)
+    })
+    .cors(&Cors::new(POST_OPTIONS, "POST")),
+    // The user management API (user.yaml) beyond `/users/me` is not served yet: its paths answer
+    // the mux's 404 after the security middleware, with the server's CORS.
+    Route::new("/users/tree/{*path}", not_served_yet).cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/users/{*path}", not_served_yet).cors(&Cors::new(
+        &["GET", "PUT", "DELETE", "POST", "OPTIONS"],
+        "GET, PUT, DELETE, POST",
+    )),
+    // Mock-only: SCIM2 for WSO2 Identity Server clients, with SCIM's own 401.
+    Route::new("/scim2/Me", || {
+        get(users::get_scim_me).patch(users::patch_scim_me)
+    })
+    .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
+    .mock_only(&[("*", Access::OwnRules)])
+    .tenant(),
+    Route::new("/scim2/Schemas", || get(users::list_scim_schemas))
+        .cors(&Cors::new(GET_OPTIONS, "GET"))
+        .mock_only(&[("*", Access::OwnRules)])
+        .tenant(),
+    // Organization units (ou).
+    Route::new("/organization-units", || {
+        get(organizations::list_units).post(organizations::create_unit)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/organization-units/", || {
+        get(organizations::missing_unit_id)
+    })
+    .cors(&UNIT_CORS),
+    Route::new("/organization-units/{id}", || {
+        get(organizations::get_unit)
+            .put(organizations::update_unit)
+            .delete(organizations::delete_unit)
+    })
+    .cors(&UNIT_CORS),
+    Route::new("/organization-units/{id}/{list}", || {
+        get(organizations::list_under_unit)
+    })
+    .cors(&UNIT_CORS),
+    Route::new("/organization-units/tree/", || {
+        get(organizations::tree_without_path)
+            .put(organizations::tree_without_path)
+            .delete(organizations::tree_without_path)
+    })
+    .cors(&UNIT_CORS),
+    Route::new("/organization-units/tree/{*path}", || {
+        get(organizations::get_unit_by_path)
+            .put(organizations::update_unit_by_path)
+            .delete(organizations::delete_unit_by_path)
+    })
+    .cors(&UNIT_CORS),
+    // Mock-only: the JS SDKs' organization calls, with the unit API's permissions.
+    Route::new("/api/server/v1/organization-units/{id}/children", || {
+        get(organizations::sdk_unit_children)
+    })
+    .cors(&Cors::new(GET_OPTIONS, "GET"))
+    .mock_only(&[("*", Access::Permission("system:ou:view"))]),
+    Route::new("/api/users/v1/me/organizations", || {
+        get(organizations::my_organizations)
+    })
+    .cors(&Cors::new(GET_OPTIONS, "GET"))
+    .mock_only(&[("*", Access::Permission(""))]),
+    Route::new("/api/server/v1/organizations", || {
+        get(organizations::list_organizations).post(organizations::create_organization)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST"))
+    .mock_only(&ORGANIZATION_ACCESS),
+    Route::new("/api/server/v1/organizations/{id}", || {
+        get(organizations::get_organization).patch(organizations::patch_organization)
+    })
+    .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
+    .mock_only(&ORGANIZATION_ACCESS),
+    // The hosted gate (public: `/gate/**`).
+    Route::new("/gate/signin", || {
+        get(gate::signin_page).post(gate::signin_submit)
+    }),
+    Route::new("/gate/signout", || {
+        get(gate::signout_page).post(gate::signout_submit)
+    }),
+    Route::new("/gate/callback", || get(gate::idp_return)),
+    Route::new("/gate/invite", || get(gate::invite_link)),
+    Route::new("/gate/error", || get(gate::error_page)),
+    // Mock-only: the fake upstream IdP and the control plane.
+    Route::new("/__mock/idp/{name}/authorize", || get(idp::idp_authorize)).mock_only(PUBLIC),
+    Route::new("/__mock/reset", || post(control::reset))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/clock", || {
+        get(control::clock).post(control::advance_clock)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/requests", || get(control::requests))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/outbox", || get(control::outbox))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/stats", || get(control::stats))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+];
+
+/// Everything under `/organization-units/`.
+static UNIT_CORS: Cors = Cors::new(&["GET", "PUT", "DELETE", "OPTIONS"], "GET, PUT, DELETE");
+
+/// The legacy organization APIs read with `system:ou:view` and write with `system:ou`.
+const ORGANIZATION_ACCESS: [(&str, Access); 2] = [
+    ("GET", Access::Permission("system:ou:view")),
+    ("*", Access::Permission("system:ou")),
+];
+
+/// Paths under these prefixes are the mock's own: unknown ones are 404 to anyone, as unknown paths
+/// under the server's public prefixes are.
+const MOCK_PREFIXES: &[&str] = &["/__mock/", "/t/", "/scim2/"];
+
+/// The access rule of a mock-only path (`None`: the real server's rules apply). `path` has no
+/// tenant prefix.
+pub(crate) fn access(method: &Method, path: &str) -> Option<Access> {
+    if let Some(route) = ROUTES
+        .iter()
+        .find(|route| route.access.is_some() && matches(route.path, path))
+    {
+        let rules = route.access.unwrap_or_default();
+        let method = if *method == Method::HEAD {
+            "GET"
+        } else {
+            method.as_str()
+        };
+        return rules
+            .iter()
+            .find(|(m, _)| *m == method || *m == "*")
+            .map(|(_, access)| *access);
+    }
+    MOCK_PREFIXES
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+        .then_some(Access::Public)
+}
+
+/// Whether an axum route path matches a request path (`{x}` one segment, `{*x}` the rest).
+fn matches(pattern: &str, path: &str) -> bool {
+    let mut pattern_segments = pattern.split('/');
+    let mut path_segments = path.split('/');
+    loop {
+        match (pattern_segments.next(), path_segments.next()) {
+            (None, None) => return true,
+            (Some(p), Some(_)) if p.starts_with("{*") => return true,
+            (Some(p), Some(s)) if p.starts_with('{') && !s.is_empty() => {}
+            (Some(p), Some(s)) if p == s => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The URL discovery advertises for `endpoint`: `None` when the mock does not serve it; under the
+/// tenant prefix when the request came through one and the route is served there.
+pub(crate) fn endpoint_url(endpoint: Endpoint, base: &str, prefix: &str) -> Option<String> {
+    let route = ROUTES
+        .iter()
+        .find(|route| route.endpoint == Some(endpoint))?;
+    match route.served {
+        Served::Not => None,
+        Served::Always | Served::WithControl if route.tenant && !prefix.is_empty() => {
+            Some(format!("{base}{prefix}{}", route.path))
+        }
+        Served::Always | Served::WithControl => Some(format!("{base}{}", route.path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::security::server_access;
+
+    #[test]
+    fn route_paths_match_like_axum() {
+        assert!(matches("/organization-units/{id}", "/organization-units/x"));
+        assert!(!matches("/organization-units/{id}", "/organization-units/"));
+        assert!(matches(
+            "/organization-units/tree/{*path}",
+            "/organization-units/tree/a/b"
+        ));
+        assert!(!matches("/oauth2/token", "/oauth2/token/x"));
+    }
+
+    #[test]
+    fn mock_only_paths_are_exactly_those_the_server_does_not_cover() {
+        for route in ROUTES {
+            let example = route.path.replace("{id}", "x").replace("{list}", "ous");
+            let example = example.replace("{*path}", "a").replace("{name}", "google");
+            let public_on_server = server_access(&Method::GET, &example) == Access::Public;
+            match route.access {
+                // The server's own paths must be judged by its rules: a public path stays public.
+                None => assert!(
+                    public_on_server || route.cors.is_some(),
+                    "{} is neither public on the server nor a CORS route",
+                    route.path
+                ),
+                Some(rules) => assert!(!rules.is_empty(), "{} has no access rules", route.path),
+            }
+        }
+    }
+
+    #[test]
+    fn each_endpoint_is_named_once() {
+        let mut endpoints: Vec<Endpoint> = ROUTES.iter().filter_map(|r| r.endpoint).collect();
+        let count = endpoints.len();
+        endpoints.dedup();
+        assert_eq!(endpoints.len(), count);
+    }
+}

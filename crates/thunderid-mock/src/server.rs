@@ -1,22 +1,36 @@
-//! [`MockServer`]: the embeddable server. `MockServer::builder()...start().await` binds
-//! `127.0.0.1:0` unless told otherwise, runs on its own thread and runtime (so it works under any
-//! test runtime, or none), and stops when the handle is dropped. The binary shares [`serve`].
+//! [`MockServer`]: the embeddable server and its typed test handle. `MockServer::builder()...start()`
+//! binds `127.0.0.1:0` unless told otherwise, runs on its own thread and runtime (so it works under
+//! any test runtime, or none), and stops when the handle is dropped. The binary shares
+//! [`serve`]'s machinery.
+//!
+//! The handle offers what tests need without reaching into the server: move the clock, share it with
+//! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
+//! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
+use thunderid_protocol::flow::FlowDefinition;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
-use crate::fixtures::{FixtureError, Fixtures};
-use crate::state::{AppState, ServerConfig};
-use crate::tokens::{KeyError, SigningKey, TokenSigner};
+use crate::config::ServerConfig;
+use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
+use crate::journal::{JournalEntry, RequestFilter};
+use crate::state::AppState;
+use crate::store::Stats;
+use crate::store::outbox::OutboxMessage;
+use crate::tokens::{KeyError, SigningKey, TokenSigner, TokenType, VerifiedToken, VerifyError};
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StartError {
     #[error("invalid fixtures: {0}")]
     Fixtures(#[from] FixtureError),
@@ -43,6 +57,10 @@ pub struct MockServerBuilder {
     issuer: Option<String>,
     clock: Option<Clock>,
     no_control: bool,
+    applications: Vec<ApplicationFixture>,
+    users: Vec<UserFixture>,
+    flows: Vec<FlowDefinition>,
+    unchecked: bool,
 }
 
 impl MockServerBuilder {
@@ -52,9 +70,37 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serve this fixture set without checking references between its parts: for states the real
+    /// server reaches at run time and a fixture file may not describe (a user type deleted while
+    /// users and applications still name it). Every file-level rule still applies when the set is
+    /// read from files.
+    pub fn fixtures_unchecked(mut self, fixtures: Fixtures) -> Self {
+        self.fixtures = Some(fixtures);
+        self.unchecked = true;
+        self
+    }
+
     /// Load the fixture set from a directory at start.
     pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.fixtures_dir = Some(dir.into());
+        self
+    }
+
+    /// Add an application to the fixture set (checked at start like `applications.json`).
+    pub fn application(mut self, application: ApplicationFixture) -> Self {
+        self.applications.push(application);
+        self
+    }
+
+    /// Add a user to the fixture set (checked at start like `users.json`).
+    pub fn user(mut self, user: UserFixture) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// Add a flow graph to the fixture set (checked at start like a file in `flows/`).
+    pub fn flow(mut self, flow: FlowDefinition) -> Self {
+        self.flows.push(flow);
         self
     }
 
@@ -108,39 +154,13 @@ impl MockServerBuilder {
             .set_nonblocking(true)
             .map_err(|source| StartError::Bind { addr, source })?;
         let state = self.build_state(&format!("http://{local}"))?;
-
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let (stopped_tx, stopped_rx) = oneshot::channel::<()>();
         let thread_state = state.clone();
         std::thread::Builder::new()
             .name(format!("thunderid-mock-{}", local.port()))
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-                    Ok(runtime) => runtime,
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot build the mock's runtime");
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    match TcpListener::from_std(listener) {
-                        Ok(listener) => {
-                            let shutdown = async {
-                                let _ = shutdown_rx.await;
-                            };
-                            if let Err(e) = serve(listener, thread_state, shutdown).await {
-                                tracing::error!(error = %e, "the mock server stopped with an error");
-                            }
-                        }
-                        Err(e) => tracing::error!(error = %e, "cannot adopt the listener"),
-                    }
-                });
-                // Let in-flight connections finish without hanging the thread forever.
-                runtime.shutdown_timeout(Duration::from_secs(1));
-                let _ = stopped_tx.send(());
-            })
+            .spawn(move || run_server(listener, thread_state, shutdown_rx, stopped_tx))
             .map_err(StartError::Runtime)?;
-
         Ok(MockServer {
             state,
             addr: local,
@@ -149,14 +169,30 @@ impl MockServerBuilder {
         })
     }
 
-    /// The state for a server whose default base URL is `bound_url`. Also used by the binary and by
-    /// in-process router tests.
-    pub fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
-        let fixtures = match (&self.fixtures, &self.fixtures_dir) {
+    /// The fixture set: the chosen one plus what was added in code, validated as a whole.
+    fn fixture_set(&self) -> Result<Fixtures, FixtureError> {
+        let mut fixtures = match (&self.fixtures, &self.fixtures_dir) {
             (Some(f), _) => f.clone(),
             (None, Some(dir)) => Fixtures::load_dir(dir)?,
             (None, None) => Fixtures::bundled(),
         };
+        let added =
+            !(self.applications.is_empty() && self.users.is_empty() && self.flows.is_empty());
+        fixtures
+            .applications
+            .extend(self.applications.iter().cloned());
+        fixtures.users.extend(self.users.iter().cloned());
+        fixtures.flows.extend(self.flows.iter().cloned());
+        // A set built in code is checked like one read from files.
+        if (added || self.fixtures.is_some()) && !self.unchecked {
+            fixtures.validate()?;
+        }
+        Ok(fixtures)
+    }
+
+    /// The state for a server whose default base URL is `bound_url` (also the binary's).
+    pub(crate) fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
+        let fixtures = self.fixture_set()?;
         let base_url = self
             .public_url
             .clone()
@@ -173,13 +209,49 @@ impl MockServerBuilder {
             issuer,
             control_enabled: !self.no_control,
         };
-        Ok(AppState::new(config, fixtures, clock, signer))
+        Ok(AppState::new(config, fixtures, Arc::new(clock), signer))
     }
 }
 
-/// Serve the mock on `listener` until `shutdown` resolves. The one entry point shared by the binary,
-/// [`MockServer`] and the tests.
-pub async fn serve(
+/// The server thread: its own two-worker runtime until shutdown.
+fn run_server(
+    listener: StdTcpListener,
+    state: AppState,
+    shutdown: oneshot::Receiver<()>,
+    stopped: oneshot::Sender<()>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot build the mock's runtime");
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        match TcpListener::from_std(listener) {
+            Ok(listener) => {
+                let shutdown = async {
+                    let _ = shutdown.await;
+                };
+                if let Err(e) = serve(listener, state, shutdown).await {
+                    tracing::error!(error = %e, "the mock server stopped with an error");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot adopt the listener"),
+        }
+    });
+    // Let in-flight connections finish without hanging the thread forever.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let _ = stopped.send(());
+}
+
+/// Serve the mock on `listener` until `shutdown` resolves: the one entry point shared by the binary
+/// and [`MockServer`].
+pub(crate) async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -201,6 +273,23 @@ pub struct MockServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     stopped: Option<oneshot::Receiver<()>>,
+}
+
+/// A flow execution as a test sees it (`MockServer::execution`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExecutionView {
+    pub id: String,
+    pub application_id: String,
+    /// The node the execution waits on; `None` before its first step.
+    pub node: Option<String>,
+    /// The inputs kept between steps (secrets are never kept).
+    pub inputs: BTreeMap<String, String>,
+    /// The runtime data of the current frame.
+    pub runtime: BTreeMap<String, String>,
+    /// The authenticated user, once there is one.
+    pub user: Option<String>,
+    pub expires_at: u64,
 }
 
 impl MockServer {
@@ -232,19 +321,153 @@ impl MockServer {
         self.state.clock()
     }
 
+    /// Seconds since the epoch, on the server's clock.
+    pub fn now(&self) -> u64 {
+        self.state.now()
+    }
+
+    /// Move the server's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.state.clock().advance(by);
+    }
+
+    /// The server's clock as a function, for a client that must agree with it (the client checks
+    /// `exp` and `iat` against its own clock; a fixed mock clock would otherwise look far in the past).
+    pub fn clock_fn(&self) -> impl Fn() -> u64 + Send + Sync + 'static {
+        let clock = Arc::clone(self.state.clock());
+        move || clock.now()
+    }
+
     /// State back to the fixtures (same as `POST /__mock/reset`).
     pub fn reset(&self) {
         self.state.reset();
     }
 
-    /// The request journal (same as `GET /__mock/requests`).
-    pub fn received_requests(&self) -> Vec<crate::journal::JournalEntry> {
-        self.state.journal().list(None)
+    /// The request journal, oldest first (same as `GET /__mock/requests`).
+    pub fn received_requests(&self) -> Vec<JournalEntry> {
+        self.state.journal().list(&RequestFilter::default())
     }
 
-    /// The state behind the server, for tests that inspect it directly.
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The journal entries that match `filter`.
+    pub fn requests(&self, filter: &RequestFilter) -> Vec<JournalEntry> {
+        self.state.journal().list(filter)
+    }
+
+    /// Every message the server "sent", oldest first (same as `GET /__mock/outbox`).
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.state.stores().outbox.read(|o| o.list(None))
+    }
+
+    /// The messages sent to `recipient` (a phone number or e-mail address), oldest first.
+    pub fn outbox_for(&self, recipient: &str) -> Vec<OutboxMessage> {
+        self.state.stores().outbox.read(|o| o.list(Some(recipient)))
+    }
+
+    /// The code (OTP, recovery token) of the last message sent to `recipient`.
+    pub fn last_code_sent_to(&self, recipient: &str) -> Option<String> {
+        self.outbox_for(recipient)
+            .into_iter()
+            .rev()
+            .find_map(|message| message.code)
+    }
+
+    /// How much live state the server holds (same as `GET /__mock/stats`).
+    pub fn stats(&self) -> Stats {
+        self.state.stores().stats()
+    }
+
+    /// Whether an authorization request (an `authId`) is waiting for its flow.
+    pub fn has_pending_authorization(&self, auth_id: &str) -> bool {
+        let now = self.now();
+        self.state
+            .stores()
+            .oauth
+            .read(|o| o.has_request(auth_id, now))
+    }
+
+    /// A live flow execution.
+    pub fn execution(&self, id: &str) -> Option<ExecutionView> {
+        let now = self.now();
+        self.state.stores().executions.read(|e| {
+            e.get(id, now).map(|execution| ExecutionView {
+                id: execution.id.clone(),
+                application_id: execution.app_id.clone(),
+                node: execution.node.clone(),
+                inputs: execution.inputs.clone(),
+                runtime: execution.runtime.clone(),
+                user: execution.user.clone(),
+                expires_at: execution.expires_at,
+            })
+        })
+    }
+
+    /// Whether `password` is the current password of the user with this id.
+    pub fn password_matches(&self, user_id: &str, password: &str) -> bool {
+        self.state.stores().directory.read(|d| {
+            d.users
+                .get(user_id)
+                .and_then(|user| user.password.as_ref())
+                .is_some_and(|hash| hash.verify(password))
+        })
+    }
+
+    /// The `kid` of the signing key (the JWKS key id).
+    pub fn key_id(&self) -> &str {
+        &self.state.signer().key().kid
+    }
+
+    /// The signing key's public parts, as the JWKS publishes them.
+    pub fn signing_key(&self) -> &SigningKey {
+        self.state.signer().key()
+    }
+
+    /// Sign arbitrary claims with the server's key, as the server signs its tokens: for tokens a
+    /// test needs with exactly these claims (expired, without `sub`, of another family).
+    pub fn sign(&self, typ: TokenType, claims: &Value) -> String {
+        self.state.signer().sign(typ, claims)
+    }
+
+    /// An access token of this server for `user_id` with `scopes`, issued to `client_id`, valid
+    /// for the configured JWT lifetime: what a sign-in would give the user, minted directly.
+    pub fn mint_access_token(&self, user_id: &str, client_id: &str, scopes: &[&str]) -> String {
+        let now = self.now();
+        let claims = serde_json::json!({
+            "iss": self.issuer(),
+            "sub": user_id,
+            "aud": client_id,
+            "client_id": client_id,
+            "scope": scopes.join(" "),
+            "grant_type": "authorization_code",
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.state.settings().jwt.validity_period,
+            "jti": crate::ids::uuid_v7(now),
+        });
+        self.sign(TokenType::AccessToken, &claims)
+    }
+
+    /// Verify a token as the server verifies its own: the signature with its key, `iss`, and `exp`
+    /// and `nbf` against its clock with the configured leeway.
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken, VerifyError> {
+        self.state.signer().verify(token, self.now(), true)
+    }
+
+    /// Put a token (by `jti`) on the deny list until `expires_at`, as a revocation would.
+    pub fn revoke_token(&self, jwt_id: &str, expires_at: u64) {
+        let now = self.now();
+        self.state
+            .stores()
+            .oauth
+            .write(|o| o.revoke_token(jwt_id, expires_at, now));
+    }
+
+    /// Revoke every token carrying this token family id (`tfid`).
+    pub fn revoke_token_family(&self, token_family_id: &str) {
+        let now = self.now();
+        self.state
+            .stores()
+            .oauth
+            .write(|o| o.revoke_family(token_family_id, now));
     }
 
     /// Stop the server and wait until it has stopped.

@@ -1,112 +1,108 @@
-//! [`AppState`]: what every handler can reach. A cheap-to-clone handle around `Arc<Shared>`.
+//! [`AppState`]: what every handler and service can reach. A cheap-to-clone handle around
+//! `Arc<Shared>`: the fixed configuration, the clock, the signer, the journal and the stores.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::fixtures::{ApplicationFixture, Fixtures};
+use crate::config::ServerConfig;
+use crate::fixtures::{Fixtures, ServerSettings};
 use crate::journal::Journal;
-use crate::store::Db;
+use crate::store::Stores;
+use crate::store::registry::Registry;
 use crate::tokens::TokenSigner;
 
-/// Settings fixed when the server starts.
 #[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// The externally visible base URL, without a trailing slash (`--public-url`, else the bound
-    /// address). Links in discovery and redirects are built from it.
-    pub base_url: String,
-    /// The `iss` of every token; equals `base_url` unless set explicitly.
-    pub issuer: String,
-    /// Whether `/__mock/*` is served.
-    pub control_enabled: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     inner: Arc<Shared>,
 }
 
 #[derive(Debug)]
 struct Shared {
     config: ServerConfig,
+    /// The loaded fixture set: what a reset returns to.
     fixtures: Fixtures,
-    clock: Clock,
+    clock: Arc<Clock>,
     signer: TokenSigner,
-    journal: Journal,
-    db: Mutex<Db>,
+    journal: Arc<Journal>,
+    stores: Arc<Stores>,
 }
 
 impl AppState {
-    pub fn new(
+    pub(crate) fn new(
         config: ServerConfig,
         fixtures: Fixtures,
-        clock: Clock,
+        clock: Arc<Clock>,
         signer: TokenSigner,
     ) -> Self {
-        let db = Mutex::new(Db::from_fixtures(&fixtures));
+        let stores = Arc::new(Stores::from_fixtures(&fixtures, clock.now()));
         Self {
             inner: Arc::new(Shared {
                 config,
                 fixtures,
                 clock,
                 signer,
-                journal: Journal::default(),
-                db,
+                journal: Arc::new(Journal::default()),
+                stores,
             }),
         }
     }
 
-    pub fn config(&self) -> &ServerConfig {
+    pub(crate) fn config(&self) -> &ServerConfig {
         &self.inner.config
     }
 
-    pub fn fixtures(&self) -> &Fixtures {
+    /// The server-wide settings (`server.json`).
+    pub(crate) fn settings(&self) -> &ServerSettings {
+        &self.inner.fixtures.server
+    }
+
+    /// The loaded fixture set (translations; what a reset returns to).
+    pub(crate) fn fixtures(&self) -> &Fixtures {
         &self.inner.fixtures
     }
 
-    pub fn clock(&self) -> &Clock {
+    pub(crate) fn clock(&self) -> &Arc<Clock> {
         &self.inner.clock
     }
 
     /// Seconds since the epoch, from the mock clock.
-    pub fn now(&self) -> u64 {
+    pub(crate) fn now(&self) -> u64 {
         self.inner.clock.now()
     }
 
-    pub fn signer(&self) -> &TokenSigner {
+    pub(crate) fn signer(&self) -> &TokenSigner {
         &self.inner.signer
     }
 
-    pub fn journal(&self) -> &Journal {
+    pub(crate) fn journal(&self) -> &Arc<Journal> {
         &self.inner.journal
     }
 
-    /// Lock the mutable state. Hold the guard briefly: never across `.await`, never while signing.
-    pub fn db(&self) -> MutexGuard<'_, Db> {
-        // A panic while locked leaves data that is still structurally valid (every mutation is a
-        // single insert/remove), so recover the guard instead of failing every later request.
-        self.inner
-            .db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub(crate) fn stores(&self) -> &Stores {
+        &self.inner.stores
     }
 
-    /// State back to the fixtures, the clock back to its base, the journal emptied.
-    pub fn reset(&self) {
-        *self.db() = Db::from_fixtures(&self.inner.fixtures);
-        self.inner.clock.reset();
-        self.inner.journal.clear();
+    /// The stores as a shared handle, for layers that read them on each request (CORS origins).
+    pub(crate) fn stores_handle(&self) -> Arc<Stores> {
+        Arc::clone(&self.inner.stores)
     }
 
-    pub fn application(&self, id: &str) -> Option<&ApplicationFixture> {
-        self.inner.fixtures.application(id)
-    }
-
-    pub fn application_by_client_id(&self, client_id: &str) -> Option<&ApplicationFixture> {
-        self.inner.fixtures.application_by_client_id(client_id)
+    /// The current configuration: applications and flow graphs.
+    pub(crate) fn registry(&self) -> Arc<Registry> {
+        self.inner.stores.registry.current()
     }
 
     /// An absolute URL on this server for `path` (which starts with `/`).
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.inner.config.base_url)
+    pub(crate) fn url(&self, path: &str) -> String {
+        self.inner.config.url(path)
+    }
+
+    /// State back to the fixtures, the clock back to its base, the journal emptied.
+    pub(crate) fn reset(&self) {
+        self.inner.clock.reset();
+        self.inner
+            .stores
+            .reset(&self.inner.fixtures, self.inner.clock.now());
+        self.inner.journal.clear();
     }
 }

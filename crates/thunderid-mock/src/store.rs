@@ -1,32 +1,55 @@
-//! The mock's mutable state, all in memory: one [`Db`] behind one `std::sync::Mutex` in
-//! [`crate::state::AppState`].
+//! The mock's mutable state, all in memory: one store per concern, each owning its lock
+//! ([`locked`]); no guard ever leaves a store.
 //!
-//! One lock, because operations span areas (a code exchange touches the code, the refresh family and
-//! the user) and must leave state consistent after any error; critical sections are short (no I/O,
-//! no signing, no `.await` while locked), so contention stays low.
+//! | store | holds | lock |
+//! |---|---|---|
+//! | [`Stores::registry`] | applications, flow graphs | snapshots (read-mostly) |
+//! | [`Stores::directory`] | users, user types, organization units | one mutex |
+//! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
+//! | [`Stores::oauth`] | authorization requests, codes, revocations, pending logouts | one mutex |
+//! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
+//!
+//! An operation never holds two of these locks at once: each method locks one store, works and
+//! returns. Where a rule spans areas, the data sits in one store (the directory holds users and
+//! units together because deleting a unit asks about its users).
 
-pub mod oauth;
-pub mod organizations;
-pub mod outbox;
-pub mod users;
+pub(crate) mod directory;
+pub(crate) mod execution;
+pub(crate) mod executions;
+mod expiring;
+pub(crate) mod keys;
+pub(crate) mod locked;
+pub(crate) mod oauth;
+pub(crate) mod organizations;
+pub(crate) mod outbox;
+pub(crate) mod registry;
+pub(crate) mod users;
+pub(crate) mod v1;
 
+use serde::Serialize;
+
+use self::directory::Directory;
+use self::executions::Executions;
+use self::locked::{Locked, Snapshots};
+use self::oauth::OAuthState;
+use self::outbox::Outbox;
+use self::registry::Registry;
 use crate::fixtures::Fixtures;
 
-/// Everything a request can change. Rebuilt from the fixtures by `POST /__mock/reset`.
+/// Every store of one server.
 #[derive(Debug)]
-pub struct Db {
-    pub users: users::UserStore,
-    pub oauth: oauth::OAuthStore,
-    pub flows: crate::flow::ExecutionStore,
-    pub outbox: outbox::Outbox,
-    pub organizations: organizations::OrganizationStore,
-    /// V1 app-native sign-ins (`/oauth2/authn`) in progress.
-    pub v1_flows: crate::flow::v1::V1FlowStore,
+pub(crate) struct Stores {
+    pub(crate) registry: Snapshots<Registry>,
+    pub(crate) directory: Locked<Directory>,
+    pub(crate) executions: Locked<Executions>,
+    pub(crate) oauth: Locked<OAuthState>,
+    pub(crate) outbox: Locked<Outbox>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Stats {
     pub users: usize,
     pub flow_executions: usize,
@@ -35,24 +58,34 @@ pub struct Stats {
     pub outbox_messages: usize,
 }
 
-impl Db {
-    pub fn stats(&self) -> Stats {
-        Stats {
-            users: self.users.all().count(),
-            flow_executions: self.flows.len(),
-            oauth_entries: self.oauth.len(),
-            outbox_messages: self.outbox.len(),
+impl Stores {
+    /// The stores of a (validated) fixture set, created at `now`.
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+        Self {
+            registry: Snapshots::new(Registry::from_fixtures(fixtures)),
+            directory: Locked::new(Directory::from_fixtures(fixtures, now)),
+            executions: Locked::new(Executions::default()),
+            oauth: Locked::new(OAuthState::default()),
+            outbox: Locked::new(Outbox::default()),
         }
     }
 
-    pub fn from_fixtures(fixtures: &Fixtures) -> Self {
-        Self {
-            users: users::UserStore::from_fixtures(fixtures),
-            oauth: oauth::OAuthStore::default(),
-            flows: crate::flow::ExecutionStore::default(),
-            outbox: outbox::Outbox::default(),
-            organizations: organizations::OrganizationStore::from_fixtures(fixtures),
-            v1_flows: crate::flow::v1::V1FlowStore::default(),
+    /// Everything back to the fixtures, as created at `now`.
+    pub(crate) fn reset(&self, fixtures: &Fixtures, now: u64) {
+        self.registry.replace(Registry::from_fixtures(fixtures));
+        self.directory
+            .replace(Directory::from_fixtures(fixtures, now));
+        self.executions.replace(Executions::default());
+        self.oauth.replace(OAuthState::default());
+        self.outbox.replace(Outbox::default());
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        Stats {
+            users: self.directory.read(|d| d.users.all().count()),
+            flow_executions: self.executions.read(Executions::len),
+            oauth_entries: self.oauth.read(OAuthState::len),
+            outbox_messages: self.outbox.read(Outbox::len),
         }
     }
 }

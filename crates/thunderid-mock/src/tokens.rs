@@ -4,9 +4,7 @@
 //!   (base64url of the SHA-256 of the certificate DER, also the JWKS `x5t#S256`).
 //! * [`TokenSigner`]: signs claims as RS256 JWS and verifies the mock's own tokens against the mock
 //!   clock (never `alg: none`, never an HMAC).
-//! * [`issue`]: the claims of access, ID and refresh tokens, built and signed.
 
-pub mod issue;
 mod keys;
 mod signer;
 

@@ -1,4 +1,4 @@
-//! JSON bodies byte-for-byte as the real server writes them.
+//! JSON bodies byte-for-byte as the real server writes them, and request strings as it cleans them.
 //!
 //! The server encodes with Go's `json.NewEncoder(w).Encode(v)`, which escapes `<`, `>`, `&`, U+2028
 //! and U+2029 inside strings and ends the body with a newline. Clients that compare bodies byte for
@@ -7,6 +7,7 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// A JSON response body encoded the way Go's `json.Encoder` encodes it.
 #[derive(Debug)]
@@ -49,6 +50,25 @@ pub fn encode(value: &impl Serialize) -> Vec<u8> {
     }
     out.push('\n');
     out.into_bytes()
+}
+
+/// Go's `json.NewDecoder(body).Decode(&v)`, as every real handler reads its body: the first JSON
+/// value; anything after it is ignored. `None` when there is no value or it does not fit `T`.
+pub fn decode_first_json<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::Deserializer::from_slice(body)
+        .into_iter::<T>()
+        .next()?
+        .ok()
+}
+
+/// The server's `utils.SanitizeString` for request strings: trim whitespace and drop control
+/// characters other than newline and tab.
+pub(crate) fn sanitize(value: &str) -> String {
+    value
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 #[cfg(test)]

@@ -101,18 +101,9 @@ pub fn endpoints() -> Router {
         .route("/logout", get(handle_sign_out))
 }
 
-/// The mock's clock, for the app.
-struct AppClock(thunderid_mock::AppState);
-
-impl thunderid_client::Clock for AppClock {
-    fn now(&self) -> u64 {
-        self.0.now()
-    }
-}
-
 /// sample-web in embedded mode on the mock's clock.
 pub fn thunder(env: &Env) -> Result<ThunderIdBuilder> {
-    let clock = Arc::new(AppClock(env.server.state().clone()));
+    let clock = Arc::new(env.server.clock_fn());
     Ok(ThunderId::from_config(env.web_config()?)
         .clock(clock)
         .mode(Mode::Embedded))

@@ -390,12 +390,7 @@ async fn an_sms_otp_step_follows_the_password_and_takes_the_code_from_the_outbox
         .context("an action")?;
     let otp = env
         .server
-        .state()
-        .db()
-        .outbox
-        .list(Some("+15550100001"))
-        .pop()
-        .and_then(|message| message.code)
+        .last_code_sent_to("+15550100001")
         .context("an OTP in the outbox")?;
     let step = flow
         .submit(action, BTreeMap::from([("otp".to_owned(), otp)]))

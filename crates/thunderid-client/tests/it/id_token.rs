@@ -232,7 +232,7 @@ async fn alg_none_is_refused_before_any_key_is_fetched() -> Result<()> {
 async fn hs256_signed_with_the_public_key_is_refused() -> Result<()> {
     let env = Env::start().await?;
     // The classic confusion attack: the server's public modulus used as an HMAC secret.
-    let modulus = env.server.state().signer().key().n.clone();
+    let modulus = env.server.signing_key().n.clone();
     let token = sign(
         Algorithm::HS256,
         Some(&env.kid()),

@@ -13,8 +13,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use thunderid_client::protocol::flow::StepType;
-use thunderid_client::{AuthorizeOptions, Client, Clock, Config, FlowStep, TokenSet};
-use thunderid_mock::{AppState, Fixtures, MockServer, MockServerBuilder};
+use thunderid_client::{AuthorizeOptions, Client, Config, FlowStep, TokenSet};
+use thunderid_mock::{Fixtures, JournalEntry, MockServer, MockServerBuilder};
 
 /// 2026-01-01T00:00:00Z: every test's clock starts here.
 pub const EPOCH: u64 = 1_767_225_600;
@@ -26,15 +26,6 @@ pub const M2M_APP: &str = "01900000-0000-7000-8000-0000000000a4";
 pub const NATIVE_FLOW_SECRET: &str = "sample-native-flow-secret";
 pub const THOR_ID: &str = "01900000-0000-7000-8000-000000000101";
 pub const SESSION_SECRET: &[u8] = b"a-test-session-secret-of-32-bytes!";
-
-/// The client's clock, read from the mock's: advancing the mock moves both.
-pub struct MockClock(AppState);
-
-impl Clock for MockClock {
-    fn now(&self) -> u64 {
-        self.0.now()
-    }
-}
 
 /// A running mock and helpers around it.
 pub struct Env {
@@ -70,7 +61,8 @@ impl Env {
 
     /// A client for `config` on the mock's clock.
     pub fn client(&self, config: Config) -> Result<Client> {
-        let clock = Arc::new(MockClock(self.server.state().clone()));
+        // The mock's clock: advancing the mock moves both.
+        let clock = Arc::new(self.server.clock_fn());
         Ok(Client::builder(config).clock(clock).build()?)
     }
 
@@ -134,7 +126,7 @@ impl Env {
     }
 
     /// The journal entries of `path`, oldest first.
-    pub fn requests(&self, path: &str) -> Vec<thunderid_mock::journal::JournalEntry> {
+    pub fn requests(&self, path: &str) -> Vec<JournalEntry> {
         self.server
             .received_requests()
             .into_iter()
@@ -144,7 +136,7 @@ impl Env {
 
     /// The `kid` of the mock's signing key.
     pub fn kid(&self) -> String {
-        self.server.state().signer().key().kid.clone()
+        self.server.key_id().to_owned()
     }
 
     /// Signs `claims` with the mock's own private key, `alg` and `kid` of the caller's choosing.
@@ -285,7 +277,7 @@ pub fn form(body: &str) -> BTreeMap<String, String> {
 }
 
 /// A journal entry's header `name`.
-pub fn header<'a>(entry: &'a thunderid_mock::journal::JournalEntry, name: &str) -> Option<&'a str> {
+pub fn header<'a>(entry: &'a JournalEntry, name: &str) -> Option<&'a str> {
     entry
         .headers
         .iter()

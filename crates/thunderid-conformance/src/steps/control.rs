@@ -276,6 +276,20 @@ async fn add_user_type(world: &mut ConformanceWorld, step: &Step) -> anyhow::Res
     world.restart_with_fixtures().await
 }
 
+/// The real server lets a user type be deleted while users and applications still name it; the
+/// scenario reaches that state by dropping the type from the fixtures.
+#[given(expr = "the user type {string} is deleted while still in use")]
+async fn delete_user_type_in_use(world: &mut ConformanceWorld, name: String) -> anyhow::Result<()> {
+    let before = world.fixtures.user_types.len();
+    world.fixtures.user_types.retain(|t| t.name != name);
+    anyhow::ensure!(
+        world.fixtures.user_types.len() < before,
+        "no user type {name}"
+    );
+    world.fixtures_unchecked = true;
+    world.restart_with_fixtures().await
+}
+
 #[given(expr = "the server's {string} setting is {int}")]
 async fn server_setting(
     world: &mut ConformanceWorld,

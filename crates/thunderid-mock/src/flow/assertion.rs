@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
-use super::engine::Env;
-use super::execution::Execution;
-use super::graph::{ExecutorKind, Factor};
+use super::env::Env;
 use super::keys;
+use crate::graph::{ExecutorKind, Factor};
+use crate::store::execution::Execution;
 use crate::store::users::UserRecord;
 use crate::tokens::{TokenSigner, TokenType};
 
@@ -102,7 +102,7 @@ fn standard(
 ) {
     let validity = validity
         .filter(|v| *v > 0)
-        .unwrap_or(env.fixtures.server.jwt.validity_period);
+        .unwrap_or(env.settings.jwt.validity_period);
     claims.insert("iss".into(), Value::from(env.issuer));
     if let Some(sub) = sub {
         claims.insert("sub".into(), Value::from(sub));
@@ -110,7 +110,7 @@ fn standard(
     claims.insert("iat".into(), Value::from(env.now));
     claims.insert("nbf".into(), Value::from(env.now));
     claims.insert("exp".into(), Value::from(env.now.saturating_add(validity)));
-    let jti = super::new_uuid_v7(env.now, &mut rand::thread_rng());
+    let jti = crate::ids::uuid_v7(env.now);
     claims.insert("jti".into(), Value::from(jti));
 }
 
@@ -177,12 +177,9 @@ fn user_attributes(
     if wants("userType") {
         out.push(("userType".into(), Value::from(user.user_type.clone())));
     }
-    if let Some(ou) = env
-        .fixtures
-        .organization_units
-        .iter()
-        .find(|o| o.id == user.ou_id)
-    {
+    // The unit as it is now (the organization-unit API may have renamed it).
+    let unit = env.directory.read(|d| d.units.get(&user.ou_id).cloned());
+    if let Some(ou) = unit {
         if wants("ouId") {
             out.push(("ouId".into(), Value::from(ou.id.clone())));
         }

@@ -8,141 +8,20 @@
 
 use std::collections::BTreeMap;
 
-use rand::RngCore;
 use serde_json::{Map, Value};
+use thunderid_protocol::ApiError;
 use thunderid_protocol::flow::{
-    Action, FieldError, FlowData, FlowDefinition, FlowMeta, FlowType, Input, InputType,
-    NodeDefinition, NodeType, StepType,
+    FlowData, FlowDefinition, FlowType, NodeDefinition, NodeType, StepType,
 };
-use thunderid_protocol::{ApiError, ApiErrorCode};
 
-use super::execution::{Execution, Frame, NodeRecord, PausedPrompt};
-use super::graph::{self, ExecutorKind};
-use super::store::ExecutionStore;
+pub(crate) use super::env::Env;
+pub(crate) use super::node::{
+    DynamicInput, EngineError, Forwarded, MAX_CALL_DEPTH, NodeResponse, NodeStatus, Outcome,
+    OutcomeStatus, is_sensitive,
+};
 use super::{executors, keys, prompt};
-use crate::fixtures::{ApplicationFixture, Fixtures};
-use crate::store::outbox::Outbox;
-use crate::store::users::UserStore;
-
-/// The deepest CALL nesting allowed (`flowexec/engine.go` `maxCallDepth`).
-pub(crate) const MAX_CALL_DEPTH: usize = 10;
-
-/// Everything outside the execution that nodes read or change.
-pub(crate) struct Env<'a> {
-    pub fixtures: &'a Fixtures,
-    /// The execution's application; `None` only for app-independent flows.
-    pub app: Option<&'a ApplicationFixture>,
-    pub users: &'a mut UserStore,
-    pub outbox: &'a mut Outbox,
-    /// For the fake IdP's codes; the running execution itself is not in it.
-    pub flows: &'a mut ExecutionStore,
-    /// Seconds since the epoch, from the mock clock.
-    pub now: u64,
-    pub rng: &'a mut dyn RngCore,
-    /// This server's base URL, for links (IdP redirects, recovery links).
-    pub base_url: &'a str,
-    /// The `iss` of assertions.
-    pub issuer: &'a str,
-}
-
-impl std::fmt::Debug for Env<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Env")
-            .field("now", &self.now)
-            .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
-    }
-}
-
-/// How one engine run ended.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Outcome {
-    pub status: OutcomeStatus,
-    pub data: FlowData,
-    /// On ERROR, and on INCOMPLETE re-prompts after a failed step.
-    pub error: Option<ApiError>,
-    /// The claims of the assertion AuthAssertExecutor minted, still to be signed.
-    pub assertion: Option<Map<String, Value>>,
-    /// A SessionSignOutExecutor ended the SSO session: the cookie is to be cleared.
-    pub sso_cleared: bool,
-}
-
-/// The in-band status of an [`Outcome`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OutcomeStatus {
-    Incomplete(StepType),
-    Complete,
-    Error,
-}
-
-/// An engine failure the real server reports at the HTTP level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum EngineError {
-    /// FES-1013.
-    MaxCallDepth,
-    /// SSE-5000: a graph or executor fault. The text is for the log only.
-    Internal(String),
-}
-
-impl EngineError {
-    pub(crate) fn code(&self) -> ApiErrorCode {
-        match self {
-            Self::MaxCallDepth => ApiErrorCode::FlowMaxCallDepthExceeded,
-            Self::Internal(_) => ApiErrorCode::ServerInternal,
-        }
-    }
-}
-
-/// Data a node hands to the node that runs right after it (`ForwardedData`), in this request only.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Forwarded {
-    /// Inputs a prompt must ask for in addition to its own (schema attributes, replayed inputs).
-    pub inputs: Option<Vec<DynamicInput>>,
-    /// The `type` of the prompt action that led here, e.g. `CONFIRM`.
-    pub action_type: Option<String>,
-    /// Values for notification templates (the OTP, the recovery link).
-    pub template: BTreeMap<String, String>,
-}
-
-/// An input derived at run time, with the label a synthetic meta component uses.
-#[derive(Debug, Clone)]
-pub(crate) struct DynamicInput {
-    pub input: Input,
-    pub display_name: Option<String>,
-}
-
-/// What a node returned (`common.NodeResponse`).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct NodeResponse {
-    pub status: NodeStatus,
-    pub next: Option<String>,
-    pub inputs: Vec<Input>,
-    pub actions: Vec<Action>,
-    pub additional: BTreeMap<String, String>,
-    pub runtime: BTreeMap<String, String>,
-    pub forwarded: Forwarded,
-    pub redirect_url: Option<String>,
-    pub meta: Option<FlowMeta>,
-    pub error: Option<ApiError>,
-    pub field_errors: Vec<FieldError>,
-    pub assertion: Option<Map<String, Value>>,
-    pub sso_cleared: bool,
-    /// The user this node authenticated.
-    pub user: Option<String>,
-}
-
-/// A node's status (`common.NodeStatus`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) enum NodeStatus {
-    #[default]
-    Complete,
-    Incomplete(StepType),
-    Failure,
-    /// Go to `next` (a task's `onFailure`/`onIncomplete`).
-    Forward,
-    /// Run this flow (a CALL node).
-    Call(String),
-}
+use crate::graph::ExecutorKind;
+use crate::store::execution::{Execution, Frame, NodeRecord, PausedPrompt};
 
 /// Run `execution` from its current node until it pauses, completes or fails.
 pub(crate) fn run(env: &mut Env<'_>, execution: &mut Execution) -> Result<Outcome, EngineError> {
@@ -196,7 +75,8 @@ fn current_graph<'f>(
     env: &Env<'f>,
     execution: &Execution,
 ) -> Result<&'f FlowDefinition, EngineError> {
-    graph::flow_by_id(env.fixtures, execution.graph.as_str())
+    env.registry
+        .flow(execution.graph.as_str())
         .ok_or_else(|| internal(format!("flow {} not found", execution.graph)))
 }
 
@@ -353,11 +233,6 @@ fn track_presented_optional_inputs(execution: &mut Execution, response: &NodeRes
     *entry = parts.join(" ");
 }
 
-/// PASSWORD_INPUT and OTP_INPUT values are secrets (`providers.Input.IsSensitive`).
-pub(crate) fn is_sensitive(input_type: &InputType) -> bool {
-    matches!(input_type, InputType::Password | InputType::Otp)
-}
-
 /// Merge a node's response into the execution (`engine.go` `updateContextWithNodeResponse`).
 fn absorb(execution: &mut Execution, request: &mut RequestState, response: &NodeResponse) {
     if matches!(response.status, NodeStatus::Complete | NodeStatus::Forward) {
@@ -396,7 +271,7 @@ fn process(
     request: &mut RequestState,
 ) -> Result<Next, EngineError> {
     match response.status {
-        NodeStatus::Complete if graph::is_display_only(node) => {
+        NodeStatus::Complete if crate::graph::is_display_only(node) => {
             display_only(env, execution, node, response, request)
         }
         NodeStatus::Complete if node.node_type == NodeType::End && !execution.frames.is_empty() => {
@@ -537,7 +412,9 @@ fn call(
     if execution.frames.len() >= MAX_CALL_DEPTH {
         return Err(EngineError::MaxCallDepth);
     }
-    let callee = graph::flow_by_id(env.fixtures, target)
+    let callee = env
+        .registry
+        .flow(target)
         .ok_or_else(|| internal(format!("flow {target} not found")))?;
     let start = start_node(callee)?;
     execution.frames.push(Frame {

@@ -29,10 +29,11 @@ use thunderid_protocol::flow::{
 };
 use thunderid_protocol::{ApiError, ApiErrorCode};
 
-use super::engine::{EngineError, Env, Forwarded, NodeResponse, NodeStatus};
-use super::execution::Execution;
-use super::graph::ExecutorKind;
+use super::env::Env;
 use super::keys;
+use super::node::{EngineError, Forwarded, NodeResponse, NodeStatus};
+use crate::graph::ExecutorKind;
+use crate::store::execution::Execution;
 
 /// One executor invocation: the node, its executor definition and the execution it runs in.
 pub(crate) struct Task<'t, 'e> {
@@ -324,7 +325,7 @@ impl Task<'_, '_> {
 
     /// A fresh UUIDv7 stamped with the mock clock.
     pub(crate) fn uuid_v7(&mut self) -> String {
-        super::new_uuid_v7(self.env.now, self.env.rng)
+        crate::ids::uuid_v7_with(self.env.now, self.env.rng)
     }
 }
 

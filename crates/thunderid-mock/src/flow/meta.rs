@@ -59,7 +59,7 @@ pub(crate) fn append_synthetic(
         }
         let mut component = Component::new(
             input.identifier.clone(),
-            super::prompt::component_type_for(&input.input_type),
+            component_type_for(&input.input_type),
         );
         component.reference = Some(input.identifier.clone());
         component.label = Some(
@@ -150,4 +150,9 @@ fn splice(components: &mut [Component], synthetic: &[Component]) -> (bool, bool)
         .unwrap_or(children.len());
     children.splice(at..at, synthetic.iter().cloned());
     (false, true)
+}
+
+/// The component type a synthetic component gets for an input type.
+pub(crate) fn component_type_for(input_type: &InputType) -> ComponentType {
+    ComponentType::parse(input_type.as_str())
 }

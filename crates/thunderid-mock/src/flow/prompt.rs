@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use thunderid_protocol::ApiError;
 use thunderid_protocol::flow::{
-    Action, Component, ComponentType, FieldError, FlowMeta, Input, InputType, NodeDefinition,
-    StepType, ValidationRule, ValidationRuleType,
+    Action, Component, FieldError, FlowMeta, Input, InputType, NodeDefinition, StepType,
+    ValidationRule, ValidationRuleType,
 };
 
-use super::engine::{DynamicInput, Forwarded, NodeResponse, NodeStatus};
-use super::execution::Execution;
 use super::keys;
+use super::node::{DynamicInput, Forwarded, NodeResponse, NodeStatus};
+use crate::store::execution::Execution;
 
 /// Run a PROMPT node against the execution's inputs. `execution.action` is read but not changed:
 /// the engine clears it when the prompt completes.
@@ -42,7 +42,7 @@ pub(crate) fn execute(
         }
         action = None;
     }
-    if super::graph::is_display_only(node) {
+    if crate::graph::is_display_only(node) {
         response.status = NodeStatus::Complete;
         if execution.verbose {
             response.meta = node.meta.clone();
@@ -302,12 +302,10 @@ pub(crate) fn validate(inputs: &[Input], values: &BTreeMap<String, String>) -> V
 fn rule_passes(rule: &ValidationRule, value: &str) -> bool {
     let length = || value.chars().count() as f64;
     match &rule.rule_type {
-        ValidationRuleType::Regex => {
-            match rule.value.as_str().map(crate::store::users::compile_regex) {
-                Some(Ok(pattern)) => pattern.is_match(value),
-                Some(Err(_)) | None => true,
-            }
-        }
+        ValidationRuleType::Regex => match rule.value.as_str().map(crate::graph::compile_pattern) {
+            Some(Ok(pattern)) => pattern.is_match(value),
+            Some(Err(_)) | None => true,
+        },
         ValidationRuleType::MinLength => {
             number(&rule.value).is_none_or(|min| length() >= min.trunc())
         }
@@ -386,9 +384,4 @@ fn trim(
         out.push(kept);
     }
     out
-}
-
-/// The component type a synthetic component gets for an input type.
-pub(crate) fn component_type_for(input_type: &InputType) -> ComponentType {
-    ComponentType::parse(input_type.as_str())
 }

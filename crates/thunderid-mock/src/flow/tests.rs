@@ -7,11 +7,13 @@ use serde_json::{Value, json};
 use thunderid_protocol::flow::{FlowDefinition, FlowType, StepType};
 
 use super::engine::{self, EngineError, Env, Outcome, OutcomeStatus};
-use super::execution::Execution;
-use super::store::ExecutionStore;
 use crate::fixtures::{FixtureError, Fixtures};
+use crate::store::directory::Directory;
+use crate::store::execution::Execution;
+use crate::store::executions::Executions;
+use crate::store::locked::Locked;
 use crate::store::outbox::Outbox;
-use crate::store::users::UserStore;
+use crate::store::registry::Registry;
 
 const NATIVE: &str = "01900000-0000-7000-8000-0000000000a3";
 const NOW: u64 = 1_767_225_600;
@@ -19,9 +21,10 @@ const NOW: u64 = 1_767_225_600;
 /// The bundled fixtures plus test graphs, and the mutable state a run needs.
 struct Harness {
     fixtures: Fixtures,
-    users: UserStore,
-    outbox: Outbox,
-    flows: ExecutionStore,
+    registry: Registry,
+    directory: Locked<Directory>,
+    outbox: Locked<Outbox>,
+    executions: Locked<Executions>,
     rng: StdRng,
 }
 
@@ -33,18 +36,18 @@ impl Harness {
                 serde_json::from_value::<FlowDefinition>(flow.clone()).expect("a valid test graph"),
             );
         }
-        let users = UserStore::from_fixtures(&fixtures);
         Self {
+            registry: Registry::from_fixtures(&fixtures),
+            directory: Locked::new(Directory::from_fixtures(&fixtures, NOW)),
             fixtures,
-            users,
-            outbox: Outbox::default(),
-            flows: ExecutionStore::default(),
+            outbox: Locked::default(),
+            executions: Locked::default(),
             rng: StdRng::seed_from_u64(7),
         }
     }
 
     fn start(&self, flow_id: &str, verbose: bool) -> Execution {
-        let flow = super::graph::flow_by_id(&self.fixtures, flow_id).expect("the flow exists");
+        let flow = self.registry.flow(flow_id).expect("the flow exists");
         Execution::new(
             "exec-1".into(),
             NATIVE.into(),
@@ -70,13 +73,14 @@ impl Harness {
         if let Some(action) = action {
             execution.action = Some(action.to_owned());
         }
-        let app = self.fixtures.application(NATIVE);
+        let app = self.registry.application(NATIVE).cloned();
         let mut env = Env {
-            fixtures: &self.fixtures,
-            app,
-            users: &mut self.users,
-            outbox: &mut self.outbox,
-            flows: &mut self.flows,
+            registry: &self.registry,
+            settings: &self.fixtures.server,
+            app: app.as_deref(),
+            directory: &self.directory,
+            outbox: &self.outbox,
+            executions: &self.executions,
             now: NOW,
             rng: &mut self.rng,
             base_url: "https://localhost:8090",
@@ -254,7 +258,9 @@ fn a_task_asking_for_nothing_without_on_incomplete_is_an_internal_fault() {
 #[test]
 fn the_bundled_signout_flow_signs_out_without_asking() {
     let mut h = Harness::new(&[]);
-    let signout = super::graph::flow_by_handle(&h.fixtures, "default-flow", &FlowType::SignOut)
+    let signout = h
+        .registry
+        .flow_by_handle("default-flow", &FlowType::SignOut)
         .expect("bundled")
         .id
         .clone();
@@ -359,7 +365,7 @@ fn graph_error(flow: Value) -> FixtureError {
     fixtures
         .flows
         .push(serde_json::from_value(flow).expect("parses"));
-    super::graph::check_fixture_flows(&fixtures).expect_err("refused")
+    fixtures.validate().expect_err("refused")
 }
 
 #[test]
@@ -415,7 +421,7 @@ fn broken_graphs_are_refused_naming_the_field() {
 fn an_application_must_name_existing_flows() {
     let mut fixtures = Fixtures::bundled();
     fixtures.applications[0].auth_flow = "missing".into();
-    let error = super::graph::check_fixture_flows(&fixtures).expect_err("refused");
+    let error = fixtures.validate().expect_err("refused");
     assert_eq!(
         (
             error.file.as_str(),
@@ -432,7 +438,7 @@ fn an_application_must_name_existing_flows() {
 
 #[test]
 fn the_bundled_flows_are_valid() {
-    super::graph::check_fixture_flows(&Fixtures::bundled()).expect("valid");
+    Fixtures::bundled().validate().expect("valid");
 }
 
 #[test]

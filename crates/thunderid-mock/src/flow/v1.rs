@@ -18,143 +18,24 @@
 
 mod authenticators;
 
-use std::collections::{BTreeMap, HashMap};
-
 use thunderid_protocol::ApiError;
 use thunderid_protocol::flow::{
-    Authenticator, FlowData, FlowDefinition, NextStep, NodeDefinition, NodeType, PromptType,
-    StepType, V1Message, V1MessageType, V1StepType,
+    Authenticator, FlowData, FlowDefinition, NextStep, NodeDefinition, NodeType, StepType,
+    V1Message, V1MessageType, V1StepType,
 };
 
 use self::authenticators::Kind;
-use super::execution::Execution;
-use super::graph;
 use super::keys;
-use crate::fixtures::Fixtures;
-use crate::store::users::UserStore;
-
-/// The V1 flows in progress, by `flowId`.
-#[derive(Debug, Default)]
-pub struct V1FlowStore {
-    flows: HashMap<String, V1Flow>,
-}
-
-/// One V1 sign-in: the execution it drives and what its client was last offered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V1Flow {
-    /// The AUTHENTICATION execution `/oauth2/authorize` pre-created.
-    pub execution_id: String,
-    /// The stored authorization request the code is issued for.
-    pub auth_id: String,
-    /// The client's redirect URI, where the fake IdP sends the browser back.
-    pub redirect_uri: String,
-    /// The step last offered; a selection must name one of its authenticators.
-    pub step: Step,
-    /// FAIL_INCOMPLETE answers so far.
-    pub failed_attempts: u32,
-    /// The execution's absolute expiry.
-    pub expires_at: u64,
-}
-
-/// A step as the client sees it, and how each authenticator drives the engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// The wire `nextStep`, without error messages.
-    pub next_step: NextStep,
-    /// One per authenticator of `next_step`, in the same order.
-    pub choices: Vec<Choice>,
-}
-
-/// How a selected authenticator continues the execution.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub authenticator_id: String,
-    /// The prompt action that leads to the authenticator; `None` when the execution is paused on
-    /// the authenticating task itself.
-    pub action: Option<String>,
-    /// The `params` the authenticator takes; each is the engine input of the same name.
-    pub params: Vec<String>,
-    pub prompt_type: PromptType,
-}
-
-impl V1FlowStore {
-    /// At most this many flows; the oldest-expiring go first.
-    const CAPACITY: usize = 100_000;
-    /// An expired flow is kept this long, so a late call still learns it expired.
-    const GRACE: u64 = 3600;
-
-    /// Store (or put back) a flow. Long-expired flows are swept first.
-    pub fn insert(&mut self, flow_id: String, flow: V1Flow, now: u64) {
-        if !self.flows.contains_key(&flow_id) && self.flows.len() >= Self::CAPACITY {
-            self.flows
-                .retain(|_, f| now < f.expires_at.saturating_add(Self::GRACE));
-            if self.flows.len() >= Self::CAPACITY {
-                let oldest = self
-                    .flows
-                    .iter()
-                    .min_by_key(|(_, f)| f.expires_at)
-                    .map(|(id, _)| id.clone());
-                if let Some(oldest) = oldest {
-                    self.flows.remove(&oldest);
-                }
-            }
-        }
-        self.flows.insert(flow_id, flow);
-    }
-
-    /// Take a flow out while one call works on it; a concurrent call finds nothing.
-    pub fn take(&mut self, flow_id: &str) -> Option<V1Flow> {
-        self.flows.remove(flow_id)
-    }
-
-    /// The number of stored flows.
-    pub fn len(&self) -> usize {
-        self.flows.len()
-    }
-
-    /// Whether no flow is stored.
-    pub fn is_empty(&self) -> bool {
-        self.flows.is_empty()
-    }
-}
-
-impl Step {
-    /// The choice for `authenticator_id`, if this step offers it.
-    pub fn choice(&self, authenticator_id: &str) -> Option<&Choice> {
-        self.choices
-            .iter()
-            .find(|c| c.authenticator_id == authenticator_id)
-    }
-
-    /// The wire step with `messages` in front of its own.
-    pub fn with_messages(&self, messages: Vec<V1Message>) -> NextStep {
-        let mut next_step = self.next_step.clone();
-        next_step.messages.splice(0..0, messages);
-        next_step
-    }
-}
-
-impl Choice {
-    /// The engine inputs for the `params` the client sent: only the authenticator's own params.
-    /// A redirection authenticator sent back without `code` and `state` asks for a fresh redirect,
-    /// so stale values of an earlier round are overwritten with empty ones.
-    pub fn inputs(&self, params: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-        self.params
-            .iter()
-            .filter_map(|name| match (params.get(name), &self.prompt_type) {
-                (Some(value), _) => Some((name.clone(), value.clone())),
-                (None, PromptType::RedirectionPrompt) => Some((name.clone(), String::new())),
-                (None, PromptType::UserPrompt | PromptType::InternalPrompt) => None,
-            })
-            .collect()
-    }
-}
+use crate::store::execution::Execution;
+use crate::store::registry::Registry;
+use crate::store::users::Users;
+use crate::store::v1::{Choice, Step};
 
 /// What the V1 client needs to describe an engine step.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StepView<'a> {
-    pub fixtures: &'a Fixtures,
-    pub users: &'a UserStore,
+    pub registry: &'a Registry,
+    pub users: &'a Users,
     /// The execution as stored after the step.
     pub execution: &'a Execution,
     pub step_type: &'a StepType,
@@ -166,7 +47,7 @@ pub(crate) struct StepView<'a> {
 /// The step the execution is paused on, for the V1 client; `None` when it offers nothing the V1
 /// API can express (a consent prompt, a registration form).
 pub(crate) fn describe(view: &StepView<'_>) -> Option<Step> {
-    let graph = graph::flow_by_id(view.fixtures, view.execution.graph.as_str())?;
+    let graph = view.registry.flow(view.execution.graph.as_str())?;
     let node = graph.node(view.execution.node.as_deref()?)?;
     let offered: Vec<(Authenticator, Choice)> = match node.node_type {
         NodeType::Prompt => prompt_choices(graph, node, view),
@@ -339,36 +220,5 @@ mod tests {
         assert_eq!(mask("+15550100001"), "+1******0001");
         assert_eq!(mask("thor@asgard.example"), "t***@asgard.example");
         assert_eq!(mask("12345"), "*****");
-    }
-
-    #[test]
-    fn a_redirection_without_code_and_state_clears_both() {
-        let choice = Choice {
-            authenticator_id: "x".into(),
-            action: None,
-            params: vec!["code".into(), "state".into()],
-            prompt_type: PromptType::RedirectionPrompt,
-        };
-        let inputs = choice.inputs(&BTreeMap::new());
-        assert_eq!(
-            inputs,
-            BTreeMap::from([
-                ("code".into(), String::new()),
-                ("state".into(), String::new())
-            ])
-        );
-        let user = Choice {
-            prompt_type: PromptType::UserPrompt,
-            params: vec!["username".into(), "password".into()],
-            ..choice
-        };
-        let sent = BTreeMap::from([
-            ("username".to_owned(), "thor".to_owned()),
-            ("userID".to_owned(), "someone-else".to_owned()),
-        ]);
-        assert_eq!(
-            user.inputs(&sent),
-            BTreeMap::from([("username".into(), "thor".into())])
-        );
     }
 }

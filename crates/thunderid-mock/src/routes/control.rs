@@ -8,52 +8,41 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use crate::error::MockError;
 use crate::extract::Json;
-use crate::journal::JournalEntry;
+use crate::journal::{JournalEntry, RequestFilter};
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
 use crate::wire::GoJson;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/__mock/reset", post(reset))
-        .route("/__mock/clock", get(clock).post(advance_clock))
-        .route("/__mock/requests", get(requests))
-        .route("/__mock/outbox", get(outbox))
-        .route("/__mock/stats", get(stats))
-}
-
-async fn reset(State(state): State<AppState>) -> StatusCode {
+pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
     state.reset();
     StatusCode::NO_CONTENT
 }
 
 /// The clock as seen by every expiry check.
 #[derive(Debug, Serialize)]
-struct ClockResponse {
+pub(crate) struct ClockResponse {
     /// Seconds since the Unix epoch.
     now: u64,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AdvanceClockRequest {
+pub(crate) struct AdvanceClockRequest {
     advance_seconds: u64,
 }
 
-async fn clock(State(state): State<AppState>) -> GoJson<ClockResponse> {
+pub(crate) async fn clock(State(state): State<AppState>) -> GoJson<ClockResponse> {
     GoJson(ClockResponse { now: state.now() })
 }
 
-async fn advance_clock(
+pub(crate) async fn advance_clock(
     State(state): State<AppState>,
     Json(request): Json<AdvanceClockRequest>,
 ) -> Result<GoJson<ClockResponse>, MockError> {
@@ -64,29 +53,38 @@ async fn advance_clock(
 }
 
 #[derive(Debug, Deserialize)]
-struct RequestsQuery {
+pub(crate) struct RequestsQuery {
     path: Option<String>,
 }
 
-async fn requests(
+pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
 ) -> GoJson<Vec<JournalEntry>> {
-    GoJson(state.journal().list(q.path.as_deref()))
+    let filter = RequestFilter {
+        path: q.path,
+        ..RequestFilter::default()
+    };
+    GoJson(state.journal().list(&filter))
 }
 
 #[derive(Debug, Deserialize)]
-struct OutboxQuery {
+pub(crate) struct OutboxQuery {
     recipient: Option<String>,
 }
 
-async fn outbox(
+pub(crate) async fn outbox(
     State(state): State<AppState>,
     Query(q): Query<OutboxQuery>,
 ) -> GoJson<Vec<OutboxMessage>> {
-    GoJson(state.db().outbox.list(q.recipient.as_deref()))
+    GoJson(
+        state
+            .stores()
+            .outbox
+            .read(|o| o.list(q.recipient.as_deref())),
+    )
 }
 
-async fn stats(State(state): State<AppState>) -> GoJson<Stats> {
-    GoJson(state.db().stats())
+pub(crate) async fn stats(State(state): State<AppState>) -> GoJson<Stats> {
+    GoJson(state.stores().stats())
 }

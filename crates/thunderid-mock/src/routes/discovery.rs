@@ -14,130 +14,81 @@
 //! `/oauth2/token/.well-known/openid-configuration` (WSO2's discovery path), and every route here
 //! also under `/t/carbon.super/…` (other tenants are 404). Reached through the tenant prefix, the
 //! documents advertise tenant-prefixed URLs (`{base}/t/carbon.super/oauth2/token`), as WSO2 does
-//! with tenant-qualified URLs, for the endpoints the mock also serves under the prefix
-//! ([`TENANT_SERVED`]: authorize, token, JWKS); the others keep their base URLs, so every advertised
-//! URL answers. The `issuer` stays the token issuer, because clients compare it with the `iss` of
+//! with tenant-qualified URLs, for the endpoints the route table serves under the prefix (authorize,
+//! token, JWKS); the others keep their base URLs, so every advertised URL answers. The `issuer` stays the token issuer, because clients compare it with the `iss` of
 //! the tokens they receive.
 
-use axum::Router;
-use axum::extract::{FromRequestParts, RawPathParams, State};
-use axum::http::request::Parts;
-use axum::routing::get;
+use axum::extract::State;
 use thunderid_protocol::ids::{IssuerUrl, KeyId};
 use thunderid_protocol::oauth2::token::GrantType;
 use thunderid_protocol::oidc::{
     AuthorizationServerMetadata, Jwk, Jwks, JwsAlgorithm, OpenIdProviderMetadata,
 };
 
-use crate::error::MockError;
+use super::{Endpoint, endpoint_url};
+use crate::extract::TenantPrefix;
 use crate::state::AppState;
 use crate::wire::GoJson;
 
-/// The only tenant the mock knows: WSO2's super tenant.
-pub(crate) const SUPER_TENANT: &str = "carbon.super";
-/// The path prefix of [`SUPER_TENANT`].
-const TENANT_PREFIX: &str = "/t/carbon.super";
-/// The endpoints served under [`TENANT_PREFIX`] too: authorize and token by `routes/oauth2`, JWKS
-/// here. Tenant-prefixed discovery advertises these with the prefix.
-const TENANT_SERVED: [&str; 3] = ["/oauth2/authorize", "/oauth2/token", "/oauth2/jwks"];
-
-pub(crate) fn routes() -> Router<AppState> {
-    let oidc = || get(get_openid_configuration);
-    let oauth = || get(get_authorization_server_metadata);
-    Router::new()
-        .route("/.well-known/openid-configuration", oidc())
-        .route("/.well-known/oauth-authorization-server", oauth())
-        .route("/oauth2/token/.well-known/openid-configuration", oidc())
-        .route("/oauth2/jwks", get(get_jwks))
-        .route("/t/{tenant}/.well-known/openid-configuration", oidc())
-        .route(
-            "/t/{tenant}/.well-known/oauth-authorization-server",
-            oauth(),
-        )
-        .route(
-            "/t/{tenant}/oauth2/token/.well-known/openid-configuration",
-            oidc(),
-        )
-        .route("/t/{tenant}/oauth2/jwks", get(get_jwks))
-}
-
-/// The `/t/{tenant}` prefix a route was reached under: empty without one, `/t/carbon.super` for the
-/// super tenant. Any other tenant is answered 404, as an unknown path.
-#[derive(Debug, Clone)]
-pub(crate) struct TenantPrefix(pub &'static str);
-
-impl<S: Send + Sync> FromRequestParts<S> for TenantPrefix {
-    type Rejection = MockError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| MockError::NotFound)?;
-        match params.iter().find(|(name, _)| *name == "tenant") {
-            None => Ok(Self("")),
-            Some((_, SUPER_TENANT)) => Ok(Self(TENANT_PREFIX)),
-            Some(_) => Err(MockError::NotFound),
-        }
-    }
-}
-
-async fn get_openid_configuration(
+/// `GET /.well-known/openid-configuration`.
+pub(crate) async fn get_openid_configuration(
     State(state): State<AppState>,
     TenantPrefix(prefix): TenantPrefix,
 ) -> GoJson<OpenIdProviderMetadata> {
-    let mut metadata = OpenIdProviderMetadata::server_default(
-        &state.url(""),
-        issuer(&state),
-        signing_algorithms(),
-    );
-    as_configured(&mut metadata.authorization_server);
-    prefix_tenant_endpoints(&mut metadata.authorization_server, &state, prefix);
+    let base = state.url("");
+    let mut metadata =
+        OpenIdProviderMetadata::server_default(&base, issuer(&state), signing_algorithms());
+    as_served(&mut metadata.authorization_server, &base, prefix);
+    metadata.userinfo_endpoint =
+        endpoint_url(Endpoint::UserInfo, &base, prefix).unwrap_or(metadata.userinfo_endpoint);
+    metadata.end_session_endpoint = endpoint_url(Endpoint::EndSession, &base, prefix);
     GoJson(metadata)
 }
 
-async fn get_authorization_server_metadata(
+/// `GET /.well-known/oauth-authorization-server`.
+pub(crate) async fn get_authorization_server_metadata(
     State(state): State<AppState>,
     TenantPrefix(prefix): TenantPrefix,
 ) -> GoJson<AuthorizationServerMetadata> {
-    let mut metadata = AuthorizationServerMetadata::server_default(&state.url(""), issuer(&state));
-    as_configured(&mut metadata);
-    prefix_tenant_endpoints(&mut metadata, &state, prefix);
+    let base = state.url("");
+    let mut metadata = AuthorizationServerMetadata::server_default(&base, issuer(&state));
+    as_served(&mut metadata, &base, prefix);
     GoJson(metadata)
 }
 
-/// The document of a server with dynamic client registration and CIBA switched off, which is what the
-/// mock is: the real server advertises those members only when the features are enabled
-/// (`discovery/service.go`), and a client must never be sent to an endpoint that does not answer.
-/// For the same reason the PAR endpoint, which the real server always lists but the mock does not
-/// serve, is left out (README, "Known differences"), and so are the grants the mock does not serve
-/// (CIBA, jwt-bearer).
-fn as_configured(metadata: &mut AuthorizationServerMetadata) {
-    metadata.registration_endpoint = None;
-    metadata.pushed_authorization_request_endpoint = None;
-    metadata.backchannel_authentication_endpoint = None;
-    metadata.backchannel_token_delivery_modes_supported.clear();
+/// `GET /oauth2/jwks`.
+pub(crate) async fn get_jwks(State(state): State<AppState>, _: TenantPrefix) -> GoJson<Jwks> {
+    GoJson(jwks(&state))
+}
+
+/// The endpoints as the route table serves them (a client must never be sent to an endpoint that
+/// does not answer), under the tenant prefix where the table serves one. The grants the mock does
+/// not serve (CIBA, jwt-bearer) are left out too, with CIBA's delivery modes.
+fn as_served(metadata: &mut AuthorizationServerMetadata, base: &str, prefix: &str) {
+    let url = |endpoint| endpoint_url(endpoint, base, prefix);
+    if let Some(authorize) = url(Endpoint::Authorization) {
+        metadata.authorization_endpoint = authorize;
+    }
+    if let Some(token) = url(Endpoint::Token) {
+        metadata.token_endpoint = token;
+    }
+    if let Some(jwks) = url(Endpoint::Jwks) {
+        metadata.jwks_uri = jwks;
+    }
+    metadata.registration_endpoint = url(Endpoint::Registration);
+    metadata.revocation_endpoint = url(Endpoint::Revocation);
+    metadata.introspection_endpoint = url(Endpoint::Introspection);
+    metadata.pushed_authorization_request_endpoint = url(Endpoint::PushedAuthorization);
+    metadata.backchannel_authentication_endpoint = url(Endpoint::Backchannel);
+    if metadata.backchannel_authentication_endpoint.is_none() {
+        metadata.backchannel_token_delivery_modes_supported.clear();
+        metadata
+            .grant_types_supported
+            .retain(|grant| !matches!(grant, GrantType::Ciba));
+    }
     metadata
         .grant_types_supported
-        .retain(|grant| !matches!(grant, GrantType::Ciba | GrantType::JwtBearer));
-}
-
-/// Point the [`TENANT_SERVED`] endpoints at their tenant-prefixed URLs (no-op without a prefix).
-fn prefix_tenant_endpoints(
-    metadata: &mut AuthorizationServerMetadata,
-    state: &AppState,
-    prefix: &str,
-) {
-    if prefix.is_empty() {
-        return;
-    }
-    let [authorize, token, jwks] = TENANT_SERVED.map(|path| state.url(&format!("{prefix}{path}")));
-    metadata.authorization_endpoint = authorize;
-    metadata.token_endpoint = token;
-    metadata.jwks_uri = jwks;
-}
-
-async fn get_jwks(State(state): State<AppState>, TenantPrefix(_): TenantPrefix) -> GoJson<Jwks> {
-    GoJson(jwks(&state))
+        .retain(|grant| !matches!(grant, GrantType::JwtBearer));
 }
 
 fn issuer(state: &AppState) -> IssuerUrl {

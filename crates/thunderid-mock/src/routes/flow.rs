@@ -1,5 +1,5 @@
-//! `POST /flow/execute` (V2): start or continue a flow execution. `OPTIONS` is answered by the CORS
-//! layer.
+//! `POST /flow/execute` (V2): start or continue a flow execution, and `GET /flow/meta`. `OPTIONS`
+//! is answered by the CORS layer.
 //!
 //! The body is decoded as the server decodes it (`utils.DecodeJSONBody`): the first JSON value,
 //! unknown members ignored, malformed JSON 400 FES-1001. Every string is sanitized (trimmed,
@@ -8,38 +8,44 @@
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use serde_json::Value;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::{FlowExecuteRequest, FlowExecuteResponse};
 use thunderid_protocol::ids::ExecutionId;
 use thunderid_protocol::secret::{Assertion, ChallengeToken};
 
+use thunderid_protocol::flow::FlowMetadataResponse;
+
 use crate::error::MockError;
-use crate::extract::decode_first_json;
-use crate::flow::service::{self, Command, ContinueCommand, Executed, StartCommand};
+use crate::security::Principal;
+use crate::service::flow::{self as service, Command, ContinueCommand, Executed, StartCommand};
+use crate::service::flow_meta::{self, MetaQuery};
 use crate::state::AppState;
-use crate::wire::GoJson;
+use crate::wire::{GoJson, decode_first_json, sanitize};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/flow/execute", post(execute_flow))
-}
-
-async fn execute_flow(
+/// `POST /flow/execute`.
+pub(crate) async fn execute_flow(
     State(state): State<AppState>,
+    caller: Option<Principal>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, MockError> {
     let request = decode(&body)?;
-    let command = command(&state, &headers, request);
+    let command = command(caller.as_ref(), &headers, request);
     let executed = service::execute(&state, command)?;
-    let secure = state.config().base_url.starts_with("https://");
-    Ok(respond(executed, secure))
+    Ok(respond(executed, state.config().is_https()))
+}
+
+/// `GET /flow/meta`.
+pub(crate) async fn flow_meta(
+    State(state): State<AppState>,
+    Query(query): Query<MetaQuery>,
+) -> Result<GoJson<FlowMetadataResponse>, MockError> {
+    Ok(GoJson(flow_meta::flow_meta(&state, &query)?))
 }
 
 /// The first JSON value of the body; `null` is an empty request, anything but an object FES-1001.
@@ -53,8 +59,8 @@ fn decode(body: &[u8]) -> Result<FlowExecuteRequest, MockError> {
 }
 
 /// Translate the wire request into a start or a continuation.
-pub(crate) fn command(
-    state: &AppState,
+fn command(
+    caller: Option<&Principal>,
     headers: &HeaderMap,
     request: FlowExecuteRequest,
 ) -> Command {
@@ -108,7 +114,16 @@ pub(crate) fn command(
         action,
         inputs,
         flow_secret: header_value(headers, "flow-secret"),
-        caller: caller(state, headers),
+        // The Bearer caller of an administration start, as the security middleware verified it:
+        // its `sub` and whether it holds `system`.
+        caller: caller
+            .filter(|principal| !principal.subject.is_empty())
+            .map(|principal| {
+                (
+                    principal.subject.clone(),
+                    principal.has_permission("system"),
+                )
+            }),
     })
 }
 
@@ -120,29 +135,8 @@ fn header_value(headers: &HeaderMap, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The Bearer caller of an administration start, authenticated as the security middleware does:
-/// its `sub` and whether it holds `system`.
-fn caller(state: &AppState, headers: &HeaderMap) -> Option<(String, bool)> {
-    let principal = crate::auth::authenticate(state, headers).ok()?;
-    (!principal.subject.is_empty()).then(|| {
-        (
-            principal.subject.clone(),
-            principal.has_permission("system"),
-        )
-    })
-}
-
-/// Trim whitespace and drop control characters other than newline and tab.
-pub(crate) fn sanitize(value: &str) -> String {
-    value
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect()
-}
-
 /// The wire response, with the SSO cookie cleared after a sign-out.
-pub(crate) fn respond(executed: Executed, secure: bool) -> Response {
+fn respond(executed: Executed, secure: bool) -> Response {
     let clear_cookie = executed.clear_cookie.clone();
     let mut response = GoJson(to_wire(executed)).into_response();
     if let Some(name) = clear_cookie {
@@ -155,7 +149,7 @@ pub(crate) fn respond(executed: Executed, secure: bool) -> Response {
     response
 }
 
-pub(crate) fn to_wire(executed: Executed) -> FlowExecuteResponse {
+fn to_wire(executed: Executed) -> FlowExecuteResponse {
     FlowExecuteResponse {
         execution_id: ExecutionId::new(executed.execution_id),
         flow_status: executed.status,

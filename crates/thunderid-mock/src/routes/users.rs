@@ -1,96 +1,101 @@
-//! The signed-in user's own profile, two ways:
-//!
-//! * [`me`]: ThunderID's self-service API (`backend/internal/user/`): `GET|PUT /users/me`,
-//!   `GET /users/me/meta`, `POST /users/me/update-credentials`.
-//! * [`scim`]: SCIM2 `/scim2/Me` and `/scim2/Schemas` (also under `/t/carbon.super/`), which the
-//!   ThunderID server does not have but older SDKs and WSO2 Identity Server clients call. Mock-only.
-//!
-//! Both take any JWT this server signed as the Bearer token ([`crate::auth`]); the user is its `sub`.
-//! Both edit attributes through [`replace_attributes`], which validates like the real server's
-//! `UpdateUserAttributes`.
+//! The signed-in user's own profile: ThunderID's self-service API (`/users/me…`) and the mock-only
+//! SCIM2 `/scim2/Me` and `/scim2/Schemas` (see `service::users`).
 
-mod me;
-mod scim;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use thunderid_protocol::scim;
+use thunderid_protocol::users::{User, UserSchemaResponse};
 
-use axum::Router;
-use axum::routing::{get, post};
-use serde_json::{Map, Value};
-
+use crate::error::MockError;
+use crate::extract::TenantPrefix;
+use crate::security::Principal;
+use crate::service::users::{me, scim as scim_service};
 use crate::state::AppState;
-use crate::store::users::{AttributeError, UserRecord};
+use crate::wire::GoJson;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users/me", get(me::get_me).put(me::update_me))
-        .route("/users/me/meta", get(me::get_my_schema))
-        .route(
-            "/users/me/update-credentials",
-            post(me::update_my_credentials),
-        )
-        .route(
-            "/scim2/Me",
-            get(scim::get_scim_me).patch(scim::patch_scim_me),
-        )
-        .route("/scim2/Schemas", get(scim::list_scim_schemas))
-        .route(
-            "/t/{tenant}/scim2/Me",
-            get(scim::get_scim_me).patch(scim::patch_scim_me),
-        )
-        .route("/t/{tenant}/scim2/Schemas", get(scim::list_scim_schemas))
+/// `GET /users/me[?include=display]`.
+pub(crate) async fn get_me(
+    State(state): State<AppState>,
+    principal: Principal,
+    RawQuery(query): RawQuery,
+) -> Result<GoJson<User>, MockError> {
+    Ok(GoJson(me::get_me(&state, &principal, query.as_deref())?))
 }
 
-/// Why [`replace_attributes`] refused an update.
-#[derive(Debug)]
-enum UpdateError {
-    /// No user has this id (a client_credentials token's `sub` is an application id).
-    UserNotFound,
-    /// The user's type has no schema.
-    UnknownUserType,
-    /// A credential attribute was sent (credentials change through `update-credentials`).
-    Credential,
-    /// The attributes do not fit the schema, or a unique value is taken.
-    Attribute(AttributeError),
+/// `PUT /users/me`.
+pub(crate) async fn update_me(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Bytes,
+) -> Result<GoJson<User>, MockError> {
+    Ok(GoJson(me::update_me(&state, &principal, &body)?))
 }
 
-/// A copy of the user with this id.
-fn load_user(state: &AppState, id: &str) -> Option<UserRecord> {
-    state.db().users.get(id).cloned()
+/// `GET /users/me/meta`.
+pub(crate) async fn get_my_schema(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<GoJson<UserSchemaResponse>, MockError> {
+    Ok(GoJson(me::get_my_schema(&state, &principal)?))
 }
 
-/// Replace every attribute of user `id` with `attributes`, as `UpdateUserAttributes` does: credential
-/// attributes are refused first, attributes the schema does not declare are dropped (not refused),
-/// then the rest is validated (types, patterns, required attributes, then uniqueness against other
-/// users). Returns the updated user.
-fn replace_attributes(
-    state: &AppState,
-    id: &str,
-    attributes: &Map<String, Value>,
-) -> Result<UserRecord, UpdateError> {
-    let mut db = state.db();
-    let users = &mut db.users;
-    let user_type = users
-        .get(id)
-        .ok_or(UpdateError::UserNotFound)?
-        .user_type
-        .clone();
-    let schema = users
-        .user_type(&user_type)
-        .ok_or(UpdateError::UnknownUserType)?;
-    if attributes
-        .keys()
-        .any(|name| schema.schema.get(name).is_some_and(|a| a.credential))
-    {
-        return Err(UpdateError::Credential);
+/// `POST /users/me/update-credentials`: 204.
+pub(crate) async fn update_my_credentials(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Bytes,
+) -> Result<StatusCode, MockError> {
+    me::update_my_credentials(&state, &principal, &body)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /scim2/Me`.
+pub(crate) async fn get_scim_me(
+    State(state): State<AppState>,
+    TenantPrefix(prefix): TenantPrefix,
+    principal: Option<Principal>,
+) -> Result<Response, MockError> {
+    let principal = principal.ok_or_else(scim_service::unauthenticated)?;
+    let answer = scim_service::get_scim_me(&state, prefix, &principal)?;
+    Ok(scim_json(answer.body, &answer.location))
+}
+
+/// `PATCH /scim2/Me`.
+pub(crate) async fn patch_scim_me(
+    State(state): State<AppState>,
+    TenantPrefix(prefix): TenantPrefix,
+    principal: Option<Principal>,
+    body: Bytes,
+) -> Result<Response, MockError> {
+    let principal = principal.ok_or_else(scim_service::unauthenticated)?;
+    let answer = scim_service::patch_scim_me(&state, prefix, &principal, &body)?;
+    Ok(scim_json(answer.body, &answer.location))
+}
+
+/// `GET /scim2/Schemas`.
+pub(crate) async fn list_scim_schemas(
+    State(state): State<AppState>,
+    TenantPrefix(prefix): TenantPrefix,
+    principal: Option<Principal>,
+) -> Result<Response, MockError> {
+    let principal = principal.ok_or_else(scim_service::unauthenticated)?;
+    let answer = scim_service::list_scim_schemas(&state, prefix, &principal);
+    Ok(scim_json(answer.body, &answer.location))
+}
+
+/// A 200 SCIM response (`application/scim+json`) with its `Location`.
+fn scim_json(body: impl Serialize, location: &str) -> Response {
+    let mut response = (StatusCode::OK, GoJson(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(scim::CONTENT_TYPE),
+    );
+    if let Ok(location) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, location);
     }
-    let declared: Map<String, Value> = attributes
-        .iter()
-        .filter(|(name, _)| schema.schema.contains_key(*name))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    users
-        .validate_attributes(&user_type, &declared, Some(id))
-        .map_err(UpdateError::Attribute)?;
-    let user = users.get_mut(id).ok_or(UpdateError::UserNotFound)?;
-    user.attributes = declared;
-    Ok(user.clone())
+    response
 }

@@ -9,15 +9,15 @@
 //! Methods validate before they mutate: an error leaves the store as it was, except where the real
 //! server deliberately mutates on the error path (a replayed code or refresh token revokes its family).
 
-use std::collections::{BTreeSet, HashMap};
+use super::expiring::Expiring;
 
 /// Revoked families stay on the deny list this long: the real server's fallback bound
 /// (`defaultTokenFamilyRevocationTTL`), longer than any token of the family can live.
 const FAMILY_REVOCATION_TTL: u64 = 30 * 24 * 3600;
 
-/// The OAuth part of [`super::Db`].
+/// The OAuth state of the server.
 #[derive(Debug, Default)]
-pub struct OAuthStore {
+pub struct OAuthState {
     requests: Expiring<AuthorizationRequest>,
     codes: Expiring<AuthorizationCodeRecord>,
     /// Redeemed codes → their token family, so a replay can revoke what the first redemption issued.
@@ -96,7 +96,7 @@ pub enum RefreshTokenRejection {
     Revoked,
 }
 
-impl OAuthStore {
+impl OAuthState {
     /// Store a validated authorization request under `auth_id` until `expires_at`.
     pub fn add_request(
         &mut self,
@@ -246,11 +246,6 @@ impl OAuthStore {
             + self.logouts.len()
     }
 
-    /// Whether nothing at all is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Free every entry that has expired.
     pub fn prune(&mut self, now: u64) {
         self.requests.prune(now);
@@ -259,75 +254,6 @@ impl OAuthStore {
         self.revoked_tokens.prune(now);
         self.revoked_families.prune(now);
         self.logouts.prune(now);
-    }
-}
-
-/// A map whose entries expire at an absolute second, with an index ordered by expiry so pruning
-/// only touches expired entries.
-#[derive(Debug)]
-struct Expiring<V> {
-    entries: HashMap<String, (u64, V)>,
-    /// `(expires_at, key)`; may hold stale pairs for keys taken early or re-inserted, which pruning
-    /// skips by comparing against the live entry's expiry.
-    by_expiry: BTreeSet<(u64, String)>,
-}
-
-impl<V> Default for Expiring<V> {
-    fn default() -> Self {
-        Self {
-            entries: HashMap::new(),
-            by_expiry: BTreeSet::new(),
-        }
-    }
-}
-
-impl<V> Expiring<V> {
-    fn insert(&mut self, key: String, value: V, expires_at: u64) {
-        self.by_expiry.insert((expires_at, key.clone()));
-        self.entries.insert(key, (expires_at, value));
-    }
-
-    /// The live value under `key`; an expired entry reads as absent.
-    fn get(&self, key: &str, now: u64) -> Option<&V> {
-        self.entries
-            .get(key)
-            .filter(|(expires_at, _)| now <= *expires_at)
-            .map(|(_, value)| value)
-    }
-
-    /// Remove and return the live value under `key`.
-    fn take(&mut self, key: &str, now: u64) -> Option<V> {
-        let (expires_at, value) = self.entries.remove(key)?;
-        self.by_expiry.remove(&(expires_at, key.to_owned()));
-        (now <= expires_at).then_some(value)
-    }
-
-    fn remove(&mut self, key: &str) {
-        if let Some((expires_at, _)) = self.entries.remove(key) {
-            self.by_expiry.remove(&(expires_at, key.to_owned()));
-        }
-    }
-
-    fn prune(&mut self, now: u64) {
-        while let Some((expires_at, _)) = self.by_expiry.first() {
-            if *expires_at >= now {
-                break;
-            }
-            let Some((expires_at, key)) = self.by_expiry.pop_first() else {
-                break;
-            };
-            if self
-                .entries
-                .get(&key)
-                .is_some_and(|(live, _)| *live == expires_at)
-            {
-                self.entries.remove(&key);
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.entries.len()
     }
 }
 
@@ -363,7 +289,7 @@ mod tests {
 
     #[test]
     fn entries_expire_after_their_second_and_are_freed_on_the_next_insert() {
-        let mut store = OAuthStore::default();
+        let mut store = OAuthState::default();
         store.add_logout("a".to_owned(), logout(), 100, 0);
         assert!(
             store.take_logout("a", 101).is_none(),
@@ -378,12 +304,12 @@ mod tests {
             store.add_logout(format!("x{i}"), logout(), 300 + i, 300 + i);
         }
         store.prune(10_000);
-        assert!(store.is_empty(), "{} entries left", store.len());
+        assert_eq!(store.len(), 0, "entries left");
     }
 
     #[test]
     fn a_code_is_single_use_and_a_replay_revokes_its_family() {
-        let mut store = OAuthStore::default();
+        let mut store = OAuthState::default();
         store.add_code("c".to_owned(), code("client", "fam", 600), 0);
         assert!(store.redeem_code("c", "client", 10).is_some());
         assert!(!store.is_revoked(None, Some("fam"), 10));
@@ -396,7 +322,7 @@ mod tests {
 
     #[test]
     fn another_clients_code_is_refused_without_being_consumed() {
-        let mut store = OAuthStore::default();
+        let mut store = OAuthState::default();
         store.add_code("c".to_owned(), code("client", "fam", 600), 0);
         assert!(store.redeem_code("c", "other", 10).is_none());
         assert!(!store.is_revoked(None, Some("fam"), 10));
@@ -405,7 +331,7 @@ mod tests {
 
     #[test]
     fn a_revoked_refresh_token_presented_again_revokes_its_family() {
-        let mut store = OAuthStore::default();
+        let mut store = OAuthState::default();
         assert_eq!(
             store.check_refresh_token(Some("rt1"), Some("fam"), 0),
             Ok(())
@@ -423,17 +349,5 @@ mod tests {
             store.check_refresh_token(Some("rt2"), Some("fam"), 3),
             Err(RefreshTokenRejection::Revoked)
         );
-    }
-
-    #[test]
-    fn reinserting_a_key_keeps_the_newer_expiry() {
-        let mut store = Expiring::default();
-        store.insert("k".to_owned(), 1, 10);
-        store.insert("k".to_owned(), 2, 50);
-        store.prune(20);
-        assert_eq!(store.get("k", 20), Some(&2));
-        store.prune(51);
-        assert_eq!(store.len(), 0);
-        assert!(store.by_expiry.is_empty());
     }
 }

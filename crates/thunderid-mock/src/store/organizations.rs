@@ -1,5 +1,5 @@
 //! Organization units: the fixture tree (`organization-units.json`) plus whatever the API creates,
-//! mutable, rebuilt by `POST /__mock/reset` like the rest of [`super::Db`].
+//! mutable, rebuilt by `POST /__mock/reset` like the rest of the stores.
 //!
 //! This is the one model behind both generations of organization APIs: the real server's
 //! `/organization-units` and the legacy organizations (`/api/server/v1/organizations`, the
@@ -11,9 +11,8 @@
 //! from a root unit. Every unit is mutable (`isReadOnly: false`), as in the server's default
 //! `mutable` store mode.
 //!
-//! Timestamps: the store is built without a clock, so the fixture units are stamped with the mock
-//! clock the first time anything reads the store ([`OrganizationStore::stamp`]); that is the server's
-//! start (or reset) time unless a test moves the clock before its first organization call.
+//! Timestamps: the fixture units are created when the server starts (or is reset), at the mock
+//! clock's time then.
 
 use std::collections::BTreeMap;
 
@@ -58,14 +57,12 @@ pub enum UnitError {
 
 /// All organization units, by id.
 #[derive(Debug, Default)]
-pub struct OrganizationStore {
+pub struct Units {
     units: BTreeMap<String, UnitRecord>,
-    /// The fixture units still wait for their creation time (see the module docs).
-    unstamped: bool,
 }
 
-impl OrganizationStore {
-    pub fn from_fixtures(fixtures: &Fixtures) -> Self {
+impl Units {
+    pub fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
         let units = fixtures
             .organization_units
             .iter()
@@ -83,26 +80,13 @@ impl OrganizationStore {
                     is_registration_flow_enabled: false,
                     is_recovery_flow_enabled: false,
                     settings,
-                    created_at: 0,
-                    updated_at: 0,
+                    created_at: now,
+                    updated_at: now,
                 };
                 (ou.id.clone(), record)
             })
             .collect();
-        Self {
-            units,
-            unstamped: true,
-        }
-    }
-
-    /// Give the fixture units their creation time, once. Every route calls this before reading.
-    pub fn stamp(&mut self, now: u64) {
-        if std::mem::take(&mut self.unstamped) {
-            for unit in self.units.values_mut() {
-                unit.created_at = now;
-                unit.updated_at = now;
-            }
-        }
+        Self { units }
     }
 
     pub fn get(&self, id: &str) -> Option<&UnitRecord> {
@@ -343,10 +327,8 @@ mod tests {
     const SALES: &str = "01900000-0000-7000-8000-000000000003";
     const PLATFORM: &str = "01900000-0000-7000-8000-000000000004";
 
-    fn store() -> OrganizationStore {
-        let mut store = OrganizationStore::from_fixtures(&Fixtures::bundled());
-        store.stamp(100);
-        store
+    fn store() -> Units {
+        Units::from_fixtures(&Fixtures::bundled(), 100)
     }
 
     fn request(handle: &str, name: &str, parent: Option<&str>) -> OrganizationUnitRequest {

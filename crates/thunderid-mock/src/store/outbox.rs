@@ -5,6 +5,7 @@ use serde::Serialize;
 /// The channel a message went out on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Channel {
     Sms,
     Email,
@@ -13,6 +14,7 @@ pub enum Channel {
 /// One delivered message.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct OutboxMessage {
     pub channel: Channel,
     pub recipient: String,
@@ -44,10 +46,6 @@ impl Outbox {
 
     pub fn len(&self) -> usize {
         self.messages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.messages.is_empty()
     }
 
     /// Messages, oldest first, optionally only those to `recipient`.

@@ -3,11 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use rand::RngCore;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::fixtures::{AttributeValueType, Fixtures, UserTypeFixture};
+use crate::password::PasswordHash;
 
 /// A stored user.
 #[derive(Debug, Clone)]
@@ -25,69 +24,6 @@ pub struct UserRecord {
 impl UserRecord {
     pub fn username(&self) -> Option<&str> {
         self.attributes.get("username").and_then(Value::as_str)
-    }
-
-    pub fn has_permission(&self, permission: &str) -> bool {
-        self.permissions
-            .iter()
-            .any(|p| p == "system" || p == permission)
-    }
-}
-
-/// A salted SHA-256 password hash, `sha256$<salt hex>$<digest hex>`.
-///
-/// A fast hash on purpose: a mock needs no slow KDF, and every sign-in in the benchmarks pays for it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PasswordHash {
-    salt: Vec<u8>,
-    digest: [u8; 32],
-}
-
-impl std::fmt::Debug for PasswordHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PasswordHash([redacted])")
-    }
-}
-
-impl PasswordHash {
-    /// Hash `password` with a fresh random salt.
-    pub fn new(password: &str) -> Self {
-        let mut salt = vec![0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
-        let digest = Self::digest(&salt, password);
-        Self { salt, digest }
-    }
-
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut parts = text.split('$');
-        let (Some("sha256"), Some(salt), Some(digest), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err("expected sha256$<salt hex>$<digest hex>".to_owned());
-        };
-        let salt = hex::decode(salt).map_err(|e| format!("salt is not hex: {e}"))?;
-        let digest: [u8; 32] = hex::decode(digest)
-            .map_err(|e| format!("digest is not hex: {e}"))?
-            .try_into()
-            .map_err(|_| "digest must be 32 bytes (64 hex chars)".to_owned())?;
-        Ok(Self { salt, digest })
-    }
-
-    /// Constant-time comparison, so timing does not reveal how much of a guess matched.
-    pub fn verify(&self, password: &str) -> bool {
-        let candidate = Self::digest(&self.salt, password);
-        candidate
-            .iter()
-            .zip(self.digest.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-    }
-
-    fn digest(salt: &[u8], password: &str) -> [u8; 32] {
-        let mut hasher = Sha256::new();
-        hasher.update(salt);
-        hasher.update(password.as_bytes());
-        hasher.finalize().into()
     }
 }
 
@@ -108,12 +44,12 @@ pub enum AttributeError {
 
 /// All users, indexed by id.
 #[derive(Debug, Default)]
-pub struct UserStore {
+pub struct Users {
     users: BTreeMap<String, UserRecord>,
     user_types: Vec<UserTypeFixture>,
 }
 
-impl UserStore {
+impl Users {
     pub fn from_fixtures(fixtures: &Fixtures) -> Self {
         let users = fixtures
             .users
@@ -165,6 +101,11 @@ impl UserStore {
             .find(|u| u.attributes.get(name).and_then(Value::as_str) == Some(value))
     }
 
+    /// Every user type, in fixture order.
+    pub fn user_types(&self) -> &[UserTypeFixture] {
+        &self.user_types
+    }
+
     pub fn user_type(&self, name: &str) -> Option<&UserTypeFixture> {
         self.user_types.iter().find(|t| t.name == name)
     }
@@ -205,7 +146,7 @@ impl UserStore {
                 });
             }
             if let (Some(pattern), Some(text)) = (&attr.regex, value.as_str()) {
-                let matches = compile_regex(pattern)
+                let matches = crate::graph::compile_pattern(pattern)
                     .map(|re| re.is_match(text))
                     .unwrap_or(false);
                 if !matches {
@@ -247,40 +188,14 @@ impl UserStore {
     }
 }
 
-/// Compile a schema or input-validation pattern. Patterns are anchored by their authors, as on the
-/// real server (Go `regexp.MatchString` semantics: unanchored search).
-pub fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(pattern)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn password_hashes_verify_and_round_trip() {
-        let fixtures = Fixtures::bundled();
-        let store = UserStore::from_fixtures(&fixtures);
-        let thor = store.find_by_username("thor").unwrap();
-        let hash = thor.password.as_ref().unwrap();
-        assert!(hash.verify("Thor@12345"));
-        assert!(!hash.verify("thor@12345"));
-        let fresh = PasswordHash::new("pw");
-        assert!(fresh.verify("pw"));
-        assert_eq!(format!("{fresh:?}"), "PasswordHash([redacted])");
-    }
-
-    #[test]
-    fn malformed_hashes_are_refused() {
-        assert!(PasswordHash::parse("md5$00$00").is_err());
-        assert!(PasswordHash::parse("sha256$zz$00").is_err());
-        assert!(PasswordHash::parse("sha256$00$0011").is_err());
-    }
-
-    #[test]
     fn attributes_are_checked_against_the_schema() {
         let fixtures = Fixtures::bundled();
-        let store = UserStore::from_fixtures(&fixtures);
+        let store = Users::from_fixtures(&fixtures);
         let thor = store.find_by_username("thor").unwrap();
         let mut attrs = thor.attributes.clone();
         assert_eq!(

@@ -32,6 +32,7 @@ impl std::fmt::Debug for SigningKey {
 
 /// Why a key or certificate could not be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     #[error("not an RSA private key in PKCS#8 or PKCS#1 PEM: {0}")]
     PrivateKey(String),

@@ -18,6 +18,7 @@ use super::{KeyError, SigningKey};
 
 /// The JWS `typ` header: access tokens are `at+jwt` (RFC 9068), everything else `JWT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenType {
     AccessToken,
     Jwt,
@@ -57,6 +58,7 @@ impl std::fmt::Debug for TokenSigner {
 
 /// Why a token was refused. Each case is distinct so callers can map it to the exact wire error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     #[error("the token is not a well-formed JWS")]
     Malformed,
@@ -76,6 +78,7 @@ pub enum VerifyError {
 
 /// A token whose signature verified: its header `typ` and its claims.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct VerifiedToken {
     pub typ: Option<String>,
     pub claims: Map<String, Value>,

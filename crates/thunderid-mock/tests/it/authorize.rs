@@ -121,13 +121,7 @@ async fn a_valid_request_goes_to_the_gate_with_its_auth_and_execution_ids() {
     let auth_id = uuid::Uuid::parse_str(&value("authId")).expect("a UUID");
     assert_eq!(auth_id.get_version_num(), 7);
     uuid::Uuid::parse_str(&value("executionId")).expect("a UUID");
-    assert!(
-        t.server
-            .state()
-            .db()
-            .oauth
-            .has_request(&value("authId"), t.server.state().now())
-    );
+    assert!(t.server.has_pending_authorization(&value("authId")));
 }
 
 #[tokio::test]
@@ -137,7 +131,7 @@ async fn expired_requests_are_freed_so_memory_stays_flat() {
     for _ in 0..50 {
         assert_eq!(authorize(&t, &query).await.status, 302);
     }
-    assert_eq!(t.server.state().db().oauth.len(), 50);
+    assert_eq!(t.server.stats().oauth_entries, 50);
     t.server
         .clock()
         .advance(std::time::Duration::from_secs(3601));
@@ -146,7 +140,7 @@ async fn expired_requests_are_freed_so_memory_stays_flat() {
         "/gate/signin"
     );
     assert_eq!(
-        t.server.state().db().oauth.len(),
+        t.server.stats().oauth_entries,
         1,
         "the next insert pruned every expired request"
     );

@@ -6,9 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use thunderid_mock::store::oauth::AuthorizationRequest;
-use thunderid_mock::tokens::TokenType;
-use thunderid_mock::tokens::issue::split_scopes;
+use thunderid_mock::TokenType;
 
 use crate::support::{EPOCH, Reply, TestServer, assert_json_eq};
 
@@ -67,80 +65,30 @@ pub fn query_string(query: &[(&str, String)]) -> String {
         .finish()
 }
 
-/// Start an authorization and return its `authId`: through `GET /oauth2/authorize` when the flow
-/// engine can pre-create the execution, otherwise by storing the same request directly (the engine
-/// is built in parallel; once it lands, the first branch is always taken).
-pub async fn begin(t: &TestServer, query: &[(&str, String)]) -> String {
+/// Start an authorization through `GET /oauth2/authorize` and return where the gate was sent.
+pub async fn begin_at_gate(t: &TestServer, query: &[(&str, String)]) -> url::Url {
     let reply = t
         .get(&format!("/oauth2/authorize?{}", query_string(query)))
         .await;
     assert_eq!(reply.status, 302, "{reply:?}");
     let location = reply.location();
-    if location.path() == "/gate/signin" {
-        return location
-            .query_pairs()
-            .find(|(k, _)| k == "authId")
-            .map(|(_, v)| v.into_owned())
-            .expect("authId");
-    }
-    let value = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let app = t
-        .server
-        .state()
-        .application_by_client_id(&value("client_id"))
-        .expect("a known client")
-        .clone();
-    let scopes: Vec<String> = value("scope")
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
-    let sent_redirect = value("redirect_uri");
-    let request = AuthorizationRequest {
-        client_id: value("client_id"),
-        application_id: app.id.clone(),
-        redirect_uri: if sent_redirect.is_empty() {
-            app.oauth.as_ref().expect("oauth").redirect_uris[0].clone()
-        } else {
-            sent_redirect.clone()
-        },
-        redirect_uri_provided: !sent_redirect.is_empty(),
-        state: value("state"),
-        standard_scopes,
-        permission_scopes,
-        code_challenge: value("code_challenge"),
-        code_challenge_method: value("code_challenge_method"),
-        resources: query
-            .iter()
-            .filter(|(k, _)| *k == "resource")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        nonce: value("nonce"),
-    };
-    let auth_id = uuid::Uuid::now_v7().to_string();
-    let now = t.server.state().now();
-    t.server
-        .state()
-        .db()
-        .oauth
-        .add_request(auth_id.clone(), request, now + 3600, now);
-    auth_id
+    assert_eq!(location.path(), "/gate/signin", "{location}");
+    location
+}
+
+/// Start an authorization and return its `authId`.
+pub async fn begin(t: &TestServer, query: &[(&str, String)]) -> String {
+    query_value(&begin_at_gate(t, query).await, "authId").expect("authId")
 }
 
 /// Sign `claims` with the server key as a flow would (`typ: JWT`).
 pub fn sign(t: &TestServer, claims: &Value) -> String {
-    t.server.state().signer().sign(TokenType::Jwt, claims)
+    t.server.sign(TokenType::Jwt, claims)
 }
 
 /// A success assertion for `auth_id`, as the flow engine mints it for an OAuth-initiated execution.
 pub fn assertion_for(t: &TestServer, auth_id: &str, app_id: &str, user_id: &str) -> String {
-    let now = t.server.state().now();
+    let now = t.server.now();
     sign(
         t,
         &json!({
@@ -179,19 +127,9 @@ pub fn query_value(url: &url::Url, name: &str) -> Option<String> {
 
 /// Run authorize → callback for `query` as Thor and return the code.
 pub async fn authorization_code(t: &TestServer, query: &[(&str, String)]) -> String {
-    let auth_id = begin(t, query).await;
-    let client_id = query
-        .iter()
-        .find(|(k, _)| *k == "client_id")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    let app_id = t
-        .server
-        .state()
-        .application_by_client_id(client_id)
-        .expect("client")
-        .id
-        .clone();
+    let gate = begin_at_gate(t, query).await;
+    let auth_id = query_value(&gate, "authId").expect("authId");
+    let app_id = query_value(&gate, "applicationId").expect("applicationId");
     let assertion = assertion_for(t, &auth_id, &app_id, THOR);
     let redirect = redirect_of(&callback(t, &auth_id, &assertion).await);
     query_value(&redirect, "code").unwrap_or_else(|| panic!("no code in {redirect}"))
@@ -236,12 +174,7 @@ pub async fn web_tokens(t: &TestServer, scope: &str) -> Value {
 
 /// A verified token's claims (signature, `iss` and expiry checked against the server's key).
 pub fn claims_of(t: &TestServer, token: &str) -> (Option<String>, serde_json::Map<String, Value>) {
-    let verified = t
-        .server
-        .state()
-        .signer()
-        .verify(token, t.server.state().now(), true)
-        .expect("a valid token");
+    let verified = t.server.verify(token).expect("a valid token");
     (verified.typ, verified.claims)
 }
 
@@ -405,7 +338,7 @@ async fn an_assertion_for_another_request_is_denied_at_the_client() {
 async fn an_assertion_without_a_subject_is_a_server_error_at_the_client() {
     let t = TestServer::start().await;
     let auth_id = begin(&t, &spa_query("openid")).await;
-    let now = t.server.state().now();
+    let now = t.server.now();
     let assertion = sign(
         &t,
         &json!({"iss": t.server.issuer(), "aud": SPA_APP_ID, "iat": now, "exp": now + 60,
@@ -427,7 +360,7 @@ async fn an_assertion_without_a_subject_is_a_server_error_at_the_client() {
 async fn a_claim_of_the_wrong_type_makes_the_assertion_unreadable() {
     let t = TestServer::start().await;
     let auth_id = begin(&t, &spa_query("openid")).await;
-    let now = t.server.state().now();
+    let now = t.server.now();
     let assertion = sign(
         &t,
         &json!({"iss": t.server.issuer(), "sub": THOR, "iat": now, "exp": now + 60, "authorization_request_id": 7}),
@@ -450,7 +383,7 @@ async fn a_claim_of_the_wrong_type_makes_the_assertion_unreadable() {
 }
 
 fn error_assertion(t: &TestServer, auth_id: &str, error_type: &str, description: &str) -> String {
-    let now = t.server.state().now();
+    let now = t.server.now();
     sign(
         t,
         &json!({"iss": t.server.issuer(), "aud": SPA_APP_ID, "iat": now, "nbf": now, "exp": now + 3600,
@@ -544,14 +477,14 @@ async fn a_code_minted_from_an_old_assertion_expires_with_it() {
         query_value(&redirect, "error_description").as_deref(),
         Some("Failed to process authorization request")
     );
-    assert_eq!(EPOCH + 600, t.server.state().now());
+    assert_eq!(EPOCH + 600, t.server.now());
 }
 
 #[tokio::test]
 async fn authorized_permissions_replace_the_requested_permission_scopes() {
     let t = TestServer::start().await;
     let auth_id = begin(&t, &spa_query("openid read:a write:b")).await;
-    let now = t.server.state().now();
+    let now = t.server.now();
     let assertion = sign(
         &t,
         &json!({"iss": t.server.issuer(), "sub": THOR, "aud": SPA_APP_ID, "iat": now, "nbf": now,

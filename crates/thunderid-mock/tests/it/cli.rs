@@ -118,13 +118,11 @@ fn keygen_writes_a_fresh_rsa_2048_key_and_certificate() {
     assert!(status.success());
     let key = std::fs::read_to_string(dir.join("signing-key.pem")).unwrap();
     let cert = std::fs::read_to_string(dir.join("signing-cert.pem")).unwrap();
-    let fresh = thunderid_mock::tokens::SigningKey::from_pem(&key, &cert).expect("a usable key");
+    let fresh = thunderid_mock::SigningKey::from_pem(&key, &cert).expect("a usable key");
     let bundled = thunderid_mock::Fixtures::bundled();
-    let fixed = thunderid_mock::tokens::SigningKey::from_pem(
-        &bundled.signing_key_pem,
-        &bundled.signing_cert_pem,
-    )
-    .unwrap();
+    let fixed =
+        thunderid_mock::SigningKey::from_pem(&bundled.signing_key_pem, &bundled.signing_cert_pem)
+            .unwrap();
     assert_ne!(fresh.kid, fixed.kid);
     assert_eq!(fresh.n.len(), fixed.n.len(), "both are 2048-bit moduli");
     let _ = std::fs::remove_dir_all(dir);

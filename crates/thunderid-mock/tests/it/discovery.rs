@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use thunderid_mock::MockServer;
-use thunderid_mock::tokens::TokenType;
+use thunderid_mock::TokenType;
 
 use crate::support::{EPOCH, TestServer, assert_json_eq};
 
@@ -180,7 +180,7 @@ async fn jwks_publishes_the_signing_key_with_its_certificate_and_thumbprints() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     let jwks = reply.json();
-    let key = t.server.state().signer().key();
+    let key = t.server.signing_key();
     let jwk = &jwks["keys"][0];
     assert_eq!(jwks["keys"].as_array().map(Vec::len), Some(1));
     assert_eq!(jwk["kid"], json!(key.kid));
@@ -211,11 +211,7 @@ async fn tokens_signed_by_the_server_verify_against_the_served_jwk() {
     let t = TestServer::start().await;
     let claims =
         json!({"iss": t.server.issuer(), "sub": "someone", "exp": EPOCH + 60, "iat": EPOCH});
-    let token = t
-        .server
-        .state()
-        .signer()
-        .sign(TokenType::AccessToken, &claims);
+    let token = t.server.sign(TokenType::AccessToken, &claims);
     let jwks = t.get("/oauth2/jwks").await.json();
     let jwk = &jwks["keys"][0];
 

@@ -191,12 +191,7 @@ async fn the_password_is_not_kept_once_consumed() {
     )
     .await;
     let id = wrong["executionId"].as_str().unwrap_or_default();
-    let state = t.server.state();
-    let db = state.db();
-    let execution = db
-        .flows
-        .get(id, state.now())
-        .expect("the execution is stored");
+    let execution = t.server.execution(id).expect("the execution is stored");
     assert!(
         !execution.inputs.contains_key("password"),
         "{:?}",

@@ -82,7 +82,7 @@ async fn the_otp_goes_to_the_users_phone_and_completes_with_aal2() {
 }
 
 fn prompt_time(t: &TestServer) -> u64 {
-    t.server.state().now()
+    t.server.now()
 }
 
 #[tokio::test]

@@ -63,11 +63,7 @@ fn random_bodies_never_fail_the_server_nor_touch_another_execution() {
     });
     let id = |v: &Value| v["executionId"].as_str().unwrap_or_default().to_owned();
     let (a_id, b_id) = (id(&a), id(&b));
-    let snapshot = |id: &str| {
-        let state = t.server.state();
-        let db = state.db();
-        db.flows.get(id, state.now()).cloned()
-    };
+    let snapshot = |id: &str| t.server.execution(id);
     let b_before = snapshot(&b_id).expect("B is stored");
     let a_token = a["challengeToken"].as_str().unwrap_or_default().to_owned();
     let config = ProptestConfig {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use thunderid_mock::store::oauth::PendingLogout;
+use thunderid_mock::Fixtures;
 
 use crate::callback::{SPA, SPA_APP_ID, WEB, spa_tokens};
 use crate::support::{Reply, TestServer, assert_json_eq};
@@ -27,21 +27,46 @@ fn assert_plain_400(reply: &Reply, message: &str) {
     assert_eq!(reply.body, format!("{message}\n"));
 }
 
-/// A logout as the gate would find it, stored directly (the SIGNOUT flow is the engine's part).
-fn pending(t: &TestServer, uri: &str, state: &str) -> String {
-    let id = uuid::Uuid::now_v7().to_string();
-    let now = t.server.state().now();
-    let logout = PendingLogout {
-        application_id: SPA_APP_ID.to_owned(),
-        post_logout_redirect_uri: uri.to_owned(),
-        state: state.to_owned(),
-    };
-    t.server
-        .state()
-        .db()
-        .oauth
-        .add_logout(id.clone(), logout, now + 600, now);
-    id
+/// A logout of the SPA as the gate finds it: started at `/oauth2/logout`, its `logoutId` read
+/// from the redirect to the gate.
+async fn pending(t: &TestServer, uri: &str, state: &str) -> String {
+    let mut query = vec![("client_id", SPA)];
+    if !uri.is_empty() {
+        query.push(("post_logout_redirect_uri", uri));
+    }
+    if !state.is_empty() {
+        query.push(("state", state));
+    }
+    let reply = logout(t, &query).await;
+    assert_eq!(reply.status, 302, "{reply:?}");
+    let location = reply.location();
+    assert_eq!(location.path(), "/gate/signout");
+    assert_eq!(
+        location
+            .query_pairs()
+            .find(|(k, _)| k == "applicationId")
+            .map(|(_, v)| v.into_owned())
+            .as_deref(),
+        Some(SPA_APP_ID)
+    );
+    location
+        .query_pairs()
+        .find(|(k, _)| k == "logoutId")
+        .map(|(_, v)| v.into_owned())
+        .expect("a logoutId")
+}
+
+/// The bundled fixtures with a post-logout URI that carries its own query.
+fn with_query_uri() -> Fixtures {
+    let mut fixtures = Fixtures::bundled();
+    for app in &mut fixtures.applications {
+        if let Some(oauth) = app.oauth.as_mut().filter(|o| o.client_id == SPA) {
+            oauth
+                .post_logout_redirect_uris
+                .push("http://localhost:3000/?x=1".to_owned());
+        }
+    }
+    fixtures
 }
 
 async fn complete(t: &TestServer, logout_id: &str) -> Reply {
@@ -153,8 +178,8 @@ async fn logout_also_accepts_a_form_post() {
 
 #[tokio::test]
 async fn the_callback_returns_the_post_logout_uri_with_state_once() {
-    let t = TestServer::start().await;
-    let id = pending(&t, "http://localhost:3000/?x=1", "sign_out_success");
+    let t = TestServer::with_fixtures(with_query_uri()).await;
+    let id = pending(&t, "http://localhost:3000/?x=1", "sign_out_success").await;
     let reply = complete(&t, &id).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), Some("application/json"));
@@ -170,12 +195,12 @@ async fn the_callback_returns_the_post_logout_uri_with_state_once() {
         &complete(&t, "unknown").await.json(),
         &json!({"redirect_uri": ""}),
     );
-    let id = pending(&t, AFTER_SIGN_OUT, "");
+    let id = pending(&t, AFTER_SIGN_OUT, "").await;
     assert_json_eq(
         &complete(&t, &id).await.json(),
         &json!({"redirect_uri": AFTER_SIGN_OUT}),
     );
-    let id = pending(&t, "", "s");
+    let id = pending(&t, "", "s").await;
     assert_json_eq(
         &complete(&t, &id).await.json(),
         &json!({"redirect_uri": ""}),
@@ -185,7 +210,7 @@ async fn the_callback_returns_the_post_logout_uri_with_state_once() {
 #[tokio::test]
 async fn a_logout_expires_after_ten_minutes() {
     let t = TestServer::start().await;
-    let id = pending(&t, AFTER_SIGN_OUT, "s");
+    let id = pending(&t, AFTER_SIGN_OUT, "s").await;
     t.server.clock().advance(Duration::from_secs(601));
     assert_json_eq(
         &complete(&t, &id).await.json(),

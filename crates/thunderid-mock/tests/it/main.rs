@@ -1,6 +1,7 @@
 //! End-to-end tests of the mock over real HTTP: one binary, one module per area, shared `support`.
 
 mod support;
+mod tidy;
 
 mod cli;
 mod control;

@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use thunderid_mock::tokens::TokenType;
+use thunderid_mock::TokenType;
 use thunderid_protocol::ApiErrorCode;
 
 use crate::support::{EPOCH, Reply, TestServer, assert_json_eq};
@@ -33,10 +33,7 @@ pub(crate) fn token_for(t: &TestServer, sub: &str, scope: &str, extra: Value) ->
     if let (Some(claims), Value::Object(extra)) = (claims.as_object_mut(), extra) {
         claims.extend(extra);
     }
-    t.server
-        .state()
-        .signer()
-        .sign(TokenType::AccessToken, &claims)
+    t.server.sign(TokenType::AccessToken, &claims)
 }
 
 /// The admin's token: `system` grants every organization call.

@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use thunderid_mock::tokens::TokenType;
+use thunderid_mock::TokenType;
 use thunderid_protocol::ApiErrorCode;
 
 use crate::support::{EPOCH, Reply, TestServer, assert_json_eq};
@@ -21,10 +21,7 @@ pub(crate) fn access_token(t: &TestServer, sub: &str) -> String {
         "nbf": EPOCH, "jti": "01900000-0000-7000-8000-00000000f001", "scope": "openid profile email",
         "client_id": "sample-spa", "grant_type": "authorization_code"
     });
-    t.server
-        .state()
-        .signer()
-        .sign(TokenType::AccessToken, &claims)
+    t.server.sign(TokenType::AccessToken, &claims)
 }
 
 /// A flow assertion for `sub`, as `/flow/execute` returns on COMPLETE (`JWT`, `aud` = application).
@@ -45,14 +42,11 @@ pub(crate) fn client_credentials_token(t: &TestServer) -> String {
         "iss": t.server.issuer(), "sub": M2M_APP, "aud": "sample-m2m", "exp": EPOCH + 3600, "iat": EPOCH,
         "client_id": "sample-m2m", "grant_type": "client_credentials"
     });
-    t.server
-        .state()
-        .signer()
-        .sign(TokenType::AccessToken, &claims)
+    t.server.sign(TokenType::AccessToken, &claims)
 }
 
 fn sign(t: &TestServer, claims: Value) -> String {
-    t.server.state().signer().sign(TokenType::Jwt, &claims)
+    t.server.sign(TokenType::Jwt, &claims)
 }
 
 /// A request with `Authorization: Bearer <token>` and, when given, a JSON body.
@@ -323,14 +317,8 @@ async fn update_credentials_changes_the_password() {
     assert_eq!(reply.status, 204);
     assert_eq!(reply.body, "");
     assert_eq!(reply.header("content-type"), None);
-    let db = t.server.state().db();
-    let password = db
-        .users
-        .get(THOR)
-        .and_then(|u| u.password.as_ref())
-        .expect("thor has a password");
-    assert!(password.verify("Mjolnir@2026"));
-    assert!(!password.verify("Thor@12345"));
+    assert!(t.server.password_matches(THOR, "Mjolnir@2026"));
+    assert!(!t.server.password_matches(THOR, "Thor@12345"));
 }
 
 #[tokio::test]
@@ -399,14 +387,8 @@ async fn update_credentials_errors_follow_the_user_service() {
         assert_eq!(reply.status, status, "{body}: {}", reply.body);
         assert_json_eq(&reply.json(), &api_error(code));
     }
-    let db = t.server.state().db();
-    let password = db
-        .users
-        .get(THOR)
-        .and_then(|u| u.password.as_ref())
-        .expect("thor has a password");
     assert!(
-        password.verify("Thor@12345"),
+        t.server.password_matches(THOR, "Thor@12345"),
         "refused requests change nothing"
     );
 }

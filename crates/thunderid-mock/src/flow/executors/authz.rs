@@ -5,7 +5,7 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
 
 use super::{ExecResult, ExecStatus, Task};
-use crate::flow::engine::EngineError;
+use crate::flow::node::EngineError;
 use crate::flow::{assertion, keys};
 
 /// The standard OIDC scopes (`oauth2/constants.go` `StandardOIDCScopes`): never permissions, always
@@ -39,7 +39,7 @@ pub(super) fn authorize(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
     if requested.is_empty() {
         return Ok(ExecResult::complete());
     }
-    let Some(user) = task.env.users.get(&user_id) else {
+    let Some(user) = task.env.user(&user_id) else {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorFailedToIdentifyUser.to_error(),
         ));
@@ -75,7 +75,7 @@ pub(super) fn assert(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError>
             ApiErrorCode::ExecutorUserNotAuthenticated.to_error(),
         ));
     };
-    let Some(user) = task.env.users.get(&user_id).cloned() else {
+    let Some(user) = task.env.user(&user_id) else {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorUserNotAuthenticated.to_error(),
         ));

@@ -8,10 +8,11 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::{FlowType, Input};
 
 use super::{ExecResult, Task, prerequisite_missing};
-use crate::flow::engine::{EngineError, is_sensitive};
-use crate::flow::graph::ExecutorKind;
 use crate::flow::keys;
-use crate::store::users::{PasswordHash, UserStore};
+use crate::flow::node::{EngineError, is_sensitive};
+use crate::graph::ExecutorKind;
+use crate::password::PasswordHash;
+use crate::store::users::Users;
 
 /// Inputs that never identify a user (`executor/constants.go` `nonSearchableInputs`).
 const NON_SEARCHABLE: &[&str] = &[
@@ -32,7 +33,7 @@ pub(crate) enum Identified {
 }
 
 /// Find the user whose attributes match every filter (`userID` matches the id).
-pub(crate) fn find_user(users: &UserStore, filters: &BTreeMap<String, String>) -> Identified {
+pub(crate) fn find_user(users: &Users, filters: &BTreeMap<String, String>) -> Identified {
     let searchable: Vec<(&String, &String)> = filters
         .iter()
         .filter(|(k, _)| !NON_SEARCHABLE.contains(&k.as_str()))
@@ -105,7 +106,7 @@ pub(super) fn authenticate(task: &mut Task<'_, '_>) -> Result<ExecResult, Engine
             target.insert(input.identifier.clone(), value.clone());
         }
     }
-    let found = find_user(task.env.users, &identifiers);
+    let found = task.env.users(|users| find_user(users, &identifiers));
     if task.flow_type == &FlowType::Registration {
         return Ok(match found {
             Identified::NotFound => ExecResult::complete(),
@@ -124,15 +125,17 @@ pub(super) fn authenticate(task: &mut Task<'_, '_>) -> Result<ExecResult, Engine
         Identified::NotFound => return Ok(retry(ApiErrorCode::ExecutorUserNotFound)),
         Identified::Ambiguous => return Ok(retry(ApiErrorCode::ExecutorUserAuthFailed)),
     };
-    let verified = task.env.users.get(&user_id).is_some_and(|user| {
-        !secrets.is_empty()
-            && secrets.iter().all(|(name, value)| {
-                name == "password"
-                    && user
-                        .password
-                        .as_ref()
-                        .is_some_and(|hash| hash.verify(value))
-            })
+    let verified = task.env.users(|users| {
+        users.get(&user_id).is_some_and(|user| {
+            !secrets.is_empty()
+                && secrets.iter().all(|(name, value)| {
+                    name == "password"
+                        && user
+                            .password
+                            .as_ref()
+                            .is_some_and(|hash| hash.verify(value))
+                })
+        })
     });
     if !verified {
         return Ok(retry(ApiErrorCode::ExecutorInvalidCredentials));
@@ -156,7 +159,7 @@ pub(super) fn identify(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErro
         .iter()
         .filter_map(|i| task.value(&i.identifier).map(|v| (i.identifier.clone(), v)))
         .collect();
-    Ok(match find_user(task.env.users, &filters) {
+    Ok(match task.env.users(|users| find_user(users, &filters)) {
         Identified::One(user_id) => {
             let mut result = ExecResult::complete();
             result.runtime.insert(keys::USER_ID.to_owned(), user_id);
@@ -198,11 +201,18 @@ pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, Engi
             ApiErrorCode::ExecutorCredentialValueEmpty.to_error(),
         ));
     };
-    let Some(user) = task.env.users.get_mut(&user_id) else {
+    let hash = PasswordHash::new(&value);
+    let set = task.env.users_mut(|users| match users.get_mut(&user_id) {
+        Some(user) => {
+            user.password = Some(hash);
+            true
+        }
+        None => false,
+    });
+    if !set {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorCredentialSetFailed.to_error(),
         ));
-    };
-    user.password = Some(PasswordHash::new(&value));
+    }
     Ok(ExecResult::complete())
 }

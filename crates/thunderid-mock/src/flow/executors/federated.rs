@@ -10,9 +10,9 @@
 use thunderid_protocol::ApiErrorCode;
 
 use super::{ExecResult, ExecStatus, Task};
-use crate::flow::engine::EngineError;
-use crate::flow::graph::{ExecutorKind, FederatedKind};
 use crate::flow::keys;
+use crate::flow::node::EngineError;
+use crate::graph::{ExecutorKind, FederatedKind};
 
 /// The client id the mock presents to its fake IdPs.
 pub(crate) fn client_id(idp: &str) -> String {
@@ -94,19 +94,20 @@ fn complete_sign_in(task: &mut Task<'_, '_>, idp: &str, code: &str) -> ExecResul
         }
         task.execution.runtime.remove(keys::OAUTH_STATE);
     }
+    let now = task.env.now;
     let Some(grant) = task
         .env
-        .flows
-        .redeem_idp_grant(code, task.env.now)
+        .executions
+        .write(|e| e.redeem_idp_grant(code, now))
         .filter(|g| g.idp == idp)
     else {
         return ExecResult::failure(ApiErrorCode::ExecutorInvalidOauthCode.to_error());
     };
-    let local = task
-        .env
-        .users
-        .find_by_attribute("email", &grant.email)
-        .map(|u| u.id.clone());
+    let local = task.env.users(|users| {
+        users
+            .find_by_attribute("email", &grant.email)
+            .map(|u| u.id.clone())
+    });
     let Some(user_id) = local else {
         return ExecResult::failure(ApiErrorCode::ExecutorInvalidFederatedUser.to_error());
     };

@@ -7,8 +7,8 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::InputType;
 
 use super::{ExecResult, Task};
-use crate::flow::engine::EngineError;
 use crate::flow::keys;
+use crate::flow::node::EngineError;
 use crate::store::outbox::{Channel, OutboxMessage};
 
 /// SMSExecutor: send the `smsTemplate` to the node's phone input, else the resolved user's.
@@ -52,7 +52,7 @@ pub(super) fn send_sms(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErro
         }
     };
     let code = data.get("otpCode").cloned();
-    task.env.outbox.push(OutboxMessage {
+    task.env.send(OutboxMessage {
         channel: Channel::Sms,
         recipient,
         template,
@@ -105,7 +105,7 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
         .execution
         .runtime_value(keys::STORED_INVITE_TOKEN)
         .map(str::to_owned);
-    task.env.outbox.push(OutboxMessage {
+    task.env.send(OutboxMessage {
         channel: Channel::Email,
         recipient,
         template,
@@ -125,7 +125,7 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
 fn recipient(task: &Task<'_, '_>, attribute: &str) -> Option<String> {
     task.value(attribute).or_else(|| {
         let user_id = task.execution.runtime_value(keys::USER_ID)?;
-        let user = task.env.users.get(user_id)?;
+        let user = task.env.user(user_id)?;
         user.attributes
             .get(attribute)
             .and_then(|v| v.as_str())

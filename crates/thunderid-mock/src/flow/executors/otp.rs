@@ -14,10 +14,10 @@ use thunderid_protocol::flow::{FlowType, Input, InputType};
 
 use super::credentials::{Identified, find_user};
 use super::{ExecResult, Task, prerequisite_missing};
-use crate::flow::engine::EngineError;
-use crate::flow::execution::OtpSession;
-use crate::flow::graph::ExecutorKind;
 use crate::flow::keys;
+use crate::flow::node::EngineError;
+use crate::graph::ExecutorKind;
+use crate::store::execution::OtpSession;
 
 const DEFAULT_MAX_ATTEMPTS: u64 = 3;
 
@@ -63,7 +63,7 @@ fn generate(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
             if filters.is_empty() {
                 return Ok(ExecResult::input_required(inputs, None));
             }
-            match find_user(task.env.users, &filters) {
+            match task.env.users(|users| find_user(users, &filters)) {
                 Identified::One(id) => Some(id),
                 Identified::NotFound | Identified::Ambiguous
                     if task.flow_type == &FlowType::Registration =>
@@ -184,7 +184,7 @@ fn max_attempts(task: &Task<'_, '_>) -> u64 {
 
 /// (length, digits only, validity seconds).
 fn otp_settings(task: &Task<'_, '_>) -> (usize, bool, u64) {
-    let settings = &task.env.fixtures.server.flow;
+    let settings = &task.env.settings.flow;
     let props = &task.node.properties;
     let length = props
         .get("otpLength")

@@ -6,9 +6,9 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
 
 use super::{ExecResult, Task};
-use crate::flow::engine::EngineError;
-use crate::flow::graph::ExecutorKind;
 use crate::flow::keys;
+use crate::flow::node::EngineError;
+use crate::graph::ExecutorKind;
 
 pub(super) fn invite(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
     match task.executor.mode.as_deref() {

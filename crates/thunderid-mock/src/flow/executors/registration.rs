@@ -9,9 +9,10 @@ use thunderid_protocol::flow::{FlowType, Input, InputType};
 use super::credentials::{Identified, find_user};
 use super::{ExecResult, Task, error_with_params, prerequisite_missing};
 use crate::fixtures::{AttributeValueType, UserTypeFixture};
-use crate::flow::engine::{DynamicInput, EngineError};
 use crate::flow::keys;
-use crate::store::users::{AttributeError, PasswordHash, UserRecord};
+use crate::flow::node::{DynamicInput, EngineError};
+use crate::password::PasswordHash;
+use crate::store::users::{AttributeError, UserRecord};
 
 /// UserTypeResolver: pick the user type new users get. One allowed type resolves silently; several
 /// are offered as a SELECT (`userType`).
@@ -78,11 +79,14 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
     if let [only] = allowed.as_slice() {
         return Ok(choose(task, only));
     }
-    let open: Vec<&UserTypeFixture> = allowed
-        .iter()
-        .filter_map(|name| task.env.users.user_type(name))
-        .filter(|t| t.allow_self_registration)
-        .collect();
+    let open: Vec<UserTypeFixture> = task.env.users(|users| {
+        allowed
+            .iter()
+            .filter_map(|name| users.user_type(name))
+            .filter(|t| t.allow_self_registration)
+            .cloned()
+            .collect()
+    });
     match open.as_slice() {
         [] => Ok(ExecResult::failure(
             ApiErrorCode::ExecutorSelfRegNotAvailableForApp.to_error(),
@@ -105,7 +109,7 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
 }
 
 fn choose(task: &Task<'_, '_>, name: &str) -> ExecResult {
-    let Some(user_type) = task.env.users.user_type(name) else {
+    let Some(user_type) = task.env.users(|users| users.user_type(name).cloned()) else {
         return ExecResult::failure(ApiErrorCode::ExecutorInvalidUserType.to_error());
     };
     if !user_type.allow_self_registration {
@@ -141,9 +145,7 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         .ok_or_else(|| super::internal("user type not found".into()))?;
     let user_type = task
         .env
-        .users
-        .user_type(&type_name)
-        .cloned()
+        .users(|users| users.user_type(&type_name).cloned())
         .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
     let missing = missing_schema_inputs(task, &user_type);
     if !missing.is_empty() {
@@ -184,7 +186,7 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         .iter()
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
-    match find_user(task.env.users, &filters) {
+    match task.env.users(|users| find_user(users, &filters)) {
         Identified::One(_) if task.flow_type == &FlowType::Authentication => {
             return Ok(ExecResult::complete());
         }
@@ -200,11 +202,27 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         }
         Identified::NotFound => {}
     }
-    match task
-        .env
-        .users
-        .validate_attributes(&user_type.name, &attributes, None)
-    {
+    let id = task.uuid_v7();
+    let ou_id = task
+        .execution
+        .runtime_value(keys::DEFAULT_OU_ID)
+        .map_or_else(|| user_type.ou_id.clone(), str::to_owned);
+    let record = UserRecord {
+        id: id.clone(),
+        user_type: user_type.name.clone(),
+        ou_id,
+        attributes,
+        password: password.as_deref().map(PasswordHash::new),
+        groups: Vec::new(),
+        permissions: Vec::new(),
+    };
+    // Checked and stored under one lock, so two registrations cannot both take a unique value.
+    let created = task.env.users_mut(|users| {
+        users.validate_attributes(&record.user_type, &record.attributes, None)?;
+        users.insert(record);
+        Ok(())
+    });
+    match created {
         Ok(()) => {}
         Err(AttributeError::NotUnique { .. }) => {
             return Ok(ExecResult::failure(
@@ -217,20 +235,6 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
             ));
         }
     }
-    let id = task.uuid_v7();
-    let ou_id = task
-        .execution
-        .runtime_value(keys::DEFAULT_OU_ID)
-        .map_or_else(|| user_type.ou_id.clone(), str::to_owned);
-    task.env.users.insert(UserRecord {
-        id: id.clone(),
-        user_type: user_type.name.clone(),
-        ou_id,
-        attributes,
-        password: password.as_deref().map(PasswordHash::new),
-        groups: Vec::new(),
-        permissions: Vec::new(),
-    });
     let mut result = ExecResult {
         user: Some(id.clone()),
         ..ExecResult::complete()
@@ -330,9 +334,7 @@ pub(super) fn check_uniqueness(task: &mut Task<'_, '_>) -> Result<ExecResult, En
     };
     let user_type = task
         .env
-        .users
-        .user_type(&type_name)
-        .cloned()
+        .users(|users| users.user_type(&type_name).cloned())
         .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
     for (name, _) in user_type
         .schema
@@ -343,7 +345,10 @@ pub(super) fn check_uniqueness(task: &mut Task<'_, '_>) -> Result<ExecResult, En
             continue;
         };
         let filters = std::iter::once((name.clone(), value.clone())).collect();
-        if !matches!(find_user(task.env.users, &filters), Identified::NotFound) {
+        if !matches!(
+            task.env.users(|users| find_user(users, &filters)),
+            Identified::NotFound
+        ) {
             let error = error_with_params(
                 ApiErrorCode::ExecutorAttributeNotUnique,
                 &[("attribute", name)],

@@ -8,10 +8,10 @@ use thunderid_protocol::flow::{
     NodeDefinition, NodeType, ParamType, PromptType, authenticator_id,
 };
 
-use super::Choice;
-use crate::flow::engine::is_sensitive;
 use crate::flow::executors::federated_display_name;
-use crate::flow::graph::{ExecutorKind, FederatedKind};
+use crate::flow::node::is_sensitive;
+use crate::graph::{ExecutorKind, FederatedKind};
+use crate::store::v1::Choice;
 
 /// The IdP of every non-federated authenticator.
 const LOCAL: &str = "LOCAL";

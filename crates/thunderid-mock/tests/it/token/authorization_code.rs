@@ -80,7 +80,7 @@ async fn the_code_grant_issues_signed_tokens_of_the_documented_shape() {
         ".refresh_token" => insta::dynamic_redaction(redact_jwt),
     });
 
-    let kid = &t.server.state().signer().key().kid;
+    let kid = t.server.key_id();
     for (name, typ) in [
         ("access_token", "at+jwt"),
         ("id_token", "JWT"),
@@ -88,7 +88,7 @@ async fn the_code_grant_issues_signed_tokens_of_the_documented_shape() {
     ] {
         let header = jsonwebtoken::decode_header(body[name].as_str().unwrap()).unwrap();
         assert_eq!(header.typ.as_deref(), Some(typ), "{name}");
-        assert_eq!(header.kid.as_deref(), Some(kid.as_str()), "{name}");
+        assert_eq!(header.kid.as_deref(), Some(kid), "{name}");
         assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
     }
     let (_, access) = claims_of(&t, body["access_token"].as_str().unwrap());

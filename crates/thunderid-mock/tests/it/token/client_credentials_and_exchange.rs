@@ -138,9 +138,9 @@ async fn token_exchange_errors() {
     let subject = spa_tokens(&t, "openid").await;
     let access = subject["access_token"].as_str().unwrap().to_owned();
     let id_token = subject["id_token"].as_str().unwrap().to_owned();
-    let now = t.server.state().now();
-    let foreign = t.server.state().signer().sign(
-        thunderid_mock::tokens::TokenType::AccessToken,
+    let now = t.server.now();
+    let foreign = t.server.sign(
+        thunderid_mock::TokenType::AccessToken,
         &json!({"iss": "https://elsewhere", "sub": "x", "exp": now + 60}),
     );
     let cases: Vec<Case<'_>> = vec![

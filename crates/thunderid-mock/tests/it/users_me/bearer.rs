@@ -164,12 +164,9 @@ async fn a_revoked_token_or_token_family_is_refused() {
             .status,
         200
     );
-    {
-        let mut db = t.server.state().db();
-        db.oauth
-            .revoke_token("01900000-0000-7000-8000-00000000f001", EPOCH + 3600, EPOCH);
-        db.oauth.revoke_family("family-1", EPOCH);
-    }
+    t.server
+        .revoke_token("01900000-0000-7000-8000-00000000f001", EPOCH + 3600);
+    t.server.revoke_token_family("family-1");
     assert_unauthorized(
         &call(&t, Method::GET, "/users/me", &token, None).await,
         INVALID_TOKEN,

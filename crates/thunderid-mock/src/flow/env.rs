@@ -1,0 +1,63 @@
+//! [`Env`]: everything outside an execution that its nodes read or change.
+
+use rand::RngCore;
+
+use crate::fixtures::{ApplicationFixture, ServerSettings};
+use crate::store::directory::Directory;
+use crate::store::executions::Executions;
+use crate::store::locked::Locked;
+use crate::store::outbox::{Outbox, OutboxMessage};
+use crate::store::registry::Registry;
+use crate::store::users::{UserRecord, Users};
+
+/// Everything outside the execution that nodes read or change. The stores are reached through
+/// their own locks, one short operation at a time; the engine never holds a lock across nodes.
+pub(crate) struct Env<'a> {
+    /// The configuration version this call runs against (flow graphs, applications).
+    pub registry: &'a Registry,
+    pub settings: &'a ServerSettings,
+    /// The execution's application; `None` only for app-independent flows.
+    pub app: Option<&'a ApplicationFixture>,
+    pub directory: &'a Locked<Directory>,
+    pub outbox: &'a Locked<Outbox>,
+    /// For the fake IdP's codes; the running execution itself is not in it.
+    pub executions: &'a Locked<Executions>,
+    /// Seconds since the epoch, from the mock clock.
+    pub now: u64,
+    pub rng: &'a mut dyn RngCore,
+    /// This server's base URL, for links (IdP redirects, recovery links).
+    pub base_url: &'a str,
+    /// The `iss` of assertions.
+    pub issuer: &'a str,
+}
+
+impl Env<'_> {
+    /// A copy of a stored user.
+    pub(crate) fn user(&self, id: &str) -> Option<UserRecord> {
+        self.directory.read(|d| d.users.get(id).cloned())
+    }
+
+    /// Read the users.
+    pub(crate) fn users<R>(&self, f: impl FnOnce(&Users) -> R) -> R {
+        self.directory.read(|d| f(&d.users))
+    }
+
+    /// Change the users; `f` validates before it mutates.
+    pub(crate) fn users_mut<R>(&self, f: impl FnOnce(&mut Users) -> R) -> R {
+        self.directory.write(|d| f(&mut d.users))
+    }
+
+    /// Deliver a message to the outbox.
+    pub(crate) fn send(&self, message: OutboxMessage) {
+        self.outbox.write(|o| o.push(message));
+    }
+}
+
+impl std::fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("now", &self.now)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,289 @@
+//! Flow graphs: the executor catalogue, lookups, and validation of a set of flows.
+//!
+//! Validation runs whenever flows are published (fixtures at start, later the management API), so
+//! the engine can trust every reference it follows: node ids are unique, every `onSuccess`/`onFailure`/`onIncomplete`/`next`/`nextNode`/
+//! `onSkip` names a node of the same graph, there is exactly one START, every TASK_EXECUTION names
+//! a known executor, every CALL names an existing flow, and every validation regex compiles.
+
+use std::collections::HashSet;
+
+use thunderid_protocol::flow::{
+    FlowDefinition, FlowType, NodeDefinition, NodeType, ValidationRuleType,
+};
+
+/// The executors the mock implements, by the name a graph uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExecutorKind {
+    CredentialsAuth,
+    Authorization,
+    AuthAssert,
+    Otp,
+    Sms,
+    Email,
+    UserTypeResolver,
+    Provisioning,
+    AttributeUniqueness,
+    Identifying,
+    Invite,
+    CredentialSetter,
+    SessionSignOut,
+    /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
+    /// redirect to the mock's fake upstream IdP.
+    Federated(FederatedKind),
+}
+
+/// Which federated executor a node names; decides the authenticator in the assertion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FederatedKind {
+    Google,
+    Github,
+    Oidc,
+    OAuth,
+}
+
+impl ExecutorKind {
+    /// The executor for a graph's `executor.name`.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "CredentialsAuthExecutor" => Self::CredentialsAuth,
+            "AuthorizationExecutor" => Self::Authorization,
+            "AuthAssertExecutor" => Self::AuthAssert,
+            "OTPExecutor" => Self::Otp,
+            "SMSExecutor" => Self::Sms,
+            "EmailExecutor" => Self::Email,
+            "UserTypeResolver" => Self::UserTypeResolver,
+            "ProvisioningExecutor" => Self::Provisioning,
+            "AttributeUniquenessValidator" => Self::AttributeUniqueness,
+            "IdentifyingExecutor" => Self::Identifying,
+            "InviteExecutor" => Self::Invite,
+            "CredentialSetter" => Self::CredentialSetter,
+            "SessionSignOutExecutor" => Self::SessionSignOut,
+            "GoogleOIDCAuthExecutor" => Self::Federated(FederatedKind::Google),
+            "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
+            "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
+            "OAuthExecutor" => Self::Federated(FederatedKind::OAuth),
+            _ => return None,
+        })
+    }
+
+    /// The authenticator this executor contributes to `assurance.authenticators`, if it
+    /// authenticates (`executor/utils.go` `getAuthnServiceName`), and its factor.
+    pub(crate) fn authenticator(self) -> Option<(&'static str, Factor)> {
+        match self {
+            Self::CredentialsAuth => Some(("CredentialsAuthenticator", Factor::Knowledge)),
+            Self::Otp => Some(("OTPAuthenticator", Factor::Possession)),
+            Self::Federated(FederatedKind::Google) => {
+                Some(("GoogleOIDCAuthenticator", Factor::Knowledge))
+            }
+            Self::Federated(FederatedKind::Github) => {
+                Some(("GithubOAuthAuthenticator", Factor::Knowledge))
+            }
+            Self::Federated(FederatedKind::Oidc) => Some(("OIDCAuthenticator", Factor::Knowledge)),
+            Self::Federated(FederatedKind::OAuth) => {
+                Some(("OAuthAuthenticator", Factor::Knowledge))
+            }
+            Self::Authorization
+            | Self::AuthAssert
+            | Self::Sms
+            | Self::Email
+            | Self::UserTypeResolver
+            | Self::Provisioning
+            | Self::AttributeUniqueness
+            | Self::Identifying
+            | Self::Invite
+            | Self::CredentialSetter
+            | Self::SessionSignOut => None,
+        }
+    }
+}
+
+/// An authentication factor (`authn/common/constants.go`); distinct factors decide the AAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Factor {
+    Knowledge,
+    Possession,
+}
+
+/// The flow with this id.
+pub(crate) fn find_by_id<'a>(flows: &'a [FlowDefinition], id: &str) -> Option<&'a FlowDefinition> {
+    flows.iter().find(|f| f.id.as_str() == id)
+}
+
+/// The flow with this handle and type.
+pub(crate) fn find_by_handle<'a>(
+    flows: &'a [FlowDefinition],
+    handle: &str,
+    flow_type: &FlowType,
+) -> Option<&'a FlowDefinition> {
+    flows
+        .iter()
+        .find(|f| f.handle == handle && &f.flow_type == flow_type)
+}
+
+/// Compile a schema or input-validation pattern. Patterns are anchored by their authors, as on the
+/// real server (Go `regexp.MatchString` semantics: unanchored search).
+pub(crate) fn compile_pattern(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(pattern)
+}
+
+/// Whether a PROMPT only displays a message and moves on (`next` and no prompts).
+pub(crate) fn is_display_only(node: &NodeDefinition) -> bool {
+    node.node_type == NodeType::Prompt && node.next.is_some() && node.prompts.is_empty()
+}
+
+/// Why a flow set was refused: the index of the flow, the field (a path inside it) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FlowSetError {
+    pub index: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+/// Check every flow graph of a set: unique ids and (handle, type) pairs, known types, and each
+/// graph's nodes and references.
+pub(crate) fn check_flow_set(flows: &[FlowDefinition]) -> Result<(), FlowSetError> {
+    let mut ids = HashSet::new();
+    let mut handles = HashSet::new();
+    for (index, flow) in flows.iter().enumerate() {
+        let at = |field: &str, reason: String| FlowSetError {
+            index,
+            field: format!("({} {}).{field}", flow.flow_type, flow.handle),
+            reason,
+        };
+        if !ids.insert(flow.id.as_str()) {
+            return Err(at("id", format!("duplicate flow id {}", flow.id)));
+        }
+        if !flow.flow_type.is_known() {
+            return Err(at(
+                "flowType",
+                format!("unknown flow type {}", flow.flow_type),
+            ));
+        }
+        if !handles.insert((flow.handle.as_str(), flow.flow_type.as_str())) {
+            return Err(at(
+                "handle",
+                format!(
+                    "duplicate handle {} for flow type {}",
+                    flow.handle, flow.flow_type
+                ),
+            ));
+        }
+        check_graph(flows, flow).map_err(|(field, reason)| at(&field, reason))?;
+    }
+    Ok(())
+}
+
+type GraphError = (String, String);
+
+fn check_graph(flows: &[FlowDefinition], flow: &FlowDefinition) -> Result<(), GraphError> {
+    let mut node_ids = HashSet::new();
+    for (j, node) in flow.nodes.iter().enumerate() {
+        if node.id.trim().is_empty() {
+            return Err((format!("nodes[{j}].id"), "must not be empty".into()));
+        }
+        if !node_ids.insert(node.id.as_str()) {
+            return Err((
+                format!("nodes[{j}].id"),
+                format!("duplicate node id {}", node.id),
+            ));
+        }
+    }
+    let starts = flow
+        .nodes
+        .iter()
+        .filter(|n| n.node_type == NodeType::Start)
+        .count();
+    if starts != 1 {
+        return Err((
+            "nodes".into(),
+            format!("expected exactly one START node, found {starts}"),
+        ));
+    }
+    for (j, node) in flow.nodes.iter().enumerate() {
+        check_node(flows, &node_ids, node)
+            .map_err(|(field, reason)| (format!("nodes[{j}].{field}"), reason))?;
+    }
+    Ok(())
+}
+
+fn check_node(
+    flows: &[FlowDefinition],
+    node_ids: &HashSet<&str>,
+    node: &NodeDefinition,
+) -> Result<(), GraphError> {
+    let reference = |field: &str, target: &Option<String>| -> Result<(), GraphError> {
+        match target {
+            Some(id) if !node_ids.contains(id.as_str()) => {
+                Err((field.into(), format!("unknown node {id}")))
+            }
+            _ => Ok(()),
+        }
+    };
+    reference("onSuccess", &node.on_success)?;
+    reference("onFailure", &node.on_failure)?;
+    reference("onIncomplete", &node.on_incomplete)?;
+    reference("next", &node.next)?;
+    if let Some(condition) = &node.condition {
+        reference("condition.onSkip", &Some(condition.on_skip.clone()))?;
+    }
+    match node.node_type {
+        NodeType::Start if node.on_success.is_none() => {
+            Err(("onSuccess".into(), "a START node needs onSuccess".into()))
+        }
+        NodeType::TaskExecution => {
+            let Some(executor) = &node.executor else {
+                return Err((
+                    "executor".into(),
+                    "a TASK_EXECUTION node needs an executor".into(),
+                ));
+            };
+            if ExecutorKind::from_name(&executor.name).is_none() {
+                return Err((
+                    "executor.name".into(),
+                    format!("unknown executor {}", executor.name),
+                ));
+            }
+            Ok(())
+        }
+        NodeType::Call => match &node.flow {
+            None => Err(("flow".into(), "a CALL node needs flow.ref".into())),
+            Some(target) if find_by_id(flows, target.reference.as_str()).is_none() => Err((
+                "flow.ref".into(),
+                format!("unknown flow {}", target.reference),
+            )),
+            Some(_) => Ok(()),
+        },
+        NodeType::Prompt => {
+            for (k, prompt) in node.prompts.iter().enumerate() {
+                if let Some(action) = &prompt.action {
+                    reference(
+                        &format!("prompts[{k}].action.nextNode"),
+                        &Some(action.next_node.clone()),
+                    )?;
+                }
+                for (m, input) in prompt.inputs.iter().enumerate() {
+                    for (r, rule) in input.validation.iter().enumerate() {
+                        if let (ValidationRuleType::Regex, Some(pattern)) =
+                            (&rule.rule_type, rule.value.as_str())
+                        {
+                            compile_pattern(pattern).map_err(|e| {
+                                (
+                                    format!("prompts[{k}].inputs[{m}].validation[{r}].value"),
+                                    format!("invalid pattern: {e}"),
+                                )
+                            })?;
+                        }
+                    }
+                }
+            }
+            if node.prompts.is_empty() && node.next.is_none() {
+                return Err((
+                    "prompts".into(),
+                    "a PROMPT node needs prompts or next".into(),
+                ));
+            }
+            Ok(())
+        }
+        NodeType::Start | NodeType::End => Ok(()),
+    }
+}

@@ -1,0 +1,123 @@
+//! `POST /oauth2/token`'s grants (`O2/token/service.go`, `O2/granthandlers/*`): which grant a request
+//! asks for and whether the client may use it, each grant's own parameter checks
+//! (`ValidateGrant`), and the grant itself (`HandleGrant`), which returns a [`TokenPlan`] for the
+//! minter. One file per grant: [`authorization_code`], [`refresh_token`], [`client_credentials`],
+//! [`token_exchange`], and the mock-only [`organization_switch`]. CIBA and jwt-bearer are known
+//! grant types the mock has no handler for.
+//!
+//! Audience: the mock has no resource-server registry yet. A `resource` is taken as the token's
+//! audience as sent (after the RFC 8707 shape checks); without one the audience is the client_id,
+//! and permission scopes are kept rather than resolved against a default resource server.
+
+pub(crate) mod authorization_code;
+pub(crate) mod client_credentials;
+pub(crate) mod organization_switch;
+pub(crate) mod refresh_token;
+pub(crate) mod token_exchange;
+
+use thunderid_protocol::OAuthErrorCode;
+use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
+
+use super::client_auth::AuthenticatedClient;
+use super::mint::{TokenPlan, split_scopes};
+use super::{OAuthContext, OAuthError};
+
+/// The grants the mock implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grant {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+    TokenExchange,
+    /// Mock-only: the legacy SDKs' `organization_switch` (issue 9).
+    OrganizationSwitch,
+}
+
+impl Grant {
+    /// `grant_type` present, supported and allowed for the client.
+    pub(crate) fn select(
+        client: &AuthenticatedClient,
+        request: &TokenRequestParams,
+    ) -> Result<Self, OAuthError> {
+        let Some(grant_type) = request.grant_type().filter(|g| !g.as_str().is_empty()) else {
+            return Err(OAuthError::invalid_request("Missing grant_type parameter"));
+        };
+        let grant = match &grant_type {
+            GrantType::AuthorizationCode => Some(Self::AuthorizationCode),
+            GrantType::RefreshToken => Some(Self::RefreshToken),
+            GrantType::ClientCredentials => Some(Self::ClientCredentials),
+            GrantType::TokenExchange => Some(Self::TokenExchange),
+            // Known to the server, but the mock has no handler for them.
+            GrantType::Ciba | GrantType::JwtBearer => None,
+            // ORGANIZATION SWITCH (issue 9): the legacy SDKs' custom grant, which the real server
+            // does not know. The mock serves it to clients that list it in their `grantTypes`; for
+            // every other client it stays unknown, as on the real server.
+            GrantType::OrganizationSwitch
+                if client
+                    .oauth
+                    .allows_grant(GrantType::OrganizationSwitch.as_str()) =>
+            {
+                Some(Self::OrganizationSwitch)
+            }
+            GrantType::OrganizationSwitch | GrantType::Other(_) => {
+                return Err(OAuthError::new(
+                    OAuthErrorCode::UnsupportedGrantType,
+                    "Invalid grant_type parameter",
+                ));
+            }
+        };
+        if !client.oauth.allows_grant(grant_type.as_str()) {
+            return Err(OAuthError::new(
+                OAuthErrorCode::UnauthorizedClient,
+                "The client is not authorized to use this grant type",
+            ));
+        }
+        grant.ok_or_else(|| {
+            OAuthError::new(
+                OAuthErrorCode::UnsupportedGrantType,
+                "Unsupported grant type",
+            )
+        })
+    }
+
+    /// The grant's `ValidateGrant`: its own parameters, before anything is looked up.
+    pub(crate) fn validate(self, request: &TokenRequestParams) -> Result<(), OAuthError> {
+        match self {
+            Self::AuthorizationCode => authorization_code::validate(request),
+            Self::RefreshToken => refresh_token::validate(request),
+            Self::ClientCredentials => client_credentials::validate(request),
+            Self::TokenExchange => token_exchange::validate(request),
+            Self::OrganizationSwitch => organization_switch::validate(request),
+        }
+    }
+
+    /// The grant's `HandleGrant`: what to issue, with the grant's effects on the stores applied.
+    pub(crate) fn plan(
+        self,
+        ctx: &OAuthContext<'_>,
+        client: &AuthenticatedClient,
+        request: &TokenRequestParams,
+    ) -> Result<TokenPlan, OAuthError> {
+        match self {
+            Self::AuthorizationCode => authorization_code::plan(ctx, client, request),
+            Self::RefreshToken => refresh_token::plan(ctx, client, request),
+            Self::ClientCredentials => client_credentials::plan(client, request),
+            Self::TokenExchange => token_exchange::plan(ctx, client, request),
+            Self::OrganizationSwitch => organization_switch::plan(ctx, client, request),
+        }
+    }
+}
+
+/// The audience of a token bound to `resources` (at most one is accepted upstream): the resource,
+/// or the client_id when there is none.
+pub(crate) fn audience(resources: &[String], client_id: &str) -> String {
+    resources
+        .first()
+        .cloned()
+        .unwrap_or_else(|| client_id.to_owned())
+}
+
+/// Keep only the OIDC scopes (an unbound token carries no permissions when refreshed).
+fn oidc_only(scopes: Vec<String>) -> Vec<String> {
+    split_scopes(&scopes).0
+}

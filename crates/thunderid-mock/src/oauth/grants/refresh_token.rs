@@ -1,0 +1,142 @@
+//! `grant_type=refresh_token` (`O2/granthandlers/refresh_token.go`).
+//!
+//! Rotation, as the server's defaults configure it (`renew_on_grant`, `revoke_previous_on_renew`): a
+//! new refresh token that keeps the presented one's absolute expiry, and the presented one revoked.
+//! Presenting a revoked (rotated) token again revokes the whole family (RFC 9700 §4.14.2).
+//!
+//! A session switched to an organization (the mock-only `organization_switch` grant, or a token
+//! exchange with an organization) stays in it: its refresh token carries the organization's `org_id`,
+//! and the new tokens carry the organization's claims as the live unit store has them now (a renamed
+//! unit shows its new name). The membership is checked again after the rotation, as the switch checks
+//! it: a user no longer in the organization (or a deleted unit) gets the switch's `invalid_grant`, and
+//! the presented refresh token is spent, ending the switched session.
+
+use thunderid_protocol::OAuthErrorCode;
+use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
+
+use super::oidc_only;
+use super::organization_switch::organization_of_member;
+use crate::oauth::client_auth::AuthenticatedClient;
+use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
+use crate::oauth::tokens::{
+    RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token, string_claim,
+};
+use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
+
+/// `ValidateGrant`.
+pub(super) fn validate(request: &TokenRequestParams) -> Result<(), OAuthError> {
+    if text(&request.refresh_token).is_empty() {
+        return Err(OAuthError::invalid_request("Refresh token is required"));
+    }
+    check_resources(&request.resource)
+}
+
+/// `HandleGrant`: check the token (deny list, owner, subject, scope, resource), rotate it, then
+/// plan the new tokens.
+pub(super) fn plan(
+    ctx: &OAuthContext<'_>,
+    client: &AuthenticatedClient,
+    request: &TokenRequestParams,
+) -> Result<TokenPlan, OAuthError> {
+    let invalid_token = || OAuthError::invalid_grant("Invalid refresh token");
+    let now = ctx.now;
+    let token =
+        verified_refresh_token(ctx, text(&request.refresh_token)).ok_or_else(invalid_token)?;
+    // The subject must still exist (`verifyCredentialsUnchanged`).
+    let subject_exists = ctx
+        .directory
+        .read(|d| d.users.get(&token.access_token_subject).is_some());
+    let mut plan = ctx.oauth.write(|oauth| {
+        oauth
+            .check_refresh_token(
+                token.jwt_id.as_deref(),
+                token.token_family_id.as_deref(),
+                now,
+            )
+            .map_err(|_| invalid_token())?;
+        if token.client_id != client.client_id() || !subject_exists {
+            return Err(invalid_token());
+        }
+        let plan = rotation_plan(&token, client, request, now)?;
+        // Single use: the presented token joins the deny list until it would have expired.
+        oauth.revoke_token(
+            token.jwt_id.as_deref().unwrap_or_default(),
+            token.expires_at,
+            now,
+        );
+        Ok(plan)
+    })?;
+    if let Some(organization_id) = string_claim(&token.claims, "org_id") {
+        plan.organization = Some(organization_of_member(ctx, &plan.subject, organization_id)?);
+    }
+    Ok(plan)
+}
+
+/// Everything the rotation is allowed to grant, or why not; no state changes.
+fn rotation_plan(
+    token: &RefreshTokenView,
+    client: &AuthenticatedClient,
+    request: &TokenRequestParams,
+    now: u64,
+) -> Result<TokenPlan, OAuthError> {
+    let scopes = narrowed_scopes(text(&request.scope), &token.scopes)?;
+    let [audience] = token.access_token_audiences.as_slice() else {
+        return Err(OAuthError::invalid_grant(
+            "Refresh token is not bound to a single resource server",
+        ));
+    };
+    match request.resource.as_slice() {
+        [] => {}
+        [resource] if resource == audience => {}
+        [_] => {
+            return Err(OAuthError::invalid_target(
+                "Requested resource does not match the refresh token audience",
+            ));
+        }
+        _ => {
+            return Err(OAuthError::invalid_target(
+                "Only a single resource parameter is supported",
+            ));
+        }
+    }
+    // A token bound to no resource server (its audience is the client) carries only OIDC scopes.
+    let scopes = if audience == client.client_id() {
+        oidc_only(scopes)
+    } else {
+        scopes
+    };
+    if token.expires_at <= now {
+        // Inside the verification leeway the rotated token would be born expired.
+        return Err(OAuthError::new(
+            OAuthErrorCode::ServerError,
+            "Failed to process token request",
+        ));
+    }
+    let mut plan = TokenPlan::user(
+        token.access_token_subject.clone(),
+        audience.clone(),
+        scopes,
+        GrantType::parse(&token.grant_type),
+        IdTokenPlan::default(),
+        RefreshPlan::Rotate {
+            expires_at: token.expires_at,
+        },
+    );
+    plan.token_family_id = token.token_family_id.clone();
+    Ok(plan)
+}
+
+/// `validateAndApplyScopes`: all granted scopes, or a requested subset of them.
+fn narrowed_scopes(requested: &str, granted: &[String]) -> Result<Vec<String>, OAuthError> {
+    let requested = parse_scopes(requested);
+    if requested.is_empty() {
+        return Ok(granted.to_vec());
+    }
+    if requested.iter().all(|scope| granted.contains(scope)) {
+        return Ok(requested);
+    }
+    Err(OAuthError::new(
+        OAuthErrorCode::InvalidScope,
+        "Requested scope exceeds the scope granted by the resource owner",
+    ))
+}

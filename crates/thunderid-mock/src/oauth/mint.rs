@@ -1,0 +1,598 @@
+//! Building and signing the OAuth tokens (contract §3.4, `O2/tokenservice/builder.go`):
+//!
+//! * access token, header `typ: at+jwt`: `iss`, `sub`, `aud`, `exp`/`iat`/`nbf`, `jti` (UUIDv7),
+//!   `scope`, `client_id`, `grant_type`, `tfid`, `act`, plus the user attributes the app allows;
+//! * ID token, `typ: JWT`: `aud` = client_id, `auth_time`, `nonce`, `acr`, and the profile claims of
+//!   the granted scopes restricted to the app's ID-token attributes;
+//! * refresh token, `typ: JWT`: `sub` = client_id, `aud` = issuer, `scope`, `access_token_sub`,
+//!   `access_token_aud`, `grant_type`, `tfid`; mock-only, `org_id` in a session switched to an
+//!   organization (the `organization_switch` grant), so that refreshing keeps the organization.
+//!
+//! A grant decides *what* to issue as a [`TokenPlan`]; the [`Minter`] signs a plan as one call. It
+//! takes the signer, the mock clock's `now` and a claims lookup (the directory), never the server
+//! state. Claims are built with the protocol's claim types and signed as a sorted map, so payloads
+//! come out in the order Go's `encoding/json` writes a map. Nothing is signed under a store lock.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use thunderid_protocol::ids::{ClientId, IssuerUrl};
+use thunderid_protocol::oauth2::GrantType;
+use thunderid_protocol::oidc::{
+    AccessTokenClaims, ActorClaim, Audience, IdTokenClaims, OrganizationClaims, RefreshTokenClaims,
+    RegisteredClaims,
+};
+
+use thunderid_protocol::oauth2::{TokenResponse, TokenType as ResponseTokenType, TokenTypeUri};
+use thunderid_protocol::secret::{AccessToken, IdToken, RefreshToken};
+
+use crate::fixtures::{OAuthProfile, ServerSettings};
+use crate::store::directory::Directory;
+use crate::store::locked::Locked;
+use crate::tokens::{TokenSigner, TokenType};
+
+/// The standard OIDC scopes and the claims each releases (`StandardOIDCScopes`).
+pub(crate) const STANDARD_SCOPES: &[(&str, &[&str])] = &[
+    ("openid", &["sub"]),
+    (
+        "profile",
+        &[
+            "name",
+            "family_name",
+            "given_name",
+            "middle_name",
+            "nickname",
+            "preferred_username",
+            "profile",
+            "picture",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "updated_at",
+        ],
+    ),
+    ("email", &["email", "email_verified"]),
+    ("phone", &["phone_number", "phone_number_verified"]),
+    ("address", &["address"]),
+    ("roles", &["roles"]),
+];
+
+/// Claims the token builder sets itself; user attributes never override them.
+const RESERVED_CLAIMS: &[&str] = &[
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "scope",
+    "client_id",
+    "act",
+    "grant_type",
+    "aci",
+    "cnf",
+    "tfid",
+    "auth_time",
+    "nonce",
+    "acr",
+    "claims_req",
+    "claims_locales",
+];
+
+/// Default lifetimes when the settings hold no positive value (the real server's defaults).
+const DEFAULT_JWT_VALIDITY: u64 = 3600;
+const DEFAULT_REFRESH_VALIDITY: u64 = 86_400;
+
+/// A signed token and when it ends.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedToken {
+    pub token: String,
+    /// Seconds from issue to expiry: the token response's `expires_in`.
+    pub expires_in: u64,
+}
+
+/// Token lifetimes for one application, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lifetimes {
+    pub access_token: u64,
+    pub id_token: u64,
+    pub refresh_token: u64,
+}
+
+/// Which attributes an access token carries.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Attributes {
+    /// The subject's user attributes the application allows (`token.accessToken.attributes`).
+    OfUser,
+    /// These, already filtered (a token exchange copies them from the subject token).
+    Given(BTreeMap<String, Value>),
+}
+
+/// What the ID token says beyond the subject's profile claims.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct IdTokenPlan {
+    pub nonce: Option<String>,
+    pub auth_time: Option<u64>,
+    pub acr: Option<String>,
+}
+
+/// What the grant does with refresh tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshPlan {
+    /// No refresh token.
+    None,
+    /// A new family member with a fresh lifetime.
+    Issue,
+    /// A rotation keeping the presented token's absolute expiry.
+    Rotate { expires_at: u64 },
+}
+
+/// Everything a grant decided to issue: the minter turns it into a token response.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TokenPlan {
+    /// A user id, or the application id for client credentials.
+    pub subject: String,
+    /// One audience: the resource, or the client_id for unbound (OIDC-only) requests.
+    pub audience: String,
+    pub scopes: Vec<String>,
+    /// The `grant_type` claim: the grant that started the family.
+    pub grant_type: GrantType,
+    pub attributes: Attributes,
+    pub token_family_id: Option<String>,
+    pub actor: Option<ActorClaim>,
+    /// An ID token, when `openid` was granted to a user.
+    pub id_token: Option<IdTokenPlan>,
+    pub refresh: RefreshPlan,
+    /// The organization of a switched session: its claims replace the user's own unit attributes,
+    /// and the refresh token carries its id.
+    pub organization: Option<OrganizationClaims>,
+    /// The response's `issued_token_type` (token exchange).
+    pub issued_token_type: Option<TokenTypeUri>,
+}
+
+impl TokenPlan {
+    /// A plan for a user's session: an access token with the allowed user attributes, an ID token
+    /// when `openid` is among the scopes, and the refresh token `refresh` calls for.
+    pub(crate) fn user(
+        subject: String,
+        audience: String,
+        scopes: Vec<String>,
+        grant_type: GrantType,
+        id_token: IdTokenPlan,
+        refresh: RefreshPlan,
+    ) -> Self {
+        let openid = scopes.iter().any(|s| s == "openid");
+        Self {
+            subject,
+            audience,
+            scopes,
+            grant_type,
+            attributes: Attributes::OfUser,
+            token_family_id: None,
+            actor: None,
+            id_token: openid.then_some(id_token),
+            refresh,
+            organization: None,
+            issued_token_type: None,
+        }
+    }
+}
+
+/// Signs plans.
+pub(crate) struct Minter<'a> {
+    signer: &'a TokenSigner,
+    claims: &'a Locked<Directory>,
+    settings: &'a ServerSettings,
+    now: u64,
+}
+
+impl<'a> Minter<'a> {
+    pub(crate) fn new(
+        signer: &'a TokenSigner,
+        claims: &'a Locked<Directory>,
+        settings: &'a ServerSettings,
+        now: u64,
+    ) -> Self {
+        Self {
+            signer,
+            claims,
+            settings,
+            now,
+        }
+    }
+
+    /// Sign `plan` for the client `profile` and build the token response.
+    pub(crate) fn mint(&self, profile: &OAuthProfile, plan: TokenPlan) -> TokenResponse {
+        let lifetimes = lifetimes(self.settings, profile);
+        let user = match (&plan.attributes, &plan.id_token) {
+            (Attributes::Given(_), None) => BTreeMap::new(),
+            _ => self.claims.read(|d| d.user_claims(&plan.subject)),
+        };
+        let organization = plan.organization.clone().unwrap_or_default();
+        let attributes = match &plan.attributes {
+            Attributes::OfUser => allowed_attributes(&user, &profile.token.access_token.attributes),
+            Attributes::Given(given) => given.clone(),
+        };
+        let access = self.access_token(
+            AccessTokenSpec {
+                subject: plan.subject.clone(),
+                audience: plan.audience.clone(),
+                client_id: profile.client_id.clone(),
+                scopes: plan.scopes.clone(),
+                grant_type: plan.grant_type.clone(),
+                attributes,
+                token_family_id: plan.token_family_id.clone(),
+                actor: plan.actor.clone(),
+                validity: lifetimes.access_token,
+            },
+            &organization,
+        );
+        let id_token = plan.id_token.as_ref().map(|id| {
+            self.id_token(
+                IdTokenSpec {
+                    subject: plan.subject.clone(),
+                    client_id: profile.client_id.clone(),
+                    claims: scope_claims(&plan.scopes, &user, &profile.token.id_token.attributes),
+                    nonce: id.nonce.clone(),
+                    auth_time: id.auth_time,
+                    acr: id.acr.clone(),
+                    validity: lifetimes.id_token,
+                },
+                &organization,
+            )
+        });
+        let refresh_expiry = match plan.refresh {
+            RefreshPlan::None => None,
+            RefreshPlan::Issue => Some(self.now.saturating_add(lifetimes.refresh_token)),
+            RefreshPlan::Rotate { expires_at } => Some(expires_at),
+        };
+        let refresh = refresh_expiry.map(|expires_at| {
+            self.refresh_token(
+                RefreshTokenSpec {
+                    client_id: profile.client_id.clone(),
+                    scopes: plan.scopes.clone(),
+                    access_token_subject: plan.subject.clone(),
+                    access_token_audience: vec![plan.audience.clone()],
+                    grant_type: plan.grant_type.clone(),
+                    token_family_id: plan.token_family_id.clone(),
+                    expires_at,
+                },
+                organization.organization_id.as_deref(),
+            )
+        });
+        let mut response = TokenResponse::new(
+            AccessToken::new(access.token),
+            ResponseTokenType::Bearer,
+            access.expires_in,
+        );
+        response.scope = joined(&plan.scopes);
+        response.id_token = id_token.map(|t| IdToken::new(t.token));
+        response.refresh_token = refresh.map(|t| RefreshToken::new(t.token));
+        response.issued_token_type = plan.issued_token_type;
+        response
+    }
+
+    /// Sign an access token (`typ: at+jwt`). With an organization, its claims replace the user's own
+    /// `ouId`/`ouName`/`ouHandle` attributes.
+    pub(crate) fn access_token(
+        &self,
+        spec: AccessTokenSpec,
+        organization: &OrganizationClaims,
+    ) -> IssuedToken {
+        let expires_at = self.now.saturating_add(spec.validity);
+        let registered =
+            self.registered(Some(spec.subject), Audience::One(spec.audience), expires_at);
+        let claims = AccessTokenClaims {
+            registered,
+            scope: joined(&spec.scopes),
+            client_id: Some(ClientId::new(spec.client_id)),
+            grant_type: Some(spec.grant_type),
+            attribute_cache_id: None,
+            identity_provider: None,
+            actor: spec.actor,
+            claims_request: None,
+            claims_locales: None,
+            confirmation: None,
+            token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
+            extra: without_organization(without_reserved(spec.attributes), organization),
+            organization: organization.clone(),
+        };
+        let token = self.sign(TokenType::AccessToken, &claims);
+        IssuedToken {
+            token,
+            expires_in: spec.validity,
+        }
+    }
+
+    /// Sign an ID token (`typ: JWT`, `aud` = client_id).
+    pub(crate) fn id_token(
+        &self,
+        spec: IdTokenSpec,
+        organization: &OrganizationClaims,
+    ) -> IssuedToken {
+        let expires_at = self.now.saturating_add(spec.validity);
+        let registered = self.registered(
+            Some(spec.subject),
+            Audience::One(spec.client_id),
+            expires_at,
+        );
+        let claims = IdTokenClaims {
+            registered,
+            auth_time: spec.auth_time.filter(|t| *t > 0),
+            nonce: spec.nonce.filter(|n| !n.is_empty()),
+            authentication_class: spec.acr.filter(|a| !a.is_empty()),
+            extra: without_organization(without_reserved(spec.claims), organization),
+            organization: organization.clone(),
+        };
+        let token = self.sign(TokenType::Jwt, &claims);
+        IssuedToken {
+            token,
+            expires_in: spec.validity,
+        }
+    }
+
+    /// Sign a refresh token (`typ: JWT`, `sub` = client_id, `aud` = issuer). In a session switched
+    /// to an organization it also carries the organization's id as `org_id` (mock-only; the real
+    /// server has no switch), so that the refresh grant issues the next tokens in the same one.
+    pub(crate) fn refresh_token(
+        &self,
+        spec: RefreshTokenSpec,
+        organization_id: Option<&str>,
+    ) -> IssuedToken {
+        let issuer = self.signer.issuer().to_owned();
+        let registered =
+            self.registered(Some(spec.client_id), Audience::One(issuer), spec.expires_at);
+        let claims = RefreshTokenClaims {
+            registered,
+            scope: joined(&spec.scopes),
+            access_token_subject: spec.access_token_subject,
+            access_token_audiences: Some(spec.access_token_audience),
+            grant_type: spec.grant_type,
+            actor_subject: None,
+            attribute_cache_id: None,
+            access_token_claims_request: None,
+            access_token_claims_locales: None,
+            dpop_jwk_thumbprint: None,
+            token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
+        };
+        let claims = SwitchedRefreshTokenClaims {
+            claims,
+            organization_id: organization_id.filter(|id| !id.is_empty()),
+        };
+        let token = self.sign(TokenType::Jwt, &claims);
+        IssuedToken {
+            token,
+            expires_in: spec.expires_at.saturating_sub(self.now),
+        }
+    }
+
+    fn registered(
+        &self,
+        subject: Option<String>,
+        audience: Audience,
+        expires_at: u64,
+    ) -> RegisteredClaims {
+        RegisteredClaims {
+            issuer: IssuerUrl::new(self.signer.issuer()),
+            subject: subject.filter(|s| !s.is_empty()),
+            audience,
+            expires_at,
+            issued_at: self.now,
+            not_before: self.now,
+            jwt_id: crate::ids::uuid_v7(self.now),
+        }
+    }
+
+    /// Sign `claims` with their keys sorted, as Go marshals the server's claim map.
+    fn sign(&self, typ: TokenType, claims: &impl Serialize) -> String {
+        let sorted: BTreeMap<String, Value> = match serde_json::to_value(claims) {
+            Ok(Value::Object(map)) => map.into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
+        self.signer.sign(typ, &sorted)
+    }
+}
+
+/// What an access token says.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessTokenSpec {
+    pub subject: String,
+    pub audience: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub grant_type: GrantType,
+    /// User (or client) attributes, already filtered by the app's allow-list.
+    pub attributes: BTreeMap<String, Value>,
+    pub token_family_id: Option<String>,
+    pub actor: Option<ActorClaim>,
+    pub validity: u64,
+}
+
+/// What an ID token says.
+#[derive(Debug, Clone)]
+pub(crate) struct IdTokenSpec {
+    pub subject: String,
+    pub client_id: String,
+    /// Profile claims of the granted scopes (see [`scope_claims`]).
+    pub claims: BTreeMap<String, Value>,
+    pub nonce: Option<String>,
+    pub auth_time: Option<u64>,
+    pub acr: Option<String>,
+    pub validity: u64,
+}
+
+/// What a refresh token says.
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshTokenSpec {
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub access_token_subject: String,
+    pub access_token_audience: Vec<String>,
+    /// The grant that started the family (kept across rotations).
+    pub grant_type: GrantType,
+    pub token_family_id: Option<String>,
+    /// Absolute expiry: a rotated token keeps its predecessor's.
+    pub expires_at: u64,
+}
+
+/// A refresh token's claims plus the organization of a switched session.
+#[derive(Serialize)]
+struct SwitchedRefreshTokenClaims<'a> {
+    #[serde(flatten)]
+    claims: RefreshTokenClaims,
+    #[serde(rename = "org_id", skip_serializing_if = "Option::is_none")]
+    organization_id: Option<&'a str>,
+}
+
+/// Whether `scope` is a standard OIDC scope (every other scope is a permission of a resource server).
+pub(crate) fn is_standard_scope(scope: &str) -> bool {
+    STANDARD_SCOPES.iter().any(|(name, _)| *name == scope)
+}
+
+/// Split scopes into (OIDC scopes, permission scopes), keeping their order.
+pub(crate) fn split_scopes(scopes: &[String]) -> (Vec<String>, Vec<String>) {
+    scopes
+        .iter()
+        .cloned()
+        .partition(|scope| is_standard_scope(scope))
+}
+
+/// The application's lifetimes: its `oauth.token.*.validityPeriod`, else `jwt.validityPeriod` (access
+/// and ID tokens) or `oauth.refreshToken.validityPeriod` (refresh tokens).
+pub(crate) fn lifetimes(settings: &ServerSettings, profile: &OAuthProfile) -> Lifetimes {
+    let jwt = positive(Some(settings.jwt.validity_period)).unwrap_or(DEFAULT_JWT_VALIDITY);
+    let refresh = positive(Some(settings.oauth.refresh_token.validity_period))
+        .unwrap_or(DEFAULT_REFRESH_VALIDITY);
+    let token = &profile.token;
+    Lifetimes {
+        access_token: positive(token.access_token.validity_period).unwrap_or(jwt),
+        id_token: positive(token.id_token.validity_period).unwrap_or(jwt),
+        refresh_token: positive(token.refresh_token.validity_period).unwrap_or(refresh),
+    }
+}
+
+/// The attributes named in `allowed` (`FilterAttributesByAllowList`): none when the list is empty.
+pub(crate) fn allowed_attributes(
+    attributes: &BTreeMap<String, Value>,
+    allowed: &[String],
+) -> BTreeMap<String, Value> {
+    allowed
+        .iter()
+        .filter_map(|name| {
+            attributes
+                .get(name)
+                .map(|value| (name.clone(), value.clone()))
+        })
+        .collect()
+}
+
+/// The claims the granted scopes release (`BuildClaims` without a `claims` request): only with
+/// `openid`, only attributes in `allowed`, only those the user has (non-null).
+pub(crate) fn scope_claims(
+    scopes: &[String],
+    attributes: &BTreeMap<String, Value>,
+    allowed: &[String],
+) -> BTreeMap<String, Value> {
+    let mut claims = BTreeMap::new();
+    if !scopes.iter().any(|s| s == "openid") || allowed.is_empty() {
+        return claims;
+    }
+    for scope in scopes {
+        let released = STANDARD_SCOPES
+            .iter()
+            .find(|(name, _)| name == scope)
+            .map_or(&[][..], |(_, c)| *c);
+        for claim in released {
+            if !allowed.iter().any(|a| a == claim) {
+                continue;
+            }
+            if let Some(value) = attributes.get(*claim).filter(|v| !v.is_null()) {
+                claims.insert((*claim).to_owned(), value.clone());
+            }
+        }
+    }
+    claims
+}
+
+fn joined(scopes: &[String]) -> Option<String> {
+    (!scopes.is_empty()).then(|| scopes.join(" "))
+}
+
+fn without_reserved(mut attributes: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    attributes.retain(|name, _| !RESERVED_CLAIMS.contains(&name.as_str()));
+    attributes
+}
+
+/// Without the user's own unit attributes when the token names an organization of its own.
+fn without_organization(
+    mut attributes: BTreeMap<String, Value>,
+    organization: &OrganizationClaims,
+) -> BTreeMap<String, Value> {
+    if organization != &OrganizationClaims::default() {
+        for name in [
+            "ouId",
+            "ouName",
+            "ouHandle",
+            "org_id",
+            "org_name",
+            "org_handle",
+        ] {
+            attributes.remove(name);
+        }
+    }
+    attributes
+}
+
+fn positive(value: Option<u64>) -> Option<u64> {
+    value.filter(|v| *v > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn attrs() -> BTreeMap<String, Value> {
+        [
+            ("email", json!("thor@asgard.example")),
+            ("given_name", json!("Thor")),
+            ("nickname", Value::Null),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn scope_claims_need_openid_the_scope_and_the_allow_list() {
+        let allowed = strings(&["email", "given_name", "nickname"]);
+        assert!(scope_claims(&strings(&["email"]), &attrs(), &allowed).is_empty());
+        assert_eq!(
+            scope_claims(&strings(&["openid", "email"]), &attrs(), &allowed),
+            BTreeMap::from([("email".to_owned(), json!("thor@asgard.example"))])
+        );
+        let profile = scope_claims(&strings(&["openid", "profile"]), &attrs(), &allowed);
+        assert_eq!(
+            profile,
+            BTreeMap::from([("given_name".to_owned(), json!("Thor"))]),
+            "null values are skipped"
+        );
+        assert!(scope_claims(&strings(&["openid", "email"]), &attrs(), &[]).is_empty());
+    }
+
+    #[test]
+    fn scopes_split_into_oidc_and_permission_scopes() {
+        let (oidc, permissions) = split_scopes(&strings(&["openid", "system", "email", "read:x"]));
+        assert_eq!(oidc, strings(&["openid", "email"]));
+        assert_eq!(permissions, strings(&["system", "read:x"]));
+    }
+}

@@ -1,0 +1,43 @@
+//! Services: what one request does, over the server state. Each is called once by its handler,
+//! works through the stores (never holding a lock across another store or an `.await`), calls the
+//! engines (`flow`, `oauth`), signs outside any lock, and answers with a result or a [`MockError`].
+//!
+//! * [`flow`]: `/flow/execute` (start and continue), and the executions authorize and logout
+//!   pre-create.
+//! * [`authorize`]: `/oauth2/authorize` into the gate; [`direct`]: the V1 app-native API.
+//! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback.
+//! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP).
+//! * [`flow_meta`], [`users`] (self-service and SCIM), [`organizations`] (units and the legacy
+//!   organization APIs).
+
+pub(crate) mod authorize;
+pub(crate) mod direct;
+pub(crate) mod flow;
+pub(crate) mod flow_meta;
+pub(crate) mod gate;
+pub(crate) mod idp;
+pub(crate) mod logout;
+pub(crate) mod organizations;
+pub(crate) mod token;
+pub(crate) mod userinfo;
+pub(crate) mod users;
+
+use crate::error::MockError;
+use crate::oauth::OAuthContext;
+use crate::state::AppState;
+
+/// The OAuth domain's view of `state`.
+pub(crate) fn oauth_context(state: &AppState) -> OAuthContext<'_> {
+    let stores = state.stores();
+    OAuthContext {
+        directory: &stores.directory,
+        oauth: &stores.oauth,
+        signer: state.signer(),
+        settings: state.settings(),
+        base_url: &state.config().base_url,
+        now: state.now(),
+    }
+}
+
+/// Every service answers with this.
+pub(crate) type ServiceResult<T> = Result<T, MockError>;

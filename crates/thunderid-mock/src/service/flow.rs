@@ -1,0 +1,583 @@
+//! What the server does around the engine for each `/flow/execute` call (`flowexec/service.go`):
+//! initiation checks in the server's order, execution lifetimes, the challenge token, HTTP-level
+//! errors with their error assertion, and signing once the engine is done. Also the executions
+//! `/oauth2/authorize` and `/oauth2/logout` pre-create.
+//!
+//! No lock is held across the engine run: an execution is taken out of the store while one call
+//! works on it (a concurrent call on the same id finds nothing, FES-1004) and put back when the call
+//! settles.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use thunderid_protocol::flow::{FlowData, FlowDefinition, FlowStatus, FlowType, StepType};
+use thunderid_protocol::ids::ExecutionId;
+use thunderid_protocol::{ApiError, ApiErrorCode};
+
+use crate::error::MockError;
+use crate::fixtures::{ApplicationFixture, ApplicationKind, ServerSettings};
+use crate::flow::assertion::{self, FlowErrorType};
+use crate::flow::engine::{self, EngineError, Env, Outcome, OutcomeStatus};
+use crate::flow::{executors, keys};
+use crate::ids;
+use crate::state::AppState;
+use crate::store::execution::Execution;
+use crate::store::registry::Registry;
+
+/// Start a new execution.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StartCommand {
+    pub application_id: String,
+    /// The raw `flowType`; empty or unknown is FES-1005.
+    pub flow_type: String,
+    pub flow_id: String,
+    pub verbose: bool,
+    pub action: Option<String>,
+    pub inputs: BTreeMap<String, String>,
+    /// The `Flow-Secret` header.
+    pub flow_secret: String,
+    /// The verified caller of an ADMINISTRATION start: (subject, holds `system`).
+    pub caller: Option<(String, bool)>,
+}
+
+/// Continue an execution.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ContinueCommand {
+    pub execution_id: String,
+    pub challenge_token: String,
+    pub action: Option<String>,
+    pub inputs: BTreeMap<String, String>,
+    /// The hosted gate re-rendering the current step: no challenge token needed.
+    pub trusted: bool,
+}
+
+/// One `/flow/execute` call.
+#[derive(Debug, Clone)]
+pub(crate) enum Command {
+    Start(StartCommand),
+    Continue(ContinueCommand),
+}
+
+/// An in-band result (HTTP 200), ready for the wire.
+#[derive(Debug, Clone)]
+pub(crate) struct Executed {
+    pub execution_id: String,
+    pub status: FlowStatus,
+    pub step_type: Option<StepType>,
+    pub challenge_token: Option<String>,
+    pub data: FlowData,
+    pub assertion: Option<String>,
+    pub error_assertion: Option<String>,
+    pub error: Option<ApiError>,
+    /// The SSO cookie to clear (`Set-Cookie`), after a sign-out.
+    pub clear_cookie: Option<String>,
+}
+
+/// One call's view of the server: the state, the configuration version it runs against, the time.
+struct Call<'a> {
+    state: &'a AppState,
+    registry: Arc<Registry>,
+    now: u64,
+}
+
+impl Call<'_> {
+    fn settings(&self) -> &ServerSettings {
+        self.state.settings()
+    }
+
+    /// The engine's environment for `app`.
+    fn env<'e>(
+        &'e self,
+        app: Option<&'e ApplicationFixture>,
+        rng: &'e mut dyn rand::RngCore,
+    ) -> Env<'e> {
+        let stores = self.state.stores();
+        Env {
+            registry: &self.registry,
+            settings: self.state.settings(),
+            app,
+            directory: &stores.directory,
+            outbox: &stores.outbox,
+            executions: &stores.executions,
+            now: self.now,
+            rng,
+            base_url: &self.state.config().base_url,
+            issuer: self.state.signer().issuer(),
+        }
+    }
+
+    fn store(&self, execution: Execution) {
+        let now = self.now;
+        self.state
+            .stores()
+            .executions
+            .write(|e| e.insert(execution, now));
+    }
+
+    fn forget(&self, id: &str) {
+        self.state.stores().executions.write(|e| e.remove(id));
+    }
+}
+
+/// Run one call. HTTP-level failures are [`MockError::Api`], with the error assertion when the
+/// execution answers an OAuth request.
+pub(crate) fn execute(state: &AppState, command: Command) -> Result<Executed, MockError> {
+    let call = Call {
+        state,
+        registry: state.registry(),
+        now: state.now(),
+    };
+    let pending = match command {
+        Command::Start(start) => begin(&call, start),
+        Command::Continue(resume) => continue_execution(&call, resume),
+    };
+    let signer = state.signer();
+    match pending {
+        Ok(p) => Ok(Executed {
+            execution_id: p.execution_id,
+            status: p.status,
+            step_type: p.step_type,
+            challenge_token: p.challenge_token,
+            data: p.data,
+            assertion: p.assertion.map(|claims| assertion::sign(signer, &claims)),
+            error_assertion: p
+                .error_assertion
+                .map(|claims| assertion::sign(signer, &claims)),
+            error: p.error,
+            clear_cookie: p.clear_cookie,
+        }),
+        Err(f) => Err(MockError::Api {
+            error: f.error,
+            error_assertion: f
+                .error_assertion
+                .map(|claims| assertion::sign(signer, &claims)),
+        }),
+    }
+}
+
+/// What `/oauth2/authorize` hands the engine when it pre-creates an AUTHENTICATION execution.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthorizeContext {
+    /// The `authId` the request was stored under; becomes the assertion's `authorization_request_id`.
+    pub(crate) auth_id: String,
+    /// The OAuth client of the request.
+    pub(crate) client_id: String,
+    /// The requested scopes, space-separated: the engine's `requested_permissions`.
+    pub(crate) requested_permissions: String,
+}
+
+/// What `/oauth2/logout` hands the engine when it pre-creates a SIGNOUT execution.
+#[derive(Debug, Clone)]
+pub(crate) struct LogoutContext {
+    /// The id the logout request was stored under (for the gate's logout callback).
+    pub(crate) logout_id: String,
+    /// No valid `id_token_hint` came: a confirmation prompt may be shown.
+    pub(crate) prompt_required: bool,
+}
+
+/// Pre-create a verbose AUTHENTICATION execution for an authorization request, without running it.
+/// Its first `POST /flow/execute {executionId}` needs no challenge token.
+pub(crate) fn create_authorize_execution(
+    state: &AppState,
+    app: &ApplicationFixture,
+    context: AuthorizeContext,
+) -> Result<ExecutionId, MockError> {
+    let runtime = [
+        (keys::CLIENT_ID, context.client_id),
+        (keys::REQUESTED_PERMISSIONS, context.requested_permissions),
+        (keys::AUTHORIZATION_REQUEST_ID, context.auth_id),
+    ];
+    pre_create(state, app, FlowType::Authentication, &runtime)
+}
+
+/// Pre-create a SIGNOUT execution for an RP-initiated logout. Its first call needs no challenge
+/// token either.
+pub(crate) fn create_logout_execution(
+    state: &AppState,
+    app: &ApplicationFixture,
+    context: LogoutContext,
+) -> Result<ExecutionId, MockError> {
+    let prompt = if context.prompt_required {
+        "true"
+    } else {
+        "false"
+    };
+    let runtime = [
+        (keys::LOGOUT_PROMPT_REQUIRED, prompt.to_owned()),
+        ("logoutId", context.logout_id),
+    ];
+    pre_create(state, app, FlowType::SignOut, &runtime)
+}
+
+/// Store an execution created by `/oauth2/authorize` or `/oauth2/logout`, not yet run.
+fn pre_create(
+    state: &AppState,
+    app: &ApplicationFixture,
+    flow_type: FlowType,
+    runtime: &[(&str, String)],
+) -> Result<ExecutionId, MockError> {
+    let registry = state.registry();
+    let flow = registry.app_flow(app, &flow_type).ok_or_else(|| {
+        MockError::Internal(anyhow::anyhow!(
+            "application {} has no {flow_type} flow",
+            app.id
+        ))
+    })?;
+    let now = state.now();
+    let id = ids::uuid_v7(now);
+    let expires_at = now.saturating_add(lifetime(state.settings(), &flow_type));
+    let mut execution = Execution::new(
+        id.clone(),
+        app.id.clone(),
+        flow.flow_type.clone(),
+        flow.id.clone(),
+        true,
+        expires_at,
+    );
+    execution.runtime = runtime
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    state
+        .stores()
+        .executions
+        .write(|e| e.insert(execution, now));
+    Ok(ExecutionId::new(id))
+}
+
+/// The result before signing.
+struct Pending {
+    execution_id: String,
+    status: FlowStatus,
+    step_type: Option<StepType>,
+    challenge_token: Option<String>,
+    data: FlowData,
+    assertion: Option<Map<String, Value>>,
+    error_assertion: Option<Map<String, Value>>,
+    error: Option<ApiError>,
+    clear_cookie: Option<String>,
+}
+
+/// An HTTP-level failure before signing.
+struct Failure {
+    error: ApiError,
+    error_assertion: Option<Map<String, Value>>,
+}
+
+impl From<ApiErrorCode> for Failure {
+    fn from(code: ApiErrorCode) -> Self {
+        Self {
+            error: code.to_error(),
+            error_assertion: None,
+        }
+    }
+}
+
+fn begin(call: &Call<'_>, command: StartCommand) -> Result<Pending, Failure> {
+    let (flow_type, app, flow) = check_initiation(&call.registry, &command)?;
+    let id = ids::uuid_v7(call.now);
+    let expires_at = call
+        .now
+        .saturating_add(lifetime(call.settings(), &flow_type));
+    let app_id = app.map(|a| a.id.clone()).unwrap_or_default();
+    let mut execution = Execution::new(
+        id,
+        app_id,
+        flow.flow_type.clone(),
+        flow.id.clone(),
+        command.verbose,
+        expires_at,
+    );
+    prepare(&mut execution, command.action, command.inputs);
+    let app = app.cloned();
+    run(call, app.as_deref(), execution, true)
+}
+
+fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pending, Failure> {
+    let now = call.now;
+    let mut execution = call
+        .state
+        .stores()
+        .executions
+        .write(|e| e.take_live(&command.execution_id, now))
+        .ok_or(Failure::from(ApiErrorCode::FlowInvalidExecutionId))?;
+    let app = call.registry.application(&execution.app_id).cloned();
+    let app = app.as_deref();
+    prepare(&mut execution, command.action, command.inputs);
+    if !command.trusted && !challenge_accepted(&call.registry, &execution, &command.challenge_token)
+    {
+        // A rejected token is not rotated: the last good one stays valid.
+        let error = ApiErrorCode::InterceptorChallengeTokenInvalid.to_error();
+        let error_assertion =
+            error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
+        let id = execution.id.clone();
+        call.store(execution);
+        return Ok(Pending {
+            execution_id: id,
+            status: FlowStatus::Error,
+            step_type: None,
+            challenge_token: None,
+            data: FlowData::default(),
+            assertion: None,
+            error_assertion,
+            error: Some(error),
+            clear_cookie: None,
+        });
+    }
+    run(call, app, execution, false)
+}
+
+/// Merge the request's inputs and action into the execution (`prepareContext`).
+fn prepare(execution: &mut Execution, action: Option<String>, inputs: BTreeMap<String, String>) {
+    execution.inputs.extend(inputs);
+    if let Some(action) = action.filter(|a| !a.is_empty()) {
+        execution.action = Some(action);
+    }
+}
+
+/// The token must hash to the stored one, unless none was issued yet (a first call) or the paused
+/// node (or the segment it started) lets e-mail links in without one.
+fn challenge_accepted(registry: &Registry, execution: &Execution, token: &str) -> bool {
+    let Some(expected) = &execution.challenge_hash else {
+        return true;
+    };
+    let flow = registry.flow(execution.graph.as_str());
+    let skips = |node: Option<&String>| {
+        node.and_then(|id| flow.and_then(|f| f.node(id)))
+            .is_some_and(executors::skips_challenge)
+    };
+    if skips(execution.node.as_ref()) || skips(execution.segment_start.as_ref()) {
+        return true;
+    }
+    !token.is_empty()
+        && ids::constant_time_eq(
+            ids::sha256_hex(token.as_bytes()).as_bytes(),
+            expected.as_bytes(),
+        )
+}
+
+fn run(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    mut execution: Execution,
+    is_new: bool,
+) -> Result<Pending, Failure> {
+    let mut rng = rand::thread_rng();
+    let result = engine::run(&mut call.env(app, &mut rng), &mut execution);
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => return Err(engine_failure(call, app, &execution, &error, is_new)),
+    };
+    Ok(settle(call, app, execution, outcome))
+}
+
+/// An engine failure is an HTTP error; a continuing execution is deleted with it.
+fn engine_failure(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    execution: &Execution,
+    error: &EngineError,
+    is_new: bool,
+) -> Failure {
+    if let EngineError::Internal(cause) = error {
+        tracing::error!(execution = %execution.id, cause, "flow engine fault");
+    }
+    if !is_new {
+        // Taken out of the store for this call; it is simply not put back.
+        call.forget(&execution.id);
+    }
+    let api_error = error.code().to_error();
+    let error_type = match error {
+        EngineError::MaxCallDepth => FlowErrorType::Client,
+        EngineError::Internal(_) => FlowErrorType::Server,
+    };
+    let error_assertion = error_assertion(call, app, execution, error_type, &api_error);
+    Failure {
+        error: api_error,
+        error_assertion,
+    }
+}
+
+/// Turn an outcome into the response and keep or drop the execution (`service.go` `execute`).
+fn settle(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    mut execution: Execution,
+    outcome: Outcome,
+) -> Pending {
+    let Outcome {
+        status,
+        data,
+        error,
+        assertion,
+        sso_cleared,
+    } = outcome;
+    let clear_cookie = sso_cleared
+        .then(|| sso_cookie_name(&call.registry, app))
+        .flatten();
+    let mut pending = Pending {
+        execution_id: execution.id.clone(),
+        status: FlowStatus::Complete,
+        step_type: None,
+        challenge_token: None,
+        data,
+        assertion: None,
+        error_assertion: None,
+        error,
+        clear_cookie,
+    };
+    match status {
+        OutcomeStatus::Complete => {
+            pending.assertion = assertion;
+            call.forget(&execution.id);
+        }
+        OutcomeStatus::Error => {
+            pending.status = FlowStatus::Error;
+            let error = pending
+                .error
+                .clone()
+                .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
+            pending.error_assertion =
+                error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
+            call.store(execution);
+        }
+        OutcomeStatus::Incomplete(step_type) => {
+            pending.status = FlowStatus::Incomplete;
+            pending.step_type = Some(step_type);
+            let token = ids::challenge_token();
+            execution.challenge_hash = Some(ids::sha256_hex(token.as_bytes()));
+            pending.challenge_token = Some(token);
+            call.store(execution);
+        }
+    }
+    pending
+}
+
+fn error_assertion(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    execution: &Execution,
+    error_type: FlowErrorType,
+    error: &ApiError,
+) -> Option<Map<String, Value>> {
+    execution.authorization_request_id()?;
+    let description = error.description.default_value.clone().unwrap_or_default();
+    let mut rng = rand::thread_rng();
+    let env = call.env(app, &mut rng);
+    assertion::error_assertion_claims(&env, execution, error_type, &description)
+}
+
+/// The initiation checks, in the server's order (contract §1.2). Returns the flow type, the
+/// application and the graph to run.
+fn check_initiation<'r>(
+    registry: &'r Registry,
+    command: &StartCommand,
+) -> Result<
+    (
+        FlowType,
+        Option<&'r Arc<ApplicationFixture>>,
+        &'r FlowDefinition,
+    ),
+    Failure,
+> {
+    if !command.flow_id.is_empty() {
+        check_administration_caller(command)?;
+        // Only ADMINISTRATION flows may be started by id; the mock bundles none.
+        return Err(ApiErrorCode::FlowIdExecutionNotPermitted.into());
+    }
+    let flow_type = FlowType::parse(&command.flow_type);
+    match &flow_type {
+        FlowType::Other(_) => return Err(ApiErrorCode::FlowInvalidFlowType.into()),
+        FlowType::Administration => check_administration_caller(command)?,
+        FlowType::Authentication | FlowType::SignOut => check_direct_initiation(registry, command)?,
+        FlowType::Registration | FlowType::Recovery | FlowType::UserOnboarding => {}
+    }
+    if flow_type == FlowType::UserOnboarding {
+        let flow = registry
+            .flow_by_handle("default-flow", &flow_type)
+            .ok_or(Failure::from(ApiErrorCode::FlowInvalidFlowType))?;
+        return Ok((flow_type, None, flow));
+    }
+    let app = registry
+        .application(&command.application_id)
+        .filter(|_| !command.application_id.is_empty())
+        .ok_or(Failure::from(ApiErrorCode::FlowInvalidAppId))?;
+    if flow_type == FlowType::Registration && !app.is_registration_flow_enabled {
+        return Err(ApiErrorCode::FlowRegistrationDisabled.into());
+    }
+    if flow_type == FlowType::Recovery && !app.is_recovery_flow_enabled {
+        return Err(ApiErrorCode::FlowRecoveryDisabled.into());
+    }
+    let flow = registry
+        .app_flow(app, &flow_type)
+        .ok_or(Failure::from(ApiErrorCode::ServerInternal))?;
+    Ok((flow_type, Some(app), flow))
+}
+
+fn check_administration_caller(command: &StartCommand) -> Result<(), Failure> {
+    match &command.caller {
+        None => Err(ApiErrorCode::FlowAdministrationAuthenticationRequired.into()),
+        Some((_, false)) => Err(ApiErrorCode::FlowAdministrationPermissionRequired.into()),
+        Some((_, true)) => Ok(()),
+    }
+}
+
+/// Which apps may start AUTHENTICATION and SIGNOUT directly (`checkDirectFlowInitiationAllowed`).
+fn check_direct_initiation(registry: &Registry, command: &StartCommand) -> Result<(), Failure> {
+    if command.application_id.is_empty() {
+        return Ok(());
+    }
+    let app = registry
+        .application(&command.application_id)
+        .ok_or(Failure::from(ApiErrorCode::FlowInvalidAppId))?;
+    let needs_secret = match app.kind {
+        ApplicationKind::Browser | ApplicationKind::M2m => false,
+        // No fixture configures attestation or its dev mode.
+        ApplicationKind::Mobile => return Err(ApiErrorCode::FlowAttestationNotConfigured.into()),
+        ApplicationKind::Fullstack | ApplicationKind::Custom | ApplicationKind::Mcp => {
+            match &app.oauth {
+                None => true,
+                Some(oauth) => {
+                    let client_credentials_only =
+                        oauth.grant_types.len() == 1 && oauth.allows_grant("client_credentials");
+                    !(oauth.allows_grant("authorization_code") || client_credentials_only)
+                }
+            }
+        }
+    };
+    if !needs_secret {
+        return Err(ApiErrorCode::FlowDirectFlowInitiationNotPermitted.into());
+    }
+    if command.flow_secret.is_empty() {
+        return Err(ApiErrorCode::FlowSecretRequired.into());
+    }
+    let expected = app.flow_secret.as_deref().unwrap_or_default();
+    if expected.is_empty()
+        || !ids::constant_time_eq(expected.as_bytes(), command.flow_secret.as_bytes())
+    {
+        return Err(ApiErrorCode::FlowSecretInvalid.into());
+    }
+    Ok(())
+}
+
+/// The absolute lifetime of an execution (`server.json` `flow`, the server's defaults).
+fn lifetime(settings: &ServerSettings, flow_type: &FlowType) -> u64 {
+    let settings = &settings.flow;
+    match flow_type {
+        FlowType::Authentication | FlowType::Administration | FlowType::Other(_) => {
+            settings.authentication_expiry
+        }
+        FlowType::Registration => settings.registration_expiry,
+        FlowType::Recovery => settings.recovery_expiry,
+        FlowType::SignOut => settings.sign_out_expiry,
+        FlowType::UserOnboarding => settings.user_onboarding_expiry,
+    }
+}
+
+/// `tid_sso_` + 16 hex chars of SHA-256(the app's login flow id) (`session/transport.go`).
+fn sso_cookie_name(registry: &Registry, app: Option<&ApplicationFixture>) -> Option<String> {
+    let flow = registry.app_flow(app?, &FlowType::Authentication)?;
+    let digest = ids::sha256_hex(flow.id.as_str().as_bytes());
+    Some(format!("tid_sso_{}", &digest[..16]))
+}

@@ -1,0 +1,146 @@
+//! `GET /flow/meta?type=APP|OU&id=<uuid>[&language][&namespace]`: branding and translations for a
+//! sign-in UI, as `backend/internal/flow/flowmeta` builds them.
+//!
+//! * No `type`: only `i18n`. `id` without `type` is FM-1004; `type` without `id` is FM-1005; an
+//!   unknown type is FM-1001.
+//! * `type=APP`: the application (404 FM-1002 if unknown), its registration/recovery switches, and
+//!   the root organization unit when there is exactly one root.
+//! * `type=OU`: the unit (404 FM-1003 if unknown).
+//! * Translations come from `translations.json`; the language defaults to `en-US`, and a namespace
+//!   narrows them to one group. Theme and layout are `{}` (the mock has no design service).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::json;
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::flow::{
+    ApplicationMetadata, DesignMetadata, FlowMetadataResponse, I18nMetadata, OuMetadata,
+};
+
+use crate::error::MockError;
+use crate::state::AppState;
+use crate::store::organizations::UnitRecord;
+
+/// The server's system language (`i18n/mgt/constants.go`).
+const SYSTEM_LANGUAGE: &str = "en-US";
+
+/// The query of `GET /flow/meta`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MetaQuery {
+    #[serde(rename = "type", default)]
+    meta_type: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    namespace: String,
+}
+
+/// `GET /flow/meta`.
+pub(crate) fn flow_meta(
+    state: &AppState,
+    q: &MetaQuery,
+) -> Result<FlowMetadataResponse, MockError> {
+    let (meta_type, id) = (q.meta_type.trim(), q.id.trim());
+    if !id.is_empty() && meta_type.is_empty() {
+        return Err(MockError::api(ApiErrorCode::FlowMetaMissingType));
+    }
+    if !meta_type.is_empty() && id.is_empty() {
+        return Err(MockError::api(ApiErrorCode::FlowMetaMissingId));
+    }
+    let mut response = FlowMetadataResponse {
+        is_registration_flow_enabled: false,
+        is_recovery_flow_enabled: false,
+        application: None,
+        ou: None,
+        design: DesignMetadata {
+            theme: json!({}),
+            layout: json!({}),
+        },
+        i18n: i18n(state, q.language.trim(), q.namespace.trim()),
+    };
+    let ou_id = match meta_type {
+        "" => return Ok(response),
+        "APP" => {
+            let registry = state.registry();
+            let app = registry
+                .application(id)
+                .ok_or_else(|| MockError::api(ApiErrorCode::FlowMetaApplicationNotFound))?;
+            response.is_registration_flow_enabled = app.is_registration_flow_enabled;
+            response.is_recovery_flow_enabled = app.is_recovery_flow_enabled;
+            response.application = Some(ApplicationMetadata {
+                id: app.id.clone(),
+                name: app.name.clone(),
+                description: app.description.clone(),
+                logo_url: app.logo_url.clone(),
+                url: app.url.clone(),
+                tos_uri: app.tos_uri.clone(),
+                policy_uri: app.policy_uri.clone(),
+            });
+            // The server uses the root unit only when it is the only one.
+            state
+                .stores()
+                .directory
+                .read(|d| match d.units.roots().as_slice() {
+                    [only] => Some(only.id.clone()),
+                    _ => None,
+                })
+        }
+        "OU" => Some(id.to_owned()),
+        _ => return Err(MockError::api(ApiErrorCode::FlowMetaInvalidType)),
+    };
+    if let Some(ou_id) = ou_id {
+        let unit = state
+            .stores()
+            .directory
+            .read(|d| d.units.get(&ou_id).map(ou_metadata))
+            .ok_or_else(|| MockError::api(ApiErrorCode::FlowMetaOuNotFound))?;
+        response.ou = Some(unit);
+    }
+    Ok(response)
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+fn ou_metadata(unit: &UnitRecord) -> OuMetadata {
+    OuMetadata {
+        id: non_empty(&unit.id),
+        handle: non_empty(&unit.handle),
+        name: non_empty(&unit.name),
+        description: non_empty(&unit.description),
+        logo_url: unit.settings.logo_url.clone(),
+        tos_uri: unit.settings.tos_uri.clone(),
+        policy_uri: unit.settings.policy_uri.clone(),
+        cookie_policy_uri: unit.settings.cookie_policy_uri.clone(),
+    }
+}
+
+fn i18n(state: &AppState, language: &str, namespace: &str) -> I18nMetadata {
+    let translations = &state.fixtures().translations;
+    let language = if language.is_empty() {
+        SYSTEM_LANGUAGE
+    } else {
+        language
+    };
+    let all = translations.get(language).cloned().unwrap_or_default();
+    let selected: BTreeMap<String, BTreeMap<String, String>> = if namespace.is_empty() {
+        all
+    } else {
+        all.into_iter().filter(|(ns, _)| ns == namespace).collect()
+    };
+    let total = selected.values().map(|keys| keys.len() as u64).sum();
+    let mut languages: Vec<String> = translations.keys().cloned().collect();
+    if languages.is_empty() {
+        languages.push(SYSTEM_LANGUAGE.to_owned());
+    }
+    I18nMetadata {
+        languages: Some(languages),
+        language: language.to_owned(),
+        total_results: total,
+        translations: selected,
+    }
+}

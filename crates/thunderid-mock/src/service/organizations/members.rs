@@ -1,0 +1,106 @@
+//! The member lists of a unit: `GET /organization-units/{id}/users|groups|roles` and their
+//! `tree/{path}/…` forms (`service.go` `GetOrganizationUnitUsers`, `…Groups`, `…Roles`).
+//!
+//! Users are the store's users whose `ouId` is the unit, by id, with `display` (the username) only
+//! under `?include=display`. The mock has no group or role entities, so those lists are always
+//! empty, after the same checks the server makes.
+
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::organizations::{
+    OrganizationUnitGroupListResponse, OrganizationUnitRoleListResponse, OrganizationUnitUser,
+    OrganizationUnitUserListResponse,
+};
+
+use super::{Action, Caller, Paging, Query, UnitList, api, check_access};
+use crate::error::MockError;
+use crate::state::AppState;
+
+/// Which member list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MemberList {
+    Users,
+    Groups,
+    Roles,
+}
+
+impl MemberList {
+    /// The path segment.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Groups => "groups",
+            Self::Roles => "roles",
+        }
+    }
+
+    /// What the service authorizes first; roles are not authorized at all.
+    fn action(self) -> Option<Action> {
+        match self {
+            Self::Users => Some(Action::ReadUser),
+            Self::Groups => Some(Action::ReadGroup),
+            Self::Roles => None,
+        }
+    }
+}
+
+/// The list for unit `id`: authorization, paging ranges, existence, then the page. `base` is the
+/// path the pagination links use.
+pub(super) fn list(
+    state: &AppState,
+    caller: &Caller,
+    list: MemberList,
+    id: &str,
+    query: &Query,
+    paging: Paging,
+    base: &str,
+) -> Result<UnitList, MockError> {
+    if let Some(action) = list.action() {
+        check_access(caller, action, id)?;
+    }
+    let paging = paging.validate()?;
+    state.stores().directory.read(|db| {
+        if db.units.get(id).is_none() {
+            return Err(api(ApiErrorCode::OuNotFound));
+        }
+        let start_index = paging.start_index();
+        let response = match list {
+            MemberList::Users => {
+                let display = query.get("include") == Some("display");
+                let users: Vec<OrganizationUnitUser> = db
+                    .users
+                    .all()
+                    .filter(|user| user.ou_id == id)
+                    .map(|user| OrganizationUnitUser {
+                        id: user.id.clone(),
+                        user_type: Some(user.user_type.clone()).filter(|t| !t.is_empty()),
+                        display: display.then(|| user.username().unwrap_or(&user.id).to_owned()),
+                    })
+                    .collect();
+                let extra = if display { "&include=display" } else { "" };
+                let (users, total) = paging.slice(users);
+                UnitList::Users(OrganizationUnitUserListResponse {
+                    total_results: total,
+                    start_index,
+                    count: users.len() as u64,
+                    users,
+                    links: paging.links(base, total, extra),
+                })
+            }
+            MemberList::Groups => UnitList::Groups(OrganizationUnitGroupListResponse {
+                total_results: 0,
+                start_index,
+                count: 0,
+                groups: Vec::new(),
+                links: paging.links(base, 0, ""),
+            }),
+            MemberList::Roles => UnitList::Roles(OrganizationUnitRoleListResponse {
+                total_results: 0,
+                start_index,
+                count: 0,
+                roles: Vec::new(),
+                links: paging.links(base, 0, ""),
+            }),
+        };
+        Ok(response)
+    })
+}

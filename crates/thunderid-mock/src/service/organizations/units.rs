@@ -1,0 +1,170 @@
+//! `/organization-units` and `/organization-units/{id}[/ous|users|groups|roles]`
+//! (`backend/internal/ou/handler.go`, `service.go`), each step in the server's order.
+
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::organizations::{OrganizationUnit, OrganizationUnitListResponse};
+
+use super::filter::UnitFilter;
+use super::members::{self, MemberList};
+use super::{
+    Action, Caller, Paging, Query, UnitList, accessible_units, api, check_access,
+    create_unit_record, read_unit_request, unit_body, unit_error, unit_page, update_unit_record,
+};
+use crate::error::MockError;
+use crate::state::AppState;
+
+/// `GET /organization-units`: the root units (or, for a caller without `system`, its own unit).
+pub(crate) fn list_roots(
+    state: &AppState,
+    caller: &Caller,
+    query: Option<&str>,
+) -> Result<OrganizationUnitListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query)?;
+    let filter = parse_filter(&query)?;
+    let paging = paging.validate()?;
+    check_filter_attributes(filter.as_ref())?;
+    Ok(state.stores().directory.read(|directory| {
+        let store = &directory.units;
+        let units = match accessible_units(caller) {
+            None => store.roots(),
+            Some(ids) => store
+                .all()
+                .into_iter()
+                .filter(|u| ids.contains(&u.id))
+                .collect(),
+        };
+        let units = units
+            .into_iter()
+            .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
+            .collect();
+        unit_page(units, paging, "/organization-units")
+    }))
+}
+
+/// `POST /organization-units`: the new unit (201).
+pub(crate) fn create_unit(
+    state: &AppState,
+    caller: &Caller,
+    body: &[u8],
+) -> Result<OrganizationUnit, MockError> {
+    let request = read_unit_request(body)?;
+    let now = state.now();
+    let registry = state.registry();
+    let unit = state
+        .stores()
+        .directory
+        .write(|d| create_unit_record(&registry, d, caller, &request, now))?;
+    Ok(unit_body(&unit))
+}
+
+/// `GET /organization-units/{id}`.
+pub(crate) fn get_unit(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<OrganizationUnit, MockError> {
+    check_access(caller, Action::ReadUnit, id)?;
+    state
+        .stores()
+        .directory
+        .read(|d| d.units.get(id).map(unit_body))
+        .ok_or_else(|| api(ApiErrorCode::OuNotFound))
+}
+
+/// `PUT /organization-units/{id}`: replaces the whole unit.
+pub(crate) fn update_unit(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body: &[u8],
+) -> Result<OrganizationUnit, MockError> {
+    let request = read_unit_request(body)?;
+    check_access(caller, Action::UpdateUnit, id)?;
+    let now = state.now();
+    let registry = state.registry();
+    let unit = state.stores().directory.write(|d| {
+        if d.units.get(id).is_none() {
+            return Err(api(ApiErrorCode::OuNotFound));
+        }
+        update_unit_record(&registry, d, id, &request, now)
+    })?;
+    Ok(unit_body(&unit))
+}
+
+/// `DELETE /organization-units/{id}`.
+pub(crate) fn delete_unit(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
+    check_access(caller, Action::DeleteUnit, id)?;
+    state
+        .stores()
+        .directory
+        .write(|d| d.delete_unit(id))
+        .map_err(unit_error)
+}
+
+/// `GET /organization-units/{id}/{ous|users|groups|roles}`; any other list is Go's 404 page.
+pub(crate) fn list_under(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    list: &str,
+    query: Option<&str>,
+) -> Result<UnitList, MockError> {
+    let query = Query::parse(query);
+    let list = match list {
+        "ous" => return list_children(state, caller, id, &query).map(UnitList::Units),
+        "users" => MemberList::Users,
+        "groups" => MemberList::Groups,
+        "roles" => MemberList::Roles,
+        _ => return Err(MockError::NotFound),
+    };
+    let paging = Paging::parse(&query)?;
+    let base = format!("/organization-units/{id}/{}", list.name());
+    members::list(state, caller, list, id, &query, paging, &base)
+}
+
+/// `GET /organization-units/{id}/ous` (`HandleOUChildrenListRequest`): the filter is parsed before
+/// paging; the service then authorizes, checks the filter's attributes, the paging and the unit.
+pub(super) fn list_children(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: &Query,
+) -> Result<OrganizationUnitListResponse, MockError> {
+    let filter = parse_filter(query)?;
+    let paging = Paging::parse(query)?;
+    check_access(caller, Action::ListChildUnits, id)?;
+    check_filter_attributes(filter.as_ref())?;
+    let paging = paging.validate()?;
+    state.stores().directory.read(|directory| {
+        if directory.units.get(id).is_none() {
+            return Err(api(ApiErrorCode::OuNotFound));
+        }
+        let children = directory
+            .units
+            .children(id)
+            .into_iter()
+            .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
+            .collect();
+        let base = format!("/organization-units/{id}/ous");
+        Ok(unit_page(children, paging, &base))
+    })
+}
+
+/// `filter.ParseFilterParam`: absent is none; present but blank or malformed is OU-1014.
+pub(super) fn parse_filter(query: &Query) -> Result<Option<UnitFilter>, MockError> {
+    let Some(text) = query.get("filter") else {
+        return Ok(None);
+    };
+    UnitFilter::parse(text.trim())
+        .map(Some)
+        .map_err(|()| api(ApiErrorCode::OuInvalidFilter))
+}
+
+/// The service's `ouFilterableColumns` check.
+pub(super) fn check_filter_attributes(filter: Option<&UnitFilter>) -> Result<(), MockError> {
+    match filter {
+        Some(filter) if !filter.attributes_supported() => Err(api(ApiErrorCode::OuInvalidFilter)),
+        _ => Ok(()),
+    }
+}

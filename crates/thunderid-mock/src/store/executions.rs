@@ -1,0 +1,165 @@
+//! [`Executions`]: live flow executions with their absolute expiry, the V1 sign-ins driving them,
+//! and the two small tables federated sign-in needs (codes of the fake upstream IdP, and the gate's
+//! pending redirects).
+//!
+//! Every table is an [`Expiring`] map: expired entries are freed in expiry order, so no operation
+//! scans the store and memory follows the live entries.
+
+use super::execution::Execution;
+use super::expiring::Expiring;
+use super::v1::V1Flow;
+
+/// Flow executions and the state of sign-ins in flight.
+#[derive(Debug, Default)]
+pub(crate) struct Executions {
+    executions: Expiring<Execution>,
+    v1_flows: Expiring<V1Flow>,
+    idp_grants: Expiring<IdpGrant>,
+    gate_redirects: Expiring<GateRedirect>,
+}
+
+/// What the fake upstream IdP knows about the user behind one authorization code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdpGrant {
+    /// The IdP name from the authorize path, e.g. `google`.
+    pub idp: String,
+    /// The IdP's subject for the user.
+    pub subject: String,
+    pub email: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// The `nonce` of the authorize request, echoed into the (notional) ID token.
+    pub nonce: Option<String>,
+    pub expires_at: u64,
+}
+
+/// A REDIRECTION step the hosted gate followed: where to resume when the IdP comes back to
+/// `/gate/callback` with this `state`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateRedirect {
+    pub execution_id: String,
+    pub challenge_token: String,
+    pub application_id: String,
+    pub auth_id: Option<String>,
+    pub expires_at: u64,
+}
+
+impl Executions {
+    /// At most this many live executions (and as many V1 flows); past it, the soonest-expiring
+    /// entry goes first, so a long-running mock cannot grow without bound.
+    const CAPACITY: usize = 100_000;
+    /// An expired V1 flow is kept this long, so a late call still learns it expired.
+    const V1_GRACE: u64 = 3600;
+
+    /// Store (or put back) an execution.
+    pub(crate) fn insert(&mut self, execution: Execution, now: u64) {
+        self.prune(now);
+        if !self.executions.contains(&execution.id) && self.executions.len() >= Self::CAPACITY {
+            self.executions.evict_first();
+        }
+        let expires_at = execution.expires_at;
+        self.executions
+            .insert(execution.id.clone(), execution, expires_at);
+    }
+
+    /// A live execution, taken out while one call works on it; an expired one reads as absent.
+    pub(crate) fn take_live(&mut self, id: &str, now: u64) -> Option<Execution> {
+        self.executions.take(id, now).filter(|e| now < e.expires_at)
+    }
+
+    /// A live execution, for inspection (the V1 adapter, the control plane).
+    pub(crate) fn get(&self, id: &str, now: u64) -> Option<&Execution> {
+        self.executions.get(id, now).filter(|e| now < e.expires_at)
+    }
+
+    /// Forget an execution (completed, or failed at the HTTP level).
+    pub(crate) fn remove(&mut self, id: &str) {
+        self.executions.remove(id);
+    }
+
+    /// The number of stored executions, expired ones included until pruned.
+    pub(crate) fn len(&self) -> usize {
+        self.executions.len()
+    }
+
+    /// Store (or put back) a V1 flow, kept a grace period past its expiry.
+    pub(crate) fn insert_v1_flow(&mut self, flow_id: String, flow: V1Flow, now: u64) {
+        self.prune(now);
+        if !self.v1_flows.contains(&flow_id) && self.v1_flows.len() >= Self::CAPACITY {
+            self.v1_flows.evict_first();
+        }
+        let keep_until = flow.expires_at.saturating_add(Self::V1_GRACE);
+        self.v1_flows.insert(flow_id, flow, keep_until);
+    }
+
+    /// Take a V1 flow out while one call works on it; a concurrent call finds nothing.
+    pub(crate) fn take_v1_flow(&mut self, flow_id: &str, now: u64) -> Option<V1Flow> {
+        self.v1_flows.take(flow_id, now)
+    }
+
+    /// Remember the user behind a fake-IdP authorization code.
+    pub(crate) fn insert_idp_grant(&mut self, code: String, grant: IdpGrant, now: u64) {
+        self.prune(now);
+        let expires_at = grant.expires_at;
+        self.idp_grants.insert(code, grant, expires_at);
+    }
+
+    /// Redeem a fake-IdP authorization code: single use, and only before it expires.
+    pub(crate) fn redeem_idp_grant(&mut self, code: &str, now: u64) -> Option<IdpGrant> {
+        self.idp_grants
+            .take(code, now)
+            .filter(|g| now < g.expires_at)
+    }
+
+    /// Remember where the gate resumes after the IdP returns with `state`.
+    pub(crate) fn insert_gate_redirect(&mut self, state: String, redirect: GateRedirect, now: u64) {
+        self.prune(now);
+        let expires_at = redirect.expires_at;
+        self.gate_redirects.insert(state, redirect, expires_at);
+    }
+
+    /// The gate redirect for `state`, consumed.
+    pub(crate) fn take_gate_redirect(&mut self, state: &str, now: u64) -> Option<GateRedirect> {
+        self.gate_redirects
+            .take(state, now)
+            .filter(|r| now < r.expires_at)
+    }
+
+    /// Free every entry that has expired.
+    pub(crate) fn prune(&mut self, now: u64) {
+        self.executions.prune(now);
+        self.v1_flows.prune(now);
+        self.idp_grants.prune(now);
+        self.gate_redirects.prune(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use thunderid_protocol::flow::{FlowDefinitionId, FlowType};
+
+    use super::*;
+
+    fn execution(id: &str, expires_at: u64) -> Execution {
+        Execution::new(
+            id.to_owned(),
+            "app".to_owned(),
+            FlowType::Authentication,
+            FlowDefinitionId::new("flow"),
+            false,
+            expires_at,
+        )
+    }
+
+    #[test]
+    fn an_execution_lives_until_its_expiry_and_is_then_freed() {
+        let mut store = Executions::default();
+        store.insert(execution("a", 100), 0);
+        assert!(store.get("a", 99).is_some());
+        assert!(store.get("a", 100).is_none());
+        store.insert(execution("b", 500), 200);
+        assert_eq!(store.len(), 1, "the expired execution was freed");
+        assert!(store.take_live("b", 200).is_some());
+        assert!(store.take_live("b", 200).is_none(), "taken out");
+    }
+}

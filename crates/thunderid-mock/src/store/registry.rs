@@ -1,0 +1,96 @@
+//! [`Registry`]: what the server is configured with: its applications and flow graphs. Read on
+//! every request, changed rarely, so it is published as immutable snapshots
+//! ([`super::locked::Snapshots`]): a request works on one consistent version from start to end.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use thunderid_protocol::flow::{FlowDefinition, FlowType};
+
+use crate::fixtures::{ApplicationFixture, Fixtures};
+use crate::graph;
+
+/// One version of the configuration.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Registry {
+    applications: Vec<Arc<ApplicationFixture>>,
+    by_id: HashMap<String, usize>,
+    by_client_id: HashMap<String, usize>,
+    flows: Vec<FlowDefinition>,
+}
+
+impl Registry {
+    /// The configuration of a (validated) fixture set.
+    pub(crate) fn from_fixtures(fixtures: &Fixtures) -> Self {
+        let mut registry = Self {
+            flows: fixtures.flows.clone(),
+            ..Self::default()
+        };
+        for app in &fixtures.applications {
+            registry.insert_application(app.clone());
+        }
+        registry
+    }
+
+    fn insert_application(&mut self, app: ApplicationFixture) {
+        let index = self.applications.len();
+        self.by_id.insert(app.id.clone(), index);
+        if let Some(oauth) = &app.oauth {
+            self.by_client_id.insert(oauth.client_id.clone(), index);
+        }
+        self.applications.push(Arc::new(app));
+    }
+
+    /// The application with this id.
+    pub(crate) fn application(&self, id: &str) -> Option<&Arc<ApplicationFixture>> {
+        self.by_id.get(id).map(|&i| &self.applications[i])
+    }
+
+    /// The application whose OAuth profile has this `client_id`.
+    pub(crate) fn application_by_client_id(
+        &self,
+        client_id: &str,
+    ) -> Option<&Arc<ApplicationFixture>> {
+        self.by_client_id
+            .get(client_id)
+            .map(|&i| &self.applications[i])
+    }
+
+    /// Every application, in configuration order.
+    pub(crate) fn applications(&self) -> impl Iterator<Item = &Arc<ApplicationFixture>> {
+        self.applications.iter()
+    }
+
+    /// The flow with this id.
+    pub(crate) fn flow(&self, id: &str) -> Option<&FlowDefinition> {
+        graph::find_by_id(&self.flows, id)
+    }
+
+    /// The flow with this handle and type.
+    pub(crate) fn flow_by_handle(
+        &self,
+        handle: &str,
+        flow_type: &FlowType,
+    ) -> Option<&FlowDefinition> {
+        graph::find_by_handle(&self.flows, handle, flow_type)
+    }
+
+    /// The application's flow of this type; a missing AUTHENTICATION flow falls back to
+    /// `default-flow`. ADMINISTRATION runs the application's authentication flow.
+    pub(crate) fn app_flow(
+        &self,
+        app: &ApplicationFixture,
+        flow_type: &FlowType,
+    ) -> Option<&FlowDefinition> {
+        let handle = app.flow_handle(flow_type)?;
+        let lookup_type = if flow_type == &FlowType::Administration {
+            &FlowType::Authentication
+        } else {
+            flow_type
+        };
+        self.flow_by_handle(handle, lookup_type).or_else(|| {
+            (lookup_type == &FlowType::Authentication)
+                .then(|| self.flow_by_handle("default-flow", lookup_type))?
+        })
+    }
+}
