@@ -54,12 +54,12 @@ Feature: Flow graphs and configurations beyond the bundled ones
     Given the server also has the user:
       """
       {"id": "01900000-0000-7000-8000-0000000001a1", "password": "Twin@12345",
-       "attributes": {"username": "castor", "given_name": "Twin"}}
+       "attributes": {"username": "castor", "email": "castor@gemini.example", "given_name": "Twin"}}
       """
     And the server also has the user:
       """
       {"id": "01900000-0000-7000-8000-0000000001a2", "password": "Twin@12345",
-       "attributes": {"username": "pollux", "given_name": "Twin"}}
+       "attributes": {"username": "pollux", "email": "pollux@gemini.example", "given_name": "Twin"}}
       """
     And the server also has the flow:
       """
@@ -93,11 +93,11 @@ Feature: Flow graphs and configurations beyond the bundled ones
   Scenario: Identifying an account that matches two users fails the flow (FET-1003)
     Given the server also has the user:
       """
-      {"id": "01900000-0000-7000-8000-0000000001a1", "attributes": {"username": "castor", "family_name": "Dioscuri"}}
+      {"id": "01900000-0000-7000-8000-0000000001a1", "attributes": {"username": "castor", "email": "castor@gemini.example", "family_name": "Dioscuri"}}
       """
     And the server also has the user:
       """
-      {"id": "01900000-0000-7000-8000-0000000001a2", "attributes": {"username": "pollux", "family_name": "Dioscuri"}}
+      {"id": "01900000-0000-7000-8000-0000000001a2", "attributes": {"username": "pollux", "email": "pollux@gemini.example", "family_name": "Dioscuri"}}
       """
     And the server also has the flow:
       """

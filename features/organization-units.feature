@@ -170,12 +170,14 @@ Feature: Organization units
     Then the response status is 403
     And the error code is "AUTH-4030"
 
+  @stateful
   Scenario: A caller without system may not read another unit (SSE-4030)
     Given the caller is a machine client holding "system:ou:view"
     When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000002"
     Then the response status is 403
     And the error code is "SSE-4030"
 
+  @stateful
   Scenario: A caller without system sees no units in a list
     Given the caller is a machine client holding "system:ou:view"
     When the caller sends GET "/organization-units"

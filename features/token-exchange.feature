@@ -28,10 +28,10 @@ Feature: Token exchange (RFC 8693)
       | grant_type         | urn:ietf:params:oauth:grant-type:token-exchange |
       | subject_token      | ${access_token}                                 |
       | subject_token_type | urn:ietf:params:oauth:token-type:access_token   |
-      | resource           | https://api.example/orders                      |
+      | resource           | https://api.booking.example                      |
     Then the app receives tokens
     And the access token carries the claims:
-      | aud | https://api.example/orders |
+      | aud | https://api.booking.example |
 
   Scenario: An actor token puts the actor into the act claim
     Given the app keeps the access token as "user_token"

@@ -41,7 +41,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     And the response body includes the JSON:
       """
       {"schema": {"email": {"type": "string", "displayName": "Email", "required": true, "unique": true},
-                  "password": {"type": "string", "required": true, "credential": true}}}
+                  "password": {"type": "string", "credential": true}}}
       """
 
   Scenario: Without a token the profile is 401 AUTH-4010
@@ -177,7 +177,7 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     And the response header "content-type" is "application/scim+json"
 
   @custom-fixtures
-  Scenario: A user whose type no longer exists has no schema (USR-1021)
+  Scenario: A user whose type no longer exists has no schema (USRS-1002)
     Given the server also has the user type:
       """
       {"id": "01900000-0000-7000-8000-000000000014", "name": "Contractor",
@@ -194,4 +194,4 @@ Feature: The signed-in user's profile (/users/me) and SCIM2 /scim2/Me
     And the user submits the credentials of "sigyn"
     And the user fetches their profile schema with the assertion
     Then the response status is 400
-    And the error code is "USR-1021"
+    And the error code is "USRS-1002"

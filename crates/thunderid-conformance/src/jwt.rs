@@ -97,7 +97,11 @@ pub fn expect_claim(verified: &Verified, name: &str, expected: &str) -> anyhow::
         Some(Value::String(s)) => s == expected,
         Some(Value::Number(n)) => n.to_string() == expected,
         Some(Value::Bool(b)) => b.to_string() == expected,
-        Some(Value::Array(items)) => items.iter().any(|i| i.as_str() == Some(expected)),
+        // A JSON array is the whole claim; a bare value is one of its members.
+        Some(Value::Array(items)) => match serde_json::from_str::<Value>(expected) {
+            Ok(whole @ Value::Array(_)) => actual == Some(&whole),
+            _ => items.iter().any(|i| i.as_str() == Some(expected)),
+        },
         Some(Value::Object(_)) => serde_json::from_str::<Value>(expected).ok().as_ref() == actual,
         Some(Value::Null) | None => false,
     };

@@ -6,6 +6,7 @@ pub mod common;
 pub mod control;
 pub mod discovery;
 pub mod flow;
+pub mod identity;
 pub mod oauth2;
 pub mod organizations;
 pub mod token;

@@ -14,6 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::cors::{self, AllowedOrigins, CorsLayer};
 use crate::error::MockError;
+use crate::extract::TenantPrefix;
 use crate::journal::{self, Journal, JournalLayer};
 use crate::routes::{self, ROUTES, Served};
 use crate::security::{self, SecurityLayer};
@@ -43,7 +44,13 @@ pub(crate) fn router(state: AppState) -> Router {
             handlers = handlers.layer(middleware::from_fn_with_state(layer, cors::cors));
         }
         if route.tenant {
-            app = app.route(&format!("/t/{{tenant}}{}", route.path), handlers.clone());
+            let tenanted = handlers
+                .clone()
+                .layer(middleware::from_fn(super_tenant_only));
+            app = app.route(&format!("/t/{{tenant}}{}", route.path), tenanted);
+        }
+        if route.organization {
+            app = app.route(&format!("/o{}", route.path), handlers.clone());
         }
         app = app.route(route.path, handlers);
     }
@@ -64,6 +71,15 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::map_response(deny_framing))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Under `/t/{tenant}` only the super tenant answers; any other is an unknown path.
+async fn super_tenant_only(
+    TenantPrefix(_): TenantPrefix,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    next.run(request).await
 }
 
 /// No route matched: Go's `http.NotFound`.

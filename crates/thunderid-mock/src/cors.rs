@@ -65,6 +65,19 @@ impl Cors {
         }
     }
 
+    /// [`Cors::new`] without `Access-Control-Allow-Credentials` (AuthZEN's discovery document).
+    pub(crate) const fn without_credentials(
+        handles: &'static [&'static str],
+        allow_methods: &'static str,
+    ) -> Self {
+        Self {
+            handles,
+            allow_methods,
+            allow_headers: DEFAULT_HEADERS,
+            credentials: false,
+        }
+    }
+
     /// The discovery documents: `Content-Type` only, no credentials (`O2/discovery/init.go`).
     pub(crate) const DISCOVERY: Self = Self {
         handles: &["GET", "OPTIONS"],

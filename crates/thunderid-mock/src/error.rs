@@ -28,6 +28,14 @@ pub enum MockError {
         error: ApiError,
         error_assertion: Option<String>,
     },
+    /// Envelope A under a status the handler picks rather than the code's usual one (the user
+    /// handler writes USR-1002 as 400 itself but as 404 through its error mapper, and passes a user
+    /// type's USRS-1002 through as 400).
+    #[error("{error}")]
+    ApiWithStatus { error: ApiError, status: u16 },
+    /// AuthZEN's own error body, `{"error": "<message>"}` (400, or 500 for a server fault).
+    #[error("{message}")]
+    Authzen { status: u16, message: String },
     /// The security middleware's 401 AUTH-4010. `invalid_token` distinguishes a bad token from none.
     #[error("unauthorized")]
     Unauthorized { invalid_token: bool },
@@ -72,6 +80,14 @@ impl MockError {
         }
     }
 
+    /// Envelope A with a body built by the caller (a replaced description, parameters).
+    pub fn api_error(error: ApiError) -> Self {
+        Self::Api {
+            error,
+            error_assertion: None,
+        }
+    }
+
     /// The HTTP status the real server uses for this error.
     pub fn status(&self) -> StatusCode {
         let code = match self {
@@ -86,6 +102,7 @@ impl MockError {
                 200 => 400,
                 status => status,
             },
+            Self::ApiWithStatus { status, .. } | Self::Authzen { status, .. } => *status,
             Self::Unauthorized { .. } | Self::UserInfoNoToken => 401,
             Self::Forbidden => 403,
             Self::PlainText(_) | Self::FieldValidation(_) => 400,
@@ -149,6 +166,10 @@ impl IntoResponse for MockError {
                     error_assertion: error_assertion.as_deref(),
                 };
                 (status, GoJson(body)).into_response()
+            }
+            Self::ApiWithStatus { error, .. } => (status, GoJson(error)).into_response(),
+            Self::Authzen { message, .. } => {
+                (status, GoJson(serde_json::json!({ "error": message }))).into_response()
             }
             Self::Unauthorized { invalid_token } => {
                 let challenge = if *invalid_token {

@@ -1,5 +1,5 @@
-//! The fixture set: applications, users, user types, organization units, flow graphs, server settings
-//! and the signing key. Loaded from a directory (`--fixtures PATH`) or from the set compiled into the
+//! The fixture set: applications, users, user types, groups, roles, resource servers, organization
+//! units, flow graphs, server settings and the signing key. Loaded from a directory (`--fixtures PATH`) or from the set compiled into the
 //! binary, then validated as a whole. Every error names the file, the field and the reason.
 //!
 //! The file formats are documented in the README ("Fixtures").
@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thunderid_protocol::flow::{FlowDefinition, FlowType};
 
+mod access;
 mod validate;
 
 /// The id of the root organization unit, as the real server bootstraps it.
@@ -25,6 +26,9 @@ pub struct Fixtures {
     pub applications: Vec<ApplicationFixture>,
     pub users: Vec<UserFixture>,
     pub user_types: Vec<UserTypeFixture>,
+    pub groups: Vec<GroupFixture>,
+    pub roles: Vec<RoleFixture>,
+    pub resource_servers: Vec<ResourceServerFixture>,
     pub organization_units: Vec<OrganizationUnitFixture>,
     pub flows: Vec<FlowDefinition>,
     /// UI translations served by `GET /flow/meta`: language → namespace → key → text.
@@ -72,6 +76,21 @@ pub struct ServerSettings {
     pub oauth: OAuthSettings,
     #[serde(default)]
     pub flow: FlowSettings,
+    #[serde(default)]
+    pub security: SecuritySettings,
+    /// The resource server (its id) that permission scopes bind to when a request names no
+    /// `resource` (the server config `defaultResourceServer`); none by default, as on a fresh server.
+    #[serde(default)]
+    pub default_resource_server: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// The `Direct-Auth-Secret` the AuthZEN endpoints require (`server.security.direct_auth_secret`).
+    /// Empty, the default, refuses every evaluation with 401, as a fresh server does.
+    #[serde(default)]
+    pub direct_auth_secret: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -355,6 +374,7 @@ pub struct TokenKindSettings {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserFixture {
     pub id: String,
+    /// The user type's name.
     #[serde(rename = "type", default = "defaults::person_type")]
     pub user_type: String,
     #[serde(default = "defaults::default_ou")]
@@ -365,16 +385,15 @@ pub struct UserFixture {
     /// A salted hash, `sha256$<salt hex>$<hex of SHA-256(salt ‖ password)>`.
     #[serde(default)]
     pub password_hash: Option<String>,
-    /// Attributes, `username` among them.
+    /// Attributes, `username` among them; never credentials.
     pub attributes: serde_json::Map<String, Value>,
+    /// Names of groups (in `groups.json`) the user is a direct member of: the same as listing the
+    /// user among the group's members.
     #[serde(default)]
     pub groups: Vec<String>,
-    /// Permission strings such as `system` or `system:ou:view`.
-    #[serde(default)]
-    pub permissions: Vec<String>,
 }
 
-/// `user-types.json`: a user type and its attribute schema.
+/// `user-types.json`: a user type and its attribute schema, as `POST /user-types` takes it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserTypeFixture {
@@ -384,44 +403,155 @@ pub struct UserTypeFixture {
     pub ou_id: String,
     #[serde(default)]
     pub allow_self_registration: bool,
-    pub schema: BTreeMap<String, AttributeSchemaFixture>,
+    #[serde(default)]
+    pub system_attributes: Option<SystemAttributesFixture>,
+    /// The schema, in the server's format (`type`, `required`, `unique`, `credential`,
+    /// `displayName`, `enum`, `regex`/`pattern`, nested `properties` and `items`).
+    pub schema: serde_json::Map<String, Value>,
 }
 
-/// One attribute of a user-type schema.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AttributeSchemaFixture {
-    /// `string`, `number` or `boolean`.
+pub struct SystemAttributesFixture {
+    /// The attribute (dot path) shown as a user's `display`.
+    #[serde(default)]
+    pub display: Option<String>,
+}
+
+/// A member of a group or an assignee of a role: a user, app, agent or group, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MemberFixture {
+    pub id: String,
     #[serde(rename = "type")]
-    pub value_type: AttributeValueType,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub unique: bool,
-    #[serde(default)]
-    pub credential: bool,
-    #[serde(default)]
-    pub regex: Option<String>,
+    pub kind: MemberKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What a member or assignee is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum AttributeValueType {
-    String,
-    Number,
-    Boolean,
+pub enum MemberKind {
+    User,
+    App,
+    Agent,
+    Group,
 }
 
-impl AttributeValueType {
+impl MemberKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::String => "string",
-            Self::Number => "number",
-            Self::Boolean => "boolean",
+            Self::User => "user",
+            Self::App => "app",
+            Self::Agent => "agent",
+            Self::Group => "group",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "user" => Some(Self::User),
+            "app" => Some(Self::App),
+            "agent" => Some(Self::Agent),
+            "group" => Some(Self::Group),
+            _ => None,
+        }
+    }
+}
+
+/// `groups.json`: one entry per group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GroupFixture {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default = "defaults::default_ou")]
+    pub ou_id: String,
+    #[serde(default)]
+    pub members: Vec<MemberFixture>,
+}
+
+/// `roles.json`: one entry per role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RoleFixture {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default = "defaults::default_ou")]
+    pub ou_id: String,
+    /// Permissions by resource server.
+    #[serde(default)]
+    pub permissions: Vec<RolePermissionsFixture>,
+    /// Who holds the role: users, apps, agents or groups (and their members).
+    #[serde(default)]
+    pub assignments: Vec<MemberFixture>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RolePermissionsFixture {
+    pub resource_server_id: String,
+    pub permissions: Vec<String>,
+}
+
+/// `resource-servers.json`: one entry per resource server, with its resources and actions as a tree.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResourceServerFixture {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What an OAuth `resource` names, and the access token's `aud`.
+    pub identifier: String,
+    /// `API`, `MCP` or `CUSTOM` (the default).
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default = "defaults::default_ou")]
+    pub ou_id: String,
+    /// One of `. _ : - /`; `:` by default.
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub resources: Vec<ResourceFixture>,
+    /// Actions of the resource server itself (their permission is their handle).
+    #[serde(default)]
+    pub actions: Vec<ActionFixture>,
+}
+
+/// A resource; its permission is its handle, under its parent's permission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResourceFixture {
+    /// Derived from the resource server and the handle path when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub handle: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub resources: Vec<ResourceFixture>,
+    #[serde(default)]
+    pub actions: Vec<ActionFixture>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActionFixture {
+    /// Derived from the resource server and the handle path when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub handle: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `tool` or `resource` (MCP resource servers).
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// `organization-units.json`: one entry per organization unit.
@@ -465,6 +595,9 @@ bundled_files!(
     "applications.json",
     "users.json",
     "user-types.json",
+    "groups.json",
+    "roles.json",
+    "resource-servers.json",
     "organization-units.json",
     "signing-key.pem",
     "signing-cert.pem",
@@ -588,6 +721,9 @@ impl Fixtures {
         let applications = parse_or_default(source, "applications.json")?;
         let users = parse_or_default(source, "users.json")?;
         let user_types = parse_or_default(source, "user-types.json")?;
+        let groups = parse_or_default(source, "groups.json")?;
+        let roles = parse_or_default(source, "roles.json")?;
+        let resource_servers = parse_or_default(source, "resource-servers.json")?;
         let organization_units = parse_or_default(source, "organization-units.json")?;
         let translations = parse_or_default(source, "translations.json")?;
         let mut flows = Vec::new();
@@ -601,6 +737,9 @@ impl Fixtures {
             applications,
             users,
             user_types,
+            groups,
+            roles,
+            resource_servers,
             organization_units,
             flows,
             translations,
@@ -628,6 +767,19 @@ impl ApplicationFixture {
             FlowType::SignOut => Some(&self.sign_out_flow),
             FlowType::UserOnboarding | FlowType::Other(_) => None,
         }
+    }
+}
+
+/// The unit a fixture names must exist.
+fn check_unit(f: &Fixtures, file: &str, i: usize, ou_id: &str) -> Result<(), FixtureError> {
+    if f.organization_units.iter().any(|o| o.id == ou_id) {
+        Ok(())
+    } else {
+        Err(FixtureError::new(
+            file,
+            format!("[{i}].ouId"),
+            format!("unknown organization unit {ou_id}"),
+        ))
     }
 }
 

@@ -28,6 +28,17 @@ pub(crate) fn uuid_v7(now: u64) -> String {
     uuid_v7_with(now, &mut rand::thread_rng())
 }
 
+/// A stable UUID (version 8) derived from `seed`: fixture objects without an id of their own get
+/// the same one on every start and reset.
+pub(crate) fn derived_uuid(seed: &str) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// A fresh authorization code: 20 random bytes, base64url without padding.
 pub(crate) fn authorization_code() -> String {
     let mut bytes = [0_u8; CODE_BYTES];

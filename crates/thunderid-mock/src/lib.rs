@@ -13,8 +13,9 @@
 //!
 //! # Layout (layers bottom-up; a module imports only from its layer or below)
 //! * foundation: `clock`, `ids` (ids, codes, hashing), `wire` (Go-exact JSON, input cleaning),
-//!   `config`, `password`, `graph` (flow graphs: executors, validation), `tokens` (keys, signing),
-//!   then `fixtures` (the fixture format, loaded and validated).
+//!   `config`, `password`, `graph` (flow graphs: executors, validation), `schema` (user-type
+//!   schemas), `permission` (resource-server permission strings), `tokens` (keys, signing), then
+//!   `fixtures` (the fixture format, loaded and validated).
 //! * `store`: the mutable state, one store per concern, each owning its lock.
 //! * the engines, free of HTTP: `flow` (flow graphs over executions) and `oauth` (authorize,
 //!   callbacks, client authentication, grants, minting).
@@ -44,7 +45,9 @@ mod ids;
 mod journal;
 mod oauth;
 mod password;
+mod permission;
 mod routes;
+mod schema;
 mod security;
 mod server;
 mod service;

@@ -10,7 +10,8 @@
 //!   endpoints.
 //! * [`grants`]: `POST /oauth2/token`'s grant selection and one file per grant, each returning a
 //!   [`mint::TokenPlan`]; [`mint`] signs a plan as one call.
-//! * [`introspection`]: introspection and revocation.
+//! * [`introspection`]: introspection and revocation; [`resource`]: binding a token to a resource
+//!   server (`aud`) and cutting its permission scopes down to what the server defines.
 //! * [`tokens`]: "is this one of our live tokens?"; [`params`]: Go-exact query parsing and encoding.
 
 pub(crate) mod authorize;
@@ -20,6 +21,7 @@ pub(crate) mod grants;
 pub(crate) mod introspection;
 pub(crate) mod mint;
 pub(crate) mod params;
+pub(crate) mod resource;
 pub(crate) mod tokens;
 
 use std::borrow::Cow;

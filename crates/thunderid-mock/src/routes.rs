@@ -10,14 +10,17 @@
 //! CORS policies are the real server's, read from each package's `init.go` at thunder-id/thunderid
 //! 4e69e01; mock-only paths say so.
 
+pub(crate) mod authzen;
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod flow;
 pub(crate) mod gate;
+pub(crate) mod groups;
 pub(crate) mod health;
 pub(crate) mod idp;
 pub(crate) mod oauth2;
 pub(crate) mod organizations;
+pub(crate) mod resources;
 mod respond;
 pub(crate) mod users;
 
@@ -66,6 +69,9 @@ pub(crate) struct Route {
     pub access: Option<&'static [(&'static str, Access)]>,
     /// Also served under `/t/{tenant}` (only `carbon.super` answers).
     pub tenant: bool,
+    /// Also served under `/o`: the organization-qualified base URL the JS SDKs switch to when the
+    /// ID token carries `user_org` (mock-only; the real server has no such paths).
+    pub organization: bool,
     pub endpoint: Option<Endpoint>,
     pub served: Served,
 }
@@ -78,6 +84,7 @@ impl Route {
             cors: None,
             access: None,
             tenant: false,
+            organization: false,
             endpoint: None,
             served: Served::Always,
         }
@@ -95,6 +102,11 @@ impl Route {
 
     const fn tenant(mut self) -> Self {
         self.tenant = true;
+        self
+    }
+
+    const fn organization(mut self) -> Self {
+        self.organization = true;
         self
     }
 
@@ -116,10 +128,6 @@ const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
 
 fn unserved() -> MethodRouter<AppState> {
     MethodRouter::new()
-}
-
-fn not_served_yet() -> MethodRouter<AppState> {
-    axum::routing::any(|| async { crate::error::MockError::NotFound })
 }
 
 /// Every path, in no particular order (axum matches by specificity, as Go's `ServeMux`).
@@ -201,82 +209,225 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/flow/meta", || get(flow::flow_meta)).cors(&Cors::new(GET_OPTIONS, "GET, OPTIONS")),
     // The signed-in user (user).
     Route::new("/users/me", || get(users::get_me).put(users::update_me))
-        .cors(&Cors::new(&["GET", "PUT", "OPTIONS"], "GET, PUT")),
-    Route::new("/users/me/meta", || get(users::get_my_schema)).cors(&Cors::new(GET_OPTIONS, "GET")),
+        .cors(&Cors::new(&["GET", "PUT", "OPTIONS"], "GET, PUT"))
+        .organization(),
+    Route::new("/users/me/meta", || get(users::get_my_schema))
+        .cors(&Cors::new(GET_OPTIONS, "GET"))
+        .organization(),
     Route::new("/users/me/update-credentials", || {
         post(users::update_my_credentials)
     })
+    .cors(&Cors::new(POST_OPTIONS, "POST"))
+    .organization(),
+    // Users and user types (user).
+    Route::new("/users", || get(users::list_users).post(users::create_user))
+        .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/users/", || {
+        get(users::missing_user_id)
+            .put(users::missing_user_id)
+            .delete(users::missing_user_id)
+    })
+    .cors(&USER_CORS),
+    Route::new("/users/{id}", || {
+        get(users::get_user)
+            .put(users::update_user)
+            .delete(users::delete_user)
+    })
+    .cors(&USER_CORS),
+    Route::new("/users/{id}/{list}", || {
+        get(users::get_user_list).post(users::post_user_action)
+    })
+    .cors(&USER_CORS),
+    Route::new("/users/tree/", || {
+        get(users::users_tree_without_path).post(users::users_tree_without_path)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/users/tree/{*path}", || {
+        get(users::list_users_in_tree).post(users::create_user_in_tree)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/user-types", || {
+        get(users::list_user_types).post(users::create_user_type)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/user-types/{id}", || {
+        get(users::get_user_type)
+            .put(users::update_user_type)
+            .delete(users::delete_user_type)
+    })
+    .cors(&ITEM_CORS),
+    // Groups (group).
+    Route::new("/groups", || {
+        get(groups::list_groups).post(groups::create_group)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/groups/{id}", || {
+        get(groups::get_group)
+            .put(groups::update_group)
+            .delete(groups::delete_group)
+    })
+    .cors(&GROUP_CORS),
+    Route::new("/groups/{id}/{list}", || get(groups::get_group_list)).cors(&GROUP_CORS),
+    Route::new("/groups/{id}/{list}/{change}", || {
+        post(groups::change_group_members)
+    })
+    .cors(&Cors::new(POST_OPTIONS, "GET, POST, PUT, DELETE")),
+    Route::new("/groups/tree/", || {
+        get(groups::groups_tree_without_path).post(groups::groups_tree_without_path)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/groups/tree/{*path}", || {
+        get(groups::list_groups_in_tree).post(groups::create_group_in_tree)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    // Roles (role).
+    Route::new("/roles", || {
+        get(groups::list_roles).post(groups::create_role)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/roles/{id}", || {
+        get(groups::get_role)
+            .put(groups::update_role)
+            .delete(groups::delete_role)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/roles/{id}/{list}", || get(groups::get_role_list))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/roles/{id}/assignments/{change}", || {
+        post(groups::change_role_assignments)
+    })
     .cors(&Cors::new(POST_OPTIONS, "POST")),
-    // The user management API (user.yaml) beyond `/users/me` is not served yet: its paths answer
-    // the mux's 404 after the security middleware, with the server's CORS.
-    Route::new("/users/tree/{*path}", not_served_yet).cors(&Cors::new(GET_POST, "GET, POST")),
-    Route::new("/users/{*path}", not_served_yet).cors(&Cors::new(
-        &["GET", "PUT", "DELETE", "POST", "OPTIONS"],
-        "GET, PUT, DELETE, POST",
-    )),
+    // Resource servers, resources and actions (resource).
+    Route::new("/resource-servers", || {
+        get(resources::list_servers).post(resources::create_server)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/resource-servers/{id}", || {
+        get(resources::get_server)
+            .put(resources::update_server)
+            .delete(resources::delete_server)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/resource-servers/{id}/resources", || {
+        get(resources::list_resources).post(resources::create_resource)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/resource-servers/{id}/resources/{resource}", || {
+        get(resources::get_resource)
+            .put(resources::update_resource)
+            .delete(resources::delete_resource)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/resource-servers/{id}/actions", || {
+        get(resources::list_server_actions).post(resources::create_server_action)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/resource-servers/{id}/actions/{action}", || {
+        get(resources::get_server_action)
+            .put(resources::update_server_action)
+            .delete(resources::delete_server_action)
+    })
+    .cors(&ITEM_CORS),
+    Route::new(
+        "/resource-servers/{id}/resources/{resource}/actions",
+        || get(resources::list_resource_actions).post(resources::create_resource_action),
+    )
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new(
+        "/resource-servers/{id}/resources/{resource}/actions/{action}",
+        || {
+            get(resources::get_resource_action)
+                .put(resources::update_resource_action)
+                .delete(resources::delete_resource_action)
+        },
+    )
+    .cors(&ITEM_CORS),
+    // AuthZEN (authzen): public paths; the evaluations need `Direct-Auth-Secret`.
+    Route::new("/.well-known/authzen-configuration", || {
+        get(authzen::configuration)
+    })
+    .cors(&Cors::without_credentials(GET_OPTIONS, "GET")),
+    Route::new("/access/v1/evaluation", || post(authzen::evaluation))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/access/v1/evaluations", || post(authzen::evaluations))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/access/v1/search/action", || post(authzen::search_action))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
     // Mock-only: SCIM2 for WSO2 Identity Server clients, with SCIM's own 401.
     Route::new("/scim2/Me", || {
         get(users::get_scim_me).patch(users::patch_scim_me)
     })
     .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
     .mock_only(&[("*", Access::OwnRules)])
-    .tenant(),
+    .tenant()
+    .organization(),
     Route::new("/scim2/Schemas", || get(users::list_scim_schemas))
         .cors(&Cors::new(GET_OPTIONS, "GET"))
         .mock_only(&[("*", Access::OwnRules)])
-        .tenant(),
+        .tenant()
+        .organization(),
     // Organization units (ou).
     Route::new("/organization-units", || {
         get(organizations::list_units).post(organizations::create_unit)
     })
-    .cors(&Cors::new(GET_POST, "GET, POST")),
+    .cors(&Cors::new(GET_POST, "GET, POST"))
+    .tenant(),
     Route::new("/organization-units/", || {
         get(organizations::missing_unit_id)
     })
-    .cors(&UNIT_CORS),
+    .cors(&UNIT_CORS)
+    .tenant(),
     Route::new("/organization-units/{id}", || {
         get(organizations::get_unit)
             .put(organizations::update_unit)
             .delete(organizations::delete_unit)
     })
-    .cors(&UNIT_CORS),
+    .cors(&UNIT_CORS)
+    .tenant(),
     Route::new("/organization-units/{id}/{list}", || {
         get(organizations::list_under_unit)
     })
-    .cors(&UNIT_CORS),
+    .cors(&UNIT_CORS)
+    .tenant(),
     Route::new("/organization-units/tree/", || {
         get(organizations::tree_without_path)
             .put(organizations::tree_without_path)
             .delete(organizations::tree_without_path)
     })
-    .cors(&UNIT_CORS),
+    .cors(&UNIT_CORS)
+    .tenant(),
     Route::new("/organization-units/tree/{*path}", || {
         get(organizations::get_unit_by_path)
             .put(organizations::update_unit_by_path)
             .delete(organizations::delete_unit_by_path)
     })
-    .cors(&UNIT_CORS),
+    .cors(&UNIT_CORS)
+    .tenant(),
     // Mock-only: the JS SDKs' organization calls, with the unit API's permissions.
     Route::new("/api/server/v1/organization-units/{id}/children", || {
         get(organizations::sdk_unit_children)
     })
     .cors(&Cors::new(GET_OPTIONS, "GET"))
-    .mock_only(&[("*", Access::Permission("system:ou:view"))]),
+    .mock_only(&[("*", Access::Permission("system:ou:view"))])
+    .tenant(),
     Route::new("/api/users/v1/me/organizations", || {
         get(organizations::my_organizations)
     })
     .cors(&Cors::new(GET_OPTIONS, "GET"))
-    .mock_only(&[("*", Access::Permission(""))]),
+    .mock_only(&[("*", Access::Permission(""))])
+    .tenant(),
     Route::new("/api/server/v1/organizations", || {
         get(organizations::list_organizations).post(organizations::create_organization)
     })
     .cors(&Cors::new(GET_POST, "GET, POST"))
-    .mock_only(&ORGANIZATION_ACCESS),
+    .mock_only(&ORGANIZATION_ACCESS)
+    .tenant(),
     Route::new("/api/server/v1/organizations/{id}", || {
         get(organizations::get_organization).patch(organizations::patch_organization)
     })
     .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
-    .mock_only(&ORGANIZATION_ACCESS),
+    .mock_only(&ORGANIZATION_ACCESS)
+    .tenant(),
     // The hosted gate (public: `/gate/**`).
     Route::new("/gate/signin", || {
         get(gate::signin_page).post(gate::signin_submit)
@@ -307,6 +458,21 @@ pub(crate) static ROUTES: &[Route] = &[
         .mock_only(PUBLIC)
         .served(Served::WithControl),
 ];
+
+/// `/users/{…}` (`GET|PUT|DELETE|POST /users/`).
+static USER_CORS: Cors = Cors::new(
+    &["GET", "PUT", "DELETE", "POST", "OPTIONS"],
+    "GET, PUT, DELETE, POST",
+);
+
+/// `/groups/{id}[/members]`.
+static GROUP_CORS: Cors = Cors::new(
+    &["GET", "PUT", "DELETE", "OPTIONS"],
+    "GET, POST, PUT, DELETE",
+);
+
+/// One user type, role, resource server, resource or action.
+static ITEM_CORS: Cors = Cors::new(&["GET", "PUT", "DELETE", "OPTIONS"], "GET, PUT, DELETE");
 
 /// Everything under `/organization-units/`.
 static UNIT_CORS: Cors = Cors::new(&["GET", "PUT", "DELETE", "OPTIONS"], "GET, PUT, DELETE");

@@ -269,10 +269,15 @@ fn refused(error: MockError) -> Response {
     response
 }
 
-/// The path without the WSO2-style super-tenant prefix.
+/// The path without the WSO2-style super-tenant prefix (`/t/carbon.super`) or the
+/// organization-qualified one (`/o`): the mock serves both as the path without them.
 pub(crate) fn without_tenant(path: &str) -> &str {
-    path.strip_prefix("/t/carbon.super")
-        .filter(|rest| rest.starts_with('/'))
+    ["/t/carbon.super", "/o"]
+        .iter()
+        .find_map(|prefix| {
+            path.strip_prefix(prefix)
+                .filter(|rest| rest.starts_with('/'))
+        })
         .unwrap_or(path)
 }
 

@@ -406,7 +406,7 @@ impl MockServer {
         self.state.stores().directory.read(|d| {
             d.users
                 .get(user_id)
-                .and_then(|user| user.password.as_ref())
+                .and_then(|user| user.password())
                 .is_some_and(|hash| hash.verify(password))
         })
     }

@@ -7,17 +7,27 @@
 //! * [`authorize`]: `/oauth2/authorize` into the gate; [`direct`]: the V1 app-native API.
 //! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback.
 //! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP).
-//! * [`flow_meta`], [`users`] (self-service and SCIM), [`organizations`] (units and the legacy
-//!   organization APIs).
+//! * [`flow_meta`], [`users`] (management, user types, self-service and SCIM), [`groups`] and
+//!   [`members`], [`roles`], [`resources`] (resource servers, resources, actions), [`authzen`],
+//!   [`organizations`] (units and the legacy organization APIs).
+//! * Shared by the management APIs: [`request`] (query, paging, Go-style body decoding, struct-tag
+//!   checks) and [`access`] (the system authorization service: per-action, per-unit checks).
 
+pub(crate) mod access;
 pub(crate) mod authorize;
+pub(crate) mod authzen;
 pub(crate) mod direct;
 pub(crate) mod flow;
 pub(crate) mod flow_meta;
 pub(crate) mod gate;
+pub(crate) mod groups;
 pub(crate) mod idp;
 pub(crate) mod logout;
+pub(crate) mod members;
 pub(crate) mod organizations;
+pub(crate) mod request;
+pub(crate) mod resources;
+pub(crate) mod roles;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 pub(crate) mod users;

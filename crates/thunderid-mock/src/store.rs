@@ -4,25 +4,30 @@
 //! | store | holds | lock |
 //! |---|---|---|
 //! | [`Stores::registry`] | applications, flow graphs | snapshots (read-mostly) |
-//! | [`Stores::directory`] | users, user types, organization units | one mutex |
+//! | [`Stores::directory`] | users, user types, groups, roles, resource servers, organization units | one mutex |
 //! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
 //! | [`Stores::oauth`] | authorization requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
-//! returns. Where a rule spans areas, the data sits in one store (the directory holds users and
-//! units together because deleting a unit asks about its users).
+//! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
+//! roles and units together: deleting a user removes its memberships and assignments, deleting a
+//! unit asks about its users and groups).
 
 pub(crate) mod directory;
 pub(crate) mod execution;
 pub(crate) mod executions;
 mod expiring;
+pub(crate) mod groups;
 pub(crate) mod keys;
 pub(crate) mod locked;
 pub(crate) mod oauth;
 pub(crate) mod organizations;
 pub(crate) mod outbox;
 pub(crate) mod registry;
+pub(crate) mod resource_servers;
+pub(crate) mod roles;
+pub(crate) mod user_types;
 pub(crate) mod users;
 pub(crate) mod v1;
 
@@ -82,7 +87,7 @@ impl Stores {
 
     pub(crate) fn stats(&self) -> Stats {
         Stats {
-            users: self.directory.read(|d| d.users.all().count()),
+            users: self.directory.read(|d| d.users.len()),
             flow_executions: self.executions.read(Executions::len),
             oauth_entries: self.oauth.read(OAuthState::len),
             outbox_messages: self.outbox.read(Outbox::len),

@@ -11,6 +11,8 @@
 //! * [`oidc`]: discovery documents, JWKS, token claims, userinfo and logout.
 //! * [`users`], [`scim`], [`organizations`]: `/users/me`, SCIM2, organization units and the legacy
 //!   organization APIs.
+//! * [`user_management`], [`groups`], [`roles`], [`resources`], [`authzen`]: identity management
+//!   (users, user types, groups, roles, resource servers) and the authorization API.
 //!
 //! Types are tolerant where the server is (unknown fields are ignored) and strict where a typo would
 //! hide a bug (closed enums such as [`flow::FlowStatus`] reject unknown values).
@@ -18,15 +20,20 @@
 #[macro_use]
 mod enums;
 
+pub mod authzen;
 pub mod error;
 pub mod flow;
+pub mod groups;
 pub mod health;
 pub mod ids;
 pub mod oauth2;
 pub mod oidc;
 pub mod organizations;
+pub mod resources;
+pub mod roles;
 pub mod scim;
 pub mod secret;
+pub mod user_management;
 pub mod users;
 
 pub use error::{

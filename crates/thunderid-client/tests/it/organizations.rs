@@ -26,7 +26,11 @@ async fn sign_in_as(
     (username, password): (&str, &str),
     scopes: &[&str],
 ) -> Result<TokenSet> {
-    let options = AuthorizeOptions::default().with_scopes(scopes.iter().copied());
+    let mut options = AuthorizeOptions::default().with_scopes(scopes.iter().copied());
+    // Permission scopes bind to a resource server: `system` is the System resource server's.
+    if scopes.contains(&"system") {
+        options = options.with_resource("https://localhost:8090/mcp");
+    }
     let started = client.start_flow_via_authorize(options).await?;
     let mut flow = started.flow;
     let step = flow.resume().await?;

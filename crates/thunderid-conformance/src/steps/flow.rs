@@ -290,21 +290,39 @@ async fn administration_flow(world: &mut ConformanceWorld, how: String) -> anyho
     }
 }
 
+/// The bootstrap System resource server's identifier (a literal on the real server too).
+pub const SYSTEM_RESOURCE_SERVER: &str = "https://localhost:8090/mcp";
+
 /// A server-signed token for `username`: the assertion of an app-native sign-in with
 /// `sample-native` that asked for the `system` permission (the server accepts any of its JWTs as a
 /// Bearer token, and reads permissions from `authorized_permissions`).
 pub async fn assertion_for(world: &mut ConformanceWorld, username: &str) -> anyhow::Result<String> {
     let saved_app = world.app.replace("sample-native".to_owned());
+    let token = assertion_with(world, username, "system", SYSTEM_RESOURCE_SERVER).await;
+    world.app = saved_app;
+    token
+}
+
+/// The assertion of an app-native sign-in of `username` with the current app, asking for
+/// `permissions` on the resource server `identifier` (as an SDK maps requested scopes).
+pub async fn assertion_with(
+    world: &mut ConformanceWorld,
+    username: &str,
+    permissions: &str,
+    identifier: &str,
+) -> anyhow::Result<String> {
     let password = catalog::password(world, username)?.to_owned();
     start(world, &FlowType::Authentication, Secret::Own, Map::new()).await?;
-    // As an SDK maps requested scopes: the assertion then carries the permissions the user holds.
     let inputs = Map::from_iter([
         ("username".to_owned(), Value::from(username)),
         ("password".to_owned(), Value::from(password)),
-        ("requested_permissions".to_owned(), Value::from("system")),
+        ("requested_permissions".to_owned(), Value::from(permissions)),
+        (
+            "resource_server_identifier".to_owned(),
+            Value::from(identifier),
+        ),
     ]);
     continue_flow(world, Some("action_001"), Some(inputs), Challenge::Current).await?;
-    world.app = saved_app;
     world.flow.assertion.clone().with_context(|| {
         format!(
             "signing {username} in app-natively gave no assertion: {}",

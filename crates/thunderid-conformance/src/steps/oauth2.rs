@@ -461,7 +461,16 @@ async fn callback_to_error_page(
 
 /// Drive a whole redirect sign-in for the current app up to the authorization code.
 pub async fn sign_in_for_code(world: &mut ConformanceWorld, username: &str) -> anyhow::Result<()> {
-    authorize(world, &[]).await?;
+    sign_in_for_code_with(world, username, &[]).await
+}
+
+/// [`sign_in_for_code`] with authorization parameters added or replaced (`scope`, `resource`).
+pub async fn sign_in_for_code_with(
+    world: &mut ConformanceWorld,
+    username: &str,
+    overrides: &[(String, String)],
+) -> anyhow::Result<()> {
+    authorize(world, overrides).await?;
     expect_sign_in_page(world)?;
     flow::continue_flow(world, None, None, Challenge::Missing).await?;
     let password = catalog::password(world, username)?.to_owned();
@@ -490,6 +499,26 @@ pub async fn sign_in_for_code(world: &mut ConformanceWorld, username: &str) -> a
 #[given(expr = "the user {string} has an authorization code")]
 async fn has_code(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
     sign_in_for_code(world, &username).await
+}
+
+#[given(expr = "the user {string} has signed in with:")]
+#[when(expr = "the user {string} signs in with:")]
+async fn has_signed_in_with(
+    world: &mut ConformanceWorld,
+    username: String,
+    step: &Step,
+) -> anyhow::Result<()> {
+    let overrides = table_pairs(step)?;
+    sign_in_for_code_with(world, &username, &overrides).await?;
+    super::token::exchange_code(world, &[]).await?;
+    let last = world.last()?;
+    ensure!(
+        last.status == 200,
+        "the code exchange failed with {}: {}",
+        last.status,
+        last.body
+    );
+    Ok(())
 }
 
 #[given(expr = "the user {string} has signed in")]

@@ -6,12 +6,11 @@ use cucumber::gherkin::Step;
 use cucumber::{given, when};
 use serde_json::Value;
 
-use super::token::{ClientAuth, token_request};
 use crate::catalog;
 use crate::world::ConformanceWorld;
 
 /// The Bearer token the organization calls carry, kept in `vars`.
-const CALLER: &str = "organization_caller";
+pub const CALLER: &str = "organization_caller";
 
 #[given("the caller is an administrator")]
 async fn administrator(world: &mut ConformanceWorld) -> anyhow::Result<()> {
@@ -23,23 +22,6 @@ async fn administrator(world: &mut ConformanceWorld) -> anyhow::Result<()> {
 #[given(expr = "the caller is {string} without any permission")]
 async fn plain_user(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
     let token = super::flow::assertion_for(world, &username).await?;
-    world.vars.insert(CALLER.into(), token);
-    Ok(())
-}
-
-#[given(expr = "the caller is a machine client holding {string}")]
-async fn machine(world: &mut ConformanceWorld, scope: String) -> anyhow::Result<()> {
-    let params = [
-        ("grant_type".to_owned(), "client_credentials".to_owned()),
-        ("scope".to_owned(), scope),
-    ];
-    token_request(world, &ClientAuth::Registered("sample-m2m".into()), &params).await?;
-    let token = world
-        .oauth
-        .tokens
-        .as_ref()
-        .and_then(|t| t.access_token.clone())
-        .context("the machine client got no token")?;
     world.vars.insert(CALLER.into(), token);
     Ok(())
 }
@@ -68,13 +50,16 @@ async fn call(
             .body(body);
     }
     let exchange = world.send(request).await?.clone();
-    // Remember a created unit for later steps (`${var.unit}`).
+    // Remember what was created for later steps (`${var.created}`; `${var.unit}` for units).
     let created = exchange
         .json()
         .ok()
         .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_owned));
     if let (201, Some(id)) = (exchange.status, created) {
-        world.vars.insert("unit".into(), id);
+        if path.starts_with("/organization-units") {
+            world.vars.insert("unit".into(), id.clone());
+        }
+        world.vars.insert("created".into(), id);
     }
     Ok(())
 }

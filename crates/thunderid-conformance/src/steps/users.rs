@@ -105,6 +105,15 @@ async fn fetch_profile_display(world: &mut ConformanceWorld, bearer: Bearer) -> 
     call(world, reqwest::Method::GET, path, bearer, None).await
 }
 
+#[when(expr = "the user fetches their organization profile at {string} with {bearer}")]
+async fn fetch_at(
+    world: &mut ConformanceWorld,
+    path: String,
+    bearer: Bearer,
+) -> anyhow::Result<()> {
+    call(world, reqwest::Method::GET, &path, bearer, None).await
+}
+
 #[when(expr = "the user fetches their profile schema with {bearer}")]
 async fn fetch_schema(world: &mut ConformanceWorld, bearer: Bearer) -> anyhow::Result<()> {
     call(world, reqwest::Method::GET, "/users/me/meta", bearer, None).await

@@ -149,7 +149,8 @@ fn assurance(execution: &Execution) -> Option<Value> {
 }
 
 /// The application's `assertion.userAttributes`, from runtime data first, then the user; plus the
-/// computed `groups`, `userType`, `ouId`, `ouName`, `ouHandle`.
+/// computed `groups` and `roles` (names, through nested groups), `userType`, `ouId`, `ouName`,
+/// `ouHandle`.
 fn user_attributes(
     env: &Env<'_>,
     execution: &Execution,
@@ -171,8 +172,13 @@ fn user_attributes(
         }
     }
     let wants = |claim: &str| app.assertion.user_attributes.iter().any(|a| a == claim);
-    if wants("groups") && !user.groups.is_empty() {
-        out.push(("groups".into(), Value::from(user.groups.clone())));
+    if wants("groups") || wants("roles") {
+        let mut computed = env.directory.read(|d| d.user_claims(&user.id));
+        for name in ["groups", "roles"] {
+            if let Some(value) = computed.remove(name).filter(|_| wants(name)) {
+                out.push((name.into(), value));
+            }
+        }
     }
     if wants("userType") {
         out.push(("userType".into(), Value::from(user.user_type.clone())));

@@ -8,6 +8,7 @@ use crate::store::executions::Executions;
 use crate::store::locked::Locked;
 use crate::store::outbox::{Outbox, OutboxMessage};
 use crate::store::registry::Registry;
+use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{UserRecord, Users};
 
 /// Everything outside the execution that nodes read or change. The stores are reached through
@@ -45,6 +46,11 @@ impl Env<'_> {
     /// Change the users; `f` validates before it mutates.
     pub(crate) fn users_mut<R>(&self, f: impl FnOnce(&mut Users) -> R) -> R {
         self.directory.write(|d| f(&mut d.users))
+    }
+
+    /// A copy of the user type with this name.
+    pub(crate) fn user_type(&self, name: &str) -> Option<UserTypeRecord> {
+        self.directory.read(|d| d.user_types.by_name(name).cloned())
     }
 
     /// Deliver a message to the outbox.

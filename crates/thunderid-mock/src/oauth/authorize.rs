@@ -20,8 +20,11 @@ use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::AuthorizeRequest;
 
 use super::mint::split_scopes;
+use super::resource::{self, Binding};
 use super::{OAuthError, Refusal, check_resources, params, scheme, text};
 use crate::fixtures::{ApplicationFixture, OAuthProfile};
+use crate::store::directory::Directory;
+use crate::store::locked::Locked;
 use crate::store::oauth::AuthorizationRequest;
 use crate::store::registry::Registry;
 
@@ -56,6 +59,7 @@ pub(crate) fn parse_request(query: &str) -> Result<AuthorizeRequest, OAuthError>
 /// Every check of `HandleInitialAuthorizationRequest`, in order.
 pub(crate) fn validate(
     registry: &Registry,
+    directory: &Locked<Directory>,
     request: &AuthorizeRequest,
 ) -> Result<Accepted, Refusal> {
     let app = check_client_and_redirect(registry, request)?;
@@ -66,20 +70,27 @@ pub(crate) fn validate(
         ));
     };
     let sent_redirect_uri = text(&request.redirect_uri);
-    if let Err(OAuthError {
-        code: error,
-        description: message,
-        ..
-    }) = check_parameters(oauth, request)
-    {
+    let scopes: Vec<String> = request.scopes().into_iter().map(str::to_owned).collect();
+    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
+    let checked = check_parameters(oauth, request).and_then(|()| {
+        directory.read(|d| resource::bind(d, &request.resource, &permission_scopes))
+    });
+    let binding = match checked {
+        Ok(binding) => binding,
         // Only a redirect URI the client sent, and that is now verified, may receive errors.
-        return Err(if sent_redirect_uri.is_empty() {
-            Refusal::gate(error, message)
-        } else {
-            Refusal::client(sent_redirect_uri, error, message, text(&request.state))
-        });
-    }
-    let (stored, ui_locales) = accept(&app, oauth, request);
+        Err(OAuthError {
+            code: error,
+            description: message,
+            ..
+        }) => {
+            return Err(if sent_redirect_uri.is_empty() {
+                Refusal::gate(error, message)
+            } else {
+                Refusal::client(sent_redirect_uri, error, message, text(&request.state))
+            });
+        }
+    };
+    let (stored, ui_locales) = accept(&app, oauth, request, standard_scopes, binding);
     Ok(Accepted {
         app,
         request: stored,
@@ -129,13 +140,19 @@ fn check_client_and_redirect(
 }
 
 /// The request as it is stored under its `authId`, and its `ui_locales`.
+/// A bound request keeps only the permissions its resource server defines, and names the server by
+/// its identifier.
 fn accept(
     app: &ApplicationFixture,
     oauth: &OAuthProfile,
     request: &AuthorizeRequest,
+    standard_scopes: Vec<String>,
+    binding: Option<Binding>,
 ) -> (AuthorizationRequest, String) {
-    let scopes: Vec<String> = request.scopes().into_iter().map(str::to_owned).collect();
-    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
+    let (permission_scopes, resources) = match binding {
+        Some(binding) => (binding.permissions, vec![binding.identifier]),
+        None => (Vec::new(), Vec::new()),
+    };
     let sent_redirect_uri = text(&request.redirect_uri);
     let redirect_uri = match sent_redirect_uri {
         // Validation guarantees exactly one registered URI in this case.
@@ -152,7 +169,7 @@ fn accept(
         permission_scopes,
         code_challenge: text(&request.code_challenge).to_owned(),
         code_challenge_method: text(&request.code_challenge_method).to_owned(),
-        resources: request.resource.clone(),
+        resources,
         nonce: text(&request.nonce).to_owned(),
     };
     (stored, text(&request.ui_locales).to_owned())

@@ -5,9 +5,9 @@
 //! [`token_exchange`], and the mock-only [`organization_switch`]. CIBA and jwt-bearer are known
 //! grant types the mock has no handler for.
 //!
-//! Audience: the mock has no resource-server registry yet. A `resource` is taken as the token's
-//! audience as sent (after the RFC 8707 shape checks); without one the audience is the client_id,
-//! and permission scopes are kept rather than resolved against a default resource server.
+//! Audience: a token is bound to one resource server ([`crate::oauth::resource`]): its identifier
+//! is the access token's `aud` and its permissions the only permission scopes kept; a token bound
+//! to none has the client_id as its audience and only OIDC scopes.
 
 pub(crate) mod authorization_code;
 pub(crate) mod client_credentials;
@@ -101,20 +101,32 @@ impl Grant {
         match self {
             Self::AuthorizationCode => authorization_code::plan(ctx, client, request),
             Self::RefreshToken => refresh_token::plan(ctx, client, request),
-            Self::ClientCredentials => client_credentials::plan(client, request),
+            Self::ClientCredentials => client_credentials::plan(ctx, client, request),
             Self::TokenExchange => token_exchange::plan(ctx, client, request),
             Self::OrganizationSwitch => organization_switch::plan(ctx, client, request),
         }
     }
 }
 
-/// The audience of a token bound to `resources` (at most one is accepted upstream): the resource,
-/// or the client_id when there is none.
-pub(crate) fn audience(resources: &[String], client_id: &str) -> String {
-    resources
-        .first()
-        .cloned()
-        .unwrap_or_else(|| client_id.to_owned())
+/// The audience and scopes of a user's token: `oidc` scopes kept, permission scopes bound to the
+/// resource server `resources` (or the default one) names, downscoped to its permissions.
+pub(crate) fn bound_scopes(
+    ctx: &OAuthContext<'_>,
+    client_id: &str,
+    resources: &[String],
+    scopes: &[String],
+) -> Result<(String, Vec<String>), OAuthError> {
+    let (mut oidc, permissions) = split_scopes(scopes);
+    let binding = ctx
+        .directory
+        .read(|d| super::resource::bind(d, resources, &permissions))?;
+    Ok(match binding {
+        None => (client_id.to_owned(), oidc),
+        Some(binding) => {
+            oidc.extend(binding.permissions);
+            (binding.identifier, oidc)
+        }
+    })
 }
 
 /// Keep only the OIDC scopes (an unbound token carries no permissions when refreshed).

@@ -32,7 +32,9 @@ pub(crate) struct Begun {
 /// Where the browser goes for `request`: the gate's sign-in page, or a refusal.
 pub(crate) fn location(state: &AppState, request: &AuthorizeRequest) -> String {
     let registry = state.registry();
-    match authorize::validate(&registry, request).and_then(|accepted| begin(state, accepted)) {
+    match authorize::validate(&registry, &state.stores().directory, request)
+        .and_then(|accepted| begin(state, accepted))
+    {
         Ok(begun) => signin_url(state, &begun),
         Err(refusal) => refusal.location(&state.config().base_url, state.signer().issuer()),
     }
@@ -72,6 +74,7 @@ pub(crate) fn begin(state: &AppState, accepted: Accepted) -> Result<Begun, Refus
         auth_id: auth_id.clone(),
         client_id: request.client_id.clone(),
         requested_permissions: request.permission_scopes.join(" "),
+        resource_server_identifier: request.resources.first().cloned().unwrap_or_default(),
     };
     let redirect_uri = request.redirect_uri.clone();
     let request_state = request.state.clone();

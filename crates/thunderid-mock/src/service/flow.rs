@@ -163,8 +163,11 @@ pub(crate) struct AuthorizeContext {
     pub(crate) auth_id: String,
     /// The OAuth client of the request.
     pub(crate) client_id: String,
-    /// The requested scopes, space-separated: the engine's `requested_permissions`.
+    /// The requested permission scopes (downscoped to the bound resource server),
+    /// space-separated: the engine's `requested_permissions`.
     pub(crate) requested_permissions: String,
+    /// The identifier of the resource server the request is bound to; empty when unbound.
+    pub(crate) resource_server_identifier: String,
 }
 
 /// What `/oauth2/logout` hands the engine when it pre-creates a SIGNOUT execution.
@@ -186,6 +189,10 @@ pub(crate) fn create_authorize_execution(
     let runtime = [
         (keys::CLIENT_ID, context.client_id),
         (keys::REQUESTED_PERMISSIONS, context.requested_permissions),
+        (
+            keys::RESOURCE_SERVER_IDENTIFIER,
+            context.resource_server_identifier,
+        ),
         (keys::AUTHORIZATION_REQUEST_ID, context.auth_id),
     ];
     pre_create(state, app, FlowType::Authentication, &runtime)

@@ -1,38 +1,229 @@
-//! [`Directory`]: the identities the server manages: users with their user types, and the
-//! organization units they live in. One lock for all of it, because their rules span them (a unit
-//! with users cannot be deleted; a token's claims read the user and their unit).
+//! [`Directory`]: the identities the server manages and who may do what: users and their types,
+//! groups, roles, resource servers, and the organization units they all live in. One lock for all
+//! of it, because the rules span them: deleting a user removes its memberships and role
+//! assignments, deleting a unit asks about its users and groups, a token's claims read the user,
+//! their groups, their roles and their unit, and deleting a resource drops the role permissions
+//! that named it.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::groups::{GroupRecord, Groups, MemberRef};
 use super::organizations::{UnitError, Units};
-use super::users::Users;
-use crate::fixtures::Fixtures;
+use super::resource_servers::ResourceServers;
+use super::roles::{RoleRecord, Roles};
+use super::user_types::UserTypes;
+use super::users::{AttributeError, UserRecord, Users, value_at};
+use crate::fixtures::{Fixtures, MemberKind};
+use crate::schema::Problem;
 
-/// Users and organization units.
+/// Users, user types, groups, roles, resource servers and organization units.
 #[derive(Debug)]
 pub(crate) struct Directory {
     pub(crate) users: Users,
+    pub(crate) user_types: UserTypes,
     pub(crate) units: Units,
+    pub(crate) groups: Groups,
+    pub(crate) roles: Roles,
+    pub(crate) resource_servers: ResourceServers,
+    /// The resource server permission scopes bind to when a request names none.
+    pub(crate) default_resource_server: Option<String>,
+    /// The last creation sequence number handed out (lists that are "newest first" sort by it).
+    seq: u64,
 }
 
 impl Directory {
     pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+        let mut seq = 0;
+        let resource_servers = ResourceServers::from_fixtures(fixtures, &mut seq);
+        let roles = Roles::from_fixtures(fixtures, &mut seq);
         Self {
             users: Users::from_fixtures(fixtures),
+            user_types: UserTypes::from_fixtures(fixtures),
             units: Units::from_fixtures(fixtures, now),
+            groups: Groups::from_fixtures(fixtures),
+            roles,
+            resource_servers,
+            default_resource_server: fixtures.server.default_resource_server.clone(),
+            seq,
         }
     }
 
-    /// `DeleteOrganizationUnit`: exists, then no child units or users.
+    /// A fresh creation sequence number.
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Check `attributes` for a user of type `user_type` as the flows and the self-service APIs
+    /// do: credentials refused, the schema (types, patterns, required and declared attributes),
+    /// then uniqueness against every other user. `exclude` is the user being updated; updates do
+    /// not ask for required credentials.
+    pub(crate) fn validate_attributes(
+        &self,
+        user_type: &str,
+        attributes: &Map<String, Value>,
+        exclude: Option<&str>,
+    ) -> Result<(), AttributeError> {
+        let user_type = self
+            .user_types
+            .by_name(user_type)
+            .ok_or(AttributeError::UnknownUserType)?;
+        let schema = &user_type.schema;
+        if let Some(name) = schema.credentials().find(|c| attributes.contains_key(*c)) {
+            return Err(AttributeError::Credential {
+                attribute: name.to_owned(),
+            });
+        }
+        if let Some((attribute, problem)) = schema.problem(attributes, true) {
+            return Err(match problem {
+                Problem::Missing => AttributeError::Missing { attribute },
+                Problem::Invalid(kind) => {
+                    let typed = match attributes.get(&attribute) {
+                        Some(Value::String(_)) => kind == "string",
+                        Some(Value::Number(_)) => kind == "number",
+                        Some(Value::Bool(_)) => kind == "boolean",
+                        Some(Value::Object(_)) => kind == "object",
+                        Some(Value::Array(_)) => kind == "array",
+                        _ => false,
+                    };
+                    let reason = if typed {
+                        "does not match the required pattern".to_owned()
+                    } else {
+                        format!("must be a {kind}")
+                    };
+                    AttributeError::Invalid { attribute, reason }
+                }
+                Problem::Undeclared => AttributeError::Invalid {
+                    attribute,
+                    reason: "is not in the user type's schema".to_owned(),
+                },
+            });
+        }
+        self.check_unique(user_type.name.as_str(), attributes, exclude)
+    }
+
+    /// Uniqueness (`validateEntityType`): every unique value present must not be another user's.
+    pub(crate) fn check_unique(
+        &self,
+        user_type: &str,
+        attributes: &Map<String, Value>,
+        exclude: Option<&str>,
+    ) -> Result<(), AttributeError> {
+        let Some(user_type) = self.user_types.by_name(user_type) else {
+            return Ok(());
+        };
+        for (path, value) in user_type.schema.unique_values(attributes) {
+            if self.users.value_taken(&path, &value, exclude) {
+                return Err(AttributeError::NotUnique { attribute: path });
+            }
+        }
+        Ok(())
+    }
+
+    /// `DeleteOrganizationUnit`: exists, then no child units, users or groups.
     pub(crate) fn delete_unit(&mut self, id: &str) -> Result<(), UnitError> {
-        let has_users = self.users.all().any(|user| user.ou_id == id);
-        self.units.delete(id, has_users)
+        let has_members = self.users.all().any(|user| user.ou_id == id)
+            || self.groups.all().any(|group| group.ou_id == id);
+        self.units.delete(id, has_members)
+    }
+
+    /// Delete a user with its group memberships and role assignments.
+    pub(crate) fn delete_user(&mut self, id: &str) -> Option<UserRecord> {
+        let user = self.users.remove(id)?;
+        let member = MemberRef::new(MemberKind::User, id);
+        self.groups.remove_member(&member);
+        self.roles.unassign_everywhere(&member);
+        Some(user)
+    }
+
+    /// Delete a group with its role assignments and its memberships in other groups.
+    pub(crate) fn delete_group(&mut self, id: &str) -> Option<GroupRecord> {
+        let group = self.groups.remove(id)?;
+        self.roles
+            .unassign_everywhere(&MemberRef::new(MemberKind::Group, id));
+        Some(group)
+    }
+
+    /// Drop role permissions that no longer name a resource or action of their server (after a
+    /// resource server, resource or action is deleted).
+    pub(crate) fn drop_dangling_permissions(&mut self) {
+        let servers = &self.resource_servers;
+        self.roles
+            .retain_permissions(|server, permission| servers.is_permission(server, permission));
+    }
+
+    /// Whether a user, agent or group with this id and kind exists (apps live in the registry and
+    /// are checked by the caller).
+    pub(crate) fn member_exists(&self, member: &MemberRef) -> bool {
+        match member.kind {
+            MemberKind::User => self.users.get(&member.id).is_some(),
+            MemberKind::Group => self.groups.get(&member.id).is_some(),
+            MemberKind::App | MemberKind::Agent => false,
+        }
+    }
+
+    /// The roles held by `entity` directly or through any of its groups, by name.
+    pub(crate) fn roles_of(&self, entity: &MemberRef) -> Vec<&RoleRecord> {
+        let groups: Vec<MemberRef> = self
+            .groups
+            .transitive(entity)
+            .into_iter()
+            .map(|g| MemberRef::new(MemberKind::Group, &g.id))
+            .collect();
+        let mut roles: Vec<&RoleRecord> = self
+            .roles
+            .all()
+            .filter(|role| {
+                role.assignments
+                    .iter()
+                    .any(|a| a == entity || groups.contains(a))
+            })
+            .collect();
+        roles.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        roles
+    }
+
+    /// Whether `entity` holds `permission` on resource server `server` through a role (exact
+    /// match: there is no hierarchy in issuance or AuthZEN).
+    pub(crate) fn is_authorized(&self, entity: &MemberRef, server: &str, permission: &str) -> bool {
+        self.roles_of(entity)
+            .iter()
+            .any(|role| role.grants(server, permission))
+    }
+
+    /// The permissions of every role `entity` holds, by resource server (the grant guard's
+    /// "effective permissions").
+    pub(crate) fn effective_permissions(&self, entity: &MemberRef) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for role in self.roles_of(entity) {
+            for (server, permissions) in &role.permissions {
+                for permission in permissions {
+                    out.push((server.clone(), permission.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// What a user shows as `display`: its type's display attribute when that is a string or a
+    /// number, else its id (`GetDisplayValue`).
+    pub(crate) fn display_of(&self, user: &UserRecord) -> String {
+        let path = self
+            .user_types
+            .by_name(&user.user_type)
+            .and_then(|t| t.display.as_deref());
+        match path.and_then(|p| value_at(&user.attributes, p)) {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Number(number)) => number.to_string(),
+            _ => user.id.clone(),
+        }
     }
 
     /// Every attribute the server knows for a user: the stored attributes plus the computed ones
-    /// (`groups`, `userType`, `ouId`, `ouName`, `ouHandle`). Empty for an unknown user.
+    /// (`groups` and `roles` by name, `userType`, `ouId`, `ouName`, `ouHandle`). Empty for an unknown
+    /// user.
     pub(crate) fn user_claims(&self, user_id: &str) -> BTreeMap<String, Value> {
         let Some(user) = self.users.get(user_id) else {
             return BTreeMap::new();
@@ -42,8 +233,24 @@ impl Directory {
             .iter()
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
-        if !user.groups.is_empty() {
-            claims.insert("groups".to_owned(), Value::from(user.groups.clone()));
+        let member = MemberRef::new(MemberKind::User, user_id);
+        let groups: Vec<Value> = self
+            .groups
+            .transitive(&member)
+            .iter()
+            .map(|g| Value::from(g.name.clone()))
+            .collect();
+        if !groups.is_empty() {
+            claims.insert("groups".to_owned(), Value::Array(groups));
+        }
+        let mut roles: Vec<String> = self
+            .roles_of(&member)
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        roles.dedup();
+        if !roles.is_empty() {
+            claims.insert("roles".to_owned(), Value::from(roles));
         }
         claims.insert("userType".to_owned(), Value::from(user.user_type.clone()));
         // The unit as it is now (the organization-unit API may have renamed it).

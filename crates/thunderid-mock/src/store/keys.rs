@@ -8,6 +8,9 @@ pub(crate) const AUTHORIZATION_REQUEST_ID: &str = "authorizationRequestId";
 pub(crate) const CLIENT_ID: &str = "clientId";
 /// Space-separated scopes to authorize (runtime data, else the `requested_permissions` input).
 pub(crate) const REQUESTED_PERMISSIONS: &str = "requested_permissions";
+/// The identifier of the resource server the requested permissions are for (runtime data, else
+/// the input of that name); none falls back to the default resource server.
+pub(crate) const RESOURCE_SERVER_IDENTIFIER: &str = "resource_server_identifier";
 /// Space-separated scopes the AuthorizationExecutor granted.
 pub(crate) const AUTHORIZED_PERMISSIONS: &str = "authorized_permissions";
 /// Set by `/oauth2/logout` when no valid `id_token_hint` came.

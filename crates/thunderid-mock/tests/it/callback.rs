@@ -483,12 +483,14 @@ async fn a_code_minted_from_an_old_assertion_expires_with_it() {
 #[tokio::test]
 async fn authorized_permissions_replace_the_requested_permission_scopes() {
     let t = TestServer::start().await;
-    let auth_id = begin(&t, &spa_query("openid read:a write:b")).await;
+    let mut query = spa_query("openid booking:read booking:write");
+    query.push(("resource", "https://api.booking.example".to_owned()));
+    let auth_id = begin(&t, &query).await;
     let now = t.server.now();
     let assertion = sign(
         &t,
         &json!({"iss": t.server.issuer(), "sub": THOR, "aud": SPA_APP_ID, "iat": now, "nbf": now,
-                "exp": now + 3600, "authorization_request_id": auth_id, "authorized_permissions": "read:a"}),
+                "exp": now + 3600, "authorization_request_id": auth_id, "authorized_permissions": "booking:read"}),
     );
     let code = query_value(
         &redirect_of(&callback(&t, &auth_id, &assertion).await),
@@ -507,7 +509,7 @@ async fn authorized_permissions_replace_the_requested_permission_scopes() {
             ],
         )
         .await;
-    assert_eq!(reply.json()["scope"], "openid read:a");
+    assert_eq!(reply.json()["scope"], "openid booking:read");
 }
 
 #[tokio::test]

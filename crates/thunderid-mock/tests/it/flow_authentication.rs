@@ -141,7 +141,9 @@ async fn an_unknown_action_re_presents_the_whole_prompt() {
 #[tokio::test]
 async fn an_initiating_request_keeps_its_inputs_but_not_its_action() {
     let t = TestServer::start().await;
-    let inputs = json!({"username": "admin", "password": "admin", "requested_permissions": "openid profile system:ou unknown"});
+    let inputs = json!({"username": "admin", "password": "admin",
+        "requested_permissions": "openid system:ou system unknown",
+        "resource_server_identifier": "https://localhost:8090/mcp"});
     let first = start_native(
         &t,
         "AUTHENTICATION",
@@ -162,7 +164,9 @@ async fn an_initiating_request_keeps_its_inputs_but_not_its_action() {
     let body = step(&t, &first, Some("action_001"), json!({})).await;
     assert_eq!(body["flowStatus"], "COMPLETE", "{body}");
     let claims = verify_assertion(&t, body["assertion"].as_str().unwrap_or_default());
-    assert_eq!(claims["authorized_permissions"], "openid profile system:ou");
+    // Exactly what the admin's role grants on the System resource server: no hierarchy, no OIDC
+    // scopes.
+    assert_eq!(claims["authorized_permissions"], "system");
     assert_eq!(claims["sub"], "01900000-0000-7000-8000-000000000100");
     // Completed executions are gone.
     let again = execute(&t, &json!({"executionId": body["executionId"]}), None).await;

@@ -133,7 +133,11 @@ async fn bad_expired_revoked_and_other_tokens_are_invalid() {
 #[tokio::test]
 async fn a_client_credentials_token_is_not_for_userinfo() {
     let t = TestServer::start().await;
-    let form = [("grant_type", "client_credentials"), ("scope", "openid")];
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("scope", "booking:read"),
+        ("resource", "https://api.booking.example"),
+    ];
     let reply = t
         .send(
             t.client

@@ -3,8 +3,9 @@
 //! description default)`.
 //!
 //! Read from the real server's `error_constants.go` files (flowexec, flow/core, flow/executor,
-//! flow/interceptor, flowmeta, user, ou), `apierror/error.go` (AUTH-*) and
-//! `pkg/thunderidengine/common/error.go` (SSE-*). Statuses follow each package's handler mapping.
+//! flow/interceptor, flowmeta, user, entitytype, group, role, resource, authzen, sysauthz, ou),
+//! `apierror/error.go` (AUTH-*) and `pkg/thunderidengine/common/error.go` (SSE-*). Statuses follow
+//! each package's handler mapping.
 
 use std::fmt;
 
@@ -13,7 +14,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 macro_rules! api_error_codes {
     ($($variant:ident => ($code:literal, $status:literal, $mkey:literal, $mdefault:literal, $dkey:literal, $ddefault:literal),)*) => {
         /// Every envelope-A error code the server defines (FES-, FLC-, ICS-, FET-, FM-, AUTH-, USR-,
-        /// OU-, SSE-).
+        /// USRS-, GRP-, ROL-, RES-, SAZ-, OU-, SSE-), and AuthZEN's AZN- codes (whose wire body is
+        /// `{"error": <message default>}`).
         ///
         /// Open enum: unknown codes round-trip through [`ApiErrorCode::Other`]. The mock never emits it.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -226,12 +228,85 @@ api_error_codes! {
     UserInvalidCredential => ("USR-1024", 400, "error.userservice.invalid_credential", "Invalid request format", "error.userservice.invalid_credential_description", "Invalid credential fields in request"),
     UserCannotModifyDeclarativeResource => ("USR-1025", 400, "error.userservice.cannot_modify_declarative_resource", "Cannot modify declarative resource", "error.userservice.cannot_modify_declarative_resource_description", "The user is declarative and cannot be modified or deleted"),
     UserAmbiguousUser => ("USR-1026", 400, "error.userservice.ambiguous_user", "Ambiguous user", "error.userservice.ambiguous_user_description", "Multiple users match the provided filters"),
-    UserHasBlockingDependencies => ("USR-1027", 400, "error.userservice.user_has_blocking_dependencies", "User cannot be deleted", "error.userservice.user_has_blocking_dependencies_description", "The user cannot be deleted because other resources depend on it. Remove or reassign them first."),
+    UserHasBlockingDependencies => ("USR-1027", 409, "error.userservice.user_has_blocking_dependencies", "User cannot be deleted", "error.userservice.user_has_blocking_dependencies_description", "The user cannot be deleted because other resources depend on it. Remove or reassign them first."),
     UserCredentialUpdateNotAllowed => ("USR-1028", 400, "error.userservice.credential_update_not_allowed", "Credential update not allowed", "error.userservice.credential_update_not_allowed_description", "The credential updates through this endpoint are not allowed"),
+    UserTypeInvalidRequestFormat => ("USRS-1001", 400, "error.entitytypeservice.invalid_request_format", "Invalid request format", "error.entitytypeservice.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    UserTypeNotFoundInService => ("USRS-1002", 404, "error.entitytypeservice.user_type_not_found", "User type not found", "error.entitytypeservice.user_type_not_found_description", "The user type with the specified id does not exist"),
+    UserTypeNameConflict => ("USRS-1003", 409, "error.entitytypeservice.user_type_name_conflict", "User type name conflict", "error.entitytypeservice.user_type_name_conflict_description", "A user type with the same name already exists"),
+    UserTypeInvalidRequest => ("USRS-1004", 400, "error.entitytypeservice.invalid_user_type_request", "Invalid user type request", "error.entitytypeservice.invalid_user_type_request_description", "The user type request contains invalid or missing required fields"),
+    UserTypeInvalidLimit => ("USRS-1005", 400, "error.entitytypeservice.invalid_limit_parameter", "Invalid pagination parameter", "error.entitytypeservice.invalid_limit_parameter_description", "The limit parameter must be a positive integer"),
+    UserTypeInvalidOffset => ("USRS-1006", 400, "error.entitytypeservice.invalid_offset_parameter", "Invalid pagination parameter", "error.entitytypeservice.invalid_offset_parameter_description", "The offset parameter must be a non-negative integer"),
+    UserTypeDeclarative => ("USRS-1008", 403, "error.entitytypeservice.cannot_modify_declarative_resource", "Cannot modify declarative resource", "error.entitytypeservice.cannot_modify_declarative_resource_description", "The user type is declarative and cannot be modified or deleted"),
+    UserTypeInvalidDisplayAttribute => ("USRS-1011", 400, "error.entitytypeservice.invalid_display_attribute", "Invalid display attribute", "error.entitytypeservice.invalid_display_attribute_description", "Display attribute must reference an attribute defined in the schema (use dot notation for nested attributes, e.g. 'address.city')"),
+    UserTypeNonDisplayableAttribute => ("USRS-1012", 400, "error.entitytypeservice.non_displayable_attribute_type", "Non-displayable attribute type", "error.entitytypeservice.non_displayable_attribute_type_description", "Display attribute must reference a string or number type"),
+    UserTypeCredentialDisplayAttribute => ("USRS-1013", 400, "error.entitytypeservice.credential_attribute_not_allowed_as_display", "Credential attribute not allowed as display", "error.entitytypeservice.credential_attribute_not_allowed_as_display_description", "Display attribute must not reference a credential attribute"),
+    AgentTypeOnlyDefault => ("USRS-1014", 400, "error.entitytypeservice.agent_type_only_default_allowed", "Only the default agent type is allowed", "error.entitytypeservice.agent_type_only_default_allowed_description", "Agent types are restricted to a single 'default' schema; create or rename to other names is not permitted"),
+    AgentTypeCannotDelete => ("USRS-1015", 400, "error.entitytypeservice.agent_type_cannot_delete", "Agent type cannot be deleted", "error.entitytypeservice.agent_type_cannot_delete_description", "The default agent type cannot be deleted. Edit the schema instead"),
+    GroupInvalidRequestFormat => ("GRP-1001", 400, "error.groupservice.invalid_request_format", "Invalid request format", "error.groupservice.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    GroupMissingId => ("GRP-1002", 400, "error.groupservice.missing_group_id", "Invalid request format", "error.groupservice.missing_group_id_description", "Group ID is required"),
+    GroupNotFound => ("GRP-1003", 404, "error.groupservice.group_not_found", "Group not found", "error.groupservice.group_not_found_description", "The group with the specified id does not exist"),
+    GroupNameConflict => ("GRP-1004", 409, "error.groupservice.group_name_conflict", "Group name conflict", "error.groupservice.group_name_conflict_description", "A group with the same name exists under the same parent"),
+    GroupInvalidOuId => ("GRP-1005", 400, "error.groupservice.invalid_ou_id", "Invalid OU ID", "error.groupservice.invalid_ou_id_description", "Organization unit does not exists"),
+    GroupInvalidMemberId => ("GRP-1007", 400, "error.groupservice.invalid_member_id", "Invalid member ID", "error.groupservice.invalid_member_id_description", "One or more user or app member IDs in the request do not exist or do not match the claimed type"),
+    GroupInvalidGroupMemberId => ("GRP-1008", 400, "error.groupservice.invalid_group_member_id", "Invalid group member ID", "error.groupservice.invalid_group_member_id_description", "One or more group member IDs in the request do not exist"),
+    GroupInvalidLimit => ("GRP-1011", 400, "error.groupservice.invalid_limit_parameter", "Invalid limit parameter", "error.groupservice.invalid_limit_parameter_description", "The limit parameter must be a positive integer"),
+    GroupInvalidOffset => ("GRP-1012", 400, "error.groupservice.invalid_offset_parameter", "Invalid offset parameter", "error.groupservice.invalid_offset_parameter_description", "The offset parameter must be a non-negative integer"),
+    GroupEmptyMembers => ("GRP-1013", 400, "error.groupservice.empty_members_list", "Empty members list", "error.groupservice.empty_members_list_description", "The members list cannot be empty"),
+    GroupInvalidMemberType => ("GRP-1014", 400, "error.groupservice.invalid_member_type", "Invalid member type", "error.groupservice.invalid_member_type_description", "The member type must be 'user', 'group', or 'app'"),
+    GroupDeclarative => ("GRP-1015", 400, "error.groupservice.cannot_modify_declarative_group", "Cannot modify declarative group", "error.groupservice.cannot_modify_declarative_group_description", "The group is defined in declarative configuration and cannot be modified"),
+    GroupDeclarativeOnlyMode => ("GRP-1016", 400, "error.groupservice.cannot_create_group_in_declarative_only_mode", "Cannot create group in declarative-only mode", "error.groupservice.cannot_create_group_in_declarative_only_mode_description", "Group creation is not allowed when running in declarative-only mode. Groups must be defined in declarative configuration files"),
+    RoleInvalidRequestFormat => ("ROL-1001", 400, "error.roleservice.invalid_request_format", "Invalid request format", "error.roleservice.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    RoleMissingId => ("ROL-1002", 400, "error.roleservice.missing_role_id", "Invalid request format", "error.roleservice.missing_role_id_description", "Role ID is required"),
+    RoleNotFound => ("ROL-1003", 404, "error.roleservice.role_not_found", "Role not found", "error.roleservice.role_not_found_description", "The role with the specified id does not exist"),
+    RoleNameConflict => ("ROL-1004", 409, "error.roleservice.role_name_conflict", "Role name conflict", "error.roleservice.role_name_conflict_description", "A role with the same name exists under the same organization unit"),
+    RoleOuNotFound => ("ROL-1005", 400, "error.roleservice.organization_unit_not_found", "Organization unit not found", "error.roleservice.organization_unit_not_found_description", "Organization unit not found"),
+    RoleInvalidAssignmentId => ("ROL-1007", 400, "error.roleservice.invalid_assignment_id", "Invalid assignment ID", "error.roleservice.invalid_assignment_id_description", "One or more assignment IDs in the request do not exist or do not match the claimed type"),
+    RoleInvalidLimit => ("ROL-1008", 400, "error.roleservice.invalid_limit_parameter", "Invalid limit parameter", "error.roleservice.invalid_limit_parameter_description", "The limit parameter must be a positive integer"),
+    RoleInvalidOffset => ("ROL-1009", 400, "error.roleservice.invalid_offset_parameter", "Invalid offset parameter", "error.roleservice.invalid_offset_parameter_description", "The offset parameter must be a non-negative integer"),
+    RoleEmptyAssignments => ("ROL-1010", 400, "error.roleservice.empty_assignments_list", "Empty assignments list", "error.roleservice.empty_assignments_list_description", "At least one assignment must be provided"),
+    RoleMissingEntityOrGroups => ("ROL-1011", 400, "error.roleservice.missing_entity_or_groups", "Invalid request format", "error.roleservice.either_entity_id_or_groups_must_be_provided_for_authorization_check_description", "Either entityId or groups must be provided for authorization check"),
+    RoleInvalidPermissions => ("ROL-1012", 400, "error.roleservice.invalid_permissions", "Invalid permissions", "error.roleservice.invalid_permissions_description", "One or more permissions do not exist in the resource management system"),
+    RoleDeclarative => ("ROL-1013", 400, "error.roleservice.cannot_modify_declarative_role", "Cannot modify declarative role", "error.roleservice.cannot_modify_declarative_role_description", "The role is defined in declarative configuration and cannot be modified"),
+    RoleDeclarativeOnlyMode => ("ROL-1015", 400, "error.roleservice.cannot_create_role_in_declarative_only_mode", "Cannot create role in declarative-only mode", "error.roleservice.cannot_create_role_in_declarative_only_mode_description", "Role creation is not allowed when running in declarative-only mode. Roles must be defined in declarative configuration files"),
+    RoleInvalidAssigneeType => ("ROL-1016", 400, "error.roleservice.invalid_assignee_type", "Invalid assignee type", "error.roleservice.invalid_assignee_type_description", "The type parameter must be 'user', 'group', or 'app'"),
+    RoleResultLimitExceeded => ("ROL-1017", 400, "error.roleservice.result_limit_exceeded_in_composite_mode", "Result limit exceeded in composite mode", "error.roleservice.result_limit_exceeded_in_composite_mode_description", "The total number of records exceeds the maximum limit in composite mode"),
+    RoleIdConflict => ("ROL-1018", 400, "error.roleservice.role_id_conflict", "Role ID conflict", "error.roleservice.role_id_conflict_description", "A role with the specified ID already exists"),
+    ResourceInvalidRequestFormat => ("RES-1001", 400, "error.resourceservice.invalid_request_format", "Invalid request format", "error.resourceservice.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    ResourceMissingId => ("RES-1002", 400, "error.resourceservice.missing_id", "Invalid request format", "error.resourceservice.missing_id_description", "ID is required"),
+    ResourceServerNotFound => ("RES-1003", 404, "error.resourceservice.resource_server_not_found", "Resource server not found", "error.resourceservice.resource_server_not_found_description", "The resource server with the specified id does not exist"),
+    ResourceServerNameConflict => ("RES-1004", 409, "error.resourceservice.name_conflict", "Name conflict", "error.resourceservice.name_conflict_description", "A resource server with the same name already exists"),
+    ResourceParentNotFound => ("RES-1005", 400, "error.resourceservice.parent_resource_not_found", "Parent resource not found", "error.resourceservice.parent_resource_not_found_description", "The specified parent resource does not exist"),
+    ResourceCannotDelete => ("RES-1006", 400, "error.resourceservice.cannot_delete", "Cannot delete", "error.resourceservice.cannot_delete_description", "Cannot delete resource server/resource that has dependencies"),
+    ResourceNotFound => ("RES-1008", 404, "error.resourceservice.resource_not_found", "Resource not found", "error.resourceservice.resource_not_found_description", "The resource with the specified id does not exist"),
+    ResourceActionNotFound => ("RES-1009", 404, "error.resourceservice.action_not_found", "Action not found", "error.resourceservice.action_not_found_description", "The action with the specified id does not exist"),
+    ResourceOuNotFound => ("RES-1010", 400, "error.resourceservice.organization_unit_not_found", "Organization unit not found", "error.resourceservice.organization_unit_not_found_description", "The specified organization unit does not exist"),
+    ResourceInvalidLimit => ("RES-1011", 400, "error.resourceservice.invalid_limit_parameter", "Invalid limit parameter", "error.resourceservice.invalid_limit_parameter_description", "The limit parameter must be a positive integer"),
+    ResourceInvalidOffset => ("RES-1012", 400, "error.resourceservice.invalid_offset_parameter", "Invalid offset parameter", "error.resourceservice.invalid_offset_parameter_description", "The offset parameter must be a non-negative integer"),
+    ResourceServerIdentifierConflict => ("RES-1013", 409, "error.resourceservice.identifier_conflict", "Identifier conflict", "error.resourceservice.identifier_conflict_description", "A resource server with the same identifier already exists"),
+    ResourceHandleConflict => ("RES-1014", 409, "error.resourceservice.handle_conflict", "Handle conflict", "error.resourceservice.handle_conflict_description", "The same handle already exists within the specified resource"),
+    ResourceInvalidDelimiter => ("RES-1015", 400, "error.resourceservice.invalid_delimiter", "Invalid delimiter", "error.resourceservice.invalid_delimiter_description", "Delimiter must be a single valid character (a-z A-Z 0-9 . _ : - /)"),
+    ResourceInvalidHandle => ("RES-1016", 400, "error.resourceservice.invalid_handle", "Invalid handle", "error.resourceservice.invalid_handle_description", "Handle length must be less than 100 characters and contain valid characters (a-z A-Z 0-9 . _ : - /)"),
+    ResourceDelimiterInHandle => ("RES-1017", 400, "error.resourceservice.delimiter_conflict_in_handle", "Delimiter conflict in handle", "error.resourceservice.delimiter_conflict_in_handle_description", "Handle cannot contain the delimiter character"),
+    ResourceServerDeclarative => ("RES-1018", 400, "error.resourceservice.cannot_modify_declarative_resource_server", "Cannot modify declarative resource server", "error.resourceservice.cannot_modify_declarative_resource_server_description", "Resource server {{param(id)}} is defined in declarative configuration and cannot be modified"),
+    ResourceDeclarative => ("RES-1019", 400, "error.resourceservice.cannot_modify_declarative_resource", "Cannot modify declarative resource", "error.resourceservice.cannot_modify_declarative_resource_description", "Resource {{param(id)}} is defined in declarative configuration and cannot be modified"),
+    ResourceActionDeclarative => ("RES-1020", 400, "error.resourceservice.cannot_modify_declarative_action", "Cannot modify declarative action", "error.resourceservice.cannot_modify_declarative_action_description", "Action {{param(id)}} is defined in declarative configuration and cannot be modified"),
+    ResourceResultLimitExceeded => ("RES-1021", 400, "error.resourceservice.result_limit_exceeded_in_composite_mode", "Result limit exceeded in composite mode", "error.resourceservice.result_limit_exceeded_in_composite_mode_description", "The total number of records exceeds the maximum limit in composite mode"),
+    ResourceServerIdConflict => ("RES-1023", 400, "error.resourceservice.resource_server_id_conflict", "Resource server ID conflict", "error.resourceservice.resource_server_id_conflict_description", "A resource server with the specified ID already exists"),
+    AuthzenInvalidRequestFormat => ("AZN-1001", 400, "error.authzen.invalid_request_format", "Invalid request format", "error.authzen.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    AuthzenMissingSubject => ("AZN-1002", 400, "error.authzen.missing_subject", "Missing subject", "error.authzen.missing_subject_description", "Subject id is required"),
+    AuthzenMissingResource => ("AZN-1003", 400, "error.authzen.missing_resource", "Missing resource", "error.authzen.missing_resource_description", "Resource type is required"),
+    AuthzenMissingResourceId => ("AZN-1004", 400, "error.authzen.missing_resource_id", "Missing resource id", "error.authzen.missing_resource_id_description", "Resource id is required"),
+    AuthzenMissingAction => ("AZN-1005", 400, "error.authzen.missing_action", "Missing action", "error.authzen.missing_action_description", "Action name is required"),
+    AuthzenMissingEvaluations => ("AZN-1006", 400, "error.authzen.missing_evaluations", "Missing evaluations", "error.authzen.missing_evaluations_description", "At least one evaluation is required"),
+    AuthzenInvalidSubject => ("AZN-1007", 400, "error.authzen.invalid_subject", "Invalid subject", "error.authzen.invalid_subject_description", "Subject id does not match subject type"),
+    AuthzenInvalidAction => ("AZN-1008", 200, "error.authzen.invalid_action", "Invalid action", "error.authzen.invalid_action_description", "Action name is not registered on the resource server"),
+    AuthzenInvalidResource => ("AZN-1009", 400, "error.authzen.invalid_resource", "Invalid resource", "error.authzen.invalid_resource_description", "Resource type is not registered as a resource server"),
+    GrantNotPermitted => ("SAZ-4030", 403, "error.sysauthz.grant_not_permitted", "Insufficient privileges to grant these permissions", "error.sysauthz.grant_not_permitted_description", "The operation would grant permissions that the caller does not hold"),
 }
 
 impl ApiErrorCode {
-    /// The code's family prefix: `FES`, `FET`, `ICS`, `FLC`, `FM`, `AUTH`, `USR`, `OU` or `SSE`.
+    /// The code's family prefix: `FES`, `FET`, `ICS`, `FLC`, `FM`, `AUTH`, `USR`, `USRS`, `GRP`,
+    /// `ROL`, `RES`, `AZN`, `SAZ`, `OU` or `SSE`.
     pub fn prefix(&self) -> &str {
         self.as_str().split('-').next().unwrap_or_default()
     }

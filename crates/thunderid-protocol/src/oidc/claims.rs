@@ -89,6 +89,11 @@ pub struct OrganizationClaims {
         skip_serializing_if = "Option::is_none"
     )]
     pub organization_handle: Option<String>,
+    /// The organization the session is switched to, as the JS SDKs read it from the ID token
+    /// (React/Vue/Nuxt move `/users/me` under `{baseUrl}/o` when it is present; Next.js stores it as
+    /// the session's organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_org: Option<String>,
 }
 
 /// An access token's payload (header `typ: at+jwt`).
@@ -414,15 +419,19 @@ pub mod strategies {
             opt_text(),
             opt_text(),
             opt_text(),
+            opt_text(),
         )
             .prop_map(
-                |(ou_id, ou_name, ou_handle, org_id, org_name, org_handle)| OrganizationClaims {
-                    organization_unit_id: ou_id.map(OrganizationUnitId::new),
-                    organization_unit_name: ou_name,
-                    organization_unit_handle: ou_handle,
-                    organization_id: org_id,
-                    organization_name: org_name,
-                    organization_handle: org_handle,
+                |(ou_id, ou_name, ou_handle, org_id, org_name, org_handle, user_org)| {
+                    OrganizationClaims {
+                        organization_unit_id: ou_id.map(OrganizationUnitId::new),
+                        organization_unit_name: ou_name,
+                        organization_unit_handle: ou_handle,
+                        organization_id: org_id,
+                        organization_name: org_name,
+                        organization_handle: org_handle,
+                        user_org,
+                    }
                 },
             )
     }

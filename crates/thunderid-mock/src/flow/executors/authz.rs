@@ -5,16 +5,16 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
 
 use super::{ExecResult, ExecStatus, Task};
+use crate::fixtures::MemberKind;
 use crate::flow::node::EngineError;
 use crate::flow::{assertion, keys};
+use crate::store::groups::MemberRef;
 
-/// The standard OIDC scopes (`oauth2/constants.go` `StandardOIDCScopes`): never permissions, always
-/// passed through, so the OAuth callback keeps them when it replaces the requested scopes.
-const OIDC_SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "roles"];
-
-/// AuthorizationExecutor: `requested_permissions` (runtime data, else the input of that name)
-/// becomes `authorized_permissions`: the requested permissions the user holds, plus the OIDC
-/// scopes, in request order.
+/// AuthorizationExecutor (`authz_executor.go`): `requested_permissions` (runtime data, else the
+/// input of that name) becomes `authorized_permissions`: those the user holds through a role (or
+/// one of its groups' roles) on the resource server named by `resource_server_identifier` (runtime
+/// data, else the input), else on the default resource server, in request order. Matching is exact.
+/// With no resource server to ask, every permission is dropped (`authorized_permissions` = "").
 pub(super) fn authorize(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
     let Some(user_id) = task.execution.user.clone() else {
         if task.flow_type == &FlowType::Registration {
@@ -24,47 +24,49 @@ pub(super) fn authorize(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
             ApiErrorCode::ExecutorUserNotAuthenticated.to_error(),
         ));
     };
-    let requested = task
-        .execution
-        .runtime_value(keys::REQUESTED_PERMISSIONS)
-        .map(str::to_owned)
-        .or_else(|| {
-            task.execution
-                .inputs
-                .get(keys::REQUESTED_PERMISSIONS)
-                .cloned()
-        })
-        .unwrap_or_default();
+    let value = |key: &str| {
+        task.execution
+            .runtime_value(key)
+            .map(str::to_owned)
+            .or_else(|| task.execution.inputs.get(key).cloned())
+            .unwrap_or_default()
+    };
+    let requested = value(keys::REQUESTED_PERMISSIONS);
     let requested: Vec<&str> = requested.split_whitespace().collect();
     if requested.is_empty() {
         return Ok(ExecResult::complete());
     }
-    let Some(user) = task.env.user(&user_id) else {
+    if task.env.user(&user_id).is_none() {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorFailedToIdentifyUser.to_error(),
         ));
-    };
-    let mut granted: Vec<&str> = Vec::new();
-    for scope in requested {
-        let allowed =
-            OIDC_SCOPES.contains(&scope) || user.permissions.iter().any(|held| grants(held, scope));
-        if allowed && !granted.contains(&scope) {
-            granted.push(scope);
-        }
     }
+    let identifier = value(keys::RESOURCE_SERVER_IDENTIFIER);
+    let granted: Vec<&str> = task.env.directory.read(|d| {
+        let server = if identifier.is_empty() {
+            d.default_resource_server
+                .as_deref()
+                .and_then(|id| d.resource_servers.get(id))
+        } else {
+            d.resource_servers.by_identifier(&identifier)
+        };
+        let Some(server) = server else {
+            return Vec::new();
+        };
+        let user = MemberRef::new(MemberKind::User, &user_id);
+        let mut granted: Vec<&str> = Vec::new();
+        for permission in &requested {
+            if !granted.contains(permission) && d.is_authorized(&user, &server.id, permission) {
+                granted.push(permission);
+            }
+        }
+        granted
+    });
     let mut result = ExecResult::complete();
     result
         .runtime
         .insert(keys::AUTHORIZED_PERMISSIONS.to_owned(), granted.join(" "));
     Ok(result)
-}
-
-/// A held permission grants itself and everything below it (`system` grants `system:ou:view`).
-fn grants(held: &str, wanted: &str) -> bool {
-    wanted == held
-        || wanted
-            .strip_prefix(held)
-            .is_some_and(|rest| rest.starts_with(':'))
 }
 
 /// AuthAssertExecutor: mint the assertion for the authenticated user (signed later, outside the

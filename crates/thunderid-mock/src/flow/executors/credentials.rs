@@ -129,11 +129,9 @@ pub(super) fn authenticate(task: &mut Task<'_, '_>) -> Result<ExecResult, Engine
         users.get(&user_id).is_some_and(|user| {
             !secrets.is_empty()
                 && secrets.iter().all(|(name, value)| {
-                    name == "password"
-                        && user
-                            .password
-                            .as_ref()
-                            .is_some_and(|hash| hash.verify(value))
+                    user.credentials
+                        .get(name.as_str())
+                        .is_some_and(|hash| hash.verify(value))
                 })
         })
     });
@@ -204,7 +202,7 @@ pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, Engi
     let hash = PasswordHash::new(&value);
     let set = task.env.users_mut(|users| match users.get_mut(&user_id) {
         Some(user) => {
-            user.password = Some(hash);
+            user.set_password(hash);
             true
         }
         None => false,

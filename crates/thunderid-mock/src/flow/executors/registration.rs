@@ -8,10 +8,11 @@ use thunderid_protocol::flow::{FlowType, Input, InputType};
 
 use super::credentials::{Identified, find_user};
 use super::{ExecResult, Task, error_with_params, prerequisite_missing};
-use crate::fixtures::{AttributeValueType, UserTypeFixture};
 use crate::flow::keys;
 use crate::flow::node::{DynamicInput, EngineError};
 use crate::password::PasswordHash;
+use crate::schema::Kind;
+use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{AttributeError, UserRecord};
 
 /// UserTypeResolver: pick the user type new users get. One allowed type resolves silently; several
@@ -79,10 +80,10 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
     if let [only] = allowed.as_slice() {
         return Ok(choose(task, only));
     }
-    let open: Vec<UserTypeFixture> = task.env.users(|users| {
+    let open: Vec<UserTypeRecord> = task.env.directory.read(|d| {
         allowed
             .iter()
-            .filter_map(|name| users.user_type(name))
+            .filter_map(|name| d.user_types.by_name(name))
             .filter(|t| t.allow_self_registration)
             .cloned()
             .collect()
@@ -109,7 +110,7 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
 }
 
 fn choose(task: &Task<'_, '_>, name: &str) -> ExecResult {
-    let Some(user_type) = task.env.users(|users| users.user_type(name).cloned()) else {
+    let Some(user_type) = task.env.user_type(name) else {
         return ExecResult::failure(ApiErrorCode::ExecutorInvalidUserType.to_error());
     };
     if !user_type.allow_self_registration {
@@ -145,7 +146,7 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         .ok_or_else(|| super::internal("user type not found".into()))?;
     let user_type = task
         .env
-        .users(|users| users.user_type(&type_name).cloned())
+        .user_type(&type_name)
         .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
     let missing = missing_schema_inputs(task, &user_type);
     if !missing.is_empty() {
@@ -166,18 +167,18 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         return Ok(result);
     }
     let mut attributes = Map::new();
-    let mut password = None;
-    for (name, schema) in &user_type.schema {
+    let mut credentials = Vec::new();
+    for (name, schema) in user_type.schema.properties() {
         let Some(value) = task.value(name) else {
             continue;
         };
         if schema.credential {
-            password = Some(value);
+            credentials.push((name.clone(), value));
         } else {
-            attributes.insert(name.clone(), typed(&value, schema.value_type));
+            attributes.insert(name.clone(), typed(&value, &schema.kind));
         }
     }
-    if attributes.is_empty() && password.is_none() {
+    if attributes.is_empty() && credentials.is_empty() {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorProvisioningUserAttrsMissing.to_error(),
         ));
@@ -212,14 +213,16 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         user_type: user_type.name.clone(),
         ou_id,
         attributes,
-        password: password.as_deref().map(PasswordHash::new),
-        groups: Vec::new(),
-        permissions: Vec::new(),
+        attributes_null: false,
+        credentials: credentials
+            .into_iter()
+            .map(|(name, value)| (name, PasswordHash::new(&value)))
+            .collect(),
     };
     // Checked and stored under one lock, so two registrations cannot both take a unique value.
-    let created = task.env.users_mut(|users| {
-        users.validate_attributes(&record.user_type, &record.attributes, None)?;
-        users.insert(record);
+    let created = task.env.directory.write(|d| {
+        d.validate_attributes(&record.user_type, &record.attributes, None)?;
+        d.users.insert(record);
         Ok(())
     });
     match created {
@@ -250,7 +253,7 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
 
 /// Schema attributes still unanswered: required ones, then credentials (`buildMissingInputs`).
 /// Optional attributes are asked only with the node property `includeOptional`.
-fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeFixture) -> Vec<DynamicInput> {
+fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeRecord) -> Vec<DynamicInput> {
     let include_optional = task
         .node
         .properties
@@ -264,7 +267,7 @@ fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeFixture) -> Ve
         .map(|raw| raw.split_whitespace().collect())
         .unwrap_or_default();
     let (mut required, mut optional, mut credentials) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, schema) in &user_type.schema {
+    for (name, schema) in user_type.schema.properties() {
         if task.value(name).is_some() {
             continue;
         }
@@ -278,10 +281,7 @@ fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeFixture) -> Ve
         let input_type = if schema.credential {
             InputType::Password
         } else {
-            node_input.map_or_else(
-                || input_type_for(schema.value_type),
-                |i| i.input_type.clone(),
-            )
+            node_input.map_or_else(|| input_type_for(&schema.kind), |i| i.input_type.clone())
         };
         let mut input = node_input
             .cloned()
@@ -306,21 +306,21 @@ fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeFixture) -> Ve
         .collect()
 }
 
-fn input_type_for(value_type: AttributeValueType) -> InputType {
-    match value_type {
-        AttributeValueType::Boolean => InputType::Boolean,
-        AttributeValueType::Number => InputType::Number,
-        AttributeValueType::String => InputType::Text,
+fn input_type_for(kind: &Kind) -> InputType {
+    match kind {
+        Kind::Boolean => InputType::Boolean,
+        Kind::Number { .. } => InputType::Number,
+        Kind::String { .. } | Kind::Object { .. } | Kind::Array { .. } => InputType::Text,
     }
 }
 
 /// A collected string converted to the schema type, kept as a string when it does not parse.
-fn typed(value: &str, value_type: AttributeValueType) -> Value {
-    match value_type {
-        AttributeValueType::String => Value::from(value),
-        AttributeValueType::Number => serde_json::from_str::<serde_json::Number>(value)
+fn typed(value: &str, kind: &Kind) -> Value {
+    match kind {
+        Kind::String { .. } | Kind::Object { .. } | Kind::Array { .. } => Value::from(value),
+        Kind::Number { .. } => serde_json::from_str::<serde_json::Number>(value)
             .map_or_else(|_| Value::from(value), Value::Number),
-        AttributeValueType::Boolean => value
+        Kind::Boolean => value
             .parse::<bool>()
             .map_or_else(|_| Value::from(value), Value::Bool),
     }
@@ -334,10 +334,11 @@ pub(super) fn check_uniqueness(task: &mut Task<'_, '_>) -> Result<ExecResult, En
     };
     let user_type = task
         .env
-        .users(|users| users.user_type(&type_name).cloned())
+        .user_type(&type_name)
         .ok_or_else(|| super::internal(format!("no user type {type_name}")))?;
     for (name, _) in user_type
         .schema
+        .properties()
         .iter()
         .filter(|(_, s)| s.unique && !s.credential)
     {

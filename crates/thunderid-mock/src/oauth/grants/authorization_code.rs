@@ -6,7 +6,7 @@
 
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
-use super::audience;
+use super::bound_scopes;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
 use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
@@ -52,11 +52,14 @@ pub(super) fn plan(
             return Err(invalid_grant("Invalid code verifier"));
         }
     }
+    // Bound again: the request's resource (a subset of the code's), else the code's, else the
+    // default resource server.
     let resources = if request.resource.is_empty() {
         &code.resources
     } else {
         &request.resource
     };
+    let (audience, scopes) = bound_scopes(ctx, client.client_id(), resources, &code.scopes)?;
     let refresh = if client.oauth.allows_grant(GrantType::RefreshToken.as_str()) {
         RefreshPlan::Issue
     } else {
@@ -64,8 +67,8 @@ pub(super) fn plan(
     };
     let mut plan = TokenPlan::user(
         code.user_id.clone(),
-        audience(resources, client.client_id()),
-        code.scopes.clone(),
+        audience,
+        scopes,
         GrantType::AuthorizationCode,
         IdTokenPlan {
             nonce: Some(code.nonce.clone()),

@@ -1,36 +1,46 @@
 //! `grant_type=client_credentials` (`O2/granthandlers/client_credentials.go`): an access token whose
 //! subject is the application itself. No ID token, no refresh token.
+//!
+//! Every requested scope is a permission scope here, OIDC ones included. With a `resource` or any
+//! scope the token binds to a resource server (the default one when no `resource` is sent), and
+//! keeps only the permissions the application holds there through its roles (assigned to it or to
+//! its groups). With neither, its scope is empty and its audience the client.
 
 use std::collections::BTreeMap;
 
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
-use super::audience;
+use crate::fixtures::MemberKind;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{Attributes, RefreshPlan, TokenPlan};
+use crate::oauth::resource::bind;
 use crate::oauth::tokens::parse_scopes;
-use crate::oauth::{OAuthError, check_resources, text};
+use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
 
 /// `ValidateGrant`.
 pub(super) fn validate(request: &TokenRequestParams) -> Result<(), OAuthError> {
     check_resources(&request.resource)
 }
 
-/// `HandleGrant`: every requested scope is a permission scope; the audience is the resource, or the
-/// client when there is none.
+/// `HandleGrant`: bind, downscope, then keep what the application is authorized for.
 pub(super) fn plan(
+    ctx: &OAuthContext<'_>,
     client: &AuthenticatedClient,
     request: &TokenRequestParams,
 ) -> Result<TokenPlan, OAuthError> {
-    if request.resource.len() > 1 {
-        return Err(OAuthError::invalid_target(
-            "Only a single resource parameter is supported",
-        ));
-    }
+    let requested = parse_scopes(text(&request.scope));
+    let binding = ctx.directory.read(|d| {
+        bind(d, &request.resource, &requested)
+            .map(|b| b.map(|b| b.authorized_for(d, MemberKind::App, &client.app.id)))
+    })?;
+    let (audience, scopes) = match binding {
+        Some(binding) => (binding.identifier, binding.permissions),
+        None => (client.client_id().to_owned(), Vec::new()),
+    };
     Ok(TokenPlan {
         subject: client.app.id.clone(),
-        audience: audience(&request.resource, client.client_id()),
-        scopes: parse_scopes(text(&request.scope)),
+        audience,
+        scopes,
         grant_type: GrantType::ClientCredentials,
         // Fixture apps carry no client attributes (`token.accessToken.clientConfig`).
         attributes: Attributes::Given(BTreeMap::new()),

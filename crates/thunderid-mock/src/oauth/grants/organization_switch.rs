@@ -18,7 +18,8 @@
 //! same audience and token family as the presented one), an ID token when `openid` is granted, and
 //! a refresh token (fresh lifetime, carrying the organization's `org_id` so that the refresh grant
 //! keeps the session in it) when the client has `refresh_token`. The access and ID tokens
-//! carry the organization twice: `org_id`/`org_name`/`org_handle` (what the legacy SDKs read) and
+//! carry the organization three ways: `user_org` (what the current JS SDKs read: they then call
+//! `/o/users/me`), `org_id`/`org_name`/`org_handle` (what the legacy SDKs read) and
 //! `ouId`/`ouName`/`ouHandle` (ThunderID's claims), replacing the user's own unit attributes.
 //!
 //! Errors (envelope B, 400):
@@ -133,6 +134,7 @@ pub(crate) fn organization_of_member(
             organization_id: Some(unit.id.clone()),
             organization_name: Some(unit.name.clone()),
             organization_handle: Some(unit.handle.clone()),
+            user_org: Some(unit.id.clone()),
         })
     })
 }

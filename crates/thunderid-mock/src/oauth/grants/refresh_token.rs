@@ -16,12 +16,15 @@ use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
 use super::oidc_only;
 use super::organization_switch::organization_of_member;
+use crate::fixtures::MemberKind;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
+use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan, is_standard_scope, split_scopes};
 use crate::oauth::tokens::{
     RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token, string_claim,
 };
 use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
+use crate::store::directory::Directory;
+use crate::store::groups::MemberRef;
 
 /// `ValidateGrant`.
 pub(super) fn validate(request: &TokenRequestParams) -> Result<(), OAuthError> {
@@ -42,10 +45,14 @@ pub(super) fn plan(
     let now = ctx.now;
     let token =
         verified_refresh_token(ctx, text(&request.refresh_token)).ok_or_else(invalid_token)?;
-    // The subject must still exist (`verifyCredentialsUnchanged`).
-    let subject_exists = ctx
-        .directory
-        .read(|d| d.users.get(&token.access_token_subject).is_some());
+    // The subject must still exist (`verifyCredentialsUnchanged`); what it may still have on the
+    // token's resource server is read now, outside the OAuth state's lock.
+    let (subject_exists, current) = ctx.directory.read(|d| {
+        (
+            d.users.get(&token.access_token_subject).is_some(),
+            current_permissions(d, &token, client.client_id()),
+        )
+    });
     let mut plan = ctx.oauth.write(|oauth| {
         oauth
             .check_refresh_token(
@@ -57,7 +64,7 @@ pub(super) fn plan(
         if token.client_id != client.client_id() || !subject_exists {
             return Err(invalid_token());
         }
-        let plan = rotation_plan(&token, client, request, now)?;
+        let plan = rotation_plan(&token, request, current, now)?;
         // Single use: the presented token joins the deny list until it would have expired.
         oauth.revoke_token(
             token.jwt_id.as_deref().unwrap_or_default(),
@@ -75,8 +82,8 @@ pub(super) fn plan(
 /// Everything the rotation is allowed to grant, or why not; no state changes.
 fn rotation_plan(
     token: &RefreshTokenView,
-    client: &AuthenticatedClient,
     request: &TokenRequestParams,
+    current: Current,
     now: u64,
 ) -> Result<TokenPlan, OAuthError> {
     let scopes = narrowed_scopes(text(&request.scope), &token.scopes)?;
@@ -99,11 +106,19 @@ fn rotation_plan(
             ));
         }
     }
-    // A token bound to no resource server (its audience is the client) carries only OIDC scopes.
-    let scopes = if audience == client.client_id() {
-        oidc_only(scopes)
-    } else {
-        scopes
+    // A token bound to no resource server (its audience is the client) carries only OIDC scopes;
+    // a bound one keeps the permissions the user still holds there (revoked ones vanish silently).
+    let scopes = match current {
+        Current::Unbound => oidc_only(scopes),
+        Current::Gone => {
+            return Err(OAuthError::invalid_target(
+                "The resource server bound to the refresh token no longer exists",
+            ));
+        }
+        Current::Holds(held) => scopes
+            .into_iter()
+            .filter(|scope| is_standard_scope(scope) || held.contains(scope))
+            .collect(),
     };
     if token.expires_at <= now {
         // Inside the verification leeway the rotated token would be born expired.
@@ -124,6 +139,40 @@ fn rotation_plan(
     );
     plan.token_family_id = token.token_family_id.clone();
     Ok(plan)
+}
+
+/// What the user may still have on the token's resource server.
+#[derive(Debug)]
+enum Current {
+    /// The token is bound to no resource server (its audience is the client, or several).
+    Unbound,
+    /// Its resource server was deleted.
+    Gone,
+    /// Of the token's permission scopes, those the user's roles grant now.
+    Holds(Vec<String>),
+}
+
+fn current_permissions(d: &Directory, token: &RefreshTokenView, client_id: &str) -> Current {
+    let [audience] = token.access_token_audiences.as_slice() else {
+        return Current::Unbound;
+    };
+    if audience == client_id {
+        return Current::Unbound;
+    }
+    let Some(server) = d.resource_servers.by_identifier(audience) else {
+        return Current::Gone;
+    };
+    let user = MemberRef::new(MemberKind::User, &token.access_token_subject);
+    let (_, permissions) = split_scopes(&token.scopes);
+    Current::Holds(
+        permissions
+            .into_iter()
+            .filter(|p| {
+                d.resource_servers.is_permission(&server.id, p)
+                    && d.is_authorized(&user, &server.id, p)
+            })
+            .collect(),
+    )
 }
 
 /// `validateAndApplyScopes`: all granted scopes, or a requested subset of them.

@@ -23,7 +23,7 @@ use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams, TokenTypeUri};
 use thunderid_protocol::oidc::ActorClaim;
 
-use super::audience;
+use super::bound_scopes;
 use super::organization_switch::organization_of_member;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{Attributes, RefreshPlan, TokenPlan, allowed_attributes};
@@ -155,18 +155,14 @@ pub(super) fn plan(
         }
     };
     let scopes = exchanged_scopes(text(&request.scope), &subject.scopes)?;
-    if request.resource.len() > 1 {
-        return Err(OAuthError::invalid_target(
-            "Only a single resource parameter is supported",
-        ));
-    }
+    let (audience, scopes) = bound_scopes(ctx, client.client_id(), &request.resource, &scopes)?;
     let organization = match requested_organization(request) {
         Some(target) => Some(organization_of_member(ctx, &subject.subject, target)?),
         None => None,
     };
     Ok(TokenPlan {
         subject: subject.subject.clone(),
-        audience: audience(&request.resource, client.client_id()),
+        audience,
         scopes,
         grant_type: GrantType::TokenExchange,
         attributes: Attributes::Given(allowed_attributes(

@@ -44,8 +44,8 @@ use thunderid_protocol::organizations::{
 
 use super::filter::LegacyFilter;
 use super::{
-    Action, Caller, Paging, Query, accessible_units, api, check_access, create_unit_record,
-    non_empty, sanitize, update_unit_record,
+    Action, Caller, OU_PAGING, Paging, Query, accessible_units, api, check_access,
+    create_unit_record, non_empty, sanitize, update_unit_record,
 };
 use crate::error::MockError;
 use crate::state::AppState;
@@ -64,9 +64,9 @@ pub(crate) fn sdk_children(
     id: &str,
     query: Option<&str>,
 ) -> Result<OrganizationUnitChildListResponse, MockError> {
-    let paging = Paging::parse(&Query::parse(query))?;
+    let paging = Paging::parse(&Query::parse(query), &OU_PAGING)?;
     check_access(caller, Action::ListChildUnits, id)?;
-    let paging = paging.validate()?;
+    let paging = paging.validate(&OU_PAGING)?;
     state.stores().directory.read(|db| {
         if db.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));

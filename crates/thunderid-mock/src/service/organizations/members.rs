@@ -11,7 +11,7 @@ use thunderid_protocol::organizations::{
     OrganizationUnitUserListResponse,
 };
 
-use super::{Action, Caller, Paging, Query, UnitList, api, check_access};
+use super::{Action, Caller, OU_PAGING, Paging, Query, UnitList, api, check_access};
 use crate::error::MockError;
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ pub(super) fn list(
     if let Some(action) = list.action() {
         check_access(caller, action, id)?;
     }
-    let paging = paging.validate()?;
+    let paging = paging.validate(&OU_PAGING)?;
     state.stores().directory.read(|db| {
         if db.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));

@@ -12,8 +12,8 @@ use thunderid_protocol::organizations::OrganizationUnit;
 use super::members::{self, MemberList};
 use super::units::{list_children, parse_filter};
 use super::{
-    Action, Caller, Paging, Query, UnitList, api, check_access, read_unit_request, unit_body,
-    unit_error, update_unit_record,
+    Action, Caller, OU_PAGING, Paging, Query, UnitList, api, check_access, read_unit_request,
+    unit_body, unit_error, update_unit_record,
 };
 use crate::error::MockError;
 use crate::state::AppState;
@@ -112,7 +112,7 @@ fn children_by_path(
 ) -> Result<thunderid_protocol::organizations::OrganizationUnitListResponse, MockError> {
     parse_filter(query)?;
     non_empty_path(path)?;
-    Paging::parse(query)?;
+    Paging::parse(query, &OU_PAGING)?;
     let handles = handles(path)?;
     let id = state.stores().directory.read(|d| unit_at(d, &handles))?;
     list_children(state, caller, &id, query)
@@ -127,7 +127,7 @@ fn members_by_path(
     query: &Query,
 ) -> Result<UnitList, MockError> {
     non_empty_path(path)?;
-    let paging = Paging::parse(query)?;
+    let paging = Paging::parse(query, &OU_PAGING)?;
     let handles = handles(path)?;
     let id = state.stores().directory.read(|d| unit_at(d, &handles))?;
     let base = format!("/organization-units/tree/{path}/{}", list.name());

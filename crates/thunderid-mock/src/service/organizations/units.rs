@@ -7,7 +7,7 @@ use thunderid_protocol::organizations::{OrganizationUnit, OrganizationUnitListRe
 use super::filter::UnitFilter;
 use super::members::{self, MemberList};
 use super::{
-    Action, Caller, Paging, Query, UnitList, accessible_units, api, check_access,
+    Action, Caller, OU_PAGING, Paging, Query, UnitList, accessible_units, api, check_access,
     create_unit_record, read_unit_request, unit_body, unit_error, unit_page, update_unit_record,
 };
 use crate::error::MockError;
@@ -20,9 +20,9 @@ pub(crate) fn list_roots(
     query: Option<&str>,
 ) -> Result<OrganizationUnitListResponse, MockError> {
     let query = Query::parse(query);
-    let paging = Paging::parse(&query)?;
+    let paging = Paging::parse(&query, &OU_PAGING)?;
     let filter = parse_filter(&query)?;
-    let paging = paging.validate()?;
+    let paging = paging.validate(&OU_PAGING)?;
     check_filter_attributes(filter.as_ref())?;
     Ok(state.stores().directory.read(|directory| {
         let store = &directory.units;
@@ -118,7 +118,7 @@ pub(crate) fn list_under(
         "roles" => MemberList::Roles,
         _ => return Err(MockError::NotFound),
     };
-    let paging = Paging::parse(&query)?;
+    let paging = Paging::parse(&query, &OU_PAGING)?;
     let base = format!("/organization-units/{id}/{}", list.name());
     members::list(state, caller, list, id, &query, paging, &base)
 }
@@ -132,10 +132,10 @@ pub(super) fn list_children(
     query: &Query,
 ) -> Result<OrganizationUnitListResponse, MockError> {
     let filter = parse_filter(query)?;
-    let paging = Paging::parse(query)?;
+    let paging = Paging::parse(query, &OU_PAGING)?;
     check_access(caller, Action::ListChildUnits, id)?;
     check_filter_attributes(filter.as_ref())?;
-    let paging = paging.validate()?;
+    let paging = paging.validate(&OU_PAGING)?;
     state.stores().directory.read(|directory| {
         if directory.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));

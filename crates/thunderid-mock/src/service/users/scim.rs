@@ -28,9 +28,10 @@ use thunderid_protocol::scim::{
 
 use super::{UpdateError, load_user, replace_attributes};
 use crate::error::MockError;
-use crate::fixtures::UserTypeFixture;
+use crate::schema::Kind;
 use crate::security::Principal;
 use crate::state::AppState;
+use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{AttributeError, UserRecord};
 
 /// A SCIM answer: the body and its `Location` (`200 application/scim+json`).
@@ -91,8 +92,8 @@ pub(crate) fn list_scim_schemas(
     let user_type = load_user(state, &principal.subject).map(|user| user.user_type);
     let schema = state.stores().directory.read(|d| {
         user_type
-            .and_then(|name| d.users.user_type(&name))
-            .or_else(|| d.users.user_types().first())
+            .and_then(|name| d.user_types.by_name(&name))
+            .or_else(|| d.user_types.by_name_order().first().copied())
             .cloned()
     });
     ScimAnswer {
@@ -269,8 +270,8 @@ fn rfc3339_millis(millis: u64) -> String {
 
 /// The core User schema with the attributes the mock maps, labelled and constrained by `user_type`
 /// (WSO2's `displayName`, `required`, `uniqueness`, `regEx`). Attributes the type lacks are left out.
-fn user_schema(user_type: Option<&UserTypeFixture>) -> ScimSchema {
-    let declared = |name: &str| user_type.and_then(|t| t.schema.get(name));
+fn user_schema(user_type: Option<&UserTypeRecord>) -> ScimSchema {
+    let declared = |name: &str| user_type.and_then(|t| t.schema.property(name));
     let simple = |scim_name: &str, description: &str, source: &str| {
         let definition = declared(source);
         ScimSchemaAttribute {
@@ -284,7 +285,13 @@ fn user_schema(user_type: Option<&UserTypeFixture>) -> ScimSchema {
                 .to_owned(),
             ),
             display_name: definition.and_then(|d| d.display_name.clone()),
-            reg_ex: definition.and_then(|d| d.regex.clone()),
+            reg_ex: definition.and_then(|d| match &d.kind {
+                Kind::String {
+                    pattern: Some(pattern),
+                    ..
+                } => Some(pattern.as_str().to_owned()),
+                _ => None,
+            }),
             ..schema_attribute(scim_name, ScimAttributeType::String, description)
         }
     };

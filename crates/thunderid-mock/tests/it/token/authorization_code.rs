@@ -288,7 +288,7 @@ async fn the_redirect_uri_must_match_only_when_it_was_sent_to_authorize() {
 async fn a_resource_binds_the_audience_and_must_match_the_code() {
     let t = TestServer::start().await;
     let mut query = spa_query("openid");
-    query.push(("resource", "https://api.example/".to_owned()));
+    query.push(("resource", "https://api.booking.example".to_owned()));
     let code = authorization_code(&t, &query).await;
     let mismatch = token(
         &t,
@@ -313,9 +313,12 @@ async fn a_resource_binds_the_audience_and_must_match_the_code() {
     let reply = exchange_spa_code(&t, &code).await;
     let body = reply.json();
     let (_, access) = claims_of(&t, body["access_token"].as_str().unwrap());
-    assert_eq!(access["aud"], "https://api.example/");
+    assert_eq!(access["aud"], "https://api.booking.example");
     let (_, refresh) = claims_of(&t, body["refresh_token"].as_str().unwrap());
-    assert_eq!(refresh["access_token_aud"], json!(["https://api.example/"]));
+    assert_eq!(
+        refresh["access_token_aud"],
+        json!(["https://api.booking.example"])
+    );
 }
 
 #[tokio::test]

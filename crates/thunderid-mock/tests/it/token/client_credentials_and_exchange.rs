@@ -13,7 +13,8 @@ async fn client_credentials_issue_an_access_token_for_the_application() {
         M2M_SECRET,
         &[
             ("grant_type", "client_credentials"),
-            ("scope", "read:a write:b"),
+            ("scope", "booking:read booking:write openid"),
+            ("resource", "https://api.booking.example"),
         ],
     )
     .await;
@@ -21,25 +22,65 @@ async fn client_credentials_issue_an_access_token_for_the_application() {
     let body = reply.json();
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["access_token", "expires_in", "scope", "token_type"]);
-    assert_eq!(body["scope"], "read:a write:b");
+    // Bounded by the application's roles: sample-m2m holds `viewer` (booking:read) only; `openid` is
+    // no permission of the resource server.
+    assert_eq!(body["scope"], "booking:read");
     let (typ, claims) = claims_of(&t, body["access_token"].as_str().unwrap());
     assert_eq!(typ.as_deref(), Some("at+jwt"));
     insta::assert_json_snapshot!("client_credentials_access_token_claims", with_issuer_redacted(&t, claims), {
         ".jti" => insta::dynamic_redaction(redact_uuid),
     });
-    let bound = token_basic(
+    // Nothing asked, nothing granted: the client is the audience.
+    let bare = token_basic(&t, M2M, M2M_SECRET, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(bare.status, 200, "{bare:?}");
+    assert!(bare.json().get("scope").is_none(), "{bare:?}");
+    let (_, claims) = claims_of(&t, bare.json()["access_token"].as_str().unwrap());
+    assert_eq!(claims["aud"], M2M);
+    assert_eq!(claims["sub"], M2M_APP_ID);
+    // The System resource server: sample-m2m holds no role there, so no `system`.
+    let system = token_basic(
         &t,
         M2M,
         M2M_SECRET,
         &[
             ("grant_type", "client_credentials"),
-            ("resource", "https://api.example"),
+            ("scope", "system"),
+            ("resource", "https://localhost:8090/mcp"),
         ],
     )
     .await;
-    let (_, claims) = claims_of(&t, bound.json()["access_token"].as_str().unwrap());
-    assert_eq!(claims["aud"], "https://api.example");
-    assert_eq!(claims["sub"], M2M_APP_ID);
+    assert_eq!(system.status, 200, "{system:?}");
+    assert!(system.json().get("scope").is_none(), "{system:?}");
+    let (_, claims) = claims_of(&t, system.json()["access_token"].as_str().unwrap());
+    assert_eq!(claims["aud"], "https://localhost:8090/mcp");
+    // A scope without a resource, and no default resource server.
+    assert_error(
+        &token_basic(
+            &t,
+            M2M,
+            M2M_SECRET,
+            &[("grant_type", "client_credentials"), ("scope", "system")],
+        )
+        .await,
+        400,
+        "invalid_target",
+        "No resource parameter supplied and no default resource server is configured",
+    );
+    assert_error(
+        &token_basic(
+            &t,
+            M2M,
+            M2M_SECRET,
+            &[
+                ("grant_type", "client_credentials"),
+                ("resource", "https://unknown.example"),
+            ],
+        )
+        .await,
+        400,
+        "invalid_target",
+        "The resource parameter does not match any registered resource server",
+    );
     let two = token_basic(
         &t,
         M2M,

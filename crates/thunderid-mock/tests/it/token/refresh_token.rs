@@ -180,8 +180,8 @@ async fn refresh_errors() {
 #[tokio::test]
 async fn a_resource_bound_family_keeps_its_audience_and_permissions() {
     let t = TestServer::start().await;
-    let mut query = spa_query("openid read:a");
-    query.push(("resource", "https://api.example/".to_owned()));
+    let mut query = spa_query("openid booking:read");
+    query.push(("resource", "https://api.booking.example".to_owned()));
     let code = authorization_code(&t, &query).await;
     let first = exchange_spa_code(&t, &code).await.json();
     // The assertion authorized no permissions, so only the OIDC scope was granted.
@@ -193,13 +193,13 @@ async fn a_resource_bound_family_keeps_its_audience_and_permissions() {
             ("grant_type", "refresh_token"),
             ("refresh_token", rt),
             ("client_id", SPA),
-            ("resource", "https://api.example/"),
+            ("resource", "https://api.booking.example"),
         ],
     )
     .await;
     assert_eq!(reply.status, 200, "{reply:?}");
     let (_, access) = claims_of(&t, reply.json()["access_token"].as_str().unwrap());
-    assert_eq!(access["aud"], "https://api.example/");
+    assert_eq!(access["aud"], "https://api.booking.example");
 }
 
 #[tokio::test]

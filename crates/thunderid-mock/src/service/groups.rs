@@ -1,0 +1,427 @@
+//! `/groups` (`backend/internal/group/handler.go`, `service.go`): groups, their members, and the
+//! groups of a unit by handle path, each check in the server's order. Groups nest; a group's
+//! members are users, apps, agents and other groups. `GET /groups/{id}` never lists members (use
+//! `/members`), as the server's database store does not load them there.
+
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::groups::{Group, GroupListResponse, GroupSummary, MemberListResponse};
+
+use crate::error::MockError;
+use crate::fixtures::MemberKind;
+use crate::service::access::{Action, Caller, accessible_units, check_access, check_grant};
+use crate::service::members::{self, MemberCodes};
+use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
+use crate::state::AppState;
+use crate::store::directory::Directory;
+use crate::store::groups::{GroupRecord, MemberRef};
+use crate::wire::sanitize;
+
+/// The group handler's `limit`/`offset`: lenient, GRP-1011/GRP-1012.
+const PAGING: PagingRules = PagingRules {
+    limit: ApiErrorCode::GroupInvalidLimit,
+    offset: ApiErrorCode::GroupInvalidOffset,
+    lenient: true,
+};
+
+const CODES: MemberCodes = MemberCodes {
+    invalid: ApiErrorCode::GroupInvalidRequestFormat,
+    kind: ApiErrorCode::GroupInvalidMemberType,
+    entity: ApiErrorCode::GroupInvalidMemberId,
+    group: ApiErrorCode::GroupInvalidGroupMemberId,
+};
+
+/// `GET /groups[?limit&offset&include=display]`: by name; non-`system` callers see their unit.
+pub(crate) fn list(
+    state: &AppState,
+    caller: &Caller,
+    query: Option<&str>,
+) -> Result<GroupListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
+    let display = query.include_display();
+    Ok(state.stores().directory.read(|d| {
+        let units = accessible_units(caller, Action::ListGroups, None);
+        let groups = d
+            .groups
+            .by_name_order()
+            .into_iter()
+            .filter(|g| units.as_ref().is_none_or(|ids| ids.contains(&g.ou_id)))
+            .collect();
+        group_page(d, groups, paging, "/groups", display)
+    }))
+}
+
+/// `POST /groups`: 201 with the members as sent.
+pub(crate) fn create(state: &AppState, caller: &Caller, body: &[u8]) -> Result<Group, MockError> {
+    let request = read_request(
+        body,
+        "error.groupservice.create_group_request_parse_failed_description",
+    )?;
+    create_in(state, caller, request)
+}
+
+/// `GET /groups/{id}[?include=display]`.
+pub(crate) fn get(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: Option<&str>,
+) -> Result<Group, MockError> {
+    let display = Query::parse(query).include_display();
+    state.stores().directory.read(|d| {
+        let group = d.groups.get(id).ok_or_else(not_found)?;
+        check_access(caller, Action::ReadGroup, &group.ou_id)?;
+        Ok(body(d, group, display))
+    })
+}
+
+/// `PUT /groups/{id}`: name, description (omitted clears it) and unit; members are unchanged.
+pub(crate) fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+) -> Result<Group, MockError> {
+    let request = read_request(
+        body_bytes,
+        "error.groupservice.update_group_request_parse_failed_description",
+    )?;
+    state.stores().directory.write(|d| {
+        let current = d.groups.get(id).ok_or_else(not_found)?;
+        let moved = current.ou_id != request.ou_id;
+        if moved && d.units.get(&request.ou_id).is_none() {
+            return Err(MockError::api(ApiErrorCode::GroupInvalidOuId));
+        }
+        check_access(caller, Action::UpdateGroup, &current.ou_id)?;
+        if moved {
+            check_access(caller, Action::UpdateGroup, &request.ou_id)?;
+        }
+        if (moved || current.name != request.name)
+            && d.groups.name_taken(&request.ou_id, &request.name, Some(id))
+        {
+            return Err(MockError::api(ApiErrorCode::GroupNameConflict));
+        }
+        let group = d.groups.get_mut(id).ok_or_else(not_found)?;
+        group.name = request.name;
+        group.description = request.description;
+        group.ou_id = request.ou_id;
+        let group = group.clone();
+        Ok(body(d, &group, false))
+    })
+}
+
+/// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups; a group
+/// with members may be deleted.
+pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
+    state.stores().directory.write(|d| {
+        let group = d.groups.get(id).ok_or_else(not_found)?;
+        check_access(caller, Action::DeleteGroup, &group.ou_id)?;
+        d.delete_group(id);
+        Ok(())
+    })
+}
+
+/// `GET /groups/{id}/members[?limit&offset&include=display]`: users, apps and agents, then groups,
+/// each by id.
+pub(crate) fn list_members(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: Option<&str>,
+) -> Result<MemberListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
+    let display = query.include_display();
+    let registry = state.registry();
+    state.stores().directory.read(|d| {
+        let group = d.groups.get(id).ok_or_else(not_found)?;
+        check_access(caller, Action::ReadGroup, &group.ou_id)?;
+        let mut ordered: Vec<&MemberRef> = group.members.iter().collect();
+        ordered.sort_by(|a, b| (!a.is_entity(), &a.id).cmp(&(!b.is_entity(), &b.id)));
+        let members = ordered
+            .into_iter()
+            .filter(|m| members::exists(d, &registry, m))
+            .map(|m| members::body(d, &registry, m, display))
+            .collect();
+        let extra = if display { "&include=display" } else { "" };
+        let page = paging.page(members, &format!("/groups/{id}/members"), extra);
+        Ok(MemberListResponse {
+            total_results: page.total_results,
+            start_index: page.start_index,
+            count: page.count,
+            members: page.items,
+            links: page.links,
+        })
+    })
+}
+
+/// `POST /groups/{id}/members/add` (`add`) or `…/remove`: the group, without members.
+pub(crate) fn change_members(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+    add: bool,
+) -> Result<Group, MockError> {
+    let invalid = || MockError::api(ApiErrorCode::GroupInvalidRequestFormat);
+    let request = GoObject::decode(body_bytes, &["members"]).map_err(|_| invalid())?;
+    let items = request.array("members").map_err(|_| invalid())?;
+    let items = match items {
+        Some(items) if !items.is_empty() => items,
+        _ => return Err(MockError::api(ApiErrorCode::GroupEmptyMembers)),
+    };
+    let wanted = members::read(items, CODES)?;
+    let registry = state.registry();
+    state.stores().directory.write(|d| {
+        let group = d.groups.get(id).ok_or_else(not_found)?;
+        check_access(caller, Action::UpdateGroup, &group.ou_id)?;
+        // What membership in this group grants: its roles and those of the groups above it.
+        let granted: Vec<(String, String)> = d
+            .groups
+            .with_ancestors(id)
+            .iter()
+            .flat_map(|g| {
+                d.roles
+                    .all()
+                    .filter(|r| {
+                        r.assignments
+                            .contains(&MemberRef::new(MemberKind::Group, &g.id))
+                    })
+                    .flat_map(|r| {
+                        r.permissions.iter().flat_map(|(server, perms)| {
+                            perms.iter().map(|p| (server.clone(), p.clone()))
+                        })
+                    })
+            })
+            .collect();
+        check_grant(caller, d, &granted)?;
+        members::check(d, &registry, Some(caller), &wanted, CODES)?;
+        let group = d.groups.get_mut(id).ok_or_else(not_found)?;
+        if add {
+            group.add(wanted);
+        } else {
+            group.members.retain(|m| !wanted.contains(m));
+        }
+        let group = group.clone();
+        Ok(body(d, &group, false))
+    })
+}
+
+/// `GET /groups/tree/{path}`: the groups directly in the unit at this handle path, by name.
+pub(crate) fn list_in_tree(
+    state: &AppState,
+    caller: &Caller,
+    path: &str,
+    query: Option<&str>,
+) -> Result<GroupListResponse, MockError> {
+    if path.is_empty() {
+        return Err(path_required());
+    }
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?;
+    let handles = handle_path(path)?;
+    let display = query.include_display();
+    state.stores().directory.read(|d| {
+        let unit = d.units.by_path(&handles).ok_or_else(not_found)?;
+        let paging = paging.validate(&PAGING)?;
+        check_access(caller, Action::ListGroups, &unit.id)?;
+        let groups = d
+            .groups
+            .by_name_order()
+            .into_iter()
+            .filter(|g| g.ou_id == unit.id)
+            .collect();
+        Ok(group_page(
+            d,
+            groups,
+            paging,
+            &format!("/groups/tree/{path}"),
+            display,
+        ))
+    })
+}
+
+/// `POST /groups/tree/{path}`: create a group in the unit at this handle path.
+pub(crate) fn create_in_tree(
+    state: &AppState,
+    caller: &Caller,
+    path: &str,
+    body_bytes: &[u8],
+) -> Result<Group, MockError> {
+    if path.is_empty() {
+        return Err(path_required());
+    }
+    let mut request = read_fields(
+        body_bytes,
+        "error.groupservice.create_group_by_path_request_parse_failed_description",
+        false,
+    )?;
+    let handles = handle_path(path)?;
+    request.ou_id = state
+        .stores()
+        .directory
+        .read(|d| d.units.by_path(&handles).map(|u| u.id.clone()))
+        .ok_or_else(not_found)?;
+    create_in(state, caller, request)
+}
+
+/// `CreateGroup` from its checks on the sanitized request.
+fn create_in(state: &AppState, caller: &Caller, request: Request) -> Result<Group, MockError> {
+    if request.name.is_empty() || request.ou_id.is_empty() {
+        return Err(MockError::api(ApiErrorCode::GroupInvalidRequestFormat));
+    }
+    let wanted = members::read(&request.members, CODES)?;
+    let id = crate::ids::uuid_v7(state.now());
+    let registry = state.registry();
+    state.stores().directory.write(|d| {
+        if d.units.get(&request.ou_id).is_none() {
+            return Err(MockError::api(ApiErrorCode::GroupInvalidOuId));
+        }
+        check_access(caller, Action::CreateGroup, &request.ou_id)?;
+        members::check(d, &registry, Some(caller), &wanted, CODES)?;
+        if d.groups.name_taken(&request.ou_id, &request.name, None) {
+            return Err(MockError::api(ApiErrorCode::GroupNameConflict));
+        }
+        let mut record = GroupRecord {
+            id,
+            name: request.name,
+            description: request.description,
+            ou_id: request.ou_id,
+            members: Vec::new(),
+        };
+        record.add(wanted.iter().cloned());
+        let mut answer = body(d, &record, false);
+        // The members as sent, duplicates included.
+        answer.members = (!wanted.is_empty()).then(|| {
+            wanted
+                .iter()
+                .map(|m| members::body(d, &registry, m, false))
+                .collect()
+        });
+        d.groups.put(record);
+        Ok(answer)
+    })
+}
+
+/// A create or update body, decoded, tag-checked and sanitized.
+#[derive(Debug)]
+struct Request {
+    name: String,
+    description: String,
+    ou_id: String,
+    members: Vec<serde_json::Value>,
+}
+
+fn read_request(body: &[u8], parse_failed_key: &str) -> Result<Request, MockError> {
+    let request = read_fields(body, parse_failed_key, true)?;
+    if request.name.is_empty() || request.ou_id.is_empty() {
+        return Err(MockError::api(ApiErrorCode::GroupInvalidRequestFormat));
+    }
+    Ok(request)
+}
+
+/// Decode (GRP-1001 with the handler's text), the struct tags (`name` required, at most 100 bytes;
+/// `ouId` required unless the unit comes from the path), then sanitize.
+fn read_fields(
+    body: &[u8],
+    parse_failed_key: &str,
+    needs_unit: bool,
+) -> Result<Request, MockError> {
+    let parse_failed = |detail: &str| {
+        let text = format!("failed to decode JSON: {detail}");
+        let mut error = ApiErrorCode::GroupInvalidRequestFormat.to_error();
+        error.description.key = parse_failed_key.to_owned();
+        error.description.default_value = Some(format!("Failed to parse request body: {text}"));
+        error.description.params = Some([("error".to_owned(), text)].into_iter().collect());
+        MockError::api_error(error)
+    };
+    let request = GoObject::decode(body, &["name", "description", "ouId", "members"])
+        .map_err(|_| parse_failed("the body is not a JSON object"))?;
+    let mistyped = |_| parse_failed("a member has the wrong type");
+    let name = request.string("name").map_err(mistyped)?;
+    let description = request.string("description").map_err(mistyped)?;
+    let ou_id = request.string("ouId").map_err(mistyped)?;
+    let members = request.array("members").map_err(mistyped)?.cloned();
+    let mut rules = FieldRules::default();
+    rules.text("name", &name, true, Some(100));
+    if needs_unit {
+        rules.text("ouId", &ou_id, true, None);
+    }
+    rules.finish()?;
+    Ok(Request {
+        name: sanitize(&name),
+        description: sanitize(&description),
+        ou_id: sanitize(&ou_id),
+        members: members.unwrap_or_default(),
+    })
+}
+
+fn not_found() -> MockError {
+    MockError::api(ApiErrorCode::GroupNotFound)
+}
+
+/// GRP-1001 for a tree call without a handle path.
+pub(crate) fn path_required() -> MockError {
+    described(
+        ApiErrorCode::GroupInvalidRequestFormat,
+        Some("error.groupservice.handle_path_required_description"),
+        "Handle path is required".to_owned(),
+    )
+}
+
+/// A handle path: `/` around it trimmed; blank or with an empty segment is GRP-1001.
+fn handle_path(path: &str) -> Result<Vec<&str>, MockError> {
+    let trimmed = path.trim_matches('/');
+    let handles: Vec<&str> = trimmed.split('/').collect();
+    if trimmed.trim().is_empty() || handles.iter().any(|h| h.trim().is_empty()) {
+        return Err(MockError::api(ApiErrorCode::GroupInvalidRequestFormat));
+    }
+    Ok(handles)
+}
+
+/// A group without members; `ouHandle` only with `include=display`.
+fn body(d: &Directory, group: &GroupRecord, display: bool) -> Group {
+    Group {
+        id: group.id.clone(),
+        name: group.name.clone(),
+        description: Some(group.description.clone()).filter(|t| !t.is_empty()),
+        organization_unit_id: group.ou_id.clone(),
+        organization_unit_handle: display
+            .then(|| d.units.get(&group.ou_id).map(|u| u.handle.clone()))
+            .flatten(),
+        members: None,
+        is_read_only: false,
+    }
+}
+
+fn group_page(
+    d: &Directory,
+    groups: Vec<&GroupRecord>,
+    paging: Paging,
+    base: &str,
+    display: bool,
+) -> GroupListResponse {
+    let summaries: Vec<GroupSummary> = groups
+        .into_iter()
+        .map(|g| {
+            let full = body(d, g, display);
+            GroupSummary {
+                id: full.id,
+                name: full.name,
+                description: full.description,
+                organization_unit_id: full.organization_unit_id,
+                organization_unit_handle: full.organization_unit_handle,
+                is_read_only: false,
+            }
+        })
+        .collect();
+    let extra = if display { "&include=display" } else { "" };
+    let page = paging.page(summaries, base, extra);
+    GroupListResponse {
+        total_results: page.total_results,
+        start_index: page.start_index,
+        count: page.count,
+        groups: page.items,
+        links: page.links,
+    }
+}

@@ -1,0 +1,372 @@
+//! `/roles` (`backend/internal/role/handler.go`, `service.go`, `assignment_service.go`): roles, the
+//! permissions they grant on resource servers, and who holds them. The middleware asks for `system`
+//! on every role path; the role service itself checks no unit.
+
+use serde_json::Value;
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::roles::{
+    AssignmentListResponse, ResourcePermissions, Role, RoleListResponse, RoleSummary,
+};
+
+use crate::error::MockError;
+use crate::fixtures::MemberKind;
+use crate::service::access::{Caller, check_grant};
+use crate::service::members::{self, MemberCodes};
+use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
+use crate::state::AppState;
+use crate::store::directory::Directory;
+use crate::store::roles::{RoleRecord, group_permissions};
+use crate::wire::sanitize;
+
+/// The role handler's `limit`/`offset`: lenient, ROL-1008/ROL-1009.
+const PAGING: PagingRules = PagingRules {
+    limit: ApiErrorCode::RoleInvalidLimit,
+    offset: ApiErrorCode::RoleInvalidOffset,
+    lenient: true,
+};
+
+const CODES: MemberCodes = MemberCodes {
+    invalid: ApiErrorCode::RoleInvalidRequestFormat,
+    kind: ApiErrorCode::RoleInvalidAssigneeType,
+    entity: ApiErrorCode::RoleInvalidAssignmentId,
+    group: ApiErrorCode::RoleInvalidAssignmentId,
+};
+
+/// `GET /roles[?limit&offset]`: newest first.
+pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
+    Ok(state.stores().directory.read(|d| {
+        let roles: Vec<RoleSummary> = d
+            .roles
+            .newest_first()
+            .into_iter()
+            .map(|r| RoleSummary {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                description: non_empty(&r.description),
+                organization_unit_id: r.ou_id.clone(),
+                organization_unit_handle: unit_handle(d, &r.ou_id),
+                is_read_only: false,
+            })
+            .collect();
+        let page = paging.page(roles, "/roles", "");
+        RoleListResponse {
+            total_results: page.total_results,
+            start_index: page.start_index,
+            count: page.count,
+            roles: page.items,
+            links: page.links,
+        }
+    }))
+}
+
+/// `POST /roles`: 201 with the permissions and assignments as sent.
+pub(crate) fn create(state: &AppState, caller: &Caller, bytes: &[u8]) -> Result<Role, MockError> {
+    let request = Request::read(bytes)?;
+    let assignments = members::read(&request.assignments, CODES)?;
+    let id = crate::ids::uuid_v7(state.now());
+    let registry = state.registry();
+    state.stores().directory.write(|d| {
+        if d.units.get(&request.ou_id).is_none() {
+            return Err(api(ApiErrorCode::RoleOuNotFound));
+        }
+        let permissions = request.checked_permissions(d)?;
+        check_grant(caller, d, &flatten(&permissions))?;
+        members::check(d, &registry, None, &assignments, CODES)?;
+        if d.roles.name_taken(&request.ou_id, &request.name, None) {
+            return Err(api(ApiErrorCode::RoleNameConflict));
+        }
+        let mut record = RoleRecord {
+            id,
+            name: request.name.clone(),
+            description: request.description.clone(),
+            ou_id: request.ou_id.clone(),
+            seq: d.next_seq(),
+            permissions,
+            assignments: Vec::new(),
+        };
+        record.assign(assignments.iter().cloned());
+        let mut answer = body(d, &record, Some(request.sent_permissions()));
+        answer.assignments = (!assignments.is_empty()).then(|| {
+            assignments
+                .iter()
+                .map(|a| members::body(d, &registry, a, false))
+                .collect()
+        });
+        d.roles.put(record);
+        Ok(answer)
+    })
+}
+
+/// `GET /roles/{id}`: permissions grouped by resource server, in insertion order.
+pub(crate) fn get(state: &AppState, id: &str) -> Result<Role, MockError> {
+    state.stores().directory.read(|d| {
+        let role = d.roles.get(id).ok_or_else(not_found)?;
+        Ok(body(d, role, None))
+    })
+}
+
+/// `PUT /roles/{id}`: name, description, unit and permissions replaced (omitted permissions remove
+/// them all); assignments unchanged.
+pub(crate) fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+) -> Result<Role, MockError> {
+    let request = Request::read(body_bytes)?;
+    state.stores().directory.write(|d| {
+        let permissions = request.checked_permissions(d)?;
+        check_grant(caller, d, &flatten(&permissions))?;
+        if d.roles.get(id).is_none() {
+            return Err(not_found());
+        }
+        if d.units.get(&request.ou_id).is_none() {
+            return Err(api(ApiErrorCode::RoleOuNotFound));
+        }
+        if d.roles.name_taken(&request.ou_id, &request.name, Some(id)) {
+            return Err(api(ApiErrorCode::RoleNameConflict));
+        }
+        let role = d.roles.get_mut(id).ok_or_else(not_found)?;
+        role.name = request.name.clone();
+        role.description = request.description.clone();
+        role.ou_id = request.ou_id.clone();
+        role.permissions = permissions;
+        let role = role.clone();
+        let sent = request
+            .permissions
+            .is_some()
+            .then(|| request.sent_permissions());
+        let mut answer = body(d, &role, None);
+        answer.permissions = sent;
+        Ok(answer)
+    })
+}
+
+/// `DELETE /roles/{id}`: idempotent; a role with assignments may be deleted.
+pub(crate) fn delete(state: &AppState, id: &str) {
+    state.stores().directory.write(|d| d.roles.remove(id));
+}
+
+/// `GET /roles/{id}/assignments[?limit&offset&include=display&type=…]`: in assignment order.
+pub(crate) fn list_assignments(
+    state: &AppState,
+    id: &str,
+    query: Option<&str>,
+) -> Result<AssignmentListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?;
+    let kind = match query.get("type").unwrap_or_default() {
+        "" => None,
+        text => Some(
+            MemberKind::parse(text).ok_or_else(|| api(ApiErrorCode::RoleInvalidAssigneeType))?,
+        ),
+    };
+    let paging = paging.validate(&PAGING)?;
+    let display = query.include_display();
+    let registry = state.registry();
+    state.stores().directory.read(|d| {
+        let role = d.roles.get(id).ok_or_else(not_found)?;
+        let assignments = role
+            .assignments
+            .iter()
+            .filter(|a| kind.is_none_or(|k| a.kind == k))
+            .map(|a| members::body(d, &registry, a, display))
+            .collect();
+        let mut extra = String::new();
+        if display {
+            extra.push_str("&include=display");
+        }
+        if let Some(kind) = kind {
+            extra.push_str("&type=");
+            extra.push_str(kind.as_str());
+        }
+        let page = paging.page(assignments, &format!("/roles/{id}/assignments"), &extra);
+        Ok(AssignmentListResponse {
+            total_results: page.total_results,
+            start_index: page.start_index,
+            count: page.count,
+            assignments: page.items,
+            links: page.links,
+        })
+    })
+}
+
+/// `POST /roles/{id}/assignments/add` (`add`) or `…/remove`: 204.
+pub(crate) fn change_assignments(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+    add: bool,
+) -> Result<(), MockError> {
+    let invalid = || api(ApiErrorCode::RoleInvalidRequestFormat);
+    let request = GoObject::decode(body_bytes, &["assignments"]).map_err(|_| invalid())?;
+    let items = match request.array("assignments").map_err(|_| invalid())? {
+        Some(items) if !items.is_empty() => items.clone(),
+        _ => return Err(invalid()),
+    };
+    let registry = state.registry();
+    state.stores().directory.write(|d| {
+        let granted = d
+            .roles
+            .get(id)
+            .map(|r| flatten(&r.permissions))
+            .unwrap_or_default();
+        check_grant(caller, d, &granted)?;
+        let assignees = members::read(&items, CODES)?;
+        if d.roles.get(id).is_none() {
+            return Err(not_found());
+        }
+        members::check(d, &registry, None, &assignees, CODES)?;
+        let role = d.roles.get_mut(id).ok_or_else(not_found)?;
+        if add {
+            role.assign(assignees);
+        } else {
+            role.assignments.retain(|a| !assignees.contains(a));
+        }
+        Ok(())
+    })
+}
+
+/// A create or update body, decoded, tag-checked and sanitized.
+#[derive(Debug)]
+struct Request {
+    name: String,
+    description: String,
+    ou_id: String,
+    /// `(resourceServerId, permissions)` as sent; `None` when absent.
+    permissions: Option<Vec<(String, Vec<String>)>>,
+    assignments: Vec<Value>,
+}
+
+impl Request {
+    fn read(body: &[u8]) -> Result<Self, MockError> {
+        let invalid = || api(ApiErrorCode::RoleInvalidRequestFormat);
+        let request = GoObject::decode(
+            body,
+            &["name", "description", "ouId", "permissions", "assignments"],
+        )
+        .map_err(|_| invalid())?;
+        let name = request.string("name").map_err(|_| invalid())?;
+        let description = request.string("description").map_err(|_| invalid())?;
+        let ou_id = request.string("ouId").map_err(|_| invalid())?;
+        let permissions = match request.array("permissions").map_err(|_| invalid())? {
+            None => None,
+            Some(items) => Some(
+                items
+                    .iter()
+                    .map(|item| {
+                        let entry =
+                            GoObject::from_value(item, &["resourceServerId", "permissions"])?;
+                        Ok((
+                            sanitize(&entry.string("resourceServerId")?),
+                            entry.strings("permissions")?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_: crate::service::request::DecodeError| invalid())?,
+            ),
+        };
+        let assignments = request
+            .array("assignments")
+            .map_err(|_| invalid())?
+            .cloned()
+            .unwrap_or_default();
+        let mut rules = FieldRules::default();
+        rules.text("name", &name, true, Some(100));
+        rules.text("ouId", &ou_id, true, None);
+        rules.finish()?;
+        let request = Self {
+            name: sanitize(&name),
+            description: sanitize(&description),
+            ou_id: sanitize(&ou_id),
+            permissions,
+            assignments,
+        };
+        if request.name.is_empty() || request.ou_id.is_empty() {
+            return Err(invalid());
+        }
+        Ok(request)
+    }
+
+    /// `validatePermissions`: every non-empty entry names an existing resource server and only its
+    /// permissions (ROL-1012); the result as stored.
+    fn checked_permissions(&self, d: &Directory) -> Result<Vec<(String, Vec<String>)>, MockError> {
+        let entries = self.permissions.clone().unwrap_or_default();
+        for (server, permissions) in &entries {
+            if server.is_empty() {
+                return Err(api(ApiErrorCode::RoleInvalidPermissions));
+            }
+            if permissions.is_empty() {
+                continue;
+            }
+            let valid = d.resource_servers.get(server).is_some()
+                && permissions
+                    .iter()
+                    .all(|p| d.resource_servers.is_permission(server, p));
+            if !valid {
+                return Err(api(ApiErrorCode::RoleInvalidPermissions));
+            }
+        }
+        Ok(group_permissions(entries))
+    }
+
+    /// The permissions as sent (`[]` when absent).
+    fn sent_permissions(&self) -> Vec<ResourcePermissions> {
+        self.permissions
+            .iter()
+            .flatten()
+            .map(|(server, permissions)| ResourcePermissions {
+                resource_server_id: server.clone(),
+                permissions: permissions.clone(),
+            })
+            .collect()
+    }
+}
+
+fn flatten(permissions: &[(String, Vec<String>)]) -> Vec<(String, String)> {
+    permissions
+        .iter()
+        .flat_map(|(server, perms)| perms.iter().map(|p| (server.clone(), p.clone())))
+        .collect()
+}
+
+/// A role as GET shows it; `permissions` overrides the stored ones (the create answer echoes the
+/// request).
+fn body(d: &Directory, role: &RoleRecord, permissions: Option<Vec<ResourcePermissions>>) -> Role {
+    let stored = role
+        .permissions
+        .iter()
+        .map(|(server, perms)| ResourcePermissions {
+            resource_server_id: server.clone(),
+            permissions: perms.clone(),
+        })
+        .collect();
+    Role {
+        id: role.id.clone(),
+        name: role.name.clone(),
+        description: non_empty(&role.description),
+        organization_unit_id: role.ou_id.clone(),
+        organization_unit_handle: unit_handle(d, &role.ou_id),
+        permissions: Some(permissions.unwrap_or(stored)),
+        assignments: None,
+    }
+}
+
+fn unit_handle(d: &Directory, ou_id: &str) -> Option<String> {
+    d.units.get(ou_id).map(|u| u.handle.clone())
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn api(code: ApiErrorCode) -> MockError {
+    MockError::api(code)
+}
+
+fn not_found() -> MockError {
+    api(ApiErrorCode::RoleNotFound)
+}

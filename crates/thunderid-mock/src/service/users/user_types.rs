@@ -1,0 +1,308 @@
+//! `/user-types` (`backend/internal/entitytype/handler.go`, `service.go`): user types and their
+//! schemas, each check in the server's order. Users name their type by name; deleting or renaming a
+//! type leaves its users pointing at a name that no longer resolves, as on the server.
+
+use serde_json::{Map, Value};
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::user_management::{
+    SystemAttributes, UserType, UserTypeListResponse, UserTypeSummary,
+};
+
+use crate::error::MockError;
+use crate::schema::{DisplayError, Schema};
+use crate::service::access::{Action, Caller, accessible_units, check_user_type_access};
+use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
+use crate::state::AppState;
+use crate::store::directory::Directory;
+use crate::store::user_types::UserTypeRecord;
+use crate::wire::sanitize;
+
+/// The entity-type handler's `limit`/`offset`: strict, USRS-1005/USRS-1006.
+const PAGING: PagingRules = PagingRules {
+    limit: ApiErrorCode::UserTypeInvalidLimit,
+    offset: ApiErrorCode::UserTypeInvalidOffset,
+    lenient: false,
+};
+
+const FIELDS: &[&str] = &[
+    "name",
+    "ouId",
+    "ouHandle",
+    "allowSelfRegistration",
+    "systemAttributes",
+    "schema",
+];
+
+/// `GET /user-types[?limit&offset&include=display]`: by name.
+pub(crate) fn list(
+    state: &AppState,
+    caller: &Caller,
+    query: Option<&str>,
+) -> Result<UserTypeListResponse, MockError> {
+    let query = Query::parse(query);
+    let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
+    let display = query.include_display();
+    Ok(state.stores().directory.read(|d| {
+        let units = accessible_units(caller, Action::ListUserTypes, Some(d));
+        let types: Vec<UserTypeSummary> = d
+            .user_types
+            .by_name_order()
+            .into_iter()
+            .filter(|t| units.as_ref().is_none_or(|ids| ids.contains(&t.ou_id)))
+            .map(|t| {
+                let body = body(d, t, display);
+                UserTypeSummary {
+                    id: body.id,
+                    name: body.name,
+                    organization_unit_id: body.organization_unit_id,
+                    organization_unit_handle: body.organization_unit_handle,
+                    allow_self_registration: body.allow_self_registration,
+                    system_attributes: body.system_attributes,
+                    is_read_only: false,
+                }
+            })
+            .collect();
+        let extra = if display { "&include=display" } else { "" };
+        let page = paging.page(types, "/user-types", extra);
+        UserTypeListResponse {
+            total_results: page.total_results,
+            start_index: page.start_index,
+            count: page.count,
+            types: page.items,
+            links: page.links,
+        }
+    }))
+}
+
+/// `POST /user-types`: 201.
+pub(crate) fn create(
+    state: &AppState,
+    caller: &Caller,
+    bytes: &[u8],
+) -> Result<UserType, MockError> {
+    let definition = Definition::read(bytes, Mode::Create)?;
+    let id = crate::ids::uuid_v7(state.now());
+    state.stores().directory.write(|d| {
+        definition.check_unit(d)?;
+        check_user_type_access(caller, Action::CreateUserType, &definition.ou_id, d)?;
+        if d.user_types.by_name(&definition.name).is_some() {
+            return Err(MockError::api(ApiErrorCode::UserTypeNameConflict));
+        }
+        let record = definition.into_record(id);
+        let answer = body(d, &record, false);
+        d.user_types.put(record);
+        Ok(answer)
+    })
+}
+
+/// `GET /user-types/{id}[?include=display]`.
+pub(crate) fn get(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: Option<&str>,
+) -> Result<UserType, MockError> {
+    let display = Query::parse(query).include_display();
+    state.stores().directory.read(|d| {
+        let record = d.user_types.get(id).ok_or_else(not_found)?;
+        check_user_type_access(caller, Action::ReadUserType, &record.ou_id, d)?;
+        Ok(body(d, record, display))
+    })
+}
+
+/// `PUT /user-types/{id}`: the whole definition replaced. Existing users are not re-validated.
+pub(crate) fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+) -> Result<UserType, MockError> {
+    let definition = Definition::read(body_bytes, Mode::Update)?;
+    state.stores().directory.write(|d| {
+        definition.check_unit(d)?;
+        let current = d.user_types.get(id).ok_or_else(not_found)?;
+        check_user_type_access(caller, Action::UpdateUserType, &current.ou_id, d)?;
+        if current.ou_id != definition.ou_id {
+            check_user_type_access(caller, Action::UpdateUserType, &definition.ou_id, d)?;
+        }
+        if current.name != definition.name && d.user_types.by_name(&definition.name).is_some() {
+            return Err(MockError::api(ApiErrorCode::UserTypeNameConflict));
+        }
+        let record = definition.into_record(id.to_owned());
+        let answer = body(d, &record, false);
+        d.user_types.put(record);
+        Ok(answer)
+    })
+}
+
+/// `DELETE /user-types/{id}`: idempotent; users of the type are left as they are.
+pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
+    state.stores().directory.write(|d| {
+        let ou_id = d.user_types.get(id).map(|t| t.ou_id.clone());
+        check_user_type_access(
+            caller,
+            Action::DeleteUserType,
+            ou_id.as_deref().unwrap_or_default(),
+            d,
+        )?;
+        d.user_types.remove(id);
+        Ok(())
+    })
+}
+
+fn not_found() -> MockError {
+    MockError::api(ApiErrorCode::UserTypeNotFoundInService)
+}
+
+/// A user type as the API shows it; `ouHandle` only with `include=display`.
+fn body(d: &Directory, record: &UserTypeRecord, display: bool) -> UserType {
+    UserType {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        organization_unit_id: record.ou_id.clone(),
+        organization_unit_handle: display
+            .then(|| d.units.get(&record.ou_id).map(|u| u.handle.clone()))
+            .flatten(),
+        allow_self_registration: record.allow_self_registration,
+        system_attributes: record.system_attributes.clone(),
+        schema: record.schema_json.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Create,
+    Update,
+}
+
+/// A validated request body.
+#[derive(Debug)]
+struct Definition {
+    name: String,
+    ou_id: String,
+    allow_self_registration: bool,
+    system_attributes: Option<SystemAttributes>,
+    schema_json: Map<String, Value>,
+    schema: Schema,
+}
+
+impl Definition {
+    /// Decode (USRS-1001 with the handler's text), the struct tags, sanitize, then the service's
+    /// definition checks (USRS-1004 with a detail) and the display attribute (USRS-1011/12/13).
+    fn read(body: &[u8], mode: Mode) -> Result<Self, MockError> {
+        let parse_failed = || {
+            let key = match mode {
+                Mode::Create => {
+                    "error.entitytypeservice.create_schema_request_parse_failed_description"
+                }
+                Mode::Update => {
+                    "error.entitytypeservice.update_schema_request_parse_failed_description"
+                }
+            };
+            described(
+                ApiErrorCode::UserTypeInvalidRequestFormat,
+                Some(key),
+                "Failed to parse request body".to_owned(),
+            )
+        };
+        let request = GoObject::decode(body, FIELDS).map_err(|_| parse_failed())?;
+        let name = request.string("name").map_err(|_| parse_failed())?;
+        let ou_id = request.string("ouId").map_err(|_| parse_failed())?;
+        request.string("ouHandle").map_err(|_| parse_failed())?;
+        let allow_self_registration = request
+            .bool("allowSelfRegistration")
+            .map_err(|_| parse_failed())?;
+        let display = match request.raw("systemAttributes") {
+            None => None,
+            Some(value) => {
+                let attributes =
+                    GoObject::from_value(value, &["display"]).map_err(|_| parse_failed())?;
+                Some(attributes.string("display").map_err(|_| parse_failed())?)
+            }
+        };
+        let schema_given = request.has("schema") || request.is_null("schema");
+        let mut rules = FieldRules::default();
+        rules.text("name", &name, true, Some(100));
+        rules.text("ouId", &ou_id, true, None);
+        if mode == Mode::Create {
+            rules.present("schema", schema_given);
+        }
+        rules.finish()?;
+        let (name, ou_id) = (sanitize(&name), sanitize(&ou_id));
+        let display = display.map(|d| sanitize(&d));
+        let invalid = |detail: &str| {
+            described(
+                ApiErrorCode::UserTypeInvalidRequest,
+                None,
+                format!(
+                    "The user type request contains invalid or missing required fields: {detail}"
+                ),
+            )
+        };
+        if name.is_empty() {
+            return Err(invalid("entity type name must not be empty"));
+        }
+        if ou_id.is_empty() {
+            return Err(invalid("organization unit id must not be empty"));
+        }
+        if !schema_given {
+            return Err(invalid("schema definition must not be empty"));
+        }
+        let raw = request.raw("schema").cloned().unwrap_or(Value::Null);
+        let schema = Schema::compile(&raw).map_err(|detail| invalid(&detail))?;
+        let schema_json = match raw {
+            Value::Object(object) => object,
+            _ => Map::new(),
+        };
+        if let Some(display) = display.as_deref().filter(|d| !d.is_empty()) {
+            schema.check_display(display).map_err(|e| {
+                MockError::api(match e {
+                    DisplayError::NotInSchema => ApiErrorCode::UserTypeInvalidDisplayAttribute,
+                    DisplayError::NotDisplayable => ApiErrorCode::UserTypeNonDisplayableAttribute,
+                    DisplayError::Credential => ApiErrorCode::UserTypeCredentialDisplayAttribute,
+                })
+            })?;
+        }
+        Ok(Self {
+            name,
+            ou_id,
+            allow_self_registration,
+            system_attributes: display.map(|display| SystemAttributes {
+                display: Some(display).filter(|d| !d.is_empty()),
+            }),
+            schema_json,
+            schema,
+        })
+    }
+
+    /// The unit must exist (USRS-1004 with its detail).
+    fn check_unit(&self, d: &Directory) -> Result<(), MockError> {
+        if d.units.get(&self.ou_id).is_none() {
+            return Err(described(
+                ApiErrorCode::UserTypeInvalidRequest,
+                None,
+                "The user type request contains invalid or missing required fields: organization \
+                 unit id does not exist"
+                    .to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn into_record(self, id: String) -> UserTypeRecord {
+        let display = self
+            .system_attributes
+            .as_ref()
+            .and_then(|a| a.display.clone());
+        UserTypeRecord {
+            id,
+            name: self.name,
+            ou_id: self.ou_id,
+            allow_self_registration: self.allow_self_registration,
+            display,
+            system_attributes: self.system_attributes,
+            schema_json: self.schema_json,
+            schema: self.schema,
+        }
+    }
+}
