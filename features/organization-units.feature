@@ -186,3 +186,24 @@ Feature: Organization units
       """
       {"totalResults": 0}
       """
+
+  Scenario: The groups and roles of a unit
+    Given the caller is an administrator
+    When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000002/groups"
+    Then the response status is 200
+    And the response body is the JSON:
+      """
+      {"totalResults": 2, "startIndex": 1, "count": 2, "links": [],
+       "groups": [{"id": "01900000-0000-7000-8000-000000000041", "name": "Avengers"},
+                  {"id": "01900000-0000-7000-8000-000000000042", "name": "staff"}]}
+      """
+    When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000001/roles?limit=1"
+    Then the response status is 200
+    And the response body is the JSON:
+      """
+      {"totalResults": 3, "startIndex": 1, "count": 1,
+       "links": [{"href": "/organization-units/01900000-0000-7000-8000-000000000001/roles?offset=1&limit=1", "rel": "next"},
+                 {"href": "/organization-units/01900000-0000-7000-8000-000000000001/roles?offset=2&limit=1", "rel": "last"}],
+       "roles": [{"id": "01900000-0000-7000-8000-000000000052", "name": "editor",
+                  "description": "Reads and changes bookings", "isReadOnly": false}]}
+      """

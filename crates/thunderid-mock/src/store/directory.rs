@@ -262,3 +262,198 @@ impl Directory {
         claims
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::fixtures::Fixtures;
+    use crate::store::groups::GroupRecord;
+    use crate::store::roles::RoleRecord;
+
+    /// One change an administrator can make, on small id pools so that they collide.
+    #[derive(Debug, Clone)]
+    enum Op {
+        AddUser(u8),
+        DeleteUser(u8),
+        AddGroup(u8, Vec<(bool, u8)>),
+        AddMember(u8, bool, u8),
+        DeleteGroup(u8),
+        AddRole(u8, Vec<(bool, u8)>),
+        DeleteAction(u8),
+    }
+
+    fn user_id(n: u8) -> String {
+        format!("user-{}", n % 6)
+    }
+
+    fn group_id(n: u8) -> String {
+        format!("group-{}", n % 4)
+    }
+
+    fn member(d: &Directory, (group, n): (bool, u8)) -> Option<MemberRef> {
+        let member = if group {
+            MemberRef::new(MemberKind::Group, group_id(n))
+        } else {
+            MemberRef::new(MemberKind::User, user_id(n))
+        };
+        // The services check existence first; only existing members are ever stored.
+        d.member_exists(&member).then_some(member)
+    }
+
+    fn apply(d: &mut Directory, op: Op) {
+        match op {
+            Op::AddUser(n) => {
+                let mut user = d.users.all().next().cloned().expect("fixture users");
+                user.id = user_id(n);
+                d.users.insert(user);
+            }
+            Op::DeleteUser(n) => {
+                d.delete_user(&user_id(n));
+            }
+            Op::AddGroup(n, members) => {
+                let mut group = GroupRecord {
+                    id: group_id(n),
+                    name: group_id(n),
+                    description: String::new(),
+                    ou_id: crate::fixtures::DEFAULT_OU_ID.to_owned(),
+                    members: Vec::new(),
+                };
+                let members: Vec<_> = members.into_iter().filter_map(|m| member(d, m)).collect();
+                group.add(members);
+                d.groups.put(group);
+            }
+            Op::AddMember(n, group, m) => {
+                if let Some(member) = member(d, (group, m))
+                    && let Some(target) = d.groups.get_mut(&group_id(n))
+                {
+                    target.add([member]);
+                }
+            }
+            Op::DeleteGroup(n) => {
+                d.delete_group(&group_id(n));
+            }
+            Op::AddRole(n, assignees) => {
+                let server = "01900000-0000-7000-8000-000000000021";
+                // The role service refuses permissions its resource server does not define.
+                if !["booking:read", "booking:write"]
+                    .iter()
+                    .all(|p| d.resource_servers.is_permission(server, p))
+                {
+                    return;
+                }
+                let seq = d.next_seq();
+                let mut role = RoleRecord {
+                    id: format!("role-{n}"),
+                    name: format!("role-{n}"),
+                    description: String::new(),
+                    ou_id: crate::fixtures::DEFAULT_OU_ID.to_owned(),
+                    seq,
+                    permissions: vec![(
+                        "01900000-0000-7000-8000-000000000021".to_owned(),
+                        vec!["booking:read".to_owned(), "booking:write".to_owned()],
+                    )],
+                    assignments: Vec::new(),
+                };
+                let assignees: Vec<_> =
+                    assignees.into_iter().filter_map(|m| member(d, m)).collect();
+                role.assign(assignees);
+                d.roles.put(role);
+            }
+            Op::DeleteAction(n) => {
+                let server = "01900000-0000-7000-8000-000000000021";
+                let actions: Vec<String> = d
+                    .resource_servers
+                    .resources_under(server, None)
+                    .iter()
+                    .flat_map(|r| d.resource_servers.actions_at(server, Some(&r.id)))
+                    .map(|a| a.id.clone())
+                    .collect();
+                if let Some(id) = actions.get(usize::from(n) % actions.len().max(1)) {
+                    d.resource_servers.remove_action(id);
+                    d.drop_dangling_permissions();
+                }
+            }
+        }
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let members = prop::collection::vec((any::<bool>(), any::<u8>()), 0..4);
+        prop_oneof![
+            any::<u8>().prop_map(Op::AddUser),
+            any::<u8>().prop_map(Op::DeleteUser),
+            (any::<u8>(), members.clone()).prop_map(|(n, m)| Op::AddGroup(n, m)),
+            (any::<u8>(), any::<bool>(), any::<u8>()).prop_map(|(n, g, m)| Op::AddMember(n, g, m)),
+            any::<u8>().prop_map(Op::DeleteGroup),
+            (any::<u8>(), members).prop_map(|(n, m)| Op::AddRole(n, m)),
+            any::<u8>().prop_map(Op::DeleteAction),
+        ]
+    }
+
+    proptest! {
+        /// Whatever an administrator does, no membership or assignment points at something gone,
+        /// no role grants a permission its resource server no longer defines, and claims never
+        /// name a group or role that does not exist.
+        #[test]
+        fn any_sequence_of_changes_leaves_no_dangling_reference(ops in prop::collection::vec(op(), 0..40)) {
+            let fixtures = Fixtures::bundled();
+            let mut d = Directory::from_fixtures(&fixtures, 0);
+            for op in ops {
+                apply(&mut d, op);
+            }
+            for group in d.groups.all() {
+                for member in &group.members {
+                    prop_assert!(d.member_exists(member), "{} has a dangling member {member:?}", group.id);
+                }
+            }
+            for role in d.roles.all() {
+                for assignee in &role.assignments {
+                    let app = assignee.kind == MemberKind::App;
+                    prop_assert!(app || d.member_exists(assignee), "{} names {assignee:?}", role.id);
+                }
+                for (server, permissions) in &role.permissions {
+                    prop_assert!(!permissions.is_empty());
+                    for permission in permissions {
+                        prop_assert!(d.resource_servers.is_permission(server, permission));
+                    }
+                }
+            }
+            for user in d.users.all() {
+                let claims = d.user_claims(&user.id);
+                for name in claims.get("groups").and_then(Value::as_array).into_iter().flatten() {
+                    prop_assert!(d.groups.all().any(|g| Some(g.name.as_str()) == name.as_str()));
+                }
+                for name in claims.get("roles").and_then(Value::as_array).into_iter().flatten() {
+                    prop_assert!(d.roles.all().any(|r| Some(r.name.as_str()) == name.as_str()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn roles_reach_members_through_nested_groups() {
+        let fixtures = Fixtures::bundled();
+        let mut d = Directory::from_fixtures(&fixtures, 0);
+        let thor = MemberRef::new(MemberKind::User, crate::bundled::THOR.id);
+        let booking = "01900000-0000-7000-8000-000000000021";
+        assert!(d.is_authorized(&thor, booking, "booking:write"));
+        // staff's editor role goes with staff.
+        d.delete_group("01900000-0000-7000-8000-000000000042");
+        assert!(!d.is_authorized(&thor, booking, "booking:write"));
+        // Avengers inside Administrators: thor now holds `system` (exactly, no hierarchy).
+        let avengers = MemberRef::new(MemberKind::Group, "01900000-0000-7000-8000-000000000041");
+        if let Some(admins) = d.groups.get_mut("01900000-0000-7000-8000-000000000040") {
+            admins.add([avengers]);
+        }
+        let system = "01900000-0000-7000-8000-000000000020";
+        assert!(d.is_authorized(&thor, system, "system"));
+        assert!(!d.is_authorized(&thor, system, "system:ou"));
+        let claims = d.user_claims(crate::bundled::THOR.id);
+        assert_eq!(
+            claims["groups"],
+            serde_json::json!(["Administrators", "Avengers"])
+        );
+        assert_eq!(claims["roles"], serde_json::json!(["Administrator"]));
+    }
+}

@@ -24,10 +24,6 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
-    pub fn username(&self) -> Option<&str> {
-        self.attributes.get("username").and_then(Value::as_str)
-    }
-
     /// The `password` credential.
     pub fn password(&self) -> Option<&PasswordHash> {
         self.credentials.get("password")

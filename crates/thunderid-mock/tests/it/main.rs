@@ -28,6 +28,9 @@ mod users_me;
 // Organization units, legacy organizations and the organization switch.
 mod organizations;
 
+// Users, user types, groups, roles, resource servers, AuthZEN.
+mod identity;
+
 // The flow engine.
 mod flow_authentication;
 mod flow_gate;

@@ -1,14 +1,13 @@
 //! The member lists of a unit: `GET /organization-units/{id}/users|groups|roles` and their
 //! `tree/{path}/…` forms (`service.go` `GetOrganizationUnitUsers`, `…Groups`, `…Roles`).
 //!
-//! Users are the store's users whose `ouId` is the unit, by id, with `display` (the username) only
-//! under `?include=display`. The mock has no group or role entities, so those lists are always
-//! empty, after the same checks the server makes.
+//! Users are the unit's users, by id, with `display` (the type's display attribute) only under
+//! `?include=display`; groups are the unit's groups by name; roles its roles, newest first.
 
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::organizations::{
-    OrganizationUnitGroupListResponse, OrganizationUnitRoleListResponse, OrganizationUnitUser,
-    OrganizationUnitUserListResponse,
+    OrganizationUnitGroup, OrganizationUnitGroupListResponse, OrganizationUnitRole,
+    OrganizationUnitRoleListResponse, OrganizationUnitUser, OrganizationUnitUserListResponse,
 };
 
 use super::{Action, Caller, OU_PAGING, Paging, Query, UnitList, api, check_access};
@@ -73,7 +72,7 @@ pub(super) fn list(
                     .map(|user| OrganizationUnitUser {
                         id: user.id.clone(),
                         user_type: Some(user.user_type.clone()).filter(|t| !t.is_empty()),
-                        display: display.then(|| user.username().unwrap_or(&user.id).to_owned()),
+                        display: display.then(|| db.display_of(user)),
                     })
                     .collect();
                 let extra = if display { "&include=display" } else { "" };
@@ -86,20 +85,48 @@ pub(super) fn list(
                     links: paging.links(base, total, extra),
                 })
             }
-            MemberList::Groups => UnitList::Groups(OrganizationUnitGroupListResponse {
-                total_results: 0,
-                start_index,
-                count: 0,
-                groups: Vec::new(),
-                links: paging.links(base, 0, ""),
-            }),
-            MemberList::Roles => UnitList::Roles(OrganizationUnitRoleListResponse {
-                total_results: 0,
-                start_index,
-                count: 0,
-                roles: Vec::new(),
-                links: paging.links(base, 0, ""),
-            }),
+            MemberList::Groups => {
+                let groups = db
+                    .groups
+                    .by_name_order()
+                    .into_iter()
+                    .filter(|g| g.ou_id == id)
+                    .map(|g| OrganizationUnitGroup {
+                        id: g.id.clone(),
+                        name: g.name.clone(),
+                    })
+                    .collect();
+                let page = paging.page(groups, base, "");
+                UnitList::Groups(OrganizationUnitGroupListResponse {
+                    total_results: page.total_results,
+                    start_index,
+                    count: page.count,
+                    groups: page.items,
+                    links: page.links,
+                })
+            }
+            MemberList::Roles => {
+                let roles = db
+                    .roles
+                    .newest_first()
+                    .into_iter()
+                    .filter(|r| r.ou_id == id)
+                    .map(|r| OrganizationUnitRole {
+                        id: r.id.clone(),
+                        name: r.name.clone(),
+                        description: Some(r.description.clone()).filter(|d| !d.is_empty()),
+                        is_read_only: false,
+                    })
+                    .collect();
+                let page = paging.page(roles, base, "");
+                UnitList::Roles(OrganizationUnitRoleListResponse {
+                    total_results: page.total_results,
+                    start_index,
+                    count: page.count,
+                    roles: page.items,
+                    links: page.links,
+                })
+            }
         };
         Ok(response)
     })
