@@ -25,6 +25,16 @@ pub struct User {
     pub mobile: Option<&'static str>,
 }
 
+/// The bootstrap `Console` application: a public client (PKCE) signing in with `console-app-flow`;
+/// its redirect URIs are the console path under `https://localhost:8090`, `http://localhost:8090`
+/// and `http://127.0.0.1:8090`.
+pub const CONSOLE: App = App {
+    id: "01900000-0000-7000-8000-000000000060",
+    client_id: Some("CONSOLE"),
+    client_secret: None,
+    redirect_uri: Some("https://localhost:8090/console"),
+};
+
 /// A browser app: public client, PKCE required.
 pub const SAMPLE_SPA: App = App {
     id: "01900000-0000-7000-8000-0000000000a1",
@@ -110,6 +120,7 @@ mod tests {
     fn the_constants_are_the_bundled_fixtures() {
         let fixtures = Fixtures::bundled();
         for app in [
+            CONSOLE,
             SAMPLE_SPA,
             SAMPLE_WEB,
             SAMPLE_NATIVE,

@@ -264,11 +264,30 @@ fn is_allowed(origins: &AllowedOrigins, origin: &OriginKey) -> bool {
         return true;
     }
     let registry = origins.registry.current();
-    registry
+    let app_allowed = registry
         .applications()
         .filter_map(|a| a.oauth.as_ref())
         .flat_map(|o| &o.allowed_origins)
-        .any(matches)
+        .any(matches);
+    // The `cors` server-config section: literal origins and `{"regex": …}` patterns (matched
+    // against the origin in its canonical form).
+    app_allowed
+        || registry
+            .server_config
+            .cors_entries()
+            .iter()
+            .any(|entry| match entry {
+                serde_json::Value::String(literal) => matches(literal),
+                other => other
+                    .get("regex")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|pattern| regex::Regex::new(pattern).ok())
+                    .zip(match origin {
+                        OriginKey::Canonical(text) => Some(text.as_str()),
+                        OriginKey::Null => Some("null"),
+                    })
+                    .is_some_and(|(re, text)| re.is_match(text)),
+            })
 }
 
 #[cfg(test)]

@@ -279,6 +279,29 @@ pub struct ApplicationFixture {
     pub tos_uri: Option<String>,
     #[serde(default)]
     pub policy_uri: Option<String>,
+    /// The organization unit the application belongs to.
+    #[serde(default = "defaults::default_ou")]
+    pub ou_id: String,
+    /// Display metadata (`template`, `contacts`, `metadata`), kept as given.
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+    /// The design of the hosted pages (ids of a theme and a layout).
+    #[serde(default)]
+    pub theme_id: Option<String>,
+    #[serde(default)]
+    pub layout_id: Option<String>,
+    /// Seconds a login consent lasts (0: asked every time).
+    #[serde(default)]
+    pub login_consent_validity_period: i64,
+    #[serde(default)]
+    pub passkey_allowed_origins: Vec<String>,
+    /// Mobile attestation settings (`android` / `apple` / `devMode`), kept as given.
+    #[serde(default)]
+    pub attestation: Option<Value>,
 }
 
 /// The flow assertion settings of an application.
@@ -299,6 +322,9 @@ pub struct AssertionSettings {
 pub enum TokenEndpointAuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
+    /// Accepted in configuration; the mock cannot verify client assertions, so such a client never
+    /// authenticates.
+    PrivateKeyJwt,
     None,
 }
 
@@ -307,7 +333,18 @@ impl TokenEndpointAuthMethod {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
             Self::ClientSecretPost => "client_secret_post",
+            Self::PrivateKeyJwt => "private_key_jwt",
             Self::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "private_key_jwt" => Some(Self::PrivateKeyJwt),
+            "none" => Some(Self::None),
+            _ => None,
         }
     }
 }
@@ -334,6 +371,26 @@ pub struct OAuthProfile {
     pub allowed_origins: Vec<String>,
     #[serde(default)]
     pub token: TokenSettings,
+    /// `code` (the only one); empty means the server default.
+    #[serde(default)]
+    pub response_types: Vec<String>,
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
+    #[serde(default)]
+    pub dpop_bound_access_tokens: bool,
+    #[serde(default)]
+    pub include_act_claim: bool,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Custom scope → released claims; absent means the standard OIDC scopes only.
+    #[serde(default)]
+    pub scope_claims: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    pub user_info: Option<thunderid_protocol::applications::UserInfoConfig>,
+    #[serde(default)]
+    pub certificate: Option<Value>,
+    #[serde(default)]
+    pub acr_values: Vec<String>,
 }
 
 impl OAuthProfile {
@@ -367,6 +424,15 @@ pub struct TokenKindSettings {
     /// User attributes copied into the token as claims.
     #[serde(default)]
     pub attributes: Vec<String>,
+    /// Access tokens: attributes of the application itself in client_credentials tokens.
+    #[serde(default)]
+    pub client_attributes: Vec<String>,
+    /// Access tokens: the audience of a token bound to no resource server (else the client id).
+    #[serde(default)]
+    pub default_audience: Option<String>,
+    /// ID tokens: `JWT` (the only one the mock signs).
+    #[serde(default)]
+    pub response_type: Option<String>,
 }
 
 /// `users.json`: one entry per user.
@@ -606,6 +672,10 @@ bundled_files!(
 
 /// The bundled flow graphs, in file-name order.
 const BUNDLED_FLOWS: &[(&str, &str)] = &[
+    (
+        "authentication-console.json",
+        include_str!("../../../fixtures/default/flows/authentication-console.json"),
+    ),
     (
         "authentication-default.json",
         include_str!("../../../fixtures/default/flows/authentication-default.json"),

@@ -58,6 +58,12 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
+/// `bytes` random bytes, base64url without padding: generated client ids (16 bytes, 22
+/// characters) and client and flow secrets (32 bytes, 43 characters).
+pub(crate) fn random_base64url(bytes: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
+}
+
 /// `bytes` random bytes.
 pub(crate) fn random_bytes(bytes: usize) -> Vec<u8> {
     let mut buffer = vec![0u8; bytes];

@@ -11,6 +11,7 @@
 //! 4e69e01; mock-only paths say so.
 
 pub(crate) mod authzen;
+pub(crate) mod config;
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod flow;
@@ -428,6 +429,26 @@ pub(crate) static ROUTES: &[Route] = &[
     .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
     .mock_only(&ORGANIZATION_ACCESS)
     .tenant(),
+    // The configuration plane (application, server-config, import).
+    Route::new("/applications", || {
+        get(config::list_applications).post(config::create_application)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/applications/{id}", || {
+        get(config::get_application)
+            .put(config::update_application)
+            .delete(config::delete_application)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/server-config", || get(config::list_server_config))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/server-config/{name}", || {
+        get(config::get_server_config).put(config::put_server_config)
+    })
+    .cors(&Cors::new(&["GET", "PUT", "OPTIONS"], "GET, PUT")),
+    Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/import/delete", || post(config::import_delete))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
     // The hosted gate (public: `/gate/**`).
     Route::new("/gate/signin", || {
         get(gate::signin_page).post(gate::signin_submit)

@@ -14,6 +14,7 @@
 //!   checks) and [`access`] (the system authorization service: per-action, per-unit checks).
 
 pub(crate) mod access;
+pub(crate) mod applications;
 pub(crate) mod authorize;
 pub(crate) mod authzen;
 pub(crate) mod direct;
@@ -22,12 +23,14 @@ pub(crate) mod flow_meta;
 pub(crate) mod gate;
 pub(crate) mod groups;
 pub(crate) mod idp;
+pub(crate) mod import;
 pub(crate) mod logout;
 pub(crate) mod members;
 pub(crate) mod organizations;
 pub(crate) mod request;
 pub(crate) mod resources;
 pub(crate) mod roles;
+pub(crate) mod server_config;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 pub(crate) mod users;

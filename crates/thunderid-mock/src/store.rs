@@ -3,7 +3,7 @@
 //!
 //! | store | holds | lock |
 //! |---|---|---|
-//! | [`Stores::registry`] | applications, flow graphs | snapshots (read-mostly) |
+//! | [`Stores::registry`] | applications, flow graphs, server configuration | snapshots (read-mostly) |
 //! | [`Stores::directory`] | users, user types, groups, roles, resource servers, organization units | one mutex |
 //! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
 //! | [`Stores::oauth`] | authorization requests, codes, revocations, pending logouts | one mutex |
@@ -27,6 +27,7 @@ pub(crate) mod outbox;
 pub(crate) mod registry;
 pub(crate) mod resource_servers;
 pub(crate) mod roles;
+pub(crate) mod server_config;
 pub(crate) mod user_types;
 pub(crate) mod users;
 pub(crate) mod v1;

@@ -11,6 +11,7 @@
 //! * [`oidc`]: discovery documents, JWKS, token claims, userinfo and logout.
 //! * [`users`], [`scim`], [`organizations`]: `/users/me`, SCIM2, organization units and the legacy
 //!   organization APIs.
+//! * [`applications`]: the application management API.
 //! * [`user_management`], [`groups`], [`roles`], [`resources`], [`authzen`]: identity management
 //!   (users, user types, groups, roles, resource servers) and the authorization API.
 //!
@@ -20,6 +21,7 @@
 #[macro_use]
 mod enums;
 
+pub mod applications;
 pub mod authzen;
 pub mod error;
 pub mod flow;

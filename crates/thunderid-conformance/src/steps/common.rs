@@ -151,6 +151,7 @@ async fn response_header_prefix(
     name: String,
     prefix: String,
 ) -> anyhow::Result<()> {
+    let prefix = catalog::resolve(world, &prefix)?;
     let actual = world.last()?.header(&name);
     ensure!(
         actual.is_some_and(|v| v.starts_with(&prefix)),

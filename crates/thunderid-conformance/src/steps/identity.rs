@@ -302,3 +302,56 @@ async fn knows_password(
     world.passwords.insert(username, password);
     Ok(())
 }
+
+#[when(expr = "the machine client {string} with the secret {string} asks for a token")]
+async fn machine_client_token(
+    world: &mut ConformanceWorld,
+    client_id: String,
+    secret: String,
+) -> anyhow::Result<()> {
+    let secret = catalog::resolve(world, &secret)?;
+    let params = [("grant_type".to_owned(), "client_credentials".to_owned())];
+    token_request(world, &ClientAuth::Basic(client_id, secret), &params).await
+}
+
+async fn import(
+    world: &mut ConformanceWorld,
+    variables: &str,
+    dry_run: bool,
+    step: &Step,
+) -> anyhow::Result<()> {
+    let content = step
+        .docstring
+        .as_deref()
+        .context("the step needs the documents as a doc string")?;
+    // Gherkin keeps the line break after the opening delimiter; the documents start after it.
+    let content = content.strip_prefix('\n').unwrap_or(content);
+    let variables: Value =
+        serde_json::from_str(variables).context("the variables are a JSON object")?;
+    let body = json!({"content": content, "variables": variables, "dryRun": dry_run,
+                      "options": {"upsert": true}});
+    let mut request = world.http.post(world.url("/import")).json(&body);
+    if let Some(token) = world.vars.get(CALLER) {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    world.send(request).await?;
+    Ok(())
+}
+
+#[when(expr = "the caller imports with the variables {string}:")]
+async fn imports(
+    world: &mut ConformanceWorld,
+    variables: String,
+    step: &Step,
+) -> anyhow::Result<()> {
+    import(world, &variables, false, step).await
+}
+
+#[when(expr = "the caller imports as a dry run with the variables {string}:")]
+async fn imports_dry(
+    world: &mut ConformanceWorld,
+    variables: String,
+    step: &Step,
+) -> anyhow::Result<()> {
+    import(world, &variables, true, step).await
+}

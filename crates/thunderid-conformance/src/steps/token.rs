@@ -57,7 +57,8 @@ fn authenticate(
             let oauth = catalog::oauth(app)?;
             let secret = oauth.client_secret.clone().unwrap_or_default();
             match oauth.token_endpoint_auth_method {
-                TokenEndpointAuthMethod::None => {
+                // The suite cannot sign client assertions: such a client is sent as a public one.
+                TokenEndpointAuthMethod::None | TokenEndpointAuthMethod::PrivateKeyJwt => {
                     form.push(("client_id".into(), oauth.client_id.clone()));
                     None
                 }

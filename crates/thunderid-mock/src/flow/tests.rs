@@ -374,33 +374,33 @@ fn broken_graphs_are_refused_naming_the_field() {
     let cases = [
         (
             base(json!([{"id": "s", "type": "START", "onSuccess": "x"}])),
-            "[6] (AUTHENTICATION g).nodes[0].onSuccess",
+            "[7] (AUTHENTICATION g).nodes[0].onSuccess",
             "unknown node x",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "s"}, {"id": "s", "type": "END"}]),
             ),
-            "[6] (AUTHENTICATION g).nodes[1].id",
+            "[7] (AUTHENTICATION g).nodes[1].id",
             "duplicate node id s",
         ),
         (
             base(json!([{"id": "e", "type": "END"}])),
-            "[6] (AUTHENTICATION g).nodes",
+            "[7] (AUTHENTICATION g).nodes",
             "expected exactly one START node, found 0",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "t"}, {"id": "t", "type": "TASK_EXECUTION", "executor": {"name": "Nope"}}]),
             ),
-            "[6] (AUTHENTICATION g).nodes[1].executor.name",
+            "[7] (AUTHENTICATION g).nodes[1].executor.name",
             "unknown executor Nope",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "c"}, {"id": "c", "type": "CALL", "flow": {"ref": "missing"}}]),
             ),
-            "[6] (AUTHENTICATION g).nodes[1].flow.ref",
+            "[7] (AUTHENTICATION g).nodes[1].flow.ref",
             "unknown flow missing",
         ),
     ];

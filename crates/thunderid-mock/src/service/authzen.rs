@@ -246,6 +246,9 @@ fn refused(message: &str) -> EvaluationResponse {
 /// The body as the handler decodes it; any failure is `Invalid request format`.
 fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, MockError> {
     let value: Value = crate::wire::decode_first_json(body).ok_or_else(invalid_format)?;
+    if !value.is_object() {
+        return Err(invalid_format());
+    }
     serde_json::from_value(value).map_err(|_| invalid_format())
 }
 

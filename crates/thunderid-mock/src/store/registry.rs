@@ -1,12 +1,14 @@
-//! [`Registry`]: what the server is configured with: its applications and flow graphs. Read on
-//! every request, changed rarely, so it is published as immutable snapshots
-//! ([`super::locked::Snapshots`]): a request works on one consistent version from start to end.
+//! [`Registry`]: what the server is configured with: its applications, flow graphs and server
+//! configuration sections. Read on every request, changed rarely, so it is published as immutable
+//! snapshots ([`super::locked::Snapshots`]): a request works on one consistent version from start to
+//! end, and a change (the configuration APIs, `/import`) publishes a whole new version or nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use thunderid_protocol::flow::{FlowDefinition, FlowType};
 
+use super::server_config::ServerConfig;
 use crate::fixtures::{ApplicationFixture, Fixtures};
 use crate::graph;
 
@@ -17,6 +19,7 @@ pub(crate) struct Registry {
     by_id: HashMap<String, usize>,
     by_client_id: HashMap<String, usize>,
     flows: Vec<FlowDefinition>,
+    pub(crate) server_config: ServerConfig,
 }
 
 impl Registry {
@@ -24,6 +27,7 @@ impl Registry {
     pub(crate) fn from_fixtures(fixtures: &Fixtures) -> Self {
         let mut registry = Self {
             flows: fixtures.flows.clone(),
+            server_config: ServerConfig::from_fixtures(fixtures),
             ..Self::default()
         };
         for app in &fixtures.applications {
@@ -39,6 +43,36 @@ impl Registry {
             self.by_client_id.insert(oauth.client_id.clone(), index);
         }
         self.applications.push(Arc::new(app));
+    }
+
+    /// Add an application, or replace the one with its id.
+    pub(crate) fn put_application(&mut self, app: ApplicationFixture) {
+        match self.by_id.get(&app.id) {
+            Some(&index) => {
+                self.applications[index] = Arc::new(app);
+                self.reindex();
+            }
+            None => self.insert_application(app),
+        }
+    }
+
+    /// Remove an application.
+    pub(crate) fn remove_application(&mut self, id: &str) -> Option<Arc<ApplicationFixture>> {
+        let index = *self.by_id.get(id)?;
+        let removed = self.applications.remove(index);
+        self.reindex();
+        Some(removed)
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_client_id.clear();
+        for (index, app) in self.applications.iter().enumerate() {
+            self.by_id.insert(app.id.clone(), index);
+            if let Some(oauth) = &app.oauth {
+                self.by_client_id.insert(oauth.client_id.clone(), index);
+            }
+        }
     }
 
     /// The application with this id.

@@ -64,6 +64,10 @@ const LONG_FILES: &[(&str, &str)] = &[
         "the whole fixture format: one documented struct per file, kept together so the README table and the types match",
     ),
     (
+        "routes.rs",
+        "the one route table: every path the mock answers in one list, so the router, CORS, the security rules and discovery cannot drift apart",
+    ),
+    (
         "flow/engine.rs",
         "the step function and its node semantics read top to bottom; splitting it scatters one algorithm",
     ),

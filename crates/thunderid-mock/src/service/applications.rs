@@ -1,0 +1,326 @@
+//! `/applications` (`backend/internal/application/`, `backend/internal/inboundclient/`): the five
+//! operations, each check in the server's order ([`validate`]), and the conversion between the API's
+//! model and the application the OAuth and flow engines run ([`wire`]). What is created is live on
+//! the next request: the registry publishes a new version with it.
+
+mod defaults;
+mod oauth;
+mod validate;
+pub(crate) mod wire;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::applications::{Application, ApplicationListResponse};
+use thunderid_protocol::flow::FlowType;
+
+use crate::error::MockError;
+use crate::fixtures::MemberKind;
+use crate::service::request::FieldRules;
+use crate::state::AppState;
+use crate::store::directory::Directory;
+use crate::store::groups::MemberRef;
+
+use crate::store::registry::Registry;
+use validate::Checked;
+
+/// Attributes every user has, whatever its type.
+pub(crate) const COMPUTED_ATTRIBUTES: &[&str] =
+    &["groups", "roles", "ouId", "ouName", "ouHandle", "userType"];
+/// What is being validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Create,
+    Update,
+}
+
+/// What the checks read besides the request.
+pub(crate) struct Context<'a> {
+    registry: &'a Registry,
+    facts: &'a Facts,
+    /// The server's JWT and refresh token lifetimes, for the token defaults.
+    validities: (u64, u64),
+}
+
+type UnitFacts = (String, Option<String>, HashMap<FlowType, String>);
+
+fn api(code: ApiErrorCode) -> MockError {
+    MockError::api(code)
+}
+
+/// What the checks need from the directory, read under its lock before the registry's.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    /// Unit id → (handle, parent, the unit's flow ids by type).
+    units: BTreeMap<String, UnitFacts>,
+    /// User type name → its non-credential attribute names.
+    pub(crate) user_types: BTreeMap<String, Vec<String>>,
+    pub(crate) themes: BTreeSet<String>,
+    pub(crate) layouts: BTreeSet<String>,
+}
+
+impl Facts {
+    pub(crate) fn read(d: &Directory) -> Self {
+        let units = d
+            .units
+            .all()
+            .into_iter()
+            .map(|u| {
+                let s = &u.settings;
+                let flows = [
+                    (FlowType::Authentication, &s.auth_flow_id),
+                    (FlowType::Registration, &s.registration_flow_id),
+                    (FlowType::Recovery, &s.recovery_flow_id),
+                    (FlowType::SignOut, &s.sign_out_flow_id),
+                ]
+                .into_iter()
+                .filter_map(|(t, id)| id.clone().filter(|i| !i.is_empty()).map(|i| (t, i)))
+                .collect();
+                (u.id.clone(), (u.handle.clone(), u.parent.clone(), flows))
+            })
+            .collect();
+        let user_types = d
+            .user_types
+            .by_name_order()
+            .into_iter()
+            .map(|t| {
+                let attributes = t
+                    .schema
+                    .properties()
+                    .iter()
+                    .filter(|(_, p)| !p.credential)
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                (t.name.clone(), attributes)
+            })
+            .collect();
+        Self {
+            units,
+            user_types,
+            ..Self::default()
+        }
+    }
+
+    fn unit_exists(&self, id: &str) -> bool {
+        self.units.contains_key(id)
+    }
+
+    /// A unit by its handle path (`default`, `default/engineering`).
+    pub(crate) fn unit_by_handle(&self, path: &str) -> Option<String> {
+        let mut parent: Option<String> = None;
+        for handle in path.trim_matches('/').split('/') {
+            let (id, _) = self
+                .units
+                .iter()
+                .find(|(_, (h, p, _))| h == handle && *p == parent)?;
+            parent = Some(id.clone());
+        }
+        parent
+    }
+
+    fn unit_flows(&self, id: &str) -> HashMap<FlowType, String> {
+        self.units
+            .get(id)
+            .map(|(_, _, flows)| flows.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// An APP error with the description the service writes for this case.
+fn described(code: ApiErrorCode, key_suffix: &str, text: &str) -> MockError {
+    crate::service::request::described(
+        code,
+        Some(&format!("error.applicationservice.{key_suffix}")),
+        text.to_owned(),
+    )
+}
+
+/// The body as the handler reads it: JSON into the request model (APP-1018), then the struct tags.
+fn read(body: &[u8]) -> Result<Application, MockError> {
+    let invalid = || MockError::api(ApiErrorCode::AppInvalidRequestFormat);
+    let value: Value = crate::wire::decode_first_json(body).ok_or_else(invalid)?;
+    // Go decodes only an object (or `null`) into a struct; serde would also take an array.
+    let value = match value {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => value,
+        _ => return Err(invalid()),
+    };
+    let app: Application = serde_json::from_value(value).map_err(|_| invalid())?;
+    let mut rules = FieldRules::default();
+    rules.text("name", &app.name, true, Some(100));
+    // The server names these fields after their Go fields (their JSON tags carry `omitempty`).
+    for (field, value) in [
+        ("URL", &app.url),
+        ("LogoURL", &app.logo_url),
+        ("TosURI", &app.tos_uri),
+        ("PolicyURI", &app.policy_uri),
+    ] {
+        rules.text(field, value, false, Some(2048));
+    }
+    rules.finish()?;
+    Ok(app)
+}
+
+/// `GET /applications`: every application, by id.
+pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
+    let registry = state.registry();
+    let mut apps: Vec<_> = registry.applications().collect();
+    apps.sort_by(|a, b| a.id.cmp(&b.id));
+    let applications: Vec<_> = apps
+        .into_iter()
+        .map(|a| wire::summary(&registry, a))
+        .collect();
+    ApplicationListResponse {
+        total_results: applications.len() as u64,
+        count: applications.len() as u64,
+        applications,
+    }
+}
+
+/// `POST /applications`: 201.
+pub(crate) fn create(state: &AppState, body: &[u8]) -> Result<Application, MockError> {
+    let app = read(body)?;
+    create_checked(state, app, None)
+}
+
+/// Create `app` (with `id` when an import names one).
+pub(crate) fn create_checked(
+    state: &AppState,
+    mut app: Application,
+    id: Option<String>,
+) -> Result<Application, MockError> {
+    let facts = state.stores().directory.read(Facts::read);
+    let validities = validities(state);
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
+    app.id.clear();
+    let checked = state.stores().registry.update(|r| {
+        let context = Context {
+            registry: r,
+            facts: &facts,
+            validities,
+        };
+        let mut checked = validate::check(app, Mode::Create, None, &context)?;
+        checked.app.id = id.clone();
+        store(r, &checked);
+        Ok::<_, MockError>(checked)
+    })?;
+    Ok(answer(checked, Mode::Create))
+}
+
+/// `GET /applications/{id}`.
+pub(crate) fn get(state: &AppState, id: &str) -> Result<Application, MockError> {
+    let registry = state.registry();
+    registry
+        .application(id)
+        .map(|a| wire::to_wire(&registry, a))
+        .ok_or_else(|| MockError::api(ApiErrorCode::AppApplicationNotFound))
+}
+
+/// `PUT /applications/{id}`: the whole application replaced.
+pub(crate) fn update(state: &AppState, id: &str, body: &[u8]) -> Result<Application, MockError> {
+    let app = read(body)?;
+    update_checked(state, id, app)
+}
+
+/// Update application `id` with `app`.
+pub(crate) fn update_checked(
+    state: &AppState,
+    id: &str,
+    mut app: Application,
+) -> Result<Application, MockError> {
+    let facts = state.stores().directory.read(Facts::read);
+    let validities = validities(state);
+    let checked = state.stores().registry.update(|r| {
+        let stored = r
+            .application(id)
+            .cloned()
+            .ok_or_else(|| MockError::api(ApiErrorCode::AppApplicationNotFound))?;
+        let current = wire::to_wire(r, &stored);
+        let secret = stored.oauth.as_ref().and_then(|o| o.client_secret.clone());
+        app.id = id.to_owned();
+        let context = Context {
+            registry: r,
+            facts: &facts,
+            validities,
+        };
+        let mut checked = validate::check(
+            app,
+            Mode::Update,
+            Some((&current, secret.as_deref())),
+            &context,
+        )?;
+        checked.app.id = id.to_owned();
+        if checked.flow_secret.is_none() {
+            checked.app.flow_secret = stored.flow_secret.clone().unwrap_or_default();
+        }
+        store(r, &checked);
+        Ok::<_, MockError>(checked)
+    })?;
+    Ok(answer(checked, Mode::Update))
+}
+
+/// `DELETE /applications/{id}`: idempotent; the application's group memberships and role
+/// assignments go with it.
+pub(crate) fn delete(state: &AppState, id: &str) {
+    let removed = state
+        .stores()
+        .registry
+        .update(|r| Ok::<_, MockError>(r.remove_application(id)))
+        .ok()
+        .flatten();
+    if removed.is_some() {
+        let member = MemberRef::new(MemberKind::App, id);
+        state.stores().directory.write(|d| {
+            d.groups.remove_member(&member);
+            d.roles.unassign_everywhere(&member);
+        });
+    }
+}
+
+fn validities(state: &AppState) -> (u64, u64) {
+    let settings = state.settings();
+    (
+        settings.jwt.validity_period,
+        settings.oauth.refresh_token.validity_period,
+    )
+}
+
+/// Publish a checked application (and its passkey origins into the `cors` section).
+fn store(r: &mut crate::store::registry::Registry, checked: &Checked) {
+    let mut app = checked.app.clone();
+    if let Some(secret) = &checked.flow_secret {
+        app.flow_secret = secret.clone();
+    }
+    let runtime = wire::from_wire(r, &app);
+    r.server_config
+        .add_cors_origins(&checked.app.passkey_allowed_origins);
+    r.put_application(runtime);
+}
+
+/// The create or update answer: the request's flags, the secrets this call set, never a stored
+/// secret.
+fn answer(checked: Checked, mode: Mode) -> Application {
+    let mut app = checked.app;
+    app.is_registration_flow_enabled = checked.echoed_flags.0;
+    app.is_recovery_flow_enabled = checked.echoed_flags.1;
+    app.client_id = app
+        .inbound_auth_config
+        .first()
+        .and_then(|e| e.config.as_ref())
+        .map(|c| c.client_id.clone())
+        .unwrap_or_default();
+    app.flow_secret = match mode {
+        Mode::Create => checked.flow_secret.unwrap_or_default(),
+        Mode::Update => String::new(),
+    };
+    for entry in &mut app.inbound_auth_config {
+        if let Some(config) = entry.config.as_mut() {
+            config.client_secret = checked.client_secret.clone().unwrap_or_default();
+        }
+    }
+    if let Some(attestation) = app.attestation.as_mut() {
+        wire::strip_attestation_credentials(attestation);
+    }
+    app
+}

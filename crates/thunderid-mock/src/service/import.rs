@@ -1,0 +1,379 @@
+//! `POST /import` (`backend/internal/system/importer/`): declarative resource documents (YAML, one
+//! `resource_type: <kind>` mapping per document), resolved as a Go template with `variables`,
+//! parsed, ordered by dependency, and applied one by one through the same services as the APIs,
+//! each with its own outcome. `POST /import/delete` manages declarative files, which the mock does
+//! not keep: it answers as a server without a resource directory.
+
+mod template;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use thunderid_protocol::ApiErrorCode;
+use thunderid_protocol::applications::Application;
+
+use crate::error::MockError;
+use crate::state::AppState;
+use crate::store::server_config::ServerConfig;
+
+/// The kinds a document may have (`isKnownResourceType`), in the order they are applied;
+/// `server_config` last.
+const ORDER: &[&str] = &[
+    "organization_unit",
+    "user_type",
+    "agent_type",
+    "resource_server",
+    "connection",
+    "flow",
+    "theme",
+    "layout",
+    "application",
+    "agent",
+    "user",
+    "group",
+    "role",
+    "translation",
+    "presentation_definition",
+    "credential_configuration",
+    "server_config",
+];
+
+/// The request body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ImportRequest {
+    content: String,
+    variables: Map<String, Value>,
+    dry_run: bool,
+    options: ImportOptions,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ImportOptions {
+    upsert: bool,
+    continue_on_error: bool,
+    target: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            upsert: true,
+            continue_on_error: true,
+            target: "runtime".to_owned(),
+        }
+    }
+}
+
+/// One document's outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Outcome {
+    resource_type: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    resource_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    resource_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    operation: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    code: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    message: String,
+}
+
+/// The answer (200, even when documents failed).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct ImportResponse {
+    summary: Summary,
+    results: Vec<Outcome>,
+}
+
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    total_documents: usize,
+    imported: usize,
+    failed: usize,
+    imported_at: String,
+}
+
+fn invalid(key: Option<&str>, text: Option<&str>) -> MockError {
+    match (key, text) {
+        (Some(key), Some(text)) => crate::service::request::described(
+            ApiErrorCode::ImportInvalidImportRequest,
+            Some(key),
+            text.to_owned(),
+        ),
+        _ => MockError::api(ApiErrorCode::ImportInvalidImportRequest),
+    }
+}
+
+fn dynamic(code: ApiErrorCode, text: String) -> MockError {
+    crate::service::request::described(code, Some("error.import.dynamic"), text)
+}
+
+/// `POST /import`.
+pub(crate) fn import(state: &AppState, body: &[u8]) -> Result<ImportResponse, MockError> {
+    let value: Value = crate::wire::decode_first_json(body).ok_or_else(|| invalid(None, None))?;
+    if !value.is_object() {
+        return Err(invalid(None, None));
+    }
+    let request: ImportRequest = serde_json::from_value(value).map_err(|_| invalid(None, None))?;
+    if request.content.trim().is_empty() {
+        return Err(invalid(
+            Some("error.import.emptyContent"),
+            Some("import content cannot be empty"),
+        ));
+    }
+    if request.options.target == "file" {
+        return Err(invalid(
+            Some("error.import.fileTargetNotSupported"),
+            Some("file target is not supported; use runtime target"),
+        ));
+    }
+    let resolved = template::render(&request.content, &Value::Object(request.variables))
+        .map_err(|text| dynamic(ApiErrorCode::ImportTemplateResolutionFailed, text))?;
+    let mut documents =
+        parse(&resolved).map_err(|text| dynamic(ApiErrorCode::ImportInvalidYAMLContent, text))?;
+    documents.sort_by_key(|(kind, _)| ORDER.iter().position(|k| k == kind));
+    let total = documents.len();
+    let mut results = Vec::with_capacity(total);
+    for (kind, document) in documents {
+        let outcome = if request.dry_run {
+            dry_run(state, &kind, &document, request.options.upsert)
+        } else {
+            apply(state, &kind, document, request.options.upsert)
+        };
+        let failed = outcome.status == "failed";
+        results.push(outcome);
+        if failed && !request.options.continue_on_error {
+            break;
+        }
+    }
+    let failed = results.iter().filter(|o| o.status == "failed").count();
+    Ok(ImportResponse {
+        summary: Summary {
+            total_documents: total,
+            imported: results.len() - failed,
+            failed,
+            imported_at: rfc3339_nanos(state.now()),
+        },
+        results,
+    })
+}
+
+/// `POST /import/delete`: the mock keeps no declarative files.
+pub(crate) fn delete(body: &[u8]) -> Result<Value, MockError> {
+    let request: Map<String, Value> =
+        crate::wire::decode_first_json(body).ok_or_else(|| invalid(None, None))?;
+    let field = |name: &str| {
+        request
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(kind), Some(_)) = (field("resourceType"), field("resourceKey")) else {
+        return Err(invalid(
+            Some("error.import.missingDeleteFields"),
+            Some("resourceType and resourceKey are required"),
+        ));
+    };
+    const FILE_KINDS: &[&str] = &[
+        "application",
+        "connection",
+        "flow",
+        "organization_unit",
+        "user_type",
+        "role",
+        "resource_server",
+        "theme",
+        "layout",
+        "user",
+        "translation",
+    ];
+    if !FILE_KINDS.contains(&kind) {
+        return Err(invalid(
+            Some("error.import.unsupportedResourceType"),
+            Some("unsupported resource type for declarative file management"),
+        ));
+    }
+    Err(invalid(
+        Some("error.import.delete.dirNotFound"),
+        Some("resource directory not found"),
+    ))
+}
+
+/// A document and its kind.
+pub(crate) type Document = (String, Map<String, Value>);
+
+/// The documents of a multi-document YAML text, each with its kind; empty documents are skipped.
+pub(crate) fn parse(text: &str) -> Result<Vec<Document>, String> {
+    let mut documents = Vec::new();
+    for (index, document) in serde_norway::Deserializer::from_str(text).enumerate() {
+        let value = Value::deserialize(document)
+            .map_err(|e| format!("failed to parse YAML document: {e}"))?;
+        let number = index + 1;
+        let object = match value {
+            Value::Null => continue,
+            Value::Object(object) => object,
+            _ => return Err(format!("document {number} root must be a YAML mapping")),
+        };
+        let kind = object
+            .get("resource_type")
+            .and_then(Value::as_str)
+            .filter(|k| ORDER.contains(k))
+            .ok_or_else(|| format!("unable to determine resource type for document {number}"))?
+            .to_owned();
+        documents.push((kind, object));
+    }
+    Ok(documents)
+}
+
+fn text(document: &Map<String, Value>, name: &str) -> String {
+    document
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn outcome(kind: &str, id: String, name: String, operation: &str) -> Outcome {
+    Outcome {
+        resource_type: kind.to_owned(),
+        resource_id: id,
+        resource_name: name,
+        operation: operation.to_owned(),
+        status: "success",
+        code: String::new(),
+        message: String::new(),
+    }
+}
+
+fn failed(mut outcome: Outcome, error: &MockError) -> Outcome {
+    outcome.status = "failed";
+    if let MockError::Api { error, .. } | MockError::ApiWithStatus { error, .. } = error {
+        outcome.code = error.code.as_str().to_owned();
+        outcome.message = error.message.default_value.clone().unwrap_or_default();
+    } else if let MockError::FieldValidation(_) = error {
+        outcome.code = "INVALID_INPUT_METADATA".to_owned();
+        outcome.message = "Validation Failed".to_owned();
+    } else {
+        outcome.code = "SSE-5000".to_owned();
+        outcome.message = "Internal server error".to_owned();
+    }
+    outcome
+}
+
+/// Apply one document.
+fn apply(state: &AppState, kind: &str, mut document: Map<String, Value>, upsert: bool) -> Outcome {
+    document.remove("resource_type");
+    match kind {
+        "application" => application(state, document, upsert),
+        "server_config" => server_config(state, &document),
+        other => {
+            let id = text(&document, "id");
+            let name = text(&document, "name");
+            let error = MockError::api(ApiErrorCode::ImportAdapterNotConfigured);
+            failed(outcome(other, id, name, "create"), &error)
+        }
+    }
+}
+
+fn application(state: &AppState, document: Map<String, Value>, upsert: bool) -> Outcome {
+    let id = text(&document, "id");
+    let name = text(&document, "name");
+    let app: Application = match serde_json::from_value(Value::Object(document)) {
+        Ok(app) => app,
+        Err(e) => {
+            let mut o = outcome("application", id, name, "");
+            o.status = "failed";
+            o.code = "IMP-1002".into();
+            o.message = format!("failed to decode application document: {e}");
+            return o;
+        }
+    };
+    // Import drops a secret a public `none` client cannot have.
+    let mut app = app;
+    for entry in &mut app.inbound_auth_config {
+        if let Some(config) = entry.config.as_mut()
+            && config.public_client
+            && config.token_endpoint_auth_method == "none"
+        {
+            config.client_secret.clear();
+        }
+    }
+    if upsert && !id.is_empty() {
+        match super::applications::update_checked(state, &id, app.clone()) {
+            Ok(_) => return outcome("application", id, name, "update"),
+            Err(MockError::Api { error, .. })
+                if error.code == ApiErrorCode::AppApplicationNotFound => {}
+            Err(e) => return failed(outcome("application", id, name, "update"), &e),
+        }
+    }
+    let requested = (!id.is_empty()).then(|| id.clone());
+    match super::applications::create_checked(state, app, requested) {
+        Ok(created) => outcome("application", created.id, name, "create"),
+        Err(e) => failed(outcome("application", id, name, "create"), &e),
+    }
+}
+
+fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
+    let name = text(document, "name");
+    let mut o = outcome("server_config", name.clone(), name.clone(), "update");
+    if name.is_empty() {
+        o.status = "failed";
+        o.code = "IMP-1002".into();
+        o.message = "server config name is required".into();
+        return o;
+    }
+    let Some(value) = document.get("value").cloned() else {
+        o.status = "failed";
+        o.code = "IMP-1002".into();
+        o.message = "server config value is required".into();
+        return o;
+    };
+    let Some(section) = ServerConfig::section(&name) else {
+        return failed(
+            o,
+            &MockError::api(ApiErrorCode::ServerConfigUnsupportedConfigName),
+        );
+    };
+    match super::server_config::set(state, section, value) {
+        Ok(()) => o,
+        Err(e) => failed(o, &e),
+    }
+}
+
+/// Dry run: what each document would do, without validating or writing.
+fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: bool) -> Outcome {
+    let id = text(document, "id");
+    let name = text(
+        document,
+        if kind == "translation" {
+            "language"
+        } else {
+            "name"
+        },
+    );
+    if matches!(kind, "translation" | "server_config") {
+        return outcome(kind, id, name, "update");
+    }
+    let exists = match kind {
+        "application" => state.registry().application(&id).is_some(),
+        "flow" => state.registry().flow(&id).is_some(),
+        _ => false,
+    };
+    let operation = if upsert && !id.is_empty() && exists {
+        "update"
+    } else {
+        "create"
+    };
+    outcome(kind, id, name, operation)
+}
+
+/// Go's RFC 3339 with nanoseconds (`time.RFC3339Nano`), UTC, for whole seconds.
+fn rfc3339_nanos(seconds: u64) -> String {
+    crate::store::organizations::rfc3339(seconds)
+}
