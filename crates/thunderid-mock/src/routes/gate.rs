@@ -40,7 +40,7 @@ use self::texts::Texts;
 use self::theme::Theme;
 use super::respond::{found_plain, html_response};
 use crate::service::gate::{
-    self, Answer, Gate, LanguagePreference, Mode, Outcome, PageMeta, StepPage,
+    self, Answer, Check, Gate, LanguagePreference, Mode, Outcome, PageMeta, StepPage, Submission,
 };
 use crate::state::AppState;
 
@@ -171,25 +171,27 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
         return respond(state, mode, outcome.into());
     };
     let mut gate = Gate::default();
-    let (mut token, mut action, mut inputs, mut language) =
-        (String::new(), None, BTreeMap::new(), String::new());
+    let mut submission = Submission::default();
+    let mut language = String::new();
     for (name, value) in fields {
         match name.as_str() {
             "executionId" => gate.execution_id = value,
             "applicationId" => gate.application_id = value,
             "authId" => gate.auth_id = value,
             "logoutId" => gate.logout_id = value,
-            "challengeToken" => token = value,
+            "challengeToken" => submission.challenge_token = value,
             "language" => language = value,
-            "action" => action = Some(value),
+            "action" => submission.action = Some(value),
+            "tid-check" => submission.checks.extend(Check::parse(&value)),
+            "tid-validate" => submission.checked_action = value,
             _ if value.is_empty() => {}
             _ => {
-                inputs.insert(name, value);
+                submission.inputs.insert(name, value);
             }
         }
     }
     gate.language = preference(&language, headers);
-    let answer = gate::submit(state, &gate, mode, token, action, inputs);
+    let answer = gate::submit(state, &gate, mode, submission);
     respond(state, mode, answer)
 }
 
@@ -209,9 +211,26 @@ fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
         Outcome::Step(step) => step_response(mode, *step),
         Outcome::Finished(finished) => {
             let texts = Texts::new(&finished.page);
-            let signed_out = finished.mode == Mode::SignOut;
-            let (title, card) =
-                page::finished_card(&texts, signed_out, finished.message.as_deref());
+            let (title, card) = match &finished.data.meta {
+                Some(meta) if !meta.components.is_empty() => {
+                    let form = StepForm {
+                        action: "",
+                        hidden: Vec::new(),
+                    };
+                    let (title, shown) =
+                        step::step_card(&texts, &form, &finished.data, None, &BTreeMap::new());
+                    (title, format!("{shown}{}", page::way_back(&texts)))
+                }
+                _ => page::finished_card(
+                    &texts,
+                    finished.mode == Mode::SignOut,
+                    finished
+                        .data
+                        .additional_data
+                        .get("message")
+                        .map(String::as_str),
+                ),
+            };
             page_response(&finished.page, None, &title, Frame::CardOnly, &card)
         }
         Outcome::Failed(failed) => {
@@ -244,6 +263,7 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
         data,
         error,
         page: meta,
+        values,
     } = step;
     let action = match mode {
         Mode::SignIn => "/gate/signin",
@@ -262,7 +282,7 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
     };
     let reload = reload_url(action, &gate, &execution_id);
     let texts = Texts::new(&meta);
-    let (title, card) = step::step_card(&texts, &form, &data, error.as_ref());
+    let (title, card) = step::step_card(&texts, &form, &data, error.as_ref(), &values);
     page_response(&meta, Some(reload), &title, Frame::WithSlogan, &card)
 }
 

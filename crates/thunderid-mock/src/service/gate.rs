@@ -6,11 +6,12 @@
 //! (an expired or finished execution) becomes a page that says so and offers the way back. Every
 //! page carries the application's `/flow/meta` ([`meta`]). The rendering is `routes::gate`'s.
 
+mod checks;
 mod meta;
 
 use std::collections::BTreeMap;
 
-use thunderid_protocol::flow::{FlowData, FlowStatus, StepType};
+use thunderid_protocol::flow::{FieldError, FlowData, FlowStatus, InputType, StepType};
 use thunderid_protocol::ids::AuthId;
 use thunderid_protocol::oauth2::AuthCallbackRequest;
 use thunderid_protocol::secret::Assertion;
@@ -24,6 +25,7 @@ use crate::state::AppState;
 use crate::store::executions::GateRedirect;
 use crate::wire::sanitize;
 
+pub(crate) use self::checks::Check;
 pub(crate) use self::meta::{LanguagePreference, PageMeta, TextTable};
 
 /// How long the gate remembers a REDIRECTION it followed.
@@ -76,14 +78,29 @@ pub(crate) struct StepPage {
     pub data: FlowData,
     pub error: Option<ApiError>,
     pub page: PageMeta,
+    /// What the person typed, shown again when the gate's own checks sent the step back (never a
+    /// password).
+    pub values: BTreeMap<String, String>,
+}
+
+/// A form post.
+#[derive(Debug, Default)]
+pub(crate) struct Submission {
+    pub challenge_token: String,
+    pub action: Option<String>,
+    pub inputs: BTreeMap<String, String>,
+    /// The page's inputs, checked before the engine sees them ([`Check`]).
+    pub checks: Vec<Check>,
+    /// The action the checks guard (the page's primary action).
+    pub checked_action: String,
 }
 
 /// The end of a flow the gate has nowhere to send the browser after.
 #[derive(Debug)]
 pub(crate) struct FinishedPage {
     pub mode: Mode,
-    /// The flow's own closing message, if it gave one.
-    pub message: Option<String>,
+    /// What the flow's last step shows (its components, its closing message), if anything.
+    pub data: FlowData,
     pub page: PageMeta,
 }
 
@@ -116,17 +133,45 @@ pub(crate) fn show(state: &AppState, gate: &Gate, mode: Mode) -> Answer {
     finish(state, gate, mode, result)
 }
 
-/// A form post: the chosen action and the inputs.
-pub(crate) fn submit(
+/// A form post: the chosen action and the inputs, once they pass the gate's own checks.
+pub(crate) fn submit(state: &AppState, gate: &Gate, mode: Mode, submission: Submission) -> Answer {
+    let Submission {
+        challenge_token,
+        action,
+        inputs,
+        checks,
+        checked_action,
+    } = submission;
+    if action.as_deref() == Some(checked_action.as_str()) {
+        let errors = checks::failures(&checks, &inputs);
+        if !errors.is_empty() {
+            return sent_back(state, gate, mode, errors, &checks, inputs);
+        }
+    }
+    let result = resume(state, gate, inputs, action, challenge_token, false);
+    finish(state, gate, mode, result)
+}
+
+/// The step again, with the checks' errors beside their fields and what was typed kept.
+fn sent_back(
     state: &AppState,
     gate: &Gate,
     mode: Mode,
-    challenge_token: String,
-    action: Option<String>,
-    inputs: BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+    checks: &[Check],
+    mut inputs: BTreeMap<String, String>,
 ) -> Answer {
-    let result = resume(state, gate, inputs, action, challenge_token, false);
-    finish(state, gate, mode, result)
+    let mut answer = show(state, gate, mode);
+    if let Outcome::Step(page) = &mut answer.outcome {
+        inputs.retain(|name, _| {
+            checks
+                .iter()
+                .any(|c| &c.identifier == name && c.input_type != InputType::Password)
+        });
+        page.data.field_errors = errors;
+        page.values = inputs;
+    }
+    answer
 }
 
 /// The upstream IdP came back with `code` and `state`: resume the execution the gate redirected
@@ -256,6 +301,7 @@ fn step(state: &AppState, gate: &Gate, executed: Executed) -> Outcome {
         data: executed.data,
         error: executed.error,
         page: gate.page_meta(state),
+        values: BTreeMap::new(),
     }))
 }
 
@@ -298,7 +344,7 @@ fn complete(state: &AppState, gate: &Gate, mode: Mode, executed: &Executed) -> O
         }
         (Mode::SignIn | Mode::SignOut, _) => Outcome::Finished(Box::new(FinishedPage {
             mode,
-            message: executed.data.additional_data.get("message").cloned(),
+            data: executed.data.clone(),
             page: gate.page_meta(state),
         })),
     }
@@ -319,7 +365,7 @@ fn logout_callback(state: &AppState, gate: &Gate, logout_id: &str) -> Outcome {
         Ok(uri) if !uri.is_empty() => Outcome::Redirect(uri),
         Ok(_) | Err(_) => Outcome::Finished(Box::new(FinishedPage {
             mode: Mode::SignOut,
-            message: None,
+            data: FlowData::default(),
             page: gate.page_meta(state),
         })),
     }

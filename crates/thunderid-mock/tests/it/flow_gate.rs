@@ -48,7 +48,15 @@ async fn a_plain_http_client_completes_a_redirect_sign_in_with_pkce() {
     let hidden: Vec<&str> = form.hidden.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         hidden,
-        ["executionId", "applicationId", "challengeToken", "authId"]
+        [
+            "executionId",
+            "applicationId",
+            "challengeToken",
+            "authId",
+            "tid-validate",
+            "tid-check",
+            "tid-check"
+        ]
     );
     assert_eq!(
         form.hidden[0].1,

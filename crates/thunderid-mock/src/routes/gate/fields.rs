@@ -19,6 +19,8 @@ pub(crate) struct Field<'a> {
     pub errors: Vec<&'a FieldError>,
     /// Whether the browser should put the cursor here first.
     pub autofocus: bool,
+    /// What the person typed last time (never a password).
+    pub value: Option<&'a str>,
 }
 
 impl Field<'_> {
@@ -46,7 +48,7 @@ impl Field<'_> {
         let error = if errors.is_empty() {
             String::new()
         } else {
-            format!("<p id=\"{error_id}\" class=\"tid-field-error\">{errors}</p>")
+            format!("\n<p id=\"{error_id}\" class=\"tid-field-error\">{errors}</p>")
         };
         let marker = if input.required {
             "<span class=\"tid-required\" aria-hidden=\"true\"> *</span>"
@@ -73,12 +75,13 @@ impl Field<'_> {
         }
     }
 
-    /// The component's label, else the input's identifier humanized.
+    /// The component's label, else the input's identifier humanized (also when the label is just
+    /// the identifier, as on a synthesized component without a display name).
     pub(crate) fn label(&self, texts: &Texts<'_>) -> String {
         self.component
             .and_then(|c| c.label.as_deref())
             .map(|l| texts.resolve(l))
-            .filter(|l| !l.trim().is_empty())
+            .filter(|l| !l.trim().is_empty() && *l != self.input.identifier)
             .unwrap_or_else(|| humanize(&self.input.identifier))
     }
 
@@ -132,6 +135,12 @@ impl Field<'_> {
         }
         if self.autofocus {
             out.push_str(" autofocus");
+        }
+        if let (Some(value), false) = (
+            self.value,
+            is_choice(&input.input_type) || input.input_type == InputType::Password,
+        ) {
+            out.push_str(&format!(" value=\"{}\"", escape(value)));
         }
         out
     }

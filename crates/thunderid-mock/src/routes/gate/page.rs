@@ -61,9 +61,9 @@ pub(crate) struct Shell<'a> {
 impl Shell<'_> {
     /// The whole document around `card`.
     pub(crate) fn document(&self, title: &str, frame: Frame, card: &str) -> String {
-        let slogan = match frame {
-            Frame::WithSlogan => slogan(),
-            Frame::CardOnly => String::new(),
+        let (slogan, main_class) = match frame {
+            Frame::WithSlogan => (slogan(), "tid-main"),
+            Frame::CardOnly => (String::new(), "tid-main tid-card-only"),
         };
         format!(
             "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -71,7 +71,7 @@ impl Shell<'_> {
              <meta name=\"color-scheme\" content=\"light dark\">\n\
              <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n\
              <link rel=\"icon\" href=\"data:,\">\n<style nonce=\"{nonce}\">\n{css}{theme}</style>\n\
-             </head>\n<body>\n{switcher}<main class=\"tid-main\">\n<div class=\"tid-row\">\n\
+             </head>\n<body>\n{switcher}<main class=\"{main_class}\">\n<div class=\"tid-row\">\n\
              <div class=\"tid-column\">\n<div class=\"tid-logo-small\">{small_logo}</div>\n\
              <div class=\"tid-card\">\n{card}</div>\n</div>\n{slogan}</div>\n</main>\n</body>\n</html>\n",
             lang = escape(self.texts.language()),
@@ -139,8 +139,9 @@ fn slogan() -> String {
 
 /// The ThunderID wordmark, drawn for the mock: a bolt in a rounded square and the name.
 pub(crate) fn wordmark(height: u32) -> String {
+    let width = height * 232 / 50;
     format!(
-        "<svg class=\"tid-logo\" role=\"img\" aria-label=\"ThunderID\" height=\"{height}\" viewBox=\"0 0 232 50\" \
+        "<svg class=\"tid-logo\" role=\"img\" aria-label=\"ThunderID\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 232 50\" \
          focusable=\"false\"><rect x=\"1\" y=\"1\" width=\"48\" height=\"48\" rx=\"12\" fill=\"#3688FF\"/>\
          <path d=\"M28 8 13 28h10l-3 14 16-21H26z\" fill=\"#ffffff\"/>\
          <text x=\"60\" y=\"35\" font-family=\"Inter Variable, Inter, system-ui, sans-serif\" font-size=\"29\" \
@@ -253,7 +254,7 @@ pub(crate) fn alert(code: &str, title: &str, description: &str) -> String {
 }
 
 /// "Return to application" (the application's URL), or what to do without one.
-fn way_back(texts: &Texts<'_>) -> String {
+pub(crate) fn way_back(texts: &Texts<'_>) -> String {
     let url = texts
         .meta_value("application.url")
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));

@@ -11,12 +11,15 @@
 //! Each component type has one function; a new step type (consent, passkey, magic link, …) adds
 //! an arm to [`StepRenderer::component`] and, if it is new, a function beside the others.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
-use thunderid_protocol::ApiError;
 use thunderid_protocol::flow::{
-    Component, ComponentType, ComponentVariant, EventType, FlowData, Input,
+    Component, ComponentType, ComponentVariant, EventType, FlowData, Input, InputType,
 };
+
+use thunderid_protocol::{ApiError, I18nMessage};
+
+use crate::service::gate::Check;
 
 use super::fields::Field;
 use super::markup::{escape, strip_tags};
@@ -41,8 +44,9 @@ pub(crate) fn step_card(
     form: &StepForm<'_>,
     data: &FlowData,
     error: Option<&ApiError>,
+    values: &BTreeMap<String, String>,
 ) -> (String, String) {
-    let mut renderer = StepRenderer::new(texts, data);
+    let mut renderer = StepRenderer::new(texts, data, values);
     if let Some(meta) = &data.meta {
         for component in &meta.components {
             renderer.component(component);
@@ -53,7 +57,9 @@ pub(crate) fn step_card(
     if let Some(error) = error {
         card.push_str(&error_alert(texts, error));
     }
-    if let Some(message) = data.additional_data.get("message") {
+    // A prompt's own message ("Check Your Email") is its heading already when it has components.
+    let message = data.additional_data.get("message");
+    if let (Some(message), true) = (message, renderer.out.is_empty()) {
         card.push_str(&format!(
             "<p class=\"tid-message\" role=\"status\">{}</p>\n",
             escape(&texts.resolve(message))
@@ -64,10 +70,12 @@ pub(crate) fn step_card(
         card.push_str(&renderer.out);
     } else {
         card.push_str(&format!(
-            "<form id=\"tid-form\" class=\"tid-form\" method=\"post\" action=\"{0}\">\n{hidden}{1}</form>\n\
+            "<form id=\"tid-form\" class=\"tid-form\" method=\"post\" action=\"{0}\" novalidate>\n\
+             {hidden}{1}{2}</form>\n\
              <form id=\"{ALT_FORM}\" method=\"post\" action=\"{0}\" novalidate>\n{hidden}</form>\n",
             escape(form.action),
-            renderer.out
+            renderer.out,
+            renderer.checks()
         ));
     }
     let title = renderer.title.unwrap_or_else(|| texts.t("signin:heading"));
@@ -79,6 +87,8 @@ pub(crate) fn step_card(
 struct StepRenderer<'a> {
     texts: &'a Texts<'a>,
     data: &'a FlowData,
+    /// What the person typed before the gate's checks sent the step back.
+    values: &'a BTreeMap<String, String>,
     /// The action Enter submits.
     primary: Option<String>,
     out: String,
@@ -95,7 +105,7 @@ struct StepRenderer<'a> {
 }
 
 impl<'a> StepRenderer<'a> {
-    fn new(texts: &'a Texts<'a>, data: &'a FlowData) -> Self {
+    fn new(texts: &'a Texts<'a>, data: &'a FlowData, values: &'a BTreeMap<String, String>) -> Self {
         let focus = data
             .field_errors
             .first()
@@ -104,6 +114,7 @@ impl<'a> StepRenderer<'a> {
         Self {
             texts,
             data,
+            values,
             primary: primary_action(data),
             out: String::new(),
             deferred: String::new(),
@@ -257,6 +268,7 @@ impl<'a> StepRenderer<'a> {
                 .filter(|e| e.identifier == input.identifier)
                 .collect(),
             autofocus: self.focus.as_deref() == Some(input.identifier.as_str()),
+            value: self.values.get(&input.identifier).map(String::as_str),
         };
         self.out.push_str(&field.render(self.texts));
     }
@@ -344,6 +356,30 @@ impl<'a> StepRenderer<'a> {
                 escape(value)
             ));
         }
+    }
+
+    /// What the gate checks before the primary action is submitted: the rendered inputs.
+    fn checks(&self) -> String {
+        let Some(primary) = &self.primary else {
+            return String::new();
+        };
+        let mut out = format!(
+            "<input type=\"hidden\" name=\"tid-validate\" value=\"{}\">\n",
+            escape(primary)
+        );
+        for input in self.data.inputs.iter().filter(|i| {
+            self.inputs_done.contains(&i.identifier) && i.input_type != InputType::Hidden
+        }) {
+            out.push_str(&format!(
+                "<input type=\"hidden\" name=\"tid-check\" value=\"{}\">\n",
+                escape(&Check::spec(
+                    &input.identifier,
+                    &input.input_type,
+                    input.required
+                ))
+            ));
+        }
+        out
     }
 
     /// A button for an offered action, once.
@@ -434,19 +470,27 @@ fn primary_action(data: &FlowData) -> Option<String> {
         .or_else(|| data.actions.first().map(|a| a.reference.clone()))
 }
 
-/// An in-flow error: the server's message, else the gate's generic text.
+/// An in-flow error: the server's message with its `{{param(name)}}` values filled in, else the
+/// gate's generic text.
 fn error_alert(texts: &Texts<'_>, error: &ApiError) -> String {
-    let title = error
-        .message
-        .default_value
-        .clone()
-        .unwrap_or_else(|| texts.t("signin:errors.signin.failed.message"));
-    let description = error
-        .description
-        .default_value
-        .clone()
-        .unwrap_or_else(|| texts.t("signin:errors.signin.failed.description"));
-    alert(error.code.as_str(), &title, &description)
+    let text = |message: &I18nMessage, fallback: &str| {
+        let mut text = message
+            .default_value
+            .clone()
+            .unwrap_or_else(|| texts.t(fallback));
+        for (name, value) in message.params.iter().flatten() {
+            text = text.replace(&format!("{{{{param({name})}}}}"), value);
+        }
+        text
+    };
+    alert(
+        error.code.as_str(),
+        &text(&error.message, "signin:errors.signin.failed.message"),
+        &text(
+            &error.description,
+            "signin:errors.signin.failed.description",
+        ),
+    )
 }
 
 fn hidden_fields(fields: &[(&'static str, String)]) -> String {
