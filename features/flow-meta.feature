@@ -35,7 +35,7 @@ Feature: Flow metadata for sign-in UIs
     And the response body has no "application"
     And the response body includes the JSON:
       """
-      {"i18n": {"language": "en-US", "totalResults": 3}}
+      {"i18n": {"language": "en-US", "totalResults": 4}}
       """
 
   Scenario: An unknown type is refused (FM-1001)

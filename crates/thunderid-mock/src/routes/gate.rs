@@ -13,21 +13,35 @@
 //! * `GET /gate/invite?applicationId&executionId&inviteToken`: the password-recovery link.
 //! * `GET /gate/error?errorCode&errorMessage`: the error page.
 //!
-//! What happens between pages is `service::gate`'s; this module renders ([`html`]) and redirects.
+//! Every page takes its language from `?language=` (kept in the forms) or `Accept-Language`, and
+//! its branding and texts from the application's `/flow/meta`. Pages carry the real gate's
+//! headers: a nonce-based CSP, no caching. What happens between pages is `service::gate`'s; the
+//! pages are rendered by the submodules.
 
-mod html;
+mod fields;
+mod markup;
+mod page;
+mod step;
+mod texts;
+mod theme;
 
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::Response;
+use base64::Engine;
 use serde::Deserialize;
 
-use self::html::PageContext;
+use self::page::{Frame, Shell};
+use self::step::StepForm;
+use self::texts::Texts;
+use self::theme::Theme;
 use super::respond::{found_plain, html_response};
-use crate::service::gate::{self, Answer, Gate, Mode, Outcome, StepPage};
+use crate::service::gate::{
+    self, Answer, Check, Gate, LanguagePreference, Mode, Outcome, PageMeta, StepPage, Submission,
+};
 use crate::state::AppState;
 
 /// The query of the sign-in, sign-out and invite pages.
@@ -44,15 +58,18 @@ pub(crate) struct PageQuery {
     logout_id: String,
     #[serde(default)]
     invite_token: String,
+    #[serde(default)]
+    language: String,
 }
 
 impl PageQuery {
-    fn gate(&self) -> Gate {
+    fn gate(&self, headers: &HeaderMap) -> Gate {
         Gate {
             application_id: self.application_id.clone(),
             auth_id: self.auth_id.clone(),
             logout_id: self.logout_id.clone(),
             execution_id: self.execution_id.clone(),
+            language: preference(&self.language, headers),
         }
     }
 }
@@ -60,8 +77,9 @@ impl PageQuery {
 pub(crate) async fn signin_page(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     respond(
         &state,
         Mode::SignIn,
@@ -69,15 +87,20 @@ pub(crate) async fn signin_page(
     )
 }
 
-pub(crate) async fn signin_submit(State(state): State<AppState>, body: Bytes) -> Response {
-    submit(&state, &body, Mode::SignIn)
+pub(crate) async fn signin_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    submit(&state, &headers, &body, Mode::SignIn)
 }
 
 pub(crate) async fn signout_page(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     respond(
         &state,
         Mode::SignOut,
@@ -85,16 +108,21 @@ pub(crate) async fn signout_page(
     )
 }
 
-pub(crate) async fn signout_submit(State(state): State<AppState>, body: Bytes) -> Response {
-    submit(&state, &body, Mode::SignOut)
+pub(crate) async fn signout_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    submit(&state, &headers, &body, Mode::SignOut)
 }
 
 /// The upstream IdP came back: resume the execution the gate redirected from.
 pub(crate) async fn idp_return(
     State(state): State<AppState>,
     Query(query): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
-    let answer = gate::idp_return(&state, &query);
+    let answer = gate::idp_return(&state, &query, preference("", &headers));
     respond(&state, Mode::SignIn, answer)
 }
 
@@ -102,8 +130,9 @@ pub(crate) async fn idp_return(
 pub(crate) async fn invite_link(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     let answer = gate::invite_link(&state, &gate, &query.invite_token);
     respond(&state, Mode::SignIn, answer)
 }
@@ -115,66 +144,99 @@ pub(crate) struct ErrorQuery {
     error_code: String,
     #[serde(default)]
     error_message: String,
+    #[serde(default)]
+    language: String,
 }
 
-pub(crate) async fn error_page(Query(query): Query<ErrorQuery>) -> Response {
-    html_response(html::error_page(&query.error_code, &query.error_message))
+pub(crate) async fn error_page(
+    State(state): State<AppState>,
+    Query(query): Query<ErrorQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let gate = Gate {
+        language: preference(&query.language, &headers),
+        ..Gate::default()
+    };
+    let meta = gate.page_meta(&state);
+    let texts = Texts::new(&meta);
+    let (title, card) = page::error_card(&texts, &query.error_code, &query.error_message);
+    page_response(&meta, None, &title, Frame::CardOnly, &card)
 }
 
 /// A form post: the gate context from the hidden fields, the chosen action, and every other
 /// non-empty field as an input.
-fn submit(state: &AppState, body: &[u8], mode: Mode) -> Response {
+fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Response {
     let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
         let outcome = gate::error_redirect(state, "invalid_request", "Invalid form submission");
         return respond(state, mode, outcome.into());
     };
     let mut gate = Gate::default();
-    let (mut token, mut action, mut inputs) = (String::new(), None, BTreeMap::new());
+    let mut submission = Submission::default();
+    let mut language = String::new();
     for (name, value) in fields {
         match name.as_str() {
             "executionId" => gate.execution_id = value,
             "applicationId" => gate.application_id = value,
             "authId" => gate.auth_id = value,
             "logoutId" => gate.logout_id = value,
-            "challengeToken" => token = value,
-            "action" => action = Some(value),
+            "challengeToken" => submission.challenge_token = value,
+            "language" => language = value,
+            "action" => submission.action = Some(value),
+            "tid-check" => submission.checks.extend(Check::parse(&value)),
+            "tid-validate" => submission.checked_action = value,
             _ if value.is_empty() => {}
             _ => {
-                inputs.insert(name, value);
+                submission.inputs.insert(name, value);
             }
         }
     }
-    let answer = gate::submit(state, &gate, mode, token, action, inputs);
+    gate.language = preference(&language, headers);
+    let answer = gate::submit(state, &gate, mode, submission);
     respond(state, mode, answer)
+}
+
+/// The visitor's languages: an explicit choice, then `Accept-Language`.
+fn preference(explicit: &str, headers: &HeaderMap) -> LanguagePreference {
+    let accepted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    LanguagePreference::with_accept_language(explicit, accepted)
 }
 
 /// The page or redirect for an answer, with the SSO cookie cleared when the flow ended a session.
 fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
     let mut response = match answer.outcome {
         Outcome::Redirect(location) => found_plain(&location),
-        Outcome::Message { title, text } => html_response(html::message_page(&title, &text)),
-        Outcome::Step(page) => {
-            let StepPage {
-                gate,
-                execution_id,
-                challenge_token,
-                data,
-                error,
-                logo_url,
-            } = *page;
-            let context = PageContext {
-                form_action: match mode {
-                    Mode::SignIn => "/gate/signin",
-                    Mode::SignOut => "/gate/signout",
-                },
-                execution_id,
-                challenge_token,
-                application_id: gate.application_id.clone(),
-                auth_id: gate.auth_id.clone(),
-                logout_id: gate.logout_id.clone(),
-                logo_url,
+        Outcome::Step(step) => step_response(mode, *step),
+        Outcome::Finished(finished) => {
+            let texts = Texts::new(&finished.page);
+            let (title, card) = match &finished.data.meta {
+                Some(meta) if !meta.components.is_empty() => {
+                    let form = StepForm {
+                        action: "",
+                        hidden: Vec::new(),
+                    };
+                    let (title, shown) =
+                        step::step_card(&texts, &form, &finished.data, None, &BTreeMap::new());
+                    (title, format!("{shown}{}", page::way_back(&texts)))
+                }
+                _ => page::finished_card(
+                    &texts,
+                    finished.mode == Mode::SignOut,
+                    finished
+                        .data
+                        .additional_data
+                        .get("message")
+                        .map(String::as_str),
+                ),
             };
-            html_response(html::step_page(&context, &data, error.as_ref()))
+            page_response(&finished.page, None, &title, Frame::CardOnly, &card)
+        }
+        Outcome::Failed(failed) => {
+            let texts = Texts::new(&failed.page);
+            let (title, card) = page::failed_card(&texts, &failed.error);
+            page_response(&failed.page, None, &title, Frame::CardOnly, &card)
         }
     };
     if let Some(name) = answer.clear_cookie {
@@ -190,4 +252,104 @@ fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
         }
     }
     response
+}
+
+/// A step of a flow, with the hidden fields that carry the gate's context.
+fn step_response(mode: Mode, step: StepPage) -> Response {
+    let StepPage {
+        gate,
+        execution_id,
+        challenge_token,
+        data,
+        error,
+        page: meta,
+        values,
+    } = step;
+    let action = match mode {
+        Mode::SignIn => "/gate/signin",
+        Mode::SignOut => "/gate/signout",
+    };
+    let form = StepForm {
+        action,
+        hidden: vec![
+            ("executionId", execution_id.clone()),
+            ("applicationId", gate.application_id.clone()),
+            ("challengeToken", challenge_token.unwrap_or_default()),
+            ("authId", gate.auth_id.clone()),
+            ("logoutId", gate.logout_id.clone()),
+            ("language", gate.language.explicit.clone()),
+        ],
+    };
+    let reload = reload_url(action, &gate, &execution_id);
+    let texts = Texts::new(&meta);
+    let (title, card) = step::step_card(&texts, &form, &data, error.as_ref(), &values);
+    page_response(&meta, Some(reload), &title, Frame::WithSlogan, &card)
+}
+
+/// The page's own address (showing the execution again), without a language.
+fn reload_url(action: &str, gate: &Gate, execution_id: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("applicationId", &gate.application_id);
+    for (name, value) in [("authId", &gate.auth_id), ("logoutId", &gate.logout_id)] {
+        if !value.is_empty() {
+            query.append_pair(name, value);
+        }
+    }
+    query.append_pair("executionId", execution_id);
+    format!("{action}?{}", query.finish())
+}
+
+/// A whole page with the gate's security headers.
+fn page_response(
+    meta: &PageMeta,
+    reload_url: Option<String>,
+    title: &str,
+    frame: Frame,
+    card: &str,
+) -> Response {
+    let nonce =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::ids::random_bytes(16));
+    let texts = Texts::new(meta);
+    let shell = Shell {
+        texts: &texts,
+        theme: Theme::from_design(&meta.meta.design.theme),
+        nonce: &nonce,
+        reload_url,
+    };
+    let mut response = html_response(shell.document(title, frame, card));
+    let headers = response.headers_mut();
+    let policy = content_security_policy(&nonce, &meta.form_targets);
+    for (name, value) in [
+        ("content-security-policy", policy.as_str()),
+        ("cache-control", "no-cache, no-store, must-revalidate"),
+        ("pragma", "no-cache"),
+        ("expires", "0"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// The real server's enforced policy for `/gate/` (`csp.yaml` over the deny-first baseline of
+/// `csp/policy.go`, the nonce on `script-src` and `style-src-elem`), with `form-action` widened to
+/// where the gate's forms are redirected: browsers apply `form-action` to the redirect that answers
+/// a form post, and the real gate posts with `fetch` instead.
+fn content_security_policy(nonce: &str, form_targets: &[String]) -> String {
+    let targets: String = form_targets
+        .iter()
+        .filter(|t| {
+            t.chars()
+                .all(|c| !c.is_whitespace() && c != ';' && c != ',')
+        })
+        .map(|t| format!(" {t}"))
+        .collect();
+    format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'{targets}; \
+         font-src 'self' data:; style-src-attr 'self' 'unsafe-inline'; style-src-elem 'self' 'nonce-{nonce}'"
+    )
 }

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::store::organizations::UnitRecord;
 
 /// The server's system language (`i18n/mgt/constants.go`).
-const SYSTEM_LANGUAGE: &str = "en-US";
+pub(crate) const SYSTEM_LANGUAGE: &str = "en-US";
 
 /// The query of `GET /flow/meta`.
 #[derive(Debug, Deserialize)]
@@ -38,6 +38,18 @@ pub(crate) struct MetaQuery {
     namespace: String,
 }
 
+impl MetaQuery {
+    /// `?type=APP&id=<application_id>&language=<language>`.
+    pub(crate) fn application(application_id: &str, language: &str) -> Self {
+        Self {
+            meta_type: "APP".to_owned(),
+            id: application_id.to_owned(),
+            language: language.to_owned(),
+            namespace: String::new(),
+        }
+    }
+}
+
 /// `GET /flow/meta`.
 pub(crate) fn flow_meta(
     state: &AppState,
@@ -50,17 +62,7 @@ pub(crate) fn flow_meta(
     if !meta_type.is_empty() && id.is_empty() {
         return Err(MockError::api(ApiErrorCode::FlowMetaMissingId));
     }
-    let mut response = FlowMetadataResponse {
-        is_registration_flow_enabled: false,
-        is_recovery_flow_enabled: false,
-        application: None,
-        ou: None,
-        design: DesignMetadata {
-            theme: json!({}),
-            layout: json!({}),
-        },
-        i18n: i18n(state, q.language.trim(), q.namespace.trim()),
-    };
+    let mut response = texts(state, q.language.trim(), q.namespace.trim());
     let ou_id = match meta_type {
         "" => return Ok(response),
         "APP" => {
@@ -100,6 +102,22 @@ pub(crate) fn flow_meta(
         response.ou = Some(unit);
     }
     Ok(response)
+}
+
+/// The answer without a type: only the translations of `language` (all namespaces when
+/// `namespace` is empty).
+pub(crate) fn texts(state: &AppState, language: &str, namespace: &str) -> FlowMetadataResponse {
+    FlowMetadataResponse {
+        is_registration_flow_enabled: false,
+        is_recovery_flow_enabled: false,
+        application: None,
+        ou: None,
+        design: DesignMetadata {
+            theme: json!({}),
+            layout: json!({}),
+        },
+        i18n: i18n(state, language, namespace),
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {

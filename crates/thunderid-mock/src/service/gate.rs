@@ -2,15 +2,20 @@
 //! drives `/flow/execute` and hands the outcome to the OAuth callbacks): resume the execution a page
 //! shows or a form posts to, follow a REDIRECTION to the upstream IdP and resume when it returns,
 //! and on COMPLETE (or an ERROR carrying an error assertion) call the authorization or logout
-//! callback directly and send the browser where it says. The rendering is `routes::gate`'s.
+//! callback directly and send the browser where it says. A flow error with nothing left to show
+//! (an expired or finished execution) becomes a page that says so and offers the way back. Every
+//! page carries the application's `/flow/meta` ([`meta`]). The rendering is `routes::gate`'s.
+
+mod checks;
+mod meta;
 
 use std::collections::BTreeMap;
 
-use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::flow::{FlowData, FlowStatus, StepType};
+use thunderid_protocol::flow::{FieldError, FlowData, FlowStatus, InputType, StepType};
 use thunderid_protocol::ids::AuthId;
 use thunderid_protocol::oauth2::AuthCallbackRequest;
 use thunderid_protocol::secret::Assertion;
+use thunderid_protocol::{ApiError, ApiErrorCode};
 
 use super::flow::{self as flow_service, Command, ContinueCommand, Executed};
 use super::{logout, token};
@@ -19,6 +24,9 @@ use crate::oauth::gate_error_url;
 use crate::state::AppState;
 use crate::store::executions::GateRedirect;
 use crate::wire::sanitize;
+
+pub(crate) use self::checks::Check;
+pub(crate) use self::meta::{LanguagePreference, PageMeta, TextTable};
 
 /// How long the gate remembers a REDIRECTION it followed.
 const REDIRECT_VALIDITY: u64 = 600;
@@ -30,13 +38,22 @@ pub(crate) enum Mode {
     SignOut,
 }
 
-/// The gate's context for one execution: the hidden fields of its pages.
+/// The gate's context for one execution: the hidden fields of its pages, and the visitor's
+/// languages.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Gate {
     pub application_id: String,
     pub auth_id: String,
     pub logout_id: String,
     pub execution_id: String,
+    pub language: LanguagePreference,
+}
+
+impl Gate {
+    /// The page's branding and texts.
+    pub(crate) fn page_meta(&self, state: &AppState) -> PageMeta {
+        meta::page_meta(state, &self.application_id, &self.language)
+    }
 }
 
 /// What the browser gets next.
@@ -44,11 +61,10 @@ pub(crate) struct Gate {
 pub(crate) enum Outcome {
     /// The step the execution paused on (or failed at), as a form.
     Step(Box<StepPage>),
-    /// A flow that ended outside OAuth: a plain message.
-    Message {
-        title: String,
-        text: String,
-    },
+    /// A flow that ended outside OAuth (no authorization or logout to return to).
+    Finished(Box<FinishedPage>),
+    /// A flow error with nothing to render: what went wrong and the way back.
+    Failed(Box<FailedPage>),
     Redirect(String),
 }
 
@@ -60,8 +76,39 @@ pub(crate) struct StepPage {
     pub execution_id: String,
     pub challenge_token: Option<String>,
     pub data: FlowData,
-    pub error: Option<thunderid_protocol::ApiError>,
-    pub logo_url: Option<String>,
+    pub error: Option<ApiError>,
+    pub page: PageMeta,
+    /// What the person typed, shown again when the gate's own checks sent the step back (never a
+    /// password).
+    pub values: BTreeMap<String, String>,
+}
+
+/// A form post.
+#[derive(Debug, Default)]
+pub(crate) struct Submission {
+    pub challenge_token: String,
+    pub action: Option<String>,
+    pub inputs: BTreeMap<String, String>,
+    /// The page's inputs, checked before the engine sees them ([`Check`]).
+    pub checks: Vec<Check>,
+    /// The action the checks guard (the page's primary action).
+    pub checked_action: String,
+}
+
+/// The end of a flow the gate has nowhere to send the browser after.
+#[derive(Debug)]
+pub(crate) struct FinishedPage {
+    pub mode: Mode,
+    /// What the flow's last step shows (its components, its closing message), if anything.
+    pub data: FlowData,
+    pub page: PageMeta,
+}
+
+/// A terminal flow error.
+#[derive(Debug)]
+pub(crate) struct FailedPage {
+    pub error: ApiError,
+    pub page: PageMeta,
 }
 
 /// An [`Outcome`] plus the SSO cookie to clear after a sign-out.
@@ -86,22 +133,54 @@ pub(crate) fn show(state: &AppState, gate: &Gate, mode: Mode) -> Answer {
     finish(state, gate, mode, result)
 }
 
-/// A form post: the chosen action and the inputs.
-pub(crate) fn submit(
-    state: &AppState,
-    gate: &Gate,
-    mode: Mode,
-    challenge_token: String,
-    action: Option<String>,
-    inputs: BTreeMap<String, String>,
-) -> Answer {
+/// A form post: the chosen action and the inputs, once they pass the gate's own checks.
+pub(crate) fn submit(state: &AppState, gate: &Gate, mode: Mode, submission: Submission) -> Answer {
+    let Submission {
+        challenge_token,
+        action,
+        inputs,
+        checks,
+        checked_action,
+    } = submission;
+    if action.as_deref() == Some(checked_action.as_str()) {
+        let errors = checks::failures(&checks, &inputs);
+        if !errors.is_empty() {
+            return sent_back(state, gate, mode, errors, &checks, inputs);
+        }
+    }
     let result = resume(state, gate, inputs, action, challenge_token, false);
     finish(state, gate, mode, result)
 }
 
+/// The step again, with the checks' errors beside their fields and what was typed kept.
+fn sent_back(
+    state: &AppState,
+    gate: &Gate,
+    mode: Mode,
+    errors: Vec<FieldError>,
+    checks: &[Check],
+    mut inputs: BTreeMap<String, String>,
+) -> Answer {
+    let mut answer = show(state, gate, mode);
+    if let Outcome::Step(page) = &mut answer.outcome {
+        inputs.retain(|name, _| {
+            checks
+                .iter()
+                .any(|c| &c.identifier == name && c.input_type != InputType::Password)
+        });
+        page.data.field_errors = errors;
+        page.values = inputs;
+    }
+    answer
+}
+
 /// The upstream IdP came back with `code` and `state`: resume the execution the gate redirected
 /// from.
-pub(crate) fn idp_return(state: &AppState, query: &BTreeMap<String, String>) -> Answer {
+pub(crate) fn idp_return(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+    language: LanguagePreference,
+) -> Answer {
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
     let pending = state
@@ -121,6 +200,10 @@ pub(crate) fn idp_return(state: &AppState, query: &BTreeMap<String, String>) -> 
         auth_id: pending.auth_id.unwrap_or_default(),
         logout_id: String::new(),
         execution_id: pending.execution_id,
+        language: LanguagePreference {
+            explicit: pending.language,
+            ..language
+        },
     };
     let inputs: BTreeMap<String, String> = query
         .iter()
@@ -181,8 +264,11 @@ fn finish(
             if let (Some(assertion), false) = (error_assertion, gate.auth_id.is_empty()) {
                 return auth_callback(state, &gate.auth_id, &assertion).into();
             }
-            let message = error.message.default_value.clone().unwrap_or_default();
-            return error_redirect(state, error.code.as_str(), &message).into();
+            return Outcome::Failed(Box::new(FailedPage {
+                error,
+                page: gate.page_meta(state),
+            }))
+            .into();
         }
         Err(other) => {
             tracing::warn!(error = %other, "the gate's step failed");
@@ -208,17 +294,14 @@ fn finish(
 }
 
 fn step(state: &AppState, gate: &Gate, executed: Executed) -> Outcome {
-    let logo_url = state
-        .registry()
-        .application(&gate.application_id)
-        .and_then(|a| a.logo_url.clone());
     Outcome::Step(Box::new(StepPage {
         gate: gate.clone(),
         execution_id: executed.execution_id,
         challenge_token: executed.challenge_token,
         data: executed.data,
         error: executed.error,
-        logo_url,
+        page: gate.page_meta(state),
+        values: BTreeMap::new(),
     }))
 }
 
@@ -241,6 +324,7 @@ fn follow_redirection(state: &AppState, gate: &Gate, executed: &Executed) -> Out
         challenge_token: executed.challenge_token.clone().unwrap_or_default(),
         application_id: gate.application_id.clone(),
         auth_id: (!gate.auth_id.is_empty()).then(|| gate.auth_id.clone()),
+        language: gate.language.explicit.clone(),
         expires_at: now + REDIRECT_VALIDITY,
     };
     state
@@ -255,24 +339,14 @@ fn complete(state: &AppState, gate: &Gate, mode: Mode, executed: &Executed) -> O
         (Mode::SignIn, Some(assertion)) if !gate.auth_id.is_empty() => {
             auth_callback(state, &gate.auth_id, assertion)
         }
-        (Mode::SignOut, _) if !gate.logout_id.is_empty() => logout_callback(state, &gate.logout_id),
-        (Mode::SignIn | Mode::SignOut, _) => {
-            let message = executed.data.additional_data.get("message").cloned();
-            let (title, text) = match mode {
-                Mode::SignIn => (
-                    "Done",
-                    message.unwrap_or_else(|| "The flow is complete.".to_owned()),
-                ),
-                Mode::SignOut => (
-                    "Signed out",
-                    message.unwrap_or_else(|| "You have been signed out.".to_owned()),
-                ),
-            };
-            Outcome::Message {
-                title: title.to_owned(),
-                text,
-            }
+        (Mode::SignOut, _) if !gate.logout_id.is_empty() => {
+            logout_callback(state, gate, &gate.logout_id)
         }
+        (Mode::SignIn | Mode::SignOut, _) => Outcome::Finished(Box::new(FinishedPage {
+            mode,
+            data: executed.data.clone(),
+            page: gate.page_meta(state),
+        })),
     }
 }
 
@@ -286,12 +360,13 @@ fn auth_callback(state: &AppState, auth_id: &str, assertion: &str) -> Outcome {
 }
 
 /// The logout callback with `{logoutId}`, then to the `redirect_uri` it returns, if any.
-fn logout_callback(state: &AppState, logout_id: &str) -> Outcome {
+fn logout_callback(state: &AppState, gate: &Gate, logout_id: &str) -> Outcome {
     match logout::complete(state, logout_id) {
         Ok(uri) if !uri.is_empty() => Outcome::Redirect(uri),
-        Ok(_) | Err(_) => Outcome::Message {
-            title: "Signed out".to_owned(),
-            text: "You have been signed out.".to_owned(),
-        },
+        Ok(_) | Err(_) => Outcome::Finished(Box::new(FinishedPage {
+            mode: Mode::SignOut,
+            data: FlowData::default(),
+            page: gate.page_meta(state),
+        })),
     }
 }

@@ -41,6 +41,8 @@ pub struct GateRedirect {
     pub challenge_token: String,
     pub application_id: String,
     pub auth_id: Option<String>,
+    /// The language the visitor chose on the gate, if any.
+    pub language: String,
     pub expires_at: u64,
 }
 

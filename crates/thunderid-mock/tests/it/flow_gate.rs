@@ -48,15 +48,24 @@ async fn a_plain_http_client_completes_a_redirect_sign_in_with_pkce() {
     let hidden: Vec<&str> = form.hidden.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         hidden,
-        ["executionId", "applicationId", "challengeToken", "authId"]
+        [
+            "executionId",
+            "applicationId",
+            "challengeToken",
+            "authId",
+            "tid-validate",
+            "tid-check",
+            "tid-check"
+        ]
     );
     assert_eq!(
         form.hidden[0].1,
         query_value(&gate, "executionId").unwrap_or_default()
     );
     assert_challenge_token(&form.hidden[2].1);
+    // The application disables recovery and registration: the links are not on the page.
     let labels: Vec<&str> = form.buttons.iter().map(|(_, l)| l.as_str()).collect();
-    assert_eq!(labels, ["Reset", "Sign In", "Sign up"]);
+    assert_eq!(labels, ["Sign In"]);
 
     let reply = form
         .submit(
@@ -162,24 +171,20 @@ async fn reloading_the_sign_in_page_shows_the_same_step() {
 }
 
 #[tokio::test]
-async fn an_unknown_execution_goes_to_the_error_page() {
+async fn an_unknown_execution_says_the_session_expired_and_shows_the_way_back() {
     let t = TestServer::start().await;
     let reply = t
         .get("/gate/signin?applicationId=x&authId=y&executionId=nope")
         .await;
-    assert_eq!(reply.status, StatusCode::FOUND);
-    let location = reply.location();
-    assert_eq!(location.path(), "/gate/error");
+    assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
-        query_value(&location, "errorCode").as_deref(),
-        Some("FES-1004")
-    );
-    let page = follow(&t, &reply).await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("<code>FES-1004</code> Invalid request"),
-        "{}",
-        page.body
+        card_text(&reply.body),
+        [
+            "Sign In",
+            "Invalid request",
+            "Your session has expired. Please return to the application and sign in again.",
+            "Please return to the application and try again.",
+        ]
     );
 }
 
@@ -187,15 +192,34 @@ async fn an_unknown_execution_goes_to_the_error_page() {
 async fn the_error_page_escapes_what_it_shows() {
     let t = TestServer::start().await;
     let reply = t
-        .get("/gate/error?errorCode=invalid_request&errorMessage=%3Cscript%3E")
+        .get("/gate/error?errorCode=server_error&errorMessage=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(
-        reply
-            .body
-            .contains("<code>invalid_request</code> &lt;script&gt;"),
-        "{}",
-        reply.body
+    assert_eq!(
+        card_text(&reply.body),
+        [
+            "Oops, that didn't work",
+            "<script>alert(1)</script>",
+            "server_error"
+        ]
+    );
+    let escaped = "<p class=\"tid-message tid-body2\">&lt;script&gt;alert(1)&lt;/script&gt;</p>";
+    assert_eq!(reply.body.matches(escaped).count(), 1, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn the_error_page_for_an_invalid_request_uses_the_gates_texts() {
+    let t = TestServer::start().await;
+    let reply = t
+        .get("/gate/error?errorCode=invalid_request&errorMessage=ignored")
+        .await;
+    assert_eq!(
+        card_text(&reply.body),
+        [
+            "Oh no, we ran into a problem!",
+            "The request is invalid. Please check and try again.",
+            "invalid_request"
+        ]
     );
 }
 
@@ -346,15 +370,20 @@ async fn the_otp_step_is_a_form_too() {
         )
         .await;
     assert_eq!(otp.status, StatusCode::OK, "{otp:?}");
-    assert!(
-        otp.body.contains("<h1>Verify Your Identity</h1>"),
-        "{}",
-        otp.body
+    assert_eq!(
+        card_text(&otp.body),
+        [
+            "Verify Your Identity",
+            "Enter the verification code sent to your phone",
+            "Verification Code *",
+            "Verify",
+            "Resend OTP"
+        ]
     );
     let otp_form = GateForm::parse(&otp.body);
     assert_eq!(otp_form.fields, ["otp"]);
     let labels: Vec<&str> = otp_form.buttons.iter().map(|(_, l)| l.as_str()).collect();
-    assert_eq!(labels, ["Verify", "Resend code"]);
+    assert_eq!(labels, ["Verify", "Resend OTP"]);
     let code = last_code(&t, "+15550100001").await;
     let done = otp_form
         .submit(&t, &otp_form.button("Verify"), &[("otp", &code)])
@@ -437,5 +466,55 @@ async fn the_sign_in_page_renders_the_steps_components() {
     let (page, _) = sign_in_page(&t, SPA, "openid").await;
     let generated =
         regex::Regex::new(r#"value="[0-9a-f-]{36}"|value="[0-9a-f]{64}""#).expect("a pattern");
-    insta::assert_snapshot!(generated.replace_all(&page.body, r#"value="[generated]""#));
+    let body = &page.body[page.body.find("<body>").unwrap_or(0)..];
+    insta::assert_snapshot!(generated.replace_all(body, r#"value="[generated]""#));
+}
+
+#[tokio::test]
+async fn gate_pages_carry_the_real_gates_headers_and_a_fresh_style_nonce() {
+    let t = TestServer::start().await;
+    let (page, gate) = sign_in_page(&t, SPA, "openid").await;
+    let nonce = regex::Regex::new(r#"<style nonce="([A-Za-z0-9_-]{22})">"#)
+        .expect("a pattern")
+        .captures(&page.body)
+        .map(|c| c[1].to_owned())
+        .expect("a nonce on the stylesheet");
+    assert_eq!(
+        page.header("content-security-policy"),
+        Some(
+            format!(
+                "default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; \
+                 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
+                 form-action 'self' {} http://localhost:3000; font-src 'self' data:; \
+                 style-src-attr 'self' 'unsafe-inline'; style-src-elem 'self' 'nonce-{nonce}'",
+                t.server.base_url()
+            )
+            .as_str()
+        )
+    );
+    for (name, value) in [
+        ("cache-control", "no-cache, no-store, must-revalidate"),
+        ("pragma", "no-cache"),
+        ("expires", "0"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        assert_eq!(page.header(name), Some(value), "{name}");
+    }
+    let head = &page.body[..page.body.find("<style").unwrap_or(0)];
+    assert_eq!(
+        head,
+        "<!DOCTYPE html>\n<html lang=\"en-US\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n<title>Sign In - ThunderID</title>\n\
+         <link rel=\"icon\" href=\"data:,\">\n"
+    );
+    let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
+    let again = t.get(&path).await;
+    assert!(
+        !again.body.contains(&nonce),
+        "every response gets its own nonce"
+    );
 }

@@ -24,10 +24,11 @@ async fn without_a_type_only_the_translations_come_back() {
             "isRegistrationFlowEnabled": false,
             "isRecoveryFlowEnabled": false,
             "design": {"theme": {}, "layout": {}},
-            "i18n": {"languages": ["en-US"], "language": "en-US", "totalResults": 3, "translations": {"signout": {
+            "i18n": {"languages": ["en-US"], "language": "en-US", "totalResults": 4, "translations": {"signout": {
+                "errors.failed.description": "Something went wrong. Please try again.",
                 "forms.confirm.actions.submit.label": "Sign out",
-                "forms.confirm.description": "Do you want to sign out?",
-                "forms.confirm.title": "Sign out"
+                "forms.confirm.description": "You are about to sign out of your account. Do you want to continue?",
+                "forms.confirm.title": "Sign out?"
             }}}
         }),
     );

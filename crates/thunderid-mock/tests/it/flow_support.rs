@@ -197,23 +197,29 @@ pub struct GateForm {
 }
 
 impl GateForm {
-    /// Parse the first form of a gate page.
+    /// Parse a gate page: the main form's action, hidden fields and visible fields, and every
+    /// submit button of the page in document order (the buttons of the second form carry the same
+    /// hidden fields, so submitting them through [`GateForm::submit`] is equivalent).
     pub fn parse(html: &str) -> Self {
         let attr = |tag: &str, name: &str| {
-            regex::Regex::new(&format!(r#"{name}="([^"]*)""#))
+            regex::Regex::new(&format!(r#"\b{name}="([^"]*)""#))
                 .ok()
                 .and_then(|re| re.captures(tag).map(|c| c[1].to_owned()))
                 .map(|v| unescape(&v))
         };
         let mut form = GateForm::default();
-        if let Some(open) = regex::Regex::new(r"<form[^>]*>")
+        let main = regex::Regex::new(r"(?s)<form[^>]*>.*?</form>")
             .ok()
             .and_then(|re| re.find(html))
+            .map_or("", |m| m.as_str());
+        if let Some(open) = regex::Regex::new(r"<form[^>]*>")
+            .ok()
+            .and_then(|re| re.find(main))
         {
             form.action = attr(open.as_str(), "action").unwrap_or_default();
         }
         let inputs = regex::Regex::new(r"<(input|select)[^>]*>").expect("a valid pattern");
-        for tag in inputs.find_iter(html).map(|m| m.as_str()) {
+        for tag in inputs.find_iter(main).map(|m| m.as_str()) {
             let name = attr(tag, "name").unwrap_or_default();
             if tag.contains(r#"type="hidden""#) {
                 form.hidden
@@ -224,10 +230,6 @@ impl GateForm {
         }
         let buttons = regex::Regex::new(r"<button[^>]*>([^<]*)</button>").expect("a valid pattern");
         for captures in buttons.captures_iter(html) {
-            // The hidden default button only makes Enter choose the primary action.
-            if captures[0].contains(r#"aria-hidden="true""#) {
-                continue;
-            }
             let value = attr(&captures[0], "value").unwrap_or_default();
             form.buttons.push((value, unescape(&captures[1])));
         }
@@ -262,6 +264,20 @@ fn unescape(text: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// The visible text of a gate page's card, one entry per line of markup, tags dropped.
+pub fn card_text(html: &str) -> Vec<String> {
+    let start = html.find(r#"<div class="tid-card">"#).unwrap_or(0);
+    let end = html[start..]
+        .find("<aside")
+        .map_or(html.len(), |e| start + e);
+    let tags = regex::Regex::new(r"<[^>]*>").expect("a valid pattern");
+    html[start..end]
+        .lines()
+        .map(|line| unescape(tags.replace_all(line, "").trim()))
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// Follow a `Location` on this server (path and query only).

@@ -39,6 +39,7 @@ mod flow_mfa_federated;
 mod flow_properties;
 mod flow_registration_recovery;
 mod flow_support;
+mod gate_pages;
 
 // The V1 app-native sign-in over the same engine.
 mod flow_v1;
