@@ -1,6 +1,6 @@
 //! What the scenarios know about the server's applications and users: the bundled fixture set
-//! (`fixtures/default/`), which a server under test (`--server`) is expected to mirror, plus the
-//! plain passwords of the bundled users (the fixtures store only hashes).
+//! (`fixtures/default/`), which a server under test (`--server`) is expected
+//! to mirror, plus the plain passwords of the bundled users (the fixtures store only hashes).
 
 use std::collections::BTreeMap;
 

@@ -1,9 +1,10 @@
 //! The `thunderid-mock` command line: parse, build the server, print what a developer needs, serve.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
@@ -32,6 +33,11 @@ pub struct Cli {
     /// Do not serve the control API (`/__mock/*`).
     #[arg(long)]
     pub no_control: bool,
+    /// Once listening, write `{"baseUrl", "issuer", "localUrl", "port", "pid"}` (and
+    /// `"tlsCertificate"` with `--tls`) as JSON to this file, whole, before the banner: how a
+    /// launcher learns the port of `--port 0`.
+    #[arg(long, env = "THUNDERID_MOCK_READY_FILE")]
+    pub ready_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,13 +50,18 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// Exit 0 if the mock on this machine's `--port` answers 200 on `/health/readiness` (plain
+    /// HTTP): a container health check that needs no curl.
+    Healthcheck,
 }
 
 impl Cli {
     /// Run the command until Ctrl-C or SIGTERM.
     pub async fn run(self) -> Result<()> {
-        if let Some(Command::Keygen { out }) = &self.command {
-            return keygen(out);
+        match &self.command {
+            Some(Command::Keygen { out }) => return keygen(out),
+            Some(Command::Healthcheck) => return healthcheck(self.local_addr(self.port)),
+            None => {}
         }
         if let Some(warning) = exposure_warning(self.bind) {
             tracing::warn!(bind = %self.bind, "{warning}");
@@ -62,7 +73,9 @@ impl Cli {
             .with_context(|| format!("cannot bind {addr}"))?;
         let local = listener.local_addr()?;
         let scheme = if self.tls { "https" } else { "http" };
-        let host = if self.bind.is_loopback() && self.tls {
+        // A wildcard bind (a container's 0.0.0.0) is no address to put in an issuer: default to
+        // localhost, right for `docker run -p 8090:8090`; `--public-url` covers everything else.
+        let host = if (self.bind.is_loopback() && self.tls) || self.bind.is_unspecified() {
             format!("localhost:{}", local.port())
         } else {
             local.to_string()
@@ -85,6 +98,12 @@ impl Cli {
         } else {
             None
         };
+        // The ready file comes before the banner: who has read the banner can read the file.
+        if let Some(path) = &self.ready_file {
+            let local_url = format!("{scheme}://{}", self.local_addr(local.port()));
+            let cert = tls.as_ref().map(|t| t.cert_path.as_path());
+            write_ready_file(path, &state, &local_url, local.port(), cert)?;
+        }
         print_banner(&state, tls.as_ref().map(|t| &t.cert_path));
         match tls {
             Some(tls) => {
@@ -93,6 +112,16 @@ impl Cli {
             None => crate::server::serve(listener, state, shutdown_signal()).await?,
         }
         Ok(())
+    }
+
+    /// The address a process on this machine reaches the mock at (loopback for a wildcard bind).
+    fn local_addr(&self, port: u16) -> SocketAddr {
+        let ip = match self.bind {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        SocketAddr::new(ip, port)
     }
 }
 
@@ -115,6 +144,65 @@ fn keygen(out: &std::path::Path) -> Result<()> {
         .with_context(|| format!("cannot write {}", cert_path.display()))?;
     println!("wrote {} and {}", key_path.display(), cert_path.display());
     Ok(())
+}
+
+/// `--ready-file`: the file a launcher waits for, written whole and then renamed into place, so a
+/// reader never sees half of it.
+fn write_ready_file(
+    path: &Path,
+    state: &AppState,
+    local_url: &str,
+    port: u16,
+    tls_certificate: Option<&Path>,
+) -> Result<()> {
+    let mut ready = serde_json::json!({
+        "baseUrl": state.config().base_url,
+        "issuer": state.config().issuer,
+        "localUrl": local_url,
+        "port": port,
+        "pid": std::process::id(),
+    });
+    if let Some(cert) = tls_certificate {
+        ready["tlsCertificate"] = cert.display().to_string().into();
+    }
+    let partial = path.with_file_name(format!(
+        ".{}.partial",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("ready")
+    ));
+    std::fs::write(&partial, format!("{ready}\n"))
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `healthcheck`: one plain HTTP/1.0 request to `/health/readiness`, with short timeouts.
+fn healthcheck(addr: SocketAddr) -> Result<()> {
+    use std::io::{Read, Write};
+    let timeout = Duration::from_secs(2);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+        .with_context(|| format!("cannot connect to {addr}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut status_line = [0u8; 12];
+    stream
+        .read_exact(&mut status_line)
+        .context("no HTTP answer")?;
+    match &status_line {
+        [
+            b'H',
+            b'T',
+            b'T',
+            b'P',
+            b'/',
+            _,
+            _,
+            _,
+            b' ',
+            b'2',
+            b'0',
+            b'0',
+        ] => Ok(()),
+        other => bail!("not ready: {}", String::from_utf8_lossy(other).trim_end()),
+    }
 }
 
 fn print_banner(state: &AppState, cert_path: Option<&PathBuf>) {

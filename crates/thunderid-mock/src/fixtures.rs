@@ -649,7 +649,7 @@ macro_rules! bundled_files {
     ($($name:literal),* $(,)?) => {
         fn bundled_file(name: &str) -> Option<&'static str> {
             match name {
-                $($name => Some(include_str!(concat!("../../../fixtures/default/", $name))),)*
+                $($name => Some(include_str!(concat!("../fixtures/default/", $name))),)*
                 _ => None,
             }
         }
@@ -674,31 +674,31 @@ bundled_files!(
 const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
         "authentication-console.json",
-        include_str!("../../../fixtures/default/flows/authentication-console.json"),
+        include_str!("../fixtures/default/flows/authentication-console.json"),
     ),
     (
         "authentication-default.json",
-        include_str!("../../../fixtures/default/flows/authentication-default.json"),
+        include_str!("../fixtures/default/flows/authentication-default.json"),
     ),
     (
         "authentication-multi-option.json",
-        include_str!("../../../fixtures/default/flows/authentication-multi-option.json"),
+        include_str!("../fixtures/default/flows/authentication-multi-option.json"),
     ),
     (
         "authentication-sms-otp.json",
-        include_str!("../../../fixtures/default/flows/authentication-sms-otp.json"),
+        include_str!("../fixtures/default/flows/authentication-sms-otp.json"),
     ),
     (
         "recovery-default.json",
-        include_str!("../../../fixtures/default/flows/recovery-default.json"),
+        include_str!("../fixtures/default/flows/recovery-default.json"),
     ),
     (
         "registration-default.json",
-        include_str!("../../../fixtures/default/flows/registration-default.json"),
+        include_str!("../fixtures/default/flows/registration-default.json"),
     ),
     (
         "signout-default.json",
-        include_str!("../../../fixtures/default/flows/signout-default.json"),
+        include_str!("../fixtures/default/flows/signout-default.json"),
     ),
 ];
 

@@ -78,13 +78,28 @@ async fn the_banner_names_the_urls_apps_and_users() {
 
 #[tokio::test]
 async fn tls_serves_a_certificate_clients_can_trust() {
-    let (_server, banner) = start(&["--port", "0", "--tls"]);
+    let path = ready_path("tls");
+    let (_server, banner) = start(&[
+        "--port",
+        "0",
+        "--tls",
+        "--ready-file",
+        path.to_str().unwrap(),
+    ]);
     let base = base_url(&banner);
     assert!(base.starts_with("https://localhost:"), "{base}");
     let cert_line = banner
         .iter()
         .find_map(|l| l.trim().strip_prefix("TLS certificate: "))
         .expect("a certificate path");
+    let ready = read_ready(&path);
+    assert_eq!(ready["tlsCertificate"], cert_line);
+    assert_eq!(ready["baseUrl"], base.as_str());
+    assert_eq!(
+        ready["localUrl"],
+        format!("https://127.0.0.1:{}", ready["port"])
+    );
+    let _ = std::fs::remove_file(path);
     let pem = std::fs::read(cert_line).expect("the certificate file");
     let client = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("PEM"))
@@ -146,4 +161,106 @@ fn invalid_fixtures_stop_the_start_with_file_field_and_reason() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A fresh path in the temp dir for one test's ready file.
+fn ready_path(test: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "thunderid-mock-ready-{test}-{}.json",
+        std::process::id()
+    ))
+}
+
+fn read_ready(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("the ready file exists once the banner is out");
+    serde_json::from_str(&text).expect("the ready file is JSON")
+}
+
+#[tokio::test]
+async fn the_ready_file_names_the_port_that_port_0_bound() {
+    let path = ready_path("port0");
+    let (server, banner) = start(&["--port", "0", "--ready-file", path.to_str().unwrap()]);
+    let ready = read_ready(&path);
+    let port = ready["port"].as_u64().expect("a port");
+    let base = format!("http://127.0.0.1:{port}");
+    assert_eq!(
+        ready,
+        serde_json::json!({
+            "baseUrl": base,
+            "issuer": base,
+            "localUrl": base,
+            "port": port,
+            "pid": server.0.id(),
+        })
+    );
+    assert_eq!(base_url(&banner), base);
+    let response = reqwest::get(format!("{base}/health/readiness"))
+        .await
+        .expect("readiness");
+    assert_eq!(response.status(), 200);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_public_url_is_the_base_url_while_the_local_url_stays_the_bound_address() {
+    let path = ready_path("public");
+    let (_server, _banner) = start(&[
+        "--port",
+        "0",
+        "--public-url",
+        "http://mock.test:9000",
+        "--ready-file",
+        path.to_str().unwrap(),
+    ]);
+    let ready = read_ready(&path);
+    assert_eq!(ready["baseUrl"], "http://mock.test:9000");
+    assert_eq!(ready["issuer"], "http://mock.test:9000");
+    assert_eq!(
+        ready["localUrl"],
+        format!("http://127.0.0.1:{}", ready["port"])
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_wildcard_bind_names_localhost_as_its_base_url_and_loopback_as_its_local_url() {
+    let path = ready_path("wildcard");
+    let (_server, banner) = start(&[
+        "--bind",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--ready-file",
+        path.to_str().unwrap(),
+    ]);
+    let ready = read_ready(&path);
+    let port = &ready["port"];
+    assert_eq!(base_url(&banner), format!("http://localhost:{port}"));
+    assert_eq!(ready["baseUrl"], format!("http://localhost:{port}"));
+    assert_eq!(ready["localUrl"], format!("http://127.0.0.1:{port}"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn healthcheck_exits_0_while_the_mock_is_ready_and_1_when_nothing_answers() {
+    let path = ready_path("health");
+    let (server, _banner) = start(&["--port", "0", "--ready-file", path.to_str().unwrap()]);
+    let port = read_ready(&path)["port"].to_string();
+    let healthy = binary()
+        .args(["--port", &port, "healthcheck"])
+        .output()
+        .expect("healthcheck");
+    assert!(healthy.status.success(), "{healthy:?}");
+    drop(server);
+    let unhealthy = binary()
+        .args(["--port", &port, "healthcheck"])
+        .output()
+        .expect("healthcheck");
+    assert_eq!(unhealthy.status.code(), Some(1), "{unhealthy:?}");
+    let stderr = String::from_utf8_lossy(&unhealthy.stderr);
+    assert!(
+        stderr.starts_with(&format!("Error: cannot connect to 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_file(path);
 }

@@ -3,10 +3,7 @@ use std::path::Path;
 use thunderid_mock::{FixtureError, Fixtures};
 
 fn bundled_dir() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/default"
-    ))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/default"))
 }
 
 /// A copy of the bundled set in a temp dir, with one file replaced.

@@ -1,0 +1,89 @@
+// startMock()'s options and failure modes.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startMock } from 'thunderid-mock';
+
+test('the CommonJS entry exports the same startMock', () => {
+  const require = createRequire(import.meta.url);
+  assert.equal(require('thunderid-mock').startMock, startMock);
+});
+
+test('a public URL is the issuer while control calls use the bound address', async () => {
+  const mock = await startMock({ publicUrl: 'http://mock.test:9000' });
+  try {
+    assert.equal(mock.baseUrl, 'http://mock.test:9000');
+    assert.equal(mock.issuer, 'http://mock.test:9000');
+    assert.equal(mock.localUrl, `http://127.0.0.1:${mock.port}`);
+    const discovery = await (await fetch(`${mock.localUrl}/.well-known/openid-configuration`)).json();
+    assert.equal(discovery.issuer, 'http://mock.test:9000');
+    const requests = await mock.requests('/.well-known/openid-configuration');
+    assert.deepEqual(
+      requests.map(({ method, status }) => [method, status]),
+      [['GET', 200]],
+    );
+  } finally {
+    await mock.stop();
+  }
+});
+
+test('tls serves HTTPS that trusts only the certificate the mock names', async () => {
+  const mock = await startMock({ tls: true });
+  try {
+    assert.equal(mock.baseUrl, `https://localhost:${mock.port}`);
+    assert.ok(mock.tlsCertificate);
+    assert.equal(typeof (await mock.clock.now()), 'number');
+    // Without the certificate the connection is refused, not silently trusted.
+    const request = https.get(`${mock.baseUrl}/health/readiness`);
+    const [error] = await once(request, 'error');
+    assert.equal(error.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+  } finally {
+    await mock.stop();
+  }
+});
+
+test('invalid fixtures reject the start with the file, field and reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thunderid-mock-fixtures-'));
+  try {
+    writeFileSync(join(dir, 'users.json'), '[{"id": 1}]');
+    await assert.rejects(startMock({ fixtures: dir }), (error) => {
+      assert.match(error.message, /^thunderid-mock exited with code 1 before it was ready:\n/);
+      assert.match(error.message, /users\.json: \[0\]\.id: invalid type: integer `1`, expected a string/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a port in use rejects the start instead of hanging', async () => {
+  const first = await startMock();
+  try {
+    await assert.rejects(startMock({ port: first.port }), /cannot bind 127\.0\.0\.1:\d+/);
+  } finally {
+    await first.stop();
+  }
+});
+
+test('stop is idempotent and the process is gone after it', async () => {
+  const mock = await startMock();
+  await Promise.all([mock.stop(), mock.stop()]);
+  await mock.stop();
+  assert.throws(() => process.kill(mock.pid, 0), { code: 'ESRCH' });
+  await assert.rejects(mock.stats(), { code: 'ECONNREFUSED' });
+});
+
+test('clock.advance refuses what the control plane would', async () => {
+  const mock = await startMock();
+  try {
+    await assert.rejects(mock.clock.advance(-1), TypeError);
+    await assert.rejects(mock.clock.advance(1.5), TypeError);
+  } finally {
+    await mock.stop();
+  }
+});

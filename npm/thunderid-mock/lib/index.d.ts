@@ -1,0 +1,119 @@
+/**
+ * thunderid-mock for JavaScript test runners: start the mock ThunderID server as a child process
+ * and drive its control plane (`/__mock/*`).
+ *
+ * ```ts
+ * import { startMock } from 'thunderid-mock';
+ * const mock = await startMock();            // a free port on 127.0.0.1, the bundled fixtures
+ * // point your SDK at mock.baseUrl ...
+ * await mock.clock.advance(3601);            // expire access tokens
+ * const otp = await mock.lastCodeSentTo('+15550100001');
+ * await mock.stop();
+ * ```
+ */
+
+export interface StartMockOptions {
+  /** Port to listen on; default 0, a free port (read it from `MockServer.port`). */
+  port?: number;
+  /** Address to bind; default 127.0.0.1. Anything else exposes the mock beyond this machine. */
+  bind?: string;
+  /** A fixture directory (see the README); default: the bundled set. */
+  fixtures?: string;
+  /** The externally visible base URL (issuer, links), when clients reach the mock by another URL. */
+  publicUrl?: string;
+  /** Serve HTTPS with a self-signed certificate for localhost; see `MockServer.tlsCertificate`. */
+  tls?: boolean;
+  /** More command-line arguments for the binary (e.g. `['--no-control']`, which disables the handle's control calls). */
+  args?: readonly string[];
+  /** Environment for the binary, over `process.env` (e.g. `{ RUST_LOG: 'debug' }`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The binary to run; default: the platform package's, or `THUNDERID_MOCK_BINARY`. */
+  binary?: string;
+  /** How long to wait for the server to be ready; default 15000 ms. */
+  startTimeoutMs?: number;
+  /** `'pipe'` (default): the output is kept and shown if the start fails; `'inherit'`: printed. */
+  stdio?: 'pipe' | 'inherit' | 'ignore';
+}
+
+/** A message the mock "sent" (an OTP SMS, a recovery e-mail). */
+export interface OutboxMessage {
+  channel: 'sms' | 'email' | (string & {});
+  recipient: string;
+  /** The template that produced it, e.g. `OTP` or `PASSWORD_RECOVERY`. */
+  template: string;
+  body: string;
+  /** The secret in the message (the OTP, the recovery token). */
+  code: string | null;
+  /** Seconds since the epoch, on the mock's clock. */
+  sentAt: number;
+}
+
+/** One request the mock served, from its journal. */
+export interface JournalEntry {
+  method: string;
+  path: string;
+  query: string | null;
+  /** Header names lower-cased, as `[name, value]` pairs in arrival order. */
+  headers: Array<[string, string]>;
+  body: string;
+  status: number;
+  /** Seconds since the epoch, on the mock's clock. */
+  at: number;
+}
+
+/** Which journal entries to list; a string is a path. */
+export type RequestFilter = string | { path?: string; method?: string; status?: number };
+
+/** How much live state the mock holds. */
+export interface Stats {
+  users: number;
+  flowExecutions: number;
+  oauthEntries: number;
+  outboxMessages: number;
+}
+
+/** The mock's clock, which every expiry reads. */
+export interface MockClock {
+  /** Seconds since the epoch, on the mock's clock. */
+  now(): Promise<number>;
+  /** Move the clock forward; resolves to the new `now`. */
+  advance(seconds: number): Promise<number>;
+}
+
+/**
+ * A running mock. Each control-plane area is a member (`clock`, `outbox`, `requests`, …); fault
+ * injection will join as `faults` once the server has a fault plane. Where Node defines
+ * `Symbol.asyncDispose`, the handle has it too, so `await using` stops the server.
+ */
+export interface MockServer {
+  /** The URL the mock calls itself (the public URL if one was given), without a trailing slash. */
+  readonly baseUrl: string;
+  /** The `iss` of every token and of discovery. */
+  readonly issuer: string;
+  /** The URL this machine reaches the mock at (the bound address); the control calls use it. */
+  readonly localUrl: string;
+  readonly port: number;
+  readonly pid: number;
+  /** With `tls: true`: the certificate file to trust (e.g. `NODE_EXTRA_CA_CERTS` for a child process). */
+  readonly tlsCertificate?: string;
+  /** `${baseUrl}/.well-known/openid-configuration`. */
+  readonly discoveryUrl: string;
+  /** Stop the server (SIGTERM, then SIGKILL after 5 s) and wait until it has exited. Idempotent. */
+  stop(): Promise<void>;
+  /** State back to the fixtures: users, codes, tokens, executions, outbox, clock and journal. */
+  reset(): Promise<void>;
+  readonly clock: MockClock;
+  /** The messages sent, oldest first; only those to `recipient` (a phone number or e-mail) if given. */
+  outbox(recipient?: string): Promise<OutboxMessage[]>;
+  /** The code (OTP, recovery token) of the last message sent to `recipient`. */
+  lastCodeSentTo(recipient: string): Promise<string | undefined>;
+  /** The request journal, oldest first, narrowed by `filter`. */
+  requests(filter?: RequestFilter): Promise<JournalEntry[]>;
+  stats(): Promise<Stats>;
+}
+
+/** Start the mock and resolve once it accepts connections. */
+export function startMock(options?: StartMockOptions): Promise<MockServer>;
+
+/** The path of the platform's thunderid-mock binary (or `THUNDERID_MOCK_BINARY`). */
+export function binaryPath(): string;
