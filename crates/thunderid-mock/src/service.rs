@@ -28,6 +28,7 @@ pub(crate) mod organizations;
 pub(crate) mod request;
 pub(crate) mod resources;
 pub(crate) mod roles;
+pub(crate) mod sso;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 pub(crate) mod users;

@@ -177,15 +177,9 @@ fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
             html_response(html::step_page(&context, &data, error.as_ref()))
         }
     };
-    if let Some(name) = answer.clear_cookie {
-        let secure = if state.config().is_https() {
-            "; Secure"
-        } else {
-            ""
-        };
-        if let Ok(value) = HeaderValue::from_str(&format!(
-            "{name}=; Path=/; Max-Age=0; HttpOnly{secure}; SameSite=Lax"
-        )) {
+    if let Some(cookie) = answer.sso_cookie {
+        let cookie = super::flow::set_cookie(&cookie, state.config().is_https());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }

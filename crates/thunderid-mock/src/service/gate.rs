@@ -12,7 +12,7 @@ use thunderid_protocol::ids::AuthId;
 use thunderid_protocol::oauth2::AuthCallbackRequest;
 use thunderid_protocol::secret::Assertion;
 
-use super::flow::{self as flow_service, Command, ContinueCommand, Executed};
+use super::flow::{self as flow_service, Command, ContinueCommand, Executed, SsoCookie};
 use super::{logout, token};
 use crate::error::MockError;
 use crate::oauth::gate_error_url;
@@ -64,18 +64,18 @@ pub(crate) struct StepPage {
     pub logo_url: Option<String>,
 }
 
-/// An [`Outcome`] plus the SSO cookie to clear after a sign-out.
+/// An [`Outcome`] plus the SSO cookie to set (a new session) or clear (a sign-out).
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub outcome: Outcome,
-    pub clear_cookie: Option<String>,
+    pub sso_cookie: Option<SsoCookie>,
 }
 
 impl From<Outcome> for Answer {
     fn from(outcome: Outcome) -> Self {
         Self {
             outcome,
-            clear_cookie: None,
+            sso_cookie: None,
         }
     }
 }
@@ -158,6 +158,7 @@ fn resume(
         action: action.filter(|a| !a.is_empty()),
         inputs: inputs.into_iter().map(|(k, v)| (k, sanitize(&v))).collect(),
         trusted,
+        ..ContinueCommand::default()
     };
     if command.execution_id.is_empty() {
         return Err(MockError::api(ApiErrorCode::FlowInvalidExecutionId));
@@ -189,7 +190,7 @@ fn finish(
             return error_redirect(state, "server_error", "The sign-in step failed").into();
         }
     };
-    let clear_cookie = executed.clear_cookie.clone();
+    let sso_cookie = executed.sso_cookie.clone();
     let outcome = match (executed.status, executed.step_type) {
         (FlowStatus::Incomplete, Some(StepType::Redirection)) => {
             follow_redirection(state, gate, &executed)
@@ -203,7 +204,7 @@ fn finish(
     };
     Answer {
         outcome,
-        clear_cookie,
+        sso_cookie,
     }
 }
 
