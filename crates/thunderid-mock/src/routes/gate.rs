@@ -21,13 +21,14 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 
 use self::html::PageContext;
 use super::respond::{found_plain, html_response};
 use crate::service::gate::{self, Answer, Gate, Mode, Outcome, StepPage};
+use crate::service::sso;
 use crate::state::AppState;
 
 /// The query of the sign-in, sign-out and invite pages.
@@ -47,21 +48,32 @@ pub(crate) struct PageQuery {
 }
 
 impl PageQuery {
-    fn gate(&self) -> Gate {
+    fn gate(&self, headers: &HeaderMap) -> Gate {
         Gate {
             application_id: self.application_id.clone(),
             auth_id: self.auth_id.clone(),
             logout_id: self.logout_id.clone(),
             execution_id: self.execution_id.clone(),
+            cookies: cookies(headers),
         }
     }
 }
 
+/// The browser's cookies: the SSO handle travels with every step the gate drives.
+fn cookies(headers: &HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(sso::parse_cookies)
+        .unwrap_or_default()
+}
+
 pub(crate) async fn signin_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     respond(
         &state,
         Mode::SignIn,
@@ -69,15 +81,20 @@ pub(crate) async fn signin_page(
     )
 }
 
-pub(crate) async fn signin_submit(State(state): State<AppState>, body: Bytes) -> Response {
-    submit(&state, &body, Mode::SignIn)
+pub(crate) async fn signin_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    submit(&state, &headers, &body, Mode::SignIn)
 }
 
 pub(crate) async fn signout_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     respond(
         &state,
         Mode::SignOut,
@@ -85,25 +102,31 @@ pub(crate) async fn signout_page(
     )
 }
 
-pub(crate) async fn signout_submit(State(state): State<AppState>, body: Bytes) -> Response {
-    submit(&state, &body, Mode::SignOut)
+pub(crate) async fn signout_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    submit(&state, &headers, &body, Mode::SignOut)
 }
 
 /// The upstream IdP came back: resume the execution the gate redirected from.
 pub(crate) async fn idp_return(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let answer = gate::idp_return(&state, &query);
+    let answer = gate::idp_return(&state, &query, cookies(&headers));
     respond(&state, Mode::SignIn, answer)
 }
 
 /// The recovery e-mail's link.
 pub(crate) async fn invite_link(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let gate = query.gate();
+    let gate = query.gate(&headers);
     let answer = gate::invite_link(&state, &gate, &query.invite_token);
     respond(&state, Mode::SignIn, answer)
 }
@@ -123,12 +146,15 @@ pub(crate) async fn error_page(Query(query): Query<ErrorQuery>) -> Response {
 
 /// A form post: the gate context from the hidden fields, the chosen action, and every other
 /// non-empty field as an input.
-fn submit(state: &AppState, body: &[u8], mode: Mode) -> Response {
+fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Response {
     let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
         let outcome = gate::error_redirect(state, "invalid_request", "Invalid form submission");
         return respond(state, mode, outcome.into());
     };
-    let mut gate = Gate::default();
+    let mut gate = Gate {
+        cookies: cookies(headers),
+        ..Gate::default()
+    };
     let (mut token, mut action, mut inputs) = (String::new(), None, BTreeMap::new());
     for (name, value) in fields {
         match name.as_str() {

@@ -37,6 +37,8 @@ pub(crate) struct Gate {
     pub auth_id: String,
     pub logout_id: String,
     pub execution_id: String,
+    /// The browser's cookies (its `tid_sso_*` handle), passed to the flow; never rendered.
+    pub cookies: BTreeMap<String, String>,
 }
 
 /// What the browser gets next.
@@ -101,7 +103,11 @@ pub(crate) fn submit(
 
 /// The upstream IdP came back with `code` and `state`: resume the execution the gate redirected
 /// from.
-pub(crate) fn idp_return(state: &AppState, query: &BTreeMap<String, String>) -> Answer {
+pub(crate) fn idp_return(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+    cookies: BTreeMap<String, String>,
+) -> Answer {
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
     let pending = state
@@ -121,6 +127,7 @@ pub(crate) fn idp_return(state: &AppState, query: &BTreeMap<String, String>) -> 
         auth_id: pending.auth_id.unwrap_or_default(),
         logout_id: String::new(),
         execution_id: pending.execution_id,
+        cookies,
     };
     let inputs: BTreeMap<String, String> = query
         .iter()
@@ -158,6 +165,7 @@ fn resume(
         action: action.filter(|a| !a.is_empty()),
         inputs: inputs.into_iter().map(|(k, v)| (k, sanitize(&v))).collect(),
         trusted,
+        cookies: gate.cookies.clone(),
         ..ContinueCommand::default()
     };
     if command.execution_id.is_empty() {
