@@ -81,3 +81,14 @@ Feature: Password recovery
     Given the application "sample-spa"
     When the app starts a "RECOVERY" flow
     Then the flow is refused with 400 and the error code "FES-1009"
+
+  @mock-only @serial
+  Scenario: An account deleted while the new-password form was open cannot take the password (FET-1048)
+    Given the administrator "admin" is signed in
+    When the user submits:
+      | username | thor |
+    And the user follows the recovery link sent to "thor@asgard.example"
+    And the administrator deletes the user "thor" through the users API
+    And the user submits:
+      | password | Thor@67890 |
+    Then the flow status is "ERROR" and the error code is "FET-1048"

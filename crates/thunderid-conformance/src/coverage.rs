@@ -40,11 +40,19 @@ pub struct Outcome {
     pub stale: Vec<Exemption>,
     /// Exempt values that a scenario mentions anyway: the exemption can go.
     pub unneeded: Vec<Exemption>,
+    /// Flow codes (FES, FET, ICS, FLC) the mock never emits and `unemitted-codes.txt` does not
+    /// explain: every one must be produced or have its reason written down.
+    pub unexplained: Vec<String>,
+    /// Codes `unemitted-codes.txt` explains although the mock emits them: the entry must go.
+    pub explained_but_emitted: Vec<String>,
 }
 
 impl Outcome {
     pub fn passed(&self) -> bool {
-        self.gaps.is_empty() && self.stale.is_empty()
+        self.gaps.is_empty()
+            && self.stale.is_empty()
+            && self.unexplained.is_empty()
+            && self.explained_but_emitted.is_empty()
     }
 
     /// The gate's report: exemptions, then problems.
@@ -72,6 +80,18 @@ impl Outcome {
                 out,
                 "coverage gate: {} is exempt but the mock does not emit it; drop the exemption",
                 e.code
+            );
+        }
+        for code in &self.unexplained {
+            let _ = writeln!(
+                out,
+                "coverage gate: {code} is never emitted by the mock; emit it or explain why in features/unemitted-codes.txt"
+            );
+        }
+        for code in &self.explained_but_emitted {
+            let _ = writeln!(
+                out,
+                "coverage gate: {code} is in features/unemitted-codes.txt but the mock emits it; drop the entry"
             );
         }
         if !self.gaps.is_empty() {
@@ -110,12 +130,42 @@ pub fn check(root: &Path) -> anyhow::Result<Outcome> {
         .filter(|e| mentions(&text, &e.code))
         .cloned()
         .collect();
+    let unemitted = exemptions_from(&features.join("unemitted-codes.txt"))?;
+    let emitted: BTreeSet<&str> = obligations.iter().map(|o| o.value.as_str()).collect();
+    let explained: BTreeSet<&str> = unemitted.iter().map(|e| e.code.as_str()).collect();
+    let unexplained = flow_codes()
+        .filter(|code| !emitted.contains(code.as_str()) && !explained.contains(code.as_str()))
+        .collect();
+    let explained_but_emitted = unemitted
+        .iter()
+        .filter(|e| emitted.contains(e.code.as_str()))
+        .map(|e| e.code.clone())
+        .collect();
     Ok(Outcome {
         gaps,
         exemptions,
         stale,
         unneeded,
+        unexplained,
+        explained_but_emitted,
     })
+}
+
+/// Every flow error code of the protocol crate: the flow service's, the executors', the
+/// interceptors' and the flow core's.
+fn flow_codes() -> impl Iterator<Item = String> {
+    ApiErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .filter(|c| {
+            ["FES-", "FET-", "ICS-", "FLC-"]
+                .iter()
+                .any(|p| c.starts_with(p))
+        })
+}
+
+fn exemptions_from(path: &Path) -> anyhow::Result<Vec<Exemption>> {
+    exemptions(path)
 }
 
 /// Every V2 flow status and step type: each must be seen in some scenario.

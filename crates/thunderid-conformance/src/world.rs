@@ -67,6 +67,8 @@ pub struct FlowSession {
     pub assertion: Option<String>,
     /// The error assertion of the last ERROR (or HTTP-level error) response.
     pub error_assertion: Option<String>,
+    /// The `Authorization` header every request of this flow carries (an administrator's flows).
+    pub bearer: Option<String>,
 }
 
 /// One token response.
@@ -127,6 +129,9 @@ pub struct ConformanceWorld {
     pub client: Option<crate::steps::client::ClientState>,
     /// The web app of the `@app` scenarios (`Given the web app is running`).
     pub web_app: Option<crate::steps::app::AppUnderTest>,
+    /// The cookies the server set on flow responses, by name, as a browser or an SDK's cookie jar
+    /// keeps them (the `tid_sso_*` handle); sent back on every flow request.
+    pub cookies: BTreeMap<String, String>,
 }
 
 impl ConformanceWorld {
@@ -155,6 +160,7 @@ impl ConformanceWorld {
             jwks: None,
             client: None,
             web_app: None,
+            cookies: BTreeMap::new(),
         })
     }
 
@@ -236,6 +242,7 @@ impl fmt::Debug for ConformanceWorld {
             .field("app", &self.app)
             .field("execution_id", &self.flow.execution_id)
             .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .field("cookies", &self.cookies.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }

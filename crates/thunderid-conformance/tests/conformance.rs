@@ -90,7 +90,10 @@ async fn run(root: &Path) -> i32 {
                 eprint!("{}", outcome.render());
                 println!(
                     "0 passed, {} failed",
-                    outcome.gaps.len() + outcome.stale.len()
+                    outcome.gaps.len()
+                        + outcome.stale.len()
+                        + outcome.unexplained.len()
+                        + outcome.explained_but_emitted.len()
                 );
                 return 1;
             }

@@ -86,6 +86,50 @@ pub const SAMPLE_SOCIAL: App = App {
     redirect_uri: Some("http://localhost:3000/callback"),
 };
 
+/// A browser app on the single sign-on flow (`sso-flow`).
+pub const SAMPLE_PORTAL: App = App {
+    id: "01900000-0000-7000-8000-0000000000a7",
+    client_id: Some("sample-portal"),
+    client_secret: None,
+    redirect_uri: Some("http://localhost:3000/callback"),
+};
+
+/// A second browser app on the single sign-on flow.
+pub const SAMPLE_DASHBOARD: App = App {
+    id: "01900000-0000-7000-8000-0000000000a8",
+    client_id: Some("sample-dashboard"),
+    client_secret: None,
+    redirect_uri: Some("http://localhost:4000/callback"),
+};
+
+/// An app-native app on the single sign-on flow.
+pub const SAMPLE_SSO_NATIVE: App = App {
+    id: "01900000-0000-7000-8000-0000000000a9",
+    client_id: None,
+    client_secret: None,
+    redirect_uri: None,
+};
+
+/// The `Flow-Secret` of [`SAMPLE_SSO_NATIVE`].
+pub const SAMPLE_SSO_NATIVE_FLOW_SECRET: &str = "sample-sso-native-flow-secret";
+
+/// A mobile app in attestation dev mode.
+pub const SAMPLE_MOBILE: App = App {
+    id: "01900000-0000-7000-8000-0000000000aa",
+    client_id: None,
+    client_secret: None,
+    redirect_uri: None,
+};
+
+/// The single sign-on login flow; its cookie is `tid_sso_` + 16 hex chars of its id's SHA-256.
+pub const SSO_FLOW_ID: &str = "01900000-0000-7000-8000-0000000000f3";
+
+/// The user onboarding flow (`USER_ONBOARDING`, started with a Bearer token holding `system:user`).
+pub const USER_ONBOARDING_FLOW_ID: &str = "01900000-0000-7000-8000-000000000066";
+
+/// The user deletion flow (`ADMINISTRATION`, started by `flowId` with a `system` token).
+pub const USER_DELETION_FLOW_ID: &str = "01900000-0000-7000-8000-000000000077";
+
 pub const THOR: User = User {
     id: "01900000-0000-7000-8000-000000000101",
     username: "thor",
@@ -127,6 +171,10 @@ mod tests {
             SAMPLE_M2M,
             SAMPLE_MFA,
             SAMPLE_SOCIAL,
+            SAMPLE_PORTAL,
+            SAMPLE_DASHBOARD,
+            SAMPLE_SSO_NATIVE,
+            SAMPLE_MOBILE,
         ] {
             let fixture = fixtures
                 .applications

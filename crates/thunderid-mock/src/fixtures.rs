@@ -82,6 +82,31 @@ pub struct ServerSettings {
     /// `resource` (the server config `defaultResourceServer`); none by default, as on a fresh server.
     #[serde(default)]
     pub default_resource_server: Option<String>,
+    /// What happens to e-mails and SMS the flows send.
+    #[serde(default)]
+    pub notifications: NotificationSettings,
+}
+
+/// `server.json` `notifications`: each channel delivers into the outbox (`GET /__mock/outbox`)
+/// unless set otherwise. `"unconfigured"` is a fresh server without SMTP or an SMS sender
+/// (FET-1038 for e-mail); `"failing"` is a provider that refuses every message (FET-1036, FET-1042).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NotificationSettings {
+    #[serde(default)]
+    pub email: Delivery,
+    #[serde(default)]
+    pub sms: Delivery,
+}
+
+/// How one notification channel behaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    #[default]
+    Outbox,
+    Unconfigured,
+    Failing,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -294,14 +319,65 @@ pub struct ApplicationFixture {
     pub theme_id: Option<String>,
     #[serde(default)]
     pub layout_id: Option<String>,
-    /// Seconds a login consent lasts (0: asked every time).
-    #[serde(default)]
-    pub login_consent_validity_period: i64,
     #[serde(default)]
     pub passkey_allowed_origins: Vec<String>,
-    /// Mobile attestation settings (`android` / `apple` / `devMode`), kept as given.
+    /// Mobile apps: how they prove their binary when starting a flow (`Attestation-Token`).
     #[serde(default)]
-    pub attestation: Option<Value>,
+    pub attestation: Option<AttestationFixture>,
+    /// How long a consent given to this app lasts, in seconds (`loginConsent.validityPeriod`); 0,
+    /// the default, never expires.
+    #[serde(default)]
+    pub login_consent: LoginConsentFixture,
+}
+
+/// `attestation` of a mobile application (`api/application.yaml` `Attestation`): at most one
+/// platform, or `devMode`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttestationFixture {
+    #[serde(default)]
+    pub android: Option<AndroidAttestation>,
+    #[serde(default)]
+    pub apple: Option<AppleAttestation>,
+    /// Lets the app start flows without a token (the server's attestation dev mode).
+    #[serde(default)]
+    pub dev_mode: bool,
+    /// Mock-only: the tokens the configured platform accepts (the mock cannot ask Google Play or
+    /// Apple offline); any other token is FES-1015.
+    #[serde(default)]
+    pub test_tokens: Vec<String>,
+}
+
+/// Google Play Integrity settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AndroidAttestation {
+    #[serde(default)]
+    pub package_name: String,
+    #[serde(default)]
+    pub certificate_sha256_digests: Vec<String>,
+    /// Write-only on the server; accepted and ignored here.
+    #[serde(default)]
+    pub service_account_credentials: Option<String>,
+}
+
+/// Apple App Attest settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppleAttestation {
+    #[serde(default)]
+    pub team_id: String,
+    #[serde(default)]
+    pub bundle_id: String,
+}
+
+/// `loginConsent` of an application.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoginConsentFixture {
+    /// Seconds; 0 never expires.
+    #[serde(default)]
+    pub validity_period: u64,
 }
 
 /// The flow assertion settings of an application.
@@ -673,6 +749,10 @@ bundled_files!(
 /// The bundled flow graphs, in file-name order.
 const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
+        "administration-user-deletion.json",
+        include_str!("../fixtures/default/flows/administration-user-deletion.json"),
+    ),
+    (
         "authentication-console.json",
         include_str!("../fixtures/default/flows/authentication-console.json"),
     ),
@@ -689,6 +769,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
         include_str!("../fixtures/default/flows/authentication-sms-otp.json"),
     ),
     (
+        "authentication-sso.json",
+        include_str!("../fixtures/default/flows/authentication-sso.json"),
+    ),
+    (
         "recovery-default.json",
         include_str!("../fixtures/default/flows/recovery-default.json"),
     ),
@@ -699,6 +783,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
         "signout-default.json",
         include_str!("../fixtures/default/flows/signout-default.json"),
+    ),
+    (
+        "user-onboarding-default.json",
+        include_str!("../fixtures/default/flows/user-onboarding-default.json"),
     ),
 ];
 

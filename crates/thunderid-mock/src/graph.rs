@@ -27,6 +27,17 @@ pub(crate) enum ExecutorKind {
     Invite,
     CredentialSetter,
     SessionSignOut,
+    PermissionValidator,
+    OuResolver,
+    /// `OUExecutor`: creates an organization unit.
+    OuCreator,
+    AttributeCollector,
+    PreDelete,
+    CriteriaRevocation,
+    SessionRevocation,
+    UserDelete,
+    SsoCheck,
+    Session,
     /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
     /// redirect to the mock's fake upstream IdP.
     Federated(FederatedKind),
@@ -58,6 +69,16 @@ impl ExecutorKind {
             "InviteExecutor" => Self::Invite,
             "CredentialSetter" => Self::CredentialSetter,
             "SessionSignOutExecutor" => Self::SessionSignOut,
+            "PermissionValidator" => Self::PermissionValidator,
+            "OUResolverExecutor" => Self::OuResolver,
+            "OUExecutor" => Self::OuCreator,
+            "AttributeCollector" => Self::AttributeCollector,
+            "PreDeleteExecutor" => Self::PreDelete,
+            "CriteriaRevocationExecutor" => Self::CriteriaRevocation,
+            "SessionRevocationExecutor" => Self::SessionRevocation,
+            "UserDeleteExecutor" => Self::UserDelete,
+            "SSOCheckExecutor" => Self::SsoCheck,
+            "SessionExecutor" => Self::Session,
             "GoogleOIDCAuthExecutor" => Self::Federated(FederatedKind::Google),
             "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
             "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
@@ -92,7 +113,34 @@ impl ExecutorKind {
             | Self::Identifying
             | Self::Invite
             | Self::CredentialSetter
-            | Self::SessionSignOut => None,
+            | Self::SessionSignOut
+            | Self::PermissionValidator
+            | Self::OuResolver
+            | Self::OuCreator
+            | Self::AttributeCollector
+            | Self::PreDelete
+            | Self::CriteriaRevocation
+            | Self::SessionRevocation
+            | Self::UserDelete
+            | Self::SsoCheck
+            | Self::Session => None,
+        }
+    }
+
+    /// Whether a graph of `flow_type` may use this executor (`ExecutorMeta.SupportedFlowTypes`).
+    pub(crate) fn allowed_in(self, flow_type: &FlowType) -> bool {
+        match self {
+            Self::Provisioning => matches!(
+                flow_type,
+                FlowType::Authentication | FlowType::Registration | FlowType::UserOnboarding
+            ),
+            Self::SsoCheck | Self::Session => flow_type == &FlowType::Authentication,
+            Self::SessionSignOut => flow_type == &FlowType::SignOut,
+            Self::PreDelete
+            | Self::CriteriaRevocation
+            | Self::SessionRevocation
+            | Self::UserDelete => flow_type == &FlowType::Administration,
+            _ => true,
         }
     }
 }
@@ -200,7 +248,7 @@ fn check_graph(flows: &[FlowDefinition], flow: &FlowDefinition) -> Result<(), Gr
         ));
     }
     for (j, node) in flow.nodes.iter().enumerate() {
-        check_node(flows, &node_ids, node)
+        check_node(flows, &flow.flow_type, &node_ids, node)
             .map_err(|(field, reason)| (format!("nodes[{j}].{field}"), reason))?;
     }
     Ok(())
@@ -208,6 +256,7 @@ fn check_graph(flows: &[FlowDefinition], flow: &FlowDefinition) -> Result<(), Gr
 
 fn check_node(
     flows: &[FlowDefinition],
+    flow_type: &FlowType,
     node_ids: &HashSet<&str>,
     node: &NodeDefinition,
 ) -> Result<(), GraphError> {
@@ -237,10 +286,25 @@ fn check_node(
                     "a TASK_EXECUTION node needs an executor".into(),
                 ));
             };
-            if ExecutorKind::from_name(&executor.name).is_none() {
+            let Some(kind) = ExecutorKind::from_name(&executor.name) else {
                 return Err((
                     "executor.name".into(),
                     format!("unknown executor {}", executor.name),
+                ));
+            };
+            // `SupportedModes`: PreDeleteExecutor knows only `revoke_all` (its default).
+            if kind == ExecutorKind::PreDelete
+                && !matches!(executor.mode.as_deref(), None | Some("revoke_all"))
+            {
+                return Err((
+                    "executor.mode".into(),
+                    format!("unsupported mode for {}", executor.name),
+                ));
+            }
+            if !kind.allowed_in(flow_type) {
+                return Err((
+                    "executor.name".into(),
+                    format!("{} cannot run in a {flow_type} flow", executor.name),
                 ));
             }
             Ok(())

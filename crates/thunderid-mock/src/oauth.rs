@@ -59,6 +59,12 @@ impl OAuthContext<'_> {
             .read(|o| o.is_revoked(jwt_id, token_family_id, self.now))
     }
 
+    /// Whether tokens of `subject` issued at `issued_at` were revoked by a criteria revocation.
+    pub(crate) fn is_subject_revoked(&self, subject: Option<&str>, issued_at: Option<u64>) -> bool {
+        self.oauth
+            .read(|o| o.is_subject_revoked(subject, issued_at, self.now))
+    }
+
     /// The signer for this request's tokens.
     pub(crate) fn minter(&self) -> mint::Minter<'_> {
         mint::Minter::new(self.signer, self.directory, self.settings, self.now)

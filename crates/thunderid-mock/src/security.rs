@@ -323,10 +323,10 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Prin
             .and_then(Value::as_str)
             .filter(|v| !v.is_empty())
     };
-    let revoked = state
-        .stores()
-        .oauth
-        .read(|o| o.is_revoked(claim("jti"), claim("tfid"), now));
+    let revoked = state.stores().oauth.read(|o| {
+        o.is_revoked(claim("jti"), claim("tfid"), now)
+            || o.is_subject_revoked(claim("sub"), claims.get("iat").and_then(Value::as_u64), now)
+    });
     if revoked {
         return Err(invalid());
     }

@@ -31,6 +31,7 @@ pub(crate) mod request;
 pub(crate) mod resources;
 pub(crate) mod roles;
 pub(crate) mod server_config;
+pub(crate) mod sso;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 pub(crate) mod users;

@@ -8,6 +8,7 @@
 //! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
 //! | [`Stores::oauth`] | authorization requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
+//! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
@@ -28,6 +29,7 @@ pub(crate) mod registry;
 pub(crate) mod resource_servers;
 pub(crate) mod roles;
 pub(crate) mod server_config;
+pub(crate) mod sessions;
 pub(crate) mod user_types;
 pub(crate) mod users;
 pub(crate) mod v1;
@@ -40,6 +42,7 @@ use self::locked::{Locked, Snapshots};
 use self::oauth::OAuthState;
 use self::outbox::Outbox;
 use self::registry::Registry;
+use self::sessions::Sessions;
 use crate::fixtures::Fixtures;
 
 /// Every store of one server.
@@ -50,6 +53,7 @@ pub(crate) struct Stores {
     pub(crate) executions: Locked<Executions>,
     pub(crate) oauth: Locked<OAuthState>,
     pub(crate) outbox: Locked<Outbox>,
+    pub(crate) sessions: Locked<Sessions>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -62,6 +66,7 @@ pub struct Stats {
     /// Authorization requests, codes, revocation records and pending logouts.
     pub oauth_entries: usize,
     pub outbox_messages: usize,
+    pub sso_sessions: usize,
 }
 
 impl Stores {
@@ -73,6 +78,7 @@ impl Stores {
             executions: Locked::new(Executions::default()),
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
+            sessions: Locked::new(Sessions::default()),
         }
     }
 
@@ -84,6 +90,7 @@ impl Stores {
         self.executions.replace(Executions::default());
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
+        self.sessions.replace(Sessions::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -92,6 +99,7 @@ impl Stores {
             flow_executions: self.executions.read(Executions::len),
             oauth_entries: self.oauth.read(OAuthState::len),
             outbox_messages: self.outbox.read(Outbox::len),
+            sso_sessions: self.sessions.read(Sessions::len),
         }
     }
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, bail, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use serde_json::{Map, Value, json};
-use thunderid_mock::fixtures::{ApplicationFixture, UserFixture, UserTypeFixture};
+use thunderid_mock::fixtures::{ApplicationFixture, Delivery, UserFixture, UserTypeFixture};
 use thunderid_protocol::flow::FlowDefinition;
 
 use super::flow::{self, Challenge};
@@ -290,6 +290,36 @@ async fn delete_user_type_in_use(world: &mut ConformanceWorld, name: String) -> 
     world.restart_with_fixtures().await
 }
 
+/// Replace the bundled flow of the same handle and type (the server runs one graph per pair).
+#[given("the server's flow is replaced by:")]
+async fn replace_flow(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let flow: FlowDefinition =
+        serde_json::from_str(docstring(step)?).context("the doc string is a flow definition")?;
+    world
+        .fixtures
+        .flows
+        .retain(|f| !(f.handle == flow.handle && f.flow_type == flow.flow_type));
+    world.fixtures.flows.push(flow);
+    world.restart_with_fixtures().await
+}
+
+#[given(expr = "the server's {string} setting is {string}")]
+async fn server_text_setting(
+    world: &mut ConformanceWorld,
+    name: String,
+    value: String,
+) -> anyhow::Result<()> {
+    let delivery: Delivery = serde_json::from_value(Value::from(value.as_str()))
+        .context("outbox, unconfigured or failing")?;
+    let notifications = &mut world.fixtures.server.notifications;
+    match name.as_str() {
+        "notifications.email" => notifications.email = delivery,
+        "notifications.sms" => notifications.sms = delivery,
+        other => bail!("the suite cannot set {other}"),
+    }
+    world.restart_with_fixtures().await
+}
+
 #[given(expr = "the server's {string} setting is {int}")]
 async fn server_setting(
     world: &mut ConformanceWorld,
@@ -299,6 +329,7 @@ async fn server_setting(
     let settings = &mut world.fixtures.server;
     match name.as_str() {
         "jwt.validityPeriod" => settings.jwt.validity_period = value,
+        "flow.authenticationExpiry" => settings.flow.authentication_expiry = value,
         "flow.otpLength" => {
             settings.flow.otp_length = u32::try_from(value).context("an OTP length")?;
         }

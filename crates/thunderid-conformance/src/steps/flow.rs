@@ -11,7 +11,9 @@ use crate::catalog;
 use crate::params::FlowTypeParam;
 use crate::world::ConformanceWorld;
 
+mod admin;
 mod checks;
+mod sso;
 mod v1;
 
 pub use checks::{check_api_error, check_claims_table};
@@ -41,8 +43,22 @@ pub async fn execute(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
+    if let Some(bearer) = &world.flow.bearer
+        && !headers.iter().any(|(name, _)| *name == "authorization")
+    {
+        request = request.header("authorization", bearer.as_str());
+    }
+    if !world.cookies.is_empty() {
+        let jar: Vec<String> = world
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        request = request.header("cookie", jar.join("; "));
+    }
     world.flow.last_request = Some(body);
     let exchange = world.send(request).await?.clone();
+    keep_cookies(world, &exchange.headers);
     let Ok(json) = exchange.json() else {
         return Ok(());
     };
@@ -65,6 +81,23 @@ pub async fn execute(
     }
     world.flow.response = Some(json);
     Ok(())
+}
+
+/// Keep what `Set-Cookie` set, drop what it cleared (`Max-Age=0`), as a cookie jar does.
+fn keep_cookies(world: &mut ConformanceWorld, headers: &reqwest::header::HeaderMap) {
+    for value in headers.get_all("set-cookie") {
+        let Ok(value) = value.to_str() else { continue };
+        let mut attributes = value.split(';').map(str::trim);
+        let Some((name, content)) = attributes.next().and_then(|p| p.split_once('=')) else {
+            continue;
+        };
+        let cleared = attributes.any(|a| a.eq_ignore_ascii_case("max-age=0")) || content.is_empty();
+        if cleared {
+            world.cookies.remove(name);
+        } else {
+            world.cookies.insert(name.to_owned(), content.to_owned());
+        }
+    }
 }
 
 /// Continue the current execution with `action` and `inputs`.
@@ -146,6 +179,14 @@ pub fn table_inputs(world: &ConformanceWorld, step: &Step) -> anyhow::Result<Map
 }
 
 /// Start a flow for the current application, as an SDK does (`Flow-Secret` only on starts).
+pub async fn start_for_app(
+    world: &mut ConformanceWorld,
+    flow_type: &FlowType,
+    extra: Map<String, Value>,
+) -> anyhow::Result<()> {
+    start(world, flow_type, Secret::Own, extra).await
+}
+
 async fn start(
     world: &mut ConformanceWorld,
     flow_type: &FlowType,

@@ -54,6 +54,9 @@ pub(crate) fn assertion_claims(
     if let Some(permissions) = execution.runtime_value(keys::AUTHORIZED_PERMISSIONS) {
         claims.insert("authorized_permissions".into(), Value::from(permissions));
     }
+    if let Some(family) = execution.runtime_value(keys::TOKEN_FAMILY_ID) {
+        claims.insert("tfid".into(), Value::from(family));
+    }
     match execution.authorization_request_id() {
         Some(auth_id) => {
             claims.insert("authorization_request_id".into(), Value::from(auth_id));

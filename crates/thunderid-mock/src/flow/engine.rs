@@ -64,6 +64,7 @@ struct RequestState {
     forwarded: Forwarded,
     assertion: Option<Map<String, Value>>,
     sso_cleared: bool,
+    sso_created: Option<String>,
 }
 
 enum Next {
@@ -250,6 +251,9 @@ fn absorb(execution: &mut Execution, request: &mut RequestState, response: &Node
     if response.sso_cleared {
         request.sso_cleared = true;
     }
+    if let Some(handle) = &response.sso_created {
+        request.sso_created = Some(handle.clone());
+    }
     let forwarded = &response.forwarded;
     if forwarded.inputs.is_some()
         || forwarded.action_type.is_some()
@@ -313,6 +317,7 @@ fn finish(status: OutcomeStatus, request: &mut RequestState, mut data: FlowData)
         error: None,
         assertion: request.assertion.take(),
         sso_cleared: request.sso_cleared,
+        sso_created: request.sso_created.take(),
     }
 }
 
@@ -323,6 +328,7 @@ fn error_outcome(request: &RequestState, error: Option<ApiError>) -> Outcome {
         error,
         assertion: None,
         sso_cleared: request.sso_cleared,
+        sso_created: request.sso_created.clone(),
     }
 }
 
@@ -399,6 +405,7 @@ fn incomplete(
         error: response.error,
         assertion: None,
         sso_cleared: request.sso_cleared,
+        sso_created: request.sso_created.take(),
     })))
 }
 

@@ -6,10 +6,36 @@ use crate::fixtures::{ApplicationFixture, ServerSettings};
 use crate::store::directory::Directory;
 use crate::store::executions::Executions;
 use crate::store::locked::Locked;
+use crate::store::oauth::OAuthState;
 use crate::store::outbox::{Outbox, OutboxMessage};
 use crate::store::registry::Registry;
+use crate::store::sessions::Sessions;
 use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{UserRecord, Users};
+
+/// The verified caller of a request, as flows see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FlowCaller {
+    /// The token's `sub`.
+    pub subject: String,
+    /// The token's permissions (`scope`, `scopes` or `authorized_permissions`).
+    pub permissions: Vec<String>,
+    /// The token's `ouId` claim; empty when absent.
+    pub ou_id: String,
+}
+
+impl FlowCaller {
+    /// `HasSufficientPermission`: `required` is held directly or through a parent (`system` covers
+    /// `system:user`).
+    pub(crate) fn has_permission(&self, required: &str) -> bool {
+        self.permissions.iter().any(|held| {
+            held == required
+                || required
+                    .strip_prefix(held.as_str())
+                    .is_some_and(|rest| rest.starts_with(':'))
+        })
+    }
+}
 
 /// Everything outside the execution that nodes read or change. The stores are reached through
 /// their own locks, one short operation at a time; the engine never holds a lock across nodes.
@@ -23,6 +49,15 @@ pub(crate) struct Env<'a> {
     pub outbox: &'a Locked<Outbox>,
     /// For the fake IdP's codes; the running execution itself is not in it.
     pub executions: &'a Locked<Executions>,
+    /// SSO sessions.
+    pub sessions: &'a Locked<Sessions>,
+    /// Token revocations (sign-out, user deletion).
+    pub oauth: &'a Locked<OAuthState>,
+    /// Who sent this request (its verified Bearer token), if anyone: the security context
+    /// PermissionValidator and OUResolverExecutor (`caller`) read. It is per request, never stored.
+    pub caller: Option<&'a FlowCaller>,
+    /// The SSO session handle the request's `tid_sso_*` cookie for this flow carried.
+    pub sso_handle: Option<&'a str>,
     /// Seconds since the epoch, from the mock clock.
     pub now: u64,
     pub rng: &'a mut dyn RngCore,

@@ -8,13 +8,17 @@
 //! | input required | `onIncomplete` (with the error, if any), else a VIEW step of the executor's inputs |
 //! | external redirection | a REDIRECTION step |
 
+mod admin;
 mod authz;
+mod collect;
 mod credentials;
 mod federated;
 mod notify;
 mod otp;
 mod recovery;
 mod registration;
+mod sso;
+mod units;
 
 /// The display name of a fake IdP, also what the V1 API names the IdP.
 pub(crate) use federated::display_name as federated_display_name;
@@ -58,6 +62,7 @@ pub(crate) struct ExecResult {
     pub redirect_url: Option<String>,
     pub assertion: Option<Map<String, Value>>,
     pub sso_cleared: bool,
+    pub sso_created: Option<String>,
     pub user: Option<String>,
 }
 
@@ -150,7 +155,17 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::Identifying => credentials::identify(task),
         ExecutorKind::Authorization => authz::authorize(task),
         ExecutorKind::AuthAssert => authz::assert(task),
-        ExecutorKind::SessionSignOut => Ok(authz::sign_out(task)),
+        ExecutorKind::SessionSignOut => sso::sign_out(task),
+        ExecutorKind::SsoCheck => sso::check(task),
+        ExecutorKind::Session => sso::session(task),
+        ExecutorKind::PermissionValidator => Ok(admin::validate_permissions(task)),
+        ExecutorKind::PreDelete => Ok(admin::pre_delete(task)),
+        ExecutorKind::CriteriaRevocation => admin::revoke_tokens(task),
+        ExecutorKind::SessionRevocation => admin::revoke_sessions(task),
+        ExecutorKind::UserDelete => admin::delete_user(task),
+        ExecutorKind::OuResolver => units::resolve_unit(task),
+        ExecutorKind::OuCreator => units::create_unit(task),
+        ExecutorKind::AttributeCollector => collect::collect(task),
         ExecutorKind::Otp => otp::run(task),
         ExecutorKind::Sms => notify::send_sms(task),
         ExecutorKind::Email => notify::send_email(task),
@@ -177,6 +192,7 @@ fn to_node_response(
         error: result.error,
         assertion: result.assertion,
         sso_cleared: result.sso_cleared,
+        sso_created: result.sso_created,
         user: result.user,
         ..NodeResponse::default()
     };
@@ -250,12 +266,27 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
         ExecutorKind::Invite => vec![input("inviteToken", InputType::Hidden)],
         ExecutorKind::UserTypeResolver => vec![input(keys::USER_TYPE, InputType::Select)],
         ExecutorKind::Federated(_) => vec![input("code", InputType::GenericString)],
+        ExecutorKind::OuResolver => {
+            vec![input(keys::OU_ID, InputType::OuSelect).with_ref("ou_selection_input")]
+        }
+        ExecutorKind::OuCreator => vec![
+            input("ouName", InputType::GenericString),
+            input("ouHandle", InputType::GenericString),
+        ],
+        ExecutorKind::PreDelete => vec![input("subject", InputType::Text)],
         ExecutorKind::Authorization
         | ExecutorKind::AuthAssert
         | ExecutorKind::Email
         | ExecutorKind::Provisioning
         | ExecutorKind::AttributeUniqueness
-        | ExecutorKind::SessionSignOut => Vec::new(),
+        | ExecutorKind::SessionSignOut
+        | ExecutorKind::PermissionValidator
+        | ExecutorKind::AttributeCollector
+        | ExecutorKind::CriteriaRevocation
+        | ExecutorKind::SessionRevocation
+        | ExecutorKind::UserDelete
+        | ExecutorKind::SsoCheck
+        | ExecutorKind::Session => Vec::new(),
     }
 }
 

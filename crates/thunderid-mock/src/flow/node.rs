@@ -23,6 +23,8 @@ pub(crate) struct Outcome {
     pub assertion: Option<Map<String, Value>>,
     /// A SessionSignOutExecutor ended the SSO session: the cookie is to be cleared.
     pub sso_cleared: bool,
+    /// A SessionExecutor created an SSO session: its handle, for the cookie.
+    pub sso_created: Option<String>,
 }
 
 /// The in-band status of an [`Outcome`].
@@ -85,6 +87,7 @@ pub(crate) struct NodeResponse {
     pub field_errors: Vec<FieldError>,
     pub assertion: Option<Map<String, Value>>,
     pub sso_cleared: bool,
+    pub sso_created: Option<String>,
     /// The user this node authenticated.
     pub user: Option<String>,
 }

@@ -12,8 +12,10 @@ use crate::store::directory::Directory;
 use crate::store::execution::Execution;
 use crate::store::executions::Executions;
 use crate::store::locked::Locked;
+use crate::store::oauth::OAuthState;
 use crate::store::outbox::Outbox;
 use crate::store::registry::Registry;
+use crate::store::sessions::Sessions;
 
 const NATIVE: &str = "01900000-0000-7000-8000-0000000000a3";
 const NOW: u64 = 1_767_225_600;
@@ -25,6 +27,8 @@ struct Harness {
     directory: Locked<Directory>,
     outbox: Locked<Outbox>,
     executions: Locked<Executions>,
+    sessions: Locked<Sessions>,
+    oauth: Locked<OAuthState>,
     rng: StdRng,
 }
 
@@ -42,6 +46,8 @@ impl Harness {
             fixtures,
             outbox: Locked::default(),
             executions: Locked::default(),
+            sessions: Locked::default(),
+            oauth: Locked::default(),
             rng: StdRng::seed_from_u64(7),
         }
     }
@@ -81,6 +87,10 @@ impl Harness {
             directory: &self.directory,
             outbox: &self.outbox,
             executions: &self.executions,
+            sessions: &self.sessions,
+            oauth: &self.oauth,
+            caller: None,
+            sso_handle: None,
             now: NOW,
             rng: &mut self.rng,
             base_url: "https://localhost:8090",
@@ -374,34 +384,41 @@ fn broken_graphs_are_refused_naming_the_field() {
     let cases = [
         (
             base(json!([{"id": "s", "type": "START", "onSuccess": "x"}])),
-            "[7] (AUTHENTICATION g).nodes[0].onSuccess",
+            "[10] (AUTHENTICATION g).nodes[0].onSuccess",
             "unknown node x",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "s"}, {"id": "s", "type": "END"}]),
             ),
-            "[7] (AUTHENTICATION g).nodes[1].id",
+            "[10] (AUTHENTICATION g).nodes[1].id",
             "duplicate node id s",
         ),
         (
             base(json!([{"id": "e", "type": "END"}])),
-            "[7] (AUTHENTICATION g).nodes",
+            "[10] (AUTHENTICATION g).nodes",
             "expected exactly one START node, found 0",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "t"}, {"id": "t", "type": "TASK_EXECUTION", "executor": {"name": "Nope"}}]),
             ),
-            "[7] (AUTHENTICATION g).nodes[1].executor.name",
+            "[10] (AUTHENTICATION g).nodes[1].executor.name",
             "unknown executor Nope",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "c"}, {"id": "c", "type": "CALL", "flow": {"ref": "missing"}}]),
             ),
-            "[7] (AUTHENTICATION g).nodes[1].flow.ref",
+            "[10] (AUTHENTICATION g).nodes[1].flow.ref",
             "unknown flow missing",
+        ),
+        (
+            base(
+                json!([{"id": "s", "type": "START", "onSuccess": "d"}, {"id": "d", "type": "TASK_EXECUTION", "executor": {"name": "UserDeleteExecutor"}}]),
+            ),
+            "[10] (AUTHENTICATION g).nodes[1].executor.name",
+            "UserDeleteExecutor cannot run in a AUTHENTICATION flow",
         ),
     ];
     for (flow, field, reason) in cases {

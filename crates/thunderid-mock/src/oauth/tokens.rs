@@ -40,7 +40,11 @@ pub(crate) fn access_token(ctx: &OAuthContext<'_>, token: &str) -> Option<Verifi
     string_claim(claims, "iss")?;
     string_claim(claims, "client_id")?;
     audiences(claims, "aud", true)?;
-    let revoked = ctx.is_revoked(string_claim(claims, "jti"), string_claim(claims, "tfid"));
+    let revoked = ctx.is_revoked(string_claim(claims, "jti"), string_claim(claims, "tfid"))
+        || ctx.is_subject_revoked(
+            string_claim(claims, "sub"),
+            claims.get("iat").and_then(Value::as_u64),
+        );
     (!revoked).then_some(verified)
 }
 
@@ -70,7 +74,11 @@ pub(crate) fn refresh_token(ctx: &OAuthContext<'_>, token: &str) -> Option<Refre
 /// inactive.
 pub(crate) fn live_refresh_token(ctx: &OAuthContext<'_>, token: &str) -> Option<RefreshTokenView> {
     let view = refresh_token(ctx, token)?;
-    let revoked = ctx.is_revoked(view.jwt_id.as_deref(), view.token_family_id.as_deref());
+    let revoked = ctx.is_revoked(view.jwt_id.as_deref(), view.token_family_id.as_deref())
+        || ctx.is_subject_revoked(
+            Some(view.access_token_subject.as_str()),
+            view.claims.get("iat").and_then(Value::as_u64),
+        );
     (!revoked).then_some(view)
 }
 

@@ -21,10 +21,15 @@ use thunderid_protocol::secret::{Assertion, ChallengeToken};
 use thunderid_protocol::flow::FlowMetadataResponse;
 
 use crate::error::MockError;
+use crate::flow::env::FlowCaller;
 use crate::security::Principal;
-use crate::service::flow::{self as service, Command, ContinueCommand, Executed, StartCommand};
+use crate::service::flow::{
+    self as service, Command, ContinueCommand, Executed, SsoCookie, StartCommand,
+};
 use crate::service::flow_meta::{self, MetaQuery};
+use crate::service::sso;
 use crate::state::AppState;
+use crate::store::sessions::ABSOLUTE_TIMEOUT;
 use crate::wire::{GoJson, decode_first_json, sanitize};
 
 /// `POST /flow/execute`.
@@ -74,6 +79,12 @@ fn command(
         .as_deref()
         .map(sanitize)
         .filter(|a| !a.is_empty());
+    let caller = caller.filter(|p| !p.subject.is_empty()).map(flow_caller);
+    let cookies = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(sso::parse_cookies)
+        .unwrap_or_default();
     let inputs: BTreeMap<String, String> = request
         .inputs
         .unwrap_or_default()
@@ -92,6 +103,8 @@ fn command(
             action,
             inputs,
             trusted: false,
+            caller,
+            cookies,
         });
     }
     Command::Start(StartCommand {
@@ -114,17 +127,19 @@ fn command(
         action,
         inputs,
         flow_secret: header_value(headers, "flow-secret"),
-        // The Bearer caller of an administration start, as the security middleware verified it:
-        // its `sub` and whether it holds `system`.
-        caller: caller
-            .filter(|principal| !principal.subject.is_empty())
-            .map(|principal| {
-                (
-                    principal.subject.clone(),
-                    principal.has_permission("system"),
-                )
-            }),
+        attestation_token: header_value(headers, "attestation-token"),
+        caller,
+        cookies,
     })
+}
+
+/// The security middleware's verified caller, as the flow sees it.
+fn flow_caller(principal: &Principal) -> FlowCaller {
+    FlowCaller {
+        subject: principal.subject.clone(),
+        permissions: principal.permissions.clone(),
+        ou_id: principal.claim("ouId").unwrap_or_default().to_owned(),
+    }
 }
 
 fn header_value(headers: &HeaderMap, name: &str) -> String {
@@ -135,18 +150,29 @@ fn header_value(headers: &HeaderMap, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The wire response, with the SSO cookie cleared after a sign-out.
+/// The wire response, with the SSO cookie set (a new session) or cleared (a sign-out).
 fn respond(executed: Executed, secure: bool) -> Response {
-    let clear_cookie = executed.clear_cookie.clone();
+    let cookie = executed.sso_cookie.clone();
     let mut response = GoJson(to_wire(executed)).into_response();
-    if let Some(name) = clear_cookie {
-        let secure = if secure { "; Secure" } else { "" };
-        let cookie = format!("{name}=; Path=/; Max-Age=0; HttpOnly{secure}; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if let Some(cookie) = cookie.map(|c| set_cookie(&c, secure))
+        && let Ok(value) = HeaderValue::from_str(&cookie)
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The `Set-Cookie` value for an SSO cookie (`session/transport.go`).
+pub(crate) fn set_cookie(cookie: &SsoCookie, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match cookie {
+        SsoCookie::Set { name, handle } => format!(
+            "{name}={handle}; Path=/; Max-Age={ABSOLUTE_TIMEOUT}; HttpOnly{secure}; SameSite=Lax"
+        ),
+        SsoCookie::Clear { name } => {
+            format!("{name}=; Path=/; Max-Age=0; HttpOnly{secure}; SameSite=Lax")
+        }
+    }
 }
 
 fn to_wire(executed: Executed) -> FlowExecuteResponse {

@@ -42,6 +42,7 @@ use super::respond::{found_plain, html_response};
 use crate::service::gate::{
     self, Answer, Check, Gate, LanguagePreference, Mode, Outcome, PageMeta, StepPage, Submission,
 };
+use crate::service::sso;
 use crate::state::AppState;
 
 /// The query of the sign-in, sign-out and invite pages.
@@ -70,8 +71,18 @@ impl PageQuery {
             logout_id: self.logout_id.clone(),
             execution_id: self.execution_id.clone(),
             language: preference(&self.language, headers),
+            cookies: cookies(headers),
         }
     }
+}
+
+/// The browser's cookies: the SSO handle travels with every step the gate drives.
+fn cookies(headers: &HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(sso::parse_cookies)
+        .unwrap_or_default()
 }
 
 pub(crate) async fn signin_page(
@@ -122,7 +133,7 @@ pub(crate) async fn idp_return(
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let answer = gate::idp_return(&state, &query, preference("", &headers));
+    let answer = gate::idp_return(&state, &query, preference("", &headers), cookies(&headers));
     respond(&state, Mode::SignIn, answer)
 }
 
@@ -170,7 +181,10 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
         let outcome = gate::error_redirect(state, "invalid_request", "Invalid form submission");
         return respond(state, mode, outcome.into());
     };
-    let mut gate = Gate::default();
+    let mut gate = Gate {
+        cookies: cookies(headers),
+        ..Gate::default()
+    };
     let mut submission = Submission::default();
     let mut language = String::new();
     for (name, value) in fields {
@@ -239,15 +253,9 @@ fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
             page_response(&failed.page, None, &title, Frame::CardOnly, &card)
         }
     };
-    if let Some(name) = answer.clear_cookie {
-        let secure = if state.config().is_https() {
-            "; Secure"
-        } else {
-            ""
-        };
-        if let Ok(value) = HeaderValue::from_str(&format!(
-            "{name}=; Path=/; Max-Age=0; HttpOnly{secure}; SameSite=Lax"
-        )) {
+    if let Some(cookie) = answer.sso_cookie {
+        let cookie = super::flow::set_cookie(&cookie, state.config().is_https());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }

@@ -210,6 +210,7 @@ fn run(
         action,
         inputs,
         trusted: true,
+        ..ContinueCommand::default()
     };
     let executed = flow_service::execute(state, Command::Continue(command))?;
     let now = state.now();

@@ -7,20 +7,24 @@
 //! works on it (a concurrent call on the same id finds nothing, FES-1004) and put back when the call
 //! settles.
 
+mod initiation;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
-use thunderid_protocol::flow::{FlowData, FlowDefinition, FlowStatus, FlowType, StepType};
+use thunderid_protocol::flow::{FlowData, FlowStatus, FlowType, StepType};
 use thunderid_protocol::ids::ExecutionId;
 use thunderid_protocol::{ApiError, ApiErrorCode};
 
 use crate::error::MockError;
-use crate::fixtures::{ApplicationFixture, ApplicationKind, ServerSettings};
+use crate::fixtures::{ApplicationFixture, ServerSettings};
 use crate::flow::assertion::{self, FlowErrorType};
 use crate::flow::engine::{self, EngineError, Env, Outcome, OutcomeStatus};
+use crate::flow::env::FlowCaller;
 use crate::flow::{executors, keys};
 use crate::ids;
+use crate::service::sso;
 use crate::state::AppState;
 use crate::store::execution::Execution;
 use crate::store::registry::Registry;
@@ -37,8 +41,12 @@ pub(crate) struct StartCommand {
     pub inputs: BTreeMap<String, String>,
     /// The `Flow-Secret` header.
     pub flow_secret: String,
-    /// The verified caller of an ADMINISTRATION start: (subject, holds `system`).
-    pub caller: Option<(String, bool)>,
+    /// The verified Bearer caller of this request, if any.
+    pub caller: Option<FlowCaller>,
+    /// The `Attestation-Token` header (mobile apps).
+    pub attestation_token: String,
+    /// The request's cookies, by name (the `tid_sso_*` handles).
+    pub cookies: BTreeMap<String, String>,
 }
 
 /// Continue an execution.
@@ -50,6 +58,10 @@ pub(crate) struct ContinueCommand {
     pub inputs: BTreeMap<String, String>,
     /// The hosted gate re-rendering the current step: no challenge token needed.
     pub trusted: bool,
+    /// The verified Bearer caller of this request, if any.
+    pub caller: Option<FlowCaller>,
+    /// The request's cookies, by name (the `tid_sso_*` handles).
+    pub cookies: BTreeMap<String, String>,
 }
 
 /// One `/flow/execute` call.
@@ -70,15 +82,27 @@ pub(crate) struct Executed {
     pub assertion: Option<String>,
     pub error_assertion: Option<String>,
     pub error: Option<ApiError>,
-    /// The SSO cookie to clear (`Set-Cookie`), after a sign-out.
-    pub clear_cookie: Option<String>,
+    /// The SSO cookie to set or clear (`Set-Cookie`).
+    pub sso_cookie: Option<SsoCookie>,
 }
 
-/// One call's view of the server: the state, the configuration version it runs against, the time.
+/// A `tid_sso_*` cookie to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SsoCookie {
+    /// A new session: the cookie's name and the handle.
+    Set { name: String, handle: String },
+    /// A sign-out: the cookie to clear.
+    Clear { name: String },
+}
+
+/// One call's view of the server: the state, the configuration version it runs against, the time,
+/// and what the request itself carried (its caller, its cookies).
 struct Call<'a> {
     state: &'a AppState,
     registry: Arc<Registry>,
     now: u64,
+    caller: Option<FlowCaller>,
+    cookies: BTreeMap<String, String>,
 }
 
 impl Call<'_> {
@@ -90,6 +114,7 @@ impl Call<'_> {
     fn env<'e>(
         &'e self,
         app: Option<&'e ApplicationFixture>,
+        sso_handle: Option<&'e str>,
         rng: &'e mut dyn rand::RngCore,
     ) -> Env<'e> {
         let stores = self.state.stores();
@@ -100,6 +125,10 @@ impl Call<'_> {
             directory: &stores.directory,
             outbox: &stores.outbox,
             executions: &stores.executions,
+            sessions: &stores.sessions,
+            oauth: &stores.oauth,
+            caller: self.caller.as_ref(),
+            sso_handle,
             now: self.now,
             rng,
             base_url: &self.state.config().base_url,
@@ -123,10 +152,16 @@ impl Call<'_> {
 /// Run one call. HTTP-level failures are [`MockError::Api`], with the error assertion when the
 /// execution answers an OAuth request.
 pub(crate) fn execute(state: &AppState, command: Command) -> Result<Executed, MockError> {
+    let (caller, cookies) = match &command {
+        Command::Start(start) => (start.caller.clone(), start.cookies.clone()),
+        Command::Continue(resume) => (resume.caller.clone(), resume.cookies.clone()),
+    };
     let call = Call {
         state,
         registry: state.registry(),
         now: state.now(),
+        caller,
+        cookies,
     };
     let pending = match command {
         Command::Start(start) => begin(&call, start),
@@ -145,8 +180,13 @@ pub(crate) fn execute(state: &AppState, command: Command) -> Result<Executed, Mo
                 .error_assertion
                 .map(|claims| assertion::sign(signer, &claims)),
             error: p.error,
-            clear_cookie: p.clear_cookie,
+            sso_cookie: p.sso_cookie,
         }),
+        Err(Failure {
+            error,
+            status: Some(status),
+            ..
+        }) => Err(MockError::ApiWithStatus { error, status }),
         Err(f) => Err(MockError::Api {
             error: f.error,
             error_assertion: f
@@ -233,7 +273,7 @@ fn pre_create(
     })?;
     let now = state.now();
     let id = ids::uuid_v7(now);
-    let expires_at = now.saturating_add(lifetime(state.settings(), &flow_type));
+    let expires_at = now.saturating_add(initiation::lifetime(state.settings(), &flow_type));
     let mut execution = Execution::new(
         id.clone(),
         app.id.clone(),
@@ -263,13 +303,15 @@ struct Pending {
     assertion: Option<Map<String, Value>>,
     error_assertion: Option<Map<String, Value>>,
     error: Option<ApiError>,
-    clear_cookie: Option<String>,
+    sso_cookie: Option<SsoCookie>,
 }
 
 /// An HTTP-level failure before signing.
 struct Failure {
     error: ApiError,
     error_assertion: Option<Map<String, Value>>,
+    /// A status other than the code's own (FLM-1003 is 404 on the flows API, 400 here).
+    status: Option<u16>,
 }
 
 impl From<ApiErrorCode> for Failure {
@@ -277,16 +319,17 @@ impl From<ApiErrorCode> for Failure {
         Self {
             error: code.to_error(),
             error_assertion: None,
+            status: None,
         }
     }
 }
 
 fn begin(call: &Call<'_>, command: StartCommand) -> Result<Pending, Failure> {
-    let (flow_type, app, flow) = check_initiation(&call.registry, &command)?;
+    let (flow_type, app, flow) = initiation::check_initiation(&call.registry, &command)?;
     let id = ids::uuid_v7(call.now);
     let expires_at = call
         .now
-        .saturating_add(lifetime(call.settings(), &flow_type));
+        .saturating_add(initiation::lifetime(call.settings(), &flow_type));
     let app_id = app.map(|a| a.id.clone()).unwrap_or_default();
     let mut execution = Execution::new(
         id,
@@ -309,6 +352,13 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
         .executions
         .write(|e| e.take_live(&command.execution_id, now))
         .ok_or(Failure::from(ApiErrorCode::FlowInvalidExecutionId))?;
+    if execution.root_flow_type == FlowType::Administration
+        && let Err(failure) = initiation::check_administration_caller(call.caller.as_ref())
+    {
+        // Refused before anything runs; the execution stays as it was.
+        call.store(execution);
+        return Err(failure);
+    }
     let app = call.registry.application(&execution.app_id).cloned();
     let app = app.as_deref();
     prepare(&mut execution, command.action, command.inputs);
@@ -329,7 +379,7 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
             assertion: None,
             error_assertion,
             error: Some(error),
-            clear_cookie: None,
+            sso_cookie: None,
         });
     }
     run(call, app, execution, false)
@@ -371,12 +421,18 @@ fn run(
     is_new: bool,
 ) -> Result<Pending, Failure> {
     let mut rng = rand::thread_rng();
-    let result = engine::run(&mut call.env(app, &mut rng), &mut execution);
+    let cookie = sso::cookie_name(&call.registry, app, &execution);
+    let handle = cookie
+        .as_ref()
+        .and_then(|name| call.cookies.get(name))
+        .map(String::as_str)
+        .filter(|h| !h.is_empty());
+    let result = engine::run(&mut call.env(app, handle, &mut rng), &mut execution);
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(error) => return Err(engine_failure(call, app, &execution, &error, is_new)),
     };
-    Ok(settle(call, app, execution, outcome))
+    Ok(settle(call, app, execution, outcome, cookie))
 }
 
 /// An engine failure is an HTTP error; a continuing execution is deleted with it.
@@ -403,6 +459,7 @@ fn engine_failure(
     Failure {
         error: api_error,
         error_assertion,
+        status: None,
     }
 }
 
@@ -412,6 +469,7 @@ fn settle(
     app: Option<&ApplicationFixture>,
     mut execution: Execution,
     outcome: Outcome,
+    cookie: Option<String>,
 ) -> Pending {
     let Outcome {
         status,
@@ -419,10 +477,13 @@ fn settle(
         error,
         assertion,
         sso_cleared,
+        sso_created,
     } = outcome;
-    let clear_cookie = sso_cleared
-        .then(|| sso_cookie_name(&call.registry, app))
-        .flatten();
+    let sso_cookie = cookie.and_then(|name| match (sso_cleared, sso_created) {
+        (true, _) => Some(SsoCookie::Clear { name }),
+        (false, Some(handle)) => Some(SsoCookie::Set { name, handle }),
+        (false, None) => None,
+    });
     let mut pending = Pending {
         execution_id: execution.id.clone(),
         status: FlowStatus::Complete,
@@ -432,7 +493,7 @@ fn settle(
         assertion: None,
         error_assertion: None,
         error,
-        clear_cookie,
+        sso_cookie,
     };
     match status {
         OutcomeStatus::Complete => {
@@ -471,120 +532,6 @@ fn error_assertion(
     execution.authorization_request_id()?;
     let description = error.description.default_value.clone().unwrap_or_default();
     let mut rng = rand::thread_rng();
-    let env = call.env(app, &mut rng);
+    let env = call.env(app, None, &mut rng);
     assertion::error_assertion_claims(&env, execution, error_type, &description)
-}
-
-/// The initiation checks, in the server's order (contract §1.2). Returns the flow type, the
-/// application and the graph to run.
-fn check_initiation<'r>(
-    registry: &'r Registry,
-    command: &StartCommand,
-) -> Result<
-    (
-        FlowType,
-        Option<&'r Arc<ApplicationFixture>>,
-        &'r FlowDefinition,
-    ),
-    Failure,
-> {
-    if !command.flow_id.is_empty() {
-        check_administration_caller(command)?;
-        // Only ADMINISTRATION flows may be started by id; the mock bundles none.
-        return Err(ApiErrorCode::FlowIdExecutionNotPermitted.into());
-    }
-    let flow_type = FlowType::parse(&command.flow_type);
-    match &flow_type {
-        FlowType::Other(_) => return Err(ApiErrorCode::FlowInvalidFlowType.into()),
-        FlowType::Administration => check_administration_caller(command)?,
-        FlowType::Authentication | FlowType::SignOut => check_direct_initiation(registry, command)?,
-        FlowType::Registration | FlowType::Recovery | FlowType::UserOnboarding => {}
-    }
-    if flow_type == FlowType::UserOnboarding {
-        let flow = registry
-            .flow_by_handle("default-flow", &flow_type)
-            .ok_or(Failure::from(ApiErrorCode::FlowInvalidFlowType))?;
-        return Ok((flow_type, None, flow));
-    }
-    let app = registry
-        .application(&command.application_id)
-        .filter(|_| !command.application_id.is_empty())
-        .ok_or(Failure::from(ApiErrorCode::FlowInvalidAppId))?;
-    if flow_type == FlowType::Registration && !app.is_registration_flow_enabled {
-        return Err(ApiErrorCode::FlowRegistrationDisabled.into());
-    }
-    if flow_type == FlowType::Recovery && !app.is_recovery_flow_enabled {
-        return Err(ApiErrorCode::FlowRecoveryDisabled.into());
-    }
-    let flow = registry
-        .app_flow(app, &flow_type)
-        .ok_or(Failure::from(ApiErrorCode::ServerInternal))?;
-    Ok((flow_type, Some(app), flow))
-}
-
-fn check_administration_caller(command: &StartCommand) -> Result<(), Failure> {
-    match &command.caller {
-        None => Err(ApiErrorCode::FlowAdministrationAuthenticationRequired.into()),
-        Some((_, false)) => Err(ApiErrorCode::FlowAdministrationPermissionRequired.into()),
-        Some((_, true)) => Ok(()),
-    }
-}
-
-/// Which apps may start AUTHENTICATION and SIGNOUT directly (`checkDirectFlowInitiationAllowed`).
-fn check_direct_initiation(registry: &Registry, command: &StartCommand) -> Result<(), Failure> {
-    if command.application_id.is_empty() {
-        return Ok(());
-    }
-    let app = registry
-        .application(&command.application_id)
-        .ok_or(Failure::from(ApiErrorCode::FlowInvalidAppId))?;
-    let needs_secret = match app.kind {
-        ApplicationKind::Browser | ApplicationKind::M2m => false,
-        // No fixture configures attestation or its dev mode.
-        ApplicationKind::Mobile => return Err(ApiErrorCode::FlowAttestationNotConfigured.into()),
-        ApplicationKind::Fullstack | ApplicationKind::Custom | ApplicationKind::Mcp => {
-            match &app.oauth {
-                None => true,
-                Some(oauth) => {
-                    let client_credentials_only =
-                        oauth.grant_types.len() == 1 && oauth.allows_grant("client_credentials");
-                    !(oauth.allows_grant("authorization_code") || client_credentials_only)
-                }
-            }
-        }
-    };
-    if !needs_secret {
-        return Err(ApiErrorCode::FlowDirectFlowInitiationNotPermitted.into());
-    }
-    if command.flow_secret.is_empty() {
-        return Err(ApiErrorCode::FlowSecretRequired.into());
-    }
-    let expected = app.flow_secret.as_deref().unwrap_or_default();
-    if expected.is_empty()
-        || !ids::constant_time_eq(expected.as_bytes(), command.flow_secret.as_bytes())
-    {
-        return Err(ApiErrorCode::FlowSecretInvalid.into());
-    }
-    Ok(())
-}
-
-/// The absolute lifetime of an execution (`server.json` `flow`, the server's defaults).
-fn lifetime(settings: &ServerSettings, flow_type: &FlowType) -> u64 {
-    let settings = &settings.flow;
-    match flow_type {
-        FlowType::Authentication | FlowType::Administration | FlowType::Other(_) => {
-            settings.authentication_expiry
-        }
-        FlowType::Registration => settings.registration_expiry,
-        FlowType::Recovery => settings.recovery_expiry,
-        FlowType::SignOut => settings.sign_out_expiry,
-        FlowType::UserOnboarding => settings.user_onboarding_expiry,
-    }
-}
-
-/// `tid_sso_` + 16 hex chars of SHA-256(the app's login flow id) (`session/transport.go`).
-fn sso_cookie_name(registry: &Registry, app: Option<&ApplicationFixture>) -> Option<String> {
-    let flow = registry.app_flow(app?, &FlowType::Authentication)?;
-    let digest = ids::sha256_hex(flow.id.as_str().as_bytes());
-    Some(format!("tid_sso_{}", &digest[..16]))
 }

@@ -17,7 +17,7 @@ use thunderid_protocol::oauth2::AuthCallbackRequest;
 use thunderid_protocol::secret::Assertion;
 use thunderid_protocol::{ApiError, ApiErrorCode};
 
-use super::flow::{self as flow_service, Command, ContinueCommand, Executed};
+use super::flow::{self as flow_service, Command, ContinueCommand, Executed, SsoCookie};
 use super::{logout, token};
 use crate::error::MockError;
 use crate::oauth::gate_error_url;
@@ -47,6 +47,8 @@ pub(crate) struct Gate {
     pub logout_id: String,
     pub execution_id: String,
     pub language: LanguagePreference,
+    /// The browser's cookies (its `tid_sso_*` handle), passed to the flow; never rendered.
+    pub cookies: BTreeMap<String, String>,
 }
 
 impl Gate {
@@ -111,18 +113,18 @@ pub(crate) struct FailedPage {
     pub page: PageMeta,
 }
 
-/// An [`Outcome`] plus the SSO cookie to clear after a sign-out.
+/// An [`Outcome`] plus the SSO cookie to set (a new session) or clear (a sign-out).
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub outcome: Outcome,
-    pub clear_cookie: Option<String>,
+    pub sso_cookie: Option<SsoCookie>,
 }
 
 impl From<Outcome> for Answer {
     fn from(outcome: Outcome) -> Self {
         Self {
             outcome,
-            clear_cookie: None,
+            sso_cookie: None,
         }
     }
 }
@@ -180,6 +182,7 @@ pub(crate) fn idp_return(
     state: &AppState,
     query: &BTreeMap<String, String>,
     language: LanguagePreference,
+    cookies: BTreeMap<String, String>,
 ) -> Answer {
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
@@ -204,6 +207,7 @@ pub(crate) fn idp_return(
             explicit: pending.language,
             ..language
         },
+        cookies,
     };
     let inputs: BTreeMap<String, String> = query
         .iter()
@@ -241,6 +245,8 @@ fn resume(
         action: action.filter(|a| !a.is_empty()),
         inputs: inputs.into_iter().map(|(k, v)| (k, sanitize(&v))).collect(),
         trusted,
+        cookies: gate.cookies.clone(),
+        ..ContinueCommand::default()
     };
     if command.execution_id.is_empty() {
         return Err(MockError::api(ApiErrorCode::FlowInvalidExecutionId));
@@ -275,7 +281,7 @@ fn finish(
             return error_redirect(state, "server_error", "The sign-in step failed").into();
         }
     };
-    let clear_cookie = executed.clear_cookie.clone();
+    let sso_cookie = executed.sso_cookie.clone();
     let outcome = match (executed.status, executed.step_type) {
         (FlowStatus::Incomplete, Some(StepType::Redirection)) => {
             follow_redirection(state, gate, &executed)
@@ -289,7 +295,7 @@ fn finish(
     };
     Answer {
         outcome,
-        clear_cookie,
+        sso_cookie,
     }
 }
 

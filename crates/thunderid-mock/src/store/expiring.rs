@@ -89,6 +89,22 @@ impl<V> Expiring<V> {
     pub(crate) fn contains(&self, key: &str) -> bool {
         self.entries.contains_key(key)
     }
+
+    /// Every live entry, in no particular order (for the rare scan: revoking by subject).
+    pub(crate) fn iter(&self, now: u64) -> impl Iterator<Item = (&String, &V)> {
+        self.entries
+            .iter()
+            .filter(move |(_, (expires_at, _))| now <= *expires_at)
+            .map(|(key, (_, value))| (key, value))
+    }
+
+    /// A mutable reference to the live value under `key`; its expiry stays.
+    pub(crate) fn get_mut(&mut self, key: &str, now: u64) -> Option<&mut V> {
+        self.entries
+            .get_mut(key)
+            .filter(|(expires_at, _)| now <= *expires_at)
+            .map(|(_, value)| value)
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,20 @@ pub(crate) const STORED_INVITE_TOKEN: &str = "storedInviteToken";
 pub(crate) const INVITE_LINK: &str = "inviteLink";
 /// Set by the federated executor: whether a local user exists.
 pub(crate) const ENTITY_STATE: &str = "entityState";
+/// The organization unit chosen (OUResolverExecutor) or created (OUExecutor) for new users.
+pub(crate) const OU_ID: &str = "ouId";
+/// The subject a user-deletion flow revokes and deletes (the server's `revocationPlan`).
+pub(crate) const REVOCATION_PLAN: &str = "revocationPlan";
+/// `ssoSessionPresent:<checkpoint>`: whether SSOCheck found a session with that checkpoint.
+pub(crate) const SSO_SESSION_PRESENT: &str = "ssoSessionPresent";
+/// `ssoSessionSaved:<checkpoint>`: the handle SessionExecutor saved under that checkpoint.
+pub(crate) const SSO_SESSION_SAVED: &str = "ssoSessionSaved";
+/// The handle of the SSO session this execution found or created.
+pub(crate) const SSO_SESSION_HANDLE: &str = "ssoSessionHandle";
+/// When the SSO session's user authenticated (Unix seconds), for `max_age`.
+pub(crate) const SSO_AUTH_TIME: &str = "ssoAuthTime";
+/// The token family the assertion (`tfid`) hands to the tokens this sign-in issues.
+pub(crate) const TOKEN_FAMILY_ID: &str = "tokenFamilyId";
 /// The application id, set before every task.
 pub(crate) const APPLICATION_ID: &str = "applicationId";
 
@@ -50,4 +64,6 @@ pub(crate) mod data {
     pub(crate) const EMAIL_SENT: &str = "emailSent";
     pub(crate) const OTP_LENGTH: &str = "otpLength";
     pub(crate) const OTP_NUMERIC_ONLY: &str = "otpNumericOnly";
+    pub(crate) const INVITE_LINK: &str = "inviteLink";
+    pub(crate) const ROOT_OU_ID: &str = "rootOuId";
 }

@@ -26,6 +26,9 @@ pub struct OAuthState {
     revoked_tokens: Expiring<()>,
     /// Revoked token families by `tfid`: every token carrying one is rejected.
     revoked_families: Expiring<()>,
+    /// Subjects whose tokens issued up to the cutoff (Unix seconds) are revoked (criteria
+    /// revocation when a user is deleted).
+    revoked_subjects: Expiring<u64>,
     logouts: Expiring<PendingLogout>,
 }
 
@@ -185,6 +188,31 @@ impl OAuthState {
         }
     }
 
+    /// Revoke every token issued to `subject` up to now (`CriteriaRevocationExecutor`, `subject` with
+    /// `revoke_all`); kept as long as a family revocation.
+    pub fn revoke_subject(&mut self, subject: &str, now: u64) {
+        self.prune(now);
+        if !subject.is_empty() {
+            self.revoked_subjects.insert(
+                subject.to_owned(),
+                now,
+                now.saturating_add(FAMILY_REVOCATION_TTL),
+            );
+        }
+    }
+
+    /// Whether a token for `subject` issued at `issued_at` falls under a subject revocation.
+    pub fn is_subject_revoked(
+        &self,
+        subject: Option<&str>,
+        issued_at: Option<u64>,
+        now: u64,
+    ) -> bool {
+        subject
+            .and_then(|s| self.revoked_subjects.get(s, now))
+            .is_some_and(|cutoff| issued_at.is_none_or(|iat| iat <= *cutoff))
+    }
+
     /// Whether a token with this `jti` / `tfid` has been revoked.
     pub fn is_revoked(
         &self,
@@ -243,6 +271,7 @@ impl OAuthState {
             + self.redeemed_codes.len()
             + self.revoked_tokens.len()
             + self.revoked_families.len()
+            + self.revoked_subjects.len()
             + self.logouts.len()
     }
 
@@ -253,6 +282,7 @@ impl OAuthState {
         self.redeemed_codes.prune(now);
         self.revoked_tokens.prune(now);
         self.revoked_families.prune(now);
+        self.revoked_subjects.prune(now);
         self.logouts.prune(now);
     }
 }

@@ -24,6 +24,9 @@ pub struct OutboxMessage {
     /// The machine-readable secret in the message (the OTP, the recovery token), so tests need not
     /// parse the body.
     pub code: Option<String>,
+    /// The link in the message (an invite, a recovery or a magic link), when it carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     pub sent_at: u64,
 }
 

@@ -518,3 +518,55 @@ async fn gate_pages_carry_the_real_gates_headers_and_a_fresh_style_nonce() {
         "every response gets its own nonce"
     );
 }
+
+#[tokio::test]
+async fn a_second_redirect_sign_in_with_the_sso_cookie_skips_the_sign_in_page() {
+    let t = TestServer::start().await;
+    let (page, _) = sign_in_page(&t, "sample-portal", "openid").await;
+    let form = GateForm::parse(&page.body);
+    let reply = form
+        .submit(
+            &t,
+            &form.button("Sign In"),
+            &[("username", "thor"), ("password", "Thor@12345")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "{reply:?}");
+    let cookie = reply
+        .header("set-cookie")
+        .expect("the SSO cookie")
+        .to_owned();
+    assert!(
+        cookie.starts_with("tid_sso_8aa96c48e4b43307=")
+            && cookie.ends_with("; Path=/; Max-Age=28800; HttpOnly; SameSite=Lax"),
+        "{cookie}"
+    );
+    let handle = cookie.split(';').next().unwrap_or_default().to_owned();
+
+    let mut query = spa_query("openid");
+    for pair in &mut query {
+        if pair.0 == "client_id" {
+            pair.1 = "sample-portal".to_owned();
+        }
+    }
+    let reply = t
+        .get(&format!("/oauth2/authorize?{}", query_string(&query)))
+        .await;
+    let gate = reply.location();
+    let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
+    let reply = t
+        .send(t.client.get(t.url(&path)).header("cookie", handle))
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "no page: {reply:?}");
+    let callback = reply.location();
+    assert_eq!(
+        format!(
+            "{}://{}{}",
+            callback.scheme(),
+            callback.authority(),
+            callback.path()
+        ),
+        SPA_CALLBACK
+    );
+    assert!(query_value(&callback, "code").is_some(), "{callback}");
+}

@@ -1,10 +1,9 @@
-//! AuthorizationExecutor, AuthAssertExecutor and SessionSignOutExecutor.
+//! AuthorizationExecutor and AuthAssertExecutor.
 
-use serde_json::Value;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
 
-use super::{ExecResult, ExecStatus, Task};
+use super::{ExecResult, Task};
 use crate::fixtures::MemberKind;
 use crate::flow::node::EngineError;
 use crate::flow::{assertion, keys};
@@ -87,28 +86,4 @@ pub(super) fn assert(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError>
         assertion: Some(claims),
         ..ExecResult::complete()
     })
-}
-
-/// SessionSignOutExecutor: end the SSO session; with `promptOnSignOut` and a logout that came
-/// without a valid `id_token_hint`, ask for confirmation first (a CONFIRM action).
-pub(super) fn sign_out(task: &mut Task<'_, '_>) -> ExecResult {
-    let prompt_enabled = task
-        .node
-        .properties
-        .get("promptOnSignOut")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let prompt_required =
-        task.execution.runtime_value(keys::LOGOUT_PROMPT_REQUIRED) == Some("true");
-    let confirmed = task.forwarded.action_type.as_deref() == Some("CONFIRM");
-    if prompt_enabled && prompt_required && !confirmed {
-        return ExecResult {
-            status: ExecStatus::UserInputRequired,
-            ..ExecResult::default()
-        };
-    }
-    ExecResult {
-        sso_cleared: true,
-        ..ExecResult::complete()
-    }
 }

@@ -183,10 +183,10 @@ pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, Engi
     let Some(user_id) = task.user_id() else {
         return Ok(ExecResult::failure(prerequisite_missing(keys::USER_ID)));
     };
+    // Never empty: a node without inputs falls back to the default password input (so the
+    // server's FET-1045 cannot arise).
     let Some(input) = required.first() else {
-        return Ok(ExecResult::failure(
-            ApiErrorCode::ExecutorCredentialInputMissing.to_error(),
-        ));
+        return Err(super::internal("CredentialSetter has no input".into()));
     };
     let Some(value) = task
         .execution

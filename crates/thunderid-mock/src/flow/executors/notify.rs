@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::flow::InputType;
+use thunderid_protocol::flow::{FlowType, InputType};
 
 use super::{ExecResult, Task};
+use crate::fixtures::Delivery;
 use crate::flow::keys;
 use crate::flow::node::EngineError;
 use crate::store::outbox::{Channel, OutboxMessage};
@@ -51,6 +52,15 @@ pub(super) fn send_sms(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErro
             )));
         }
     };
+    if task.env.settings.notifications.sms != Delivery::Outbox {
+        // The sender refused: only USER_ONBOARDING reports it in band.
+        if task.flow_type == &FlowType::UserOnboarding {
+            return Ok(ExecResult::failure(
+                ApiErrorCode::ExecutorSmsProviderNotConfigured.to_error(),
+            ));
+        }
+        return Err(super::internal("the SMS sender failed".into()));
+    }
     let code = data.get("otpCode").cloned();
     task.env.send(OutboxMessage {
         channel: Channel::Sms,
@@ -58,6 +68,7 @@ pub(super) fn send_sms(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErro
         template,
         body,
         code,
+        link: data.get("inviteLink").cloned(),
         sent_at: task.env.now,
     });
     let mut result = ExecResult::complete();
@@ -75,6 +86,15 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
         result
             .additional
             .insert(keys::data::EMAIL_SENT.to_owned(), "true".to_owned());
+        return Ok(result);
+    }
+    let delivery = task.env.settings.notifications.email;
+    if delivery == Delivery::Unconfigured {
+        let mut result =
+            ExecResult::failure(ApiErrorCode::ExecutorEmailServiceNotConfigured.to_error());
+        result
+            .additional
+            .insert(keys::data::EMAIL_SENT.to_owned(), "false".to_owned());
         return Ok(result);
     }
     let email_attr = task.input_identifier(&InputType::Email, "email");
@@ -95,22 +115,43 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
     let data = template_data(task);
     let body = match template.as_str() {
         "PASSWORD_RECOVERY" => recovery_email(&data),
+        "USER_INVITE" | "SELF_REGISTRATION" => invite_email(&template, &data),
+        "MAGIC_LINK" => magic_link_email(&data),
+        "OTP" => format!(
+            "Your verification code is: {}. It expires in {}.",
+            field(&data, "otpCode"),
+            field(&data, "expiryTime")
+        ),
         other => {
             return Err(super::internal(format!(
                 "no e-mail template for scenario {other}"
             )));
         }
     };
-    let code = task
-        .execution
-        .runtime_value(keys::STORED_INVITE_TOKEN)
-        .map(str::to_owned);
+    if delivery == Delivery::Failing {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorEmailSendFailed.to_error(),
+        ));
+    }
+    let code = data
+        .get("magicLink")
+        .or_else(|| data.get("otpCode"))
+        .cloned()
+        .or_else(|| {
+            task.execution
+                .runtime_value(keys::STORED_INVITE_TOKEN)
+                .map(str::to_owned)
+        });
     task.env.send(OutboxMessage {
         channel: Channel::Email,
         recipient,
         template,
         body,
         code,
+        link: data
+            .get("magicLink")
+            .or_else(|| data.get("inviteLink"))
+            .cloned(),
         sent_at: task.env.now,
     });
     let mut result = ExecResult::complete();
@@ -166,5 +207,35 @@ fn recovery_email(data: &BTreeMap<String, String>) -> String {
         "Reset Your Password\n\nHello,\n\nA request was made to reset your account password for {app}. \
          Use this link to set a new password:\n\n{link}\n\nThis link will expire in 30 minutes for your security.\n\n\
          If you did not request a password reset, you can safely ignore this email; your account will remain unchanged.\n"
+    )
+}
+
+/// The plain-text rendering of the server's `user_invite.yaml` / `self_registration.yaml`.
+fn invite_email(template: &str, data: &BTreeMap<String, String>) -> String {
+    let app = field(data, "appName");
+    let link = field(data, "inviteLink");
+    let heading = if template == "USER_INVITE" {
+        "You're Invited to Register"
+    } else {
+        "Complete Your Registration"
+    };
+    format!(
+        "{heading}\n\nHello,\n\nUse this link to complete your registration{}:\n\n{link}\n\n\
+         If you were not expecting this, you can safely ignore this email.\n",
+        if app.is_empty() {
+            String::new()
+        } else {
+            format!(" for {app}")
+        }
+    )
+}
+
+/// The plain-text rendering of the server's `magic_link.yaml` template.
+fn magic_link_email(data: &BTreeMap<String, String>) -> String {
+    let link = field(data, "magicLink");
+    let expiry = field(data, "expiryTime");
+    format!(
+        "Sign in to your account\n\nHello,\n\nUse this link to sign in. It expires in {expiry}:\n\n{link}\n\n\
+         If you did not try to sign in, you can safely ignore this email.\n"
     )
 }

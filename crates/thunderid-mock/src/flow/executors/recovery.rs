@@ -44,7 +44,9 @@ fn generate(task: &mut Task<'_, '_>) -> ExecResult {
             .insert("appName".to_owned(), app.name.clone());
     }
     if task.flow_type == &FlowType::UserOnboarding {
-        result.additional.insert("inviteLink".to_owned(), link);
+        result
+            .additional
+            .insert(keys::data::INVITE_LINK.to_owned(), link);
     }
     result
 }

@@ -30,10 +30,10 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
             ));
         }
         FlowType::Registration => {}
+        FlowType::UserOnboarding => return Ok(onboarding_user_type(task)),
         FlowType::Authentication
         | FlowType::Recovery
         | FlowType::SignOut
-        | FlowType::UserOnboarding
         | FlowType::Administration
         | FlowType::Other(_) => return Ok(ExecResult::complete()),
     }
@@ -42,19 +42,7 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
             ApiErrorCode::ExecutorSelfRegNotAvailableForApp.to_error(),
         ));
     }
-    let node_allowed: Vec<String> = task
-        .node
-        .properties
-        .get("allowedUserTypes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let node_allowed = node_allowed_types(task);
     let allowed: Vec<String> = if node_allowed.is_empty() {
         allowed
     } else {
@@ -96,17 +84,94 @@ pub(super) fn resolve_user_type(task: &mut Task<'_, '_>) -> Result<ExecResult, E
             let name = only.name.clone();
             Ok(choose(task, &name))
         }
-        several => {
-            let mut input = Input::new(keys::USER_TYPE, InputType::Select);
-            input.options = several.iter().map(|t| t.name.clone()).collect();
-            let mut result = ExecResult::input_required(vec![input.clone()], None);
-            result.forwarded.inputs = Some(vec![DynamicInput {
-                input,
-                display_name: None,
-            }]);
-            Ok(result)
-        }
+        several => Ok(ask_user_type(several)),
     }
+}
+
+/// The node's `allowedUserTypes` (empty: no restriction).
+fn node_allowed_types(task: &Task<'_, '_>) -> Vec<String> {
+    task.node
+        .properties
+        .get("allowedUserTypes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// USER_ONBOARDING: an administrator picks the new user's type among all types (the node's
+/// `allowedUserTypes`, and, once a unit is chosen, the types whose unit contains it).
+fn onboarding_user_type(task: &Task<'_, '_>) -> ExecResult {
+    let node_allowed = node_allowed_types(task);
+    let chosen_ou = task.execution.runtime_value(keys::OU_ID).map(str::to_owned);
+    if let Some(chosen) = task.execution.inputs.get(keys::USER_TYPE).cloned() {
+        if !node_allowed.is_empty() && !node_allowed.contains(&chosen) {
+            return ExecResult::failure(ApiErrorCode::ExecutorUserTypeNotAllowed.to_error());
+        }
+        let Some(user_type) = task.env.user_type(&chosen).filter(|t| !t.ou_id.is_empty()) else {
+            return ExecResult::failure(ApiErrorCode::ExecutorInvalidUserType.to_error());
+        };
+        if let Some(ou) = &chosen_ou
+            && !task
+                .env
+                .directory
+                .read(|d| d.units.is_within(ou, &user_type.ou_id))
+        {
+            return ExecResult::failure(ApiErrorCode::ExecutorUserTypeNotValidForOu.to_error());
+        }
+        return resolved(&user_type);
+    }
+    let (any, candidates): (bool, Vec<UserTypeRecord>) = task.env.directory.read(|d| {
+        let all: Vec<&UserTypeRecord> =
+            d.user_types.by_name_order().into_iter().take(100).collect();
+        let candidates = all
+            .iter()
+            .filter(|t| node_allowed.is_empty() || node_allowed.contains(&t.name))
+            .filter(|t| {
+                chosen_ou
+                    .as_ref()
+                    .is_none_or(|ou| d.units.is_within(ou, &t.ou_id))
+            })
+            .map(|t| (*t).clone())
+            .collect();
+        (!all.is_empty(), candidates)
+    });
+    if !any {
+        return ExecResult::failure(ApiErrorCode::ExecutorNoUserTypesAvailable.to_error());
+    }
+    match candidates.as_slice() {
+        [] => ExecResult::failure(ApiErrorCode::ExecutorNoValidUserTypes.to_error()),
+        [only] => resolved(only),
+        several => ask_user_type(several),
+    }
+}
+
+fn resolved(user_type: &UserTypeRecord) -> ExecResult {
+    let mut result = ExecResult::complete();
+    result
+        .runtime
+        .insert(keys::USER_TYPE.to_owned(), user_type.name.clone());
+    result
+        .runtime
+        .insert(keys::DEFAULT_OU_ID.to_owned(), user_type.ou_id.clone());
+    result
+}
+
+/// INPUT for a `userType` SELECT over `types`, also forwarded to the `onIncomplete` prompt.
+fn ask_user_type(types: &[UserTypeRecord]) -> ExecResult {
+    let mut input = Input::new(keys::USER_TYPE, InputType::Select).with_ref("usertype_input");
+    input.options = types.iter().map(|t| t.name.clone()).collect();
+    let mut result = ExecResult::input_required(vec![input.clone()], None);
+    result.forwarded.inputs = Some(vec![DynamicInput {
+        input,
+        display_name: None,
+    }]);
+    result
 }
 
 fn choose(task: &Task<'_, '_>, name: &str) -> ExecResult {
@@ -206,7 +271,8 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
     let id = task.uuid_v7();
     let ou_id = task
         .execution
-        .runtime_value(keys::DEFAULT_OU_ID)
+        .runtime_value(keys::OU_ID)
+        .or_else(|| task.execution.runtime_value(keys::DEFAULT_OU_ID))
         .map_or_else(|| user_type.ou_id.clone(), str::to_owned);
     let record = UserRecord {
         id: id.clone(),
@@ -251,30 +317,40 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
     Ok(result)
 }
 
-/// Schema attributes still unanswered: required ones, then credentials (`buildMissingInputs`).
-/// Optional attributes are asked only with the node property `includeOptional`.
+/// Schema attributes still unanswered: required, then optional attributes, then required and
+/// optional credentials (`buildMissingInputs`). Optional ones are asked only with the node
+/// properties `includeOptional` / `includeOptionalCredentials`, or when the node declares them.
 fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeRecord) -> Vec<DynamicInput> {
-    let include_optional = task
-        .node
-        .properties
-        .get("includeOptional")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let flag = |name: &str| {
+        task.node
+            .properties
+            .get(name)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    let include_optional = flag("includeOptional");
+    let include_optional_credentials = flag("includeOptionalCredentials");
     let presented: Vec<&str> = task
         .execution
         .runtime
         .get(keys::PRESENTED_OPTIONAL_INPUTS)
         .map(|raw| raw.split_whitespace().collect())
         .unwrap_or_default();
-    let (mut required, mut optional, mut credentials) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut required, mut optional) = (Vec::new(), Vec::new());
+    let (mut required_credentials, mut optional_credentials) = (Vec::new(), Vec::new());
     for (name, schema) in user_type.schema.properties() {
         if task.value(name).is_some() {
             continue;
         }
         let node_input = task.executor.inputs.iter().find(|i| &i.identifier == name);
         let is_required = schema.required || node_input.is_some_and(|i| i.required);
+        let included = if schema.credential {
+            include_optional_credentials
+        } else {
+            include_optional
+        };
         if !is_required
-            && (presented.contains(&name.as_str()) || !(include_optional || node_input.is_some()))
+            && (presented.contains(&name.as_str()) || !(included || node_input.is_some()))
         {
             continue;
         }
@@ -294,7 +370,8 @@ fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeRecord) -> Vec
             display_name: schema.display_name.clone(),
         };
         match (schema.credential, is_required) {
-            (true, _) => credentials.push(dynamic),
+            (true, true) => required_credentials.push(dynamic),
+            (true, false) => optional_credentials.push(dynamic),
             (false, true) => required.push(dynamic),
             (false, false) => optional.push(dynamic),
         }
@@ -302,7 +379,8 @@ fn missing_schema_inputs(task: &Task<'_, '_>, user_type: &UserTypeRecord) -> Vec
     required
         .into_iter()
         .chain(optional)
-        .chain(credentials)
+        .chain(required_credentials)
+        .chain(optional_credentials)
         .collect()
 }
 

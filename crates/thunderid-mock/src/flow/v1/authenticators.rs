@@ -71,7 +71,17 @@ impl Kind {
             | ExecutorKind::AttributeUniqueness
             | ExecutorKind::Invite
             | ExecutorKind::CredentialSetter
-            | ExecutorKind::SessionSignOut => None,
+            | ExecutorKind::SessionSignOut
+            | ExecutorKind::PermissionValidator
+            | ExecutorKind::OuResolver
+            | ExecutorKind::OuCreator
+            | ExecutorKind::AttributeCollector
+            | ExecutorKind::PreDelete
+            | ExecutorKind::CriteriaRevocation
+            | ExecutorKind::SessionRevocation
+            | ExecutorKind::UserDelete
+            | ExecutorKind::SsoCheck
+            | ExecutorKind::Session => None,
         }
     }
 

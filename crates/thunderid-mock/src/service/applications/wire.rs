@@ -10,7 +10,8 @@ use thunderid_protocol::applications::{
 use thunderid_protocol::flow::FlowType;
 
 use crate::fixtures::{
-    ApplicationFixture, ApplicationKind, AssertionSettings, OAuthProfile, TokenEndpointAuthMethod,
+    AndroidAttestation, AppleAttestation, ApplicationFixture, ApplicationKind, AssertionSettings,
+    AttestationFixture, LoginConsentFixture, OAuthProfile, TokenEndpointAuthMethod,
     TokenKindSettings, TokenSettings,
 };
 use crate::store::registry::Registry;
@@ -80,9 +81,14 @@ pub(crate) fn from_wire(registry: &Registry, app: &Application) -> ApplicationFi
         metadata: app.metadata.clone(),
         theme_id: non_empty(&app.theme_id),
         layout_id: non_empty(&app.layout_id),
-        login_consent_validity_period: app.login_consent.as_ref().map_or(0, |c| c.validity_period),
+        login_consent: LoginConsentFixture {
+            validity_period: app
+                .login_consent
+                .as_ref()
+                .map_or(0, |c| u64::try_from(c.validity_period).unwrap_or(0)),
+        },
         passkey_allowed_origins: app.passkey_allowed_origins.clone(),
-        attestation: app.attestation.clone(),
+        attestation: app.attestation.as_ref().map(attestation_from_wire),
     }
 }
 
@@ -150,10 +156,7 @@ pub(crate) fn to_wire(registry: &Registry, app: &ApplicationFixture) -> Applicat
             String::new()
         }
     };
-    let mut attestation = app.attestation.clone();
-    if let Some(a) = attestation.as_mut() {
-        strip_attestation_credentials(a);
-    }
+    let attestation = app.attestation.as_ref().map(attestation_to_wire);
     Application {
         id: app.id.clone(),
         organization_unit_id: app.ou_id.clone(),
@@ -192,7 +195,7 @@ pub(crate) fn to_wire(registry: &Registry, app: &ApplicationFixture) -> Applicat
             user_attributes: app.assertion.user_attributes.clone(),
         }),
         login_consent: Some(LoginConsentConfig {
-            validity_period: app.login_consent_validity_period,
+            validity_period: i64::try_from(app.login_consent.validity_period).unwrap_or(i64::MAX),
         }),
         allowed_user_types: app.allowed_user_types.clone(),
         passkey_allowed_origins: app.passkey_allowed_origins.clone(),
@@ -296,4 +299,67 @@ pub(crate) fn strip_attestation_credentials(attestation: &mut Value) {
     {
         android.remove("serviceAccountCredentials");
     }
+}
+
+/// `attestation` as the API takes it, read the way Go decodes JSON: unknown keys are ignored, a
+/// value of the wrong type reads as empty (the shape is checked in `validate`).
+fn attestation_from_wire(value: &Value) -> AttestationFixture {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
+    let texts = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    AttestationFixture {
+        android: value
+            .get("android")
+            .filter(|v| v.is_object())
+            .map(|a| AndroidAttestation {
+                package_name: text(a.get("packageName")),
+                certificate_sha256_digests: texts(a.get("certificateSha256Digests")),
+                service_account_credentials: None,
+            }),
+        apple: value
+            .get("apple")
+            .filter(|v| v.is_object())
+            .map(|a| AppleAttestation {
+                team_id: text(a.get("teamId")),
+                bundle_id: text(a.get("bundleId")),
+            }),
+        dev_mode: value
+            .get("devMode")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        test_tokens: texts(value.get("testTokens")),
+    }
+}
+
+/// `attestation` as the API shows it: the service account credentials are write-only, and the
+/// mock-only `testTokens` stay out of the server's shape.
+fn attestation_to_wire(attestation: &AttestationFixture) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Some(android) = &attestation.android {
+        out.insert(
+            "android".to_owned(),
+            serde_json::json!({
+                "packageName": android.package_name,
+                "certificateSha256Digests": android.certificate_sha256_digests,
+            }),
+        );
+    }
+    if let Some(apple) = &attestation.apple {
+        out.insert(
+            "apple".to_owned(),
+            serde_json::json!({"teamId": apple.team_id, "bundleId": apple.bundle_id}),
+        );
+    }
+    if attestation.dev_mode {
+        out.insert("devMode".to_owned(), Value::Bool(true));
+    }
+    Value::Object(out)
 }

@@ -1,0 +1,286 @@
+//! [`Sessions`]: the server-side SSO sessions (`flow/session`), keyed by the handle the
+//! `tid_sso_*` cookie carries.
+//!
+//! A session belongs to one login flow (id and version): editing the flow drops SSO. It holds the
+//! checkpoints SessionExecutor saved (the authenticated user and the runtime data to resume with)
+//! and the applications that joined it, each with the token family it was issued, so a sign-out can
+//! revoke them. A session lives until its idle or absolute expiry, whichever comes first; activity
+//! (at most once a minute) pushes the idle expiry out.
+//!
+//! **For the OAuth layer** (`prompt=none`, `prompt=login`, `max_age`): [`Sessions::live`] answers
+//! "is there a live SSO session for this handle and login flow?" with the subject and the time the
+//! user authenticated; `service::sso::live_session` finds the handle in a request's cookies.
+
+use std::collections::BTreeMap;
+
+use super::expiring::Expiring;
+
+/// The idle timeout of a session, in seconds (`session.idle_timeout`, 30 minutes).
+pub(crate) const IDLE_TIMEOUT: u64 = 30 * 60;
+/// The absolute timeout of a session, in seconds (`session.absolute_timeout`, 8 hours); also the
+/// cookie's `Max-Age`.
+pub(crate) const ABSOLUTE_TIMEOUT: u64 = 8 * 3600;
+/// Activity refreshes the idle expiry at most this often (`session.activity_refresh`).
+const ACTIVITY_REFRESH: u64 = 60;
+
+/// Live SSO sessions by handle.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    by_handle: Expiring<SsoSession>,
+}
+
+/// One SSO session (`SSO_SESSION` with its contexts and participants).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SsoSession {
+    pub id: String,
+    pub subject: String,
+    pub flow_id: String,
+    pub flow_version: u32,
+    /// The execution that created it.
+    pub execution_id: String,
+    /// Unix seconds.
+    pub authenticated_at: u64,
+    pub last_active_at: u64,
+    pub idle_expires_at: u64,
+    pub absolute_expires_at: u64,
+    /// By checkpoint (the SessionExecutor node id).
+    pub checkpoints: BTreeMap<String, Checkpoint>,
+    /// By application id.
+    pub participants: BTreeMap<String, Participant>,
+}
+
+/// What a sign-in resumes from (`SSO_SESSION_CONTEXT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Checkpoint {
+    pub user: String,
+    pub runtime: BTreeMap<String, String>,
+}
+
+/// An application that joined the session (`SSO_SESSION_PARTICIPANT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Participant {
+    pub first_joined_at: u64,
+    pub last_active_at: u64,
+    pub token_family_id: String,
+}
+
+/// What the OAuth layer needs to know about a live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LiveSession {
+    pub subject: String,
+    /// Unix seconds: when the user authenticated (the ID token's `auth_time` on an SSO sign-in).
+    pub authenticated_at: u64,
+}
+
+/// A new session's identity and the flow it belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct NewSession {
+    pub id: String,
+    pub handle: String,
+    pub subject: String,
+    pub flow_id: String,
+    pub flow_version: u32,
+    pub execution_id: String,
+}
+
+impl Sessions {
+    /// At most this many sessions; past it the one expiring first goes.
+    const CAPACITY: usize = 100_000;
+
+    /// The live session under `handle` for this login flow (id and version), if any.
+    pub(crate) fn get(
+        &self,
+        handle: &str,
+        flow_id: &str,
+        flow_version: u32,
+        now: u64,
+    ) -> Option<&SsoSession> {
+        self.by_handle
+            .get(handle, now)
+            .filter(|s| now < s.idle_expires_at && now < s.absolute_expires_at)
+            .filter(|s| s.flow_id == flow_id && s.flow_version == flow_version)
+    }
+
+    /// Whether a live session exists for `handle` and the login flow: who, and since when.
+    pub(crate) fn live(
+        &self,
+        handle: &str,
+        flow_id: &str,
+        flow_version: u32,
+        now: u64,
+    ) -> Option<LiveSession> {
+        self.get(handle, flow_id, flow_version, now)
+            .map(|s| LiveSession {
+                subject: s.subject.clone(),
+                authenticated_at: s.authenticated_at,
+            })
+    }
+
+    /// The session under `handle`, whatever flow it belongs to (sign-out checks the flow itself).
+    pub(crate) fn any(&self, handle: &str, now: u64) -> Option<&SsoSession> {
+        self.by_handle
+            .get(handle, now)
+            .filter(|s| now < s.idle_expires_at && now < s.absolute_expires_at)
+    }
+
+    /// Create a session with its first checkpoint and participant.
+    pub(crate) fn create(
+        &mut self,
+        new: NewSession,
+        checkpoint: (String, Checkpoint),
+        participant: (String, String),
+        now: u64,
+    ) {
+        self.by_handle.prune(now);
+        if self.by_handle.len() >= Self::CAPACITY {
+            self.by_handle.evict_first();
+        }
+        let absolute = now.saturating_add(ABSOLUTE_TIMEOUT);
+        let session = SsoSession {
+            id: new.id,
+            subject: new.subject,
+            flow_id: new.flow_id,
+            flow_version: new.flow_version,
+            execution_id: new.execution_id,
+            authenticated_at: now,
+            last_active_at: now,
+            idle_expires_at: now.saturating_add(IDLE_TIMEOUT).min(absolute),
+            absolute_expires_at: absolute,
+            checkpoints: BTreeMap::from([checkpoint]),
+            participants: BTreeMap::new(),
+        };
+        let expires = session.idle_expires_at;
+        self.by_handle.insert(new.handle.clone(), session, expires);
+        self.join(&new.handle, &participant.0, &participant.1, now);
+    }
+
+    /// Add or replace a checkpoint of an existing session.
+    pub(crate) fn save_checkpoint(
+        &mut self,
+        handle: &str,
+        name: String,
+        checkpoint: Checkpoint,
+        now: u64,
+    ) {
+        if let Some(session) = self.by_handle.get_mut(handle, now) {
+            session.checkpoints.insert(name, checkpoint);
+        }
+    }
+
+    /// Record activity (at most once a minute it extends the idle expiry) and that `app_id`
+    /// joined with token family `token_family_id`.
+    pub(crate) fn join(&mut self, handle: &str, app_id: &str, token_family_id: &str, now: u64) {
+        let Some(mut session) = self.by_handle.take(handle, now) else {
+            return;
+        };
+        if now.saturating_sub(session.last_active_at) >= ACTIVITY_REFRESH {
+            session.last_active_at = now;
+            session.idle_expires_at = now
+                .saturating_add(IDLE_TIMEOUT)
+                .min(session.absolute_expires_at);
+        }
+        let participant = session
+            .participants
+            .entry(app_id.to_owned())
+            .or_insert_with(|| Participant {
+                first_joined_at: now,
+                last_active_at: now,
+                token_family_id: String::new(),
+            });
+        participant.last_active_at = now;
+        participant.token_family_id = token_family_id.to_owned();
+        let expires = session.idle_expires_at;
+        self.by_handle.insert(handle.to_owned(), session, expires);
+    }
+
+    /// End the session under `handle`, returning it (for its participants' token families).
+    pub(crate) fn end(&mut self, handle: &str, now: u64) -> Option<SsoSession> {
+        self.by_handle.take(handle, now)
+    }
+
+    /// End every session of `subject`; returns how many.
+    pub(crate) fn end_all_of(&mut self, subject: &str, now: u64) -> usize {
+        let handles: Vec<String> = self
+            .by_handle
+            .iter(now)
+            .filter(|(_, s)| s.subject == subject)
+            .map(|(h, _)| h.clone())
+            .collect();
+        for handle in &handles {
+            self.by_handle.remove(handle);
+        }
+        handles.len()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.by_handle.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(handle: &str, subject: &str) -> NewSession {
+        NewSession {
+            id: format!("id-{handle}"),
+            handle: handle.to_owned(),
+            subject: subject.to_owned(),
+            flow_id: "flow".to_owned(),
+            flow_version: 1,
+            execution_id: "exec".to_owned(),
+        }
+    }
+
+    fn checkpoint() -> (String, Checkpoint) {
+        let checkpoint = Checkpoint {
+            user: "u".to_owned(),
+            runtime: BTreeMap::new(),
+        };
+        ("session".to_owned(), checkpoint)
+    }
+
+    #[test]
+    fn a_session_ends_when_idle_and_activity_keeps_it_alive_until_the_absolute_limit() {
+        let mut store = Sessions::default();
+        store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        assert!(store.live("h", "flow", 1, IDLE_TIMEOUT - 1).is_some());
+        assert!(store.live("h", "flow", 1, IDLE_TIMEOUT).is_none(), "idle");
+        let mut store = Sessions::default();
+        store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        let mut now = 0;
+        while now + 1000 < ABSOLUTE_TIMEOUT {
+            now += 1000;
+            store.join("h", "app", "f2", now);
+        }
+        assert!(store.live("h", "flow", 1, now).is_some());
+        assert!(
+            store.live("h", "flow", 1, ABSOLUTE_TIMEOUT).is_none(),
+            "absolute"
+        );
+    }
+
+    #[test]
+    fn a_session_belongs_to_one_flow_version() {
+        let mut store = Sessions::default();
+        store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        assert!(store.live("h", "flow", 2, 1).is_none());
+        assert!(store.live("h", "other", 1, 1).is_none());
+        assert_eq!(
+            store.live("h", "flow", 1, 1).map(|s| s.subject),
+            Some("u".into())
+        );
+    }
+
+    #[test]
+    fn ending_all_sessions_of_a_subject_leaves_the_others() {
+        let mut store = Sessions::default();
+        store.create(new("a", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        store.create(new("b", "u"), checkpoint(), ("app".into(), "f2".into()), 0);
+        store.create(new("c", "v"), checkpoint(), ("app".into(), "f3".into()), 0);
+        assert_eq!(store.end_all_of("u", 1), 2);
+        assert_eq!(store.len(), 1);
+        let ended = store.end("c", 1).expect("c is live");
+        assert_eq!(ended.participants["app"].token_family_id, "f3");
+    }
+}
