@@ -177,7 +177,7 @@ async fn an_error_with_params_names_the_attribute() {
         card_text(&reply.body)[..2],
         [
             "User already exists with the provided email",
-            "The provided email is already associated with another user"
+            "The provided email is already associated with another user and expects a unique value"
         ]
     );
 }
