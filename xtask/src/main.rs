@@ -80,6 +80,9 @@ fn ci(root: &Path) -> Result<()> {
         ],
     )?;
     cargo(root, &["test", "--workspace"])?;
+    // The whole suite once more against mocks behaving as the v1.0.x line (the default run covers
+    // `main`, and the `@server-1.0` scenarios on their own mocks).
+    conformance(root, &["--server-version".to_owned(), "1.0".to_owned()])?;
     Ok(())
 }
 

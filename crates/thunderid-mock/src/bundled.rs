@@ -76,6 +76,15 @@ pub const SAMPLE_SOCIAL: App = App {
     redirect_uri: Some("http://localhost:3000/callback"),
 };
 
+/// A backend app signing users in by backchannel (CIBA), with the e-mailed approval link of the
+/// `ciba-email-notification-flow`.
+pub const SAMPLE_CIBA: App = App {
+    id: "01900000-0000-7000-8000-0000000000a7",
+    client_id: Some("sample-ciba"),
+    client_secret: Some("sample-ciba-secret"),
+    redirect_uri: None,
+};
+
 pub const THOR: User = User {
     id: "01900000-0000-7000-8000-000000000101",
     username: "thor",
@@ -116,6 +125,7 @@ mod tests {
             SAMPLE_M2M,
             SAMPLE_MFA,
             SAMPLE_SOCIAL,
+            SAMPLE_CIBA,
         ] {
             let fixture = fixtures
                 .applications

@@ -9,16 +9,17 @@ use std::collections::BTreeMap;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::{FlowData, FlowStatus, StepType};
 use thunderid_protocol::ids::AuthId;
-use thunderid_protocol::oauth2::AuthCallbackRequest;
+use thunderid_protocol::oauth2::{AuthCallbackRequest, CallbackType};
 use thunderid_protocol::secret::Assertion;
 
 use super::flow::{self as flow_service, Command, ContinueCommand, Executed};
+use super::token::CallbackAnswer;
 use super::{logout, token};
 use crate::error::MockError;
 use crate::oauth::gate_error_url;
 use crate::state::AppState;
 use crate::store::executions::GateRedirect;
-use crate::wire::sanitize;
+use crate::wire::{sanitize, sanitize_escaping};
 
 /// How long the gate remembers a REDIRECTION it followed.
 const REDIRECT_VALIDITY: u64 = 600;
@@ -152,11 +153,16 @@ fn resume(
     challenge_token: String,
     trusted: bool,
 ) -> Result<Executed, MockError> {
+    // The gate posts to `/flow/execute`, whose sanitizer HTML-escapes on the v1.0.x line.
+    let escape = state.config().version.is_v1_0();
     let command = ContinueCommand {
         execution_id: sanitize(&gate.execution_id),
         challenge_token,
         action: action.filter(|a| !a.is_empty()),
-        inputs: inputs.into_iter().map(|(k, v)| (k, sanitize(&v))).collect(),
+        inputs: inputs
+            .into_iter()
+            .map(|(k, v)| (k, sanitize_escaping(&v, escape)))
+            .collect(),
         trusted,
     };
     if command.execution_id.is_empty() {
@@ -179,7 +185,11 @@ fn finish(
             error_assertion,
         }) => {
             if let (Some(assertion), false) = (error_assertion, gate.auth_id.is_empty()) {
-                return auth_callback(state, &gate.auth_id, &assertion).into();
+                let message = || Outcome::Message {
+                    title: "Error".to_owned(),
+                    text: error.message.default_value.clone().unwrap_or_default(),
+                };
+                return auth_callback(state, &gate.auth_id, &assertion, None, message).into();
             }
             let message = error.message.default_value.clone().unwrap_or_default();
             return error_redirect(state, error.code.as_str(), &message).into();
@@ -196,8 +206,19 @@ fn finish(
         }
         (FlowStatus::Incomplete, Some(StepType::View) | None) => step(state, gate, executed),
         (FlowStatus::Complete, _) => complete(state, gate, mode, &executed),
-        (FlowStatus::Error, _) => match (&executed.error_assertion, gate.auth_id.is_empty()) {
-            (Some(assertion), false) => auth_callback(state, &gate.auth_id, assertion),
+        (FlowStatus::Error, _) => match (executed.error_assertion.clone(), gate.auth_id.is_empty())
+        {
+            (Some(assertion), false) => {
+                let callback_type = callback_type(&executed);
+                let shown = || step(state, gate, executed);
+                auth_callback(
+                    state,
+                    &gate.auth_id,
+                    &assertion,
+                    callback_type.as_deref(),
+                    shown,
+                )
+            }
             _ => step(state, gate, executed),
         },
     };
@@ -253,35 +274,64 @@ fn follow_redirection(state: &AppState, gate: &Gate, executed: &Executed) -> Out
 fn complete(state: &AppState, gate: &Gate, mode: Mode, executed: &Executed) -> Outcome {
     match (mode, &executed.assertion) {
         (Mode::SignIn, Some(assertion)) if !gate.auth_id.is_empty() => {
-            auth_callback(state, &gate.auth_id, assertion)
+            let callback_type = callback_type(executed);
+            let done = || finished(mode, executed);
+            auth_callback(
+                state,
+                &gate.auth_id,
+                assertion,
+                callback_type.as_deref(),
+                done,
+            )
         }
         (Mode::SignOut, _) if !gate.logout_id.is_empty() => logout_callback(state, &gate.logout_id),
-        (Mode::SignIn | Mode::SignOut, _) => {
-            let message = executed.data.additional_data.get("message").cloned();
-            let (title, text) = match mode {
-                Mode::SignIn => (
-                    "Done",
-                    message.unwrap_or_else(|| "The flow is complete.".to_owned()),
-                ),
-                Mode::SignOut => (
-                    "Signed out",
-                    message.unwrap_or_else(|| "You have been signed out.".to_owned()),
-                ),
-            };
-            Outcome::Message {
-                title: title.to_owned(),
-                text,
-            }
-        }
+        (Mode::SignIn | Mode::SignOut, _) => finished(mode, executed),
     }
 }
 
-/// The authorization callback with `{authId, assertion}`, then to the `redirect_uri` it returns.
-fn auth_callback(state: &AppState, auth_id: &str, assertion: &str) -> Outcome {
-    let request = AuthCallbackRequest::new(AuthId::new(auth_id), Assertion::new(assertion));
+/// A flow that ended without a redirect: its own completion message.
+fn finished(mode: Mode, executed: &Executed) -> Outcome {
+    let message = executed.data.additional_data.get("message").cloned();
+    let (title, text) = match mode {
+        Mode::SignIn => (
+            "Done",
+            message.unwrap_or_else(|| "The flow is complete.".to_owned()),
+        ),
+        Mode::SignOut => (
+            "Signed out",
+            message.unwrap_or_else(|| "You have been signed out.".to_owned()),
+        ),
+    };
+    Outcome::Message {
+        title: title.to_owned(),
+        text,
+    }
+}
+
+/// The callback a finished flow answers (`data.additionalData.callbackType`), when not the
+/// authorization code's.
+fn callback_type(executed: &Executed) -> Option<String> {
+    executed.data.additional_data.get("callbackType").cloned()
+}
+
+/// The authorization callback with `{authId, assertion, type}`, then to the `redirect_uri` it
+/// returns; a backchannel request answers without one, and the page shows `shown` (the flow's own
+/// completion step, as the gate's invite page does).
+fn auth_callback(
+    state: &AppState,
+    auth_id: &str,
+    assertion: &str,
+    callback_type: Option<&str>,
+    shown: impl FnOnce() -> Outcome,
+) -> Outcome {
+    let mut request = AuthCallbackRequest::new(AuthId::new(auth_id), Assertion::new(assertion));
+    request.callback_type = callback_type.map(CallbackType::parse);
     match token::auth_callback(state, &request) {
-        Ok(uri) if !uri.is_empty() => Outcome::Redirect(uri),
-        Ok(_) | Err(_) => error_redirect(state, "server_error", "Authorization request failed"),
+        Ok(CallbackAnswer::Redirect(uri)) if !uri.is_empty() => Outcome::Redirect(uri),
+        Ok(CallbackAnswer::Acknowledged) => shown(),
+        Ok(CallbackAnswer::Redirect(_)) | Err(_) => {
+            error_redirect(state, "server_error", "Authorization request failed")
+        }
     }
 }
 
