@@ -52,3 +52,29 @@ impl BackchannelAuthenticationRequest {
         }
     }
 }
+
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategies {
+    //! Proptest strategies for the CIBA types.
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::oauth2::strategies::{form_body, text};
+
+    /// Any [`BackchannelAuthenticationRequest`].
+    pub fn backchannel_authentication_request() -> BoxedStrategy<BackchannelAuthenticationRequest> {
+        form_body(BackchannelAuthenticationRequest::PARAMETER_NAMES)
+    }
+
+    /// Any [`BackchannelAuthenticationResponse`].
+    pub fn backchannel_authentication_response()
+    -> impl Strategy<Value = BackchannelAuthenticationResponse> {
+        (text(), any::<u64>(), any::<u64>()).prop_map(|(auth_req_id, expires_in, interval)| {
+            BackchannelAuthenticationResponse {
+                auth_req_id,
+                expires_in,
+                interval,
+            }
+        })
+    }
+}

@@ -132,3 +132,119 @@ pub struct ClientRegistrationResponse {
     #[serde(flatten)]
     pub localized: BTreeMap<String, Value>,
 }
+
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategies {
+    //! Proptest strategies for the registration types.
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::oauth2::strategies::{json_value, opt_text, text};
+    use crate::secret::ClientSecret;
+
+    fn texts() -> impl Strategy<Value = Vec<String>> + Clone {
+        prop::collection::vec(text(), 0..3)
+    }
+
+    /// Localized variants: keys carry a `#` so they never collide with a modelled member.
+    fn localized() -> impl Strategy<Value = BTreeMap<String, Value>> {
+        prop::collection::btree_map(
+            "(client_name|logo_uri|tos_uri|policy_uri)#[a-z]{2}",
+            json_value(),
+            0..3,
+        )
+    }
+
+    /// Any [`ClientRegistrationRequest`].
+    pub fn client_registration_request() -> impl Strategy<Value = ClientRegistrationRequest> {
+        (
+            (opt_text(), texts(), texts(), texts(), texts(), opt_text()),
+            (opt_text(), opt_text(), opt_text(), opt_text(), opt_text()),
+            (
+                texts(),
+                opt_text(),
+                opt_text(),
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            (opt_text(), opt_text(), localized()),
+        )
+            .prop_map(
+                |(
+                    (ou_id, redirect_uris, post_logout, grant_types, response_types, client_name),
+                    (client_uri, logo_uri, method, jwks_uri, scope),
+                    (contacts, tos_uri, policy_uri, require_par, dpop),
+                    (userinfo_alg, id_token_alg, localized),
+                )| ClientRegistrationRequest {
+                    ou_id,
+                    redirect_uris,
+                    post_logout_redirect_uris: post_logout,
+                    grant_types,
+                    response_types,
+                    client_name,
+                    client_uri,
+                    logo_uri,
+                    token_endpoint_auth_method: method,
+                    jwks_uri,
+                    jwks: None,
+                    scope,
+                    contacts,
+                    tos_uri,
+                    policy_uri,
+                    require_pushed_authorization_requests: require_par,
+                    dpop_bound_access_tokens: dpop,
+                    userinfo_signed_response_alg: userinfo_alg,
+                    userinfo_encrypted_response_alg: None,
+                    userinfo_encrypted_response_enc: None,
+                    id_token_encrypted_response_alg: id_token_alg,
+                    id_token_encrypted_response_enc: None,
+                    localized,
+                },
+            )
+    }
+
+    /// Any [`ClientRegistrationResponse`].
+    pub fn client_registration_response() -> impl Strategy<Value = ClientRegistrationResponse> {
+        (
+            (text(), text(), opt_text(), opt_text(), any::<u64>()),
+            (texts(), texts(), texts(), texts(), opt_text()),
+            (opt_text(), any::<bool>(), localized()),
+        )
+            .prop_map(
+                |(
+                    (app_id, client_id, client_name, secret, expires_at),
+                    (redirect_uris, grant_types, response_types, contacts, scope),
+                    (method, require_par, localized),
+                )| ClientRegistrationResponse {
+                    app_id,
+                    client_id,
+                    client_name,
+                    client_secret: secret.map(ClientSecret::new),
+                    client_secret_expires_at: expires_at,
+                    client_uri: None,
+                    contacts,
+                    dpop_bound_access_tokens: false,
+                    grant_types,
+                    id_token_encrypted_response_alg: None,
+                    id_token_encrypted_response_enc: None,
+                    jwks: None,
+                    jwks_uri: None,
+                    logo_uri: None,
+                    policy_uri: None,
+                    post_logout_redirect_uris: Vec::new(),
+                    redirect_uris,
+                    require_pushed_authorization_requests: require_par,
+                    response_types,
+                    scope,
+                    token_endpoint_auth_method: method,
+                    tos_uri: None,
+                    userinfo_encrypted_response_alg: None,
+                    userinfo_encrypted_response_enc: None,
+                    userinfo_signed_response_alg: None,
+                    localized,
+                },
+            )
+    }
+}
