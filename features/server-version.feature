@@ -44,3 +44,31 @@ Feature: The release line: main and v1.0.x
     When the client sends GET "/oauth2/logout?id_token_hint=${access_token}"
     Then the response status is 302
     And the response header "location" starts with "${base_url}/gate/signout"
+
+  @server-main @stateful
+  Scenario: main keeps flow inputs as sent
+    Given the application "sample-native"
+    When the app starts a "REGISTRATION" flow
+    And the user submits the username "o'brien" and the password "Brien@12345&"
+    And the user submits:
+      | email | ob@asgard.example |
+    Then the flow completes without an assertion
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the username "o'brien" and the password "Brien@12345&"
+    Then the flow status is "COMPLETE"
+    And the assertion carries the claims:
+      | username | o'brien |
+
+  @server-1.0 @stateful
+  Scenario: v1.0 HTML-escapes flow inputs, so the stored username is escaped
+    Given the application "sample-native"
+    When the app starts a "REGISTRATION" flow
+    And the user submits the username "o'brien" and the password "Brien@12345&"
+    And the user submits:
+      | email | ob@asgard.example |
+    Then the flow completes without an assertion
+    When the app starts an "AUTHENTICATION" flow
+    And the user submits the username "o'brien" and the password "Brien@12345&"
+    Then the flow status is "COMPLETE"
+    And the assertion carries the claims:
+      | username | o&#39;brien |
