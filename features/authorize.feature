@@ -107,3 +107,59 @@ Feature: Authorization endpoint
     When the client sends GET "/oauth2/authorize?client_id=sample-spa&client_id=sample-web&response_type=code"
     Then the response status is 400
     And the OAuth error is "invalid_request" with the description "Invalid authorization request"
+
+  Scenario: Claims asked for by name reach the ID token and UserInfo
+    Given the user "thor" has signed in with:
+      | scope  | openid                                                          |
+      | claims | {"id_token":{"given_name":null},"userinfo":{"family_name":null}} |
+    Then the ID token carries the claims:
+      | given_name | Thor |
+    And the ID token has no claim "family_name"
+    When the app asks for the user's info
+    Then the response status is 200
+    And the response body is the JSON:
+      """
+      {"sub": "${thor.id}", "family_name": "Odinson"}
+      """
+
+  Scenario: A claim whose requested value the user does not have is left out
+    Given the user "thor" has signed in with:
+      | scope  | openid email                                           |
+      | claims | {"id_token":{"email":{"value":"loki@asgard.example"}}} |
+    Then the ID token has no claim "email"
+
+  Scenario: Malformed claims go to the error page
+    When the app sends the user to sign in with:
+      | claims | {"id_token":{"email":{"value":"a","values":["b"]}}} |
+    Then the browser is sent to the error page with "invalid_request" and "The claims request parameter is malformed or contains invalid values"
+
+  Scenario: max_age does not stop a fresh sign-in
+    Given the user "thor" has signed in with:
+      | max_age | 0 |
+    Then the app receives tokens
+
+  Scenario: ui_locales travels to the sign-in page; login_hint and request objects are ignored
+    When the app sends the user to sign in with:
+      | ui_locales | fr-CA                    |
+      | login_hint | loki                     |
+      | request    | eyJhbGciOiJub25lIn0.e30. |
+    Then the browser is sent to the sign-in page
+    And the response header "location" starts with "http"
+
+  @custom-fixtures
+  Scenario: acr_values the flow cannot meet end the sign-in with FET-1082 and access_denied
+    Given the server also has the application:
+      """
+      {"id": "01900000-0000-7000-8000-0000000000b8", "name": "acr-app", "type": "browser",
+       "oauth": {"clientId": "acr-app", "publicClient": true, "pkceRequired": true,
+                 "tokenEndpointAuthMethod": "none", "grantTypes": ["authorization_code"],
+                 "redirectUris": ["http://localhost:3000/callback"],
+                 "acrValues": ["urn:thunder:acr:mfa"]}}
+      """
+    And the application "acr-app"
+    When the user opens the sign-in page with:
+      | acr_values | urn:thunder:acr:mfa |
+    And the user submits the credentials of "thor"
+    Then the flow status is "ERROR" and the error code is "FET-1082"
+    When the sign-in page hands the error assertion to the server
+    Then the app receives the error "access_denied" with the description "The accumulated authentication assurance does not satisfy the requested acr_values or max_age"

@@ -14,17 +14,40 @@ Feature: Discovery and JWKS
     And the document names "/oauth2/introspect" as "introspection_endpoint"
     And the document names "/oauth2/revoke" as "revocation_endpoint"
     And the document names "/oauth2/logout" as "end_session_endpoint"
+    And the document names "/oauth2/par" as "pushed_authorization_request_endpoint"
+    And the document names "/oauth2/dcr/register" as "registration_endpoint"
+    And the document names "/oauth2/bc-authorize" as "backchannel_authentication_endpoint"
     And every endpoint in the document is on the server
 
   Scenario: The OpenID configuration states what the server supports
     When the client sends GET "/.well-known/openid-configuration"
     Then the document lists "code" under "response_types_supported"
     And the document lists "S256" under "code_challenge_methods_supported"
-    And the document lists "client_secret_basic, client_secret_post, private_key_jwt, none" under "token_endpoint_auth_methods_supported"
+    And the document lists "client_secret_basic, client_secret_post, none" among "token_endpoint_auth_methods_supported"
     And the document lists "openid, profile, email, phone, address, roles" under "scopes_supported"
     And the document lists "public" under "subject_types_supported"
     And the document has "authorization_response_iss_parameter_supported" set to true
     And the document has "claims_parameter_supported" set to true
+
+  Scenario: CIBA is advertised in poll mode, without user codes
+    When the client sends GET "/.well-known/oauth-authorization-server"
+    Then the document lists "poll" under "backchannel_token_delivery_modes_supported"
+    And the document has "backchannel_user_code_parameter_supported" set to false
+    And the document lists "urn:openid:params:grant-type:ciba" among "grant_types_supported"
+    And the document has no "require_pushed_authorization_requests"
+
+  @mock-only
+  Scenario: The mock advertises nothing it does not serve
+    When the client sends GET "/.well-known/openid-configuration"
+    Then the document lists "client_secret_basic, client_secret_post, none" under "token_endpoint_auth_methods_supported"
+    And the document lists "client_credentials, authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange, urn:openid:params:grant-type:ciba" under "grant_types_supported"
+    And the document lists "RS256" under "id_token_signing_alg_values_supported"
+    And the document has no "dpop_signing_alg_values_supported"
+    And the document has no "token_endpoint_auth_signing_alg_values_supported"
+    And the document has no "authorization_grant_profiles_supported"
+    And the document has no "userinfo_signing_alg_values_supported"
+    And the document has no "userinfo_encryption_alg_values_supported"
+    And the document has no "id_token_encryption_alg_values_supported"
 
   Scenario: The OAuth authorization server metadata has no scopes and no userinfo
     When the client sends GET "/.well-known/oauth-authorization-server"

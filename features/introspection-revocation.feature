@@ -21,6 +21,7 @@ Feature: Introspection and revocation
     When "sample-web" introspects the refresh token
     Then the token is active
 
+  @server-main
   Scenario: An ID token is never active
     When "sample-web" introspects the ID token
     Then the token is not active

@@ -72,6 +72,7 @@ Feature: RP-initiated logout
       | post_logout_redirect_uri | https://evil.example/bye |
     Then the sign-out is refused with "invalid post_logout_redirect_uri"
 
+  @server-main
   Scenario: A hint that is not the server's ID token is refused
     When the app sends the user to sign out with:
       | id_token_hint | ${access_token} |

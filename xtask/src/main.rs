@@ -104,6 +104,9 @@ fn ci(root: &Path) -> Result<()> {
     let dist = dist::dist(root)?;
     npm_e2e::npm_e2e(root, &dist)?;
     image::image(root, &dist)?;
+    // The whole suite once more against mocks behaving as the v1.0.x line (the default run covers
+    // `main`, and the `@server-1.0` scenarios on their own mocks).
+    conformance(root, &["--server-version".to_owned(), "1.0".to_owned()])?;
     Ok(())
 }
 
@@ -111,12 +114,17 @@ fn ci(root: &Path) -> Result<()> {
 /// `--allow-dirty`: this checks that they package and build, on a work tree being edited too;
 /// publishing (not done here) refuses a dirty tree.
 fn package(root: &Path) -> Result<()> {
+    let target = root.join("target").join("package-verify");
+    forget_packaged_siblings(&target)?;
+    let target = target.to_str().context("the target dir is not UTF-8")?;
     cargo(
         root,
         &[
             "package",
             "--locked",
             "--allow-dirty",
+            "--target-dir",
+            target,
             "--package",
             "thunderid-protocol",
             "--package",
@@ -125,6 +133,44 @@ fn package(root: &Path) -> Result<()> {
             "thunderid-mock",
         ],
     )
+}
+
+/// Cargo verifies each crate against its siblings taken from a temporary local registry, and
+/// treats registry sources as immutable: a copy extracted (under `$CARGO_HOME/registry/src/-<hash>/`)
+/// or built by an earlier run is reused as is, so a second run would verify against old sources.
+/// Drop both: the extracted copies, and our crates' builds in the verification's own target dir.
+fn forget_packaged_siblings(target: &Path) -> Result<()> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    // Local registries have no name: their directories start with `-`.
+    let mut dirs: Vec<PathBuf> = home
+        .and_then(|home| std::fs::read_dir(home.join("registry").join("src")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| file_name_starts(path, "-"))
+        .collect();
+    dirs.push(target.join("debug").join(".fingerprint"));
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if file_name_starts(&path, "thunderid-") {
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn file_name_starts(path: &Path, prefix: &str) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with(prefix))
 }
 
 fn mock(root: &Path, args: &[String]) -> Result<()> {

@@ -28,8 +28,9 @@
 //! * [`Client`], [`ClientBuilder`] (here) and [`Config`] (`config.rs`); [`Clock`] (`clock.rs`).
 //! * `http.rs`: the only module that touches `reqwest` (redirects off, rustls).
 //! * [`error`]: [`Error`] and the typed failures of each check.
-//! * [`oauth2`]: authorize URL and callback, the token endpoint (code, refresh, client
-//!   credentials, token exchange), revocation, introspection, userinfo, end-session URL.
+//! * [`oauth2`]: authorize URL (direct or pushed, PAR) and callback, the token endpoint (code,
+//!   refresh, client credentials, token exchange), CIBA, dynamic client registration, revocation,
+//!   introspection, userinfo, end-session URL.
 //! * [`oidc`]: discovery with fallback, the JWKS cache and ID token validation.
 //! * [`flow`]: the app-native flow driver over `POST /flow/execute`.
 //! * [`users`]: `/users/me` and SCIM2 `/scim2/Me`.
@@ -63,8 +64,8 @@ pub use error::{CallbackError, DiscoveryError, Error, FlowError, IdTokenError, S
 pub use flow::{AuthorizeFlow, Flow, FlowStart, FlowState, FlowStep};
 pub use http::TransportError;
 pub use oauth2::{
-    AuthorizationRequest, AuthorizeOptions, PendingAuthorization, SignOutOptions, SignOutUrl,
-    TokenSet,
+    AuthorizationRequest, AuthorizeOptions, BackchannelPoll, PendingAuthorization, SignOutOptions,
+    SignOutUrl, TokenSet,
 };
 pub use oidc::{MetadataSource, ProviderMetadata};
 pub use organizations::{OrganizationQuery, OrganizationUnitQuery, SwitchedSession};

@@ -1,6 +1,7 @@
 //! OAuth 2.0: the token endpoint (authorization code, refresh, client credentials, RFC 8693 token
-//! exchange), revocation, introspection and userinfo. The authorize URL and its callback live in
-//! [`authorize`], the end-session URL in [`logout`].
+//! exchange), revocation, introspection and userinfo. The authorize URL (direct or pushed, RFC
+//! 9126) and its callback live in [`authorize`], the end-session URL in [`logout`], CIBA in
+//! [`backchannel`], dynamic client registration ([`Client::register_client`]) in `registration`.
 //!
 //! Client authentication follows [`crate::Config::auth_method`]: `client_secret_basic` sends
 //! `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1) plus `client_id`
@@ -18,9 +19,12 @@ use thunderid_protocol::oidc::{IdTokenClaims, UserInfo};
 use thunderid_protocol::secret::{AccessToken, AuthorizationCode, IdToken, RefreshToken};
 
 pub mod authorize;
+pub mod backchannel;
 pub mod logout;
+mod registration;
 
 pub use authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
+pub use backchannel::BackchannelPoll;
 pub use logout::{SignOutOptions, SignOutUrl};
 
 use crate::config::{ClientAuthMethod, Config, ConfigError};
@@ -315,7 +319,7 @@ fn join_scopes(scopes: &[&str]) -> Option<String> {
     (!joined.is_empty()).then_some(joined)
 }
 
-fn owned(pairs: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+pub(crate) fn owned(pairs: Vec<(&'static str, String)>) -> Vec<(String, String)> {
     pairs
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value))

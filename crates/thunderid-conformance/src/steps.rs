@@ -1,6 +1,7 @@
 //! Step definitions, grouped by domain. Steps speak an SDK author's language; HTTP detail stays here.
 
 pub mod app;
+pub mod ciba;
 pub mod client;
 pub mod common;
 pub mod control;
@@ -9,5 +10,6 @@ pub mod flow;
 pub mod identity;
 pub mod oauth2;
 pub mod organizations;
+pub mod registration;
 pub mod token;
 pub mod users;

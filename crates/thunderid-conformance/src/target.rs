@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use thunderid_mock::MockServer;
+use thunderid_mock::{MockServer, ServerVersion};
 
 /// The server under test.
 #[derive(Debug)]
@@ -53,4 +53,22 @@ impl RemoteServer {
         };
         Ok(Self { base_url, control })
     }
+}
+
+/// The release line the run targets (`--server-version`): what an embedded mock behaves as, and
+/// which version-tagged scenarios (`@server-main`, `@server-1.0`) apply to a remote server.
+pub static SERVER_VERSION: OnceLock<ServerVersion> = OnceLock::new();
+
+/// The line of the run: `main` unless `--server-version` said otherwise.
+pub fn server_version() -> ServerVersion {
+    SERVER_VERSION.get().copied().unwrap_or_default()
+}
+
+/// The line a scenario's tags pin it to, if any.
+pub fn pinned_version<'t>(tags: impl IntoIterator<Item = &'t String>) -> Option<ServerVersion> {
+    tags.into_iter().find_map(|tag| match tag.as_str() {
+        "server-main" => Some(ServerVersion::Main),
+        "server-1.0" => Some(ServerVersion::V1_0),
+        _ => None,
+    })
 }

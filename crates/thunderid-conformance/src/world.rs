@@ -141,7 +141,12 @@ impl ConformanceWorld {
                 base_url: remote.base_url,
                 control: remote.control,
             },
-            None => Target::Embedded(MockServer::start().await?),
+            None => Target::Embedded(
+                MockServer::builder()
+                    .server_version(crate::target::server_version())
+                    .start()
+                    .await?,
+            ),
         };
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -210,11 +215,33 @@ impl ConformanceWorld {
         }
     }
 
+    /// Restart the embedded mock as the release line `version` (a `@server-1.0` or `@server-main`
+    /// scenario), keeping its fixtures. A remote server is what it is.
+    pub async fn pin_version(
+        &mut self,
+        version: thunderid_mock::ServerVersion,
+    ) -> anyhow::Result<()> {
+        match &self.target {
+            Target::Embedded(server) if server.server_version() != version => {
+                self.restart(version).await
+            }
+            Target::Embedded(_) | Target::Remote { .. } => Ok(()),
+        }
+    }
+
     /// Restart the embedded mock with [`Self::fixtures`] (after a scenario added some).
     pub async fn restart_with_fixtures(&mut self) -> anyhow::Result<()> {
+        let version = match &self.target {
+            Target::Embedded(server) => server.server_version(),
+            Target::Remote { .. } => crate::target::server_version(),
+        };
+        self.restart(version).await
+    }
+
+    async fn restart(&mut self, version: thunderid_mock::ServerVersion) -> anyhow::Result<()> {
         match &self.target {
             Target::Embedded(_) => {
-                let builder = MockServer::builder();
+                let builder = MockServer::builder().server_version(version);
                 let builder = if self.fixtures_unchecked {
                     builder.fixtures_unchecked(self.fixtures.clone())
                 } else {

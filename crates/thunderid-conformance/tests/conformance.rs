@@ -10,6 +10,11 @@
 //! change users or units for good (both skipped with `--server`); `@serial` scenarios (they move
 //! the clock or read the shared outbox) run alone.
 //!
+//! `@server-main` / `@server-1.0` scenarios pin a release line where the two differ (README, "The
+//! server version switch"): an in-process run gives each its own mock; `--server-version 1.0` runs
+//! everything against the 1.0 line and skips `@server-main`; against `--server`, only the line the
+//! server runs applies.
+//!
 //! `--app URL` runs the `@app` scenarios (an app's embedded sign-in endpoints, seed 001) against
 //! that web app instead of the in-process example app; `@custom-fixtures` scenarios are then skipped
 //! (the app's server is not ours to configure).
@@ -20,8 +25,9 @@ use std::path::{Path, PathBuf};
 use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, cli, writer};
-use thunderid_conformance::target::{REMOTE_SERVER, RemoteServer};
+use thunderid_conformance::target::{REMOTE_SERVER, RemoteServer, SERVER_VERSION, pinned_version};
 use thunderid_conformance::{ConformanceWorld, coverage, report};
+use thunderid_mock::ServerVersion;
 
 #[derive(cli::Args)]
 struct SuiteOpts {
@@ -38,6 +44,11 @@ struct SuiteOpts {
     /// Run the scenarios without the coverage gate (for iterating on one feature; CI never sets it).
     #[arg(long)]
     no_coverage_gate: bool,
+    /// The release line the run targets: `main` (default) or `1.0`. An in-process mock behaves as
+    /// it; `@server-main` / `@server-1.0` scenarios of the other line are skipped, except that a
+    /// `main` run still runs the `@server-1.0` ones against a mock switched to 1.0.
+    #[arg(long, default_value_t = ServerVersion::Main)]
+    server_version: ServerVersion,
 }
 
 fn workspace_root() -> PathBuf {
@@ -103,6 +114,10 @@ async fn run(root: &Path) -> i32 {
             }
         }
     }
+    let version = opts.custom.server_version;
+    let _ = SERVER_VERSION.set(version);
+    // A remote server is one line; an in-process main run switches mocks for `@server-1.0`.
+    let pins_other_lines = remote.is_some() || version != ServerVersion::Main;
     let _ = REMOTE_SERVER.set(remote);
     let _ = thunderid_conformance::steps::app::REMOTE_APP.set(opts.custom.app.clone());
 
@@ -135,6 +150,16 @@ async fn run(root: &Path) -> i32 {
         .with_writer(writer)
         .fail_on_skipped()
         .max_concurrent_scenarios(16)
+        .before(|feature, _, scenario, world| {
+            let pinned = pinned_version(scenario.tags.iter().chain(&feature.tags));
+            Box::pin(async move {
+                if let Some(version) = pinned
+                    && let Err(e) = world.pin_version(version).await
+                {
+                    eprintln!("could not switch the mock to {version}: {e}");
+                }
+            })
+        })
         .after(|_, _, _, _, world| {
             Box::pin(async move {
                 if let Some(world) = world {
@@ -154,7 +179,10 @@ async fn run(root: &Path) -> i32 {
                         .chain(&scenario.tags),
                 )
             });
+            let other_line = pinned_version(scenario.tags.iter().chain(&feature.tags))
+                .is_some_and(|pinned| pinned != version && pins_other_lines);
             selected
+                && !other_line
                 && !(skip_mock_only && tagged("mock-only")
                     || skip_custom_fixtures && tagged("custom-fixtures")
                     || skip_stateful && tagged("stateful"))

@@ -1,6 +1,6 @@
 //! [`router`]: every route of the [`crate::routes::ROUTES`] table, each with its CORS layer, and the layers
-//! every request passes, outermost first: tracing, `X-Frame-Options`, the body limit, the request
-//! journal, the security middleware. A path no route serves gets the real mux's 404 (after the
+//! every request passes, outermost first: `X-Correlation-ID`, tracing, `X-Frame-Options`, the body
+//! limit, the request journal, the security middleware. A path no route serves gets the real mux's 404 (after the
 //! security middleware had its say).
 
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use axum::middleware;
 use axum::response::Response;
 use tower_http::trace::TraceLayer;
 
+use crate::correlation;
 use crate::cors::{self, AllowedOrigins, CorsLayer};
 use crate::error::MockError;
 use crate::extract::TenantPrefix;
@@ -30,7 +31,6 @@ pub(crate) fn router(state: AppState) -> Router {
         let served = match route.served {
             Served::Always => true,
             Served::WithControl => state.config().control_enabled,
-            Served::Not => false,
         };
         if !served {
             continue;
@@ -70,6 +70,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(Journal::REQUEST_LIMIT))
         .layer(middleware::map_response(deny_framing))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(correlation::correlate))
         .with_state(state)
 }
 

@@ -130,6 +130,15 @@ pub const USER_ONBOARDING_FLOW_ID: &str = "01900000-0000-7000-8000-000000000066"
 /// The user deletion flow (`ADMINISTRATION`, started by `flowId` with a `system` token).
 pub const USER_DELETION_FLOW_ID: &str = "01900000-0000-7000-8000-000000000077";
 
+/// A backend app signing users in by backchannel (CIBA), with the e-mailed approval link of the
+/// `ciba-email-notification-flow`.
+pub const SAMPLE_CIBA: App = App {
+    id: "01900000-0000-7000-8000-0000000000ab",
+    client_id: Some("sample-ciba"),
+    client_secret: Some("sample-ciba-secret"),
+    redirect_uri: None,
+};
+
 pub const THOR: User = User {
     id: "01900000-0000-7000-8000-000000000101",
     username: "thor",
@@ -175,6 +184,7 @@ mod tests {
             SAMPLE_DASHBOARD,
             SAMPLE_SSO_NATIVE,
             SAMPLE_MOBILE,
+            SAMPLE_CIBA,
         ] {
             let fixture = fixtures
                 .applications

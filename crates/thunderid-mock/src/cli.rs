@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
+use crate::config::ServerVersion;
 use crate::server::MockServerBuilder;
 use crate::state::AppState;
 
@@ -38,6 +39,10 @@ pub struct Cli {
     /// launcher learns the port of `--port 0`.
     #[arg(long, env = "THUNDERID_MOCK_READY_FILE")]
     pub ready_file: Option<PathBuf>,
+    /// Behave as this release line of the real server where it differs from `main`: `main` or
+    /// `1.0` (the v1.0.x line the SDKs' end-to-end suites run; see the README).
+    #[arg(long, default_value_t = ServerVersion::Main, env = "THUNDERID_MOCK_SERVER_VERSION")]
+    pub server_version: ServerVersion,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -90,6 +95,7 @@ impl Cli {
         if self.no_control {
             builder = builder.no_control();
         }
+        builder = builder.server_version(self.server_version);
         let state = builder
             .build_state(&format!("{scheme}://{host}"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -210,6 +216,9 @@ fn print_banner(state: &AppState, cert_path: Option<&PathBuf>) {
     println!("thunderid-mock listening on {base}");
     println!("  discovery: {base}/.well-known/openid-configuration");
     println!("  issuer:    {}", state.config().issuer);
+    if state.config().version != ServerVersion::Main {
+        println!("  behaves as ThunderID {}", state.config().version);
+    }
     if state.config().control_enabled {
         println!("  control:   {base}/__mock/ (reset, clock, requests, outbox)");
     }
@@ -310,5 +319,13 @@ mod tests {
             (cli.bind, cli.port, cli.tls, cli.no_control),
             (IpAddr::V4(Ipv4Addr::LOCALHOST), 8090, false, false)
         );
+        assert_eq!(cli.server_version, ServerVersion::Main);
+    }
+
+    #[test]
+    fn the_release_line_is_chosen_by_name() {
+        let cli = Cli::try_parse_from(["thunderid-mock", "--server-version", "1.0"]).unwrap();
+        assert_eq!(cli.server_version, ServerVersion::V1_0);
+        assert!(Cli::try_parse_from(["thunderid-mock", "--server-version", "0.9"]).is_err());
     }
 }

@@ -1,4 +1,8 @@
-//! [`ServerConfig`]: the settings fixed when a server starts, before any fixture is read.
+//! [`ServerConfig`]: the settings fixed when a server starts, before any fixture is read, and
+//! [`ServerVersion`], the release line of the real server the mock behaves as.
+
+use std::fmt;
+use std::str::FromStr;
 
 /// How a server is reached and what it serves.
 #[derive(Debug, Clone)]
@@ -10,6 +14,8 @@ pub(crate) struct ServerConfig {
     pub issuer: String,
     /// Whether `/__mock/*` is served.
     pub control_enabled: bool,
+    /// The release line the mock behaves as.
+    pub version: ServerVersion,
 }
 
 impl ServerConfig {
@@ -21,5 +27,72 @@ impl ServerConfig {
     /// Whether the server is reached over HTTPS (cookies get `Secure`).
     pub(crate) fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+/// Which line of the real server the mock follows (`--server-version`, the builder's
+/// `server_version`). The mock follows `main` (thunder-id/thunderid 4e69e01); `V1_0` is the
+/// v1.0.0 release (757b5ff), which the SDKs' own end-to-end suites run. Where the two differ, the
+/// README lists each difference with the server commit it comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServerVersion {
+    /// The `main` branch: the default.
+    #[default]
+    Main,
+    /// The v1.0.x release line, as tagged `v1.0.0`.
+    V1_0,
+}
+
+impl ServerVersion {
+    /// The name `--server-version` takes: `main` or `1.0`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Main => "main",
+            Self::V1_0 => "1.0",
+        }
+    }
+
+    /// Whether this is the v1.0.x line.
+    pub(crate) fn is_v1_0(self) -> bool {
+        self == Self::V1_0
+    }
+}
+
+impl fmt::Display for ServerVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `--server-version` value that names no known line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown server version {0:?}: expected `main` or `1.0`")]
+pub struct UnknownServerVersion(String);
+
+impl FromStr for ServerVersion {
+    type Err = UnknownServerVersion;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "main" => Ok(Self::Main),
+            "1.0" | "1.0.0" | "v1.0" | "v1.0.0" | "1.0.x" => Ok(Self::V1_0),
+            other => Err(UnknownServerVersion(other.to_owned())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_by_their_release_names() {
+        assert_eq!("main".parse(), Ok(ServerVersion::Main));
+        for name in ["1.0", "1.0.0", "v1.0.0", "1.0.x"] {
+            assert_eq!(name.parse(), Ok(ServerVersion::V1_0), "{name}");
+        }
+        assert!("2.0".parse::<ServerVersion>().is_err());
+        assert_eq!(ServerVersion::V1_0.to_string(), "1.0");
     }
 }

@@ -42,6 +42,10 @@ pub enum MockError {
     /// The security middleware's 403 AUTH-4030.
     #[error("forbidden")]
     Forbidden,
+    /// Dynamic client registration without a token holding `system`: 401 `unauthorized_client`
+    /// (no `WWW-Authenticate`).
+    #[error("registration needs the system permission")]
+    RegistrationUnauthorized,
     /// `/oauth2/userinfo` without an `Authorization` header: 401, empty body.
     #[error("no bearer token")]
     UserInfoNoToken,
@@ -103,7 +107,9 @@ impl MockError {
                 status => status,
             },
             Self::ApiWithStatus { status, .. } | Self::Authzen { status, .. } => *status,
-            Self::Unauthorized { .. } | Self::UserInfoNoToken => 401,
+            Self::Unauthorized { .. } | Self::UserInfoNoToken | Self::RegistrationUnauthorized => {
+                401
+            }
             Self::Forbidden => 403,
             Self::PlainText(_) | Self::FieldValidation(_) => 400,
             Self::PlainTextServerError(_) => 500,
@@ -187,6 +193,13 @@ impl IntoResponse for MockError {
             }
             Self::Forbidden => {
                 (status, GoJson(ApiErrorCode::AuthForbidden.to_error())).into_response()
+            }
+            Self::RegistrationUnauthorized => {
+                let body = OAuthErrorResponse::new(
+                    OAuthErrorCode::UnauthorizedClient,
+                    "Authentication with sufficient permissions is required to register a client",
+                );
+                (status, GoJson(body)).into_response()
             }
             Self::UserInfoNoToken => {
                 let mut response = status.into_response();

@@ -155,6 +155,55 @@ pub struct OAuthSettings {
     pub authorization_request: Validity,
     #[serde(default = "defaults::refresh_validity")]
     pub refresh_token: Validity,
+    /// Pushed authorization requests (`oauth.par`).
+    #[serde(default)]
+    pub par: ParSettings,
+    /// Dynamic client registration (`oauth.dcr`).
+    #[serde(default)]
+    pub dcr: DcrSettings,
+    /// Backchannel authentication (`oauth.ciba`).
+    #[serde(default)]
+    pub ciba: CibaSettings,
+}
+
+/// `oauth.par`: how long a `request_uri` lives, and whether every client must push.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParSettings {
+    /// Seconds a `request_uri` stays valid (`expires_in`); 0 keeps it until used, as on the server.
+    #[serde(default = "defaults::par_expires_in")]
+    pub expires_in: u64,
+    /// Every client must push its authorization requests (discovery then advertises
+    /// `require_pushed_authorization_requests`).
+    #[serde(default)]
+    pub require_par: bool,
+}
+
+impl Default for ParSettings {
+    fn default() -> Self {
+        Self {
+            expires_in: defaults::par_expires_in(),
+            require_par: false,
+        }
+    }
+}
+
+/// `oauth.dcr`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DcrSettings {
+    /// Registration needs no token holding `system` (`oauth.dcr.insecure`; off by default).
+    #[serde(default)]
+    pub insecure: bool,
+}
+
+/// `oauth.ciba`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CibaSettings {
+    /// How many days past its `exp` an `id_token_hint` is still accepted; 0 means 30.
+    #[serde(default)]
+    pub id_token_hint_max_age_days: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -234,6 +283,9 @@ mod defaults {
     }
     pub fn max_failed_attempts() -> u32 {
         5
+    }
+    pub fn par_expires_in() -> u64 {
+        60
     }
     pub fn default_flow() -> String {
         "default-flow".to_owned()
@@ -450,6 +502,7 @@ pub struct OAuthProfile {
     /// `code` (the only one); empty means the server default.
     #[serde(default)]
     pub response_types: Vec<String>,
+    /// Authorization requests must be pushed (`/oauth2/par`) first.
     #[serde(default)]
     pub require_pushed_authorization_requests: bool,
     #[serde(default)]
@@ -465,6 +518,8 @@ pub struct OAuthProfile {
     pub user_info: Option<thunderid_protocol::applications::UserInfoConfig>,
     #[serde(default)]
     pub certificate: Option<Value>,
+    /// The authentication classes the app accepts (`acrValues`): the `acr_values` an authorization
+    /// request may ask for. Empty: the parameter is ignored.
     #[serde(default)]
     pub acr_values: Vec<String>,
 }
@@ -751,6 +806,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
         "administration-user-deletion.json",
         include_str!("../fixtures/default/flows/administration-user-deletion.json"),
+    ),
+    (
+        "authentication-ciba-email.json",
+        include_str!("../fixtures/default/flows/authentication-ciba-email.json"),
     ),
     (
         "authentication-console.json",

@@ -28,6 +28,12 @@ pub(crate) fn uuid_v7(now: u64) -> String {
     uuid_v7_with(now, &mut rand::thread_rng())
 }
 
+/// A random version-4 UUID (`uuid.New()`): the correlation id of a request that brought none. Not on
+/// the mock clock: the real server's is random too.
+pub(crate) fn uuid_v4() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// A stable UUID (version 8) derived from `seed`: fixture objects without an id of their own get
 /// the same one on every start and reset.
 pub(crate) fn derived_uuid(seed: &str) -> String {
@@ -46,6 +52,12 @@ pub(crate) fn authorization_code() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `bytes` random bytes, base64url without padding: a PAR `request_uri` key (32 bytes, 43
+/// characters), generated client ids (16, 22), client and flow secrets (32, 43).
+pub(crate) fn random_base64url(bytes: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
+}
+
 /// A flow challenge token: 32 random bytes as 64 hex characters.
 pub(crate) fn challenge_token() -> String {
     random_hex(32)
@@ -56,12 +68,6 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buffer);
     hex::encode(buffer)
-}
-
-/// `bytes` random bytes, base64url without padding: generated client ids (16 bytes, 22
-/// characters) and client and flow secrets (32 bytes, 43 characters).
-pub(crate) fn random_base64url(bytes: usize) -> String {
-    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
 }
 
 /// `bytes` random bytes.

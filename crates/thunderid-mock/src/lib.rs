@@ -21,7 +21,7 @@
 //!   callbacks, client authentication, grants, minting).
 //! * `error` (the one error type and status mapping), `state` (`AppState`), and the cross-cutting
 //!   HTTP pieces: `security` (the security middleware and `Principal`), `cors`, `journal`,
-//!   `extract`.
+//!   `extract`, `correlation` (`X-Correlation-ID`).
 //! * `service`: what one request does, over the state and the engines.
 //! * `routes` (the route table and thin handlers), `app` (the router), then `server`, `cli`, `tls`.
 
@@ -35,6 +35,7 @@ pub mod bundled;
 pub mod cli;
 mod clock;
 mod config;
+mod correlation;
 mod cors;
 mod error;
 mod extract;
@@ -58,6 +59,7 @@ mod tokens;
 mod wire;
 
 pub use clock::Clock;
+pub use config::{ServerVersion, UnknownServerVersion};
 pub use fixtures::{FixtureError, Fixtures};
 pub use journal::{JournalEntry, RequestFilter};
 pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};

@@ -4,7 +4,11 @@
 //!
 //! # Layout
 //! * [`authorize`]: parse and validate an authorization request, in the server's order;
-//!   [`Refusal`] says where a refused request sends the browser.
+//!   [`Refusal`] says where a refused request sends the browser. [`par`]: pushed authorization
+//!   requests, validated as authorize validates and kept for their `request_uri`.
+//! * [`claims`]: the standard scopes' claims, allow-lists and the OIDC `claims` request.
+//! * [`ciba`]: backchannel authentication requests and their callback; [`registration`]: dynamic
+//!   client registration's checks and the application a registration becomes.
 //! * [`callback`]: verify a flow's assertion and issue the code, or relay the flow's failure.
 //! * [`client_auth`]: the client authentication matrix of the token, introspection and revocation
 //!   endpoints.
@@ -16,11 +20,15 @@
 
 pub(crate) mod authorize;
 pub(crate) mod callback;
+pub(crate) mod ciba;
+pub(crate) mod claims;
 pub(crate) mod client_auth;
 pub(crate) mod grants;
 pub(crate) mod introspection;
 pub(crate) mod mint;
+pub(crate) mod par;
 pub(crate) mod params;
+pub(crate) mod registration;
 pub(crate) mod resource;
 pub(crate) mod tokens;
 
@@ -28,6 +36,7 @@ use std::borrow::Cow;
 
 use thunderid_protocol::OAuthErrorCode;
 
+use crate::config::ServerVersion;
 use crate::fixtures::ServerSettings;
 use crate::store::directory::Directory;
 use crate::store::locked::Locked;
@@ -45,6 +54,8 @@ pub(crate) struct OAuthContext<'a> {
     pub base_url: &'a str,
     /// Seconds since the epoch, from the mock clock.
     pub now: u64,
+    /// The release line the server behaves as.
+    pub version: ServerVersion,
 }
 
 impl OAuthContext<'_> {

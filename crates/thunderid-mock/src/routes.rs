@@ -53,8 +53,6 @@ pub(crate) enum Served {
     Always,
     /// Only with the control plane on (not under `--no-control`).
     WithControl,
-    /// A real server endpoint the mock does not serve: discovery leaves its member out.
-    Not,
 }
 
 /// One path.
@@ -127,10 +125,6 @@ const GET_POST: &[&str] = &["GET", "POST", "OPTIONS"];
 const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
 const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
 
-fn unserved() -> MethodRouter<AppState> {
-    MethodRouter::new()
-}
-
 /// Every path, in no particular order (axum matches by specificity, as Go's `ServeMux`).
 pub(crate) static ROUTES: &[Route] = &[
     // Health (healthcheck.yaml).
@@ -193,18 +187,17 @@ pub(crate) static ROUTES: &[Route] = &[
     .endpoint(Endpoint::EndSession),
     Route::new("/oauth2/logout/callback", || post(oauth2::logout_callback))
         .cors(&Cors::new(POST_OPTIONS, "GET, POST, OPTIONS")),
-    Route::new("/oauth2/par", unserved)
+    Route::new("/oauth2/par", || post(oauth2::push_authorization_request))
         .cors(&Cors::new(&["POST"], "POST"))
-        .endpoint(Endpoint::PushedAuthorization)
-        .served(Served::Not),
-    Route::new("/oauth2/bc-authorize", unserved)
-        .cors(&Cors::new(&["POST"], "POST"))
-        .endpoint(Endpoint::Backchannel)
-        .served(Served::Not),
-    Route::new("/oauth2/dcr/register", unserved)
+        .endpoint(Endpoint::PushedAuthorization),
+    Route::new("/oauth2/bc-authorize", || {
+        post(oauth2::backchannel_authorize)
+    })
+    .cors(&Cors::new(&["POST"], "POST"))
+    .endpoint(Endpoint::Backchannel),
+    Route::new("/oauth2/dcr/register", || post(oauth2::register_client))
         .cors(&Cors::new(POST_OPTIONS, "POST, OPTIONS"))
-        .endpoint(Endpoint::Registration)
-        .served(Served::Not),
+        .endpoint(Endpoint::Registration),
     // App-native flows (flowexec, flowmeta).
     Route::new("/flow/execute", || post(flow::execute_flow)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/flow/meta", || get(flow::flow_meta)).cors(&Cors::new(GET_OPTIONS, "GET, OPTIONS")),
@@ -478,6 +471,11 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/__mock/stats", || get(control::stats))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
+    Route::new("/__mock/ciba/{auth_req_id}", || {
+        post(control::decide_backchannel)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
 ];
 
 /// `/users/{…}` (`GET|PUT|DELETE|POST /users/`).
@@ -547,14 +545,13 @@ fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
-/// The URL discovery advertises for `endpoint`: `None` when the mock does not serve it; under the
-/// tenant prefix when the request came through one and the route is served there.
+/// The URL discovery advertises for `endpoint`: `None` when no route serves it; under the tenant
+/// prefix when the request came through one and the route is served there.
 pub(crate) fn endpoint_url(endpoint: Endpoint, base: &str, prefix: &str) -> Option<String> {
     let route = ROUTES
         .iter()
         .find(|route| route.endpoint == Some(endpoint))?;
     match route.served {
-        Served::Not => None,
         Served::Always | Served::WithControl if route.tenant && !prefix.is_empty() => {
             Some(format!("{base}{prefix}{}", route.path))
         }

@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
-use crate::config::ServerConfig;
+use crate::config::{ServerConfig, ServerVersion};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::state::AppState;
@@ -57,6 +57,7 @@ pub struct MockServerBuilder {
     issuer: Option<String>,
     clock: Option<Clock>,
     no_control: bool,
+    version: ServerVersion,
     applications: Vec<ApplicationFixture>,
     users: Vec<UserFixture>,
     flows: Vec<FlowDefinition>,
@@ -135,6 +136,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Behave as this release line of the real server where it differs from `main` (default
+    /// [`ServerVersion::Main`]); the README lists the differences.
+    pub fn server_version(mut self, version: ServerVersion) -> Self {
+        self.version = version;
+        self
+    }
+
     /// Bind, build the state and serve on a dedicated thread.
     pub async fn start(self) -> Result<MockServer, StartError> {
         self.start_blocking()
@@ -208,6 +216,7 @@ impl MockServerBuilder {
             base_url,
             issuer,
             control_enabled: !self.no_control,
+            version: self.version,
         };
         Ok(AppState::new(config, fixtures, Arc::new(clock), signer))
     }
@@ -312,6 +321,11 @@ impl MockServer {
         &self.state.config().issuer
     }
 
+    /// The release line the server behaves as.
+    pub fn server_version(&self) -> ServerVersion {
+        self.state.config().version
+    }
+
     pub fn address(&self) -> SocketAddr {
         self.addr
     }
@@ -374,6 +388,12 @@ impl MockServer {
     /// How much live state the server holds (same as `GET /__mock/stats`).
     pub fn stats(&self) -> Stats {
         self.state.stores().stats()
+    }
+
+    /// Answer a backchannel (CIBA) request for its user, as the e-mailed approval link would (same
+    /// as `POST /__mock/ciba/{auth_req_id}`): `true` when the request took the decision.
+    pub fn decide_ciba(&self, auth_req_id: &str, approve: bool) -> bool {
+        crate::service::ciba::decide(&self.state, auth_req_id, approve).is_ok()
     }
 
     /// Whether an authorization request (an `authId`) is waiting for its flow.

@@ -5,7 +5,9 @@
 //! * [`flow`]: `/flow/execute` (start and continue), and the executions authorize and logout
 //!   pre-create.
 //! * [`authorize`]: `/oauth2/authorize` into the gate; [`direct`]: the V1 app-native API.
-//! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback.
+//! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback, PAR.
+//! * [`ciba`]: `/oauth2/bc-authorize` and the control plane's decision on a backchannel request;
+//!   [`registration`]: `/oauth2/dcr/register`.
 //! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP).
 //! * [`flow_meta`], [`users`] (management, user types, self-service and SCIM), [`groups`] and
 //!   [`members`], [`roles`], [`resources`] (resource servers, resources, actions), [`authzen`],
@@ -17,6 +19,7 @@ pub(crate) mod access;
 pub(crate) mod applications;
 pub(crate) mod authorize;
 pub(crate) mod authzen;
+pub(crate) mod ciba;
 pub(crate) mod direct;
 pub(crate) mod flow;
 pub(crate) mod flow_meta;
@@ -27,6 +30,7 @@ pub(crate) mod import;
 pub(crate) mod logout;
 pub(crate) mod members;
 pub(crate) mod organizations;
+pub(crate) mod registration;
 pub(crate) mod request;
 pub(crate) mod resources;
 pub(crate) mod roles;
@@ -50,6 +54,7 @@ pub(crate) fn oauth_context(state: &AppState) -> OAuthContext<'_> {
         settings: state.settings(),
         base_url: &state.config().base_url,
         now: state.now(),
+        version: state.config().version,
     }
 }
 

@@ -6,7 +6,7 @@
 //! | [`Stores::registry`] | applications, flow graphs, server configuration | snapshots (read-mostly) |
 //! | [`Stores::directory`] | users, user types, groups, roles, resource servers, organization units | one mutex |
 //! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
-//! | [`Stores::oauth`] | authorization requests, codes, revocations, pending logouts | one mutex |
+//! | [`Stores::oauth`] | authorization requests (pushed ones too), backchannel requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
 //!
@@ -63,7 +63,8 @@ pub(crate) struct Stores {
 pub struct Stats {
     pub users: usize,
     pub flow_executions: usize,
-    /// Authorization requests, codes, revocation records and pending logouts.
+    /// Authorization requests (pushed ones too), backchannel requests, codes, revocation records
+    /// and pending logouts.
     pub oauth_entries: usize,
     pub outbox_messages: usize,
     pub sso_sessions: usize,

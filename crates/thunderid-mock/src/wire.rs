@@ -52,6 +52,54 @@ pub fn encode(value: &impl Serialize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A JSON value as Go's `json.Marshal` writes one it decoded into `interface{}`: object keys sorted,
+/// every number a float64 (`1.0` is `1`, `1e21` is `1e+21`), `<`, `>`, `&` escaped, no newline.
+/// For JSON the server re-encodes into token claims (the `claims` request).
+pub(crate) fn go_marshal(value: &serde_json::Value) -> String {
+    let bytes = encode(&go_numbers(value));
+    let text = String::from_utf8_lossy(&bytes);
+    text.trim_end_matches('\n').to_owned()
+}
+
+/// `value` with its numbers as Go writes a float64, and its keys sorted.
+fn go_numbers(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => match number.as_f64() {
+            Some(float) => go_float(float)
+                .parse::<serde_json::Number>()
+                .map_or_else(|_| value.clone(), Value::Number),
+            None => value.clone(),
+        },
+        Value::Array(items) => Value::Array(items.iter().map(go_numbers).collect()),
+        Value::Object(members) => {
+            let sorted: std::collections::BTreeMap<&String, Value> =
+                members.iter().map(|(k, v)| (k, go_numbers(v))).collect();
+            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// `encoding/json`'s float64 encoder: shortest digits, exponent form below 1e-6 and from 1e21.
+fn go_float(float: f64) -> String {
+    let magnitude = float.abs();
+    if magnitude != 0.0 && !(1e-6..1e21).contains(&magnitude) {
+        let text = format!("{float:e}");
+        return match text.split_once('e') {
+            Some((mantissa, exponent)) if !exponent.starts_with('-') => {
+                format!("{mantissa}e+{exponent}")
+            }
+            _ => text,
+        };
+    }
+    if float.fract() == 0.0 {
+        format!("{float:.0}")
+    } else {
+        format!("{float}")
+    }
+}
+
 /// Go's `json.NewDecoder(body).Decode(&v)`, as every real handler reads its body: the first JSON
 /// value; anything after it is ignored. `None` when there is no value or it does not fit `T`.
 pub fn decode_first_json<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
@@ -71,11 +119,53 @@ pub(crate) fn sanitize(value: &str) -> String {
         .collect()
 }
 
+/// [`sanitize`], then, when `escape_html`, Go's `html.EscapeString` (`&`, `<`, `>`, `'`, `"`): the
+/// sanitizer of the v1.0.x line, which main dropped (068e7220f).
+pub(crate) fn sanitize_escaping(value: &str, escape_html: bool) -> String {
+    let clean = sanitize(value);
+    if !escape_html {
+        return clean;
+    }
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            '"' => out.push_str("&#34;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn marshals_decoded_json_like_go() {
+        let value = json!({"b": [1.0, 2.5, 1e21, 0.0000001, -3], "a": "<&>"});
+        assert_eq!(
+            go_marshal(&value),
+            r#"{"a":"\u003c\u0026\u003e","b":[1,2.5,1e+21,1e-7,-3]}"#
+        );
+    }
+
+    #[test]
+    fn the_v1_0_sanitizer_escapes_html_after_cleaning() {
+        assert_eq!(
+            sanitize_escaping(" O'Brien <&> \"x\"\u{7} ", false),
+            "O'Brien <&> \"x\""
+        );
+        assert_eq!(
+            sanitize_escaping(" O'Brien <&> \"x\"\u{7} ", true),
+            "O&#39;Brien &lt;&amp;&gt; &#34;x&#34;"
+        );
+    }
 
     #[test]
     fn encodes_like_go() {

@@ -142,6 +142,10 @@ pub enum OAuthErrorCode {
     InvalidClientMetadata,
     InvalidRedirectUri,
     UnsupportedTokenType,
+    /// CIBA: the `binding_message` is too long or not printable.
+    InvalidBindingMessage,
+    /// CIBA: no user matches the hint.
+    UnknownUserId,
     /// A code this crate does not know, kept verbatim.
     Other(String),
 }
@@ -175,6 +179,8 @@ impl OAuthErrorCode {
         Self::InvalidClientMetadata,
         Self::InvalidRedirectUri,
         Self::UnsupportedTokenType,
+        Self::InvalidBindingMessage,
+        Self::UnknownUserId,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -205,6 +211,8 @@ impl OAuthErrorCode {
             Self::InvalidClientMetadata => "invalid_client_metadata",
             Self::InvalidRedirectUri => "invalid_redirect_uri",
             Self::UnsupportedTokenType => "unsupported_token_type",
+            Self::InvalidBindingMessage => "invalid_binding_message",
+            Self::UnknownUserId => "unknown_user_id",
             Self::Other(s) => s,
         }
     }

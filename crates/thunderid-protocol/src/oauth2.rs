@@ -6,6 +6,8 @@
 //!   the token response.
 //! * [`introspect`]: `POST /oauth2/introspect`.
 //! * [`revoke`]: `POST /oauth2/revoke`.
+//! * [`ciba`]: `POST /oauth2/bc-authorize` (backchannel authentication, polled with
+//!   [`CibaGrant`]); [`registration`]: `POST /oauth2/dcr/register` (dynamic client registration).
 //! * [`callback`]: `POST /oauth2/auth/callback` and `POST /oauth2/logout/callback` (the gate's calls).
 //!
 //! Form and query bodies are structs of raw strings ([`TokenRequestParams`], [`AuthorizeRequest`], …):
@@ -25,7 +27,9 @@ use serde_json::{Map, Value};
 
 pub mod authorize;
 pub mod callback;
+pub mod ciba;
 pub mod introspect;
+pub mod registration;
 pub mod revoke;
 pub mod token;
 
@@ -38,10 +42,12 @@ pub use callback::{
     AuthCallbackRequest, AuthCallbackResponse, CallbackType, CibaCallbackResponse,
     LogoutCallbackRequest, LogoutCallbackResponse,
 };
+pub use ciba::{BackchannelAuthenticationRequest, BackchannelAuthenticationResponse};
 pub use introspect::{IntrospectionRequest, IntrospectionResponse};
+pub use registration::{ClientRegistrationRequest, ClientRegistrationResponse};
 pub use revoke::RevocationRequest;
 pub use token::{
-    AuthorizationCodeGrant, ClientCredentialsGrant, GrantType, OrganizationSwitchGrant,
+    AuthorizationCodeGrant, CibaGrant, ClientCredentialsGrant, GrantType, OrganizationSwitchGrant,
     RefreshTokenGrant, TokenEndpointAuthMethod, TokenExchangeGrant, TokenRequestParams,
     TokenResponse, TokenType, TokenTypeUri,
 };

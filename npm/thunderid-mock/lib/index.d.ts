@@ -70,6 +70,7 @@ export interface Stats {
   flowExecutions: number;
   oauthEntries: number;
   outboxMessages: number;
+  ssoSessions: number;
 }
 
 /** The mock's clock, which every expiry reads. */

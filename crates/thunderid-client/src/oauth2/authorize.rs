@@ -1,5 +1,5 @@
-//! The authorization request (`GET /oauth2/authorize`) and its response (the redirect back to the
-//! app).
+//! The authorization request (`GET /oauth2/authorize`, directly or pushed first to
+//! `/oauth2/par`) and its response (the redirect back to the app).
 //!
 //! Every request gets a fresh `state`, `nonce` and PKCE S256 verifier (32 random bytes each,
 //! base64url), kept in a [`PendingAuthorization`] the app stores until the browser comes back. The
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use thunderid_protocol::ids::IssuerUrl;
 use thunderid_protocol::oauth2::{
     AuthorizationErrorParams, AuthorizeRequest, CodeChallengeMethod, GateErrorParams,
-    from_form_pairs,
+    PushedAuthorizationResponse, from_form_pairs,
 };
 use thunderid_protocol::secret::{AuthorizationCode, PkceCodeVerifier};
 use url::Url;
@@ -42,6 +42,9 @@ pub struct AuthorizeOptions {
     pub login_hint: Option<String>,
     /// Further parameters, appended as given.
     pub extra_params: Vec<(String, String)>,
+    /// Push the parameters to the PAR endpoint first (RFC 9126): the URL then carries only
+    /// `client_id` and the `request_uri`.
+    pub push: bool,
 }
 
 /// What the app keeps between sending the browser away and its return: the `state`, `nonce` and
@@ -107,10 +110,25 @@ impl AuthorizeOptions {
         self.extra_params.push((name.into(), value.into()));
         self
     }
+
+    /// Pushes the request to the PAR endpoint first (RFC 9126).
+    pub fn pushed(mut self) -> Self {
+        self.push = true;
+        self
+    }
+}
+
+/// One authorization request before it is sent: the modelled parameters, the extra ones, and what
+/// the app keeps.
+struct Parameters {
+    request: AuthorizeRequest,
+    extra: Vec<(String, String)>,
+    pending: PendingAuthorization,
 }
 
 impl Client {
-    /// Builds an authorization request (code flow, PKCE S256, fresh `state` and `nonce`).
+    /// Builds an authorization request (code flow, PKCE S256, fresh `state` and `nonce`); with
+    /// [`AuthorizeOptions::pushed`], pushed to the PAR endpoint first.
     ///
     /// ```no_run
     /// use thunderid_client::AuthorizeOptions;
@@ -125,8 +143,75 @@ impl Client {
         &self,
         options: AuthorizeOptions,
     ) -> Result<AuthorizationRequest, Error> {
+        if options.push {
+            return self.pushed_authorize_url(options).await;
+        }
         let settings = self.settings();
         let metadata = self.metadata_for(&settings).await?;
+        let Parameters {
+            request,
+            extra,
+            pending,
+        } = self.authorization_parameters(&settings, options)?;
+        let mut url = Url::parse(&metadata.authorization_endpoint)
+            .map_err(|e| Error::Encode(e.to_string()))?;
+        url.query_pairs_mut()
+            .extend_pairs(request.to_pairs())
+            .extend_pairs(extra);
+        Ok(AuthorizationRequest { url, pending })
+    }
+
+    /// [`Client::authorize_url`] with the parameters pushed first (RFC 9126): they go to the PAR
+    /// endpoint with the client's authentication (201 `{request_uri, expires_in}`), and the URL
+    /// carries only `client_id` and the `request_uri` (single use, valid `expires_in` seconds).
+    async fn pushed_authorize_url(
+        &self,
+        options: AuthorizeOptions,
+    ) -> Result<AuthorizationRequest, Error> {
+        let settings = self.settings();
+        let metadata = self.metadata_for(&settings).await?;
+        let endpoint = crate::ProviderMetadata::require(
+            &metadata.pushed_authorization_request_endpoint,
+            "pushed_authorization_request_endpoint",
+        )?;
+        let Parameters {
+            request,
+            extra,
+            pending,
+        } = self.authorization_parameters(&settings, options)?;
+        let mut pairs: Vec<(String, String)> = request
+            .to_pairs()
+            .into_iter()
+            .filter(|(name, _)| *name != "client_id")
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        pairs.extend(extra);
+        let response = self
+            .send_authenticated(&settings.config, &endpoint, pairs)
+            .await?;
+        if !response.is(201) {
+            return Err(if response.is_success() {
+                response.unexpected()
+            } else {
+                response.oauth_failure()
+            });
+        }
+        let pushed: PushedAuthorizationResponse = response.json()?;
+        let mut url = Url::parse(&metadata.authorization_endpoint)
+            .map_err(|e| Error::Encode(e.to_string()))?;
+        url.query_pairs_mut()
+            .append_pair("client_id", settings.config.require_client_id()?.as_str())
+            .append_pair("request_uri", &pushed.request_uri);
+        Ok(AuthorizationRequest { url, pending })
+    }
+
+    /// The parameters of one request and what to keep: the raw request, the extra parameters, and
+    /// the pending state.
+    fn authorization_parameters(
+        &self,
+        settings: &crate::Settings,
+        options: AuthorizeOptions,
+    ) -> Result<Parameters, Error> {
         let config = &settings.config;
         let redirect_uri = options
             .redirect_uri
@@ -156,12 +241,11 @@ impl Client {
         request.resource = pending.resource.iter().cloned().collect();
         request.ui_locales = options.ui_locales;
         request.login_hint = options.login_hint;
-        let mut url = Url::parse(&metadata.authorization_endpoint)
-            .map_err(|e| Error::Encode(e.to_string()))?;
-        url.query_pairs_mut()
-            .extend_pairs(request.to_pairs())
-            .extend_pairs(options.extra_params);
-        Ok(AuthorizationRequest { url, pending })
+        Ok(Parameters {
+            request,
+            extra: options.extra_params,
+            pending,
+        })
     }
 
     /// Handles the redirect back to the app: checks the callback ([`Client::check_callback`]) and

@@ -35,6 +35,12 @@ pub struct ProviderMetadata {
     pub introspection_endpoint: Option<String>,
     /// `end_session_endpoint`.
     pub end_session_endpoint: Option<String>,
+    /// `pushed_authorization_request_endpoint` (RFC 9126).
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// `backchannel_authentication_endpoint` (CIBA).
+    pub backchannel_authentication_endpoint: Option<String>,
+    /// `registration_endpoint` (RFC 7591).
+    pub registration_endpoint: Option<String>,
     /// Whether authorization responses carry `iss` (RFC 9207). ThunderID always adds it, so the
     /// fallback assumes it.
     pub authorization_response_iss_parameter_supported: bool,
@@ -78,6 +84,9 @@ impl ProviderMetadata {
             revocation_endpoint: Some(format!("{base_url}/oauth2/revoke")),
             introspection_endpoint: Some(format!("{base_url}/oauth2/introspect")),
             end_session_endpoint: Some(format!("{base_url}/oauth2/logout")),
+            pushed_authorization_request_endpoint: Some(format!("{base_url}/oauth2/par")),
+            backchannel_authentication_endpoint: Some(format!("{base_url}/oauth2/bc-authorize")),
+            registration_endpoint: Some(format!("{base_url}/oauth2/dcr/register")),
             authorization_response_iss_parameter_supported: true,
             source: MetadataSource::BaseUrl(reason),
         }
@@ -101,6 +110,9 @@ impl ProviderMetadata {
             revocation_endpoint: server.revocation_endpoint,
             introspection_endpoint: server.introspection_endpoint,
             end_session_endpoint: document.end_session_endpoint,
+            pushed_authorization_request_endpoint: server.pushed_authorization_request_endpoint,
+            backchannel_authentication_endpoint: server.backchannel_authentication_endpoint,
+            registration_endpoint: server.registration_endpoint,
             authorization_response_iss_parameter_supported: server
                 .authorization_response_iss_parameter_supported,
             source: MetadataSource::Discovery,

@@ -14,6 +14,7 @@ mod discovery;
 mod flow;
 mod id_token;
 mod organizations;
+mod par_ciba_dcr;
 mod redirect_sign_in;
 mod session;
 mod tokens;

@@ -23,7 +23,7 @@ async fn client_sends(
     path: String,
 ) -> anyhow::Result<()> {
     let method = reqwest::Method::from_bytes(method.as_bytes()).context("an HTTP method")?;
-    let url = world.url(&path);
+    let url = world.url(&catalog::resolve(world, &path)?);
     world.send(world.http.request(method, url)).await?;
     Ok(())
 }
@@ -46,6 +46,23 @@ async fn client_sends_json(
         .request(method, url)
         .header("content-type", "application/json")
         .body(body.to_owned());
+    world.send(request).await?;
+    Ok(())
+}
+
+#[when(expr = "the client sends {word} {string} with the form {string}")]
+async fn client_sends_form(
+    world: &mut ConformanceWorld,
+    method: String,
+    path: String,
+    form: String,
+) -> anyhow::Result<()> {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).context("an HTTP method")?;
+    let request = world
+        .http
+        .request(method, world.url(&path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form);
     world.send(request).await?;
     Ok(())
 }

@@ -57,6 +57,30 @@ async fn document_lists(
     Ok(())
 }
 
+/// Every value named is in the list, in any order (the server may list more).
+#[then(expr = "the document lists {string} among {string}")]
+async fn document_lists_among(
+    world: &mut ConformanceWorld,
+    values: String,
+    member: String,
+) -> anyhow::Result<()> {
+    let body = world.last()?.json()?;
+    let actual: Vec<&str> = body
+        .get(&member)
+        .and_then(Value::as_array)
+        .with_context(|| format!("{member} is not a list in {body}"))?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for value in values.split(',').map(str::trim) {
+        ensure!(
+            actual.contains(&value),
+            "{member} lacks {value}: {actual:?}"
+        );
+    }
+    Ok(())
+}
+
 #[then(expr = "the document has {string} set to {word}")]
 async fn document_flag(
     world: &mut ConformanceWorld,

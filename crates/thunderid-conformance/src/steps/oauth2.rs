@@ -17,6 +17,7 @@ use crate::params::OAuthErrorParam;
 use crate::world::ConformanceWorld;
 
 mod logout;
+mod par;
 
 /// A table cell that removes a default parameter.
 pub const ABSENT: &str = "(absent)";
@@ -53,6 +54,32 @@ pub async fn authorize(
     world: &mut ConformanceWorld,
     overrides: &[(String, String)],
 ) -> anyhow::Result<()> {
+    let params = authorization_parameters(world, overrides)?;
+    let mut url = url::Url::parse(&world.url("/oauth2/authorize"))?;
+    url.query_pairs_mut().extend_pairs(params.iter());
+    to_sign_in_page(world, url).await
+}
+
+/// Send the browser to `url` (an authorize URL) and pick the request up from the sign-in page's
+/// URL, as the gate does.
+pub async fn to_sign_in_page(world: &mut ConformanceWorld, url: url::Url) -> anyhow::Result<()> {
+    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
+    // The sign-in page picks the request and its execution up from its URL.
+    if let Ok(location) = exchange.location()
+        && location.path() == "/gate/signin"
+    {
+        world.oauth.auth_id = query_param(&location, "authId");
+        world.flow.execution_id = query_param(&location, "executionId");
+    }
+    Ok(())
+}
+
+/// The parameters of an SDK's authorization request (module docs of [`authorize`]), remembered in
+/// the scenario's OAuth session (state, nonce, redirect URI, PKCE verifier).
+pub fn authorization_parameters(
+    world: &mut ConformanceWorld,
+    overrides: &[(String, String)],
+) -> anyhow::Result<Vec<(String, String)>> {
     let app = catalog::current_application(world)?;
     let oauth = catalog::oauth(app)?;
     let verifier = random_token();
@@ -97,20 +124,10 @@ pub async fn authorize(
     world.oauth.redirect_uri = get("redirect_uri");
     world.oauth.code_verifier = get("code_challenge").map(|_| verifier);
     world.oauth.authorize_params = params.clone();
-    let mut url = url::Url::parse(&world.url("/oauth2/authorize"))?;
-    url.query_pairs_mut().extend_pairs(params.iter());
-    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
-    // The sign-in page picks the request and its execution up from its URL.
-    if let Ok(location) = exchange.location()
-        && location.path() == "/gate/signin"
-    {
-        world.oauth.auth_id = query_param(&location, "authId");
-        world.flow.execution_id = query_param(&location, "executionId");
-    }
-    Ok(())
+    Ok(params)
 }
 
-fn table_pairs(step: &Step) -> anyhow::Result<Vec<(String, String)>> {
+pub fn table_pairs(step: &Step) -> anyhow::Result<Vec<(String, String)>> {
     let table = step.table.as_ref().context("the step needs a table")?;
     table
         .rows
@@ -132,6 +149,31 @@ async fn sends_to_sign_in(world: &mut ConformanceWorld) -> anyhow::Result<()> {
 async fn sends_to_sign_in_with(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
     let overrides = table_pairs(step)?;
     authorize(world, &overrides).await
+}
+
+#[then(expr = "the sign-in page URL carries {string} {string}")]
+async fn sign_in_url_carries(
+    world: &mut ConformanceWorld,
+    name: String,
+    value: String,
+) -> anyhow::Result<()> {
+    let location = world.last()?.location()?;
+    let actual = query_param(&location, &name);
+    ensure!(
+        actual.as_deref() == Some(value.as_str()),
+        "{name}: expected {value:?} in {location}"
+    );
+    Ok(())
+}
+
+#[then(expr = "the sign-in page URL has no {string}")]
+async fn sign_in_url_lacks(world: &mut ConformanceWorld, name: String) -> anyhow::Result<()> {
+    let location = world.last()?.location()?;
+    ensure!(
+        query_param(&location, &name).is_none(),
+        "unexpected {name} in {location}"
+    );
+    Ok(())
 }
 
 /// Check the redirect to the gate's sign-in page and pick up `authId` and `executionId`.

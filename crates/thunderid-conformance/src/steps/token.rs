@@ -248,6 +248,10 @@ async fn basic_token_call(
     step: &Step,
 ) -> anyhow::Result<()> {
     let params = table_pairs(step)?;
+    let (client_id, secret) = (
+        catalog::resolve(world, &client_id)?,
+        catalog::resolve(world, &secret)?,
+    );
     token_request(world, &ClientAuth::Basic(client_id, secret), &params).await
 }
 

@@ -384,52 +384,55 @@ fn broken_graphs_are_refused_naming_the_field() {
     let cases = [
         (
             base(json!([{"id": "s", "type": "START", "onSuccess": "x"}])),
-            "[10] (AUTHENTICATION g).nodes[0].onSuccess",
+            "[11] (AUTHENTICATION g).nodes[0].onSuccess",
             "unknown node x",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "s"}, {"id": "s", "type": "END"}]),
             ),
-            "[10] (AUTHENTICATION g).nodes[1].id",
+            "[11] (AUTHENTICATION g).nodes[1].id",
             "duplicate node id s",
         ),
         (
             base(json!([{"id": "e", "type": "END"}])),
-            "[10] (AUTHENTICATION g).nodes",
+            "[11] (AUTHENTICATION g).nodes",
             "expected exactly one START node, found 0",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "t"}, {"id": "t", "type": "TASK_EXECUTION", "executor": {"name": "Nope"}}]),
             ),
-            "[10] (AUTHENTICATION g).nodes[1].executor.name",
+            "[11] (AUTHENTICATION g).nodes[1].executor.name",
             "unknown executor Nope",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "c"}, {"id": "c", "type": "CALL", "flow": {"ref": "missing"}}]),
             ),
-            "[10] (AUTHENTICATION g).nodes[1].flow.ref",
+            "[11] (AUTHENTICATION g).nodes[1].flow.ref",
             "unknown flow missing",
         ),
         (
             base(
                 json!([{"id": "s", "type": "START", "onSuccess": "d"}, {"id": "d", "type": "TASK_EXECUTION", "executor": {"name": "UserDeleteExecutor"}}]),
             ),
-            "[10] (AUTHENTICATION g).nodes[1].executor.name",
+            "[11] (AUTHENTICATION g).nodes[1].executor.name",
             "UserDeleteExecutor cannot run in a AUTHENTICATION flow",
         ),
     ];
+    // The broken flow comes after the bundled ones.
+    let index = format!("[{}]", Fixtures::bundled().flows.len());
     for (flow, field, reason) in cases {
         let error = graph_error(flow);
+        let field = field.replace("[6]", &index);
         assert_eq!(
             (
                 error.file.as_str(),
                 error.field.as_str(),
                 error.reason.as_str()
             ),
-            ("flows", field, reason)
+            ("flows", field.as_str(), reason)
         );
     }
 }

@@ -4,33 +4,38 @@
 //! `requestvalidator/validator.go`), and every outcome is a 302:
 //! * a repeated parameter (other than `resource`) or an unparsable query: 400 JSON
 //!   `invalid_request` "Invalid authorization request" (the only non-redirect);
-//! * client and redirect problems go to the gate's error page, never to an unverified client;
-//! * everything after the redirect URI is verified goes back to the client's `redirect_uri` with
-//!   `error`, `error_description`, `iss` and `state` (or to the gate when none was sent);
+//! * client problems go to the gate's error page, never to an unverified client;
+//! * a `request_uri` takes the pushed request ([`super::par`]) and ignores every other parameter
+//!   but `client_id`; a client that must push and did not is refused;
+//! * the resource count, `claims` and the redirect URI go to the gate; the parameter checks after
+//!   them go back to the client's `redirect_uri` with `error`, `error_description`, `iss` and
+//!   `state` when one was sent (else to the gate), and binding to a resource server goes back to
+//!   the client's (effective) redirect URI;
 //! * an accepted request is stored under a new `authId` by `service::authorize`, which pre-creates
-//!   the AUTHENTICATION execution and sends the browser to the gate.
+//!   the AUTHENTICATION execution (with the runtime data the request asks for: `acr_values`,
+//!   `max_age`, `prompt=consent`, `claims_locales`) and sends the browser to the gate.
 //!
 //! `response_mode=direct` (the V1 app-native API) is validated here too, and answered as JSON by
 //! `service::direct`.
 
 use std::sync::Arc;
 
-use serde_json::Value;
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::AuthorizeRequest;
 
-use super::mint::split_scopes;
-use super::resource::{self, Binding};
-use super::{OAuthError, Refusal, check_resources, params, scheme, text};
+use super::claims::{ClaimsRequest, split_scopes};
+use super::resource;
+use super::{OAuthContext, OAuthError, Refusal, check_resources, params, scheme, text};
 use crate::fixtures::{ApplicationFixture, OAuthProfile};
-use crate::store::directory::Directory;
-use crate::store::locked::Locked;
+use crate::store::keys;
 use crate::store::oauth::AuthorizationRequest;
 use crate::store::registry::Registry;
 
 /// The longest `nonce` accepted (FAPI 2.0's recommendation, `MaxNonceLength`).
 const MAX_NONCE_LENGTH: usize = 64;
 const PROMPT_VALUES: &[&str] = &["none", "login", "consent", "select_account"];
+/// Every `request_uri` the PAR endpoint hands out starts with this (RFC 9126).
+pub(crate) const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
 
 /// A request that passed validation, with its client.
 #[derive(Debug)]
@@ -38,6 +43,9 @@ pub(crate) struct Accepted {
     pub app: Arc<ApplicationFixture>,
     /// The request as it is stored under its `authId`.
     pub request: AuthorizationRequest,
+    /// Runtime data for the execution, besides the request id, client and permissions.
+    pub runtime: Vec<(&'static str, String)>,
+    /// Forwarded to the gate's sign-in page (empty: not forwarded).
     pub ui_locales: String,
 }
 
@@ -58,52 +66,10 @@ pub(crate) fn parse_request(query: &str) -> Result<AuthorizeRequest, OAuthError>
 
 /// Every check of `HandleInitialAuthorizationRequest`, in order.
 pub(crate) fn validate(
+    ctx: &OAuthContext<'_>,
     registry: &Registry,
-    directory: &Locked<Directory>,
     request: &AuthorizeRequest,
 ) -> Result<Accepted, Refusal> {
-    let app = check_client_and_redirect(registry, request)?;
-    let Some(oauth) = app.oauth.as_ref() else {
-        return Err(Refusal::gate(
-            OAuthErrorCode::InvalidRequest,
-            "Invalid client_id",
-        ));
-    };
-    let sent_redirect_uri = text(&request.redirect_uri);
-    let scopes: Vec<String> = request.scopes().into_iter().map(str::to_owned).collect();
-    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
-    let checked = check_parameters(oauth, request).and_then(|()| {
-        directory.read(|d| resource::bind(d, &request.resource, &permission_scopes))
-    });
-    let binding = match checked {
-        Ok(binding) => binding,
-        // Only a redirect URI the client sent, and that is now verified, may receive errors.
-        Err(OAuthError {
-            code: error,
-            description: message,
-            ..
-        }) => {
-            return Err(if sent_redirect_uri.is_empty() {
-                Refusal::gate(error, message)
-            } else {
-                Refusal::client(sent_redirect_uri, error, message, text(&request.state))
-            });
-        }
-    };
-    let (stored, ui_locales) = accept(&app, oauth, request, standard_scopes, binding);
-    Ok(Accepted {
-        app,
-        request: stored,
-        ui_locales,
-    })
-}
-
-/// The checks whose failures go to the gate's error page: the client, PAR, the resource count, the
-/// `claims` parameter and the redirect URI.
-fn check_client_and_redirect(
-    registry: &Registry,
-    request: &AuthorizeRequest,
-) -> Result<Arc<ApplicationFixture>, Refusal> {
     let gate = |message: &str| Refusal::gate(OAuthErrorCode::InvalidRequest, message);
     let client_id = text(&request.client_id);
     if client_id.is_empty() {
@@ -117,10 +83,72 @@ fn check_client_and_redirect(
     let Some(oauth) = app.oauth.as_ref() else {
         return Err(gate("Invalid client_id"));
     };
-    if !text(&request.request_uri).is_empty() {
-        // No PAR endpoint in the mock, so every request_uri is unknown.
-        return Err(gate("Invalid, expired, or already used request_uri"));
+    let request_uri = text(&request.request_uri);
+    if !request_uri.is_empty() {
+        let pushed = redeem_pushed(ctx, request_uri, client_id)?;
+        return accept(ctx, &app, oauth, pushed);
     }
+    if oauth.require_pushed_authorization_requests || ctx.settings.oauth.par.require_par {
+        return Err(gate(
+            "Pushed authorization request is required for this client",
+        ));
+    }
+    check_before_redirect(oauth, request)?;
+    let sent_redirect_uri = text(&request.redirect_uri);
+    if let Err(error) =
+        check_parameters(oauth, request, true).and_then(|()| check_resources(&request.resource))
+    {
+        // Only a redirect URI the client sent, and that is now verified, may receive these.
+        return Err(if sent_redirect_uri.is_empty() {
+            Refusal::gate(error.code, error.description)
+        } else {
+            Refusal::client(
+                sent_redirect_uri,
+                error.code,
+                error.description,
+                text(&request.state),
+            )
+        });
+    }
+    let mut parameters = parameters(&app, oauth, request);
+    if ctx.version.is_v1_0() {
+        // v1.0.0 never read `ui_locales` (main 2f871f914 added it).
+        parameters.ui_locales.clear();
+    }
+    accept(ctx, &app, oauth, parameters)
+}
+
+/// `ResolvePushedAuthorizationRequest`: the pushed request behind `request_uri`, taken out of the
+/// store *before* the client is compared (a wrong client burns it). Every failure reads the same.
+fn redeem_pushed(
+    ctx: &OAuthContext<'_>,
+    request_uri: &str,
+    client_id: &str,
+) -> Result<AuthorizationRequest, Refusal> {
+    let invalid = || {
+        Refusal::gate(
+            OAuthErrorCode::InvalidRequest,
+            "Invalid, expired, or already used request_uri",
+        )
+    };
+    let key = request_uri
+        .strip_prefix(REQUEST_URI_PREFIX)
+        .ok_or_else(invalid)?;
+    let now = ctx.now;
+    let pushed = ctx
+        .oauth
+        .write(|o| o.take_pushed(key, now))
+        .ok_or_else(invalid)?;
+    if pushed.client_id != client_id {
+        return Err(invalid());
+    }
+    Ok(pushed)
+}
+
+/// The checks whose failures go to the gate's error page on the standard path: the resource
+/// count, the `claims` parameter and the redirect URI.
+fn check_before_redirect(oauth: &OAuthProfile, request: &AuthorizeRequest) -> Result<(), Refusal> {
+    let gate = |message: &str| Refusal::gate(OAuthErrorCode::InvalidRequest, message);
     if request.resource.len() > 1 {
         return Err(Refusal::gate(
             OAuthErrorCode::InvalidTarget,
@@ -128,7 +156,7 @@ fn check_client_and_redirect(
         ));
     }
     let claims = text(&request.claims);
-    if !claims.is_empty() && !is_valid_claims_request(claims) {
+    if !claims.is_empty() && ClaimsRequest::parse(claims).is_err() {
         return Err(gate(
             "The claims request parameter is malformed or contains invalid values",
         ));
@@ -136,47 +164,114 @@ fn check_client_and_redirect(
     if !redirect_uri_is_valid(oauth, text(&request.redirect_uri)) {
         return Err(gate("Invalid redirect URI"));
     }
-    Ok(app)
+    Ok(())
 }
 
-/// The request as it is stored under its `authId`, and its `ui_locales`.
-/// A bound request keeps only the permissions its resource server defines, and names the server by
-/// its identifier.
-fn accept(
+/// The validated request's parameters (`OAuthParameters`), before binding: the redirect URI the
+/// request sent or the only registered one, the scopes split into OIDC and permission scopes.
+pub(crate) fn parameters(
     app: &ApplicationFixture,
     oauth: &OAuthProfile,
     request: &AuthorizeRequest,
-    standard_scopes: Vec<String>,
-    binding: Option<Binding>,
-) -> (AuthorizationRequest, String) {
-    let (permission_scopes, resources) = match binding {
-        Some(binding) => (binding.permissions, vec![binding.identifier]),
-        None => (Vec::new(), Vec::new()),
-    };
+) -> AuthorizationRequest {
+    let scopes: Vec<String> = request.scopes().into_iter().map(str::to_owned).collect();
+    let (standard_scopes, permission_scopes) = split_scopes(&scopes);
     let sent_redirect_uri = text(&request.redirect_uri);
     let redirect_uri = match sent_redirect_uri {
         // Validation guarantees exactly one registered URI in this case.
         "" => oauth.redirect_uris.first().cloned().unwrap_or_default(),
         sent => sent.to_owned(),
     };
-    let stored = AuthorizationRequest {
+    let owned = |value: &Option<String>| text(value).to_owned();
+    AuthorizationRequest {
         client_id: oauth.client_id.clone(),
         application_id: app.id.clone(),
         redirect_uri,
         redirect_uri_provided: !sent_redirect_uri.is_empty(),
-        state: text(&request.state).to_owned(),
+        state: owned(&request.state),
         standard_scopes,
         permission_scopes,
-        code_challenge: text(&request.code_challenge).to_owned(),
-        code_challenge_method: text(&request.code_challenge_method).to_owned(),
-        resources,
-        nonce: text(&request.nonce).to_owned(),
-    };
-    (stored, text(&request.ui_locales).to_owned())
+        code_challenge: owned(&request.code_challenge),
+        code_challenge_method: owned(&request.code_challenge_method),
+        resources: request.resource.clone(),
+        nonce: owned(&request.nonce),
+        claims: owned(&request.claims),
+        claims_locales: owned(&request.claims_locales),
+        ui_locales: owned(&request.ui_locales),
+        acr_values: owned(&request.acr_values),
+        max_age: owned(&request.max_age),
+        prompt: owned(&request.prompt),
+    }
 }
 
-/// `ValidateAuthorizationRequestParams` and `ValidateResourceURIs`: the errors a client may be told.
-fn check_parameters(oauth: &OAuthProfile, request: &AuthorizeRequest) -> Result<(), OAuthError> {
+/// `initiateFlowAndStoreRequest` up to the flow: bind the request to one resource server (its
+/// permissions cut down, its identifier the only resource) and work out the flow's runtime data.
+/// Binding failures go to the client's effective redirect URI.
+fn accept(
+    ctx: &OAuthContext<'_>,
+    app: &Arc<ApplicationFixture>,
+    oauth: &OAuthProfile,
+    mut request: AuthorizationRequest,
+) -> Result<Accepted, Refusal> {
+    let binding = ctx
+        .directory
+        .read(|d| resource::bind(d, &request.resources, &request.permission_scopes))
+        .map_err(|error| {
+            Refusal::client(
+                &request.redirect_uri,
+                error.code,
+                error.description,
+                &request.state,
+            )
+        })?;
+    (request.permission_scopes, request.resources) = match binding {
+        Some(binding) => (binding.permissions, vec![binding.identifier]),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut runtime = Vec::new();
+    let acr = resolve_acr_values(&request.acr_values, &oauth.acr_values);
+    if !acr.is_empty() {
+        runtime.push((keys::REQUESTED_AUTH_CLASSES, acr));
+    }
+    if request.prompt.split_whitespace().any(|p| p == "consent") {
+        runtime.push((keys::FORCE_CONSENT_REPROMPT, "true".to_owned()));
+    }
+    if !request.max_age.is_empty() {
+        runtime.push((keys::MAX_AGE, request.max_age.clone()));
+    }
+    if !request.claims_locales.is_empty() {
+        runtime.push((keys::REQUIRED_LOCALES, request.claims_locales.clone()));
+    }
+    Ok(Accepted {
+        app: Arc::clone(app),
+        ui_locales: request.ui_locales.clone(),
+        request,
+        runtime,
+    })
+}
+
+/// `ResolveACRValues`: the requested classes (first occurrences) the app accepts, else all the
+/// app's; nothing when the app names none.
+fn resolve_acr_values(requested: &str, accepted: &[String]) -> String {
+    let mut chosen: Vec<&str> = Vec::new();
+    for acr in requested.split_whitespace() {
+        if accepted.iter().any(|a| a == acr) && !chosen.contains(&acr) {
+            chosen.push(acr);
+        }
+    }
+    if chosen.is_empty() {
+        return accepted.join(" ");
+    }
+    chosen.join(" ")
+}
+
+/// `ValidateAuthorizationRequestParams`: the errors a client may be told. `direct` is the V1
+/// app-native mode, which only the authorize endpoint takes.
+pub(crate) fn check_parameters(
+    oauth: &OAuthProfile,
+    request: &AuthorizeRequest,
+    direct: bool,
+) -> Result<(), OAuthError> {
     if let Some(prompt) = &request.prompt {
         check_prompt(prompt)?;
     }
@@ -199,8 +294,9 @@ fn check_parameters(oauth: &OAuthProfile, request: &AuthorizeRequest) -> Result<
             "Unsupported response type",
         ));
     }
-    // `direct` only reaches here on the V1 path (`super::direct`).
-    if !matches!(text(&request.response_mode), "" | "query" | "direct") {
+    // `direct` only reaches here on the V1 path (`service::direct`).
+    let response_mode = text(&request.response_mode);
+    if !(matches!(response_mode, "" | "query") || direct && response_mode == "direct") {
         return Err(OAuthError::new(
             OAuthErrorCode::InvalidRequest,
             "Unsupported response_mode parameter",
@@ -230,7 +326,7 @@ fn check_parameters(oauth: &OAuthProfile, request: &AuthorizeRequest) -> Result<
     if !dpop_jkt.is_empty() && !is_base64url_of_length(dpop_jkt, 43) {
         return Err(OAuthError::invalid_request("Invalid dpop_jkt parameter"));
     }
-    check_resources(&request.resource)
+    Ok(())
 }
 
 /// `ValidatePromptParameter`.
@@ -284,7 +380,7 @@ fn is_base64url_of_length(value: &str, length: usize) -> bool {
 
 /// `ValidateRedirectURI`: an exact registered match without a fragment, or nothing when exactly one
 /// fully qualified URI is registered.
-fn redirect_uri_is_valid(oauth: &OAuthProfile, sent: &str) -> bool {
+pub(crate) fn redirect_uri_is_valid(oauth: &OAuthProfile, sent: &str) -> bool {
     if sent.is_empty() {
         return match oauth.redirect_uris.as_slice() {
             [only] => !only.contains('*') && is_fully_qualified(only),
@@ -302,28 +398,6 @@ fn is_fully_qualified(uri: &str) -> bool {
                 .next()
                 .unwrap_or_default()
                 .is_empty()
-        })
-}
-
-/// `ParseClaimsRequest`, structurally: a JSON object whose `userinfo` / `id_token` members map claim
-/// names to `null` or to `{essential?: bool, value?, values?: [...]}`.
-fn is_valid_claims_request(claims: &str) -> bool {
-    let Ok(Value::Object(members)) = serde_json::from_str::<Value>(claims) else {
-        return false;
-    };
-    ["userinfo", "id_token"]
-        .iter()
-        .all(|target| match members.get(*target) {
-            None | Some(Value::Null) => true,
-            Some(Value::Object(requested)) => requested.values().all(|claim| match claim {
-                Value::Null => true,
-                Value::Object(spec) => {
-                    spec.get("essential").is_none_or(Value::is_boolean)
-                        && spec.get("values").is_none_or(Value::is_array)
-                }
-                _ => false,
-            }),
-            Some(_) => false,
         })
 }
 
@@ -354,17 +428,5 @@ mod tests {
             OAuthErrorCode::AccountSelectionRequired
         );
         assert!(check_prompt("login consent").is_ok());
-    }
-
-    #[test]
-    fn claims_requests_are_checked_structurally() {
-        assert!(is_valid_claims_request(
-            r#"{"id_token":{"email":null,"name":{"essential":true}}}"#
-        ));
-        assert!(!is_valid_claims_request("[1]"));
-        assert!(!is_valid_claims_request(
-            r#"{"userinfo":{"email":{"essential":"yes"}}}"#
-        ));
-        assert!(!is_valid_claims_request("not json"));
     }
 }

@@ -5,12 +5,14 @@
 //!
 //! Only malformed input is a 400 (envelope B). Every other outcome is HTTP 200
 //! `{"redirect_uri": …}`: the client with `code`, `iss` and `state`; the client with an error; or the
-//! gate's error page.
+//! gate's error page. A callback of `type` `urn:openid:params:grant-type:ciba` answers a
+//! backchannel request instead ([`super::ciba`]).
 
 use serde_json::{Map, Value};
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{AuthCallbackRequest, CallbackType};
 
+use super::claims::ClaimsRequest;
 use super::tokens::{parse_scopes, string_claim};
 use super::{OAuthContext, OAuthError, Refusal, params};
 use crate::store::oauth::{AuthorizationCodeRecord, AuthorizationRequest};
@@ -19,11 +21,17 @@ use crate::store::oauth::{AuthorizationCodeRecord, AuthorizationRequest};
 const MAX_ERROR_DESCRIPTION: usize = 256;
 const DEFAULT_CODE_VALIDITY: u64 = 600;
 
-/// The callback: the body's checks (400), then the URL the browser goes to next.
-pub(crate) fn complete(
-    ctx: &OAuthContext<'_>,
-    request: &AuthCallbackRequest,
-) -> Result<String, OAuthError> {
+/// Which service a callback is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Callback {
+    /// An authorization request (`authId`): the answer is where the browser goes next.
+    AuthorizationCode,
+    /// A backchannel authentication request (`auth_req_id`): see [`super::ciba`].
+    Ciba,
+}
+
+/// The body's checks (400), in the server's order: `authId`, `assertion`, a known `type`.
+pub(crate) fn check(request: &AuthCallbackRequest) -> Result<Callback, OAuthError> {
     if request.auth_id.as_str().is_empty() {
         return Err(OAuthError::invalid_request("authId is required"));
     }
@@ -31,18 +39,18 @@ pub(crate) fn complete(
         return Err(OAuthError::invalid_request("assertion is required"));
     }
     match request.effective_type() {
-        CallbackType::AuthorizationCode => {}
-        // The mock has no CIBA service, so a CIBA callback is as unknown as any other type.
-        CallbackType::Ciba | CallbackType::Other(_) => {
-            return Err(OAuthError::invalid_request("Unsupported callback type"));
-        }
+        CallbackType::AuthorizationCode => Ok(Callback::AuthorizationCode),
+        CallbackType::Ciba => Ok(Callback::Ciba),
+        CallbackType::Other(_) => Err(OAuthError::invalid_request("Unsupported callback type")),
     }
-    Ok(
-        match complete_authorization(ctx, request.auth_id.as_str(), request.assertion.secret()) {
-            Ok(uri) => uri,
-            Err(refusal) => refusal.location(ctx.base_url, ctx.issuer()),
-        },
-    )
+}
+
+/// The authorization code callback: the URL the browser goes to next.
+pub(crate) fn complete(ctx: &OAuthContext<'_>, auth_id: &str, assertion: &str) -> String {
+    match complete_authorization(ctx, auth_id, assertion) {
+        Ok(uri) => uri,
+        Err(refusal) => refusal.location(ctx.base_url, ctx.issuer()),
+    }
 }
 
 /// `HandleAuthorizationCallback`: verify, then either mint a code or relay the flow's failure.
@@ -97,17 +105,17 @@ pub(crate) fn redeem_assertion(
 /// The claims of a success assertion the callback reads (`decodeAttributesFromAssertion`); a claim
 /// of the wrong JSON type makes the assertion unreadable.
 #[derive(Debug)]
-struct AssertionClaims {
-    user_id: String,
-    auth_time: Option<u64>,
-    authorized_permissions: String,
-    completed_acr: Option<String>,
-    authorization_request_id: String,
+pub(crate) struct AssertionClaims {
+    pub(crate) user_id: String,
+    pub(crate) auth_time: Option<u64>,
+    pub(crate) authorized_permissions: String,
+    pub(crate) completed_acr: Option<String>,
+    pub(crate) authorization_request_id: String,
     token_family_id: Option<String>,
 }
 
 impl AssertionClaims {
-    fn decode(claims: &Map<String, Value>) -> Option<Self> {
+    pub(crate) fn decode(claims: &Map<String, Value>) -> Option<Self> {
         let optional_string = |name: &str| -> Option<Option<String>> {
             match claims.get(name) {
                 None => Some(None),
@@ -166,6 +174,15 @@ fn issue_code(
             "Authorization request failed",
         ));
     }
+    // A `claims` request may pin the subject (`validateSubClaimConstraint`).
+    let openid = request.standard_scopes.iter().any(|s| s == "openid");
+    let pinned = ClaimsRequest::from_stored(&request.claims);
+    if openid && pinned.is_some_and(|c| !c.allows_subject(&claims.user_id)) {
+        return Err(to_client(
+            OAuthErrorCode::AccessDenied,
+            "Authorization request failed",
+        ));
+    }
     let validity = match ctx.settings.oauth.authorization_code.validity_period {
         0 => DEFAULT_CODE_VALIDITY,
         seconds => seconds,
@@ -213,6 +230,8 @@ fn code_record(
             .clone()
             .unwrap_or_else(|| crate::ids::uuid_v7(now)),
         completed_acr: claims.completed_acr.clone(),
+        claims: request.claims.clone(),
+        claims_locales: request.claims_locales.clone(),
     }
 }
 

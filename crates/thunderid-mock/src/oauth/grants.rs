@@ -2,14 +2,15 @@
 //! asks for and whether the client may use it, each grant's own parameter checks
 //! (`ValidateGrant`), and the grant itself (`HandleGrant`), which returns a [`TokenPlan`] for the
 //! minter. One file per grant: [`authorization_code`], [`refresh_token`], [`client_credentials`],
-//! [`token_exchange`], and the mock-only [`organization_switch`]. CIBA and jwt-bearer are known
-//! grant types the mock has no handler for.
+//! [`token_exchange`], [`ciba`] (polling a backchannel request), and the mock-only
+//! [`organization_switch`]. jwt-bearer is a known grant type the mock has no handler for.
 //!
 //! Audience: a token is bound to one resource server ([`crate::oauth::resource`]): its identifier
 //! is the access token's `aud` and its permissions the only permission scopes kept; a token bound
 //! to none has the client_id as its audience and only OIDC scopes.
 
 pub(crate) mod authorization_code;
+pub(crate) mod ciba;
 pub(crate) mod client_credentials;
 pub(crate) mod organization_switch;
 pub(crate) mod refresh_token;
@@ -18,8 +19,9 @@ pub(crate) mod token_exchange;
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
+use super::claims::split_scopes;
 use super::client_auth::AuthenticatedClient;
-use super::mint::{TokenPlan, split_scopes};
+use super::mint::TokenPlan;
 use super::{OAuthContext, OAuthError};
 
 /// The grants the mock implements.
@@ -29,6 +31,8 @@ pub(crate) enum Grant {
     RefreshToken,
     ClientCredentials,
     TokenExchange,
+    /// CIBA polling.
+    Ciba,
     /// Mock-only: the legacy SDKs' `organization_switch` (issue 9).
     OrganizationSwitch,
 }
@@ -47,8 +51,9 @@ impl Grant {
             GrantType::RefreshToken => Some(Self::RefreshToken),
             GrantType::ClientCredentials => Some(Self::ClientCredentials),
             GrantType::TokenExchange => Some(Self::TokenExchange),
-            // Known to the server, but the mock has no handler for them.
-            GrantType::Ciba | GrantType::JwtBearer => None,
+            GrantType::Ciba => Some(Self::Ciba),
+            // Known to the server, but the mock has no handler for it.
+            GrantType::JwtBearer => None,
             // ORGANIZATION SWITCH (issue 9): the legacy SDKs' custom grant, which the real server
             // does not know. The mock serves it to clients that list it in their `grantTypes`; for
             // every other client it stays unknown, as on the real server.
@@ -80,13 +85,20 @@ impl Grant {
         })
     }
 
-    /// The grant's `ValidateGrant`: its own parameters, before anything is looked up.
-    pub(crate) fn validate(self, request: &TokenRequestParams) -> Result<(), OAuthError> {
+    /// The grant's `ValidateGrant`: its own parameters (CIBA also finds its request), before the
+    /// DPoP check.
+    pub(crate) fn validate(
+        self,
+        ctx: &OAuthContext<'_>,
+        client: &AuthenticatedClient,
+        request: &TokenRequestParams,
+    ) -> Result<(), OAuthError> {
         match self {
             Self::AuthorizationCode => authorization_code::validate(request),
             Self::RefreshToken => refresh_token::validate(request),
             Self::ClientCredentials => client_credentials::validate(request),
             Self::TokenExchange => token_exchange::validate(request),
+            Self::Ciba => ciba::validate(ctx, client, request),
             Self::OrganizationSwitch => organization_switch::validate(request),
         }
     }
@@ -103,6 +115,7 @@ impl Grant {
             Self::RefreshToken => refresh_token::plan(ctx, client, request),
             Self::ClientCredentials => client_credentials::plan(ctx, client, request),
             Self::TokenExchange => token_exchange::plan(ctx, client, request),
+            Self::Ciba => ciba::plan(ctx, client, request),
             Self::OrganizationSwitch => organization_switch::plan(ctx, client, request),
         }
     }

@@ -2,7 +2,8 @@
 //! server's own tokens, after the client authenticated.
 //!
 //! * Only our live `at+jwt` access tokens and refresh-token JWTs are active; anything else (ID tokens,
-//!   flow assertions, expired, revoked or foreign tokens) is `{"active":false}`.
+//!   flow assertions, expired, revoked or foreign tokens) is `{"active":false}`. On the v1.0.x line
+//!   every live, unrevoked token the server signed is active, ID tokens and assertions included.
 //! * Revocation succeeds also for tokens that are unknown, foreign or already expired (expiry is
 //!   deliberately not checked). A token of another client is `invalid_grant`. Revoking a token that
 //!   carries a family id (`tfid`) revokes the whole family, so revoking a refresh token also kills
@@ -24,6 +25,17 @@ pub(crate) fn introspect(
 ) -> Result<IntrospectionResponse, OAuthError> {
     if token.is_empty() {
         return Err(OAuthError::invalid_request("Token parameter is required"));
+    }
+    if ctx.version.is_v1_0() {
+        // v1.0.0: any live, unrevoked token of ours is active (main 739b7bcc1 narrowed it).
+        let claims = ctx
+            .signer
+            .verify(token, ctx.now, true)
+            .ok()
+            .map(|v| v.claims);
+        let live =
+            claims.filter(|c| !ctx.is_revoked(string_claim(c, "jti"), string_claim(c, "tfid")));
+        return Ok(live.map_or_else(IntrospectionResponse::inactive, |claims| active(&claims)));
     }
     let claims = match decode_unverified(token).and_then(|(header, _)| header.get("typ").cloned()) {
         Some(Value::String(typ)) if typ == TYP_ACCESS_TOKEN => {

@@ -27,38 +27,11 @@ use thunderid_protocol::oidc::{
 use thunderid_protocol::oauth2::{TokenResponse, TokenType as ResponseTokenType, TokenTypeUri};
 use thunderid_protocol::secret::{AccessToken, IdToken, RefreshToken};
 
+use super::claims::{ClaimsRequest, allowed_attributes, build_claims};
 use crate::fixtures::{OAuthProfile, ServerSettings};
 use crate::store::directory::Directory;
 use crate::store::locked::Locked;
 use crate::tokens::{TokenSigner, TokenType};
-
-/// The standard OIDC scopes and the claims each releases (`StandardOIDCScopes`).
-pub(crate) const STANDARD_SCOPES: &[(&str, &[&str])] = &[
-    ("openid", &["sub"]),
-    (
-        "profile",
-        &[
-            "name",
-            "family_name",
-            "given_name",
-            "middle_name",
-            "nickname",
-            "preferred_username",
-            "profile",
-            "picture",
-            "website",
-            "gender",
-            "birthdate",
-            "zoneinfo",
-            "locale",
-            "updated_at",
-        ],
-    ),
-    ("email", &["email", "email_verified"]),
-    ("phone", &["phone_number", "phone_number_verified"]),
-    ("address", &["address"]),
-    ("roles", &["roles"]),
-];
 
 /// Claims the token builder sets itself; user attributes never override them.
 const RESERVED_CLAIMS: &[&str] = &[
@@ -152,6 +125,11 @@ pub(crate) struct TokenPlan {
     pub organization: Option<OrganizationClaims>,
     /// The response's `issued_token_type` (token exchange).
     pub issued_token_type: Option<TokenTypeUri>,
+    /// The authorization request's `claims`: the ID token's requested claims, the access token's
+    /// `claims_req` (its `userinfo` part) and the refresh token's copy.
+    pub claims: Option<ClaimsRequest>,
+    /// The request's `claims_locales`; empty when none.
+    pub claims_locales: String,
 }
 
 impl TokenPlan {
@@ -178,6 +156,8 @@ impl TokenPlan {
             refresh,
             organization: None,
             issued_token_type: None,
+            claims: None,
+            claims_locales: String::new(),
         }
     }
 }
@@ -228,6 +208,8 @@ impl<'a> Minter<'a> {
                 token_family_id: plan.token_family_id.clone(),
                 actor: plan.actor.clone(),
                 validity: lifetimes.access_token,
+                claims_request: plan.claims.as_ref().and_then(ClaimsRequest::userinfo_json),
+                claims_locales: non_empty(&plan.claims_locales),
             },
             &organization,
         );
@@ -236,7 +218,12 @@ impl<'a> Minter<'a> {
                 IdTokenSpec {
                     subject: plan.subject.clone(),
                     client_id: profile.client_id.clone(),
-                    claims: scope_claims(&plan.scopes, &user, &profile.token.id_token.attributes),
+                    claims: build_claims(
+                        &plan.scopes,
+                        plan.claims.as_ref().map(|c| &c.id_token),
+                        &user,
+                        &profile.token.id_token.attributes,
+                    ),
                     nonce: id.nonce.clone(),
                     auth_time: id.auth_time,
                     acr: id.acr.clone(),
@@ -260,6 +247,8 @@ impl<'a> Minter<'a> {
                     grant_type: plan.grant_type.clone(),
                     token_family_id: plan.token_family_id.clone(),
                     expires_at,
+                    claims_request: plan.claims.as_ref().and_then(ClaimsRequest::to_json),
+                    claims_locales: non_empty(&plan.claims_locales),
                 },
                 organization.organization_id.as_deref(),
             )
@@ -294,8 +283,8 @@ impl<'a> Minter<'a> {
             attribute_cache_id: None,
             identity_provider: None,
             actor: spec.actor,
-            claims_request: None,
-            claims_locales: None,
+            claims_request: spec.claims_request,
+            claims_locales: spec.claims_locales,
             confirmation: None,
             token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
             extra: without_organization(without_reserved(spec.attributes), organization),
@@ -354,8 +343,8 @@ impl<'a> Minter<'a> {
             grant_type: spec.grant_type,
             actor_subject: None,
             attribute_cache_id: None,
-            access_token_claims_request: None,
-            access_token_claims_locales: None,
+            access_token_claims_request: spec.claims_request,
+            access_token_claims_locales: spec.claims_locales,
             dpop_jwk_thumbprint: None,
             token_family_id: spec.token_family_id.filter(|id| !id.is_empty()),
         };
@@ -410,6 +399,9 @@ pub(crate) struct AccessTokenSpec {
     pub token_family_id: Option<String>,
     pub actor: Option<ActorClaim>,
     pub validity: u64,
+    /// `claims_req`: the `userinfo` part of the request's `claims`, as JSON text.
+    pub claims_request: Option<String>,
+    pub claims_locales: Option<String>,
 }
 
 /// What an ID token says.
@@ -417,7 +409,7 @@ pub(crate) struct AccessTokenSpec {
 pub(crate) struct IdTokenSpec {
     pub subject: String,
     pub client_id: String,
-    /// Profile claims of the granted scopes (see [`scope_claims`]).
+    /// Profile claims of the granted scopes and the `claims` request (see [`build_claims`]).
     pub claims: BTreeMap<String, Value>,
     pub nonce: Option<String>,
     pub auth_time: Option<u64>,
@@ -437,6 +429,9 @@ pub(crate) struct RefreshTokenSpec {
     pub token_family_id: Option<String>,
     /// Absolute expiry: a rotated token keeps its predecessor's.
     pub expires_at: u64,
+    /// `access_token_claims_request`: the whole `claims` request, as JSON text.
+    pub claims_request: Option<String>,
+    pub claims_locales: Option<String>,
 }
 
 /// A refresh token's claims plus the organization of a switched session.
@@ -446,19 +441,6 @@ struct SwitchedRefreshTokenClaims<'a> {
     claims: RefreshTokenClaims,
     #[serde(rename = "org_id", skip_serializing_if = "Option::is_none")]
     organization_id: Option<&'a str>,
-}
-
-/// Whether `scope` is a standard OIDC scope (every other scope is a permission of a resource server).
-pub(crate) fn is_standard_scope(scope: &str) -> bool {
-    STANDARD_SCOPES.iter().any(|(name, _)| *name == scope)
-}
-
-/// Split scopes into (OIDC scopes, permission scopes), keeping their order.
-pub(crate) fn split_scopes(scopes: &[String]) -> (Vec<String>, Vec<String>) {
-    scopes
-        .iter()
-        .cloned()
-        .partition(|scope| is_standard_scope(scope))
 }
 
 /// The application's lifetimes: its `oauth.token.*.validityPeriod`, else `jwt.validityPeriod` (access
@@ -473,49 +455,6 @@ pub(crate) fn lifetimes(settings: &ServerSettings, profile: &OAuthProfile) -> Li
         id_token: positive(token.id_token.validity_period).unwrap_or(jwt),
         refresh_token: positive(token.refresh_token.validity_period).unwrap_or(refresh),
     }
-}
-
-/// The attributes named in `allowed` (`FilterAttributesByAllowList`): none when the list is empty.
-pub(crate) fn allowed_attributes(
-    attributes: &BTreeMap<String, Value>,
-    allowed: &[String],
-) -> BTreeMap<String, Value> {
-    allowed
-        .iter()
-        .filter_map(|name| {
-            attributes
-                .get(name)
-                .map(|value| (name.clone(), value.clone()))
-        })
-        .collect()
-}
-
-/// The claims the granted scopes release (`BuildClaims` without a `claims` request): only with
-/// `openid`, only attributes in `allowed`, only those the user has (non-null).
-pub(crate) fn scope_claims(
-    scopes: &[String],
-    attributes: &BTreeMap<String, Value>,
-    allowed: &[String],
-) -> BTreeMap<String, Value> {
-    let mut claims = BTreeMap::new();
-    if !scopes.iter().any(|s| s == "openid") || allowed.is_empty() {
-        return claims;
-    }
-    for scope in scopes {
-        let released = STANDARD_SCOPES
-            .iter()
-            .find(|(name, _)| name == scope)
-            .map_or(&[][..], |(_, c)| *c);
-        for claim in released {
-            if !allowed.iter().any(|a| a == claim) {
-                continue;
-            }
-            if let Some(value) = attributes.get(*claim).filter(|v| !v.is_null()) {
-                claims.insert((*claim).to_owned(), value.clone());
-            }
-        }
-    }
-    claims
 }
 
 fn joined(scopes: &[String]) -> Option<String> {
@@ -547,52 +486,10 @@ fn without_organization(
     attributes
 }
 
-fn positive(value: Option<u64>) -> Option<u64> {
-    value.filter(|v| *v > 0)
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    fn attrs() -> BTreeMap<String, Value> {
-        [
-            ("email", json!("thor@asgard.example")),
-            ("given_name", json!("Thor")),
-            ("nickname", Value::Null),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
-    }
-
-    fn strings(values: &[&str]) -> Vec<String> {
-        values.iter().map(|s| (*s).to_owned()).collect()
-    }
-
-    #[test]
-    fn scope_claims_need_openid_the_scope_and_the_allow_list() {
-        let allowed = strings(&["email", "given_name", "nickname"]);
-        assert!(scope_claims(&strings(&["email"]), &attrs(), &allowed).is_empty());
-        assert_eq!(
-            scope_claims(&strings(&["openid", "email"]), &attrs(), &allowed),
-            BTreeMap::from([("email".to_owned(), json!("thor@asgard.example"))])
-        );
-        let profile = scope_claims(&strings(&["openid", "profile"]), &attrs(), &allowed);
-        assert_eq!(
-            profile,
-            BTreeMap::from([("given_name".to_owned(), json!("Thor"))]),
-            "null values are skipped"
-        );
-        assert!(scope_claims(&strings(&["openid", "email"]), &attrs(), &[]).is_empty());
-    }
-
-    #[test]
-    fn scopes_split_into_oidc_and_permission_scopes() {
-        let (oidc, permissions) = split_scopes(&strings(&["openid", "system", "email", "read:x"]));
-        assert_eq!(oidc, strings(&["openid", "email"]));
-        assert_eq!(permissions, strings(&["system", "read:x"]));
-    }
+fn positive(value: Option<u64>) -> Option<u64> {
+    value.filter(|v| *v > 0)
 }

@@ -6,11 +6,14 @@
 //! * [`encode`] is `url.Values.Encode`: keys sorted, `QueryEscape` on names and values.
 //! * [`with_query`] is the server's `GetURIWithQueryParams`: the URI's own query merged with the new
 //!   parameters and re-encoded sorted.
+//! * [`GoUrl::parse`] is `url.Parse`, as far as the registration checks read it.
 
 /// Decoded `(name, value)` pairs in arrival order, read the way `r.FormValue` / `r.Form[...]` read.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FormParams {
     pairs: Vec<(String, String)>,
+    /// Some pair did not decode: the error `r.ParseForm()` returns.
+    malformed: bool,
 }
 
 impl FormParams {
@@ -19,13 +22,28 @@ impl FormParams {
     /// dropped, as `r.FormValue` silently does.
     pub(crate) fn from_request(form_body: bool, query: Option<&str>, body: &[u8]) -> Self {
         let mut pairs = Vec::new();
+        let mut malformed = false;
         if form_body {
-            pairs.extend(parse_query(&String::from_utf8_lossy(body)).0);
+            let (body_pairs, bad) = parse_query(&String::from_utf8_lossy(body));
+            pairs.extend(body_pairs);
+            malformed |= bad;
         }
         if let Some(query) = query {
-            pairs.extend(parse_query(query).0);
+            let (query_pairs, bad) = parse_query(query);
+            pairs.extend(query_pairs);
+            malformed |= bad;
         }
-        Self { pairs }
+        Self { pairs, malformed }
+    }
+
+    /// Only the form body (`r.PostForm`): the parameters PAR reads.
+    pub(crate) fn body_only(form_body: bool, body: &[u8]) -> Self {
+        Self::from_request(form_body, None, body)
+    }
+
+    /// `r.ParseForm()` failed: a pair of the body or the query did not decode.
+    pub(crate) fn malformed(&self) -> bool {
+        self.malformed
     }
 
     /// The first value of `name`, or `""` when absent (`r.FormValue`).
@@ -139,6 +157,106 @@ pub(crate) fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
         out.push_str(fragment);
     }
     out
+}
+
+/// The parts of a URL Go's `url.Parse` yields that the checks read; `None` where it errors.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct GoUrl {
+    pub(crate) scheme: String,
+    pub(crate) host: String,
+    pub(crate) path: String,
+    pub(crate) raw_query: String,
+    pub(crate) fragment: String,
+}
+
+impl GoUrl {
+    /// `url.Parse`: lower-cased scheme, host (port digits only), unescaped path and fragment.
+    pub(crate) fn parse(raw: &str) -> Option<Self> {
+        if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return None;
+        }
+        let (rest, fragment) = raw.split_once('#').unwrap_or((raw, ""));
+        let mut url = Self {
+            fragment: path_unescape(fragment)?,
+            ..Self::default()
+        };
+        let (scheme, rest) = match split_scheme(rest)? {
+            Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+            None => (String::new(), rest),
+        };
+        url.scheme = scheme;
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        url.raw_query = query.to_owned();
+        if !url.scheme.is_empty() && !rest.starts_with('/') {
+            // Opaque (`mailto:x`): no host, no path.
+            return Some(url);
+        }
+        if url.scheme.is_empty() && rest.split('/').next().is_some_and(|s| s.contains(':')) {
+            return None;
+        }
+        let path = match rest.strip_prefix("//") {
+            Some(authority_and_path) => {
+                let split = authority_and_path
+                    .find('/')
+                    .unwrap_or(authority_and_path.len());
+                let (authority, path) = authority_and_path.split_at(split);
+                let host = authority
+                    .rsplit_once('@')
+                    .map_or(authority, |(_, host)| host);
+                url.host = parse_host(host)?;
+                path
+            }
+            None => rest,
+        };
+        url.path = path_unescape(path)?;
+        Some(url)
+    }
+}
+
+/// `getScheme`: `Some(None)` without a scheme, `None` for `:` first (missing protocol scheme).
+fn split_scheme(raw: &str) -> Option<Option<(&str, &str)>> {
+    for (i, c) in raw.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return None,
+            ':' => return Some(Some((&raw[..i], &raw[i + 1..]))),
+            _ => return Some(None),
+        }
+    }
+    Some(None)
+}
+
+/// A host with an optional port of digits (IPv6 in brackets kept as is).
+fn parse_host(host: &str) -> Option<String> {
+    let port_start = match host.rfind(']') {
+        Some(bracket) => host[bracket..].find(':').map(|i| bracket + i),
+        None => host.rfind(':'),
+    };
+    if let Some(colon) = port_start
+        && !host[colon + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    path_unescape(host)
+}
+
+/// `%XX` decoding (a `+` stays); a bad escape is an error.
+fn path_unescape(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]

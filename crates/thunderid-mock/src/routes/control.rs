@@ -5,16 +5,19 @@
 //! * `GET /__mock/requests[?path=/oauth2/token]`: the request journal.
 //! * `GET /__mock/outbox[?recipient=+15550100001]`: messages the mock sent (OTPs, recovery links).
 //! * `GET /__mock/stats`: how much live state the mock holds (executions, OAuth entries, …).
+//! * `POST /__mock/ciba/{auth_req_id} {"approve": bool}`: answer a backchannel request for its
+//!   user, as the e-mailed link and the gate would (204, or the CIBA callback's error).
 
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MockError;
 use crate::extract::Json;
 use crate::journal::{JournalEntry, RequestFilter};
+use crate::service::ciba;
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
@@ -87,4 +90,21 @@ pub(crate) async fn outbox(
 
 pub(crate) async fn stats(State(state): State<AppState>) -> GoJson<Stats> {
     GoJson(state.stores().stats())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecisionRequest {
+    approve: bool,
+}
+
+/// `POST /__mock/ciba/{auth_req_id}` `{"approve": bool}`: answer a backchannel request for its
+/// user. 204, or the CIBA callback's error.
+pub(crate) async fn decide_backchannel(
+    State(state): State<AppState>,
+    Path(auth_req_id): Path<String>,
+    Json(request): Json<DecisionRequest>,
+) -> Result<StatusCode, MockError> {
+    ciba::decide(&state, &auth_req_id, request.approve)?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -5,10 +5,23 @@
 //!   `scopes_supported`, no OIDC members).
 //! * `GET /oauth2/jwks`: the signing key as a [`Jwks`].
 //!
-//! Both documents are the real server's defaults with endpoints under the base URL (`--public-url`)
-//! and `issuer` = the token issuer. One deviation: the real server also publishes an ES256 key
-//! (`ecdsa-key`, used for OpenID4VP/VCI), so its `id_token_signing_alg_values_supported` is
-//! `["RS256","ES256"]`; the mock serves only the RSA key and says `["RS256"]`.
+//! Both documents are the real server's defaults (thunder-id/thunderid 4e69e01,
+//! `O2/discovery/service.go` over `backend/cmd/server/config/default.json`), member for member and
+//! in its member order, with endpoints under the base URL (`--public-url`) and `issuer` = the token
+//! issuer, minus what the mock does not serve ([`as_served`]):
+//!
+//! * `private_key_jwt` and its `token_endpoint_auth_signing_alg_values_supported`: no JWT client
+//!   authentication;
+//! * `dpop_signing_alg_values_supported`: no DPoP;
+//! * the jwt-bearer grant and its `authorization_grant_profiles_supported` (ID-JAG);
+//! * ES256 among the signing algorithms: the real server also publishes an ES256 key (`ecdsa-key`,
+//!   for OpenID4VP/VCI); the mock serves only the RSA key;
+//! * `userinfo_signing_alg_values_supported` and the UserInfo / ID token encryption members:
+//!   UserInfo is always JSON and ID tokens are never encrypted.
+//!
+//! `require_pushed_authorization_requests` appears when `server.json` sets `oauth.par.requirePar`.
+//! `tests/it/discovery.rs` compares both documents with a checked-in copy of the server's, derived
+//! from its code (`tests/it/expected/discovery.json`).
 //!
 //! Mock-only, for WSO2 Identity Server clients (seed 003): the OIDC document is also served at
 //! `/oauth2/token/.well-known/openid-configuration` (WSO2's discovery path), and every route here
@@ -20,7 +33,7 @@
 
 use axum::extract::State;
 use thunderid_protocol::ids::{IssuerUrl, KeyId};
-use thunderid_protocol::oauth2::token::GrantType;
+use thunderid_protocol::oauth2::token::{GrantType, TokenEndpointAuthMethod};
 use thunderid_protocol::oidc::{
     AuthorizationServerMetadata, Jwk, Jwks, JwsAlgorithm, OpenIdProviderMetadata,
 };
@@ -38,7 +51,8 @@ pub(crate) async fn get_openid_configuration(
     let base = state.url("");
     let mut metadata =
         OpenIdProviderMetadata::server_default(&base, issuer(&state), signing_algorithms());
-    as_served(&mut metadata.authorization_server, &base, prefix);
+    as_served(&mut metadata.authorization_server, &state, prefix);
+    oidc_as_served(&mut metadata);
     metadata.userinfo_endpoint =
         endpoint_url(Endpoint::UserInfo, &base, prefix).unwrap_or(metadata.userinfo_endpoint);
     metadata.end_session_endpoint = endpoint_url(Endpoint::EndSession, &base, prefix);
@@ -50,9 +64,8 @@ pub(crate) async fn get_authorization_server_metadata(
     State(state): State<AppState>,
     TenantPrefix(prefix): TenantPrefix,
 ) -> GoJson<AuthorizationServerMetadata> {
-    let base = state.url("");
-    let mut metadata = AuthorizationServerMetadata::server_default(&base, issuer(&state));
-    as_served(&mut metadata, &base, prefix);
+    let mut metadata = AuthorizationServerMetadata::server_default(&state.url(""), issuer(&state));
+    as_served(&mut metadata, &state, prefix);
     GoJson(metadata)
 }
 
@@ -62,10 +75,11 @@ pub(crate) async fn get_jwks(State(state): State<AppState>, _: TenantPrefix) -> 
 }
 
 /// The endpoints as the route table serves them (a client must never be sent to an endpoint that
-/// does not answer), under the tenant prefix where the table serves one. The grants the mock does
-/// not serve (CIBA, jwt-bearer) are left out too, with CIBA's delivery modes.
-fn as_served(metadata: &mut AuthorizationServerMetadata, base: &str, prefix: &str) {
-    let url = |endpoint| endpoint_url(endpoint, base, prefix);
+/// does not answer), under the tenant prefix where the table serves one; what the mock does not
+/// serve left out (module docs).
+fn as_served(metadata: &mut AuthorizationServerMetadata, state: &AppState, prefix: &str) {
+    let base = state.url("");
+    let url = |endpoint| endpoint_url(endpoint, &base, prefix);
     if let Some(authorize) = url(Endpoint::Authorization) {
         metadata.authorization_endpoint = authorize;
     }
@@ -79,16 +93,28 @@ fn as_served(metadata: &mut AuthorizationServerMetadata, base: &str, prefix: &st
     metadata.revocation_endpoint = url(Endpoint::Revocation);
     metadata.introspection_endpoint = url(Endpoint::Introspection);
     metadata.pushed_authorization_request_endpoint = url(Endpoint::PushedAuthorization);
+    metadata.require_pushed_authorization_requests = state.settings().oauth.par.require_par;
     metadata.backchannel_authentication_endpoint = url(Endpoint::Backchannel);
-    if metadata.backchannel_authentication_endpoint.is_none() {
-        metadata.backchannel_token_delivery_modes_supported.clear();
-        metadata
-            .grant_types_supported
-            .retain(|grant| !matches!(grant, GrantType::Ciba));
-    }
     metadata
         .grant_types_supported
         .retain(|grant| !matches!(grant, GrantType::JwtBearer));
+    metadata.authorization_grant_profiles_supported.clear();
+    metadata
+        .token_endpoint_auth_methods_supported
+        .retain(|method| !matches!(method, TokenEndpointAuthMethod::PrivateKeyJwt));
+    metadata
+        .token_endpoint_auth_signing_alg_values_supported
+        .clear();
+    metadata.dpop_signing_alg_values_supported.clear();
+}
+
+/// The OIDC members the mock does not serve (module docs).
+fn oidc_as_served(metadata: &mut OpenIdProviderMetadata) {
+    metadata.userinfo_signing_alg_values_supported.clear();
+    metadata.userinfo_encryption_alg_values_supported.clear();
+    metadata.userinfo_encryption_enc_values_supported.clear();
+    metadata.id_token_encryption_alg_values_supported.clear();
+    metadata.id_token_encryption_enc_values_supported.clear();
 }
 
 fn issuer(state: &AppState) -> IssuerUrl {

@@ -3,7 +3,7 @@
 //!
 //! The body is decoded as the server decodes it (`utils.DecodeJSONBody`): the first JSON value,
 //! unknown members ignored, malformed JSON 400 FES-1001. Every string is sanitized (trimmed,
-//! control characters removed, `utils.SanitizeString`). In-band outcomes are HTTP 200; HTTP-level
+//! control characters removed, `utils.SanitizeString`; HTML-escaped too on the v1.0.x line). In-band outcomes are HTTP 200; HTTP-level
 //! errors come from `MockError::Api`.
 
 use std::collections::BTreeMap;
@@ -30,7 +30,7 @@ use crate::service::flow_meta::{self, MetaQuery};
 use crate::service::sso;
 use crate::state::AppState;
 use crate::store::sessions::ABSOLUTE_TIMEOUT;
-use crate::wire::{GoJson, decode_first_json, sanitize};
+use crate::wire::{GoJson, decode_first_json, sanitize_escaping};
 
 /// `POST /flow/execute`.
 pub(crate) async fn execute_flow(
@@ -40,7 +40,10 @@ pub(crate) async fn execute_flow(
     body: Bytes,
 ) -> Result<Response, MockError> {
     let request = decode(&body)?;
-    let command = command(caller.as_ref(), &headers, request);
+    // The v1.0.x line's sanitizer HTML-escapes every string it cleans.
+    let escape = state.config().version.is_v1_0();
+    let clean = |value: &str| sanitize_escaping(value, escape);
+    let command = command(&clean, caller.as_ref(), &headers, request);
     let executed = service::execute(&state, command)?;
     Ok(respond(executed, state.config().is_https()))
 }
@@ -65,6 +68,7 @@ fn decode(body: &[u8]) -> Result<FlowExecuteRequest, MockError> {
 
 /// Translate the wire request into a start or a continuation.
 fn command(
+    sanitize: &dyn Fn(&str) -> String,
     caller: Option<&Principal>,
     headers: &HeaderMap,
     request: FlowExecuteRequest,
@@ -126,8 +130,8 @@ fn command(
         verbose: request.verbose.unwrap_or(false),
         action,
         inputs,
-        flow_secret: header_value(headers, "flow-secret"),
-        attestation_token: header_value(headers, "attestation-token"),
+        flow_secret: header_value(sanitize, headers, "flow-secret"),
+        attestation_token: header_value(sanitize, headers, "attestation-token"),
         caller,
         cookies,
     })
@@ -142,7 +146,7 @@ fn flow_caller(principal: &Principal) -> FlowCaller {
     }
 }
 
-fn header_value(headers: &HeaderMap, name: &str) -> String {
+fn header_value(sanitize: &dyn Fn(&str) -> String, headers: &HeaderMap, name: &str) -> String {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

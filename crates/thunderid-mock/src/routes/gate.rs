@@ -51,7 +51,8 @@ use crate::state::AppState;
 pub(crate) struct PageQuery {
     #[serde(default)]
     application_id: String,
-    #[serde(default)]
+    /// The invite page of a backchannel request names it `auth_req_id`.
+    #[serde(default, alias = "auth_req_id")]
     auth_id: String,
     #[serde(default)]
     execution_id: String,
@@ -137,7 +138,7 @@ pub(crate) async fn idp_return(
     respond(&state, Mode::SignIn, answer)
 }
 
-/// The recovery e-mail's link.
+/// An invite link: the recovery e-mail's, or a backchannel request's approval link.
 pub(crate) async fn invite_link(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,

@@ -1,6 +1,7 @@
-//! The OAuth 2.0 / OIDC endpoints under `/oauth2/*` (contract §3, §5). Each handler extracts, calls
-//! one service, and maps the result; the decisions are in `service::{authorize, direct, token,
-//! userinfo, logout}` and the `oauth` domain.
+//! The OAuth 2.0 / OIDC endpoints under `/oauth2/*` (contract §3, §5), PAR, CIBA and dynamic client
+//! registration among them. Each handler extracts, calls one service, and maps the result; the
+//! decisions are in `service::{authorize, direct, token, userinfo, logout, ciba, registration}` and
+//! the `oauth` domain.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -9,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::{AuthnRequest, AuthnResponse, V1FlowInitiateResponse};
 use thunderid_protocol::oauth2::{
-    AuthCallbackRequest, AuthCallbackResponse, IntrospectionResponse, LogoutCallbackRequest,
-    LogoutCallbackResponse,
+    AuthCallbackRequest, AuthCallbackResponse, CibaCallbackResponse, IntrospectionResponse,
+    LogoutCallbackRequest, LogoutCallbackResponse,
 };
 
 use super::respond::found;
@@ -19,9 +20,11 @@ use crate::extract::TenantPrefix;
 use crate::extract::is_form_body;
 use crate::oauth::OAuthError;
 use crate::oauth::authorize::{is_direct, parse_request};
+use crate::oauth::par;
 use crate::oauth::params::{FormParams, parse_query};
-use crate::service::token::ClientRequest;
-use crate::service::{authorize, direct, logout, token, userinfo};
+use crate::security::Principal;
+use crate::service::token::{CallbackAnswer, ClientRequest};
+use crate::service::{authorize, ciba, direct, logout, registration, token, userinfo};
 use crate::state::AppState;
 use crate::wire::{GoJson, decode_first_json};
 
@@ -115,15 +118,63 @@ pub(crate) async fn revoke(
     Ok(StatusCode::OK)
 }
 
-/// `POST /oauth2/auth/callback`: `{"redirect_uri": …}`.
+/// `POST /oauth2/auth/callback`: `{"redirect_uri": …}`, or `{"status":"OK"}` for CIBA.
 pub(crate) async fn auth_callback(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<GoJson<AuthCallbackResponse>, MockError> {
+) -> Result<Response, MockError> {
     let request: AuthCallbackRequest = decode_first_json(&body)
         .ok_or_else(|| OAuthError::invalid_request("Invalid request body"))?;
-    let redirect_uri = token::auth_callback(&state, &request)?;
-    Ok(GoJson(AuthCallbackResponse { redirect_uri }))
+    Ok(match token::auth_callback(&state, &request)? {
+        CallbackAnswer::Redirect(redirect_uri) => {
+            GoJson(AuthCallbackResponse { redirect_uri }).into_response()
+        }
+        CallbackAnswer::Acknowledged => GoJson(CibaCallbackResponse {
+            status: "OK".to_owned(),
+        })
+        .into_response(),
+    })
+}
+
+/// `POST /oauth2/par`: 201 `{"request_uri", "expires_in"}` (no cache headers).
+pub(crate) async fn push_authorization_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, MockError> {
+    let request = client_request(&headers, query.as_deref(), &body);
+    let posted = FormParams::body_only(is_form_body(&headers), &body);
+    let push = par::Push {
+        body: posted.pairs(),
+        malformed: request.form.malformed(),
+        dpop_proofs: request.dpop_proofs,
+    };
+    let response = token::push_authorization_request(&state, &request, &push)?;
+    Ok((StatusCode::CREATED, GoJson(response)).into_response())
+}
+
+/// `POST /oauth2/bc-authorize`: the backchannel request, with `Cache-Control: no-store` and
+/// `Pragma: no-cache` on success.
+pub(crate) async fn backchannel_authorize(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, MockError> {
+    let request = client_request(&headers, query.as_deref(), &body);
+    let response = ciba::backchannel_authorize(&state, &request)?;
+    Ok(no_store(GoJson(response).into_response()))
+}
+
+/// `POST /oauth2/dcr/register`: 201 with the registered client, members in alphabetical order.
+pub(crate) async fn register_client(
+    State(state): State<AppState>,
+    caller: Option<Principal>,
+    body: Bytes,
+) -> Result<Response, MockError> {
+    let registered = registration::register(&state, caller.as_ref(), &body)?;
+    Ok((StatusCode::CREATED, GoJson(registered)).into_response())
 }
 
 /// `GET|POST /oauth2/userinfo`.

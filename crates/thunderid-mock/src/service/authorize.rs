@@ -32,8 +32,8 @@ pub(crate) struct Begun {
 /// Where the browser goes for `request`: the gate's sign-in page, or a refusal.
 pub(crate) fn location(state: &AppState, request: &AuthorizeRequest) -> String {
     let registry = state.registry();
-    match authorize::validate(&registry, &state.stores().directory, request)
-        .and_then(|accepted| begin(state, accepted))
+    let ctx = super::oauth_context(state);
+    match authorize::validate(&ctx, &registry, request).and_then(|accepted| begin(state, accepted))
     {
         Ok(begun) => signin_url(state, &begun),
         Err(refusal) => refusal.location(&state.config().base_url, state.signer().issuer()),
@@ -62,6 +62,7 @@ pub(crate) fn begin(state: &AppState, accepted: Accepted) -> Result<Begun, Refus
     let Accepted {
         app,
         request,
+        runtime,
         ui_locales,
     } = accepted;
     let now = state.now();
@@ -75,6 +76,7 @@ pub(crate) fn begin(state: &AppState, accepted: Accepted) -> Result<Begun, Refus
         client_id: request.client_id.clone(),
         requested_permissions: request.permission_scopes.join(" "),
         resource_server_identifier: request.resources.first().cloned().unwrap_or_default(),
+        runtime,
     };
     let redirect_uri = request.redirect_uri.clone();
     let request_state = request.state.clone();

@@ -68,8 +68,9 @@ pub(crate) fn initiate(
     request: &AuthorizeRequest,
 ) -> Result<V1FlowInitiateResponse, MockError> {
     check_client_secret(state, request)?;
-    let accepted = authorize::validate(&state.registry(), &state.stores().directory, request)
-        .map_err(Refusal::into_error)?;
+    let ctx = oauth_context(state);
+    let accepted =
+        authorize::validate(&ctx, &state.registry(), request).map_err(Refusal::into_error)?;
     let begun = super::authorize::begin(state, accepted).map_err(Refusal::into_error)?;
     let execution_id = begun.execution_id.as_str().to_owned();
     let first = run(

@@ -29,6 +29,8 @@ use crate::state::AppState;
 use crate::store::execution::Execution;
 use crate::store::registry::Registry;
 
+pub(crate) mod backchannel;
+
 /// Start a new execution.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StartCommand {
@@ -208,6 +210,8 @@ pub(crate) struct AuthorizeContext {
     pub(crate) requested_permissions: String,
     /// The identifier of the resource server the request is bound to; empty when unbound.
     pub(crate) resource_server_identifier: String,
+    /// What else the request asks of the flow (`acr_values`, `max_age`, `prompt=consent`, …).
+    pub(crate) runtime: Vec<(&'static str, String)>,
 }
 
 /// What `/oauth2/logout` hands the engine when it pre-creates a SIGNOUT execution.
@@ -226,7 +230,7 @@ pub(crate) fn create_authorize_execution(
     app: &ApplicationFixture,
     context: AuthorizeContext,
 ) -> Result<ExecutionId, MockError> {
-    let runtime = [
+    let mut runtime = vec![
         (keys::CLIENT_ID, context.client_id),
         (keys::REQUESTED_PERMISSIONS, context.requested_permissions),
         (
@@ -235,6 +239,7 @@ pub(crate) fn create_authorize_execution(
         ),
         (keys::AUTHORIZATION_REQUEST_ID, context.auth_id),
     ];
+    runtime.extend(context.runtime);
     pre_create(state, app, FlowType::Authentication, &runtime)
 }
 
@@ -495,6 +500,7 @@ fn settle(
         error,
         sso_cookie,
     };
+    backchannel::name_callback(&execution, &status, &mut pending.data);
     match status {
         OutcomeStatus::Complete => {
             pending.assertion = assertion;

@@ -13,17 +13,18 @@ use std::collections::BTreeMap;
 
 use thunderid_protocol::flow::{FieldError, FlowData, FlowStatus, InputType, StepType};
 use thunderid_protocol::ids::AuthId;
-use thunderid_protocol::oauth2::AuthCallbackRequest;
+use thunderid_protocol::oauth2::{AuthCallbackRequest, CallbackType};
 use thunderid_protocol::secret::Assertion;
 use thunderid_protocol::{ApiError, ApiErrorCode};
 
 use super::flow::{self as flow_service, Command, ContinueCommand, Executed, SsoCookie};
+use super::token::CallbackAnswer;
 use super::{logout, token};
 use crate::error::MockError;
 use crate::oauth::gate_error_url;
 use crate::state::AppState;
 use crate::store::executions::GateRedirect;
-use crate::wire::sanitize;
+use crate::wire::{sanitize, sanitize_escaping};
 
 pub(crate) use self::checks::Check;
 pub(crate) use self::meta::{LanguagePreference, PageMeta, TextTable};
@@ -239,11 +240,16 @@ fn resume(
     challenge_token: String,
     trusted: bool,
 ) -> Result<Executed, MockError> {
+    // The gate posts to `/flow/execute`, whose sanitizer HTML-escapes on the v1.0.x line.
+    let escape = state.config().version.is_v1_0();
     let command = ContinueCommand {
         execution_id: sanitize(&gate.execution_id),
         challenge_token,
         action: action.filter(|a| !a.is_empty()),
-        inputs: inputs.into_iter().map(|(k, v)| (k, sanitize(&v))).collect(),
+        inputs: inputs
+            .into_iter()
+            .map(|(k, v)| (k, sanitize_escaping(&v, escape)))
+            .collect(),
         trusted,
         cookies: gate.cookies.clone(),
         ..ContinueCommand::default()
@@ -268,7 +274,13 @@ fn finish(
             error_assertion,
         }) => {
             if let (Some(assertion), false) = (error_assertion, gate.auth_id.is_empty()) {
-                return auth_callback(state, &gate.auth_id, &assertion).into();
+                let failed = || {
+                    Outcome::Failed(Box::new(FailedPage {
+                        error,
+                        page: gate.page_meta(state),
+                    }))
+                };
+                return auth_callback(state, &gate.auth_id, &assertion, None, failed).into();
             }
             return Outcome::Failed(Box::new(FailedPage {
                 error,
@@ -288,8 +300,19 @@ fn finish(
         }
         (FlowStatus::Incomplete, Some(StepType::View) | None) => step(state, gate, executed),
         (FlowStatus::Complete, _) => complete(state, gate, mode, &executed),
-        (FlowStatus::Error, _) => match (&executed.error_assertion, gate.auth_id.is_empty()) {
-            (Some(assertion), false) => auth_callback(state, &gate.auth_id, assertion),
+        (FlowStatus::Error, _) => match (executed.error_assertion.clone(), gate.auth_id.is_empty())
+        {
+            (Some(assertion), false) => {
+                let callback_type = callback_type(&executed);
+                let shown = || step(state, gate, executed);
+                auth_callback(
+                    state,
+                    &gate.auth_id,
+                    &assertion,
+                    callback_type.as_deref(),
+                    shown,
+                )
+            }
             _ => step(state, gate, executed),
         },
     };
@@ -343,25 +366,56 @@ fn follow_redirection(state: &AppState, gate: &Gate, executed: &Executed) -> Out
 fn complete(state: &AppState, gate: &Gate, mode: Mode, executed: &Executed) -> Outcome {
     match (mode, &executed.assertion) {
         (Mode::SignIn, Some(assertion)) if !gate.auth_id.is_empty() => {
-            auth_callback(state, &gate.auth_id, assertion)
+            let callback_type = callback_type(executed);
+            let done = || finished(state, gate, mode, executed);
+            auth_callback(
+                state,
+                &gate.auth_id,
+                assertion,
+                callback_type.as_deref(),
+                done,
+            )
         }
         (Mode::SignOut, _) if !gate.logout_id.is_empty() => {
             logout_callback(state, gate, &gate.logout_id)
         }
-        (Mode::SignIn | Mode::SignOut, _) => Outcome::Finished(Box::new(FinishedPage {
-            mode,
-            data: executed.data.clone(),
-            page: gate.page_meta(state),
-        })),
+        (Mode::SignIn | Mode::SignOut, _) => finished(state, gate, mode, executed),
     }
 }
 
-/// The authorization callback with `{authId, assertion}`, then to the `redirect_uri` it returns.
-fn auth_callback(state: &AppState, auth_id: &str, assertion: &str) -> Outcome {
-    let request = AuthCallbackRequest::new(AuthId::new(auth_id), Assertion::new(assertion));
+/// A flow that ended without a redirect: its last step, or its own completion message.
+fn finished(state: &AppState, gate: &Gate, mode: Mode, executed: &Executed) -> Outcome {
+    Outcome::Finished(Box::new(FinishedPage {
+        mode,
+        data: executed.data.clone(),
+        page: gate.page_meta(state),
+    }))
+}
+
+/// The callback a finished flow answers (`data.additionalData.callbackType`), when not the
+/// authorization code's.
+fn callback_type(executed: &Executed) -> Option<String> {
+    executed.data.additional_data.get("callbackType").cloned()
+}
+
+/// The authorization callback with `{authId, assertion, type}`, then to the `redirect_uri` it
+/// returns; a backchannel request answers without one, and the page shows `shown` (the flow's own
+/// completion step, as the gate's invite page does).
+fn auth_callback(
+    state: &AppState,
+    auth_id: &str,
+    assertion: &str,
+    callback_type: Option<&str>,
+    shown: impl FnOnce() -> Outcome,
+) -> Outcome {
+    let mut request = AuthCallbackRequest::new(AuthId::new(auth_id), Assertion::new(assertion));
+    request.callback_type = callback_type.map(CallbackType::parse);
     match token::auth_callback(state, &request) {
-        Ok(uri) if !uri.is_empty() => Outcome::Redirect(uri),
-        Ok(_) | Err(_) => error_redirect(state, "server_error", "Authorization request failed"),
+        Ok(CallbackAnswer::Redirect(uri)) if !uri.is_empty() => Outcome::Redirect(uri),
+        Ok(CallbackAnswer::Acknowledged) => shown(),
+        Ok(CallbackAnswer::Redirect(_)) | Err(_) => {
+            error_redirect(state, "server_error", "Authorization request failed")
+        }
     }
 }
 

@@ -99,14 +99,17 @@ fn resolve(state: &AppState, request: &EndSessionRequest) -> Result<Resolution, 
 }
 
 /// `clientIDFromIDTokenHint`: an ID token we signed (expired or not); its `azp`, else its `aud`.
+/// On the v1.0.x line any token we signed will do.
 fn client_from_hint(state: &AppState, hint: &str) -> Result<String, &'static str> {
     const INVALID: &str = "invalid id_token_hint";
     let verified = state
         .signer()
         .verify(hint, state.now(), false)
         .map_err(|_| INVALID)?;
-    if verified.typ.as_deref() != Some(TYP_JWT) || verified.claims.contains_key("access_token_sub")
-    {
+    // v1.0.0 took any token of ours, an access token too (main 721e49afb requires an ID token).
+    let not_an_id_token = verified.typ.as_deref() != Some(TYP_JWT)
+        || verified.claims.contains_key("access_token_sub");
+    if not_an_id_token && !state.config().version.is_v1_0() {
         return Err(INVALID);
     }
     let claims = &verified.claims;

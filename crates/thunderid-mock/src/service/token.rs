@@ -4,17 +4,21 @@
 //!   authentication, at most one `DPoP` header, `grant_type` present and supported, allowed for the
 //!   client, the grant's own parameter checks, then the grant, whose plan the minter signs.
 //! * `POST /oauth2/introspect`, `POST /oauth2/revoke`: client authentication, then the domain.
-//! * `POST /oauth2/auth/callback`: the flow's assertion into a code (or the flow's failure relayed).
+//! * `POST /oauth2/auth/callback`: the flow's assertion into a code (or the flow's failure relayed),
+//!   or, with the CIBA `type`, into a backchannel request's outcome.
+//! * `POST /oauth2/par`: client authentication, then the pushed request ([`par`]).
 
 use thunderid_protocol::oauth2::{
-    AuthCallbackRequest, IntrospectionResponse, TokenRequestParams, TokenResponse, from_form_pairs,
+    AuthCallbackRequest, IntrospectionResponse, PushedAuthorizationResponse, TokenRequestParams,
+    TokenResponse, from_form_pairs,
 };
 
 use super::{ServiceResult, oauth_context};
+use crate::oauth::callback::Callback;
 use crate::oauth::client_auth::{AuthenticatedClient, authenticate_client};
 use crate::oauth::grants::Grant;
 use crate::oauth::params::FormParams;
-use crate::oauth::{OAuthError, callback, introspection};
+use crate::oauth::{OAuthError, callback, ciba, introspection, par};
 use crate::state::AppState;
 
 /// What a client sent to one of the authenticated OAuth endpoints.
@@ -45,7 +49,7 @@ pub(crate) fn issue_token(
         .into());
     }
     let grant = Grant::select(&client, &params)?;
-    grant.validate(&params)?;
+    grant.validate(&ctx, &client, &params)?;
     if request.dpop_proofs == 1 {
         // The mock does not verify DPoP proofs; the server rejects any it cannot verify like this.
         return Err(OAuthError::new(
@@ -85,16 +89,51 @@ pub(crate) fn revoke(state: &AppState, request: &ClientRequest) -> ServiceResult
     )?)
 }
 
-/// `POST /oauth2/auth/callback`: the URL the browser goes to next.
+/// What a callback answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CallbackAnswer {
+    /// `{"redirect_uri": …}`: where the browser goes next.
+    Redirect(String),
+    /// `{"status":"OK"}`: a backchannel request took the flow's outcome.
+    Acknowledged,
+}
+
+/// `POST /oauth2/auth/callback`.
 pub(crate) fn auth_callback(
     state: &AppState,
     request: &AuthCallbackRequest,
-) -> ServiceResult<String> {
+) -> ServiceResult<CallbackAnswer> {
     let ctx = oauth_context(state);
-    Ok(callback::complete(&ctx, request)?)
+    let (auth_id, assertion) = (request.auth_id.as_str(), request.assertion.secret());
+    Ok(match callback::check(request)? {
+        Callback::AuthorizationCode => {
+            CallbackAnswer::Redirect(callback::complete(&ctx, auth_id, assertion))
+        }
+        Callback::Ciba => {
+            let registry = state.registry();
+            let application_id = |client_id: &str| {
+                let app = registry.application_by_client_id(client_id);
+                app.map(|app| app.id.clone())
+            };
+            ciba::callback(&ctx, application_id, auth_id, assertion)?;
+            CallbackAnswer::Acknowledged
+        }
+    })
 }
 
-fn authenticate(
+/// `POST /oauth2/par`: authenticate the client, then validate and keep the pushed request.
+pub(crate) fn push_authorization_request(
+    state: &AppState,
+    request: &ClientRequest,
+    push: &par::Push<'_>,
+) -> ServiceResult<PushedAuthorizationResponse> {
+    let registry = state.registry();
+    let client = authenticate(&registry, request)?;
+    let ctx = oauth_context(state);
+    Ok(par::push(&ctx, &client, push)?)
+}
+
+pub(crate) fn authenticate(
     registry: &crate::store::registry::Registry,
     request: &ClientRequest,
 ) -> Result<AuthenticatedClient, OAuthError> {

@@ -7,7 +7,9 @@
 //! scopes release, keys sorted as Go writes a map.
 //!
 //! The fixtures have no `userInfo` section, so the app's ID-token attributes serve as the userinfo
-//! allow-list (on the real server an app without one gets only `sub`).
+//! allow-list (on the real server an app without one gets only `sub`). The `userinfo` part of the
+//! authorization request's `claims` travels in the access token's `claims_req` and is applied as
+//! the ID token applies its part; an unreadable one is 500 `server_error`.
 
 use serde_json::Value;
 use thunderid_protocol::OAuthErrorCode;
@@ -15,7 +17,8 @@ use thunderid_protocol::oidc::UserInfo;
 
 use super::{ServiceResult, oauth_context};
 use crate::error::MockError;
-use crate::oauth::mint::{allowed_attributes, scope_claims};
+use crate::oauth::OAuthError;
+use crate::oauth::claims::{ClaimsRequest, allowed_attributes, build_claims};
 use crate::oauth::tokens::{self, scopes, string_claim};
 use crate::state::AppState;
 
@@ -62,10 +65,25 @@ pub(crate) fn user_info(
         .and_then(|app| app.oauth.as_ref())
         .map(|oauth| oauth.token.id_token.attributes.clone())
         .unwrap_or_default();
+    // The request's `claims` (its userinfo part) rides in the access token as `claims_req`.
+    let requested = match string_claim(&claims, "claims_req") {
+        None => None,
+        Some(text) => Some(ClaimsRequest::parse(text).map_err(|_| {
+            MockError::from(OAuthError::new(
+                OAuthErrorCode::ServerError,
+                "Internal server error",
+            ))
+        })?),
+    };
     let user = state.stores().directory.read(|d| d.user_claims(&subject));
     let attributes = allowed_attributes(&user, &allowed);
     let mut body = UserInfo::new(subject);
-    body.claims = scope_claims(&granted, &attributes, &allowed);
+    body.claims = build_claims(
+        &granted,
+        requested.as_ref().map(|r| &r.userinfo),
+        &attributes,
+        &allowed,
+    );
     Ok(serde_json::to_value(&body).unwrap_or_default())
 }
 

@@ -193,6 +193,37 @@ impl Directory {
             .any(|role| role.grants(server, permission))
     }
 
+    /// What the AuthorizationExecutor grants `user_id` of `requested` (in request order, once
+    /// each): those the user holds through a role on the resource server `identifier` names, else
+    /// on the default one; none without a resource server to ask.
+    pub(crate) fn granted_permissions(
+        &self,
+        user_id: &str,
+        identifier: &str,
+        requested: &[&str],
+    ) -> Vec<String> {
+        let server = if identifier.is_empty() {
+            self.default_resource_server
+                .as_deref()
+                .and_then(|id| self.resource_servers.get(id))
+        } else {
+            self.resource_servers.by_identifier(identifier)
+        };
+        let Some(server) = server else {
+            return Vec::new();
+        };
+        let user = MemberRef::new(MemberKind::User, user_id);
+        let mut granted: Vec<String> = Vec::new();
+        for permission in requested {
+            if !granted.iter().any(|g| g == permission)
+                && self.is_authorized(&user, &server.id, permission)
+            {
+                granted.push((*permission).to_owned());
+            }
+        }
+        granted
+    }
+
     /// The permissions of every role `entity` holds, by resource server (the grant guard's
     /// "effective permissions").
     pub(crate) fn effective_permissions(&self, entity: &MemberRef) -> Vec<(String, String)> {

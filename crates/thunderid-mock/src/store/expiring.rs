@@ -35,6 +35,14 @@ impl<V> Expiring<V> {
             .map(|(_, value)| value)
     }
 
+    /// The live value under `key`, to change in place (its expiry stays).
+    pub(crate) fn get_mut(&mut self, key: &str, now: u64) -> Option<&mut V> {
+        self.entries
+            .get_mut(key)
+            .filter(|(expires_at, _)| now <= *expires_at)
+            .map(|(_, value)| value)
+    }
+
     /// Remove and return the live value under `key`.
     pub(crate) fn take(&mut self, key: &str, now: u64) -> Option<V> {
         let (expires_at, value) = self.entries.remove(key)?;
@@ -96,14 +104,6 @@ impl<V> Expiring<V> {
             .iter()
             .filter(move |(_, (expires_at, _))| now <= *expires_at)
             .map(|(key, (_, value))| (key, value))
-    }
-
-    /// A mutable reference to the live value under `key`; its expiry stays.
-    pub(crate) fn get_mut(&mut self, key: &str, now: u64) -> Option<&mut V> {
-        self.entries
-            .get_mut(key)
-            .filter(|(expires_at, _)| now <= *expires_at)
-            .map(|(_, value)| value)
     }
 }
 

@@ -56,6 +56,24 @@ pub(crate) const TOKEN_FAMILY_ID: &str = "tokenFamilyId";
 /// The application id, set before every task.
 pub(crate) const APPLICATION_ID: &str = "applicationId";
 
+/// The `acr_values` the request asks for and the app accepts, space-separated
+/// (`ResolveACRValues`).
+pub(crate) const REQUESTED_AUTH_CLASSES: &str = "requested_auth_classes";
+/// The class of the authentication the user completed (set by a login-options choice).
+pub(crate) const SELECTED_AUTH_CLASS: &str = "selected_auth_class";
+/// The request's `max_age`, verbatim.
+pub(crate) const MAX_AGE: &str = "max_age";
+/// `prompt=consent` (and every CIBA request): consent is asked for again.
+pub(crate) const FORCE_CONSENT_REPROMPT: &str = "force_consent_reprompt";
+/// The request's `claims_locales`.
+pub(crate) const REQUIRED_LOCALES: &str = "required_locales";
+/// The grant type of the request that started the execution, when its callback is not the
+/// authorization code's (`urn:openid:params:grant-type:ciba`). A finished flow (COMPLETE or ERROR)
+/// repeats it as `data.additionalData.callbackType`, so the gate knows which callback to call.
+pub(crate) const CALLBACK_TYPE: &str = "callbackType";
+/// The message a backchannel request shows the user.
+pub(crate) const BINDING_MESSAGE: &str = "bindingMessage";
+
 /// `data.additionalData` keys.
 pub(crate) mod data {
     pub(crate) const MESSAGE: &str = "message";
@@ -66,4 +84,5 @@ pub(crate) mod data {
     pub(crate) const OTP_NUMERIC_ONLY: &str = "otpNumericOnly";
     pub(crate) const INVITE_LINK: &str = "inviteLink";
     pub(crate) const ROOT_OU_ID: &str = "rootOuId";
+    pub(crate) const CALLBACK_TYPE: &str = "callbackType";
 }

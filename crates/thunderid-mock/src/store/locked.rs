@@ -68,10 +68,6 @@ impl<T: Clone> Snapshots<T> {
     }
 
     /// Change a copy with `f`; publish it only when `f` succeeds. Writers are serialized.
-    #[allow(
-        dead_code,
-        reason = "the configuration plane's writes come through here"
-    )]
     pub(crate) fn update<R, E>(&self, f: impl FnOnce(&mut T) -> Result<R, E>) -> Result<R, E> {
         let mut slot = self
             .current

@@ -1,5 +1,6 @@
-//! OAuth state: pending authorization requests (`authId`), authorization codes, token families
-//! (revocation by `tfid`), revoked tokens (by `jti`) and pending logouts.
+//! OAuth state: pending authorization requests (`authId`), pushed authorization requests
+//! (`request_uri`), backchannel authentication requests ([`ciba`]), authorization codes, token
+//! families (revocation by `tfid`), revoked tokens (by `jti`) and pending logouts.
 //!
 //! Every entry carries an absolute expiry and is freed once it passes: each mutating method first
 //! prunes whatever has expired, through a per-map expiry index, so memory stays flat under load and
@@ -11,14 +12,26 @@
 
 use super::expiring::Expiring;
 
+mod ciba;
+
+pub use ciba::{CibaRequest, CibaState};
+
 /// Revoked families stay on the deny list this long: the real server's fallback bound
 /// (`defaultTokenFamilyRevocationTTL`), longer than any token of the family can live.
 const FAMILY_REVOCATION_TTL: u64 = 30 * 24 * 3600;
+
+/// At most this many pushed (and as many backchannel) requests; past it, the soonest-expiring one
+/// goes first. Both can be told to live until used, so expiry alone does not bound them.
+const CAPACITY: usize = 100_000;
 
 /// The OAuth state of the server.
 #[derive(Debug, Default)]
 pub struct OAuthState {
     requests: Expiring<AuthorizationRequest>,
+    /// Pushed authorization requests by the key of their `request_uri`.
+    pushed: Expiring<AuthorizationRequest>,
+    /// Backchannel authentication requests by `auth_req_id`.
+    ciba: Expiring<CibaRequest>,
     codes: Expiring<AuthorizationCodeRecord>,
     /// Redeemed codes → their token family, so a replay can revoke what the first redemption issued.
     redeemed_codes: Expiring<String>,
@@ -32,8 +45,10 @@ pub struct OAuthState {
     logouts: Expiring<PendingLogout>,
 }
 
-/// A validated `/oauth2/authorize` request, waiting for its flow to finish (`authId` → this).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A validated authorization request (`OAuthParameters`): pushed and waiting for its `request_uri`
+/// (its scopes and resource as sent), or waiting for its flow to finish under an `authId` (bound to
+/// its resource server: permissions cut down, `resources` the server's identifier).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthorizationRequest {
     pub client_id: String,
     /// The application id (UUID) of the client.
@@ -55,6 +70,13 @@ pub struct AuthorizationRequest {
     pub resources: Vec<String>,
     /// Empty when none was sent.
     pub nonce: String,
+    /// The OIDC `claims` parameter as sent (already validated); empty when none.
+    pub claims: String,
+    pub claims_locales: String,
+    pub ui_locales: String,
+    pub acr_values: String,
+    pub max_age: String,
+    pub prompt: String,
 }
 
 /// An issued authorization code (single use).
@@ -79,6 +101,9 @@ pub struct AuthorizationCodeRecord {
     pub token_family_id: String,
     /// The assertion's `completed_auth_class`, for the ID token's `acr`.
     pub completed_acr: Option<String>,
+    /// The request's `claims` parameter (validated JSON text); empty when none.
+    pub claims: String,
+    pub claims_locales: String,
 }
 
 /// An RP-initiated logout waiting for its SIGNOUT flow (`logoutId` → this).
@@ -121,6 +146,27 @@ impl OAuthState {
     /// Drop a request whose flow could not be started.
     pub fn remove_request(&mut self, auth_id: &str) {
         self.requests.remove(auth_id);
+    }
+
+    /// Keep a pushed request under the key of its `request_uri` until `expires_at`.
+    pub fn add_pushed(
+        &mut self,
+        key: String,
+        request: AuthorizationRequest,
+        expires_at: u64,
+        now: u64,
+    ) {
+        self.prune(now);
+        if !self.pushed.contains(&key) && self.pushed.len() >= CAPACITY {
+            self.pushed.evict_first();
+        }
+        self.pushed.insert(key, request, expires_at);
+    }
+
+    /// Take a pushed request out (`Consume`): a `request_uri` is single use, whoever presents it.
+    pub fn take_pushed(&mut self, key: &str, now: u64) -> Option<AuthorizationRequest> {
+        self.prune(now);
+        self.pushed.take(key, now)
     }
 
     /// Whether a live request is stored under `auth_id` (for tests and the control API).
@@ -267,6 +313,8 @@ impl OAuthState {
     /// How many entries are held, expired or not: for tests that check memory stays flat.
     pub fn len(&self) -> usize {
         self.requests.len()
+            + self.pushed.len()
+            + self.ciba.len()
             + self.codes.len()
             + self.redeemed_codes.len()
             + self.revoked_tokens.len()
@@ -278,6 +326,8 @@ impl OAuthState {
     /// Free every entry that has expired.
     pub fn prune(&mut self, now: u64) {
         self.requests.prune(now);
+        self.pushed.prune(now);
+        self.ciba.prune(now);
         self.codes.prune(now);
         self.redeemed_codes.prune(now);
         self.revoked_tokens.prune(now);
@@ -306,6 +356,8 @@ mod tests {
             expires_at,
             token_family_id: family.to_owned(),
             completed_acr: None,
+            claims: String::new(),
+            claims_locales: String::new(),
         }
     }
 

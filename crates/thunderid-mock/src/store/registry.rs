@@ -12,6 +12,14 @@ use super::server_config::ServerConfig;
 use crate::fixtures::{ApplicationFixture, Fixtures};
 use crate::graph;
 
+/// What an added application collides with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Taken {
+    Id,
+    Name,
+    ClientId,
+}
+
 /// One version of the configuration.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Registry {
@@ -73,6 +81,29 @@ impl Registry {
                 self.by_client_id.insert(oauth.client_id.clone(), index);
             }
         }
+    }
+
+    /// Add an application at run time (dynamic client registration), refusing one whose id, name
+    /// or `client_id` another application has. Call it inside [`super::locked::Snapshots::update`],
+    /// so the check and the add are one step and a refusal publishes nothing.
+    pub(crate) fn add_application(&mut self, app: ApplicationFixture) -> Result<(), Taken> {
+        if self.by_id.contains_key(&app.id) {
+            return Err(Taken::Id);
+        }
+        if self.is_name_taken(&app.name) {
+            return Err(Taken::Name);
+        }
+        let client_id = app.oauth.as_ref().map(|o| o.client_id.as_str());
+        if client_id.is_some_and(|id| self.by_client_id.contains_key(id)) {
+            return Err(Taken::ClientId);
+        }
+        self.insert_application(app);
+        Ok(())
+    }
+
+    /// Whether an application already has this name (names are unique, as on the server).
+    pub(crate) fn is_name_taken(&self, name: &str) -> bool {
+        self.applications.iter().any(|app| app.name == name)
     }
 
     /// The application with this id.

@@ -204,9 +204,10 @@ async fn malformed_input_is_the_only_400() {
             "authId is required",
         ),
         (r#"{"authId": "x"}"#, "assertion is required"),
+        // A CIBA callback for no backchannel request (the CIBA branch's own first check).
         (
             r#"{"authId": "x", "assertion": "a", "type": "urn:openid:params:grant-type:ciba"}"#,
-            "Unsupported callback type",
+            "Invalid auth_req_id",
         ),
         (
             r#"{"authId": "x", "assertion": "a", "type": "password"}"#,

@@ -39,8 +39,103 @@ fn redact(value: Value, base: &str) -> Value {
     }
 }
 
+/// The server's default documents as its code writes them, checked in with their sources.
+const EXPECTED: &str = include_str!("expected/discovery.json");
+
+/// A JSON object's members in the order they came (serde_json's map sorts them).
+struct Ordered(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Ordered(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The server's document with `{base}` filled in, minus what the mock does not serve: the
+/// expectation, in the server's member order.
+fn expected_document(base: &str, oidc: bool) -> Vec<(String, Value)> {
+    let expected: Value = serde_json::from_str(EXPECTED).expect("expected/discovery.json");
+    let mut sections = vec![&expected["authorization_server"]];
+    if oidc {
+        sections.push(&expected["openid_provider"]);
+    }
+    let mut members: Vec<(String, Value)> = Vec::new();
+    for pair in sections
+        .iter()
+        .flat_map(|s| s.as_array().into_iter().flatten())
+    {
+        let name = pair[0].as_str().expect("a member name").to_owned();
+        let value = match &pair[1] {
+            Value::String(text) => Value::String(text.replace("{base}", base)),
+            other => other.clone(),
+        };
+        members.push((name, value));
+    }
+    for omitted in expected["not_served_by_the_mock"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let member = omitted["member"].as_str().expect("member");
+        assert!(
+            !omitted["reason"].as_str().unwrap_or_default().is_empty(),
+            "{member} needs a reason"
+        );
+        match omitted["values"].as_array() {
+            None => members.retain(|(name, _)| name != member),
+            Some(values) => {
+                for (_, value) in members.iter_mut().filter(|(name, _)| name == member) {
+                    if let Value::Array(items) = value {
+                        items.retain(|item| !values.contains(item));
+                    }
+                }
+            }
+        }
+    }
+    members
+}
+
+/// Member by member, in order; the members the server writes in a random order compare as sets.
+#[track_caller]
+fn assert_document(body: &str, expected: &[(String, Value)]) {
+    let actual: Ordered = serde_json::from_str(body).expect("a JSON object");
+    let names =
+        |members: &[(String, Value)]| members.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&actual.0), names(expected), "members and their order");
+    let random: Value = serde_json::from_str(EXPECTED).expect("expected/discovery.json");
+    for ((name, actual), (_, expected)) in actual.0.iter().zip(expected) {
+        let sorted = |value: &Value| {
+            let mut items = value.as_array().cloned().unwrap_or_default();
+            items.sort_by_key(|v| v.to_string());
+            items
+        };
+        if random["random_order"].get(name).is_some() {
+            assert_eq!(sorted(actual), sorted(expected), "{name}");
+        } else {
+            assert_eq!(actual, expected, "{name}");
+        }
+    }
+}
+
 #[tokio::test]
-async fn openid_configuration_is_the_real_servers_default_document() {
+async fn openid_configuration_is_the_real_servers_default_document_as_served() {
     let t = TestServer::start().await;
     let reply = t.get("/.well-known/openid-configuration").await;
     assert_eq!(reply.status, 200);
@@ -50,18 +145,63 @@ async fn openid_configuration_is_the_real_servers_default_document() {
         "encoded like Go's json.Encoder: {:?}",
         reply.body
     );
-    let document = reply.json();
-    assert_eq!(document["issuer"], json!(t.server.issuer()));
-    insta::assert_json_snapshot!(redact_base(document, t.server.base_url()));
+    assert_document(&reply.body, &expected_document(t.server.base_url(), true));
+    assert_eq!(reply.json()["issuer"], json!(t.server.issuer()));
 }
 
 #[tokio::test]
-async fn authorization_server_metadata_has_no_oidc_members() {
+async fn authorization_server_metadata_is_the_real_servers_without_oidc_members() {
     let t = TestServer::start().await;
     let reply = t.get("/.well-known/oauth-authorization-server").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), Some("application/json"));
-    insta::assert_json_snapshot!(redact_base(reply.json(), t.server.base_url()));
+    assert_document(&reply.body, &expected_document(t.server.base_url(), false));
+}
+
+#[tokio::test]
+async fn every_advertised_endpoint_answers() {
+    let t = TestServer::start().await;
+    let document = t.get("/.well-known/openid-configuration").await.json();
+    for (member, method) in [
+        ("authorization_endpoint", reqwest::Method::GET),
+        ("token_endpoint", reqwest::Method::POST),
+        ("jwks_uri", reqwest::Method::GET),
+        ("registration_endpoint", reqwest::Method::POST),
+        ("revocation_endpoint", reqwest::Method::POST),
+        ("introspection_endpoint", reqwest::Method::POST),
+        (
+            "pushed_authorization_request_endpoint",
+            reqwest::Method::POST,
+        ),
+        ("backchannel_authentication_endpoint", reqwest::Method::POST),
+        ("userinfo_endpoint", reqwest::Method::GET),
+        ("end_session_endpoint", reqwest::Method::GET),
+    ] {
+        let url = document[member]
+            .as_str()
+            .unwrap_or_else(|| panic!("{member}"))
+            .to_owned();
+        let reply = t.send(t.client.request(method, url)).await;
+        assert_ne!(reply.body, "404 page not found\n", "{member} is served");
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_requires_par_says_so_in_both_documents() {
+    let mut fixtures = thunderid_mock::Fixtures::bundled();
+    fixtures.server.oauth.par.require_par = true;
+    let t = TestServer::with(MockServer::builder().fixtures(fixtures)).await;
+    for path in [
+        "/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server",
+    ] {
+        let document = t.get(path).await.json();
+        assert_eq!(
+            document["require_pushed_authorization_requests"],
+            json!(true),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

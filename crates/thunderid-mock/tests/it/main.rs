@@ -16,6 +16,13 @@ mod logout;
 mod token;
 mod userinfo;
 
+// PAR, CIBA, dynamic client registration, request parameters and the release-line switch.
+mod ciba;
+mod par;
+mod registration;
+mod request_params;
+mod server_version;
+
 // A strict published OIDC relying party (`openidconnect`) signing in through the mock.
 mod published_oidc_client;
 

@@ -1,6 +1,8 @@
 //! Sign-in through the mock with a strict, published OIDC relying party (`openidconnect`): discovery
 //! and JWKS parsing, the authorization request, the code exchange with PKCE, ID token verification
-//! (signature, `iss`, `aud`, `exp`, nonce), refresh and UserInfo, all by the library's own rules.
+//! (signature, `iss`, `aud`, `exp`, nonce), refresh and UserInfo, all by the library's own rules;
+//! also through PAR (pushed by the test, as the library has no PAR support) and with a `claims`
+//! request.
 //!
 //! The library checks `exp`/`iat` against the system clock, so these tests run the mock on the
 //! system clock rather than the harness's fixed one.
@@ -215,4 +217,145 @@ async fn a_confidential_web_app_signs_in_with_basic_auth_refreshes_and_reads_use
     )
     .set_redirect_uri(RedirectUrl::new(WEB_CALLBACK.to_owned()).expect("a redirect URL"));
     round_trip(&t, &client, WEB).await;
+}
+
+/// The library has no PAR support (RFC 9126), so the test pushes the parameters of the library's
+/// own authorization URL, authenticated as the library would at the token endpoint, and sends the
+/// browser with only `client_id` and the `request_uri`. What comes back must pass the library's
+/// checks as any other sign-in: the nonce, `claims` and PKCE were all in the pushed request.
+#[tokio::test]
+async fn a_confidential_web_app_signs_in_through_par_with_a_claims_request() {
+    let t = start_on_system_clock().await;
+    let metadata = discover(&t).await;
+    let discovery = t.get("/.well-known/openid-configuration").await.json();
+    let par_endpoint = discovery["pushed_authorization_request_endpoint"]
+        .as_str()
+        .expect("a PAR endpoint is published")
+        .to_owned();
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(WEB.to_owned()),
+        Some(ClientSecret::new(WEB_SECRET.to_owned())),
+    )
+    .set_redirect_uri(RedirectUrl::new(WEB_CALLBACK.to_owned()).expect("a redirect URL"));
+
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (library_url, state, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_extra_param("claims", r#"{"id_token":{"given_name":null}}"#)
+        .set_pkce_challenge(challenge)
+        .url();
+    let pushed_params: Vec<(String, String)> = library_url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let pushed = t
+        .send(
+            t.client
+                .post(&par_endpoint)
+                .basic_auth(WEB, Some(WEB_SECRET))
+                .form(&pushed_params),
+        )
+        .await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{pushed:?}");
+    let request_uri = pushed.json()["request_uri"]
+        .as_str()
+        .expect("a request_uri")
+        .to_owned();
+    assert!(request_uri.starts_with("urn:ietf:params:oauth:request_uri:"));
+
+    let mut authorize_url = library_url.clone();
+    authorize_url
+        .query_pairs_mut()
+        .clear()
+        .append_pair("client_id", WEB)
+        .append_pair("request_uri", &request_uri);
+    let code = sign_in_as_thor(&t, &authorize_url, &state).await;
+
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("a token endpoint was discovered")
+        .set_pkce_verifier(verifier)
+        .request_async(&t.client)
+        .await
+        .unwrap_or_else(|e| panic!("the code exchange is refused: {e:?}"));
+    let id_token = tokens.id_token().expect("an ID token");
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &nonce)
+        .unwrap_or_else(|e| panic!("the ID token is refused: {e:?}"));
+    assert_eq!(claims.subject().as_str(), THOR);
+    assert_eq!(
+        claims
+            .given_name()
+            .and_then(|name| name.get(None))
+            .map(|name| name.as_str()),
+        Some("Thor"),
+        "the pushed claims request reaches the ID token"
+    );
+    assert_eq!(claims.email(), None, "no email scope, no email claim");
+
+    // The request_uri was spent by the first authorization.
+    let replayed = t.send(t.client.get(authorize_url)).await;
+    assert_eq!(replayed.status, StatusCode::FOUND, "{replayed:?}");
+    assert_eq!(replayed.location().path(), "/gate/error");
+}
+
+/// A `claims` request for the ID token and for UserInfo, read back through the library's verified
+/// ID token and its UserInfo call (which checks the `sub` against the ID token's).
+#[tokio::test]
+async fn a_public_spa_gets_the_claims_it_requested_in_the_id_token_and_userinfo() {
+    let t = start_on_system_clock().await;
+    let client =
+        CoreClient::from_provider_metadata(discover(&t).await, ClientId::new(SPA.to_owned()), None)
+            .set_redirect_uri(RedirectUrl::new(SPA_CALLBACK.to_owned()).expect("a redirect URL"));
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (authorize_url, state, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_extra_param(
+            "claims",
+            r#"{"id_token":{"email":{"essential":true}},"userinfo":{"family_name":null}}"#,
+        )
+        .set_pkce_challenge(challenge)
+        .url();
+    let code = sign_in_as_thor(&t, &authorize_url, &state).await;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("a token endpoint was discovered")
+        .set_pkce_verifier(verifier)
+        .request_async(&t.client)
+        .await
+        .unwrap_or_else(|e| panic!("the code exchange is refused: {e:?}"));
+    let claims = tokens
+        .id_token()
+        .expect("an ID token")
+        .claims(&client.id_token_verifier(), &nonce)
+        .unwrap_or_else(|e| panic!("the ID token is refused: {e:?}"));
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(THOR_EMAIL));
+    assert_eq!(claims.family_name(), None, "asked of UserInfo only");
+
+    let user_info: CoreUserInfoClaims = client
+        .user_info(
+            tokens.access_token().clone(),
+            Some(claims.subject().clone()),
+        )
+        .expect("a UserInfo endpoint was discovered")
+        .request_async(&t.client)
+        .await
+        .unwrap_or_else(|e| panic!("UserInfo is refused: {e:?}"));
+    assert_eq!(
+        user_info
+            .family_name()
+            .and_then(|name| name.get(None))
+            .map(|name| name.as_str()),
+        Some("Odinson")
+    );
+    assert_eq!(user_info.email(), None, "asked of the ID token only");
 }

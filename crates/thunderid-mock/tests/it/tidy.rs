@@ -32,6 +32,7 @@ const LAYERS: &[&str] = &[
     "journal",
     "extract",
     "cors",
+    "correlation",
     "state",
     "security",
     "service",

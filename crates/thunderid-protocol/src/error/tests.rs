@@ -127,6 +127,8 @@ fn oauth_error_codes_pin_their_wire_strings() {
         "invalid_client_metadata",
         "invalid_redirect_uri",
         "unsupported_token_type",
+        "invalid_binding_message",
+        "unknown_user_id",
     ];
     let actual: Vec<&str> = OAuthErrorCode::KNOWN
         .iter()

@@ -23,6 +23,8 @@ use crate::secret::{
     AccessToken, Assertion, AuthorizationCode, ClientSecret, PkceCodeVerifier, RefreshToken,
 };
 
+mod ciba_dcr;
+
 const CONSOLE_REDIRECT_URI: &str = "https://localhost:8090/console";
 const MCP_RESOURCE: &str = "https://localhost:8090/mcp";
 /// RFC 7636 appendix B.

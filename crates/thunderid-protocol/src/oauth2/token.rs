@@ -179,6 +179,14 @@ pub struct OrganizationSwitchGrant {
     pub client_secret: Option<ClientSecret>,
 }
 
+/// The CIBA grant: poll for the outcome of a backchannel authentication request.
+#[derive(Debug, Clone)]
+pub struct CibaGrant {
+    pub auth_req_id: String,
+    pub client_id: Option<ClientId>,
+    pub client_secret: Option<ClientSecret>,
+}
+
 /// A successful token response (`O2/model/token.go` `TokenResponse`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenResponse {
@@ -287,6 +295,28 @@ impl From<RefreshTokenGrant> for TokenRequestParams {
             grant_type: Some(GrantType::RefreshToken.as_str().to_owned()),
             refresh_token: Some(grant.refresh_token.into_secret()),
             scope: grant.scope,
+            ..TokenRequestParams::default()
+        }
+        .with_client(grant.client_id, grant.client_secret)
+    }
+}
+
+impl CibaGrant {
+    /// A poll for `auth_req_id`.
+    pub fn new(auth_req_id: impl Into<String>) -> Self {
+        Self {
+            auth_req_id: auth_req_id.into(),
+            client_id: None,
+            client_secret: None,
+        }
+    }
+}
+
+impl From<CibaGrant> for TokenRequestParams {
+    fn from(grant: CibaGrant) -> Self {
+        TokenRequestParams {
+            grant_type: Some(GrantType::Ciba.as_str().to_owned()),
+            auth_req_id: Some(grant.auth_req_id),
             ..TokenRequestParams::default()
         }
         .with_client(grant.client_id, grant.client_secret)

@@ -4,10 +4,8 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
 
 use super::{ExecResult, Task};
-use crate::fixtures::MemberKind;
 use crate::flow::node::EngineError;
 use crate::flow::{assertion, keys};
-use crate::store::groups::MemberRef;
 
 /// AuthorizationExecutor (`authz_executor.go`): `requested_permissions` (runtime data, else the
 /// input of that name) becomes `authorized_permissions`: those the user holds through a role (or
@@ -41,26 +39,10 @@ pub(super) fn authorize(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         ));
     }
     let identifier = value(keys::RESOURCE_SERVER_IDENTIFIER);
-    let granted: Vec<&str> = task.env.directory.read(|d| {
-        let server = if identifier.is_empty() {
-            d.default_resource_server
-                .as_deref()
-                .and_then(|id| d.resource_servers.get(id))
-        } else {
-            d.resource_servers.by_identifier(&identifier)
-        };
-        let Some(server) = server else {
-            return Vec::new();
-        };
-        let user = MemberRef::new(MemberKind::User, &user_id);
-        let mut granted: Vec<&str> = Vec::new();
-        for permission in &requested {
-            if !granted.contains(permission) && d.is_authorized(&user, &server.id, permission) {
-                granted.push(permission);
-            }
-        }
-        granted
-    });
+    let granted = task
+        .env
+        .directory
+        .read(|d| d.granted_permissions(&user_id, &identifier, &requested));
     let mut result = ExecResult::complete();
     result
         .runtime
@@ -69,7 +51,8 @@ pub(super) fn authorize(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
 }
 
 /// AuthAssertExecutor: mint the assertion for the authenticated user (signed later, outside the
-/// state lock). FET-1004 when nobody authenticated.
+/// state lock). FET-1004 when nobody authenticated; FET-1082 when the authentication does not meet
+/// the request's `acr_values` or `max_age`.
 pub(super) fn assert(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
     let Some(user_id) = task.execution.user.clone() else {
         return Ok(ExecResult::failure(
@@ -81,9 +64,36 @@ pub(super) fn assert(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError>
             ApiErrorCode::ExecutorUserNotAuthenticated.to_error(),
         ));
     };
+    if !assurance_met(task) {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorInteractionRequired.to_error(),
+        ));
+    }
     let claims = assertion::assertion_claims(task.env, task.execution, &user);
     Ok(ExecResult {
         assertion: Some(claims),
         ..ExecResult::complete()
     })
+}
+
+/// `checkAssurance`: the completed class is one the request asked for (when it asked), and the
+/// subject authenticated within `max_age` seconds (a malformed or negative `max_age` is no
+/// constraint). A fresh sign-in authenticated now; a resumed session brings its own time.
+fn assurance_met(task: &Task<'_, '_>) -> bool {
+    let runtime = |key: &str| task.execution.runtime_value(key).unwrap_or_default();
+    let requested: Vec<&str> = runtime(keys::REQUESTED_AUTH_CLASSES)
+        .split_whitespace()
+        .collect();
+    if !requested.is_empty() {
+        let completed = runtime(keys::SELECTED_AUTH_CLASS);
+        if completed.is_empty() || !requested.contains(&completed) {
+            return false;
+        }
+    }
+    let Ok(max_age) = runtime(keys::MAX_AGE).parse::<i64>() else {
+        return true;
+    };
+    let now = i64::try_from(task.env.now).unwrap_or(i64::MAX);
+    let auth_time = runtime(keys::SSO_AUTH_TIME).parse::<i64>().unwrap_or(now);
+    max_age < 0 || now.saturating_sub(auth_time) <= max_age
 }

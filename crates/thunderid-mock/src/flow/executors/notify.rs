@@ -122,6 +122,7 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
             field(&data, "otpCode"),
             field(&data, "expiryTime")
         ),
+        "CIBA_NOTIFICATION" => ciba_email(&data),
         other => {
             return Err(super::internal(format!(
                 "no e-mail template for scenario {other}"
@@ -197,6 +198,19 @@ fn is_phone_number(value: &str) -> bool {
         && rest
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '(' | ')' | '.'))
+}
+
+/// The plain-text rendering of the server's `email_ciba_notification.yaml` template: who asks,
+/// the binding message, and the approval link.
+fn ciba_email(data: &BTreeMap<String, String>) -> String {
+    let app = field(data, "appName");
+    let message = field(data, "bindingMessage");
+    let link = field(data, "inviteLink");
+    format!(
+        "Authentication Request\n\n{app} is requesting to authenticate you.\n\n{message}\n\n\
+         If you recognize this request, follow this link to approve:\n\n{link}\n\n\
+         If you did not initiate this request, you can safely ignore this email.\n"
+    )
 }
 
 /// The plain-text rendering of the server's `password_recovery.yaml` template.

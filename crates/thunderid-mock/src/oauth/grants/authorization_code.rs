@@ -7,6 +7,7 @@
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
 use super::bound_scopes;
+use crate::oauth::claims::ClaimsRequest;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
 use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
@@ -78,6 +79,8 @@ pub(super) fn plan(
         refresh,
     );
     plan.token_family_id = Some(code.token_family_id.clone());
+    plan.claims = ClaimsRequest::from_stored(&code.claims);
+    plan.claims_locales = code.claims_locales.clone();
     Ok(plan)
 }
 

@@ -50,5 +50,7 @@ pub(super) fn plan(
         refresh: RefreshPlan::None,
         organization: None,
         issued_token_type: None,
+        claims: None,
+        claims_locales: String::new(),
     })
 }

@@ -17,8 +17,9 @@ use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 use super::oidc_only;
 use super::organization_switch::organization_of_member;
 use crate::fixtures::MemberKind;
+use crate::oauth::claims::{ClaimsRequest, is_standard_scope, split_scopes};
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan, is_standard_scope, split_scopes};
+use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
 use crate::oauth::tokens::{
     RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token, string_claim,
 };
@@ -73,6 +74,12 @@ pub(super) fn plan(
         );
         Ok(plan)
     })?;
+    // The original request's `claims` and `claims_locales` ride along in the refresh token.
+    plan.claims = string_claim(&token.claims, "access_token_claims_request")
+        .and_then(ClaimsRequest::from_stored);
+    plan.claims_locales = string_claim(&token.claims, "access_token_claims_locales")
+        .unwrap_or_default()
+        .to_owned();
     if let Some(organization_id) = string_claim(&token.claims, "org_id") {
         plan.organization = Some(organization_of_member(ctx, &plan.subject, organization_id)?);
     }

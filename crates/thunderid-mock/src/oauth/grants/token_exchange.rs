@@ -25,8 +25,9 @@ use thunderid_protocol::oidc::ActorClaim;
 
 use super::bound_scopes;
 use super::organization_switch::organization_of_member;
+use crate::oauth::claims::allowed_attributes;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::mint::{Attributes, RefreshPlan, TokenPlan, allowed_attributes};
+use crate::oauth::mint::{Attributes, RefreshPlan, TokenPlan};
 use crate::oauth::tokens::{TYP_ACCESS_TOKEN, decode_unverified, parse_scopes, string_claim};
 use crate::oauth::{OAuthContext, OAuthError, check_resources, text};
 
@@ -186,6 +187,8 @@ pub(super) fn plan(
             | TokenTypeUri::IdToken
             | TokenTypeUri::IdJag => TokenTypeUri::Jwt,
         }),
+        claims: None,
+        claims_locales: String::new(),
     })
 }
 
