@@ -55,6 +55,92 @@ Feature: Declarative resources over /import
       {"clientId": "e2e-browser", "authFlowId": "01900000-0000-7000-8000-000000000061"}
       """
 
+  @stateful
+  Scenario: A flow whose handle is taken updates that flow, and later documents follow its id
+    When the caller imports with the variables '{}':
+      """
+      resource_type: application
+      id: 019a0000-0000-7000-8000-0000000000b2
+      ouHandle: default
+      name: Follows the flow
+      type: browser
+      authFlowId: 019a0000-0000-7000-8000-0000000000f1
+      inboundAuthConfig:
+        - type: oauth2
+          config:
+            clientId: follows-the-flow
+            redirectUris: [http://localhost:5173]
+            tokenEndpointAuthMethod: none
+            publicClient: true
+            pkceRequired: true
+      ---
+      resource_type: flow
+      id: 019a0000-0000-7000-8000-0000000000f1
+      handle: default-flow
+      name: Default, imported
+      flowType: AUTHENTICATION
+      interceptors: [{name: Ignored, mode: PRE_NODE}]
+      nodes:
+        - {id: start, type: START, onSuccess: assert}
+        - {id: assert, type: TASK_EXECUTION, executor: {name: AuthAssertExecutor}, onSuccess: end}
+        - {id: end, type: END}
+      """
+    Then the response status is 200
+    And the response body includes the JSON:
+      """
+      {"summary": {"totalDocuments": 2, "imported": 2, "failed": 0},
+       "results": [{"resourceType": "flow", "resourceId": "01900000-0000-7000-8000-000000000061",
+                    "resourceName": "Default, imported", "operation": "update", "status": "success"},
+                   {"resourceType": "application", "resourceId": "019a0000-0000-7000-8000-0000000000b2",
+                    "resourceName": "Follows the flow", "operation": "create", "status": "success"}]}
+      """
+    When the caller sends GET "/flows/01900000-0000-7000-8000-000000000061"
+    Then the response body includes the JSON:
+      """
+      {"name": "Default, imported", "activeVersion": 2}
+      """
+    And the response body has no "interceptors"
+    When the caller sends GET "/applications/019a0000-0000-7000-8000-0000000000b2"
+    Then the response body includes the JSON:
+      """
+      {"authFlowId": "01900000-0000-7000-8000-000000000061"}
+      """
+
+  @stateful
+  Scenario: Without upsert a flow id must be a new UUID (FLM-1018, FLM-1019)
+    When the caller imports with the options '{"upsert": false}':
+      """
+      resource_type: flow
+      id: not-a-uuid
+      handle: imported-one
+      name: Imported one
+      flowType: AUTHENTICATION
+      nodes:
+        - {id: start, type: START, onSuccess: assert}
+        - {id: assert, type: TASK_EXECUTION, executor: {name: AuthAssertExecutor}, onSuccess: end}
+        - {id: end, type: END}
+      ---
+      resource_type: flow
+      id: 01900000-0000-7000-8000-000000000061
+      handle: imported-two
+      name: Imported two
+      flowType: AUTHENTICATION
+      nodes:
+        - {id: start, type: START, onSuccess: assert}
+        - {id: assert, type: TASK_EXECUTION, executor: {name: AuthAssertExecutor}, onSuccess: end}
+        - {id: end, type: END}
+      """
+    Then the response status is 200
+    And the response body includes the JSON:
+      """
+      {"summary": {"totalDocuments": 2, "imported": 0, "failed": 2},
+       "results": [{"resourceType": "flow", "resourceId": "not-a-uuid", "resourceName": "Imported one",
+                    "operation": "create", "status": "failed", "code": "FLM-1018", "message": "Invalid flow ID format"},
+                   {"resourceType": "flow", "resourceId": "01900000-0000-7000-8000-000000000061",
+                    "resourceName": "Imported two", "operation": "create", "status": "failed",
+                    "code": "FLM-1019", "message": "Duplicate flow ID"}]}
+      """
+
   Scenario: A failed document is reported with its code, the others still apply
     When the caller imports with the variables '{}':
       """

@@ -15,6 +15,7 @@ pub(crate) mod config;
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod flow;
+pub(crate) mod flows;
 pub(crate) mod gate;
 pub(crate) mod groups;
 pub(crate) mod health;
@@ -439,6 +440,20 @@ pub(crate) static ROUTES: &[Route] = &[
         get(config::get_server_config).put(config::put_server_config)
     })
     .cors(&Cors::new(&["GET", "PUT", "OPTIONS"], "GET, PUT")),
+    // Flow management (flow-management.yaml).
+    Route::new("/flows", || get(flows::list).post(flows::create))
+        .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/flows/{id}", || {
+        get(flows::get).put(flows::update).delete(flows::delete)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/flows/{id}/versions", || get(flows::versions))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/flows/{id}/versions/{version}", || get(flows::version))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/flows/{id}/restore", || post(flows::restore))
+        .cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/flows/{id}/usages", || get(flows::usages)).cors(&Cors::new(GET_OPTIONS, "GET")),
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),

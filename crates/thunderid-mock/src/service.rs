@@ -23,6 +23,7 @@ pub(crate) mod ciba;
 pub(crate) mod direct;
 pub(crate) mod flow;
 pub(crate) mod flow_meta;
+pub(crate) mod flows;
 pub(crate) mod gate;
 pub(crate) mod groups;
 pub(crate) mod idp;

@@ -74,7 +74,7 @@ impl Stores {
     /// The stores of a (validated) fixture set, created at `now`.
     pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
         Self {
-            registry: Snapshots::new(Registry::from_fixtures(fixtures)),
+            registry: Snapshots::new(Registry::from_fixtures(fixtures, now)),
             directory: Locked::new(Directory::from_fixtures(fixtures, now)),
             executions: Locked::new(Executions::default()),
             oauth: Locked::new(OAuthState::default()),
@@ -85,7 +85,8 @@ impl Stores {
 
     /// Everything back to the fixtures, as created at `now`.
     pub(crate) fn reset(&self, fixtures: &Fixtures, now: u64) {
-        self.registry.replace(Registry::from_fixtures(fixtures));
+        self.registry
+            .replace(Registry::from_fixtures(fixtures, now));
         self.directory
             .replace(Directory::from_fixtures(fixtures, now));
         self.executions.replace(Executions::default());

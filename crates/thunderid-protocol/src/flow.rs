@@ -91,6 +91,7 @@ pub mod component;
 pub mod execute;
 pub mod graph;
 pub mod input;
+pub mod management;
 pub mod metadata;
 pub mod v1;
 
@@ -112,6 +113,10 @@ pub use graph::{
 };
 pub use input::{
     Action, ActionType, FieldError, Input, InputType, ValidationRule, ValidationRuleType,
+};
+pub use management::{
+    FlowListResponse, FlowResponse, FlowSummary, FlowVersionListResponse, FlowVersionResponse,
+    FlowVersionSummary, RestoreFlowVersionRequest,
 };
 pub use metadata::{
     ApplicationMetadata, DesignMetadata, FlowMetadataResponse, I18nMetadata, OuMetadata,

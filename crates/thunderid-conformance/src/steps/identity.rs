@@ -318,6 +318,7 @@ async fn import(
     world: &mut ConformanceWorld,
     variables: &str,
     dry_run: bool,
+    options: Value,
     step: &Step,
 ) -> anyhow::Result<()> {
     let content = step
@@ -329,7 +330,7 @@ async fn import(
     let variables: Value =
         serde_json::from_str(variables).context("the variables are a JSON object")?;
     let body = json!({"content": content, "variables": variables, "dryRun": dry_run,
-                      "options": {"upsert": true}});
+                      "options": options});
     let mut request = world.http.post(world.url("/import")).json(&body);
     if let Some(token) = world.vars.get(CALLER) {
         request = request.header("authorization", format!("Bearer {token}"));
@@ -344,7 +345,17 @@ async fn imports(
     variables: String,
     step: &Step,
 ) -> anyhow::Result<()> {
-    import(world, &variables, false, step).await
+    import(world, &variables, false, json!({"upsert": true}), step).await
+}
+
+#[when(expr = "the caller imports with the options {string}:")]
+async fn imports_with_options(
+    world: &mut ConformanceWorld,
+    options: String,
+    step: &Step,
+) -> anyhow::Result<()> {
+    let options: Value = serde_json::from_str(&options).context("the options are a JSON object")?;
+    import(world, "{}", false, options, step).await
 }
 
 #[when(expr = "the caller imports as a dry run with the variables {string}:")]
@@ -353,5 +364,5 @@ async fn imports_dry(
     variables: String,
     step: &Step,
 ) -> anyhow::Result<()> {
-    import(world, &variables, true, step).await
+    import(world, &variables, true, json!({"upsert": true}), step).await
 }

@@ -41,7 +41,7 @@ impl Harness {
             );
         }
         Self {
-            registry: Registry::from_fixtures(&fixtures),
+            registry: Registry::from_fixtures(&fixtures, 0),
             directory: Locked::new(Directory::from_fixtures(&fixtures, NOW)),
             fixtures,
             outbox: Locked::default(),

@@ -324,3 +324,32 @@ fn answer(checked: Checked, mode: Mode) -> Application {
     }
     app
 }
+
+/// The applications bound to flow `flow_id` (any of their four flow bindings), as (id, name).
+pub(crate) fn bound_to_flow(registry: &Registry, flow_id: &str) -> Vec<(String, String)> {
+    registry
+        .applications()
+        .filter(|app| binds(&wire::to_wire(registry, app), flow_id))
+        .map(|app| (app.id.clone(), app.name.clone()))
+        .collect()
+}
+
+fn binds(app: &Application, flow_id: &str) -> bool {
+    [
+        &app.auth_flow_id,
+        &app.registration_flow_id,
+        &app.recovery_flow_id,
+        &app.sign_out_flow_id,
+    ]
+    .iter()
+    .any(|bound| bound.as_str() == flow_id)
+}
+
+/// `ValidateReferenceUpdate` for a changed flow: every application bound to it still passes its
+/// flow checks against `registry` (the version with the change).
+pub(crate) fn bound_flow_still_valid(registry: &Registry, flow_id: &str) -> bool {
+    registry.applications().all(|app| {
+        let app = wire::to_wire(registry, app);
+        !binds(&app, flow_id) || validate::check_call_targets(&app, registry).is_ok()
+    })
+}

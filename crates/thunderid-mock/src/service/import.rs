@@ -6,6 +6,8 @@
 
 mod template;
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
@@ -140,11 +142,13 @@ pub(crate) fn import(state: &AppState, body: &[u8]) -> Result<ImportResponse, Mo
     documents.sort_by_key(|(kind, _)| ORDER.iter().position(|k| k == kind));
     let total = documents.len();
     let mut results = Vec::with_capacity(total);
+    // A flow imported under another id (its handle was taken) is named by that id afterwards.
+    let mut aliases: HashMap<String, String> = HashMap::new();
     for (kind, document) in documents {
         let outcome = if request.dry_run {
             dry_run(state, &kind, &document, request.options.upsert)
         } else {
-            apply(state, &kind, document, request.options.upsert)
+            apply(state, &kind, document, request.options.upsert, &mut aliases)
         };
         let failed = outcome.status == "failed";
         results.push(outcome);
@@ -267,10 +271,31 @@ fn failed(mut outcome: Outcome, error: &MockError) -> Outcome {
 }
 
 /// Apply one document.
-fn apply(state: &AppState, kind: &str, mut document: Map<String, Value>, upsert: bool) -> Outcome {
+fn apply(
+    state: &AppState,
+    kind: &str,
+    mut document: Map<String, Value>,
+    upsert: bool,
+    aliases: &mut HashMap<String, String>,
+) -> Outcome {
     document.remove("resource_type");
     match kind {
-        "application" => application(state, document, upsert),
+        "application" => {
+            for binding in [
+                "authFlowId",
+                "registrationFlowId",
+                "recoveryFlowId",
+                "signOutFlowId",
+            ] {
+                if let Some(Value::String(id)) = document.get_mut(binding)
+                    && let Some(alias) = aliases.get(id.as_str())
+                {
+                    id.clone_from(alias);
+                }
+            }
+            application(state, document, upsert)
+        }
+        "flow" => flow(state, document, upsert, aliases),
         "server_config" => server_config(state, &document),
         other => {
             let id = text(&document, "id");
@@ -319,6 +344,32 @@ fn application(state: &AppState, document: Map<String, Value>, upsert: bool) -> 
     }
 }
 
+fn flow(
+    state: &AppState,
+    document: Map<String, Value>,
+    upsert: bool,
+    aliases: &mut HashMap<String, String>,
+) -> Outcome {
+    let id = text(&document, "id");
+    let name = text(&document, "name");
+    match super::flows::import(state, &Value::Object(document), upsert) {
+        Ok((flow, operation)) => {
+            if !id.is_empty() && flow.id != id {
+                aliases.insert(id, flow.id.clone());
+            }
+            outcome("flow", flow.id, name, operation)
+        }
+        Err(e) => {
+            let operation = if upsert && !id.is_empty() && state.registry().flow(&id).is_some() {
+                "update"
+            } else {
+                "create"
+            };
+            failed(outcome("flow", id, name, operation), &e)
+        }
+    }
+}
+
 fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
     let name = text(document, "name");
     let mut o = outcome("server_config", name.clone(), name.clone(), "update");
@@ -362,7 +413,7 @@ fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: 
     }
     let exists = match kind {
         "application" => state.registry().application(&id).is_some(),
-        "flow" => state.registry().flow(&id).is_some(),
+        "flow" => super::flows::exists(state, &Value::Object(document.clone())),
         _ => false,
     };
     let operation = if upsert && !id.is_empty() && exists {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use thunderid_protocol::flow::{FlowDefinition, FlowType};
+use thunderid_protocol::flow::{FlowDefinition, FlowType, InterceptorDefinition, NodeDefinition};
 
 use super::server_config::ServerConfig;
 use crate::fixtures::{ApplicationFixture, Fixtures};
@@ -26,18 +26,55 @@ pub(crate) struct Registry {
     applications: Vec<Arc<ApplicationFixture>>,
     by_id: HashMap<String, usize>,
     by_client_id: HashMap<String, usize>,
+    /// The active version of each flow, in creation order.
     flows: Vec<FlowDefinition>,
+    /// Each mutable flow's kept versions, oldest first (read-only flows have none).
+    flow_versions: HashMap<String, Vec<FlowVersion>>,
     pub(crate) server_config: ServerConfig,
 }
 
+/// One kept version of a flow (`FLOW_VERSION`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FlowVersion {
+    pub version: u32,
+    /// `YYYY-MM-DD HH:MM:SS`, as the server's default store writes it.
+    pub created_at: String,
+    pub interceptors: Vec<InterceptorDefinition>,
+    pub nodes: Vec<NodeDefinition>,
+}
+
 impl Registry {
-    /// The configuration of a (validated) fixture set.
-    pub(crate) fn from_fixtures(fixtures: &Fixtures) -> Self {
+    /// The configuration of a (validated) fixture set. Fixture flows are stored flows at version 1
+    /// created at `now` (as the bootstrap creates them), unless they say they are read-only.
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+        let stamp = sql_datetime(now);
         let mut registry = Self {
-            flows: fixtures.flows.clone(),
             server_config: ServerConfig::from_fixtures(fixtures),
             ..Self::default()
         };
+        for flow in &fixtures.flows {
+            let mut flow = flow.clone();
+            if flow.is_read_only == Some(true) {
+                flow.active_version = Some(1);
+                flow.created_at = None;
+                flow.updated_at = None;
+            } else {
+                flow.is_read_only = Some(false);
+                flow.active_version = Some(flow.active_version.unwrap_or(1));
+                flow.created_at.get_or_insert_with(|| stamp.clone());
+                flow.updated_at.get_or_insert_with(|| stamp.clone());
+                registry.flow_versions.insert(
+                    flow.id.as_str().to_owned(),
+                    vec![FlowVersion {
+                        version: flow.active_version.unwrap_or(1),
+                        created_at: flow.created_at.clone().unwrap_or_default(),
+                        interceptors: flow.interceptors.clone(),
+                        nodes: flow.nodes.clone(),
+                    }],
+                );
+            }
+            registry.flows.push(flow);
+        }
         for app in &fixtures.applications {
             registry.insert_application(app.clone());
         }
@@ -126,6 +163,42 @@ impl Registry {
         self.applications.iter()
     }
 
+    /// Every flow, in creation order.
+    pub(crate) fn flows(&self) -> &[FlowDefinition] {
+        &self.flows
+    }
+
+    /// The kept versions of a flow, oldest first.
+    pub(crate) fn flow_versions(&self, id: &str) -> &[FlowVersion] {
+        self.flow_versions.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Store `flow` as the active version (a new flow is added last) and keep it as a version,
+    /// dropping the oldest beyond `max_versions`.
+    pub(crate) fn put_flow(&mut self, flow: FlowDefinition, max_versions: usize) {
+        let id = flow.id.as_str().to_owned();
+        let versions = self.flow_versions.entry(id.clone()).or_default();
+        versions.push(FlowVersion {
+            version: flow.active_version.unwrap_or(1),
+            created_at: flow.updated_at.clone().unwrap_or_default(),
+            interceptors: flow.interceptors.clone(),
+            nodes: flow.nodes.clone(),
+        });
+        let excess = versions.len().saturating_sub(max_versions.max(1));
+        versions.drain(..excess);
+        match self.flows.iter_mut().find(|f| f.id.as_str() == id) {
+            Some(slot) => *slot = flow,
+            None => self.flows.push(flow),
+        }
+    }
+
+    /// Remove a flow and its versions.
+    pub(crate) fn remove_flow(&mut self, id: &str) -> Option<FlowDefinition> {
+        let index = self.flows.iter().position(|f| f.id.as_str() == id)?;
+        self.flow_versions.remove(id);
+        Some(self.flows.remove(index))
+    }
+
     /// The flow with this id.
     pub(crate) fn flow(&self, id: &str) -> Option<&FlowDefinition> {
         graph::find_by_id(&self.flows, id)
@@ -158,4 +231,11 @@ impl Registry {
                 .then(|| self.flow_by_handle("default-flow", lookup_type))?
         })
     }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC): how the server's default (SQLite) store returns its timestamps.
+pub(crate) fn sql_datetime(seconds: u64) -> String {
+    super::organizations::rfc3339(seconds)
+        .trim_end_matches('Z')
+        .replacen('T', " ", 1)
 }

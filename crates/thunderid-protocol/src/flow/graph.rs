@@ -186,7 +186,7 @@ pub struct PromptDefinition {
 #[serde(rename_all = "camelCase")]
 pub struct ActionDefinition {
     /// The action `ref` the client sends.
-    #[serde(rename = "ref")]
+    #[serde(default, rename = "ref")]
     pub reference: String,
     /// Forwarded to the next node's executor, e.g. `CONFIRM`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
@@ -209,8 +209,8 @@ pub struct ExecutorDefinition {
 }
 
 /// Run the node only when runtime data `key` equals `value`; otherwise continue at `onSkip`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ConditionDefinition {
     /// Runtime data key.
     pub key: String,

@@ -302,7 +302,7 @@ fn check_references(
 
 /// `walkReferencedFlows`: every flow a bound flow reaches through CALL nodes, of another type than
 /// the bound flow, must be the application's binding for that type when it has one (APP-1039).
-fn check_call_targets(app: &Application, registry: &Registry) -> Result<(), MockError> {
+pub(super) fn check_call_targets(app: &Application, registry: &Registry) -> Result<(), MockError> {
     let binding = |flow_type: &FlowType| match flow_type {
         FlowType::Authentication => Some(&app.auth_flow_id),
         FlowType::Registration => Some(&app.registration_flow_id),
