@@ -141,6 +141,80 @@ Feature: Declarative resources over /import
                     "code": "FLM-1019", "message": "Duplicate flow ID"}]}
       """
 
+  @stateful
+  Scenario: Identity resources are imported through their own services, ids kept
+    When the caller imports with the variables '{"PASSWORD": "Imported@123"}':
+      """
+      resource_type: role
+      id: 019a0000-0000-7000-8000-0000000000d4
+      name: Imported readers
+      ouHandle: imported
+      permissions:
+        - resourceServerId: 019a0000-0000-7000-8000-0000000000d3
+          permissions: ["reports:read"]
+      assignments:
+        - {id: 019a0000-0000-7000-8000-0000000000d6, type: user}
+      ---
+      resource_type: group
+      id: 019a0000-0000-7000-8000-0000000000d5
+      name: Imported team
+      ouHandle: imported
+      members:
+        - {id: 019a0000-0000-7000-8000-0000000000d6, type: user}
+      ---
+      resource_type: user
+      id: 019a0000-0000-7000-8000-0000000000d6
+      type: Contractor
+      ouHandle: imported
+      attributes: {username: imported-user}
+      credentials: {password: "{{.PASSWORD}}"}
+      ---
+      resource_type: resource_server
+      id: 019a0000-0000-7000-8000-0000000000d3
+      name: Reports
+      identifier: https://reports.example
+      ouHandle: imported
+      resources:
+        - name: Reports
+          handle: reports
+          actions:
+            - {name: Read, handle: read}
+      ---
+      resource_type: user_type
+      id: 019a0000-0000-7000-8000-0000000000d2
+      name: Contractor
+      ouHandle: imported
+      schema: '{"username": {"type": "string", "required": true, "unique": true}, "password": {"type": "string", "credential": true}}'
+      ---
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-0000000000d1
+      handle: imported
+      name: Imported unit
+      """
+    Then the response status is 200
+    And the response body includes the JSON:
+      """
+      {"summary": {"totalDocuments": 6, "imported": 6, "failed": 0},
+       "results": [
+         {"resourceType": "organization_unit", "resourceId": "019a0000-0000-7000-8000-0000000000d1", "resourceName": "Imported unit", "operation": "create", "status": "success"},
+         {"resourceType": "user_type", "resourceId": "019a0000-0000-7000-8000-0000000000d2", "resourceName": "Contractor", "operation": "create", "status": "success"},
+         {"resourceType": "resource_server", "resourceId": "019a0000-0000-7000-8000-0000000000d3", "resourceName": "Reports", "operation": "create", "status": "success"},
+         {"resourceType": "user", "resourceId": "019a0000-0000-7000-8000-0000000000d6", "operation": "create", "status": "success"},
+         {"resourceType": "group", "resourceId": "019a0000-0000-7000-8000-0000000000d5", "resourceName": "Imported team", "operation": "create", "status": "success"},
+         {"resourceType": "role", "resourceId": "019a0000-0000-7000-8000-0000000000d4", "resourceName": "Imported readers", "operation": "create", "status": "success"}]}
+      """
+    When the caller sends GET "/roles/019a0000-0000-7000-8000-0000000000d4"
+    Then the response body includes the JSON:
+      """
+      {"ouId": "019a0000-0000-7000-8000-0000000000d1",
+       "permissions": [{"resourceServerId": "019a0000-0000-7000-8000-0000000000d3", "permissions": ["reports:read"]}]}
+      """
+    When the caller sends GET "/users/019a0000-0000-7000-8000-0000000000d6/groups"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1}
+      """
+
   Scenario: A failed document is reported with its code, the others still apply
     When the caller imports with the variables '{}':
       """

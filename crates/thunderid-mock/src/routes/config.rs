@@ -90,10 +90,11 @@ pub(crate) async fn put_server_config(
 /// `POST /import`.
 pub(crate) async fn import(
     State(state): State<AppState>,
-    _: Principal,
+    principal: Principal,
     body: Bytes,
 ) -> Json<import::ImportResponse> {
-    Ok(GoJson(import::import(&state, &body)?))
+    let caller = crate::service::access::Caller::new(&principal);
+    Ok(GoJson(import::import(&state, &caller, &body)?))
 }
 
 /// `POST /import/delete`.

@@ -5,6 +5,7 @@
 //! Fixture flows are stored flows at version 1 (as the bootstrap creates them) unless the fixture
 //! marks them `isReadOnly` — those behave as the server's declarative (file-backed) flows.
 
+mod raw;
 mod validate;
 
 use serde_json::Value;
@@ -22,7 +23,7 @@ use crate::service::request::Query;
 use crate::state::AppState;
 use crate::store::registry::{Registry, sql_datetime};
 use crate::wire::{decode_first_json, sanitize};
-use validate::RawFlow;
+use raw::RawFlow;
 
 /// `flow.max_version_history`'s default.
 const MAX_VERSION_HISTORY: usize = 10;

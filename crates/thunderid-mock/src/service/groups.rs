@@ -53,11 +53,21 @@ pub(crate) fn list(
 
 /// `POST /groups`: 201 with the members as sent.
 pub(crate) fn create(state: &AppState, caller: &Caller, body: &[u8]) -> Result<Group, MockError> {
+    create_as(state, caller, body, None)
+}
+
+/// [`create`] under `id` when an import names one.
+pub(crate) fn create_as(
+    state: &AppState,
+    caller: &Caller,
+    body: &[u8],
+    id: Option<String>,
+) -> Result<Group, MockError> {
     let request = read_request(
         body,
         "error.groupservice.create_group_request_parse_failed_description",
     )?;
-    create_in(state, caller, request)
+    create_in(state, caller, request, id)
 }
 
 /// `GET /groups/{id}[?include=display]`.
@@ -262,16 +272,21 @@ pub(crate) fn create_in_tree(
         .directory
         .read(|d| d.units.by_path(&handles).map(|u| u.id.clone()))
         .ok_or_else(not_found)?;
-    create_in(state, caller, request)
+    create_in(state, caller, request, None)
 }
 
 /// `CreateGroup` from its checks on the sanitized request.
-fn create_in(state: &AppState, caller: &Caller, request: Request) -> Result<Group, MockError> {
+fn create_in(
+    state: &AppState,
+    caller: &Caller,
+    request: Request,
+    id: Option<String>,
+) -> Result<Group, MockError> {
     if request.name.is_empty() || request.ou_id.is_empty() {
         return Err(MockError::api(ApiErrorCode::GroupInvalidRequestFormat));
     }
     let wanted = members::read(&request.members, CODES)?;
-    let id = crate::ids::uuid_v7(state.now());
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     let registry = state.registry();
     state.stores().directory.write(|d| {
         if d.units.get(&request.ou_id).is_none() {

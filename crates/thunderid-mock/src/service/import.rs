@@ -4,6 +4,7 @@
 //! each with its own outcome. `POST /import/delete` manages declarative files, which the mock does
 //! not keep: it answers as a server without a resource directory.
 
+mod identity;
 mod template;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::applications::Application;
 
 use crate::error::MockError;
+use crate::service::access::Caller;
 use crate::state::AppState;
 use crate::store::server_config::ServerConfig;
 
@@ -117,7 +119,11 @@ fn dynamic(code: ApiErrorCode, text: String) -> MockError {
 }
 
 /// `POST /import`.
-pub(crate) fn import(state: &AppState, body: &[u8]) -> Result<ImportResponse, MockError> {
+pub(crate) fn import(
+    state: &AppState,
+    caller: &Caller,
+    body: &[u8],
+) -> Result<ImportResponse, MockError> {
     let value: Value = crate::wire::decode_first_json(body).ok_or_else(|| invalid(None, None))?;
     if !value.is_object() {
         return Err(invalid(None, None));
@@ -148,7 +154,14 @@ pub(crate) fn import(state: &AppState, body: &[u8]) -> Result<ImportResponse, Mo
         let outcome = if request.dry_run {
             dry_run(state, &kind, &document, request.options.upsert)
         } else {
-            apply(state, &kind, document, request.options.upsert, &mut aliases)
+            apply(
+                state,
+                caller,
+                &kind,
+                document,
+                request.options.upsert,
+                &mut aliases,
+            )
         };
         let failed = outcome.status == "failed";
         results.push(outcome);
@@ -273,6 +286,7 @@ fn failed(mut outcome: Outcome, error: &MockError) -> Outcome {
 /// Apply one document.
 fn apply(
     state: &AppState,
+    caller: &Caller,
     kind: &str,
     mut document: Map<String, Value>,
     upsert: bool,
@@ -296,6 +310,9 @@ fn apply(
             application(state, document, upsert)
         }
         "flow" => flow(state, document, upsert, aliases),
+        kind if identity::KINDS.contains(&kind) => {
+            identity::apply(state, caller, kind, document, upsert)
+        }
         "server_config" => server_config(state, &document),
         other => {
             let id = text(&document, "id");
@@ -414,6 +431,7 @@ fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: 
     let exists = match kind {
         "application" => state.registry().application(&id).is_some(),
         "flow" => super::flows::exists(state, &Value::Object(document.clone())),
+        kind if identity::KINDS.contains(&kind) => identity::exists(state, kind, &id),
         _ => false,
     };
     let operation = if upsert && !id.is_empty() && exists {

@@ -141,6 +141,7 @@ pub(super) fn create_unit_record(
     caller: &Caller,
     request: &OrganizationUnitRequest,
     now: u64,
+    id: Option<String>,
 ) -> Result<UnitRecord, MockError> {
     check_names(request)?;
     let parent = request
@@ -153,7 +154,10 @@ pub(super) fn create_unit_record(
         return Err(api(ApiErrorCode::OuParentNotFound));
     }
     check_flows(registry, request)?;
-    directory.units.create(request, now).map_err(unit_error)
+    directory
+        .units
+        .create_as(request, now, id)
+        .map_err(unit_error)
 }
 
 /// `updateOUInternal`: name and handle, the default flows, then the store (parent, cycle,

@@ -3,7 +3,7 @@
 //! permission string ([`crate::permission`]) that roles grant. The middleware asks for `system` on
 //! every path. Lists are newest first. Deleting anything drops the role permissions that named it.
 
-mod actions;
+pub(crate) mod actions;
 
 pub(crate) use actions::{
     Level, create_action, delete_action, get_action, list_actions, update_action,
@@ -54,6 +54,15 @@ pub(crate) fn list_servers(
 
 /// `POST /resource-servers`: 201; `type` defaults to `CUSTOM`, `delimiter` to `:`.
 pub(crate) fn create_server(state: &AppState, body: &[u8]) -> Result<ResourceServer, MockError> {
+    create_server_as(state, body, None)
+}
+
+/// [`create_server`] under `id` when an import names one.
+pub(crate) fn create_server_as(
+    state: &AppState,
+    body: &[u8],
+    id: Option<String>,
+) -> Result<ResourceServer, MockError> {
     let request = GoObject::decode(
         body,
         &[
@@ -91,7 +100,7 @@ pub(crate) fn create_server(state: &AppState, body: &[u8]) -> Result<ResourceSer
     } else {
         return Err(api(ApiErrorCode::ResourceInvalidDelimiter));
     };
-    let id = crate::ids::uuid_v7(state.now());
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     state.stores().directory.write(|d| {
         if d.units.get(&ou_id).is_none() {
             return Err(api(ApiErrorCode::ResourceOuNotFound));

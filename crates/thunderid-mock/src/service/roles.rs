@@ -63,9 +63,19 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResp
 
 /// `POST /roles`: 201 with the permissions and assignments as sent.
 pub(crate) fn create(state: &AppState, caller: &Caller, bytes: &[u8]) -> Result<Role, MockError> {
+    create_as(state, caller, bytes, None)
+}
+
+/// [`create`] under `id` when an import names one.
+pub(crate) fn create_as(
+    state: &AppState,
+    caller: &Caller,
+    bytes: &[u8],
+    id: Option<String>,
+) -> Result<Role, MockError> {
     let request = Request::read(bytes)?;
     let assignments = members::read(&request.assignments, CODES)?;
-    let id = crate::ids::uuid_v7(state.now());
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     let registry = state.registry();
     state.stores().directory.write(|d| {
         if d.units.get(&request.ou_id).is_none() {

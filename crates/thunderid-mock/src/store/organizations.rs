@@ -167,6 +167,16 @@ impl Units {
         request: &OrganizationUnitRequest,
         now: u64,
     ) -> Result<UnitRecord, UnitError> {
+        self.create_as(request, now, None)
+    }
+
+    /// [`Self::create`] under `id` when an import names one (the caller checks it is free).
+    pub fn create_as(
+        &mut self,
+        request: &OrganizationUnitRequest,
+        now: u64,
+        id: Option<String>,
+    ) -> Result<UnitRecord, UnitError> {
         let parent = request.parent.as_ref().map(|p| p.as_str().to_owned());
         if let Some(parent) = &parent
             && !self.units.contains_key(parent)
@@ -175,7 +185,7 @@ impl Units {
         }
         self.check_conflicts(&request.name, &request.handle, parent.as_deref(), None)?;
         let record = UnitRecord {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
             created_at: now,
             updated_at: now,
             ..record_from(request, String::new())

@@ -162,6 +162,13 @@ impl ResourceServers {
     }
 
     /// Whether a resource has child resources or actions.
+    /// The server's resource with this handle (the first, when parents differ).
+    pub(crate) fn resource_by_handle(&self, server: &str, handle: &str) -> Option<&ResourceRecord> {
+        self.resources
+            .values()
+            .find(|r| r.server == server && r.handle == handle)
+    }
+
     pub(crate) fn resource_has_dependents(&self, id: &str) -> bool {
         self.resources
             .values()

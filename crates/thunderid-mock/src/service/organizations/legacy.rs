@@ -165,7 +165,7 @@ pub(crate) fn create_organization(
     let unit = state
         .stores()
         .directory
-        .write(|d| create_unit_record(&registry, d, caller, &request, now))?;
+        .write(|d| create_unit_record(&registry, d, caller, &request, now, None))?;
     Ok(details(state, &unit))
 }
 

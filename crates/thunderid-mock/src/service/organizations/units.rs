@@ -48,13 +48,23 @@ pub(crate) fn create_unit(
     caller: &Caller,
     body: &[u8],
 ) -> Result<OrganizationUnit, MockError> {
+    create_unit_as(state, caller, body, None)
+}
+
+/// [`create_unit`] under `id` when an import names one.
+pub(crate) fn create_unit_as(
+    state: &AppState,
+    caller: &Caller,
+    body: &[u8],
+    id: Option<String>,
+) -> Result<OrganizationUnit, MockError> {
     let request = read_unit_request(body)?;
     let now = state.now();
     let registry = state.registry();
     let unit = state
         .stores()
         .directory
-        .write(|d| create_unit_record(&registry, d, caller, &request, now))?;
+        .write(|d| create_unit_record(&registry, d, caller, &request, now, id))?;
     Ok(unit_body(&unit))
 }
 

@@ -66,6 +66,16 @@ pub(crate) fn list(
 
 /// `POST /users`: 201 with the new user.
 pub(crate) fn create(state: &AppState, caller: &Caller, body: &[u8]) -> Result<User, MockError> {
+    create_as(state, caller, body, None)
+}
+
+/// [`create`] under `id` when an import names one.
+pub(crate) fn create_as(
+    state: &AppState,
+    caller: &Caller,
+    body: &[u8],
+    id: Option<String>,
+) -> Result<User, MockError> {
     let request = GoObject::decode(body, USER_FIELDS).map_err(|_| invalid_request())?;
     let ou_id = request.string("ouId").map_err(|_| invalid_request())?;
     let user_type = request.string("type").map_err(|_| invalid_request())?;
@@ -80,6 +90,7 @@ pub(crate) fn create(state: &AppState, caller: &Caller, body: &[u8]) -> Result<U
         &sanitize(&ou_id),
         &sanitize(&user_type),
         &request,
+        id,
     )
 }
 
@@ -91,6 +102,7 @@ fn create_in(
     ou_id: &str,
     user_type: &str,
     request: &GoObject,
+    id: Option<String>,
 ) -> Result<User, MockError> {
     check_access(caller, Action::CreateUser, ou_id)?;
     let attributes = request.raw("attributes").cloned();
@@ -112,7 +124,7 @@ fn create_in(
             .collect(),
         _ => Vec::new(),
     };
-    let id = crate::ids::uuid_v7(state.now());
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     state.stores().directory.write(|d| {
         check_type_and_unit(d, user_type, ou_id)?;
         let schema = &d
@@ -429,7 +441,7 @@ pub(crate) fn create_in_tree(
         .directory
         .read(|d| d.units.by_path(&handles).map(|u| u.id.clone()))
         .ok_or_else(|| api(ApiErrorCode::UserOrganizationUnitNotFound))?;
-    create_in(state, caller, &ou_id, &sanitize(&user_type), &request)
+    create_in(state, caller, &ou_id, &sanitize(&user_type), &request, None)
 }
 
 /// A handle path: `/` around it trimmed; blank or with an empty segment is USR-1009.

@@ -80,8 +80,18 @@ pub(crate) fn create(
     caller: &Caller,
     bytes: &[u8],
 ) -> Result<UserType, MockError> {
+    create_as(state, caller, bytes, None)
+}
+
+/// [`create`] under `id` when an import names one.
+pub(crate) fn create_as(
+    state: &AppState,
+    caller: &Caller,
+    bytes: &[u8],
+    id: Option<String>,
+) -> Result<UserType, MockError> {
     let definition = Definition::read(bytes, Mode::Create)?;
-    let id = crate::ids::uuid_v7(state.now());
+    let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     state.stores().directory.write(|d| {
         definition.check_unit(d)?;
         check_user_type_access(caller, Action::CreateUserType, &definition.ou_id, d)?;
