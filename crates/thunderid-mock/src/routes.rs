@@ -18,6 +18,7 @@ pub(crate) mod flow;
 pub(crate) mod gate;
 pub(crate) mod groups;
 pub(crate) mod health;
+pub(crate) mod i18n;
 pub(crate) mod idp;
 pub(crate) mod oauth2;
 pub(crate) mod organizations;
@@ -124,6 +125,8 @@ const PUBLIC: &[(&str, Access)] = &[("*", Access::Public)];
 const GET_POST: &[&str] = &["GET", "POST", "OPTIONS"];
 const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
 const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
+/// The i18n setters' policy.
+const SET_CLEAR_CORS: Cors = Cors::new(&["POST", "DELETE", "OPTIONS"], "POST, DELETE");
 
 /// Every path, in no particular order (axum matches by specificity, as Go's `ServeMux`).
 pub(crate) static ROUTES: &[Route] = &[
@@ -442,6 +445,27 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),
+    // Translations (the `GET`s are public).
+    Route::new("/i18n/languages", || get(i18n::list_languages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/i18n/languages/{language}/translations/resolve", || {
+        get(i18n::resolve_translations)
+    })
+    .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/i18n/languages/{language}/translations", || {
+        post(i18n::set_translations).delete(i18n::clear_translations)
+    })
+    .cors(&SET_CLEAR_CORS),
+    Route::new(
+        "/i18n/languages/{language}/translations/ns/{namespace}/keys/{key}/resolve",
+        || get(i18n::resolve_translation),
+    )
+    .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new(
+        "/i18n/languages/{language}/translations/ns/{namespace}/keys/{key}",
+        || post(i18n::set_translation).delete(i18n::clear_translation),
+    )
+    .cors(&SET_CLEAR_CORS),
     // The hosted gate (public: `/gate/**`).
     Route::new("/gate/signin", || {
         get(gate::signin_page).post(gate::signin_submit)

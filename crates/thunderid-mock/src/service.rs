@@ -25,6 +25,7 @@ pub(crate) mod flow;
 pub(crate) mod flow_meta;
 pub(crate) mod gate;
 pub(crate) mod groups;
+pub(crate) mod i18n;
 pub(crate) mod idp;
 pub(crate) mod import;
 pub(crate) mod logout;

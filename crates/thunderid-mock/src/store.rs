@@ -20,6 +20,7 @@ pub(crate) mod execution;
 pub(crate) mod executions;
 mod expiring;
 pub(crate) mod groups;
+pub(crate) mod i18n;
 pub(crate) mod keys;
 pub(crate) mod locked;
 pub(crate) mod oauth;
@@ -38,6 +39,7 @@ use serde::Serialize;
 
 use self::directory::Directory;
 use self::executions::Executions;
+use self::i18n::Translations;
 use self::locked::{Locked, Snapshots};
 use self::oauth::OAuthState;
 use self::outbox::Outbox;
@@ -54,6 +56,8 @@ pub(crate) struct Stores {
     pub(crate) oauth: Locked<OAuthState>,
     pub(crate) outbox: Locked<Outbox>,
     pub(crate) sessions: Locked<Sessions>,
+    /// The stored translations (the i18n API).
+    pub(crate) translations: Snapshots<Translations>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -80,6 +84,7 @@ impl Stores {
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
+            translations: Snapshots::new(Translations::from_fixtures(fixtures)),
         }
     }
 
@@ -92,6 +97,8 @@ impl Stores {
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
         self.sessions.replace(Sessions::default());
+        self.translations
+            .replace(Translations::from_fixtures(fixtures));
     }
 
     pub(crate) fn stats(&self) -> Stats {

@@ -275,6 +275,17 @@ pub(crate) fn delete(state: &AppState, id: &str) {
             d.groups.remove_member(&member);
             d.roles.unassign_everywhere(&member);
         });
+        // The application's localized metadata (`custom`/`app.<id>.<field>`) goes with it.
+        state
+            .stores()
+            .translations
+            .update(|t| {
+                for field in ["name", "logo_uri", "tos_uri", "policy_uri"] {
+                    t.delete_key("custom", &format!("app.{id}.{field}"));
+                }
+                Ok::<_, MockError>(())
+            })
+            .ok();
     }
 }
 

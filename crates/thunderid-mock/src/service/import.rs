@@ -272,6 +272,7 @@ fn apply(state: &AppState, kind: &str, mut document: Map<String, Value>, upsert:
     match kind {
         "application" => application(state, document, upsert),
         "server_config" => server_config(state, &document),
+        "translation" => translation(state, document),
         other => {
             let id = text(&document, "id");
             let name = text(&document, "name");
@@ -342,6 +343,39 @@ fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
     };
     match super::server_config::set(state, section, value) {
         Ok(()) => o,
+        Err(e) => failed(o, &e),
+    }
+}
+
+/// A `translation` document (`language`, `translations`): replaces every stored text of the
+/// language, as `POST /i18n/languages/{language}/translations` does.
+fn translation(state: &AppState, document: Map<String, Value>) -> Outcome {
+    #[derive(Deserialize)]
+    struct Document {
+        #[serde(default)]
+        language: String,
+        #[serde(default)]
+        translations: Option<thunderid_protocol::i18n::TranslationTable>,
+    }
+    let decoded: Document = match serde_json::from_value(Value::Object(document)) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            let mut o = outcome("translation", String::new(), String::new(), "");
+            o.status = "failed";
+            o.code = "IMP-1002".into();
+            o.message = format!("failed to decode translation document: {e}");
+            return o;
+        }
+    };
+    let o = outcome(
+        "translation",
+        String::new(),
+        decoded.language.clone(),
+        "update",
+    );
+    let translations = decoded.translations.unwrap_or_default();
+    match super::i18n::replace_language(state, &decoded.language, translations) {
+        Ok(_) => o,
         Err(e) => failed(o, &e),
     }
 }
