@@ -13,6 +13,7 @@
 pub(crate) mod authzen;
 pub(crate) mod config;
 pub(crate) mod control;
+pub(crate) mod design;
 pub(crate) mod discovery;
 pub(crate) mod flow;
 pub(crate) mod gate;
@@ -445,6 +446,33 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),
+    // Themes, layouts and the public design resolve.
+    Route::new("/design/themes", || {
+        get(design::list_themes).post(design::create_theme)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/design/themes/{id}", || {
+        get(design::get_theme)
+            .put(design::update_theme)
+            .delete(design::delete_theme)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/design/themes/{id}/usages", || get(design::theme_usages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/design/layouts", || {
+        get(design::list_layouts).post(design::create_layout)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/design/layouts/{id}", || {
+        get(design::get_layout)
+            .put(design::update_layout)
+            .delete(design::delete_layout)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/design/layouts/{id}/usages", || get(design::layout_usages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/design/resolve", || get(design::resolve_design))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
     // Translations (the `GET`s are public).
     Route::new("/i18n/languages", || get(i18n::list_languages))
         .cors(&Cors::new(GET_OPTIONS, "GET")),

@@ -15,6 +15,7 @@
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
 pub(crate) mod executions;
@@ -37,6 +38,7 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::design::Designs;
 use self::directory::Directory;
 use self::executions::Executions;
 use self::i18n::Translations;
@@ -58,6 +60,8 @@ pub(crate) struct Stores {
     pub(crate) sessions: Locked<Sessions>,
     /// The stored translations (the i18n API).
     pub(crate) translations: Snapshots<Translations>,
+    /// Themes and layouts (the design API).
+    pub(crate) designs: Snapshots<Designs>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -85,6 +89,7 @@ impl Stores {
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
+            designs: Snapshots::new(Designs::default()),
         }
     }
 
@@ -99,6 +104,7 @@ impl Stores {
         self.sessions.replace(Sessions::default());
         self.translations
             .replace(Translations::from_fixtures(fixtures));
+        self.designs.replace(Designs::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

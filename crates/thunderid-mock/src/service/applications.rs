@@ -190,7 +190,7 @@ pub(crate) fn create_checked(
     mut app: Application,
     id: Option<String>,
 ) -> Result<Application, MockError> {
-    let facts = state.stores().directory.read(Facts::read);
+    let facts = facts(state);
     let validities = validities(state);
     let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     app.id.clear();
@@ -229,7 +229,7 @@ pub(crate) fn update_checked(
     id: &str,
     mut app: Application,
 ) -> Result<Application, MockError> {
-    let facts = state.stores().directory.read(Facts::read);
+    let facts = facts(state);
     let validities = validities(state);
     let checked = state.stores().registry.update(|r| {
         let stored = r
@@ -287,6 +287,15 @@ pub(crate) fn delete(state: &AppState, id: &str) {
             })
             .ok();
     }
+}
+
+/// The checks' facts: the directory's, and the stored themes and layouts.
+fn facts(state: &AppState) -> Facts {
+    let mut facts = state.stores().directory.read(Facts::read);
+    let (themes, layouts) = super::design::ids(state);
+    facts.themes = themes.into_iter().collect();
+    facts.layouts = layouts.into_iter().collect();
+    facts
 }
 
 fn validities(state: &AppState) -> (u64, u64) {

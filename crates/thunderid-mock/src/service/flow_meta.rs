@@ -7,7 +7,8 @@
 //!   the root organization unit when there is exactly one root.
 //! * `type=OU`: the unit (404 FM-1003 if unknown).
 //! * Translations are the i18n service's, resolved per key to the best stored language (the
-//!   language defaults to `en-US`); a namespace narrows them to one group. Theme and layout are `{}` (the mock has no design service).
+//!   language defaults to `en-US`); a namespace narrows them to one group.
+//! * `design` is the application's theme and layout as `GET /design/resolve` gives them.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -97,6 +98,18 @@ pub(crate) fn flow_meta(
             .read(|d| d.units.get(&ou_id).map(ou_metadata))
             .ok_or_else(|| MockError::api(ApiErrorCode::FlowMetaOuNotFound))?;
         response.ou = Some(unit);
+    }
+    // `populateDesignMetadata`: the application's resolved design; units have none yet (the
+    // resolver refuses `OU`), and a failure leaves `{}`.
+    if meta_type == "APP"
+        && let Ok(design) = super::design::resolve(state, meta_type, id)
+    {
+        let parse = |text: Option<String>| {
+            text.and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_else(|| json!({}))
+        };
+        response.design.theme = parse(design.theme);
+        response.design.layout = parse(design.layout);
     }
     Ok(response)
 }
