@@ -112,30 +112,43 @@ pub(crate) fn resolve(
         return Err(error(ApiErrorCode::I18nInvalidNamespace));
     }
     let stored = state.stores().translations.current();
-    let mut all: BTreeMap<(String, String), BTreeMap<String, String>> = stored
-        .entries((!namespace.is_empty()).then_some(namespace))
-        .map(|(id, values)| (id.clone(), values.clone()))
-        .collect();
-    if namespace.is_empty() || namespace == SYSTEM_NAMESPACE {
-        for (key, value) in SYSTEM_DEFAULTS.iter() {
-            all.entry((SYSTEM_NAMESPACE.to_owned(), (*key).to_owned()))
+    let mut translations = TranslationTable::new();
+    let mut total = 0u64;
+    let mut put = |ns: &str, key: &str, value: Option<&str>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            translations
+                .entry(ns.to_owned())
                 .or_default()
-                .entry(SYSTEM_LANGUAGE.to_owned())
-                .or_insert_with(|| (*value).to_owned());
+                .insert(key.to_owned(), value.to_owned());
+        }
+    };
+    let with_system = namespace.is_empty() || namespace == SYSTEM_NAMESPACE;
+    for ((ns, key), values) in stored.entries((!namespace.is_empty()).then_some(namespace)) {
+        total += 1;
+        let default = SYSTEM_DEFAULTS
+            .get(key.as_str())
+            .filter(|_| with_system && ns == SYSTEM_NAMESPACE);
+        match default {
+            // A built-in text the store lacks in en-US competes with the stored languages.
+            Some(default) if !values.contains_key(SYSTEM_LANGUAGE) => {
+                let mut merged = values.clone();
+                merged.insert(SYSTEM_LANGUAGE.to_owned(), (*default).to_owned());
+                put(ns, key, language::best(&merged, language));
+            }
+            _ => put(ns, key, language::best(values, language)),
         }
     }
-    let mut translations = TranslationTable::new();
-    for ((ns, key), values) in &all {
-        if let Some(value) = language::best(values, language).filter(|v| !v.is_empty()) {
-            translations
-                .entry(ns.clone())
-                .or_default()
-                .insert(key.clone(), value.to_owned());
+    if with_system {
+        for (key, value) in SYSTEM_DEFAULTS.iter() {
+            if stored.by_key_ref(SYSTEM_NAMESPACE, key).is_none() {
+                total += 1;
+                put(SYSTEM_NAMESPACE, key, Some(value));
+            }
         }
     }
     Ok(LanguageTranslations {
         language: language.to_owned(),
-        total_results: all.len() as u64,
+        total_results: total,
         translations,
     })
 }

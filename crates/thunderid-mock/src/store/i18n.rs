@@ -56,6 +56,15 @@ impl Translations {
             .unwrap_or_default()
     }
 
+    /// The values of one key by language, borrowed.
+    pub(crate) fn by_key_ref(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> Option<&BTreeMap<String, String>> {
+        self.entries.get(&(namespace.to_owned(), key.to_owned()))
+    }
+
     pub(crate) fn upsert(&mut self, language: &str, namespace: &str, key: &str, value: &str) {
         self.entries
             .entry((namespace.to_owned(), key.to_owned()))

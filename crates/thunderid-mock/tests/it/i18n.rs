@@ -137,6 +137,28 @@ async fn the_system_texts_answer_for_en_us_and_every_other_language() {
         .as_object()
         .map_or(0, |m| m.len());
     assert_eq!(all["totalResults"], count);
+    // A stored text of a system key competes with the built-in one by language.
+    let path = "/i18n/languages/de/translations/ns/system/keys/error.i18nservice.invalid_key";
+    as_admin(
+        &t,
+        Method::POST,
+        path,
+        Some(&json!({"value": "Ungültiger Schlüssel"})),
+    )
+    .await;
+    let resolved = |language: &'static str| {
+        let t = &t;
+        async move {
+            t.get(&format!(
+                "/i18n/languages/{language}/translations/resolve?namespace=system"
+            ))
+            .await
+            .json()["translations"]["system"]["error.i18nservice.invalid_key"]
+                .clone()
+        }
+    };
+    assert_eq!(resolved("de-AT").await, "Ungültiger Schlüssel");
+    assert_eq!(resolved("fr").await, "Invalid key format");
     // Another namespace leaves them out.
     let other = t
         .get("/i18n/languages/de/translations/resolve?namespace=nothing")
@@ -328,4 +350,64 @@ async fn a_translation_document_replaces_its_language_through_import() {
         .get("/i18n/languages/de/translations/ns/signin/keys/forms.credentials.title/resolve")
         .await;
     assert_eq!(key.json()["value"], "Anmelden");
+}
+
+#[tokio::test]
+async fn an_applications_localized_name_goes_when_it_becomes_plain_text_or_the_app_goes() {
+    let t = TestServer::start().await;
+    let app = |name: &str| json!({"name": name, "type": "custom", "ouId": "01900000-0000-7000-8000-000000000001"});
+    let created = as_admin(
+        &t,
+        Method::POST,
+        "/applications",
+        Some(&app("{{t(custom:app.x.name)}}")),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().expect("an id").to_owned();
+    let key =
+        |field: &str| format!("/i18n/languages/fr/translations/ns/custom/keys/app.{id}.{field}");
+    for field in ["name", "tos_uri"] {
+        let reply = as_admin(
+            &t,
+            Method::POST,
+            &key(field),
+            Some(&json!({"value": "Kiosque"})),
+        )
+        .await;
+        assert_eq!(reply.status, 200);
+    }
+    // Still a reference: the text stays.
+    as_admin(
+        &t,
+        Method::PUT,
+        &format!("/applications/{id}"),
+        Some(&app("{{t(custom:app.y.name)}}")),
+    )
+    .await;
+    assert_eq!(t.get(&format!("{}/resolve", key("name"))).await.status, 200);
+    // Plain text now: the name's texts go, the others stay.
+    let replaced = as_admin(
+        &t,
+        Method::PUT,
+        &format!("/applications/{id}"),
+        Some(&app("Kiosk")),
+    )
+    .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert_api_error(
+        &t.get(&format!("{}/resolve", key("name"))).await,
+        404,
+        ApiErrorCode::I18nTranslationNotFound,
+    );
+    assert_eq!(
+        t.get(&format!("{}/resolve", key("tos_uri"))).await.status,
+        200
+    );
+    as_admin(&t, Method::DELETE, &format!("/applications/{id}"), None).await;
+    assert_api_error(
+        &t.get(&format!("{}/resolve", key("tos_uri"))).await,
+        404,
+        ApiErrorCode::I18nTranslationNotFound,
+    );
 }
