@@ -356,3 +356,36 @@ async fn resolve_checks_the_type_the_id_and_the_application() {
         );
     }
 }
+
+#[tokio::test]
+async fn preflights_carry_the_servers_methods() {
+    let t = TestServer::start().await;
+    for (path, methods) in [
+        ("/design/themes", "GET, POST"),
+        ("/design/layouts/x", "GET, PUT, DELETE"),
+        ("/design/themes/x/usages", "GET"),
+        ("/design/resolve", "GET"),
+        ("/i18n/languages", "GET"),
+        ("/i18n/languages/fr/translations", "POST, DELETE"),
+        (
+            "/i18n/languages/fr/translations/ns/a/keys/b",
+            "POST, DELETE",
+        ),
+        ("/i18n/languages/fr/translations/ns/a/keys/b/resolve", "GET"),
+    ] {
+        let reply = t
+            .send(
+                t.client
+                    .request(Method::OPTIONS, t.url(path))
+                    .header("origin", "http://localhost:3000")
+                    .header("access-control-request-method", "GET"),
+            )
+            .await;
+        assert_eq!(reply.status, 204, "{path}");
+        assert_eq!(
+            reply.header("access-control-allow-methods"),
+            Some(methods),
+            "{path}"
+        );
+    }
+}
