@@ -223,16 +223,16 @@ Feature: Declarative resources over /import
       type: browser
       ouHandle: default
       ---
-      resource_type: theme
+      resource_type: presentation_definition
       handle: dark
       """
     Then the response status is 200
     And the response body includes the JSON:
       """
       {"summary": {"totalDocuments": 2, "imported": 0, "failed": 2},
-       "results": [{"resourceType": "theme", "status": "failed", "code": "IMP-1004", "message": "Adapter not configured", "operation": "create"},
-                   {"resourceType": "application", "resourceName": "sample-spa", "operation": "create",
-                    "status": "failed", "code": "APP-1020", "message": "Application already exists"}]}
+       "results": [{"resourceType": "application", "resourceName": "sample-spa", "operation": "create",
+                    "status": "failed", "code": "APP-1020", "message": "Application already exists"},
+                   {"resourceType": "presentation_definition", "status": "failed", "code": "IMP-1004", "message": "Adapter not configured", "operation": "create"}]}
       """
 
   Scenario: A template variable without a value refuses the whole request (IMP-1003)

@@ -13,12 +13,14 @@
 pub(crate) mod authzen;
 pub(crate) mod config;
 pub(crate) mod control;
+pub(crate) mod design;
 pub(crate) mod discovery;
 pub(crate) mod flow;
 pub(crate) mod flows;
 pub(crate) mod gate;
 pub(crate) mod groups;
 pub(crate) mod health;
+pub(crate) mod i18n;
 pub(crate) mod idp;
 pub(crate) mod oauth2;
 pub(crate) mod organizations;
@@ -125,6 +127,8 @@ const PUBLIC: &[(&str, Access)] = &[("*", Access::Public)];
 const GET_POST: &[&str] = &["GET", "POST", "OPTIONS"];
 const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
 const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
+/// The i18n setters' policy.
+const SET_CLEAR_CORS: Cors = Cors::new(&["POST", "DELETE", "OPTIONS"], "POST, DELETE");
 
 /// Every path, in no particular order (axum matches by specificity, as Go's `ServeMux`).
 pub(crate) static ROUTES: &[Route] = &[
@@ -457,6 +461,54 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),
+    // Themes, layouts and the public design resolve.
+    Route::new("/design/themes", || {
+        get(design::list_themes).post(design::create_theme)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/design/themes/{id}", || {
+        get(design::get_theme)
+            .put(design::update_theme)
+            .delete(design::delete_theme)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/design/themes/{id}/usages", || get(design::theme_usages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/design/layouts", || {
+        get(design::list_layouts).post(design::create_layout)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/design/layouts/{id}", || {
+        get(design::get_layout)
+            .put(design::update_layout)
+            .delete(design::delete_layout)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/design/layouts/{id}/usages", || get(design::layout_usages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/design/resolve", || get(design::resolve_design))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    // Translations (the `GET`s are public).
+    Route::new("/i18n/languages", || get(i18n::list_languages))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/i18n/languages/{language}/translations/resolve", || {
+        get(i18n::resolve_translations)
+    })
+    .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/i18n/languages/{language}/translations", || {
+        post(i18n::set_translations).delete(i18n::clear_translations)
+    })
+    .cors(&SET_CLEAR_CORS),
+    Route::new(
+        "/i18n/languages/{language}/translations/ns/{namespace}/keys/{key}/resolve",
+        || get(i18n::resolve_translation),
+    )
+    .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new(
+        "/i18n/languages/{language}/translations/ns/{namespace}/keys/{key}",
+        || post(i18n::set_translation).delete(i18n::clear_translation),
+    )
+    .cors(&SET_CLEAR_CORS),
     // The hosted gate (public: `/gate/**`).
     Route::new("/gate/signin", || {
         get(gate::signin_page).post(gate::signin_submit)

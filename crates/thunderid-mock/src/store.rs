@@ -15,11 +15,13 @@
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
 pub(crate) mod executions;
 mod expiring;
 pub(crate) mod groups;
+pub(crate) mod i18n;
 pub(crate) mod keys;
 pub(crate) mod locked;
 pub(crate) mod oauth;
@@ -36,8 +38,10 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::design::Designs;
 use self::directory::Directory;
 use self::executions::Executions;
+use self::i18n::Translations;
 use self::locked::{Locked, Snapshots};
 use self::oauth::OAuthState;
 use self::outbox::Outbox;
@@ -54,6 +58,10 @@ pub(crate) struct Stores {
     pub(crate) oauth: Locked<OAuthState>,
     pub(crate) outbox: Locked<Outbox>,
     pub(crate) sessions: Locked<Sessions>,
+    /// The stored translations (the i18n API).
+    pub(crate) translations: Snapshots<Translations>,
+    /// Themes and layouts (the design API).
+    pub(crate) designs: Snapshots<Designs>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -80,6 +88,8 @@ impl Stores {
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
+            translations: Snapshots::new(Translations::from_fixtures(fixtures)),
+            designs: Snapshots::new(Designs::default()),
         }
     }
 
@@ -93,6 +103,9 @@ impl Stores {
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
         self.sessions.replace(Sessions::default());
+        self.translations
+            .replace(Translations::from_fixtures(fixtures));
+        self.designs.replace(Designs::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

@@ -27,6 +27,7 @@ pub mod error;
 pub mod flow;
 pub mod groups;
 pub mod health;
+pub mod i18n;
 pub mod ids;
 pub mod oauth2;
 pub mod oidc;

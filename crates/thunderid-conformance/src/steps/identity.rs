@@ -327,6 +327,8 @@ async fn import(
         .context("the step needs the documents as a doc string")?;
     // Gherkin keeps the line break after the opening delimiter; the documents start after it.
     let content = content.strip_prefix('\n').unwrap_or(content);
+    // `${var.<name>}` placeholders (ids captured earlier); Go template actions are left alone.
+    let content = &crate::catalog::resolve(world, content)?;
     let variables: Value =
         serde_json::from_str(variables).context("the variables are a JSON object")?;
     let body = json!({"content": content, "variables": variables, "dryRun": dry_run,

@@ -190,7 +190,7 @@ pub(crate) fn create_checked(
     mut app: Application,
     id: Option<String>,
 ) -> Result<Application, MockError> {
-    let facts = state.stores().directory.read(Facts::read);
+    let facts = facts(state);
     let validities = validities(state);
     let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     app.id.clear();
@@ -229,7 +229,7 @@ pub(crate) fn update_checked(
     id: &str,
     mut app: Application,
 ) -> Result<Application, MockError> {
-    let facts = state.stores().directory.read(Facts::read);
+    let facts = facts(state);
     let validities = validities(state);
     let checked = state.stores().registry.update(|r| {
         let stored = r
@@ -255,9 +255,43 @@ pub(crate) fn update_checked(
             checked.app.flow_secret = stored.flow_secret.clone().unwrap_or_default();
         }
         store(r, &checked);
-        Ok::<_, MockError>(checked)
+        let fields = |a: &Application| {
+            [
+                (a.name.clone(), "name"),
+                (a.logo_url.clone(), "logo_uri"),
+                (a.tos_uri.clone(), "tos_uri"),
+                (a.policy_uri.clone(), "policy_uri"),
+            ]
+        };
+        let stale: Vec<&'static str> = fields(&current)
+            .into_iter()
+            .zip(fields(&checked.app))
+            .filter(|((old, _), (new, _))| is_i18n_ref(old) && !is_i18n_ref(new))
+            .map(|((_, field), _)| field)
+            .collect();
+        Ok::<_, MockError>((checked, stale))
     })?;
+    let (checked, stale) = checked;
+    // `cleanupStaleI18nKeys`: a field that was a `{{t(custom:app.<id>.<field>)}}` reference and is
+    // now plain text takes its translations along.
+    if !stale.is_empty() {
+        state
+            .stores()
+            .translations
+            .update(|t| {
+                for field in &stale {
+                    t.delete_key("custom", &format!("app.{id}.{field}"));
+                }
+                Ok::<_, MockError>(())
+            })
+            .ok();
+    }
     Ok(answer(checked, Mode::Update))
+}
+
+/// `isI18nRef`: an i18n template reference (`{{t(…)}}`).
+fn is_i18n_ref(value: &str) -> bool {
+    value.starts_with("{{t(") && value.ends_with(")}}")
 }
 
 /// `DELETE /applications/{id}`: idempotent; the application's group memberships and role
@@ -275,7 +309,27 @@ pub(crate) fn delete(state: &AppState, id: &str) {
             d.groups.remove_member(&member);
             d.roles.unassign_everywhere(&member);
         });
+        // The application's localized metadata (`custom`/`app.<id>.<field>`) goes with it.
+        state
+            .stores()
+            .translations
+            .update(|t| {
+                for field in ["name", "logo_uri", "tos_uri", "policy_uri"] {
+                    t.delete_key("custom", &format!("app.{id}.{field}"));
+                }
+                Ok::<_, MockError>(())
+            })
+            .ok();
     }
+}
+
+/// The checks' facts: the directory's, and the stored themes and layouts.
+fn facts(state: &AppState) -> Facts {
+    let mut facts = state.stores().directory.read(Facts::read);
+    let (themes, layouts) = super::design::ids(state);
+    facts.themes = themes.into_iter().collect();
+    facts.layouts = layouts.into_iter().collect();
+    facts
 }
 
 fn validities(state: &AppState) -> (u64, u64) {

@@ -6,10 +6,9 @@
 //! * `type=APP`: the application (404 FM-1002 if unknown), its registration/recovery switches, and
 //!   the root organization unit when there is exactly one root.
 //! * `type=OU`: the unit (404 FM-1003 if unknown).
-//! * Translations come from `translations.json`; the language defaults to `en-US`, and a namespace
-//!   narrows them to one group. Theme and layout are `{}` (the mock has no design service).
-
-use std::collections::BTreeMap;
+//! * Translations are the i18n service's, resolved per key to the best stored language (the
+//!   language defaults to `en-US`); a namespace narrows them to one group.
+//! * `design` is the application's theme and layout as `GET /design/resolve` gives them.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -22,8 +21,7 @@ use crate::error::MockError;
 use crate::state::AppState;
 use crate::store::organizations::UnitRecord;
 
-/// The server's system language (`i18n/mgt/constants.go`).
-pub(crate) const SYSTEM_LANGUAGE: &str = "en-US";
+pub(crate) use super::i18n::SYSTEM_LANGUAGE;
 
 /// The query of `GET /flow/meta`.
 #[derive(Debug, Deserialize)]
@@ -101,6 +99,18 @@ pub(crate) fn flow_meta(
             .ok_or_else(|| MockError::api(ApiErrorCode::FlowMetaOuNotFound))?;
         response.ou = Some(unit);
     }
+    // `populateDesignMetadata`: the application's resolved design; units have none yet (the
+    // resolver refuses `OU`), and a failure leaves `{}`.
+    if meta_type == "APP"
+        && let Ok(design) = super::design::resolve(state, meta_type, id)
+    {
+        let parse = |text: Option<String>| {
+            text.and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_else(|| json!({}))
+        };
+        response.design.theme = parse(design.theme);
+        response.design.layout = parse(design.layout);
+    }
     Ok(response)
 }
 
@@ -137,28 +147,21 @@ fn ou_metadata(unit: &UnitRecord) -> OuMetadata {
     }
 }
 
+/// `populateI18nMetadata`: the texts resolved as `GET …/translations/resolve` does; an invalid
+/// language or namespace leaves them empty (the server only logs it).
 fn i18n(state: &AppState, language: &str, namespace: &str) -> I18nMetadata {
-    let translations = &state.fixtures().translations;
     let language = if language.is_empty() {
         SYSTEM_LANGUAGE
     } else {
         language
     };
-    let all = translations.get(language).cloned().unwrap_or_default();
-    let selected: BTreeMap<String, BTreeMap<String, String>> = if namespace.is_empty() {
-        all
-    } else {
-        all.into_iter().filter(|(ns, _)| ns == namespace).collect()
-    };
-    let total = selected.values().map(|keys| keys.len() as u64).sum();
-    let mut languages: Vec<String> = translations.keys().cloned().collect();
-    if languages.is_empty() {
-        languages.push(SYSTEM_LANGUAGE.to_owned());
-    }
+    let resolved = super::i18n::resolve(state, language, namespace).ok();
     I18nMetadata {
-        languages: Some(languages),
-        language: language.to_owned(),
-        total_results: total,
-        translations: selected,
+        languages: Some(super::i18n::languages(state).languages),
+        language: resolved
+            .as_ref()
+            .map_or_else(String::new, |r| r.language.clone()),
+        total_results: resolved.as_ref().map_or(0, |r| r.total_results),
+        translations: resolved.map(|r| r.translations).unwrap_or_default(),
     }
 }

@@ -314,6 +314,9 @@ fn apply(
             identity::apply(state, caller, kind, document, upsert)
         }
         "server_config" => server_config(state, &document),
+        "translation" => translation(state, document),
+        "theme" => design(state, super::design::Kind::Theme, document, upsert),
+        "layout" => design(state, super::design::Kind::Layout, document, upsert),
         other => {
             let id = text(&document, "id");
             let name = text(&document, "name");
@@ -414,15 +417,110 @@ fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
     }
 }
 
+/// A `theme` or `layout` document (`id`, `handle`, `displayName`, `description` and the document,
+/// written as Go marshals it): updated by id when upserting, else (or when absent) created.
+fn design(
+    state: &AppState,
+    kind: super::design::Kind,
+    document: Map<String, Value>,
+    upsert: bool,
+) -> Outcome {
+    let (member, id, name) = (
+        kind.member(),
+        text(&document, "id"),
+        text(&document, "displayName"),
+    );
+    let field = |n: &str| match document.get(n) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(format!(
+            "failed to decode {member} document: {n} is {other}"
+        )),
+    };
+    let request = (|| {
+        Ok::<_, String>(super::design::DesignRequest {
+            handle: field("handle")?,
+            display_name: field("displayName")?,
+            description: field("description")?,
+            document: Some(
+                document
+                    .get(member)
+                    .cloned()
+                    .unwrap_or(Value::Null)
+                    .to_string(),
+            ),
+        })
+    })();
+    let request = match request {
+        Ok(request) => request,
+        Err(message) => {
+            let mut o = outcome(member, id, name, "");
+            o.status = "failed";
+            o.code = "IMP-1002".into();
+            o.message = message;
+            return o;
+        }
+    };
+    if upsert && !id.is_empty() {
+        match super::design::update_record(state, kind, &id, request.clone()) {
+            Ok(r) => return outcome(member, r.id, r.display_name, "update"),
+            Err(MockError::Api { error, .. })
+                if matches!(
+                    error.code,
+                    ApiErrorCode::ThemeThemeNotFound | ApiErrorCode::LayoutLayoutNotFound
+                ) => {}
+            Err(e) => return failed(outcome(member, id, name, "update"), &e),
+        }
+    }
+    let requested = (!id.is_empty()).then(|| id.clone());
+    match super::design::create_with_id(state, kind, requested, request) {
+        Ok(r) => outcome(member, r.id, r.display_name, "create"),
+        Err(e) => failed(outcome(member, id, name, "create"), &e),
+    }
+}
+
+/// A `translation` document (`language`, `translations`): replaces every stored text of the
+/// language, as `POST /i18n/languages/{language}/translations` does.
+fn translation(state: &AppState, document: Map<String, Value>) -> Outcome {
+    #[derive(Deserialize)]
+    struct Document {
+        #[serde(default)]
+        language: String,
+        #[serde(default)]
+        translations: Option<thunderid_protocol::i18n::TranslationTable>,
+    }
+    let decoded: Document = match serde_json::from_value(Value::Object(document)) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            let mut o = outcome("translation", String::new(), String::new(), "");
+            o.status = "failed";
+            o.code = "IMP-1002".into();
+            o.message = format!("failed to decode translation document: {e}");
+            return o;
+        }
+    };
+    let o = outcome(
+        "translation",
+        String::new(),
+        decoded.language.clone(),
+        "update",
+    );
+    let translations = decoded.translations.unwrap_or_default();
+    match super::i18n::replace_language(state, &decoded.language, translations) {
+        Ok(_) => o,
+        Err(e) => failed(o, &e),
+    }
+}
+
 /// Dry run: what each document would do, without validating or writing.
 fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: bool) -> Outcome {
     let id = text(document, "id");
     let name = text(
         document,
-        if kind == "translation" {
-            "language"
-        } else {
-            "name"
+        match kind {
+            "translation" => "language",
+            "theme" | "layout" => "displayName",
+            _ => "name",
         },
     );
     if matches!(kind, "translation" | "server_config") {
@@ -432,6 +530,15 @@ fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: 
         "application" => state.registry().application(&id).is_some(),
         "flow" => super::flows::exists(state, &Value::Object(document.clone())),
         kind if identity::KINDS.contains(&kind) => identity::exists(state, kind, &id),
+        "theme" | "layout" => {
+            let designs = state.stores().designs.current();
+            let catalogue = if kind == "theme" {
+                &designs.themes
+            } else {
+                &designs.layouts
+            };
+            catalogue.get(&id).is_some()
+        }
         _ => false,
     };
     let operation = if upsert && !id.is_empty() && exists {

@@ -36,6 +36,8 @@ mod users_me;
 mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
+mod design;
+mod i18n;
 mod identity;
 
 // The flow engine.

@@ -68,7 +68,7 @@ pub(crate) fn page_meta(
     application_id: &str,
     preference: &LanguagePreference,
 ) -> PageMeta {
-    let available: Vec<String> = state.fixtures().translations.keys().cloned().collect();
+    let available = crate::service::i18n::languages(state).languages;
     let language = choose_language(&available, preference);
     let app_query = MetaQuery::application(application_id, &language);
     let meta = flow_meta::flow_meta(state, &app_query)
