@@ -25,6 +25,10 @@ pub struct Cli {
     /// A fixture directory (see the README); default: the bundled set.
     #[arg(long, env = "THUNDERID_MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
+    /// Declarative resources to load at start: a YAML file, or a directory laid out as the
+    /// server's `config/resources/` (`{{.NAME}}` is read from the environment).
+    #[arg(long, env = "THUNDERID_MOCK_RESOURCES")]
+    pub resources: Option<PathBuf>,
     /// The externally visible base URL, used as issuer and in links (default: the bound address).
     #[arg(long, env = "THUNDERID_MOCK_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -88,6 +92,9 @@ impl Cli {
         let mut builder = MockServerBuilder::default();
         if let Some(dir) = &self.fixtures {
             builder = builder.fixtures_dir(dir);
+        }
+        if let Some(path) = &self.resources {
+            builder = builder.resources(path);
         }
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());

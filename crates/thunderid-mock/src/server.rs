@@ -23,6 +23,7 @@ use crate::clock::Clock;
 use crate::config::{ServerConfig, ServerVersion};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
+use crate::service::import::declarative;
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
@@ -43,6 +44,9 @@ pub enum StartError {
     },
     #[error("cannot start the server thread: {0}")]
     Runtime(std::io::Error),
+    /// A declarative resource file could not be read or one of its documents failed.
+    #[error("invalid declarative resources: {0}")]
+    Resources(String),
 }
 
 /// Configures a [`MockServer`]. Every option has a default: `MockServer::builder().start().await`
@@ -62,9 +66,25 @@ pub struct MockServerBuilder {
     users: Vec<UserFixture>,
     flows: Vec<FlowDefinition>,
     unchecked: bool,
+    resources: Option<PathBuf>,
+    resource_variables: Vec<(String, String)>,
 }
 
 impl MockServerBuilder {
+    /// Load the server's declarative resources (YAML documents with `resource_type`, as
+    /// `config/resources/` holds them) from this file or directory at start, after the fixtures;
+    /// `{{.NAME}}` is filled in from the environment. A reset applies them again.
+    pub fn resources(mut self, path: impl Into<PathBuf>) -> Self {
+        self.resources = Some(path.into());
+        self
+    }
+
+    /// A template variable for the declarative resources, over the environment's.
+    pub fn resource_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.resource_variables.push((name.into(), value.into()));
+        self
+    }
+
     /// Serve this fixture set instead of the bundled one.
     pub fn fixtures(mut self, fixtures: Fixtures) -> Self {
         self.fixtures = Some(fixtures);
@@ -218,7 +238,14 @@ impl MockServerBuilder {
             control_enabled: !self.no_control,
             version: self.version,
         };
-        Ok(AppState::new(config, fixtures, Arc::new(clock), signer))
+        let state = AppState::new(config, fixtures, Arc::new(clock), signer);
+        if let Some(path) = &self.resources {
+            let files = declarative::read(path).map_err(StartError::Resources)?;
+            declarative::load(&state, &files, &self.resource_variables)
+                .map_err(StartError::Resources)?;
+            state.set_declarative((files, self.resource_variables.clone()));
+        }
+        Ok(state)
     }
 }
 
@@ -355,6 +382,7 @@ impl MockServer {
     /// State back to the fixtures (same as `POST /__mock/reset`).
     pub fn reset(&self) {
         self.state.reset();
+        declarative::reload(&self.state);
     }
 
     /// The request journal, oldest first (same as `GET /__mock/requests`).

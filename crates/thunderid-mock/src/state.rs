@@ -16,6 +16,12 @@ pub(crate) struct AppState {
     inner: Arc<Shared>,
 }
 
+/// Declarative resource files (path, text) and the template variables given besides the
+/// environment's.
+pub(crate) type Declarative = (Vec<ResourceFile>, Vec<(String, String)>);
+/// A declarative resource file: its path and text.
+pub(crate) type ResourceFile = (std::path::PathBuf, String);
+
 #[derive(Debug)]
 struct Shared {
     config: ServerConfig,
@@ -25,6 +31,8 @@ struct Shared {
     signer: TokenSigner,
     journal: Arc<Journal>,
     stores: Arc<Stores>,
+    /// Declarative resource files (`--resources`): path and text, applied at start and on reset.
+    declarative: std::sync::OnceLock<Declarative>,
 }
 
 impl AppState {
@@ -43,6 +51,7 @@ impl AppState {
                 signer,
                 journal: Arc::new(Journal::default()),
                 stores,
+                declarative: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -54,6 +63,22 @@ impl AppState {
     /// The server-wide settings (`server.json`).
     pub(crate) fn settings(&self) -> &ServerSettings {
         &self.inner.fixtures.server
+    }
+
+    /// Keep the declarative resource files the state starts with (set once, before serving).
+    pub(crate) fn set_declarative(&self, declarative: Declarative) {
+        let _ = self.inner.declarative.set(declarative);
+    }
+
+    /// The declarative resource files the state was started with, and the variables given
+    /// besides the environment's.
+    pub(crate) fn declarative(&self) -> (&[ResourceFile], &[(String, String)]) {
+        self.inner
+            .declarative
+            .get()
+            .map_or((&[], &[]), |(files, vars)| {
+                (files.as_slice(), vars.as_slice())
+            })
     }
 
     /// The loaded fixture set (translations; what a reset returns to).

@@ -25,6 +25,7 @@ use crate::wire::GoJson;
 
 pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
     state.reset();
+    crate::service::import::declarative::reload(&state);
     StatusCode::NO_CONTENT
 }
 
