@@ -110,7 +110,9 @@ pub(crate) async fn inject(
         }
         FaultAction::Corrupt => mangle(next.run(request).await, corrupt).await,
         // Chosen only once the answer is there (`tamper::on_answer`).
-        FaultAction::Tamper { .. } | FaultAction::UserInfoSubMismatch => next.run(request).await,
+        FaultAction::Tamper { .. }
+        | FaultAction::UserInfoSubMismatch
+        | FaultAction::Discovery { .. } => next.run(request).await,
     };
     response.extensions_mut().insert(applied);
     response

@@ -92,7 +92,9 @@ export type FaultAction =
   /** Forge the next tokens of this kind in JSON answers (`times` counts tokens). */
   | { type: 'tamper'; token: 'id_token' | 'access_token' | 'refresh_token' | 'assertion'; tamper: TokenTamper }
   /** Answer UserInfo with a `sub` that is not the ID token's. */
-  | { type: 'userinfo_sub_mismatch' };
+  | { type: 'userinfo_sub_mismatch' }
+  /** Answer discovery with another issuer and without the members named in `remove`. */
+  | { type: 'discovery'; issuer?: string; remove?: string[] };
 
 /** How a forged token differs from the real one (the README's "Fault rules" describes each). */
 export type TokenTamper =

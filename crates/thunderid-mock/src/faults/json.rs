@@ -92,10 +92,26 @@ impl FaultAction {
             "corrupt" => (Self::Corrupt, &["type"]),
             "tamper" => (tamper_from_json(object)?, &["type", "token", "tamper"]),
             "userinfo_sub_mismatch" => (Self::UserInfoSubMismatch, &["type"]),
+            "discovery" => {
+                let remove = match object.get("remove") {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(names)) => names
+                        .iter()
+                        .map(|name| name.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| refuse("action.remove", "must be an array of strings"))?,
+                    Some(_) => return Err(refuse("action.remove", "must be an array of strings")),
+                };
+                let issuer = string(object, "action.", "issuer")?;
+                (
+                    Self::Discovery { issuer, remove },
+                    &["type", "issuer", "remove"],
+                )
+            }
             _ => {
                 return Err(refuse(
                     "action.type",
-                    "must be one of status, delay, drop, reset, truncate, corrupt, tamper, userinfo_sub_mismatch",
+                    "must be one of status, delay, drop, reset, truncate, corrupt, tamper, userinfo_sub_mismatch, discovery",
                 ));
             }
         };
@@ -136,6 +152,14 @@ impl FaultAction {
             | Self::Truncate { bytes: None }
             | Self::Corrupt
             | Self::UserInfoSubMismatch => {}
+            Self::Discovery { issuer, remove } => {
+                if let Some(issuer) = issuer {
+                    object.insert("issuer".to_owned(), json!(issuer));
+                }
+                if !remove.is_empty() {
+                    object.insert("remove".to_owned(), json!(remove));
+                }
+            }
         }
         Value::Object(object)
     }
@@ -235,7 +259,7 @@ mod tests {
             (json!({"action": {}}), "action.type: is required"),
             (
                 json!({"action": {"type": "explode"}}),
-                "action.type: must be one of status, delay, drop, reset, truncate, corrupt, tamper, userinfo_sub_mismatch",
+                "action.type: must be one of status, delay, drop, reset, truncate, corrupt, tamper, userinfo_sub_mismatch, discovery",
             ),
             (
                 json!({"action": {"type": "status"}}),
@@ -288,6 +312,14 @@ mod tests {
             (
                 json!({"action": {"type": "drop"}, "client": "x"}),
                 "client: unknown field",
+            ),
+            (
+                json!({"action": {"type": "discovery"}}),
+                "action: a discovery fault needs issuer or remove",
+            ),
+            (
+                json!({"action": {"type": "discovery", "remove": [1]}}),
+                "action.remove: must be an array of strings",
             ),
             (
                 json!({"action": {"type": "tamper", "tamper": "alg_none"}}),

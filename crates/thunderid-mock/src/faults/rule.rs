@@ -55,6 +55,12 @@ pub enum FaultAction {
     Tamper { token: TokenKind, tamper: Tamper },
     /// Handle a UserInfo request, then answer a `sub` that is not the ID token's.
     UserInfoSubMismatch,
+    /// Handle a discovery request, then answer another `issuer` and without the `remove`d
+    /// members (`token_endpoint`, `jwks_uri`, …).
+    Discovery {
+        issuer: Option<String>,
+        remove: Vec<String>,
+    },
 }
 
 /// Which token of an answer a tamper rule forges.
@@ -277,12 +283,16 @@ impl FaultAction {
             Self::Corrupt => "corrupt",
             Self::Tamper { .. } => "tamper",
             Self::UserInfoSubMismatch => "userinfo_sub_mismatch",
+            Self::Discovery { .. } => "discovery",
         }
     }
 
     /// Whether the action works on the handler's answer and is chosen only once it is there.
     pub(crate) fn after_response(&self) -> bool {
-        matches!(self, Self::Tamper { .. } | Self::UserInfoSubMismatch)
+        matches!(
+            self,
+            Self::Tamper { .. } | Self::UserInfoSubMismatch | Self::Discovery { .. }
+        )
     }
 
     pub(super) fn validate(&self) -> Result<(), FaultRuleError> {
@@ -300,6 +310,12 @@ impl FaultAction {
             }
             Self::Delay { millis } if *millis > MAX_DELAY_MILLIS => {
                 return Err(refuse("action.ms", "must be at most 60000"));
+            }
+            Self::Discovery {
+                issuer: None,
+                remove,
+            } if remove.is_empty() => {
+                return Err(refuse("action", "a discovery fault needs issuer or remove"));
             }
             _ => {}
         }

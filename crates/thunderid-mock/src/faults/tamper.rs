@@ -32,11 +32,13 @@ pub(super) async fn on_answer(layer: &FaultLayer, call: Call<'_>, response: Resp
             return bytes;
         };
         let userinfo = call.path.ends_with("/oauth2/userinfo");
+        let discovery = call.path.contains("/.well-known/");
         let carries = |action: &FaultAction| match action {
             FaultAction::Tamper { token, .. } => {
                 answer.get(token.field()).is_some_and(Value::is_string)
             }
             FaultAction::UserInfoSubMismatch => userinfo && answer.contains_key("sub"),
+            FaultAction::Discovery { .. } => discovery && answer.contains_key("issuer"),
             _ => false,
         };
         // A token answer names its user in its tokens.
@@ -53,6 +55,9 @@ pub(super) async fn on_answer(layer: &FaultLayer, call: Call<'_>, response: Resp
             return bytes;
         };
         applied = Some(AppliedFault::new(rule, action.name()));
+        if let FaultAction::Discovery { issuer, remove } = &action {
+            return discovery_document(answer, issuer.as_deref(), remove);
+        }
         match change(layer, &action, &answer) {
             Some((from, to)) => replace(&bytes, &from, &to),
             None => bytes,
@@ -104,6 +109,22 @@ fn change(
         }
         _ => None,
     }
+}
+
+/// The discovery document with another issuer and without the removed members (written again,
+/// so its members come out sorted).
+fn discovery_document(
+    mut answer: serde_json::Map<String, Value>,
+    issuer: Option<&str>,
+    remove: &[String],
+) -> Bytes {
+    for name in remove {
+        answer.remove(name);
+    }
+    if let Some(issuer) = issuer {
+        answer.insert("issuer".to_owned(), Value::String(issuer.to_owned()));
+    }
+    Bytes::from(crate::wire::encode(&Value::Object(answer)))
 }
 
 fn quoted(text: &str) -> String {

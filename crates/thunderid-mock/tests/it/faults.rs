@@ -342,3 +342,31 @@ async fn the_control_plane_is_never_faulted_and_rules_stay_with_their_server() {
     assert_eq!(t.get(DISCOVERY).await.status, 500);
     assert_eq!(other.get(DISCOVERY).await.status, 200);
 }
+
+#[tokio::test]
+async fn discovery_can_name_another_issuer_and_lose_endpoints() {
+    let t = TestServer::start().await;
+    let whole = t.get(DISCOVERY).await.json();
+    arm(
+        &t,
+        json!({"path": DISCOVERY, "times": 1, "action": {"type": "discovery",
+        "issuer": "https://elsewhere.example", "remove": ["token_endpoint", "jwks_uri"]}}),
+    )
+    .await;
+    let reply = t.get(DISCOVERY).await;
+    assert_eq!(reply.status, 200);
+    let mut expected = whole.clone();
+    let members = expected.as_object_mut().unwrap();
+    members.remove("token_endpoint");
+    members.remove("jwks_uri");
+    members.insert("issuer".to_owned(), json!("https://elsewhere.example"));
+    assert_json_eq(&reply.json(), &expected);
+    assert_json_eq(&t.get(DISCOVERY).await.json(), &whole);
+    // A jwks_uri that fails is a status rule on the JWKS path.
+    arm(
+        &t,
+        json!({"path": "/oauth2/jwks", "action": {"type": "status", "status": 503}}),
+    )
+    .await;
+    assert_eq!(t.get("/oauth2/jwks").await.status, 503);
+}
