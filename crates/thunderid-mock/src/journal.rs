@@ -26,8 +26,37 @@ pub struct JournalEntry {
     pub headers: Vec<(String, String)>,
     /// The body as text (lossy UTF-8); bodies over the capture limit are cut.
     pub body: String,
+    /// The status answered; 0 when a fault dropped or reset the connection instead.
     pub status: u16,
     pub at: u64,
+    /// The fault rule applied to this request, if any (`/__mock/faults`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<AppliedFault>,
+}
+
+/// A fault rule's effect on one request, as the journal records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AppliedFault {
+    /// The rule's id (`fault-1`, …).
+    pub rule: String,
+    /// What it did: `status`, `delay`, `drop`, `reset`, `truncate` or `corrupt`.
+    pub action: String,
+}
+
+impl AppliedFault {
+    pub(crate) fn new(rule: String, action: &str) -> Self {
+        Self {
+            rule,
+            action: action.to_owned(),
+        }
+    }
+
+    /// Whether the client got no response at all.
+    fn closed_connection(&self) -> bool {
+        matches!(self.action.as_str(), "drop" | "reset")
+    }
 }
 
 /// Which journal entries to list; the default selects all.
@@ -156,11 +185,16 @@ pub(crate) async fn record(
         body: String::from_utf8_lossy(captured).into_owned(),
         status: 0,
         at: layer.clock.now(),
+        fault: None,
     };
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    entry.status = response.status().as_u16();
+    entry.fault = response.extensions().get::<AppliedFault>().cloned();
+    entry.status = match &entry.fault {
+        Some(fault) if fault.closed_connection() => 0,
+        _ => response.status().as_u16(),
+    };
     layer.journal.record(entry);
     response
 }

@@ -29,7 +29,7 @@ mod respond;
 pub(crate) mod users;
 
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 use crate::cors::Cors;
 use crate::security::Access;
@@ -536,6 +536,16 @@ pub(crate) static ROUTES: &[Route] = &[
         .mock_only(PUBLIC)
         .served(Served::WithControl),
     Route::new("/__mock/stats", || get(control::stats))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/faults", || {
+        get(control::list_faults)
+            .post(control::add_fault)
+            .delete(control::clear_faults)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/faults/{id}", || delete(control::remove_fault))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
     Route::new("/__mock/ciba/{auth_req_id}", || {

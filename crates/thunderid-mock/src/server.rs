@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::clock::Clock;
 use crate::config::{ServerConfig, ServerVersion};
+use crate::faults::{Connection, FaultListener, FaultRule, FaultRuleError, FaultView};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::service::import::declarative;
@@ -293,9 +294,10 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
+    // Each request carries its connection, so a fault rule can drop or reset it.
     axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        FaultListener(listener),
+        app.into_make_service_with_connect_info::<Connection>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
@@ -422,6 +424,26 @@ impl MockServer {
     /// as `POST /__mock/ciba/{auth_req_id}`): `true` when the request took the decision.
     pub fn decide_ciba(&self, auth_req_id: &str, approve: bool) -> bool {
         crate::service::ciba::decide(&self.state, auth_req_id, approve).is_ok()
+    }
+
+    /// Arm a fault rule (same as `POST /__mock/faults`): its id, or why the rule is malformed.
+    pub fn add_fault(&self, rule: FaultRule) -> Result<String, FaultRuleError> {
+        self.state.faults().add(rule)
+    }
+
+    /// The armed fault rules with their counters, oldest first (same as `GET /__mock/faults`).
+    pub fn faults(&self) -> Vec<FaultView> {
+        self.state.faults().list()
+    }
+
+    /// Disarm one fault rule (same as `DELETE /__mock/faults/{id}`): whether it was armed.
+    pub fn remove_fault(&self, id: &str) -> bool {
+        self.state.faults().remove(id)
+    }
+
+    /// Disarm every fault rule (same as `DELETE /__mock/faults`).
+    pub fn clear_faults(&self) {
+        self.state.faults().clear();
     }
 
     /// Whether an authorization request (an `authId`) is waiting for its flow.

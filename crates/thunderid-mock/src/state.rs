@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::ServerConfig;
+use crate::faults::FaultRules;
 use crate::fixtures::{Fixtures, ServerSettings};
 use crate::journal::Journal;
 use crate::store::Stores;
@@ -28,11 +29,12 @@ struct Shared {
     /// The loaded fixture set: what a reset returns to.
     fixtures: Fixtures,
     clock: Arc<Clock>,
-    signer: TokenSigner,
+    signer: Arc<TokenSigner>,
     journal: Arc<Journal>,
     stores: Arc<Stores>,
     /// Declarative resource files (`--resources`): path and text, applied at start and on reset.
     declarative: std::sync::OnceLock<Declarative>,
+    faults: Arc<FaultRules>,
 }
 
 impl AppState {
@@ -48,10 +50,11 @@ impl AppState {
                 config,
                 fixtures,
                 clock,
-                signer,
+                signer: Arc::new(signer),
                 journal: Arc::new(Journal::default()),
                 stores,
                 declarative: std::sync::OnceLock::new(),
+                faults: Arc::default(),
             }),
         }
     }
@@ -99,8 +102,18 @@ impl AppState {
         &self.inner.signer
     }
 
+    /// The signer as a shared handle, for the fault layer's forged tokens.
+    pub(crate) fn signer_handle(&self) -> Arc<TokenSigner> {
+        Arc::clone(&self.inner.signer)
+    }
+
     pub(crate) fn journal(&self) -> &Arc<Journal> {
         &self.inner.journal
+    }
+
+    /// The armed fault rules (`/__mock/faults`).
+    pub(crate) fn faults(&self) -> &Arc<FaultRules> {
+        &self.inner.faults
     }
 
     pub(crate) fn stores(&self) -> &Stores {
@@ -122,12 +135,13 @@ impl AppState {
         self.inner.config.url(path)
     }
 
-    /// State back to the fixtures, the clock back to its base, the journal emptied.
+    /// State back to the fixtures, the clock back to its base, the journal and fault rules emptied.
     pub(crate) fn reset(&self) {
         self.inner.clock.reset();
         self.inner
             .stores
             .reset(&self.inner.fixtures, self.inner.clock.now());
         self.inner.journal.clear();
+        self.inner.faults.clear();
     }
 }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use axum::Extension;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -13,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 
+use crate::faults::FaultListener;
 use crate::state::AppState;
 
 /// The acceptor and where its certificate was written.
@@ -58,14 +61,17 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
+    let listener = FaultListener(listener);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => accepted?,
+        let stream = tokio::select! {
+            accepted = listener.accept_stream() => accepted,
             () = &mut shutdown => return Ok(()),
         };
         let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(app.clone());
+        // Each request carries its connection, so a fault rule can drop or reset it.
+        let connection = ConnectInfo(stream.connection().clone());
+        let service = TowerToHyperService::new(app.clone().layer(Extension(connection)));
         tokio::spawn(async move {
             // A failed handshake (e.g. a client that does not trust the certificate) only ends
             // that connection.

@@ -5,8 +5,10 @@ mod tidy;
 
 mod cli;
 mod control;
+mod faults;
 mod fixtures;
 mod health;
+mod tampering;
 
 // OAuth 2.0 / OIDC endpoints.
 mod authorize;
