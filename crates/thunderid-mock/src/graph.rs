@@ -38,6 +38,8 @@ pub(crate) enum ExecutorKind {
     UserDelete,
     SsoCheck,
     Session,
+    /// `ConsentExecutor`: asks for and records the user's consent.
+    Consent,
     /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
     /// redirect to the mock's fake upstream IdP.
     Federated(FederatedKind),
@@ -79,6 +81,7 @@ impl ExecutorKind {
             "UserDeleteExecutor" => Self::UserDelete,
             "SSOCheckExecutor" => Self::SsoCheck,
             "SessionExecutor" => Self::Session,
+            "ConsentExecutor" => Self::Consent,
             "GoogleOIDCAuthExecutor" => Self::Federated(FederatedKind::Google),
             "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
             "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
@@ -123,7 +126,8 @@ impl ExecutorKind {
             | Self::SessionRevocation
             | Self::UserDelete
             | Self::SsoCheck
-            | Self::Session => None,
+            | Self::Session
+            | Self::Consent => None,
         }
     }
 

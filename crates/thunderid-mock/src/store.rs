@@ -9,12 +9,14 @@
 //! | [`Stores::oauth`] | authorization requests (pushed ones too), backchannel requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
+//! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod consents;
 pub(crate) mod directory;
 pub(crate) mod execution;
 pub(crate) mod executions;
@@ -36,6 +38,7 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::consents::Consents;
 use self::directory::Directory;
 use self::executions::Executions;
 use self::locked::{Locked, Snapshots};
@@ -54,6 +57,7 @@ pub(crate) struct Stores {
     pub(crate) oauth: Locked<OAuthState>,
     pub(crate) outbox: Locked<Outbox>,
     pub(crate) sessions: Locked<Sessions>,
+    pub(crate) consents: Locked<Consents>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -80,6 +84,7 @@ impl Stores {
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
+            consents: Locked::new(Consents::default()),
         }
     }
 
@@ -92,6 +97,7 @@ impl Stores {
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
         self.sessions.replace(Sessions::default());
+        self.consents.replace(Consents::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

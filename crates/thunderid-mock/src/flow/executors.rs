@@ -11,6 +11,7 @@
 mod admin;
 mod authz;
 mod collect;
+mod consent;
 mod credentials;
 mod federated;
 mod notify;
@@ -166,6 +167,7 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::OuResolver => units::resolve_unit(task),
         ExecutorKind::OuCreator => units::create_unit(task),
         ExecutorKind::AttributeCollector => collect::collect(task),
+        ExecutorKind::Consent => consent::run(task),
         ExecutorKind::Otp => otp::run(task),
         ExecutorKind::Sms => notify::send_sms(task),
         ExecutorKind::Email => notify::send_email(task),
@@ -274,6 +276,7 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
             input("ouHandle", InputType::GenericString),
         ],
         ExecutorKind::PreDelete => vec![input("subject", InputType::Text)],
+        ExecutorKind::Consent => vec![input(consent::DECISIONS, InputType::Consent)],
         ExecutorKind::Authorization
         | ExecutorKind::AuthAssert
         | ExecutorKind::Email

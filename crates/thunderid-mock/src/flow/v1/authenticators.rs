@@ -81,7 +81,8 @@ impl Kind {
             | ExecutorKind::SessionRevocation
             | ExecutorKind::UserDelete
             | ExecutorKind::SsoCheck
-            | ExecutorKind::Session => None,
+            | ExecutorKind::Session
+            | ExecutorKind::Consent => None,
         }
     }
 
