@@ -408,11 +408,10 @@ fn challenge_accepted(registry: &Registry, execution: &Execution, token: &str) -
         return true;
     };
     let flow = registry.flow(execution.graph.as_str());
-    let skips = |node: Option<&String>| {
-        node.and_then(|id| flow.and_then(|f| f.node(id)))
-            .is_some_and(executors::skips_challenge)
-    };
-    if skips(execution.node.as_ref()) || skips(execution.segment_start.as_ref()) {
+    let node = |id: Option<&String>| id.and_then(|id| flow.and_then(|f| f.node(id)));
+    if node(execution.node.as_ref()).is_some_and(executors::skips_challenge)
+        || node(execution.segment_start.as_ref()).is_some_and(executors::restarts_segment)
+    {
         return true;
     }
     !token.is_empty()

@@ -82,7 +82,8 @@ impl Kind {
             | ExecutorKind::UserDelete
             | ExecutorKind::SsoCheck
             | ExecutorKind::Session
-            | ExecutorKind::Consent => None,
+            | ExecutorKind::Consent
+            | ExecutorKind::MagicLink => None,
         }
     }
 
