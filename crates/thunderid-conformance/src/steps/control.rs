@@ -133,18 +133,27 @@ async fn enters_sms_code(world: &mut ConformanceWorld, phone: String) -> anyhow:
     flow::continue_flow(world, action.as_deref(), Some(inputs), Challenge::Current).await
 }
 
-#[when(expr = "the user follows the recovery link sent to {string}")]
-async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
-    let message = last_message(world, &email).await?;
+/// The link to `marker` (a gate path and `?`) in the last e-mail to `email`.
+async fn link_in_last_message(
+    world: &ConformanceWorld,
+    email: &str,
+    marker: &str,
+) -> anyhow::Result<url::Url> {
+    let message = last_message(world, email).await?;
     let body = message
         .get("body")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let link = body
         .split_whitespace()
-        .find(|w| w.contains("/gate/invite?"))
-        .with_context(|| format!("no recovery link in the e-mail: {body}"))?;
-    let link = url::Url::parse(link).with_context(|| format!("a bad link {link}"))?;
+        .find(|w| w.contains(marker))
+        .with_context(|| format!("no {marker} link in the e-mail: {body}"))?;
+    url::Url::parse(link).with_context(|| format!("a bad link {link}"))
+}
+
+#[when(expr = "the user follows the recovery link sent to {string}")]
+async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
+    let link = link_in_last_message(world, &email, "/gate/invite?").await?;
     let execution_id = query_param(&link, "executionId").context("no executionId in the link")?;
     let token = query_param(&link, "inviteToken").context("no inviteToken in the link")?;
     // An SDK's recovery page reads the link and continues the execution it names; the link stands
@@ -155,16 +164,7 @@ async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> a
 
 /// The magic link in the last e-mail to `email`: the execution it names (`id`) and its token.
 async fn magic_link(world: &ConformanceWorld, email: &str) -> anyhow::Result<(String, String)> {
-    let message = last_message(world, email).await?;
-    let body = message
-        .get("body")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let link = body
-        .split_whitespace()
-        .find(|w| w.contains("/gate/callback?"))
-        .with_context(|| format!("no magic link in the e-mail: {body}"))?;
-    let link = url::Url::parse(link).with_context(|| format!("a bad link {link}"))?;
+    let link = link_in_last_message(world, email, "/gate/callback?").await?;
     let id = query_param(&link, "id").context("no id in the magic link")?;
     let token = query_param(&link, "token").context("no token in the magic link")?;
     Ok((id, token))
