@@ -9,12 +9,14 @@
 //! | [`Stores::oauth`] | authorization requests (pushed ones too), backchannel requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
+//! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod consents;
 pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
@@ -38,6 +40,7 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::consents::Consents;
 use self::design::Designs;
 use self::directory::Directory;
 use self::executions::Executions;
@@ -62,6 +65,7 @@ pub(crate) struct Stores {
     pub(crate) translations: Snapshots<Translations>,
     /// Themes and layouts (the design API).
     pub(crate) designs: Snapshots<Designs>,
+    pub(crate) consents: Locked<Consents>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -90,6 +94,7 @@ impl Stores {
             sessions: Locked::new(Sessions::default()),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
             designs: Snapshots::new(Designs::default()),
+            consents: Locked::new(Consents::default()),
         }
     }
 
@@ -106,6 +111,7 @@ impl Stores {
         self.translations
             .replace(Translations::from_fixtures(fixtures));
         self.designs.replace(Designs::default());
+        self.consents.replace(Consents::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

@@ -123,12 +123,15 @@ impl Call<'_> {
         Env {
             registry: &self.registry,
             settings: self.state.settings(),
+            version: self.state.config().version,
             app,
             directory: &stores.directory,
             outbox: &stores.outbox,
             executions: &stores.executions,
             sessions: &stores.sessions,
             oauth: &stores.oauth,
+            consents: &stores.consents,
+            signer: self.state.signer(),
             caller: self.caller.as_ref(),
             sso_handle,
             now: self.now,
@@ -405,11 +408,10 @@ fn challenge_accepted(registry: &Registry, execution: &Execution, token: &str) -
         return true;
     };
     let flow = registry.flow(execution.graph.as_str());
-    let skips = |node: Option<&String>| {
-        node.and_then(|id| flow.and_then(|f| f.node(id)))
-            .is_some_and(executors::skips_challenge)
-    };
-    if skips(execution.node.as_ref()) || skips(execution.segment_start.as_ref()) {
+    let node = |id: Option<&String>| id.and_then(|id| flow.and_then(|f| f.node(id)));
+    if node(execution.node.as_ref()).is_some_and(executors::skips_challenge)
+        || node(execution.segment_start.as_ref()).is_some_and(executors::restarts_segment)
+    {
         return true;
     }
     !token.is_empty()

@@ -185,6 +185,9 @@ pub(crate) fn idp_return(
     language: LanguagePreference,
     cookies: BTreeMap<String, String>,
 ) -> Answer {
+    if !query.contains_key("state") && query.contains_key("token") {
+        return magic_link(state, query, language, cookies);
+    }
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
     let pending = state
@@ -216,6 +219,35 @@ pub(crate) fn idp_return(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let result = resume(state, &gate, inputs, None, pending.challenge_token, false);
+    finish(state, &gate, Mode::SignIn, result)
+}
+
+/// A magic link (`/gate/callback?applicationId&id&token&type`): hand the token to the paused
+/// MagicLinkExecutor, which needs no challenge token. An OAuth sign-in's request is found through
+/// its execution, so the finished flow still reaches the app.
+fn magic_link(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+    language: LanguagePreference,
+    cookies: BTreeMap<String, String>,
+) -> Answer {
+    let value = |key: &str| query.get(key).cloned().unwrap_or_default();
+    let execution_id = value("id");
+    let now = state.now();
+    let auth_id = state.stores().executions.read(|e| {
+        e.get(&execution_id, now)
+            .and_then(|x| x.authorization_request_id().map(str::to_owned))
+    });
+    let gate = Gate {
+        application_id: value("applicationId"),
+        auth_id: auth_id.unwrap_or_default(),
+        logout_id: String::new(),
+        execution_id,
+        language,
+        cookies,
+    };
+    let inputs = BTreeMap::from([("token".to_owned(), value("token"))]);
+    let result = resume(state, &gate, inputs, None, String::new(), false);
     finish(state, &gate, Mode::SignIn, result)
 }
 

@@ -46,6 +46,7 @@ mod identity;
 // The flow engine.
 mod flow_authentication;
 mod flow_gate;
+mod flow_magic_link;
 mod flow_meta;
 mod flow_mfa_federated;
 mod flow_properties;
