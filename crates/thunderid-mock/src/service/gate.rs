@@ -50,6 +50,9 @@ pub(crate) struct Gate {
     pub language: LanguagePreference,
     /// The browser's cookies (its `tid_sso_*` handle), passed to the flow; never rendered.
     pub cookies: BTreeMap<String, String>,
+    /// The SHA-256 (hex) of the browser's gate key: the only browser that may load the
+    /// execution's page again ([`crate::store::execution::GateBinding`]).
+    pub browser: String,
 }
 
 impl Gate {
@@ -148,7 +151,7 @@ pub(crate) fn submit(state: &AppState, gate: &Gate, mode: Mode, submission: Subm
     if action.as_deref() == Some(checked_action.as_str()) {
         let errors = checks::failures(&checks, &inputs);
         if !errors.is_empty() {
-            return sent_back(state, gate, mode, errors, &checks, inputs);
+            return sent_back(state, gate, mode, challenge_token, errors, &checks, inputs);
         }
     }
     let result = resume(state, gate, inputs, action, challenge_token, false);
@@ -160,11 +163,14 @@ fn sent_back(
     state: &AppState,
     gate: &Gate,
     mode: Mode,
+    challenge_token: String,
     errors: Vec<FieldError>,
     checks: &[Check],
     mut inputs: BTreeMap<String, String>,
 ) -> Answer {
-    let mut answer = show(state, gate, mode);
+    // The step again, only for the holder of its challenge token.
+    let result = resume(state, gate, BTreeMap::new(), None, challenge_token, false);
+    let mut answer = finish(state, gate, mode, result);
     if let Outcome::Step(page) = &mut answer.outcome {
         inputs.retain(|name, _| {
             checks
@@ -184,6 +190,7 @@ pub(crate) fn idp_return(
     query: &BTreeMap<String, String>,
     language: LanguagePreference,
     cookies: BTreeMap<String, String>,
+    browser: String,
 ) -> Answer {
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
@@ -209,6 +216,7 @@ pub(crate) fn idp_return(
             ..language
         },
         cookies,
+        browser,
     };
     let inputs: BTreeMap<String, String> = query
         .iter()
@@ -251,6 +259,7 @@ fn resume(
             .map(|(k, v)| (k, sanitize_escaping(&v, escape)))
             .collect(),
         trusted,
+        gate_browser: Some(gate.browser.clone()).filter(|b| !b.is_empty()),
         cookies: gate.cookies.clone(),
         ..ContinueCommand::default()
     };

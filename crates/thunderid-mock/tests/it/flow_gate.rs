@@ -153,7 +153,10 @@ async fn reloading_the_sign_in_page_shows_the_same_step() {
     let t = TestServer::start().await;
     let (first, gate) = sign_in_page(&t, SPA, "openid").await;
     let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
-    let second = t.get(&path).await;
+    let cookie = gate_cookie(&first);
+    let second = t
+        .send(t.client.get(t.url(&path)).header("cookie", &cookie))
+        .await;
     assert_eq!(
         GateForm::parse(&second.body).fields,
         GateForm::parse(&first.body).fields
@@ -168,6 +171,55 @@ async fn reloading_the_sign_in_page_shows_the_same_step() {
         .await;
     assert_eq!(reply.status, StatusCode::FOUND, "{reply:?}");
     assert!(query_value(&reply.location(), "code").is_some());
+}
+
+#[tokio::test]
+async fn another_browser_cannot_open_a_sign_in_page_it_did_not_start() {
+    let t = TestServer::start().await;
+    let (first, gate) = sign_in_page(&t, SPA, "openid").await;
+    let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
+    // Holding the executionId is not enough: no challenge token is handed out and the owner's stays.
+    for cookie in ["", "tid_gate=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        let stolen = t
+            .send(t.client.get(t.url(&path)).header("cookie", cookie))
+            .await;
+        assert_eq!(stolen.status, StatusCode::OK);
+        assert_eq!(card_text(&stolen.body)[1], "Invalid request");
+        assert!(GateForm::parse(&stolen.body).hidden.is_empty());
+    }
+    let form = GateForm::parse(&first.body);
+    let reply = form
+        .submit(
+            &t,
+            "action_001",
+            &[("username", "loki"), ("password", "Loki@12345")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "{reply:?}");
+    assert!(query_value(&reply.location(), "code").is_some());
+}
+
+#[tokio::test]
+async fn the_gate_does_not_open_an_app_native_execution() {
+    let t = TestServer::start().await;
+    let started = start_native(&t, "AUTHENTICATION", json!({})).await;
+    let execution_id = started["executionId"].as_str().unwrap_or_default();
+    let page = t
+        .get(&format!(
+            "/gate/signin?applicationId={NATIVE}&executionId={execution_id}"
+        ))
+        .await;
+    assert_eq!(card_text(&page.body)[1], "Invalid request");
+    assert!(GateForm::parse(&page.body).hidden.is_empty());
+    // The app's own token still continues it: the gate's refusal rotated nothing.
+    let next = step(
+        &t,
+        &started,
+        Some("action_001"),
+        json!({"username": "thor", "password": "Thor@12345"}),
+    )
+    .await;
+    assert_eq!(next["flowStatus"], "COMPLETE", "{next}");
 }
 
 #[tokio::test]
