@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
-use crate::config::{ServerConfig, ServerVersion};
+use crate::config::{Limits, ServerConfig, ServerVersion};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::state::AppState;
@@ -58,6 +58,7 @@ pub struct MockServerBuilder {
     clock: Option<Clock>,
     no_control: bool,
     version: ServerVersion,
+    limits: Limits,
     applications: Vec<ApplicationFixture>,
     users: Vec<UserFixture>,
     flows: Vec<FlowDefinition>,
@@ -133,6 +134,19 @@ impl MockServerBuilder {
     /// Do not serve the control API (`/__mock/*`).
     pub fn no_control(mut self) -> Self {
         self.no_control = true;
+        self
+    }
+
+    /// At most this many bytes of request journal (default 32 MiB); the oldest entries go first.
+    pub fn journal_bytes(mut self, bytes: usize) -> Self {
+        self.limits.journal_bytes = bytes;
+        self
+    }
+
+    /// At most this many bytes of flow executions in progress (default 128 MiB); past it the
+    /// soonest-expiring execution goes first.
+    pub fn execution_bytes(mut self, bytes: usize) -> Self {
+        self.limits.execution_bytes = bytes;
         self
     }
 
@@ -217,6 +231,7 @@ impl MockServerBuilder {
             issuer,
             control_enabled: !self.no_control,
             version: self.version,
+            limits: self.limits,
         };
         Ok(AppState::new(config, fixtures, Arc::new(clock), signer))
     }

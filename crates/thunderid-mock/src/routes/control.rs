@@ -8,6 +8,7 @@
 //! * `POST /__mock/ciba/{auth_req_id} {"approve": bool}`: answer a backchannel request for its
 //!   user, as the e-mailed link and the gate would (204, or the CIBA callback's error).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -63,12 +64,22 @@ pub(crate) struct RequestsQuery {
 pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
-) -> GoJson<Vec<JournalEntry>> {
+) -> GoJson<SharedEntries> {
     let filter = RequestFilter {
         path: q.path,
         ..RequestFilter::default()
     };
-    GoJson(state.journal().list(&filter))
+    GoJson(SharedEntries(state.journal().shared(&filter)))
+}
+
+/// Journal entries serialized in place: the listing never copies the bodies it sends.
+#[derive(Debug)]
+pub(crate) struct SharedEntries(Vec<Arc<JournalEntry>>);
+
+impl Serialize for SharedEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| e.as_ref()))
+    }
 }
 
 #[derive(Debug, Deserialize)]

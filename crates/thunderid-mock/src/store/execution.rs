@@ -152,6 +152,35 @@ impl Execution {
         }
     }
 
+    /// What the execution holds on the heap, roughly (strings and records), plus its own size: what
+    /// it counts against the store's byte budget.
+    pub fn approximate_size(&self) -> usize {
+        let map = |m: &BTreeMap<String, String>| -> usize {
+            m.iter().map(|(k, v)| k.len() + v.len() + 64).sum()
+        };
+        std::mem::size_of::<Self>()
+            + self.id.len()
+            + self.app_id.len()
+            + map(&self.inputs)
+            + map(&self.runtime)
+            + self
+                .frames
+                .iter()
+                .map(|f| map(&f.runtime) + f.call_node.len() + 128)
+                .sum::<usize>()
+            + self
+                .history
+                .iter()
+                .map(|h| h.node_id.len() + 96)
+                .sum::<usize>()
+            + self
+                .paused_prompt
+                .as_ref()
+                .map_or(0, |p| p.node_id.len() + p.inputs.len() * 256)
+            + self.otp_sessions.len() * 192
+            + 256
+    }
+
     /// The OAuth `authId` this execution serves, when `/oauth2/authorize` created it. Read from the
     /// current frame, as the server does: a callee starts with empty runtime data.
     pub fn authorization_request_id(&self) -> Option<&str> {

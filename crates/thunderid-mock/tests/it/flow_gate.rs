@@ -360,20 +360,45 @@ async fn rp_initiated_logout_runs_the_signout_flow_and_returns_to_the_app() {
 }
 
 #[tokio::test]
-async fn the_fake_idp_refuses_a_missing_redirect_uri() {
+async fn the_fake_idp_redirects_only_to_registered_uris_and_signs_in_no_administrator() {
     let t = TestServer::start().await;
     let reply = t.get("/__mock/idp/google/authorize?state=s").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let reply = t
-        .get("/__mock/idp/google/authorize?redirect_uri=http%3A%2F%2Fapp%2Fcb&login_hint=nobody")
-        .await;
+    let gate = t.url("/gate/callback");
+    for foreign in [
+        "http://app/cb".to_owned(),
+        "javascript:alert(1)".to_owned(),
+        format!("{gate}?x=1"),
+        format!("{gate}/../x"),
+    ] {
+        let reply = t
+            .get(&format!(
+                "/__mock/idp/google/authorize?{}",
+                query_string(&[("redirect_uri", foreign.clone()), ("state", "s".to_owned())])
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{foreign}");
+        assert_eq!(reply.body, "invalid redirect_uri\n");
+    }
+    let authorize = |hint: &str| {
+        format!(
+            "/__mock/idp/google/authorize?{}",
+            query_string(&[
+                ("redirect_uri", gate.clone()),
+                ("state", "s".to_owned()),
+                ("login_hint", hint.to_owned())
+            ])
+        )
+    };
+    let reply = t.get(&authorize("nobody")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let reply = t
-        .get("/__mock/idp/google/authorize?redirect_uri=http%3A%2F%2Fapp%2Fcb%3Fx%3D1&state=s")
-        .await;
+    let reply = t.get(&authorize("admin")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.body, "the fake IdP signs in no administrator\n");
+    let reply = t.get(&authorize("thor")).await;
     assert_eq!(reply.status, StatusCode::FOUND);
     let location = reply.location();
-    assert_eq!(query_value(&location, "x").as_deref(), Some("1"));
+    assert_eq!(location.path(), "/gate/callback");
     assert_eq!(query_value(&location, "state").as_deref(), Some("s"));
     assert_eq!(query_value(&location, "code").map(|c| c.len()), Some(64));
 }

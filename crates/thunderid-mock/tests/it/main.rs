@@ -6,6 +6,7 @@ mod tidy;
 mod cli;
 mod control;
 mod fixtures;
+mod hardening;
 mod health;
 
 // OAuth 2.0 / OIDC endpoints.
