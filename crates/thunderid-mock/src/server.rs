@@ -7,6 +7,10 @@
 //! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
 //! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
+mod connection;
+
+pub(crate) use self::connection::{READ_HEADER_TIMEOUT, serve_connection};
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
@@ -281,12 +285,23 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors and the like: this connection is lost, not the server.
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(serve_connection(stream, app.clone()));
+    }
 }
 
 /// A running mock server. Dropping it stops the server.
