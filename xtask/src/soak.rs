@@ -300,7 +300,7 @@ fn slow_connection(addr: SocketAddr, counters: &Counters, stop: &AtomicBool) -> 
 
 fn reset(addr: SocketAddr, counters: &Counters, round: u64) -> Result<()> {
     std::thread::sleep(Duration::from_millis(500));
-    if round % 10 == 0 {
+    if round.is_multiple_of(10) {
         exchange(
             addr,
             counters,
