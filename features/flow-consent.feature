@@ -291,11 +291,11 @@ Feature: Consent
     And the user submits the credentials of "thor"
     And the user allows everything asked
     Then the flow completes with an assertion for "thor"
-    When 3599 seconds pass
+    When 3590 seconds pass
     When the app starts an "AUTHENTICATION" flow
     And the user submits the credentials of "thor"
     Then the flow completes with an assertion for "thor"
-    When 1 seconds pass
+    When 10 seconds pass
     When the app starts an "AUTHENTICATION" flow
     And the user submits the credentials of "thor"
     Then the flow asks for consent to:

@@ -47,6 +47,13 @@ pub struct Cli {
     /// `1.0` (the v1.0.x line the SDKs' end-to-end suites run; see the README).
     #[arg(long, default_value_t = ServerVersion::Main, env = "THUNDERID_MOCK_SERVER_VERSION")]
     pub server_version: ServerVersion,
+    /// At most this many MiB of request journal (`/__mock/requests`); the oldest entries go first.
+    #[arg(long, default_value_t = 32, env = "THUNDERID_MOCK_JOURNAL_MIB")]
+    pub journal_mib: usize,
+    /// At most this many MiB of flow executions in progress; past it, expired ones are freed and
+    /// then the soonest-expiring goes first.
+    #[arg(long, default_value_t = 128, env = "THUNDERID_MOCK_EXECUTIONS_MIB")]
+    pub executions_mib: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -102,7 +109,10 @@ impl Cli {
         if self.no_control {
             builder = builder.no_control();
         }
-        builder = builder.server_version(self.server_version);
+        builder = builder
+            .server_version(self.server_version)
+            .journal_bytes(self.journal_mib.saturating_mul(1 << 20))
+            .execution_bytes(self.executions_mib.saturating_mul(1 << 20));
         let state = builder
             .build_state(&format!("{scheme}://{host}"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -68,6 +68,13 @@ pub enum MockError {
     /// No route matched: Go's `http.NotFound` text.
     #[error("not found")]
     NotFound,
+    /// The control API refused a request a web page could have sent (another `Host`, a cross-site
+    /// `Origin` or `Sec-Fetch-Site`): 403 `text/plain` with the reason.
+    #[error("{0}")]
+    ControlRefused(&'static str),
+    /// A request body over the limit: 413 with Go's `http.MaxBytesError` text.
+    #[error("request body too large")]
+    BodyTooLarge,
     /// The path exists but not for this method: Go's `ServeMux` 405, with `Allow`.
     #[error("method not allowed")]
     MethodNotAllowed { allow: &'static str },
@@ -141,6 +148,8 @@ impl MockError {
             Self::PlainTextServerError(_) => 500,
             Self::Scim { status, .. } => *status,
             Self::NotFound => 404,
+            Self::ControlRefused(_) => 403,
+            Self::BodyTooLarge => 413,
             Self::MethodNotAllowed { .. } => 405,
             Self::Internal(_) => 500,
         };
@@ -234,8 +243,16 @@ impl IntoResponse for MockError {
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
-            Self::PlainText(message) | Self::PlainTextServerError(message) => {
-                text(status, format!("{message}\n"))
+            Self::PlainText(message)
+            | Self::PlainTextServerError(message)
+            | Self::ControlRefused(message) => text(status, format!("{message}\n")),
+            Self::BodyTooLarge => {
+                let mut response = text(status, "http: request body too large\n".to_owned());
+                // Go closes a connection whose body limit was hit.
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                response
             }
             Self::Scim {
                 status: code,

@@ -520,7 +520,9 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/gate/invite", || get(gate::invite_link)),
     Route::new("/gate/error", || get(gate::error_page)),
     // Mock-only: the fake upstream IdP and the control plane.
-    Route::new("/__mock/idp/{name}/authorize", || get(idp::idp_authorize)).mock_only(PUBLIC),
+    Route::new("/__mock/idp/{name}/authorize", || get(idp::idp_authorize))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
     Route::new("/__mock/reset", || post(control::reset))
         .mock_only(PUBLIC)
         .served(Served::WithControl),

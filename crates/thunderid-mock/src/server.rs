@@ -7,6 +7,12 @@
 //! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
 //! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
+mod connection;
+
+pub(crate) use self::connection::{READ_HEADER_TIMEOUT, serve_connection};
+
+use axum::Extension;
+use axum::extract::ConnectInfo;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
@@ -20,8 +26,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
-use crate::config::{ServerConfig, ServerVersion};
-use crate::faults::{Connection, FaultListener, FaultRule, FaultRuleError, FaultView};
+use crate::config::{Limits, ServerConfig, ServerVersion};
+use crate::faults::{FaultListener, FaultRule, FaultRuleError, FaultView};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::service::import::declarative;
@@ -63,6 +69,7 @@ pub struct MockServerBuilder {
     clock: Option<Clock>,
     no_control: bool,
     version: ServerVersion,
+    limits: Limits,
     applications: Vec<ApplicationFixture>,
     users: Vec<UserFixture>,
     flows: Vec<FlowDefinition>,
@@ -157,6 +164,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// At most this many bytes of request journal (default 32 MiB); the oldest entries go first.
+    pub fn journal_bytes(mut self, bytes: usize) -> Self {
+        self.limits.journal_bytes = bytes;
+        self
+    }
+
+    /// At most this many bytes of flow executions in progress (default 128 MiB); past it the
+    /// soonest-expiring execution goes first.
+    pub fn execution_bytes(mut self, bytes: usize) -> Self {
+        self.limits.execution_bytes = bytes;
+        self
+    }
+
     /// Behave as this release line of the real server where it differs from `main` (default
     /// [`ServerVersion::Main`]); the README lists the differences.
     pub fn server_version(mut self, version: ServerVersion) -> Self {
@@ -238,6 +258,7 @@ impl MockServerBuilder {
             issuer,
             control_enabled: !self.no_control,
             version: self.version,
+            limits: self.limits,
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {
@@ -294,13 +315,20 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
-    // Each request carries its connection, so a fault rule can drop or reset it.
-    axum::serve(
-        FaultListener(listener),
-        app.into_make_service_with_connect_info::<Connection>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let listener = FaultListener(listener);
+    tokio::pin!(shutdown);
+    loop {
+        // Accept errors (out of file descriptors and the like) are retried inside.
+        let stream = tokio::select! {
+            accepted = listener.accept_stream() => accepted,
+            () = &mut shutdown => return Ok(()),
+        };
+        stream.set_nodelay(true);
+        // Each request carries its connection, so a fault rule can drop or reset it.
+        let connection = ConnectInfo(stream.connection().clone());
+        let app = app.clone().layer(Extension(connection));
+        tokio::spawn(serve_connection(stream, app));
+    }
 }
 
 /// A running mock server. Dropping it stops the server.

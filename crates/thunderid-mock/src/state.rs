@@ -44,14 +44,19 @@ impl AppState {
         clock: Arc<Clock>,
         signer: TokenSigner,
     ) -> Self {
-        let stores = Arc::new(Stores::from_fixtures(&fixtures, clock.now()));
+        let stores = Arc::new(Stores::from_fixtures(
+            &fixtures,
+            clock.now(),
+            config.limits.execution_bytes,
+        ));
+        let journal = Journal::new(config.control_enabled, config.limits.journal_bytes);
         Self {
             inner: Arc::new(Shared {
                 config,
                 fixtures,
                 clock,
                 signer: Arc::new(signer),
-                journal: Arc::new(Journal::default()),
+                journal: Arc::new(journal),
                 stores,
                 declarative: std::sync::OnceLock::new(),
                 faults: Arc::default(),

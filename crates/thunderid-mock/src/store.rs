@@ -84,11 +84,11 @@ pub struct Stats {
 
 impl Stores {
     /// The stores of a (validated) fixture set, created at `now`.
-    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, execution_bytes: usize) -> Self {
         Self {
             registry: Snapshots::new(Registry::from_fixtures(fixtures, now)),
             directory: Locked::new(Directory::from_fixtures(fixtures, now)),
-            executions: Locked::new(Executions::default()),
+            executions: Locked::new(Executions::with_budget(execution_bytes)),
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
@@ -104,7 +104,8 @@ impl Stores {
             .replace(Registry::from_fixtures(fixtures, now));
         self.directory
             .replace(Directory::from_fixtures(fixtures, now));
-        self.executions.replace(Executions::default());
+        let budget = self.executions.read(Executions::budget);
+        self.executions.replace(Executions::with_budget(budget));
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
         self.sessions.replace(Sessions::default());

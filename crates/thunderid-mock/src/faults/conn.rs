@@ -98,6 +98,11 @@ impl FaultStream {
         &self.connection
     }
 
+    /// `TCP_NODELAY`, as axum's listener sets it.
+    pub(crate) fn set_nodelay(&self, on: bool) {
+        let _ = self.inner.set_nodelay(on);
+    }
+
     /// `Some(error)` once aborted; for a reset, the socket is set to send an RST when closed.
     fn aborted(&self) -> Option<io::Error> {
         match self.connection.state.load(Ordering::SeqCst) {

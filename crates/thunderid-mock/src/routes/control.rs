@@ -11,6 +11,7 @@
 //!   `DELETE /__mock/faults` (all) and `DELETE /__mock/faults/{id}`: fault rules (`crate::faults`).
 //!   A malformed rule is a 400 naming the field.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -70,12 +71,22 @@ pub(crate) struct RequestsQuery {
 pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
-) -> GoJson<Vec<JournalEntry>> {
+) -> GoJson<SharedEntries> {
     let filter = RequestFilter {
         path: q.path,
         ..RequestFilter::default()
     };
-    GoJson(state.journal().list(&filter))
+    GoJson(SharedEntries(state.journal().shared(&filter)))
+}
+
+/// Journal entries serialized in place: the listing never copies the bodies it sends.
+#[derive(Debug)]
+pub(crate) struct SharedEntries(Vec<Arc<JournalEntry>>);
+
+impl Serialize for SharedEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| e.as_ref()))
+    }
 }
 
 #[derive(Debug, Deserialize)]

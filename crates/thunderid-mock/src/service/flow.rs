@@ -26,7 +26,7 @@ use crate::flow::{executors, keys};
 use crate::ids;
 use crate::service::sso;
 use crate::state::AppState;
-use crate::store::execution::Execution;
+use crate::store::execution::{Execution, GateBinding};
 use crate::store::registry::Registry;
 
 pub(crate) mod backchannel;
@@ -58,8 +58,12 @@ pub(crate) struct ContinueCommand {
     pub challenge_token: String,
     pub action: Option<String>,
     pub inputs: BTreeMap<String, String>,
-    /// The hosted gate re-rendering the current step: no challenge token needed.
+    /// The hosted gate re-rendering the current step, or the mock driving its own execution: no
+    /// challenge token needed (the gate's browser must still be admitted, see `gate_browser`).
     pub trusted: bool,
+    /// The SHA-256 of the hosted gate's browser key when the gate drives the step: a trusted page
+    /// load needs the execution to admit it, and a step that passes binds the execution to it.
+    pub gate_browser: Option<String>,
     /// The verified Bearer caller of this request, if any.
     pub caller: Option<FlowCaller>,
     /// The request's cookies, by name (the `tid_sso_*` handles).
@@ -294,6 +298,7 @@ fn pre_create(
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
         .collect();
+    execution.gate = GateBinding::Open;
     state
         .stores()
         .executions
@@ -367,6 +372,14 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
         call.store(execution);
         return Err(failure);
     }
+    if command.trusted
+        && let Some(browser) = &command.gate_browser
+        && !execution.gate.admits(browser)
+    {
+        // Someone else's flow, or an app-native one: as unknown as a wrong id.
+        call.store(execution);
+        return Err(Failure::from(ApiErrorCode::FlowInvalidExecutionId));
+    }
     let app = call.registry.application(&execution.app_id).cloned();
     let app = app.as_deref();
     prepare(&mut execution, command.action, command.inputs);
@@ -389,6 +402,9 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
             error: Some(error),
             sso_cookie: None,
         });
+    }
+    if let Some(browser) = command.gate_browser {
+        execution.gate = GateBinding::Bound(browser);
     }
     run(call, app, execution, false)
 }

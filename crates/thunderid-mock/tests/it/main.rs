@@ -7,6 +7,7 @@ mod cli;
 mod control;
 mod faults;
 mod fixtures;
+mod hardening;
 mod health;
 mod tampering;
 
