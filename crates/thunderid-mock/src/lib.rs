@@ -31,6 +31,7 @@
 
 mod app;
 pub mod bundled;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
 mod clock;
@@ -54,6 +55,7 @@ mod server;
 mod service;
 mod state;
 mod store;
+#[cfg(feature = "tls")]
 mod tls;
 mod tokens;
 mod wire;
@@ -65,6 +67,6 @@ pub use journal::{JournalEntry, RequestFilter};
 pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};
 pub use store::Stats;
 pub use store::outbox::{Channel, OutboxMessage};
-pub use tokens::{
-    KeyError, SigningKey, TokenType, VerifiedToken, VerifyError, generate_signing_key,
-};
+#[cfg(feature = "cli")]
+pub use tokens::generate_signing_key;
+pub use tokens::{KeyError, SigningKey, TokenType, VerifiedToken, VerifyError};
