@@ -107,6 +107,20 @@ fn ci(root: &Path) -> Result<()> {
             "warnings",
         ],
     )?;
+    // The lean library a test-only user builds (`default-features = false`: no CLI, no TLS).
+    cargo(
+        root,
+        &[
+            "clippy",
+            "-p",
+            "thunderid-mock",
+            "--lib",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     cargo(root, &["test", "--workspace"])?;
     package(root)?;
     let dist = dist::dist(root)?;

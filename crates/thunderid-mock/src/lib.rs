@@ -31,6 +31,7 @@
 
 mod app;
 pub mod bundled;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
 mod clock;
@@ -55,6 +56,7 @@ mod server;
 mod service;
 mod state;
 mod store;
+#[cfg(feature = "tls")]
 mod tls;
 mod tokens;
 mod wire;
@@ -67,6 +69,6 @@ pub use journal::{AppliedFault, JournalEntry, RequestFilter};
 pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};
 pub use store::Stats;
 pub use store::outbox::{Channel, OutboxMessage};
-pub use tokens::{
-    KeyError, SigningKey, Tamper, TokenType, VerifiedToken, VerifyError, generate_signing_key,
-};
+#[cfg(feature = "cli")]
+pub use tokens::generate_signing_key;
+pub use tokens::{KeyError, SigningKey, Tamper, TokenType, VerifiedToken, VerifyError};

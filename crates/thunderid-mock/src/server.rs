@@ -1,7 +1,9 @@
 //! [`MockServer`]: the embeddable server and its typed test handle. `MockServer::builder()...start()`
 //! binds `127.0.0.1:0` unless told otherwise, runs on its own thread and runtime (so it works under
 //! any test runtime, or none), and stops when the handle is dropped. The binary shares
-//! [`serve`]'s machinery.
+//! [`serve`]'s machinery. Many servers in one process can share one runtime instead
+//! ([`MockServerBuilder::shared_runtime`], [`MockServerBuilder::runtime`]): a server is then one
+//! task, not a thread and two workers.
 //!
 //! The handle offers what tests need without reaching into the server: move the clock, share it with
 //! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
@@ -9,7 +11,9 @@
 
 mod connection;
 
-pub(crate) use self::connection::{READ_HEADER_TIMEOUT, serve_connection};
+#[cfg(feature = "tls")]
+pub(crate) use self::connection::READ_HEADER_TIMEOUT;
+pub(crate) use self::connection::serve_connection;
 
 use axum::Extension;
 use axum::extract::ConnectInfo;
@@ -35,6 +39,10 @@ use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
 use crate::tokens::{KeyError, SigningKey, TokenSigner, TokenType, VerifiedToken, VerifyError};
+
+mod runtime;
+
+use runtime::{RuntimeChoice, run_server, serve_until, shared_runtime};
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +84,7 @@ pub struct MockServerBuilder {
     unchecked: bool,
     resources: Option<PathBuf>,
     resource_variables: Vec<(String, String)>,
+    runtime: RuntimeChoice,
 }
 
 impl MockServerBuilder {
@@ -184,7 +193,23 @@ impl MockServerBuilder {
         self
     }
 
-    /// Bind, build the state and serve on a dedicated thread.
+    /// Serve on a runtime shared by every server of the process that asks for it (two worker
+    /// threads in all), instead of a thread and runtime per server: for a test binary that starts
+    /// many servers. Like the default, it works under any test runtime, or none.
+    pub fn shared_runtime(mut self) -> Self {
+        self.runtime = RuntimeChoice::Shared;
+        self
+    }
+
+    /// Serve on this runtime (for example `tokio::runtime::Handle::current()`), adding no thread.
+    /// The server answers only while that runtime runs: under a current-thread test runtime, a test
+    /// that blocks its thread (a blocking HTTP client) would wait on itself.
+    pub fn runtime(mut self, handle: tokio::runtime::Handle) -> Self {
+        self.runtime = RuntimeChoice::Handle(handle);
+        self
+    }
+
+    /// Bind, build the state and serve (on a dedicated thread unless a runtime was chosen).
     pub async fn start(self) -> Result<MockServer, StartError> {
         self.start_blocking()
     }
@@ -205,11 +230,26 @@ impl MockServerBuilder {
         let state = self.build_state(&format!("http://{local}"))?;
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let (stopped_tx, stopped_rx) = oneshot::channel::<()>();
-        let thread_state = state.clone();
-        std::thread::Builder::new()
-            .name(format!("thunderid-mock-{}", local.port()))
-            .spawn(move || run_server(listener, thread_state, shutdown_rx, stopped_tx))
-            .map_err(StartError::Runtime)?;
+        let task_state = state.clone();
+        let handle = match &self.runtime {
+            RuntimeChoice::Dedicated => None,
+            RuntimeChoice::Shared => Some(shared_runtime().map_err(StartError::Runtime)?),
+            RuntimeChoice::Handle(handle) => Some(handle.clone()),
+        };
+        match handle {
+            Some(handle) => {
+                handle.spawn(async move {
+                    serve_until(listener, task_state, shutdown_rx).await;
+                    let _ = stopped_tx.send(());
+                });
+            }
+            None => {
+                std::thread::Builder::new()
+                    .name(format!("thunderid-mock-{}", local.port()))
+                    .spawn(move || run_server(listener, task_state, shutdown_rx, stopped_tx))
+                    .map_err(StartError::Runtime)?;
+            }
+        }
         Ok(MockServer {
             state,
             addr: local,
@@ -269,42 +309,6 @@ impl MockServerBuilder {
         }
         Ok(state)
     }
-}
-
-/// The server thread: its own two-worker runtime until shutdown.
-fn run_server(
-    listener: StdTcpListener,
-    state: AppState,
-    shutdown: oneshot::Receiver<()>,
-    stopped: oneshot::Sender<()>,
-) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot build the mock's runtime");
-            return;
-        }
-    };
-    runtime.block_on(async move {
-        match TcpListener::from_std(listener) {
-            Ok(listener) => {
-                let shutdown = async {
-                    let _ = shutdown.await;
-                };
-                if let Err(e) = serve(listener, state, shutdown).await {
-                    tracing::error!(error = %e, "the mock server stopped with an error");
-                }
-            }
-            Err(e) => tracing::error!(error = %e, "cannot adopt the listener"),
-        }
-    });
-    // Let in-flight connections finish without hanging the thread forever.
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    let _ = stopped.send(());
 }
 
 /// Serve the mock on `listener` until `shutdown` resolves: the one entry point shared by the binary

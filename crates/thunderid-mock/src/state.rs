@@ -89,6 +89,7 @@ impl AppState {
             })
     }
 
+    #[cfg(feature = "cli")]
     /// The loaded fixture set (translations; what a reset returns to).
     pub(crate) fn fixtures(&self) -> &Fixtures {
         &self.inner.fixtures

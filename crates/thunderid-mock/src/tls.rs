@@ -33,7 +33,7 @@ pub fn self_signed_for_localhost() -> Result<LocalTls> {
     let cert_path = write_private(&certified.cert.pem())?;
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
+        rustls::crypto::aws_lc_rs::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .context("TLS protocol versions")?

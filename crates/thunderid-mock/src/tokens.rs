@@ -1,4 +1,6 @@
-//! Token signing and verification. `tokens/signer.rs` is the only caller of `jsonwebtoken`.
+//! Token signing and verification. `tokens/signer.rs` encodes and parses the compact JWS;
+//! `tokens/rsa.rs` ([`rsa::RsaSigningKey`], [`rsa::RsaVerifyingKey`]) is the one place RSA signs
+//! or verifies.
 //!
 //! * [`SigningKey`]: the RSA key and certificate, with the `kid` the real server derives
 //!   (base64url of the SHA-256 of the certificate DER, also the JWKS `x5t#S256`).
@@ -9,9 +11,12 @@
 
 mod forge;
 mod keys;
+pub(crate) mod rsa;
 mod signer;
 
 pub use forge::Tamper;
 pub(crate) use forge::{TAMPERS, forge};
-pub use keys::{KeyError, SigningKey, generate_signing_key};
+#[cfg(feature = "cli")]
+pub use keys::generate_signing_key;
+pub use keys::{KeyError, SigningKey};
 pub use signer::{TokenSigner, TokenType, VerifiedToken, VerifyError};

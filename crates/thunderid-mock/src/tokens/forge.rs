@@ -3,9 +3,9 @@
 //! changes are signed again with the real key (through [`TokenSigner::signature`]), so the only
 //! thing wrong with the token is the one thing the tamper names.
 
+use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ring::hmac;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use serde_json::{Map, Value, json};
 

@@ -58,7 +58,7 @@ impl SigningKey {
             .next()
             .ok_or_else(|| KeyError::Certificate("empty".to_owned()))?
             .map_err(|e| KeyError::Certificate(e.to_string()))?;
-        // Keep a normalised PKCS#8 PEM: jsonwebtoken reads it directly.
+        // Keep a normalised PKCS#8 PEM: the signer reads it as PKCS#8 DER.
         let private_pem = key
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| KeyError::PrivateKey(e.to_string()))?;
@@ -74,6 +74,7 @@ impl SigningKey {
 }
 
 /// A new RSA-2048 key (made with the `rsa` crate) and a self-signed certificate for it, both PEM.
+#[cfg(feature = "cli")]
 pub fn generate_signing_key(common_name: &str) -> Result<(String, String), KeyError> {
     let mut rng = rand::thread_rng();
     let key =

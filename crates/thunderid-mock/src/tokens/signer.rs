@@ -1,19 +1,18 @@
 //! RS256 signing and verification of the mock's own tokens: the only place that touches key
 //! material.
 //!
-//! Signing uses `ring` directly: every sign-in pays for up to four RSA-2048 signatures, and ring's
-//! assembly signs about three times faster than the pure-Rust `rsa` crate behind jsonwebtoken's
-//! `rust_crypto` backend (see BENCHMARKS.md). Verification (cheap with e = 65537) goes through
-//! `jsonwebtoken`, which also parses and refuses malformed or non-RS256 tokens.
+//! Signing goes through [`RsaSigningKey`] (AWS-LC): every sign-in pays for up to four RSA-2048
+//! signatures, so the signer runs at the hardware's RSA rate (see BENCHMARKS.md). Verification
+//! parses the compact JWS here, accepts `alg: RS256` only (never `none`, never an HMAC), and checks
+//! the signature with [`RsaVerifyingKey`] before it reads a claim. The tests check tokens with
+//! `jsonwebtoken` as an independent verifier.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use ring::rand::SystemRandom;
-use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::rsa::{RsaSigningKey, RsaVerifyingKey};
 use super::{KeyError, SigningKey};
 
 /// The JWS `typ` header: access tokens are `at+jwt` (RFC 9068), everything else `JWT`.
@@ -36,13 +35,12 @@ impl TokenType {
 /// Signs and verifies with one server's key. Cheap to share behind an `Arc`.
 pub struct TokenSigner {
     key: SigningKey,
-    signing: RsaKeyPair,
-    /// ring's blinding randomness; the system RNG is thread-safe.
-    rng: SystemRandom,
+    /// Parsed once: every signature reuses it.
+    signing: RsaSigningKey,
     /// The encoded JWS headers, one per `typ`: they never change, so they are built once.
     access_token_header: String,
     jwt_header: String,
-    decoding: DecodingKey,
+    verifying: RsaVerifyingKey,
     issuer: String,
     leeway: u64,
 }
@@ -100,10 +98,13 @@ impl TokenSigner {
             .ok()
             .flatten()
             .ok_or_else(|| KeyError::PrivateKey("no PKCS#8 key in the PEM".to_owned()))?;
-        let signing = RsaKeyPair::from_pkcs8(der.secret_der())
-            .map_err(|e| KeyError::PrivateKey(e.to_string()))?;
-        let decoding = DecodingKey::from_rsa_components(&key.n, &key.e)
-            .map_err(|e| KeyError::PrivateKey(e.to_string()))?;
+        let signing = RsaSigningKey::from_pkcs8_der(der.secret_der())?;
+        let component = |b64: &str| {
+            URL_SAFE_NO_PAD
+                .decode(b64)
+                .map_err(|e| KeyError::PrivateKey(e.to_string()))
+        };
+        let verifying = RsaVerifyingKey::from_components(component(&key.n)?, component(&key.e)?);
         // Keys sorted, as Go's encoding/json writes a map header.
         let header = |typ: TokenType| {
             let json = serde_json::json!({"alg": "RS256", "kid": key.kid, "typ": typ.as_str()});
@@ -114,8 +115,7 @@ impl TokenSigner {
             jwt_header: header(TokenType::Jwt),
             key,
             signing,
-            rng: SystemRandom::new(),
-            decoding,
+            verifying,
             issuer,
             leeway,
         })
@@ -141,12 +141,7 @@ impl TokenSigner {
         jws.push_str(header);
         jws.push('.');
         URL_SAFE_NO_PAD.encode_string(payload, &mut jws);
-        let mut signature = vec![0; self.signing.public().modulus_len()];
-        // Fails only if the RNG fails or the buffer has the wrong size; neither can happen with the
-        // system RNG and a buffer sized from the key.
-        self.signing
-            .sign(&RSA_PKCS1_SHA256, &self.rng, jws.as_bytes(), &mut signature)
-            .expect("RSA signing with a checked key");
+        let signature = self.signing.sign_rs256(jws.as_bytes());
         jws.push('.');
         URL_SAFE_NO_PAD.encode_string(signature, &mut jws);
         jws
@@ -155,12 +150,7 @@ impl TokenSigner {
     /// The raw RS256 signature of `signing_input` with this server's key: for forged tokens
     /// (`tokens::forge`), whose headers differ from the ones [`Self::sign`] writes.
     pub(crate) fn signature(&self, signing_input: &[u8]) -> Vec<u8> {
-        let mut signature = vec![0; self.signing.public().modulus_len()];
-        // As in `sign`: cannot fail with the system RNG and a buffer sized from the key.
-        self.signing
-            .sign(&RSA_PKCS1_SHA256, &self.rng, signing_input, &mut signature)
-            .expect("RSA signing with a checked key");
-        signature
+        self.signing.sign_rs256(signing_input)
     }
 
     /// Verify a token this server signed: RS256 only, the server's key, `iss`, and `exp`/`nbf` against
@@ -172,29 +162,7 @@ impl TokenSigner {
         now: u64,
         check_expiry: bool,
     ) -> Result<VerifiedToken, VerifyError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
-        if header.alg != Algorithm::RS256 {
-            return Err(VerifyError::UnsupportedAlgorithm);
-        }
-        let mut validation = Validation::new(Algorithm::RS256);
-        // Time and issuer are checked below against the mock clock, not the system clock.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &validation)
-            .map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            match e.kind() {
-                ErrorKind::InvalidSignature => VerifyError::BadSignature,
-                ErrorKind::InvalidAlgorithm => VerifyError::UnsupportedAlgorithm,
-                _ => VerifyError::Malformed,
-            }
-        })?;
-        let verified = VerifiedToken {
-            typ: data.header.typ,
-            claims: data.claims,
-        };
+        let verified = self.verify_signature(token)?;
         if verified.claim_str("iss") != Some(self.issuer.as_str()) {
             return Err(VerifyError::WrongIssuer);
         }
@@ -215,6 +183,48 @@ impl TokenSigner {
         }
         Ok(verified)
     }
+
+    /// The compact JWS's header and claims, once its RS256 signature verified with the server key:
+    /// three base64url parts, a JSON header whose `alg` is `RS256`, the signature over the first
+    /// two, then a JSON object of claims.
+    fn verify_signature(&self, token: &str) -> Result<VerifiedToken, VerifyError> {
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(VerifyError::Malformed)?;
+        let (header, payload) = signing_input
+            .split_once('.')
+            .ok_or(VerifyError::Malformed)?;
+        if payload.contains('.') {
+            return Err(VerifyError::Malformed);
+        }
+        let decode = |part: &str| {
+            URL_SAFE_NO_PAD
+                .decode(part)
+                .map_err(|_| VerifyError::Malformed)
+        };
+        let header: JwsHeader =
+            serde_json::from_slice(&decode(header)?).map_err(|_| VerifyError::Malformed)?;
+        if header.alg != "RS256" {
+            return Err(VerifyError::UnsupportedAlgorithm);
+        }
+        if !self
+            .verifying
+            .verify_rs256(signing_input.as_bytes(), &decode(signature)?)
+        {
+            return Err(VerifyError::BadSignature);
+        }
+        let claims =
+            serde_json::from_slice(&decode(payload)?).map_err(|_| VerifyError::Malformed)?;
+        Ok(VerifiedToken {
+            typ: header.typ,
+            claims,
+        })
+    }
+}
+
+/// The JWS header members verification reads.
+#[derive(Deserialize)]
+struct JwsHeader {
+    alg: String,
+    typ: Option<String>,
 }
 
 #[cfg(test)]
@@ -238,6 +248,7 @@ mod tests {
         );
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.kid.as_deref(), Some(s.key().kid.as_str()));
+        assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
         let verified = s.verify(&token, 1_000, true).unwrap();
         assert_eq!(verified.typ.as_deref(), Some("at+jwt"));
         assert_eq!(verified.claim_str("sub"), Some("u"));
@@ -259,11 +270,75 @@ mod tests {
     }
 
     #[test]
+    fn an_independent_verifier_accepts_the_signature() {
+        let s = signer();
+        let token = s.sign(
+            TokenType::Jwt,
+            &json!({"iss": "https://localhost:8090", "exp": 2_000}),
+        );
+        let key = jsonwebtoken::DecodingKey::from_rsa_components(&s.key().n, &s.key().e).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let data = jsonwebtoken::decode::<Map<String, Value>>(&token, &key, &validation).unwrap();
+        assert_eq!(data.claims["exp"], 2_000);
+    }
+
+    #[test]
+    fn malformed_tokens_and_other_algorithms_are_refused() {
+        let s = signer();
+        let token = s.sign(
+            TokenType::Jwt,
+            &json!({"iss": "https://localhost:8090", "exp": 2_000}),
+        );
+        let (header, rest) = token.split_once('.').unwrap();
+        let (payload, signature) = rest.split_once('.').unwrap();
+        let encode = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let hs256 = encode(json!({"alg": "HS256", "typ": "JWT"}));
+        let no_alg = encode(json!({"typ": "JWT"}));
+        for (token, expected) in [
+            (format!("{header}.{payload}"), VerifyError::Malformed),
+            (
+                format!("{header}.{payload}.{signature}.x"),
+                VerifyError::Malformed,
+            ),
+            (
+                format!("{header}.{payload}.{signature}!"),
+                VerifyError::Malformed,
+            ),
+            (
+                format!("{no_alg}.{payload}.{signature}"),
+                VerifyError::Malformed,
+            ),
+            (
+                format!("{hs256}.{payload}.{signature}"),
+                VerifyError::UnsupportedAlgorithm,
+            ),
+            (
+                format!(
+                    "{header}.{}.{signature}",
+                    encode(json!({"iss": "https://localhost:8090", "exp": 9_999}))
+                ),
+                VerifyError::BadSignature,
+            ),
+        ] {
+            assert_eq!(
+                s.verify(&token, 1_000, true).unwrap_err(),
+                expected,
+                "{token}"
+            );
+        }
+    }
+
+    #[test]
     fn unsigned_and_foreign_tokens_are_refused() {
         let s = signer();
         // alg: none, payload {"iss":"https://localhost:8090","exp":9999999999}
         let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2xvY2FsaG9zdDo4MDkwIiwiZXhwIjo5OTk5OTk5OTk5fQ.";
-        assert!(s.verify(none, 0, true).is_err());
+        assert_eq!(
+            s.verify(none, 0, true).unwrap_err(),
+            VerifyError::UnsupportedAlgorithm
+        );
         let token = s.sign(
             TokenType::Jwt,
             &json!({"iss": "https://elsewhere", "exp": 2_000}),

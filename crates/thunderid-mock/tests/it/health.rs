@@ -70,3 +70,42 @@ async fn servers_run_side_by_side_and_stop_when_dropped() {
         "a stopped server refuses connections"
     );
 }
+
+/// Servers on the shared runtime and on the caller's runtime are as independent as servers on their
+/// own threads: each its own clock and keys, and each stops on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_on_a_shared_or_the_callers_runtime_are_independent_and_stop() {
+    let shared = TestServer::with(thunderid_mock::MockServer::builder().shared_runtime()).await;
+    let callers = TestServer::with(
+        thunderid_mock::MockServer::builder().runtime(tokio::runtime::Handle::current()),
+    )
+    .await;
+    assert_ne!(shared.server.base_url(), callers.server.base_url());
+    shared
+        .server
+        .clock()
+        .advance(std::time::Duration::from_secs(60));
+    assert_eq!(
+        shared.get("/__mock/clock").await.json(),
+        json!({"now": crate::support::EPOCH + 60})
+    );
+    assert_eq!(
+        callers.get("/__mock/clock").await.json(),
+        json!({"now": crate::support::EPOCH})
+    );
+    // A token of one server does not verify on the other: the keys are the same fixture, but the
+    // issuers differ.
+    let token = shared.server.mint_access_token("u", "c", &["openid"]);
+    assert!(shared.server.verify(&token).is_ok());
+    assert!(callers.server.verify(&token).is_err());
+    for server in [shared, callers] {
+        let url = server.url("/health/liveness");
+        assert_eq!(server.get("/health/liveness").await.status, 200);
+        let client = server.client.clone();
+        server.server.shutdown().await;
+        assert!(
+            client.get(url).send().await.is_err(),
+            "a stopped server refuses connections"
+        );
+    }
+}

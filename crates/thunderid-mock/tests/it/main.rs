@@ -3,6 +3,8 @@
 mod support;
 mod tidy;
 
+// The binary exists only with the `cli` feature (on by default).
+#[cfg(feature = "cli")]
 mod cli;
 mod control;
 mod faults;
