@@ -15,6 +15,7 @@
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod connections;
 pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
@@ -38,6 +39,7 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::connections::Connections;
 use self::design::Designs;
 use self::directory::Directory;
 use self::executions::Executions;
@@ -62,6 +64,8 @@ pub(crate) struct Stores {
     pub(crate) translations: Snapshots<Translations>,
     /// Themes and layouts (the design API).
     pub(crate) designs: Snapshots<Designs>,
+    /// Identity providers and SMS senders (the connections API).
+    pub(crate) connections: Snapshots<Connections>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -90,6 +94,7 @@ impl Stores {
             sessions: Locked::new(Sessions::default()),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
             designs: Snapshots::new(Designs::default()),
+            connections: Snapshots::new(Connections::default()),
         }
     }
 
@@ -106,6 +111,7 @@ impl Stores {
         self.translations
             .replace(Translations::from_fixtures(fixtures));
         self.designs.replace(Designs::default());
+        self.connections.replace(Connections::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {
