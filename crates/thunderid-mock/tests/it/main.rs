@@ -36,6 +36,7 @@ mod users_me;
 mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
+mod connections;
 mod design;
 mod i18n;
 mod identity;
