@@ -115,3 +115,49 @@ async fn the_connection_paths_answer_their_preflight() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_federated_node_naming_a_stored_connection_redirects_with_its_settings() {
+    let t = TestServer::start().await;
+    // The social sign-in flow's Google node names `idpId: google`.
+    let content = "resource_type: connection\nid: google\ntype: google\nname: Workspace Google\n\
+                   clientId: workspace-client\nclientSecret: s\nredirectUri: https://app.example/callback\n\
+                   scopes: [email, profile]\nprompt: select_account\n";
+    let imported = as_admin(
+        &t,
+        Method::POST,
+        "/import",
+        Some(&json!({"content": content})),
+    )
+    .await;
+    assert_eq!(
+        imported.json()["summary"]["imported"],
+        1,
+        "{}",
+        imported.body
+    );
+    let first = crate::flow_mfa_federated::first_step(&t, "sample-social").await;
+    let redirect = crate::flow_support::step(&t, &first, Some("action_google"), json!({})).await;
+    assert_eq!(
+        redirect["data"]["additionalData"]["idpName"], "Workspace Google",
+        "{redirect}"
+    );
+    let url = url::Url::parse(redirect["data"]["redirectURL"].as_str().unwrap_or_default())
+        .expect("a URL");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "state" && k != "nonce")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let expected = [
+        ("client_id", "workspace-client"),
+        ("redirect_uri", "https://app.example/callback"),
+        ("response_type", "code"),
+        ("scope", "email profile openid"),
+        ("prompt", "select_account"),
+    ];
+    assert_eq!(
+        pairs,
+        expected.map(|(k, v)| (k.to_owned(), v.to_owned())).to_vec()
+    );
+}
