@@ -130,7 +130,8 @@ Feature: Connections (/connections)
       | twilio      | {"name": ""}                                                                               | MNS-1003 | The provided sender name is invalid                                  |
       | twilio      | {"name": "T", "accountSid": "AC1", "authToken": "t", "senderId": "s"}                     | MNS-1006 | invalid Twilio account SID format                                    |
       | vonage      | {"name": "V", "apiKey": "k", "senderId": "s"}                                              | MNS-1006 | required property missing for the provider: api_secret               |
-      | sms-gateway | {"name": "S"}                                                                              | MNS-1006 | custom provider must have a URL property                             |
+      | sms-gateway | {"name": "S"}                                                                              | MNS-1006 | message notification sender properties cannot be empty               |
+      | sms-gateway | {"name": "S", "httpMethod": "POST"}                                                        | MNS-1006 | custom provider must have a URL property                             |
       | sms-gateway | {"name": "S", "url": "https://sms", "httpMethod": "put"}                                   | MNS-1006 | custom provider must have a valid HTTP method                        |
       | sms-gateway | {"name": "S", "url": "https://sms", "contentType": "xml"}                                  | MNS-1006 | custom provider must have a valid content type (JSON or FORM)        |
 

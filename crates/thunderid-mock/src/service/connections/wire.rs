@@ -3,7 +3,8 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::{MASK, Shape, Vendor, vendor_of};
+use super::vendor::Shape;
+use super::{MASK, Vendor, vendor_of};
 use crate::service::request::Page;
 use crate::store::connections::ConnectionRecord;
 
