@@ -48,3 +48,31 @@ Feature: Single sign-on: a second sign-in skips the credentials
     And the browser holds no SSO cookie
     When the app starts an "AUTHENTICATION" flow
     Then the flow status is "INCOMPLETE" and the error code is "FET-1081"
+
+  Scenario: prompt=login does not force a new sign-in: the server reuses the SSO session
+    Given the application "sample-portal"
+    And the user opens the sign-in page
+    And the user submits the credentials of "thor"
+    When the user opens the sign-in page with:
+      | prompt | login |
+    Then the flow completes with an assertion for "thor"
+
+  Scenario: prompt=none is login_required even with a live SSO session
+    Given the application "sample-portal"
+    And the user opens the sign-in page
+    And the user submits the credentials of "thor"
+    When the app sends the user to sign in with:
+      | prompt | none |
+    Then the browser is sent back to the app with "login_required" and "User authentication is required"
+
+  @mock-only
+  Scenario: max_age older than the session's sign-in ends with access_denied (FET-1082)
+    Given the application "sample-portal"
+    And the user opens the sign-in page
+    And the user submits the credentials of "thor"
+    When 120 seconds pass
+    And the user opens the sign-in page with:
+      | max_age | 60 |
+    Then the flow status is "ERROR" and the error code is "FET-1082"
+    When the sign-in page hands the error assertion to the server
+    Then the app receives the error "access_denied" with the description "The accumulated authentication assurance does not satisfy the requested acr_values or max_age"

@@ -5,6 +5,7 @@
 mod dist;
 mod image;
 mod npm_e2e;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -48,6 +49,12 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Mixed legitimate and abusive load against the release binary for `--seconds` (default 60):
+    /// reports requests, 5xx, panics, peak RSS and cross-talk; fails past the targets.
+    Soak {
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Run the benchmarks (start-up, token issuance, sign-in throughput, the RSA bound, memory)
     /// against the release binary and write BENCHMARKS.md.
     Bench,
@@ -64,6 +71,7 @@ fn main() -> Result<()> {
         Command::Package => package(&root),
         Command::Mock { args } => mock(&root, &args),
         Command::Conformance { args } => conformance(&root, &args),
+        Command::Soak { seconds } => soak::soak(&root, seconds),
         Command::Bench => cargo(
             &root,
             &[

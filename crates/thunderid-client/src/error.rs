@@ -163,6 +163,30 @@ pub enum IdTokenError {
         /// The client's clock.
         now: u64,
     },
+    /// The header's `typ` says this is not an ID token or assertion (e.g. `at+jwt`, an access token
+    /// passed off as an ID token).
+    #[error("token type {0:?} is not JWT")]
+    WrongType(String),
+    /// `iat` (minus the leeway) is in the future.
+    #[error("issued at {issued_at}, in the future (now {now})")]
+    IssuedInFuture {
+        /// The token's `iat`.
+        issued_at: u64,
+        /// The client's clock.
+        now: u64,
+    },
+    /// Several audiences and no `azp` naming this client, or an `azp` of another party.
+    #[error("authorized party {found:?} is not this client")]
+    WrongAuthorizedParty {
+        /// The token's `azp`, if it has one.
+        found: Option<String>,
+    },
+    /// `at_hash` is not the hash of the access token it came with.
+    #[error("at_hash does not match the access token")]
+    AccessTokenHashMismatch,
+    /// `c_hash` is not the hash of the authorization code it was redeemed for.
+    #[error("c_hash does not match the authorization code")]
+    CodeHashMismatch,
     /// `nonce` is not the one sent in the authorization request.
     #[error("nonce mismatch")]
     NonceMismatch {

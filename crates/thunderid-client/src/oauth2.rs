@@ -107,16 +107,25 @@ impl Client {
         code: AuthorizationCode,
     ) -> Result<TokenSet, Error> {
         let settings = self.settings();
+        let code_text = code.secret().to_owned();
         let mut grant = AuthorizationCodeGrant::new(code);
         grant.redirect_uri = Some(pending.redirect_uri);
         grant.code_verifier = Some(pending.pkce_verifier);
         grant.resource = pending.resource;
         let response = self.request_token(&settings, grant.into()).await?;
         let claims = match &response.id_token {
-            Some(token) => Some(
-                self.validate_id_token_with(&settings, token, Some(&pending.nonce))
-                    .await?,
-            ),
+            Some(token) => {
+                let claims = self
+                    .validate_id_token_with(&settings, token, Some(&pending.nonce))
+                    .await?;
+                crate::oidc::check_token_hashes(
+                    token.secret(),
+                    &claims,
+                    Some(response.access_token.secret()),
+                    Some(&code_text),
+                )?;
+                Some(claims)
+            }
             None => None,
         };
         Ok(TokenSet::from_response(response, self.now(), claims))

@@ -15,6 +15,7 @@ pub(crate) mod jwks_cache;
 
 pub use discovery::{DISCOVERY_PATH, FallbackReason, MetadataSource, ProviderMetadata};
 pub use id_token::ACCEPTED_ALGORITHMS;
+pub(crate) use id_token::check_token_hashes;
 
 use crate::config::ConfigError;
 use crate::error::Error;

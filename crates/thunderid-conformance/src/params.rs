@@ -26,7 +26,7 @@ pub struct FlowTypeParam(pub FlowType);
 
 /// An envelope-A code the protocol crate knows, e.g. `"FES-1004"`.
 #[derive(Debug, Clone, PartialEq, Eq, Parameter)]
-#[param(name = "api_error_code", regex = r#""[A-Z]+-[0-9]+""#)]
+#[param(name = "api_error_code", regex = r#""[A-Z]+(?:-[A-Z]+)?-[0-9]+""#)]
 pub struct ApiErrorCodeParam(pub ApiErrorCode);
 
 /// An OAuth `error` value the protocol crate knows, e.g. `"invalid_grant"`.

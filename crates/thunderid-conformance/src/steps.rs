@@ -6,6 +6,7 @@ pub mod client;
 pub mod common;
 pub mod control;
 pub mod discovery;
+pub mod faults;
 pub mod flow;
 pub mod identity;
 pub mod oauth2;

@@ -1,6 +1,6 @@
 //! [`router`]: every route of the [`crate::routes::ROUTES`] table, each with its CORS layer, and the layers
 //! every request passes, outermost first: `X-Correlation-ID`, tracing, `X-Frame-Options`, the body
-//! limit, the request journal, the security middleware. A path no route serves gets the real mux's 404 (after the
+//! limit, the request journal, the fault rules, the security middleware. A path no route serves gets the real mux's 404 (after the
 //! security middleware had its say).
 
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use crate::correlation;
 use crate::cors::{self, AllowedOrigins, CorsLayer};
 use crate::error::MockError;
 use crate::extract::TenantPrefix;
+use crate::faults::{self, FaultLayer};
 use crate::journal::{self, Journal, JournalLayer};
 use crate::routes::{self, ROUTES, Served};
 use crate::security::{self, SecurityLayer};
@@ -65,6 +66,15 @@ pub(crate) fn router(state: AppState) -> Router {
                 mock_access: routes::access,
             },
             security::security,
+        ))
+        .layer(middleware::from_fn_with_state(
+            FaultLayer {
+                rules: Arc::clone(state.faults()),
+                signer: state.signer_handle(),
+                stores: state.stores_handle(),
+                clock: Arc::clone(state.clock()),
+            },
+            faults::inject,
         ))
         .layer(middleware::from_fn_with_state(journal, journal::record))
         .layer(DefaultBodyLimit::max(Journal::REQUEST_LIMIT))

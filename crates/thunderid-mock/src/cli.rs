@@ -25,6 +25,10 @@ pub struct Cli {
     /// A fixture directory (see the README); default: the bundled set.
     #[arg(long, env = "THUNDERID_MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
+    /// Declarative resources to load at start: a YAML file, or a directory laid out as the
+    /// server's `config/resources/` (`{{.NAME}}` is read from the environment).
+    #[arg(long, env = "THUNDERID_MOCK_RESOURCES")]
+    pub resources: Option<PathBuf>,
     /// The externally visible base URL, used as issuer and in links (default: the bound address).
     #[arg(long, env = "THUNDERID_MOCK_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -43,6 +47,13 @@ pub struct Cli {
     /// `1.0` (the v1.0.x line the SDKs' end-to-end suites run; see the README).
     #[arg(long, default_value_t = ServerVersion::Main, env = "THUNDERID_MOCK_SERVER_VERSION")]
     pub server_version: ServerVersion,
+    /// At most this many MiB of request journal (`/__mock/requests`); the oldest entries go first.
+    #[arg(long, default_value_t = 32, env = "THUNDERID_MOCK_JOURNAL_MIB")]
+    pub journal_mib: usize,
+    /// At most this many MiB of flow executions in progress; past it, expired ones are freed and
+    /// then the soonest-expiring goes first.
+    #[arg(long, default_value_t = 128, env = "THUNDERID_MOCK_EXECUTIONS_MIB")]
+    pub executions_mib: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -89,13 +100,19 @@ impl Cli {
         if let Some(dir) = &self.fixtures {
             builder = builder.fixtures_dir(dir);
         }
+        if let Some(path) = &self.resources {
+            builder = builder.resources(path);
+        }
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
         }
         if self.no_control {
             builder = builder.no_control();
         }
-        builder = builder.server_version(self.server_version);
+        builder = builder
+            .server_version(self.server_version)
+            .journal_bytes(self.journal_mib.saturating_mul(1 << 20))
+            .execution_bytes(self.executions_mib.saturating_mul(1 << 20));
         let state = builder
             .build_state(&format!("{scheme}://{host}"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -16,6 +16,34 @@ pub(crate) struct ServerConfig {
     pub control_enabled: bool,
     /// The release line the mock behaves as.
     pub version: ServerVersion,
+    /// How much memory the journal and the execution store may hold.
+    pub limits: Limits,
+}
+
+/// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`; the builder's
+/// `journal_bytes` and `execution_bytes`). Whatever clients send, the journal and the flow
+/// executions stay within them; past a budget the oldest journal entries and the soonest-expiring
+/// executions go first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub journal_bytes: usize,
+    pub execution_bytes: usize,
+}
+
+impl Limits {
+    /// 32 MiB of journal.
+    pub(crate) const JOURNAL_BYTES: usize = 32 << 20;
+    /// 128 MiB of executions: about 100,000 sign-ins in progress.
+    pub(crate) const EXECUTION_BYTES: usize = 128 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            journal_bytes: Self::JOURNAL_BYTES,
+            execution_bytes: Self::EXECUTION_BYTES,
+        }
+    }
 }
 
 impl ServerConfig {

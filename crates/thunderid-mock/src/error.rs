@@ -68,12 +68,44 @@ pub enum MockError {
     /// No route matched: Go's `http.NotFound` text.
     #[error("not found")]
     NotFound,
+    /// The control API refused a request a web page could have sent (another `Host`, a cross-site
+    /// `Origin` or `Sec-Fetch-Site`): 403 `text/plain` with the reason.
+    #[error("{0}")]
+    ControlRefused(&'static str),
+    /// A request body over the limit: 413 with Go's `http.MaxBytesError` text.
+    #[error("request body too large")]
+    BodyTooLarge,
     /// The path exists but not for this method: Go's `ServeMux` 405, with `Allow`.
     #[error("method not allowed")]
     MethodNotAllowed { allow: &'static str },
+    /// A control-plane request the mock refuses (a malformed fault rule): 400 `text/plain` naming
+    /// the field.
+    #[error("{0}")]
+    ControlPlane(String),
+    /// The answer a fault rule injects (`/__mock/faults`): the endpoint's own envelope or the
+    /// rule's body, under the rule's status, with `Retry-After` when the rule sets one.
+    #[error("injected fault: {status}")]
+    Injected {
+        status: u16,
+        body: InjectedBody,
+        retry_after: Option<u64>,
+    },
     /// A genuine fault inside the mock: 500 SSE-5000. Logged with its cause.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// What an injected fault answers with.
+#[derive(Debug, Clone)]
+pub(crate) enum InjectedBody {
+    /// Envelope B, as `/oauth2/*` answers.
+    OAuth,
+    /// Envelope A (or Go's 404 text), as every other API answers.
+    Api,
+    /// The rule's own body: JSON.
+    Json(serde_json::Value),
+    /// The rule's own body: text.
+    Text(String),
 }
 
 impl MockError {
@@ -111,10 +143,13 @@ impl MockError {
                 401
             }
             Self::Forbidden => 403,
-            Self::PlainText(_) | Self::FieldValidation(_) => 400,
+            Self::PlainText(_) | Self::FieldValidation(_) | Self::ControlPlane(_) => 400,
+            Self::Injected { status, .. } => *status,
             Self::PlainTextServerError(_) => 500,
             Self::Scim { status, .. } => *status,
             Self::NotFound => 404,
+            Self::ControlRefused(_) => 403,
+            Self::BodyTooLarge => 413,
             Self::MethodNotAllowed { .. } => 405,
             Self::Internal(_) => 500,
         };
@@ -208,8 +243,16 @@ impl IntoResponse for MockError {
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
-            Self::PlainText(message) | Self::PlainTextServerError(message) => {
-                text(status, format!("{message}\n"))
+            Self::PlainText(message)
+            | Self::PlainTextServerError(message)
+            | Self::ControlRefused(message) => text(status, format!("{message}\n")),
+            Self::BodyTooLarge => {
+                let mut response = text(status, "http: request body too large\n".to_owned());
+                // Go closes a connection whose body limit was hit.
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                response
             }
             Self::Scim {
                 status: code,
@@ -235,11 +278,52 @@ impl IntoResponse for MockError {
                     .insert(header::ALLOW, HeaderValue::from_static(allow));
                 response
             }
+            Self::ControlPlane(message) => text(status, format!("{message}\n")),
+            Self::Injected {
+                status: code,
+                body,
+                retry_after,
+            } => {
+                let mut response = injected(status, *code, body);
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+                }
+                response
+            }
             Self::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 (status, GoJson(ApiErrorCode::ServerInternal.to_error())).into_response()
             }
         }
+    }
+}
+
+/// An injected fault's body: the envelope the real server writes at that status (`server_error`
+/// "Something went wrong" from the token handler; AUTH-4010/4030 from the security middleware;
+/// SSE-5000 for any other status), or the rule's own body.
+fn injected(status: StatusCode, code: u16, body: &InjectedBody) -> Response {
+    match body {
+        InjectedBody::OAuth => {
+            let (error, description) = match code {
+                401 => (OAuthErrorCode::InvalidClient, "Invalid client credentials"),
+                400..=499 => (OAuthErrorCode::InvalidRequest, "Invalid request"),
+                _ => (OAuthErrorCode::ServerError, "Something went wrong"),
+            };
+            (status, GoJson(OAuthErrorResponse::new(error, description))).into_response()
+        }
+        InjectedBody::Api => {
+            let error = match code {
+                401 => ApiErrorCode::AuthUnauthorized,
+                403 => ApiErrorCode::AuthForbidden,
+                404 => return text(status, "404 page not found\n".to_owned()),
+                _ => ApiErrorCode::ServerInternal,
+            };
+            (status, GoJson(error.to_error())).into_response()
+        }
+        InjectedBody::Json(value) => (status, GoJson(value.clone())).into_response(),
+        InjectedBody::Text(body) => text(status, body.clone()),
     }
 }
 

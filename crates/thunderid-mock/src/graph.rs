@@ -38,6 +38,10 @@ pub(crate) enum ExecutorKind {
     UserDelete,
     SsoCheck,
     Session,
+    /// `ConsentExecutor`: asks for and records the user's consent.
+    Consent,
+    /// `MagicLinkExecutor`: e-mailed sign-in links (`generate`, `verify`).
+    MagicLink,
     /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
     /// redirect to the mock's fake upstream IdP.
     Federated(FederatedKind),
@@ -79,6 +83,8 @@ impl ExecutorKind {
             "UserDeleteExecutor" => Self::UserDelete,
             "SSOCheckExecutor" => Self::SsoCheck,
             "SessionExecutor" => Self::Session,
+            "ConsentExecutor" => Self::Consent,
+            "MagicLinkExecutor" => Self::MagicLink,
             "GoogleOIDCAuthExecutor" => Self::Federated(FederatedKind::Google),
             "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
             "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
@@ -93,6 +99,7 @@ impl ExecutorKind {
         match self {
             Self::CredentialsAuth => Some(("CredentialsAuthenticator", Factor::Knowledge)),
             Self::Otp => Some(("OTPAuthenticator", Factor::Possession)),
+            Self::MagicLink => Some(("MagicLinkAuthenticator", Factor::Possession)),
             Self::Federated(FederatedKind::Google) => {
                 Some(("GoogleOIDCAuthenticator", Factor::Knowledge))
             }
@@ -123,7 +130,8 @@ impl ExecutorKind {
             | Self::SessionRevocation
             | Self::UserDelete
             | Self::SsoCheck
-            | Self::Session => None,
+            | Self::Session
+            | Self::Consent => None,
         }
     }
 
@@ -295,6 +303,15 @@ fn check_node(
             // `SupportedModes`: PreDeleteExecutor knows only `revoke_all` (its default).
             if kind == ExecutorKind::PreDelete
                 && !matches!(executor.mode.as_deref(), None | Some("revoke_all"))
+            {
+                return Err((
+                    "executor.mode".into(),
+                    format!("unsupported mode for {}", executor.name),
+                ));
+            }
+            // `SupportedModes` without a default: MagicLinkExecutor needs `generate` or `verify`.
+            if kind == ExecutorKind::MagicLink
+                && !matches!(executor.mode.as_deref(), Some("generate" | "verify"))
             {
                 return Err((
                     "executor.mode".into(),

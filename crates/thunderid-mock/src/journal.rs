@@ -4,15 +4,17 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use std::sync::Arc;
 
 use crate::clock::Clock;
+use crate::error::MockError;
 
 /// One recorded exchange.
 #[derive(Debug, Clone, Serialize)]
@@ -26,8 +28,37 @@ pub struct JournalEntry {
     pub headers: Vec<(String, String)>,
     /// The body as text (lossy UTF-8); bodies over the capture limit are cut.
     pub body: String,
+    /// The status answered; 0 when a fault dropped or reset the connection instead.
     pub status: u16,
     pub at: u64,
+    /// The fault rule applied to this request, if any (`/__mock/faults`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<AppliedFault>,
+}
+
+/// A fault rule's effect on one request, as the journal records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AppliedFault {
+    /// The rule's id (`fault-1`, …).
+    pub rule: String,
+    /// What it did: `status`, `delay`, `drop`, `reset`, `truncate` or `corrupt`.
+    pub action: String,
+}
+
+impl AppliedFault {
+    pub(crate) fn new(rule: String, action: &str) -> Self {
+        Self {
+            rule,
+            action: action.to_owned(),
+        }
+    }
+
+    /// Whether the client got no response at all.
+    fn closed_connection(&self) -> bool {
+        matches!(self.action.as_str(), "drop" | "reset")
+    }
 }
 
 /// Which journal entries to list; the default selects all.
@@ -75,42 +106,106 @@ impl RequestFilter {
     }
 }
 
-/// A bounded log of requests, oldest dropped first.
-#[derive(Debug, Default)]
+/// A log of requests bounded in entries and in bytes, oldest dropped first. Entries are shared,
+/// so listing copies pointers, not bodies.
+#[derive(Debug)]
 pub struct Journal {
-    entries: Mutex<VecDeque<JournalEntry>>,
+    inner: Mutex<Entries>,
+    /// Whether requests are recorded at all (not with `--no-control`: nobody can read them).
+    enabled: bool,
+    budget: usize,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    entries: VecDeque<Arc<JournalEntry>>,
+    bytes: usize,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self::new(true, crate::config::Limits::JOURNAL_BYTES)
+    }
 }
 
 impl Journal {
     const CAPACITY: usize = 10_000;
     /// Bodies larger than this are cut in the journal (the handler still sees all of it).
     const BODY_LIMIT: usize = 64 * 1024;
-    /// Requests larger than this are refused before any handler runs.
+    /// Requests larger than this are refused (413) before any handler runs.
     pub const REQUEST_LIMIT: usize = 1024 * 1024;
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<JournalEntry>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    pub(crate) fn new(enabled: bool, budget: usize) -> Self {
+        Self {
+            inner: Mutex::new(Entries::default()),
+            enabled,
+            budget,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn record(&self, entry: JournalEntry) {
-        let mut entries = self.lock();
-        if entries.len() == Self::CAPACITY {
-            entries.pop_front();
+        if !self.enabled {
+            return;
         }
-        entries.push_back(entry);
+        let size = entry.size();
+        if size > self.budget {
+            return;
+        }
+        let mut inner = self.lock();
+        while inner.entries.len() >= Self::CAPACITY || inner.bytes + size > self.budget {
+            let Some(old) = inner.entries.pop_front() else {
+                break;
+            };
+            inner.bytes -= old.size();
+        }
+        inner.bytes += size;
+        inner.entries.push_back(Arc::new(entry));
     }
 
     /// The entries `filter` selects, oldest first.
     pub fn list(&self, filter: &RequestFilter) -> Vec<JournalEntry> {
+        self.shared(filter).iter().map(|e| (**e).clone()).collect()
+    }
+
+    /// [`Self::list`] without copying the entries (the control API serializes them directly).
+    pub(crate) fn shared(&self, filter: &RequestFilter) -> Vec<Arc<JournalEntry>> {
         self.lock()
+            .entries
             .iter()
             .filter(|e| filter.matches(e))
             .cloned()
             .collect()
     }
 
+    /// The bytes the entries hold (as [`JournalEntry::size`] counts them).
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    /// Forget every entry and give their memory back.
     pub fn clear(&self) {
-        self.lock().clear();
+        *self.lock() = Entries::default();
+    }
+}
+
+impl JournalEntry {
+    /// What the entry holds on the heap, plus its own size.
+    fn size(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + std::mem::size_of::<(String, String)>())
+                .sum::<usize>()
+            + self.body.len()
     }
 }
 
@@ -121,22 +216,33 @@ pub(crate) struct JournalLayer {
     pub clock: Arc<Clock>,
 }
 
-/// Middleware: buffer the request body, run the handler, record the exchange. The control API's own
-/// requests are not recorded, so a suite's bookkeeping does not pollute what it asserts on.
+/// Middleware: buffer the request body (a body over [`Journal::REQUEST_LIMIT`] is 413 with Go's
+/// `http.MaxBytesError` text, never handed on as empty), run the handler, record the exchange. The
+/// control API's own requests are not recorded, so a suite's bookkeeping does not pollute what it
+/// asserts on.
 pub(crate) async fn record(
     State(layer): State<JournalLayer>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_owned();
-    if path.starts_with("/__mock/") {
-        return next.run(request).await;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > Journal::REQUEST_LIMIT as u64) {
+        return MockError::BodyTooLarge.into_response();
     }
+    let path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, Journal::REQUEST_LIMIT).await {
-        Ok(bytes) => bytes,
-        Err(_) => Bytes::new(),
+    let Ok(bytes) = axum::body::to_bytes(body, Journal::REQUEST_LIMIT).await else {
+        return MockError::BodyTooLarge.into_response();
     };
+    if path.starts_with("/__mock/") || !layer.journal.enabled {
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
     let headers = parts
         .headers
         .iter()
@@ -156,11 +262,57 @@ pub(crate) async fn record(
         body: String::from_utf8_lossy(captured).into_owned(),
         status: 0,
         at: layer.clock.now(),
+        fault: None,
     };
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    entry.status = response.status().as_u16();
+    entry.fault = response.extensions().get::<AppliedFault>().cloned();
+    entry.status = match &entry.fault {
+        Some(fault) if fault.closed_connection() => 0,
+        _ => response.status().as_u16(),
+    };
     layer.journal.record(entry);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body_len: usize) -> JournalEntry {
+        JournalEntry {
+            method: "POST".to_owned(),
+            path: "/flow/execute".to_owned(),
+            query: None,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: "x".repeat(body_len),
+            status: 200,
+            at: 0,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn the_journal_stays_within_its_byte_budget_dropping_the_oldest() {
+        let size = entry(1000).size();
+        let journal = Journal::new(true, 10 * size);
+        for _ in 0..25 {
+            journal.record(entry(1000));
+        }
+        assert_eq!(journal.bytes(), 10 * size);
+        assert_eq!(journal.list(&RequestFilter::default()).len(), 10);
+        // One bigger than the whole budget is not kept, and evicts nothing.
+        journal.record(entry(20 * size));
+        assert_eq!(journal.list(&RequestFilter::default()).len(), 10);
+        journal.clear();
+        assert_eq!(journal.bytes(), 0);
+    }
+
+    #[test]
+    fn a_disabled_journal_records_nothing() {
+        let journal = Journal::new(false, 1 << 20);
+        journal.record(entry(10));
+        assert!(journal.list(&RequestFilter::default()).is_empty());
+    }
 }

@@ -21,7 +21,7 @@
 //!   callbacks, client authentication, grants, minting).
 //! * `error` (the one error type and status mapping), `state` (`AppState`), and the cross-cutting
 //!   HTTP pieces: `security` (the security middleware and `Principal`), `cors`, `journal`,
-//!   `extract`, `correlation` (`X-Correlation-ID`).
+//!   `extract`, `correlation` (`X-Correlation-ID`), `faults` (fault rules and their middleware).
 //! * `service`: what one request does, over the state and the engines.
 //! * `routes` (the route table and thin handlers), `app` (the router), then `server`, `cli`, `tls`.
 
@@ -39,6 +39,7 @@ mod correlation;
 mod cors;
 mod error;
 mod extract;
+mod faults;
 pub mod fixtures;
 mod flow;
 mod graph;
@@ -60,11 +61,12 @@ mod wire;
 
 pub use clock::Clock;
 pub use config::{ServerVersion, UnknownServerVersion};
+pub use faults::{FaultAction, FaultRule, FaultRuleError, FaultView, TokenKind};
 pub use fixtures::{FixtureError, Fixtures};
-pub use journal::{JournalEntry, RequestFilter};
+pub use journal::{AppliedFault, JournalEntry, RequestFilter};
 pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};
 pub use store::Stats;
 pub use store::outbox::{Channel, OutboxMessage};
 pub use tokens::{
-    KeyError, SigningKey, TokenType, VerifiedToken, VerifyError, generate_signing_key,
+    KeyError, SigningKey, Tamper, TokenType, VerifiedToken, VerifyError, generate_signing_key,
 };

@@ -30,7 +30,7 @@ mod respond;
 pub(crate) mod users;
 
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 use crate::cors::Cors;
 use crate::security::Access;
@@ -537,7 +537,9 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/gate/invite", || get(gate::invite_link)),
     Route::new("/gate/error", || get(gate::error_page)),
     // Mock-only: the fake upstream IdP and the control plane.
-    Route::new("/__mock/idp/{name}/authorize", || get(idp::idp_authorize)).mock_only(PUBLIC),
+    Route::new("/__mock/idp/{name}/authorize", || get(idp::idp_authorize))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
     Route::new("/__mock/reset", || post(control::reset))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
@@ -553,6 +555,16 @@ pub(crate) static ROUTES: &[Route] = &[
         .mock_only(PUBLIC)
         .served(Served::WithControl),
     Route::new("/__mock/stats", || get(control::stats))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/faults", || {
+        get(control::list_faults)
+            .post(control::add_fault)
+            .delete(control::clear_faults)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/faults/{id}", || delete(control::remove_fault))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
     Route::new("/__mock/ciba/{auth_req_id}", || {

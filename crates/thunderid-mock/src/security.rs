@@ -14,6 +14,9 @@
 //!    with a bare `Bearer` challenge, a bad one 401 AUTH-4010 with the `invalid_token` challenge, a
 //!    missing permission 403 AUTH-4030. These answers carry no CORS headers (no route ran).
 //!
+//! Before all of this, the mock's control API (`/__mock/*`) refuses what a web page could send
+//! ([`control_guard`]).
+//!
 //! The verified caller rides in the request's extensions as a [`Principal`], which handlers extract;
 //! nothing decodes a token a second time. The mock's own routes (SCIM, the legacy organization
 //! APIs, the control plane) take their access rule from the route table instead of the server's
@@ -236,6 +239,13 @@ pub(crate) async fn security(
     mut request: Request,
     next: Next,
 ) -> Response {
+    if layer.state.config().control_enabled
+        && request.uri().path().starts_with(CONTROL_PREFIX)
+        && !request.uri().path().starts_with(FAKE_IDP_PREFIX)
+        && let Err(refusal) = control_guard(&layer.state, request.headers())
+    {
+        return refused(refusal);
+    }
     if request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
@@ -260,6 +270,86 @@ pub(crate) async fn security(
         }
     }
     next.run(request).await
+}
+
+/// The control API's paths. The fake IdP under it is a browser's page, reached by navigation from
+/// anywhere, so it is not guarded here (it redirects only to the gate, see `service::idp`).
+const CONTROL_PREFIX: &str = "/__mock/";
+const FAKE_IDP_PREFIX: &str = "/__mock/idp/";
+
+/// The control API resets state, moves the clock and lists every request and message the mock saw
+/// (passwords, secrets, OTPs). Test code calls it directly; no web page may: a request that a
+/// browser marks as sent by another site (`Origin`, `Sec-Fetch-Site`) is refused, and so is any
+/// `Host` but a loopback name, an IP address or the mock's own public host, which defeats DNS
+/// rebinding (the page's origin is the attacker's name, so its `Host` is too).
+pub(crate) fn control_guard(state: &AppState, headers: &HeaderMap) -> Result<(), MockError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = header("host").unwrap_or_default();
+    if !host.is_empty() && !trusted_host(state, host) {
+        return Err(MockError::ControlRefused(
+            "the control API answers only requests to localhost, an IP address or the mock's own host",
+        ));
+    }
+    if let Some(site) = header("sec-fetch-site")
+        && site != "same-origin"
+        && site != "none"
+    {
+        return Err(MockError::ControlRefused(
+            "the control API answers no cross-site browser requests",
+        ));
+    }
+    if let Some(origin) = header("origin") {
+        let same = url::Url::parse(origin)
+            .ok()
+            .and_then(|o| {
+                let authority = match o.port() {
+                    Some(port) => format!("{}:{port}", o.host_str()?),
+                    None => o.host_str()?.to_owned(),
+                };
+                Some(authority.eq_ignore_ascii_case(host))
+            })
+            .unwrap_or(false);
+        if !same {
+            return Err(MockError::ControlRefused(
+                "the control API answers no cross-site browser requests",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `localhost` (and `*.localhost`, which resolve to loopback), an IP literal, or the host of the
+/// base URL or issuer (e.g. `--public-url http://mock:8090` in a compose network).
+fn trusted_host(state: &AppState, host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => {
+            return rest
+                .split(']')
+                .next()
+                .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    }
+    .to_ascii_lowercase();
+    if name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
+    {
+        return true;
+    }
+    let config = state.config();
+    [&config.base_url, &config.issuer].iter().any(|u| {
+        url::Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .is_some_and(|h| h == name)
+    })
 }
 
 /// The security middleware answers before any route, so its answers carry no CORS headers.

@@ -7,6 +7,12 @@
 //! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
 //! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
+mod connection;
+
+pub(crate) use self::connection::{READ_HEADER_TIMEOUT, serve_connection};
+
+use axum::Extension;
+use axum::extract::ConnectInfo;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
@@ -20,9 +26,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
-use crate::config::{ServerConfig, ServerVersion};
+use crate::config::{Limits, ServerConfig, ServerVersion};
+use crate::faults::{FaultListener, FaultRule, FaultRuleError, FaultView};
 use crate::fixtures::{ApplicationFixture, FixtureError, Fixtures, UserFixture};
 use crate::journal::{JournalEntry, RequestFilter};
+use crate::service::import::declarative;
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
@@ -43,6 +51,9 @@ pub enum StartError {
     },
     #[error("cannot start the server thread: {0}")]
     Runtime(std::io::Error),
+    /// A declarative resource file could not be read or one of its documents failed.
+    #[error("invalid declarative resources: {0}")]
+    Resources(String),
 }
 
 /// Configures a [`MockServer`]. Every option has a default: `MockServer::builder().start().await`
@@ -58,13 +69,30 @@ pub struct MockServerBuilder {
     clock: Option<Clock>,
     no_control: bool,
     version: ServerVersion,
+    limits: Limits,
     applications: Vec<ApplicationFixture>,
     users: Vec<UserFixture>,
     flows: Vec<FlowDefinition>,
     unchecked: bool,
+    resources: Option<PathBuf>,
+    resource_variables: Vec<(String, String)>,
 }
 
 impl MockServerBuilder {
+    /// Load the server's declarative resources (YAML documents with `resource_type`, as
+    /// `config/resources/` holds them) from this file or directory at start, after the fixtures;
+    /// `{{.NAME}}` is filled in from the environment. A reset applies them again.
+    pub fn resources(mut self, path: impl Into<PathBuf>) -> Self {
+        self.resources = Some(path.into());
+        self
+    }
+
+    /// A template variable for the declarative resources, over the environment's.
+    pub fn resource_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.resource_variables.push((name.into(), value.into()));
+        self
+    }
+
     /// Serve this fixture set instead of the bundled one.
     pub fn fixtures(mut self, fixtures: Fixtures) -> Self {
         self.fixtures = Some(fixtures);
@@ -133,6 +161,19 @@ impl MockServerBuilder {
     /// Do not serve the control API (`/__mock/*`).
     pub fn no_control(mut self) -> Self {
         self.no_control = true;
+        self
+    }
+
+    /// At most this many bytes of request journal (default 32 MiB); the oldest entries go first.
+    pub fn journal_bytes(mut self, bytes: usize) -> Self {
+        self.limits.journal_bytes = bytes;
+        self
+    }
+
+    /// At most this many bytes of flow executions in progress (default 128 MiB); past it the
+    /// soonest-expiring execution goes first.
+    pub fn execution_bytes(mut self, bytes: usize) -> Self {
+        self.limits.execution_bytes = bytes;
         self
     }
 
@@ -217,8 +258,16 @@ impl MockServerBuilder {
             issuer,
             control_enabled: !self.no_control,
             version: self.version,
+            limits: self.limits,
         };
-        Ok(AppState::new(config, fixtures, Arc::new(clock), signer))
+        let state = AppState::new(config, fixtures, Arc::new(clock), signer);
+        if let Some(path) = &self.resources {
+            let files = declarative::read(path).map_err(StartError::Resources)?;
+            declarative::load(&state, &files, &self.resource_variables)
+                .map_err(StartError::Resources)?;
+            state.set_declarative((files, self.resource_variables.clone()));
+        }
+        Ok(state)
     }
 }
 
@@ -266,12 +315,20 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let listener = FaultListener(listener);
+    tokio::pin!(shutdown);
+    loop {
+        // Accept errors (out of file descriptors and the like) are retried inside.
+        let stream = tokio::select! {
+            accepted = listener.accept_stream() => accepted,
+            () = &mut shutdown => return Ok(()),
+        };
+        stream.set_nodelay(true);
+        // Each request carries its connection, so a fault rule can drop or reset it.
+        let connection = ConnectInfo(stream.connection().clone());
+        let app = app.clone().layer(Extension(connection));
+        tokio::spawn(serve_connection(stream, app));
+    }
 }
 
 /// A running mock server. Dropping it stops the server.
@@ -355,6 +412,7 @@ impl MockServer {
     /// State back to the fixtures (same as `POST /__mock/reset`).
     pub fn reset(&self) {
         self.state.reset();
+        declarative::reload(&self.state);
     }
 
     /// The request journal, oldest first (same as `GET /__mock/requests`).
@@ -394,6 +452,26 @@ impl MockServer {
     /// as `POST /__mock/ciba/{auth_req_id}`): `true` when the request took the decision.
     pub fn decide_ciba(&self, auth_req_id: &str, approve: bool) -> bool {
         crate::service::ciba::decide(&self.state, auth_req_id, approve).is_ok()
+    }
+
+    /// Arm a fault rule (same as `POST /__mock/faults`): its id, or why the rule is malformed.
+    pub fn add_fault(&self, rule: FaultRule) -> Result<String, FaultRuleError> {
+        self.state.faults().add(rule)
+    }
+
+    /// The armed fault rules with their counters, oldest first (same as `GET /__mock/faults`).
+    pub fn faults(&self) -> Vec<FaultView> {
+        self.state.faults().list()
+    }
+
+    /// Disarm one fault rule (same as `DELETE /__mock/faults/{id}`): whether it was armed.
+    pub fn remove_fault(&self, id: &str) -> bool {
+        self.state.faults().remove(id)
+    }
+
+    /// Disarm every fault rule (same as `DELETE /__mock/faults`).
+    pub fn clear_faults(&self) {
+        self.state.faults().clear();
     }
 
     /// Whether an authorization request (an `authId`) is waiting for its flow.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::ServerConfig;
+use crate::faults::FaultRules;
 use crate::fixtures::{Fixtures, ServerSettings};
 use crate::journal::Journal;
 use crate::store::Stores;
@@ -16,15 +17,24 @@ pub(crate) struct AppState {
     inner: Arc<Shared>,
 }
 
+/// Declarative resource files (path, text) and the template variables given besides the
+/// environment's.
+pub(crate) type Declarative = (Vec<ResourceFile>, Vec<(String, String)>);
+/// A declarative resource file: its path and text.
+pub(crate) type ResourceFile = (std::path::PathBuf, String);
+
 #[derive(Debug)]
 struct Shared {
     config: ServerConfig,
     /// The loaded fixture set: what a reset returns to.
     fixtures: Fixtures,
     clock: Arc<Clock>,
-    signer: TokenSigner,
+    signer: Arc<TokenSigner>,
     journal: Arc<Journal>,
     stores: Arc<Stores>,
+    /// Declarative resource files (`--resources`): path and text, applied at start and on reset.
+    declarative: std::sync::OnceLock<Declarative>,
+    faults: Arc<FaultRules>,
 }
 
 impl AppState {
@@ -34,15 +44,22 @@ impl AppState {
         clock: Arc<Clock>,
         signer: TokenSigner,
     ) -> Self {
-        let stores = Arc::new(Stores::from_fixtures(&fixtures, clock.now()));
+        let stores = Arc::new(Stores::from_fixtures(
+            &fixtures,
+            clock.now(),
+            config.limits.execution_bytes,
+        ));
+        let journal = Journal::new(config.control_enabled, config.limits.journal_bytes);
         Self {
             inner: Arc::new(Shared {
                 config,
                 fixtures,
                 clock,
-                signer,
-                journal: Arc::new(Journal::default()),
+                signer: Arc::new(signer),
+                journal: Arc::new(journal),
                 stores,
+                declarative: std::sync::OnceLock::new(),
+                faults: Arc::default(),
             }),
         }
     }
@@ -54,6 +71,22 @@ impl AppState {
     /// The server-wide settings (`server.json`).
     pub(crate) fn settings(&self) -> &ServerSettings {
         &self.inner.fixtures.server
+    }
+
+    /// Keep the declarative resource files the state starts with (set once, before serving).
+    pub(crate) fn set_declarative(&self, declarative: Declarative) {
+        let _ = self.inner.declarative.set(declarative);
+    }
+
+    /// The declarative resource files the state was started with, and the variables given
+    /// besides the environment's.
+    pub(crate) fn declarative(&self) -> (&[ResourceFile], &[(String, String)]) {
+        self.inner
+            .declarative
+            .get()
+            .map_or((&[], &[]), |(files, vars)| {
+                (files.as_slice(), vars.as_slice())
+            })
     }
 
     /// The loaded fixture set (translations; what a reset returns to).
@@ -74,8 +107,18 @@ impl AppState {
         &self.inner.signer
     }
 
+    /// The signer as a shared handle, for the fault layer's forged tokens.
+    pub(crate) fn signer_handle(&self) -> Arc<TokenSigner> {
+        Arc::clone(&self.inner.signer)
+    }
+
     pub(crate) fn journal(&self) -> &Arc<Journal> {
         &self.inner.journal
+    }
+
+    /// The armed fault rules (`/__mock/faults`).
+    pub(crate) fn faults(&self) -> &Arc<FaultRules> {
+        &self.inner.faults
     }
 
     pub(crate) fn stores(&self) -> &Stores {
@@ -97,12 +140,13 @@ impl AppState {
         self.inner.config.url(path)
     }
 
-    /// State back to the fixtures, the clock back to its base, the journal emptied.
+    /// State back to the fixtures, the clock back to its base, the journal and fault rules emptied.
     pub(crate) fn reset(&self) {
         self.inner.clock.reset();
         self.inner
             .stores
             .reset(&self.inner.fixtures, self.inner.clock.now());
         self.inner.journal.clear();
+        self.inner.faults.clear();
     }
 }

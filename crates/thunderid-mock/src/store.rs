@@ -9,6 +9,7 @@
 //! | [`Stores::oauth`] | authorization requests (pushed ones too), backchannel requests, codes, revocations, pending logouts | one mutex |
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
+//! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
@@ -16,6 +17,7 @@
 //! unit asks about its users and groups).
 
 pub(crate) mod connections;
+pub(crate) mod consents;
 pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
@@ -40,6 +42,7 @@ pub(crate) mod v1;
 use serde::Serialize;
 
 use self::connections::Connections;
+use self::consents::Consents;
 use self::design::Designs;
 use self::directory::Directory;
 use self::executions::Executions;
@@ -66,6 +69,7 @@ pub(crate) struct Stores {
     pub(crate) designs: Snapshots<Designs>,
     /// Identity providers and SMS senders (the connections API).
     pub(crate) connections: Snapshots<Connections>,
+    pub(crate) consents: Locked<Consents>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -84,17 +88,18 @@ pub struct Stats {
 
 impl Stores {
     /// The stores of a (validated) fixture set, created at `now`.
-    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, execution_bytes: usize) -> Self {
         Self {
             registry: Snapshots::new(Registry::from_fixtures(fixtures, now)),
             directory: Locked::new(Directory::from_fixtures(fixtures, now)),
-            executions: Locked::new(Executions::default()),
+            executions: Locked::new(Executions::with_budget(execution_bytes)),
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::default()),
             sessions: Locked::new(Sessions::default()),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
             designs: Snapshots::new(Designs::default()),
             connections: Snapshots::new(Connections::default()),
+            consents: Locked::new(Consents::default()),
         }
     }
 
@@ -104,7 +109,8 @@ impl Stores {
             .replace(Registry::from_fixtures(fixtures, now));
         self.directory
             .replace(Directory::from_fixtures(fixtures, now));
-        self.executions.replace(Executions::default());
+        let budget = self.executions.read(Executions::budget);
+        self.executions.replace(Executions::with_budget(budget));
         self.oauth.replace(OAuthState::default());
         self.outbox.replace(Outbox::default());
         self.sessions.replace(Sessions::default());
@@ -112,6 +118,7 @@ impl Stores {
             .replace(Translations::from_fixtures(fixtures));
         self.designs.replace(Designs::default());
         self.connections.replace(Connections::default());
+        self.consents.replace(Consents::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

@@ -88,6 +88,7 @@ macro_rules! closed_enum {
 }
 
 pub mod component;
+pub mod consent;
 pub mod execute;
 pub mod graph;
 pub mod input;

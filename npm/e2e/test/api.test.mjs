@@ -87,3 +87,32 @@ test('clock.advance refuses what the control plane would', async () => {
     await mock.stop();
   }
 });
+
+test('fault rules fail a call n times, name the field of a malformed rule, and leave with reset', async () => {
+  const mock = await startMock();
+  try {
+    const discovery = `${mock.localUrl}/.well-known/openid-configuration`;
+    const armed = await mock.faults.add({
+      path: '/.well-known/openid-configuration',
+      times: 1,
+      action: { type: 'status', status: 503, retryAfter: 2 },
+    });
+    const failed = await fetch(discovery);
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers.get('retry-after'), '2');
+    assert.equal((await fetch(discovery)).status, 200);
+    const [listed] = await mock.faults.list();
+    assert.deepEqual([listed.id, listed.seen, listed.applied], [armed.id, 2, 1]);
+    const [entry] = await mock.requests('/.well-known/openid-configuration');
+    assert.deepEqual(entry.fault, { rule: armed.id, action: 'status' });
+    await assert.rejects(mock.faults.add({ action: { type: 'delay' } }), {
+      status: 400,
+      body: 'action.ms: is required\n',
+    });
+    await mock.reset();
+    assert.deepEqual(await mock.faults.list(), []);
+    await assert.rejects(mock.faults.remove(armed.id), { status: 404 });
+  } finally {
+    await mock.stop();
+  }
+});

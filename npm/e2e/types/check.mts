@@ -1,5 +1,12 @@
 // Compiled by `tsc -p types` in `cargo xtask npm-e2e`: the ES module typings hold for real use.
-import { startMock, type MockServer, type OutboxMessage, type JournalEntry, type Stats } from 'thunderid-mock';
+import {
+  startMock,
+  type ArmedFault,
+  type MockServer,
+  type OutboxMessage,
+  type JournalEntry,
+  type Stats,
+} from 'thunderid-mock';
 
 const mock: MockServer = await startMock({ port: 0, publicUrl: 'http://localhost:8090', tls: false });
 const now: number = await mock.clock.advance(60);
@@ -14,6 +21,17 @@ await mock.reset();
 await mock.stop();
 // @ts-expect-error: the port is a number
 await startMock({ port: '8090' });
-// @ts-expect-error: there is no fault plane yet
-mock.faults;
-export { now, later, messages, code, entries, byPath, stats, urls };
+const armed: ArmedFault = await mock.faults.add({
+  path: '/oauth2/token',
+  times: 2,
+  action: { type: 'status', status: 503, retryAfter: 5 },
+});
+const rules: ArmedFault[] = await mock.faults.list();
+await mock.faults.add({ clientId: 'sample-spa', times: 1, action: { type: 'tamper', token: 'id_token', tamper: 'alg_none' } });
+// @ts-expect-error: tampers are named
+await mock.faults.add({ action: { type: 'tamper', token: 'id_token', tamper: 'alg-none' } });
+await mock.faults.remove(armed.id);
+await mock.faults.clear();
+// @ts-expect-error: an action names its type
+await mock.faults.add({ action: { status: 503 } });
+export { now, later, messages, code, entries, byPath, stats, urls, rules };

@@ -56,9 +56,12 @@ export interface JournalEntry {
   /** Header names lower-cased, as `[name, value]` pairs in arrival order. */
   headers: Array<[string, string]>;
   body: string;
+  /** The status answered; 0 when a fault rule dropped or reset the connection. */
   status: number;
   /** Seconds since the epoch, on the mock's clock. */
   at: number;
+  /** The fault rule that applied to this request, if one did. */
+  fault?: { rule: string; action: FaultAction['type'] };
 }
 
 /** Which journal entries to list; a string is a path. */
@@ -73,6 +76,80 @@ export interface Stats {
   ssoSessions: number;
 }
 
+/** What a fault rule does to a request it applies to (see the README's "Fault rules"). */
+export type FaultAction =
+  /** Answer `status` with the endpoint's own error envelope, or `body` (a string is sent as text). */
+  | { type: 'status'; status: number; body?: unknown; retryAfter?: number }
+  /** Wait `ms` (at most 60000), then handle the request. */
+  | { type: 'delay'; ms: number }
+  /** Close (`drop`) or reset (`reset`) the connection without an answer. */
+  | { type: 'drop' }
+  | { type: 'reset' }
+  /** Send only the first `bytes` of the body (default half). */
+  | { type: 'truncate'; bytes?: number }
+  /** Garble the body so it parses neither as JSON nor as UTF-8. */
+  | { type: 'corrupt' }
+  /** Forge the next tokens of this kind in JSON answers (`times` counts tokens). */
+  | { type: 'tamper'; token: 'id_token' | 'access_token' | 'refresh_token' | 'assertion'; tamper: TokenTamper }
+  /** Answer UserInfo with a `sub` that is not the ID token's. */
+  | { type: 'userinfo_sub_mismatch' }
+  /** Answer discovery with another issuer and without the members named in `remove`. */
+  | { type: 'discovery'; issuer?: string; remove?: string[] };
+
+/** How a forged token differs from the real one (the README's "Fault rules" describes each). */
+export type TokenTamper =
+  | 'alg_none'
+  | 'hs256_public_key'
+  | 'bad_signature'
+  | 'unknown_kid'
+  | 'missing_kid'
+  | 'wrong_iss'
+  | 'wrong_aud'
+  | 'extra_aud_without_azp'
+  | 'expired'
+  | 'iat_future'
+  | 'nbf_ahead'
+  | 'missing_nonce'
+  | 'wrong_nonce'
+  | 'wrong_at_hash'
+  | 'wrong_c_hash'
+  | 'wrong_typ';
+
+/** A fault rule: every matcher left out matches everything. */
+export interface FaultRule {
+  method?: string;
+  /** Segments match exactly, `*` is one segment, a last `**` is the rest. */
+  path?: string;
+  /** The Basic username, or `client_id` in the form or query. */
+  clientId?: string;
+  /** The Bearer token's `sub`, or `username` in the form or the flow's `inputs`. */
+  user?: string;
+  /** Apply from the n-th matching call on; default 1. */
+  nth?: number;
+  /** Apply this many times; absent: until removed. */
+  times?: number;
+  action: FaultAction;
+}
+
+/** An armed rule with its id and counters. */
+export interface ArmedFault extends FaultRule {
+  id: string;
+  nth: number;
+  /** Matching calls so far. */
+  seen: number;
+  /** Calls the rule applied to. */
+  applied: number;
+}
+
+/** The fault rules (`/__mock/faults`). A malformed rule rejects with the 400 naming the field. */
+export interface MockFaults {
+  add(rule: FaultRule): Promise<ArmedFault>;
+  list(): Promise<ArmedFault[]>;
+  /** Disarm one rule; rejects (status 404) for an unknown id. */
+  remove(id: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
 /** The mock's clock, which every expiry reads. */
 export interface MockClock {
   /** Seconds since the epoch, on the mock's clock. */
@@ -82,8 +159,8 @@ export interface MockClock {
 }
 
 /**
- * A running mock. Each control-plane area is a member (`clock`, `outbox`, `requests`, …); fault
- * injection will join as `faults` once the server has a fault plane. Where Node defines
+ * A running mock. Each control-plane area is a member (`clock`, `outbox`, `requests`, `faults`, …).
+ * Where Node defines
  * `Symbol.asyncDispose`, the handle has it too, so `await using` stops the server.
  */
 export interface MockServer {
@@ -101,7 +178,7 @@ export interface MockServer {
   readonly discoveryUrl: string;
   /** Stop the server (SIGTERM, then SIGKILL after 5 s) and wait until it has exited. Idempotent. */
   stop(): Promise<void>;
-  /** State back to the fixtures: users, codes, tokens, executions, outbox, clock and journal. */
+  /** State back to the fixtures: users, codes, tokens, executions, outbox, clock, journal and fault rules. */
   reset(): Promise<void>;
   readonly clock: MockClock;
   /** The messages sent, oldest first; only those to `recipient` (a phone number or e-mail) if given. */
@@ -111,6 +188,7 @@ export interface MockServer {
   /** The request journal, oldest first, narrowed by `filter`. */
   requests(filter?: RequestFilter): Promise<JournalEntry[]>;
   stats(): Promise<Stats>;
+  readonly faults: MockFaults;
 }
 
 /** Start the mock and resolve once it accepts connections. */

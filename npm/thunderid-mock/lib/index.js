@@ -197,6 +197,21 @@ function createHandle(child, ready, dir) {
     stats() {
       return control('GET', '/__mock/stats');
     },
+
+    faults: {
+      add(rule) {
+        return control('POST', '/__mock/faults', rule);
+      },
+      list() {
+        return control('GET', '/__mock/faults');
+      },
+      async remove(id) {
+        await control('DELETE', `/__mock/faults/${encodeURIComponent(id)}`);
+      },
+      async clear() {
+        await control('DELETE', '/__mock/faults');
+      },
+    },
   };
   if (typeof Symbol.asyncDispose === 'symbol') {
     handle[Symbol.asyncDispose] = handle.stop;

@@ -7,8 +7,12 @@
 //! 3. the `kid` is in the JWKS (fetched again once on a miss), and that key is an RSA signing key
 //!    for this `alg`;
 //! 4. the signature verifies;
+//!    A `typ` other than `JWT` (an access token's `at+jwt`) is refused before the key lookup too.
 //! 5. the claims decode; `iss` is the expected issuer; `aud` is (or contains) the expected
-//!    audience; `exp` and `nbf` hold against the injected clock with the leeway; `nonce` matches.
+//!    audience; `exp`, `nbf` and `iat` hold against the injected clock with the leeway; with
+//!    several audiences `azp` names this client; `nonce` matches.
+//! 6. with the token response: `at_hash` and `c_hash`, when present, are the hashes of the access
+//!    token and the code ([`check_token_hashes`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -68,6 +72,13 @@ pub(crate) async fn verify_signed<T: DeserializeOwned>(
     let header: JwsHeader = decode_segment(header_b64, "header")?;
     let algorithm = accepted_algorithm(&header.algorithm)
         .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.algorithm.as_str().to_owned()))?;
+    if let Some(typ) = header
+        .token_type
+        .as_ref()
+        .filter(|typ| !typ.eq_ignore_ascii_case("JWT"))
+    {
+        return Err(IdTokenError::WrongType(typ.clone()));
+    }
     let kid = header
         .key_id
         .ok_or(IdTokenError::UnknownKey { kid: None })?;
@@ -120,6 +131,12 @@ pub(crate) fn check_registered(
             now: expect.now,
         });
     }
+    if claims.issued_at > expect.now.saturating_add(expect.leeway) {
+        return Err(IdTokenError::IssuedInFuture {
+            issued_at: claims.issued_at,
+            now: expect.now,
+        });
+    }
     Ok(())
 }
 
@@ -130,6 +147,14 @@ pub(crate) fn check_id_token(
     nonce: Option<&str>,
 ) -> Result<(), IdTokenError> {
     check_registered(&claims.registered, expect)?;
+    // OIDC Core 3.1.3.7: several audiences need an `azp`, and an `azp` must be this client.
+    let azp = claims.extra.get("azp").and_then(|v| v.as_str());
+    let several = claims.registered.audience.values().len() > 1;
+    if (several && azp.is_none()) || azp.is_some_and(|azp| azp != expect.audience) {
+        return Err(IdTokenError::WrongAuthorizedParty {
+            found: azp.map(str::to_owned),
+        });
+    }
     match nonce {
         Some(expected) if claims.nonce.as_deref() != Some(expected) => {
             Err(IdTokenError::NonceMismatch {
@@ -138,6 +163,39 @@ pub(crate) fn check_id_token(
         }
         _ => Ok(()),
     }
+}
+
+/// Step 6 (OIDC Core 3.1.3.8, 3.3.2.11): `at_hash` and `c_hash`, when the ID token has them, are
+/// the left half of the hash of the access token and the code, with the hash of the token's `alg`.
+pub(crate) fn check_token_hashes(
+    id_token: &str,
+    claims: &IdTokenClaims,
+    access_token: Option<&str>,
+    code: Option<&str>,
+) -> Result<(), IdTokenError> {
+    let header: JwsHeader =
+        decode_segment(id_token.split('.').next().unwrap_or_default(), "header")?;
+    let half_hash = |value: &str| {
+        use sha2::Digest;
+        let digest = match header.algorithm {
+            JwsAlgorithm::Rs384 => sha2::Sha384::digest(value).to_vec(),
+            JwsAlgorithm::Rs512 => sha2::Sha512::digest(value).to_vec(),
+            _ => sha2::Sha256::digest(value).to_vec(),
+        };
+        URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
+    };
+    let claim = |name: &str| claims.extra.get(name).and_then(|v| v.as_str());
+    if let (Some(expected), Some(token)) = (claim("at_hash"), access_token)
+        && expected != half_hash(token)
+    {
+        return Err(IdTokenError::AccessTokenHashMismatch);
+    }
+    if let (Some(expected), Some(code)) = (claim("c_hash"), code)
+        && expected != half_hash(code)
+    {
+        return Err(IdTokenError::CodeHashMismatch);
+    }
+    Ok(())
 }
 
 /// The `jsonwebtoken` algorithm for an accepted `alg`; `None` for everything else.

@@ -100,10 +100,32 @@ async fn each_claim_check_fails_with_its_own_error() -> Result<()> {
     let error = validate(&client, signed(&no_nonce)?, Some("n-1")).await?;
     assert!(matches!(error, IdTokenError::NonceMismatch { found: None }));
 
+    // Several audiences: accepted when `azp` names this client (OIDC Core 3.1.3.7), not without.
     let in_array = with(good.clone(), "aud", json!(["other", "sample-web"]));
+    let error = validate(&client, signed(&in_array)?, Some("n-1")).await?;
+    assert!(matches!(
+        error,
+        IdTokenError::WrongAuthorizedParty { found: None }
+    ));
+    let with_azp = with(in_array, "azp", json!("sample-web"));
     client
-        .validate_id_token(&IdToken::new(signed(&in_array)?), Some("n-1"))
+        .validate_id_token(&IdToken::new(signed(&with_azp)?), Some("n-1"))
         .await?;
+    let other_azp = with(good.clone(), "azp", json!("other"));
+    let error = validate(&client, signed(&other_azp)?, Some("n-1")).await?;
+    assert!(
+        matches!(error, IdTokenError::WrongAuthorizedParty { found: Some(azp) } if azp == "other")
+    );
+
+    let error = validate(
+        &client,
+        signed(&with(good, "iat", json!(EPOCH + 61)))?,
+        Some("n-1"),
+    )
+    .await?;
+    assert!(
+        matches!(error, IdTokenError::IssuedInFuture { issued_at, now } if issued_at == EPOCH + 61 && now == EPOCH)
+    );
     Ok(())
 }
 

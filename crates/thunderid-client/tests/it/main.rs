@@ -11,6 +11,7 @@ mod axum_session;
 mod axum_support;
 
 mod discovery;
+mod faults;
 mod flow;
 mod id_token;
 mod organizations;

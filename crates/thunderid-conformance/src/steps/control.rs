@@ -133,24 +133,101 @@ async fn enters_sms_code(world: &mut ConformanceWorld, phone: String) -> anyhow:
     flow::continue_flow(world, action.as_deref(), Some(inputs), Challenge::Current).await
 }
 
-#[when(expr = "the user follows the recovery link sent to {string}")]
-async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
-    let message = last_message(world, &email).await?;
+/// The link to `marker` (a gate path and `?`) in the last e-mail to `email`.
+async fn link_in_last_message(
+    world: &ConformanceWorld,
+    email: &str,
+    marker: &str,
+) -> anyhow::Result<url::Url> {
+    let message = last_message(world, email).await?;
     let body = message
         .get("body")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let link = body
         .split_whitespace()
-        .find(|w| w.contains("/gate/invite?"))
-        .with_context(|| format!("no recovery link in the e-mail: {body}"))?;
-    let link = url::Url::parse(link).with_context(|| format!("a bad link {link}"))?;
+        .find(|w| w.contains(marker))
+        .with_context(|| format!("no {marker} link in the e-mail: {body}"))?;
+    url::Url::parse(link).with_context(|| format!("a bad link {link}"))
+}
+
+#[when(expr = "the user follows the recovery link sent to {string}")]
+async fn follows_recovery_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
+    let link = link_in_last_message(world, &email, "/gate/invite?").await?;
     let execution_id = query_param(&link, "executionId").context("no executionId in the link")?;
     let token = query_param(&link, "inviteToken").context("no inviteToken in the link")?;
     // An SDK's recovery page reads the link and continues the execution it names; the link stands
     // in for the challenge token.
     let body = json!({ "executionId": execution_id, "inputs": { "inviteToken": token } });
     flow::execute(world, body, &[]).await
+}
+
+/// The magic link in the last e-mail to `email`: the execution it names (`id`) and its token.
+async fn magic_link(world: &ConformanceWorld, email: &str) -> anyhow::Result<(String, String)> {
+    let link = link_in_last_message(world, email, "/gate/callback?").await?;
+    let id = query_param(&link, "id").context("no id in the magic link")?;
+    let token = query_param(&link, "token").context("no token in the magic link")?;
+    Ok((id, token))
+}
+
+/// What an SDK's callback page does with a magic link: continue the execution it names with its
+/// token, without a challenge token.
+async fn open_magic_link(
+    world: &mut ConformanceWorld,
+    execution_id: &str,
+    token: &str,
+) -> anyhow::Result<()> {
+    let body = json!({ "executionId": execution_id, "inputs": { "token": token } });
+    flow::execute(world, body, &[]).await
+}
+
+#[when(expr = "the user follows the magic link sent to {string}")]
+async fn follows_magic_link(world: &mut ConformanceWorld, email: String) -> anyhow::Result<()> {
+    let (id, token) = magic_link(world, &email).await?;
+    open_magic_link(world, &id, &token).await
+}
+
+#[when(expr = "the user keeps the magic link sent to {string} as {string}")]
+async fn keeps_magic_link(
+    world: &mut ConformanceWorld,
+    email: String,
+    name: String,
+) -> anyhow::Result<()> {
+    let (id, token) = magic_link(world, &email).await?;
+    world.vars.insert(format!("{name}.id"), id);
+    world.vars.insert(format!("{name}.token"), token);
+    Ok(())
+}
+
+#[when(expr = "the user opens the magic link {string} in the current sign-in")]
+async fn opens_kept_link_here(world: &mut ConformanceWorld, name: String) -> anyhow::Result<()> {
+    let token = world
+        .vars
+        .get(&format!("{name}.token"))
+        .cloned()
+        .with_context(|| format!("no magic link {name:?} kept"))?;
+    let id = world.flow.execution_id.clone().context("no sign-in yet")?;
+    open_magic_link(world, &id, &token).await
+}
+
+#[when(expr = "the user opens the magic link sent to {string} with the token {string}")]
+async fn opens_link_with_token(
+    world: &mut ConformanceWorld,
+    email: String,
+    token: String,
+) -> anyhow::Result<()> {
+    let (id, _) = magic_link(world, &email).await?;
+    open_magic_link(world, &id, &token).await
+}
+
+#[then(expr = "no e-mail was sent to {string}")]
+async fn nothing_sent(world: &mut ConformanceWorld, recipient: String) -> anyhow::Result<()> {
+    let sent = outbox(world, &recipient).await?;
+    ensure!(
+        sent.is_empty(),
+        "expected nothing sent to {recipient}, got {sent:?}"
+    );
+    Ok(())
 }
 
 #[when(expr = "the user signs in at the identity provider as {string}")]

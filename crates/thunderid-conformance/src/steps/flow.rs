@@ -13,6 +13,7 @@ use crate::world::ConformanceWorld;
 
 mod admin;
 mod checks;
+mod consent;
 mod sso;
 mod v1;
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::env::Env;
 use super::keys;
+use crate::fixtures::ApplicationFixture;
 use crate::graph::{ExecutorKind, Factor};
 use crate::store::execution::Execution;
 use crate::store::users::UserRecord;
@@ -51,7 +52,8 @@ pub(crate) fn assertion_claims(
     if let Some(assurance) = assurance(execution) {
         claims.insert("assurance".into(), assurance);
     }
-    if let Some(permissions) = execution.runtime_value(keys::AUTHORIZED_PERMISSIONS) {
+    let permissions = permissions_claim(execution);
+    if !permissions.is_empty() {
         claims.insert("authorized_permissions".into(), Value::from(permissions));
     }
     if let Some(family) = execution.runtime_value(keys::TOKEN_FAMILY_ID) {
@@ -151,9 +153,42 @@ fn assurance(execution: &Execution) -> Option<Value> {
     Some(json!({"aal": aal, "ial": "IAL1", "authenticators": authenticators}))
 }
 
-/// The application's `assertion.userAttributes`, from runtime data first, then the user; plus the
-/// computed `groups` and `roles` (names, through nested groups), `userType`, `ouId`, `ouName`,
-/// `ouHandle`.
+/// `resolvePermissionsForClaim`: after a consent step, the consented permissions still authorized
+/// (in consent order); otherwise what AuthorizationExecutor granted.
+fn permissions_claim(execution: &Execution) -> String {
+    let authorized = execution.runtime.get(keys::AUTHORIZED_PERMISSIONS);
+    let Some(consented) = execution.runtime.get(keys::CONSENTED_PERMISSIONS) else {
+        return authorized.cloned().unwrap_or_default();
+    };
+    let Some(authorized) = authorized else {
+        return consented.clone();
+    };
+    let mut allowed: Vec<&str> = authorized.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::new();
+    for permission in consented.split_whitespace() {
+        if let Some(at) = allowed.iter().position(|a| *a == permission) {
+            allowed.remove(at);
+            out.push(permission);
+        }
+    }
+    out.join(" ")
+}
+
+/// `getRequiredUserAttributes`: after a consent step, exactly the consented attributes; otherwise
+/// the application's `assertion.userAttributes`.
+fn required_attributes(app: &ApplicationFixture, execution: &Execution) -> Vec<String> {
+    if execution.runtime.contains_key(keys::CONSENT_ID) {
+        return execution
+            .runtime
+            .get(keys::CONSENTED_ATTRIBUTES)
+            .map(|names| names.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+    }
+    app.assertion.user_attributes.clone()
+}
+
+/// The required attributes, from runtime data first, then the user; plus the computed `groups`
+/// and `roles` (names, through nested groups), `userType`, `ouId`, `ouName`, `ouHandle`.
 fn user_attributes(
     env: &Env<'_>,
     execution: &Execution,
@@ -162,8 +197,9 @@ fn user_attributes(
     let Some(app) = env.app else {
         return Vec::new();
     };
+    let required = required_attributes(app, execution);
     let mut out = Vec::new();
-    for name in &app.assertion.user_attributes {
+    for name in &required {
         let computed = ["groups", "roles", "userType", "ouId", "ouName", "ouHandle"];
         if computed.contains(&name.as_str()) || STANDARD_CLAIMS.contains(&name.as_str()) {
             continue;
@@ -174,7 +210,7 @@ fn user_attributes(
             out.push((name.clone(), value.clone()));
         }
     }
-    let wants = |claim: &str| app.assertion.user_attributes.iter().any(|a| a == claim);
+    let wants = |claim: &str| required.iter().any(|a| a == claim);
     if wants("groups") || wants("roles") {
         let mut computed = env.directory.read(|d| d.user_claims(&user.id));
         for name in ["groups", "roles"] {

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use rand::RngCore;
 
+use crate::config::ServerVersion;
 use crate::fixtures::{ApplicationFixture, ServerSettings};
 use crate::store::connections::Connections;
+use crate::store::consents::Consents;
 use crate::store::directory::Directory;
 use crate::store::executions::Executions;
 use crate::store::locked::Locked;
@@ -15,6 +17,7 @@ use crate::store::registry::Registry;
 use crate::store::sessions::Sessions;
 use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{UserRecord, Users};
+use crate::tokens::TokenSigner;
 
 /// The verified caller of a request, as flows see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +49,8 @@ pub(crate) struct Env<'a> {
     /// The configuration version this call runs against (flow graphs, applications).
     pub registry: &'a Registry,
     pub settings: &'a ServerSettings,
+    /// The release line the mock behaves as.
+    pub version: ServerVersion,
     /// The execution's application; `None` only for app-independent flows.
     pub app: Option<&'a ApplicationFixture>,
     pub directory: &'a Locked<Directory>,
@@ -56,6 +61,11 @@ pub(crate) struct Env<'a> {
     pub sessions: &'a Locked<Sessions>,
     /// Token revocations (sign-out, user deletion).
     pub oauth: &'a Locked<OAuthState>,
+    /// Consent records (ConsentExecutor).
+    pub consents: &'a Locked<Consents>,
+    /// Signs and verifies the server's own short-lived tokens (the consent session); never
+    /// called under a store lock.
+    pub signer: &'a TokenSigner,
     /// Who sent this request (its verified Bearer token), if anyone: the security context
     /// PermissionValidator and OUResolverExecutor (`caller`) read. It is per request, never stored.
     pub caller: Option<&'a FlowCaller>,

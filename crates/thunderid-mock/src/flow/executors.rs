@@ -11,8 +11,10 @@
 mod admin;
 mod authz;
 mod collect;
+mod consent;
 mod credentials;
 mod federated;
+mod magic_link;
 mod notify;
 mod otp;
 mod recovery;
@@ -166,6 +168,8 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::OuResolver => units::resolve_unit(task),
         ExecutorKind::OuCreator => units::create_unit(task),
         ExecutorKind::AttributeCollector => collect::collect(task),
+        ExecutorKind::Consent => consent::run(task),
+        ExecutorKind::MagicLink => magic_link::run(task),
         ExecutorKind::Otp => otp::run(task),
         ExecutorKind::Sms => notify::send_sms(task),
         ExecutorKind::Email => notify::send_email(task),
@@ -274,6 +278,10 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
             input("ouHandle", InputType::GenericString),
         ],
         ExecutorKind::PreDelete => vec![input("subject", InputType::Text)],
+        ExecutorKind::Consent => vec![input(consent::DECISIONS, InputType::Consent)],
+        ExecutorKind::MagicLink => {
+            vec![input(magic_link::TOKEN, InputType::Hidden).with_ref("magic_link_token_input")]
+        }
         ExecutorKind::Authorization
         | ExecutorKind::AuthAssert
         | ExecutorKind::Email
@@ -291,8 +299,20 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
 }
 
 /// Whether the node an execution is paused on lets a request skip the challenge-token check
-/// (`InviteExecutor` in `verify` mode: the recovery link arrives from an e-mail, not the page).
+/// (`SkipChallengeValidation`: InviteExecutor and MagicLinkExecutor in `verify` mode, whose links
+/// arrive from an e-mail, not the page).
 pub(crate) fn skips_challenge(node: &NodeDefinition) -> bool {
+    node.executor.as_ref().is_some_and(|e| {
+        matches!(
+            ExecutorKind::from_name(&e.name),
+            Some(ExecutorKind::Invite | ExecutorKind::MagicLink)
+        ) && e.mode.as_deref() == Some("verify")
+    })
+}
+
+/// Whether the segment a node starts skips the challenge-token check on every node
+/// (`AllowSegmentRestart`: InviteExecutor `verify` only).
+pub(crate) fn restarts_segment(node: &NodeDefinition) -> bool {
     node.executor.as_ref().is_some_and(|e| {
         ExecutorKind::from_name(&e.name) == Some(ExecutorKind::Invite)
             && e.mode.as_deref() == Some("verify")

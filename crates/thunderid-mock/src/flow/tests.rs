@@ -8,6 +8,7 @@ use thunderid_protocol::flow::{FlowDefinition, FlowType, StepType};
 
 use super::engine::{self, EngineError, Env, Outcome, OutcomeStatus};
 use crate::fixtures::{FixtureError, Fixtures};
+use crate::store::consents::Consents;
 use crate::store::directory::Directory;
 use crate::store::execution::Execution;
 use crate::store::executions::Executions;
@@ -16,6 +17,7 @@ use crate::store::oauth::OAuthState;
 use crate::store::outbox::Outbox;
 use crate::store::registry::Registry;
 use crate::store::sessions::Sessions;
+use crate::tokens::{SigningKey, TokenSigner};
 
 const NATIVE: &str = "01900000-0000-7000-8000-0000000000a3";
 const NOW: u64 = 1_767_225_600;
@@ -29,6 +31,8 @@ struct Harness {
     executions: Locked<Executions>,
     sessions: Locked<Sessions>,
     oauth: Locked<OAuthState>,
+    consents: Locked<Consents>,
+    signer: TokenSigner,
     rng: StdRng,
 }
 
@@ -40,7 +44,11 @@ impl Harness {
                 serde_json::from_value::<FlowDefinition>(flow.clone()).expect("a valid test graph"),
             );
         }
+        let key = SigningKey::from_pem(&fixtures.signing_key_pem, &fixtures.signing_cert_pem)
+            .expect("the bundled key");
         Self {
+            signer: TokenSigner::new(key, "https://localhost:8090".into(), 30)
+                .expect("the bundled key signs"),
             registry: Registry::from_fixtures(&fixtures, 0),
             directory: Locked::new(Directory::from_fixtures(&fixtures, NOW)),
             fixtures,
@@ -48,6 +56,7 @@ impl Harness {
             executions: Locked::default(),
             sessions: Locked::default(),
             oauth: Locked::default(),
+            consents: Locked::default(),
             rng: StdRng::seed_from_u64(7),
         }
     }
@@ -83,12 +92,15 @@ impl Harness {
         let mut env = Env {
             registry: &self.registry,
             settings: &self.fixtures.server,
+            version: crate::config::ServerVersion::Main,
             app: app.as_deref(),
             directory: &self.directory,
             outbox: &self.outbox,
             executions: &self.executions,
             sessions: &self.sessions,
             oauth: &self.oauth,
+            consents: &self.consents,
+            signer: &self.signer,
             caller: None,
             sso_handle: None,
             now: NOW,

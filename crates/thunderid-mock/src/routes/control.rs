@@ -7,15 +7,22 @@
 //! * `GET /__mock/stats`: how much live state the mock holds (executions, OAuth entries, …).
 //! * `POST /__mock/ciba/{auth_req_id} {"approve": bool}`: answer a backchannel request for its
 //!   user, as the e-mailed link and the gate would (204, or the CIBA callback's error).
+//! * `POST /__mock/faults` (201, the armed rule with its `id`), `GET /__mock/faults`,
+//!   `DELETE /__mock/faults` (all) and `DELETE /__mock/faults/{id}`: fault rules (`crate::faults`).
+//!   A malformed rule is a 400 naming the field.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::MockError;
 use crate::extract::Json;
+use crate::faults::{FaultRule, FaultView};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::service::ciba;
 use crate::state::AppState;
@@ -25,6 +32,7 @@ use crate::wire::GoJson;
 
 pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
     state.reset();
+    crate::service::import::declarative::reload(&state);
     StatusCode::NO_CONTENT
 }
 
@@ -63,12 +71,22 @@ pub(crate) struct RequestsQuery {
 pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
-) -> GoJson<Vec<JournalEntry>> {
+) -> GoJson<SharedEntries> {
     let filter = RequestFilter {
         path: q.path,
         ..RequestFilter::default()
     };
-    GoJson(state.journal().list(&filter))
+    GoJson(SharedEntries(state.journal().shared(&filter)))
+}
+
+/// Journal entries serialized in place: the listing never copies the bodies it sends.
+#[derive(Debug)]
+pub(crate) struct SharedEntries(Vec<Arc<JournalEntry>>);
+
+impl Serialize for SharedEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| e.as_ref()))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,4 +125,53 @@ pub(crate) async fn decide_backchannel(
 ) -> Result<StatusCode, MockError> {
     ciba::decide(&state, &auth_req_id, request.approve)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /__mock/faults`: arm a rule. 201 with the rule as listed.
+pub(crate) async fn add_fault(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, GoJson<Value>), MockError> {
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|_| MockError::ControlPlane("rule: invalid JSON body".to_owned()))?;
+    let rule = FaultRule::from_json(&value).map_err(|e| MockError::ControlPlane(e.to_string()))?;
+    let faults = state.faults();
+    let id = faults
+        .add(rule)
+        .map_err(|e| MockError::ControlPlane(e.to_string()))?;
+    let view = faults.list().into_iter().find(|v| v.id == id);
+    Ok((
+        StatusCode::CREATED,
+        GoJson(view.map_or(Value::Null, |v| v.to_json())),
+    ))
+}
+
+/// `GET /__mock/faults`: every armed rule, oldest first, with its counters.
+pub(crate) async fn list_faults(State(state): State<AppState>) -> GoJson<Vec<Value>> {
+    GoJson(
+        state
+            .faults()
+            .list()
+            .iter()
+            .map(FaultView::to_json)
+            .collect(),
+    )
+}
+
+/// `DELETE /__mock/faults`: disarm every rule. 204.
+pub(crate) async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.faults().clear();
+    StatusCode::NO_CONTENT
+}
+
+/// `DELETE /__mock/faults/{id}`: disarm one rule. 204, or 404 for an unknown id.
+pub(crate) async fn remove_fault(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, MockError> {
+    if state.faults().remove(&id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(MockError::NotFound)
+    }
 }

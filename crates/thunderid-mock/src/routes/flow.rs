@@ -107,6 +107,7 @@ fn command(
             action,
             inputs,
             trusted: false,
+            gate_browser: None,
             caller,
             cookies,
         });

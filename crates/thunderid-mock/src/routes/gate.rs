@@ -65,7 +65,7 @@ pub(crate) struct PageQuery {
 }
 
 impl PageQuery {
-    fn gate(&self, headers: &HeaderMap) -> Gate {
+    fn gate(&self, headers: &HeaderMap, browser: &BrowserKey) -> Gate {
         Gate {
             application_id: self.application_id.clone(),
             auth_id: self.auth_id.clone(),
@@ -73,6 +73,54 @@ impl PageQuery {
             execution_id: self.execution_id.clone(),
             language: preference(&self.language, headers),
             cookies: cookies(headers),
+            browser: browser.hash(),
+        }
+    }
+}
+
+/// The cookie that ties a gate page's execution to the browser that opened it.
+const GATE_COOKIE: &str = "tid_gate";
+
+/// The browser's gate key: from its cookie, or new (then set on the response).
+struct BrowserKey {
+    key: String,
+    fresh: bool,
+}
+
+impl BrowserKey {
+    fn of(headers: &HeaderMap) -> Self {
+        match cookies(headers).remove(GATE_COOKIE) {
+            Some(key)
+                if key.len() == 43
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Self { key, fresh: false }
+            }
+            _ => Self {
+                key: base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(crate::ids::random_bytes(32)),
+                fresh: true,
+            },
+        }
+    }
+
+    fn hash(&self) -> String {
+        crate::ids::sha256_hex(self.key.as_bytes())
+    }
+
+    fn set_on(&self, response: &mut Response, secure: bool) {
+        if !self.fresh {
+            return;
+        }
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!(
+            "{GATE_COOKIE}={}; Path=/gate; HttpOnly{secure}; SameSite=Lax",
+            self.key
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
 }
@@ -91,12 +139,10 @@ pub(crate) async fn signin_page(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate(&headers);
-    respond(
-        &state,
-        Mode::SignIn,
-        gate::show(&state, &gate, Mode::SignIn),
-    )
+    let browser = BrowserKey::of(&headers);
+    let gate = query.gate(&headers, &browser);
+    let answer = gate::show(&state, &gate, Mode::SignIn);
+    respond(&state, Mode::SignIn, &browser, answer)
 }
 
 pub(crate) async fn signin_submit(
@@ -112,12 +158,10 @@ pub(crate) async fn signout_page(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate(&headers);
-    respond(
-        &state,
-        Mode::SignOut,
-        gate::show(&state, &gate, Mode::SignOut),
-    )
+    let browser = BrowserKey::of(&headers);
+    let gate = query.gate(&headers, &browser);
+    let answer = gate::show(&state, &gate, Mode::SignOut);
+    respond(&state, Mode::SignOut, &browser, answer)
 }
 
 pub(crate) async fn signout_submit(
@@ -134,8 +178,10 @@ pub(crate) async fn idp_return(
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let answer = gate::idp_return(&state, &query, preference("", &headers), cookies(&headers));
-    respond(&state, Mode::SignIn, answer)
+    let browser = BrowserKey::of(&headers);
+    let (language, cookies) = (preference("", &headers), cookies(&headers));
+    let answer = gate::idp_return(&state, &query, language, cookies, browser.hash());
+    respond(&state, Mode::SignIn, &browser, answer)
 }
 
 /// An invite link: the recovery e-mail's, or a backchannel request's approval link.
@@ -144,9 +190,10 @@ pub(crate) async fn invite_link(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let gate = query.gate(&headers);
+    let browser = BrowserKey::of(&headers);
+    let gate = query.gate(&headers, &browser);
     let answer = gate::invite_link(&state, &gate, &query.invite_token);
-    respond(&state, Mode::SignIn, answer)
+    respond(&state, Mode::SignIn, &browser, answer)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,12 +225,14 @@ pub(crate) async fn error_page(
 /// A form post: the gate context from the hidden fields, the chosen action, and every other
 /// non-empty field as an input.
 fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Response {
+    let browser = BrowserKey::of(headers);
     let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
         let outcome = gate::error_redirect(state, "invalid_request", "Invalid form submission");
-        return respond(state, mode, outcome.into());
+        return respond(state, mode, &browser, outcome.into());
     };
     let mut gate = Gate {
         cookies: cookies(headers),
+        browser: browser.hash(),
         ..Gate::default()
     };
     let mut submission = Submission::default();
@@ -207,7 +256,7 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
     }
     gate.language = preference(&language, headers);
     let answer = gate::submit(state, &gate, mode, submission);
-    respond(state, mode, answer)
+    respond(state, mode, &browser, answer)
 }
 
 /// The visitor's languages: an explicit choice, then `Accept-Language`.
@@ -220,7 +269,7 @@ fn preference(explicit: &str, headers: &HeaderMap) -> LanguagePreference {
 }
 
 /// The page or redirect for an answer, with the SSO cookie cleared when the flow ended a session.
-fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
+fn respond(state: &AppState, mode: Mode, browser: &BrowserKey, answer: Answer) -> Response {
     let mut response = match answer.outcome {
         Outcome::Redirect(location) => found_plain(&location),
         Outcome::Step(step) => step_response(mode, *step),
@@ -260,6 +309,7 @@ fn respond(state: &AppState, mode: Mode, answer: Answer) -> Response {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
+    browser.set_on(&mut response, state.config().is_https());
     response
 }
 

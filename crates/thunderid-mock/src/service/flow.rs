@@ -26,7 +26,7 @@ use crate::flow::{executors, keys};
 use crate::ids;
 use crate::service::sso;
 use crate::state::AppState;
-use crate::store::execution::Execution;
+use crate::store::execution::{Execution, GateBinding};
 use crate::store::registry::Registry;
 
 pub(crate) mod backchannel;
@@ -58,8 +58,12 @@ pub(crate) struct ContinueCommand {
     pub challenge_token: String,
     pub action: Option<String>,
     pub inputs: BTreeMap<String, String>,
-    /// The hosted gate re-rendering the current step: no challenge token needed.
+    /// The hosted gate re-rendering the current step, or the mock driving its own execution: no
+    /// challenge token needed (the gate's browser must still be admitted, see `gate_browser`).
     pub trusted: bool,
+    /// The SHA-256 of the hosted gate's browser key when the gate drives the step: a trusted page
+    /// load needs the execution to admit it, and a step that passes binds the execution to it.
+    pub gate_browser: Option<String>,
     /// The verified Bearer caller of this request, if any.
     pub caller: Option<FlowCaller>,
     /// The request's cookies, by name (the `tid_sso_*` handles).
@@ -123,12 +127,15 @@ impl Call<'_> {
         Env {
             registry: &self.registry,
             settings: self.state.settings(),
+            version: self.state.config().version,
             app,
             directory: &stores.directory,
             outbox: &stores.outbox,
             executions: &stores.executions,
             sessions: &stores.sessions,
             oauth: &stores.oauth,
+            consents: &stores.consents,
+            signer: self.state.signer(),
             caller: self.caller.as_ref(),
             sso_handle,
             now: self.now,
@@ -292,6 +299,7 @@ fn pre_create(
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
         .collect();
+    execution.gate = GateBinding::Open;
     state
         .stores()
         .executions
@@ -365,6 +373,14 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
         call.store(execution);
         return Err(failure);
     }
+    if command.trusted
+        && let Some(browser) = &command.gate_browser
+        && !execution.gate.admits(browser)
+    {
+        // Someone else's flow, or an app-native one: as unknown as a wrong id.
+        call.store(execution);
+        return Err(Failure::from(ApiErrorCode::FlowInvalidExecutionId));
+    }
     let app = call.registry.application(&execution.app_id).cloned();
     let app = app.as_deref();
     prepare(&mut execution, command.action, command.inputs);
@@ -388,6 +404,9 @@ fn continue_execution(call: &Call<'_>, command: ContinueCommand) -> Result<Pendi
             sso_cookie: None,
         });
     }
+    if let Some(browser) = command.gate_browser {
+        execution.gate = GateBinding::Bound(browser);
+    }
     run(call, app, execution, false)
 }
 
@@ -406,11 +425,10 @@ fn challenge_accepted(registry: &Registry, execution: &Execution, token: &str) -
         return true;
     };
     let flow = registry.flow(execution.graph.as_str());
-    let skips = |node: Option<&String>| {
-        node.and_then(|id| flow.and_then(|f| f.node(id)))
-            .is_some_and(executors::skips_challenge)
-    };
-    if skips(execution.node.as_ref()) || skips(execution.segment_start.as_ref()) {
+    let node = |id: Option<&String>| id.and_then(|id| flow.and_then(|f| f.node(id)));
+    if node(execution.node.as_ref()).is_some_and(executors::skips_challenge)
+        || node(execution.segment_start.as_ref()).is_some_and(executors::restarts_segment)
+    {
         return true;
     }
     !token.is_empty()

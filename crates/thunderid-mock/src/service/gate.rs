@@ -50,6 +50,9 @@ pub(crate) struct Gate {
     pub language: LanguagePreference,
     /// The browser's cookies (its `tid_sso_*` handle), passed to the flow; never rendered.
     pub cookies: BTreeMap<String, String>,
+    /// The SHA-256 (hex) of the browser's gate key: the only browser that may load the
+    /// execution's page again ([`crate::store::execution::GateBinding`]).
+    pub browser: String,
 }
 
 impl Gate {
@@ -148,7 +151,7 @@ pub(crate) fn submit(state: &AppState, gate: &Gate, mode: Mode, submission: Subm
     if action.as_deref() == Some(checked_action.as_str()) {
         let errors = checks::failures(&checks, &inputs);
         if !errors.is_empty() {
-            return sent_back(state, gate, mode, errors, &checks, inputs);
+            return sent_back(state, gate, mode, challenge_token, errors, &checks, inputs);
         }
     }
     let result = resume(state, gate, inputs, action, challenge_token, false);
@@ -160,11 +163,14 @@ fn sent_back(
     state: &AppState,
     gate: &Gate,
     mode: Mode,
+    challenge_token: String,
     errors: Vec<FieldError>,
     checks: &[Check],
     mut inputs: BTreeMap<String, String>,
 ) -> Answer {
-    let mut answer = show(state, gate, mode);
+    // The step again, only for the holder of its challenge token.
+    let result = resume(state, gate, BTreeMap::new(), None, challenge_token, false);
+    let mut answer = finish(state, gate, mode, result);
     if let Outcome::Step(page) = &mut answer.outcome {
         inputs.retain(|name, _| {
             checks
@@ -184,7 +190,11 @@ pub(crate) fn idp_return(
     query: &BTreeMap<String, String>,
     language: LanguagePreference,
     cookies: BTreeMap<String, String>,
+    browser: String,
 ) -> Answer {
+    if !query.contains_key("state") && query.contains_key("token") {
+        return magic_link(state, query, language, cookies);
+    }
     let returned_state = query.get("state").cloned().unwrap_or_default();
     let now = state.now();
     let pending = state
@@ -209,6 +219,7 @@ pub(crate) fn idp_return(
             ..language
         },
         cookies,
+        browser,
     };
     let inputs: BTreeMap<String, String> = query
         .iter()
@@ -216,6 +227,38 @@ pub(crate) fn idp_return(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let result = resume(state, &gate, inputs, None, pending.challenge_token, false);
+    finish(state, &gate, Mode::SignIn, result)
+}
+
+/// A magic link (`/gate/callback?applicationId&id&token&type`): hand the token to the paused
+/// MagicLinkExecutor, which needs no challenge token. An OAuth sign-in's request is found through
+/// its execution, so the finished flow still reaches the app.
+fn magic_link(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+    language: LanguagePreference,
+    cookies: BTreeMap<String, String>,
+) -> Answer {
+    let value = |key: &str| query.get(key).cloned().unwrap_or_default();
+    let execution_id = value("id");
+    let now = state.now();
+    let auth_id = state.stores().executions.read(|e| {
+        e.get(&execution_id, now)
+            .and_then(|x| x.authorization_request_id().map(str::to_owned))
+    });
+    let gate = Gate {
+        application_id: value("applicationId"),
+        auth_id: auth_id.unwrap_or_default(),
+        logout_id: String::new(),
+        execution_id,
+        language,
+        cookies,
+        // The link carries its own proof (a signed, single-use token) and may open in another
+        // browser than the one that asked for it (a mail client's).
+        browser: String::new(),
+    };
+    let inputs = BTreeMap::from([("token".to_owned(), value("token"))]);
+    let result = resume(state, &gate, inputs, None, String::new(), false);
     finish(state, &gate, Mode::SignIn, result)
 }
 
@@ -251,6 +294,7 @@ fn resume(
             .map(|(k, v)| (k, sanitize_escaping(&v, escape)))
             .collect(),
         trusted,
+        gate_browser: Some(gate.browser.clone()).filter(|b| !b.is_empty()),
         cookies: gate.cookies.clone(),
         ..ContinueCommand::default()
     };

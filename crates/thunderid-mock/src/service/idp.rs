@@ -6,14 +6,22 @@
 //! e-mail (a user the mock does not know). Without a hint it is `thor`. The code is single use and
 //! valid 600 seconds; the federated executor redeems it and maps the IdP user to the local user
 //! with the same e-mail.
+//!
+//! It is part of the control API (not served with `--no-control`), sends the browser back only to
+//! the mock's own gate callback (`{base}/gate/callback`) or a redirect URI an application
+//! registered (where the V1 API sends it), as a real IdP only to a registered redirect URI, and signs in no administrator (a user holding a `system` permission), so a
+//! `login_hint` cannot turn a federated sign-in into an administrator's session.
 
 use serde_json::Value;
 
 use super::ServiceResult;
 use crate::error::MockError;
+use crate::fixtures::MemberKind;
 use crate::ids;
+use crate::security::ROOT;
 use crate::state::AppState;
 use crate::store::executions::IdpGrant;
+use crate::store::groups::MemberRef;
 
 /// How long a fake-IdP code can be redeemed.
 const CODE_VALIDITY: u64 = 600;
@@ -38,16 +46,29 @@ pub(crate) fn authorize(
     let mut location = request
         .redirect_uri
         .as_deref()
+        .filter(|uri| registered(state, uri))
         .and_then(|uri| url::Url::parse(uri).ok())
         .ok_or(MockError::PlainText("invalid redirect_uri"))?;
     let hint = request.login_hint.as_deref().unwrap_or(DEFAULT_USER);
     let now = state.now();
-    let user = state.stores().directory.read(|d| {
-        d.users
+    let (user, administrator) = state.stores().directory.read(|d| {
+        let user = d
+            .users
             .find_by_username(hint)
             .or_else(|| d.users.find_by_attribute("email", hint))
-            .cloned()
+            .cloned();
+        let administrator = user.as_ref().is_some_and(|u| {
+            d.effective_permissions(&MemberRef::new(MemberKind::User, &u.id))
+                .iter()
+                .any(|(_, p)| p == ROOT || p.starts_with("system:"))
+        });
+        (user, administrator)
     });
+    if administrator {
+        return Err(MockError::PlainText(
+            "the fake IdP signs in no administrator",
+        ));
+    }
     let text = |name: &str| {
         user.as_ref()
             .and_then(|u| u.attributes.get(name))
@@ -78,4 +99,16 @@ pub(crate) fn authorize(
         .append_pair("code", &code)
         .append_pair("state", request.state.as_deref().unwrap_or(""));
     Ok(location.into())
+}
+
+/// The gate's callback, or a redirect URI of an application (exactly, as the authorize endpoint
+/// matches them).
+fn registered(state: &AppState, uri: &str) -> bool {
+    let gate = state.url("/gate/callback");
+    uri == gate
+        || state
+            .registry()
+            .applications()
+            .filter_map(|app| app.oauth.as_ref())
+            .any(|oauth| oauth.redirect_uris.iter().any(|r| r == uri))
 }

@@ -4,6 +4,7 @@
 //! each with its own outcome. `POST /import/delete` manages declarative files, which the mock does
 //! not keep: it answers as a server without a resource directory.
 
+pub(crate) mod declarative;
 mod identity;
 mod template;
 

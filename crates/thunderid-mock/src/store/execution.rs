@@ -48,6 +48,34 @@ pub struct Execution {
     pub otp_sessions: BTreeMap<String, OtpSession>,
     /// Absolute expiry (seconds since the epoch), fixed at creation.
     pub expires_at: u64,
+    /// Which browser the hosted gate may show this execution to without a challenge token.
+    pub gate: GateBinding,
+}
+
+/// Who may load an execution's page on the hosted gate (`GET /gate/signin?executionId=…`), which
+/// shows the current step with a fresh challenge token. Only executions made for the gate can be
+/// opened there, and once a browser opened one (or drove it with a valid token) only that browser
+/// can open it again: holding an `executionId` is not enough to take a flow over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum GateBinding {
+    /// An app-native execution: only its challenge token continues it.
+    #[default]
+    Closed,
+    /// Made by `/oauth2/authorize` or `/oauth2/logout` for the gate; no browser opened it yet.
+    Open,
+    /// Bound to the browser whose gate key hashes (SHA-256, hex) to this.
+    Bound(String),
+}
+
+impl GateBinding {
+    /// Whether the browser with this gate-key hash may load the page.
+    pub fn admits(&self, browser: &str) -> bool {
+        match self {
+            Self::Closed => false,
+            Self::Open => true,
+            Self::Bound(hash) => crate::ids::constant_time_eq(hash.as_bytes(), browser.as_bytes()),
+        }
+    }
 }
 
 /// A caller's state, saved while its CALL node runs the callee.
@@ -120,7 +148,37 @@ impl Execution {
             challenge_hash: None,
             otp_sessions: BTreeMap::new(),
             expires_at,
+            gate: GateBinding::Closed,
         }
+    }
+
+    /// What the execution holds on the heap, roughly (strings and records), plus its own size: what
+    /// it counts against the store's byte budget.
+    pub fn approximate_size(&self) -> usize {
+        let map = |m: &BTreeMap<String, String>| -> usize {
+            m.iter().map(|(k, v)| k.len() + v.len() + 64).sum()
+        };
+        std::mem::size_of::<Self>()
+            + self.id.len()
+            + self.app_id.len()
+            + map(&self.inputs)
+            + map(&self.runtime)
+            + self
+                .frames
+                .iter()
+                .map(|f| map(&f.runtime) + f.call_node.len() + 128)
+                .sum::<usize>()
+            + self
+                .history
+                .iter()
+                .map(|h| h.node_id.len() + 96)
+                .sum::<usize>()
+            + self
+                .paused_prompt
+                .as_ref()
+                .map_or(0, |p| p.node_id.len() + p.inputs.len() * 256)
+            + self.otp_sessions.len() * 192
+            + 256
     }
 
     /// The OAuth `authId` this execution serves, when `/oauth2/authorize` created it. Read from the

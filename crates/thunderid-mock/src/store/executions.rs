@@ -10,12 +10,20 @@ use super::expiring::Expiring;
 use super::v1::V1Flow;
 
 /// Flow executions and the state of sign-ins in flight.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Executions {
     executions: Expiring<Execution>,
     v1_flows: Expiring<V1Flow>,
     idp_grants: Expiring<IdpGrant>,
     gate_redirects: Expiring<GateRedirect>,
+    /// The bytes the executions may hold ([`crate::config::Limits`]).
+    budget: usize,
+}
+
+impl Default for Executions {
+    fn default() -> Self {
+        Self::with_budget(crate::config::Limits::EXECUTION_BYTES)
+    }
 }
 
 /// What the fake upstream IdP knows about the user behind one authorization code.
@@ -47,21 +55,44 @@ pub struct GateRedirect {
 }
 
 impl Executions {
-    /// At most this many live executions (and as many V1 flows); past it, the soonest-expiring
-    /// entry goes first, so a long-running mock cannot grow without bound.
+    /// At most this many V1 flows (small records); past it, the soonest-expiring goes first.
     const CAPACITY: usize = 100_000;
     /// An expired V1 flow is kept this long, so a late call still learns it expired.
     const V1_GRACE: u64 = 3600;
 
-    /// Store (or put back) an execution.
+    /// An empty store whose executions may hold `budget` bytes.
+    pub(crate) fn with_budget(budget: usize) -> Self {
+        Self {
+            executions: Expiring::default(),
+            v1_flows: Expiring::default(),
+            idp_grants: Expiring::default(),
+            gate_redirects: Expiring::default(),
+            budget,
+        }
+    }
+
+    pub(crate) fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Store (or put back) an execution. Expired ones are freed first; only when the live ones
+    /// still do not fit the budget does the soonest-expiring one go (O(log n) each).
     pub(crate) fn insert(&mut self, execution: Execution, now: u64) {
         self.prune(now);
-        if !self.executions.contains(&execution.id) && self.executions.len() >= Self::CAPACITY {
+        let size = execution.approximate_size();
+        self.executions.remove(&execution.id);
+        while self.executions.weight() + size > self.budget && self.executions.len() > 0 {
             self.executions.evict_first();
         }
         let expires_at = execution.expires_at;
         self.executions
-            .insert(execution.id.clone(), execution, expires_at);
+            .insert_weighted(execution.id.clone(), execution, expires_at, size);
+    }
+
+    /// The bytes the stored executions hold (as [`Execution::approximate_size`] counts them).
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.executions.weight()
     }
 
     /// A live execution, taken out while one call works on it; an expired one reads as absent.
@@ -163,5 +194,24 @@ mod tests {
         assert_eq!(store.len(), 1, "the expired execution was freed");
         assert!(store.take_live("b", 200).is_some());
         assert!(store.take_live("b", 200).is_none(), "taken out");
+    }
+
+    #[test]
+    fn a_full_store_frees_the_expired_first_then_the_soonest_expiring() {
+        let size = execution("a", 0).approximate_size();
+        let mut store = Executions::with_budget(3 * size);
+        store.insert(execution("a", 100), 0);
+        store.insert(execution("b", 300), 0);
+        store.insert(execution("c", 200), 0);
+        assert_eq!(store.bytes(), 3 * size);
+        // Over budget: the expired `a` goes, every live one stays.
+        store.insert(execution("d", 400), 150);
+        assert_eq!(store.len(), 3);
+        assert!(store.get("b", 150).is_some() && store.get("c", 150).is_some());
+        // Still full: the soonest-expiring live one (`c`) gives way.
+        store.insert(execution("e", 500), 150);
+        assert!(store.get("c", 150).is_none());
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.bytes(), 3 * size);
     }
 }

@@ -6,7 +6,11 @@ use std::collections::{BTreeSet, HashMap};
 /// only touches expired entries.
 #[derive(Debug)]
 pub(crate) struct Expiring<V> {
-    entries: HashMap<String, (u64, V)>,
+    /// `key → (expires_at, value, weight)`; the weight is what the entry counts against a byte
+    /// budget (0 for maps that keep none).
+    entries: HashMap<String, (u64, V, usize)>,
+    /// The sum of the live entries' weights.
+    weight: usize,
     /// `(expires_at, key)`; may hold stale pairs for keys taken early or re-inserted, which pruning
     /// skips by comparing against the live entry's expiry.
     by_expiry: BTreeSet<(u64, String)>,
@@ -16,6 +20,7 @@ impl<V> Default for Expiring<V> {
     fn default() -> Self {
         Self {
             entries: HashMap::new(),
+            weight: 0,
             by_expiry: BTreeSet::new(),
         }
     }
@@ -23,35 +28,60 @@ impl<V> Default for Expiring<V> {
 
 impl<V> Expiring<V> {
     pub(crate) fn insert(&mut self, key: String, value: V, expires_at: u64) {
+        self.insert_weighted(key, value, expires_at, 0);
+    }
+
+    /// Insert an entry that counts `weight` against the map's [`Self::weight`].
+    pub(crate) fn insert_weighted(
+        &mut self,
+        key: String,
+        value: V,
+        expires_at: u64,
+        weight: usize,
+    ) {
         self.by_expiry.insert((expires_at, key.clone()));
-        self.entries.insert(key, (expires_at, value));
+        self.weight += weight;
+        if let Some((_, _, old)) = self.entries.insert(key, (expires_at, value, weight)) {
+            self.weight -= old;
+        }
+    }
+
+    /// The sum of the stored entries' weights.
+    pub(crate) fn weight(&self) -> usize {
+        self.weight
+    }
+
+    fn forget(&mut self, key: &str) -> Option<(u64, V)> {
+        let (expires_at, value, weight) = self.entries.remove(key)?;
+        self.weight -= weight;
+        Some((expires_at, value))
     }
 
     /// The live value under `key`; an expired entry reads as absent.
     pub(crate) fn get(&self, key: &str, now: u64) -> Option<&V> {
         self.entries
             .get(key)
-            .filter(|(expires_at, _)| now <= *expires_at)
-            .map(|(_, value)| value)
+            .filter(|(expires_at, _, _)| now <= *expires_at)
+            .map(|(_, value, _)| value)
     }
 
     /// The live value under `key`, to change in place (its expiry stays).
     pub(crate) fn get_mut(&mut self, key: &str, now: u64) -> Option<&mut V> {
         self.entries
             .get_mut(key)
-            .filter(|(expires_at, _)| now <= *expires_at)
-            .map(|(_, value)| value)
+            .filter(|(expires_at, _, _)| now <= *expires_at)
+            .map(|(_, value, _)| value)
     }
 
     /// Remove and return the live value under `key`.
     pub(crate) fn take(&mut self, key: &str, now: u64) -> Option<V> {
-        let (expires_at, value) = self.entries.remove(key)?;
+        let (expires_at, value) = self.forget(key)?;
         self.by_expiry.remove(&(expires_at, key.to_owned()));
         (now <= expires_at).then_some(value)
     }
 
     pub(crate) fn remove(&mut self, key: &str) {
-        if let Some((expires_at, _)) = self.entries.remove(key) {
+        if let Some((expires_at, _)) = self.forget(key) {
             self.by_expiry.remove(&(expires_at, key.to_owned()));
         }
     }
@@ -67,9 +97,9 @@ impl<V> Expiring<V> {
             if self
                 .entries
                 .get(&key)
-                .is_some_and(|(live, _)| *live == expires_at)
+                .is_some_and(|(live, _, _)| *live == expires_at)
             {
-                self.entries.remove(&key);
+                self.forget(&key);
             }
         }
     }
@@ -86,9 +116,9 @@ impl<V> Expiring<V> {
             let current = self
                 .entries
                 .get(&key)
-                .is_some_and(|(live, _)| *live == expires_at);
+                .is_some_and(|(live, _, _)| *live == expires_at);
             if current {
-                return self.entries.remove(&key).map(|(_, value)| (key, value));
+                return self.forget(&key).map(|(_, value)| (key, value));
             }
         }
         None
@@ -102,8 +132,8 @@ impl<V> Expiring<V> {
     pub(crate) fn iter(&self, now: u64) -> impl Iterator<Item = (&String, &V)> {
         self.entries
             .iter()
-            .filter(move |(_, (expires_at, _))| now <= *expires_at)
-            .map(|(key, (_, value))| (key, value))
+            .filter(move |(_, (expires_at, _, _))| now <= *expires_at)
+            .map(|(key, (_, value, _))| (key, value))
     }
 }
 
@@ -132,5 +162,18 @@ mod tests {
         assert_eq!(store.evict_first(), Some(("late".to_owned(), 1)));
         assert_eq!(store.evict_first(), Some(("early".to_owned(), 3)));
         assert_eq!(store.evict_first(), None);
+    }
+
+    #[test]
+    fn the_weight_follows_what_is_stored() {
+        let mut store = Expiring::default();
+        store.insert_weighted("a".to_owned(), 1, 10, 100);
+        store.insert_weighted("b".to_owned(), 2, 20, 50);
+        store.insert_weighted("a".to_owned(), 3, 30, 70);
+        assert_eq!(store.weight(), 120);
+        assert!(store.take("b", 0).is_some());
+        assert_eq!(store.weight(), 70);
+        store.prune(31);
+        assert_eq!(store.weight(), 0);
     }
 }

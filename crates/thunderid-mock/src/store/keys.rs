@@ -74,6 +74,13 @@ pub(crate) const CALLBACK_TYPE: &str = "callbackType";
 /// The message a backchannel request shows the user.
 pub(crate) const BINDING_MESSAGE: &str = "bindingMessage";
 
+/// Set by a ConsentExecutor that recorded an answer: the consent record's id.
+pub(crate) const CONSENT_ID: &str = "consent_id";
+/// The attributes the consent record approves for the app, space-separated.
+pub(crate) const CONSENTED_ATTRIBUTES: &str = "consented_attributes";
+/// The permissions the consent record approves for the app, space-separated.
+pub(crate) const CONSENTED_PERMISSIONS: &str = "consented_permissions";
+
 /// `data.additionalData` keys.
 pub(crate) mod data {
     pub(crate) const MESSAGE: &str = "message";

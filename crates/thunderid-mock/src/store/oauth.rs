@@ -24,6 +24,10 @@ const FAMILY_REVOCATION_TTL: u64 = 30 * 24 * 3600;
 /// goes first. Both can be told to live until used, so expiry alone does not bound them.
 const CAPACITY: usize = 100_000;
 
+/// At most this many bytes of authorization requests waiting for their flows (any client can make
+/// them, with parameters as long as a URL); past it, the soonest-expiring one goes first.
+const REQUEST_BYTES: usize = 64 << 20;
+
 /// The OAuth state of the server.
 #[derive(Debug, Default)]
 pub struct OAuthState {
@@ -77,6 +81,40 @@ pub struct AuthorizationRequest {
     pub acr_values: String,
     pub max_age: String,
     pub prompt: String,
+}
+
+impl AuthorizationRequest {
+    /// What the request holds on the heap, roughly, plus its own size.
+    pub fn approximate_size(&self) -> usize {
+        let texts = [
+            &self.client_id,
+            &self.application_id,
+            &self.redirect_uri,
+            &self.state,
+            &self.code_challenge,
+            &self.code_challenge_method,
+            &self.nonce,
+            &self.claims,
+            &self.claims_locales,
+            &self.ui_locales,
+            &self.acr_values,
+            &self.max_age,
+            &self.prompt,
+        ];
+        let lists = [
+            &self.standard_scopes,
+            &self.permission_scopes,
+            &self.resources,
+        ];
+        std::mem::size_of::<Self>()
+            + texts.iter().map(|t| t.len()).sum::<usize>()
+            + lists
+                .iter()
+                .flat_map(|l| l.iter())
+                .map(|t| t.len() + std::mem::size_of::<String>())
+                .sum::<usize>()
+            + 128
+    }
 }
 
 /// An issued authorization code (single use).
@@ -134,7 +172,13 @@ impl OAuthState {
         now: u64,
     ) {
         self.prune(now);
-        self.requests.insert(auth_id, request, expires_at);
+        let size = request.approximate_size();
+        self.requests.remove(&auth_id);
+        while self.requests.weight() + size > REQUEST_BYTES && self.requests.len() > 0 {
+            self.requests.evict_first();
+        }
+        self.requests
+            .insert_weighted(auth_id, request, expires_at, size);
     }
 
     /// Load and consume an authorization request: an `authId` is single use.
@@ -431,5 +475,21 @@ mod tests {
             store.check_refresh_token(Some("rt2"), Some("fam"), 3),
             Err(RefreshTokenRejection::Revoked)
         );
+    }
+
+    #[test]
+    fn waiting_authorization_requests_stay_within_their_byte_budget() {
+        let mut store = OAuthState::default();
+        let request = AuthorizationRequest {
+            state: "s".repeat(1 << 20),
+            ..AuthorizationRequest::default()
+        };
+        for i in 0..100 {
+            store.add_request(format!("auth-{i}"), request.clone(), 1_000 + i, 0);
+        }
+        assert!(store.requests.weight() <= REQUEST_BYTES);
+        // The newest are kept, the soonest-expiring went.
+        assert!(store.take_request("auth-99", 0).is_some());
+        assert!(store.take_request("auth-0", 0).is_none());
     }
 }

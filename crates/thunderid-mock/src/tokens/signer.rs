@@ -152,6 +152,17 @@ impl TokenSigner {
         jws
     }
 
+    /// The raw RS256 signature of `signing_input` with this server's key: for forged tokens
+    /// (`tokens::forge`), whose headers differ from the ones [`Self::sign`] writes.
+    pub(crate) fn signature(&self, signing_input: &[u8]) -> Vec<u8> {
+        let mut signature = vec![0; self.signing.public().modulus_len()];
+        // As in `sign`: cannot fail with the system RNG and a buffer sized from the key.
+        self.signing
+            .sign(&RSA_PKCS1_SHA256, &self.rng, signing_input, &mut signature)
+            .expect("RSA signing with a checked key");
+        signature
+    }
+
     /// Verify a token this server signed: RS256 only, the server's key, `iss`, and `exp`/`nbf` against
     /// `now` with the configured leeway. `check_expiry: false` skips `exp` (as `/oauth2/logout` does
     /// for `id_token_hint`).

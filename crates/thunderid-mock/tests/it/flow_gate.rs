@@ -153,7 +153,10 @@ async fn reloading_the_sign_in_page_shows_the_same_step() {
     let t = TestServer::start().await;
     let (first, gate) = sign_in_page(&t, SPA, "openid").await;
     let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
-    let second = t.get(&path).await;
+    let cookie = gate_cookie(&first);
+    let second = t
+        .send(t.client.get(t.url(&path)).header("cookie", &cookie))
+        .await;
     assert_eq!(
         GateForm::parse(&second.body).fields,
         GateForm::parse(&first.body).fields
@@ -168,6 +171,55 @@ async fn reloading_the_sign_in_page_shows_the_same_step() {
         .await;
     assert_eq!(reply.status, StatusCode::FOUND, "{reply:?}");
     assert!(query_value(&reply.location(), "code").is_some());
+}
+
+#[tokio::test]
+async fn another_browser_cannot_open_a_sign_in_page_it_did_not_start() {
+    let t = TestServer::start().await;
+    let (first, gate) = sign_in_page(&t, SPA, "openid").await;
+    let path = format!("{}?{}", gate.path(), gate.query().unwrap_or_default());
+    // Holding the executionId is not enough: no challenge token is handed out and the owner's stays.
+    for cookie in ["", "tid_gate=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        let stolen = t
+            .send(t.client.get(t.url(&path)).header("cookie", cookie))
+            .await;
+        assert_eq!(stolen.status, StatusCode::OK);
+        assert_eq!(card_text(&stolen.body)[1], "Invalid request");
+        assert!(GateForm::parse(&stolen.body).hidden.is_empty());
+    }
+    let form = GateForm::parse(&first.body);
+    let reply = form
+        .submit(
+            &t,
+            "action_001",
+            &[("username", "loki"), ("password", "Loki@12345")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "{reply:?}");
+    assert!(query_value(&reply.location(), "code").is_some());
+}
+
+#[tokio::test]
+async fn the_gate_does_not_open_an_app_native_execution() {
+    let t = TestServer::start().await;
+    let started = start_native(&t, "AUTHENTICATION", json!({})).await;
+    let execution_id = started["executionId"].as_str().unwrap_or_default();
+    let page = t
+        .get(&format!(
+            "/gate/signin?applicationId={NATIVE}&executionId={execution_id}"
+        ))
+        .await;
+    assert_eq!(card_text(&page.body)[1], "Invalid request");
+    assert!(GateForm::parse(&page.body).hidden.is_empty());
+    // The app's own token still continues it: the gate's refusal rotated nothing.
+    let next = step(
+        &t,
+        &started,
+        Some("action_001"),
+        json!({"username": "thor", "password": "Thor@12345"}),
+    )
+    .await;
+    assert_eq!(next["flowStatus"], "COMPLETE", "{next}");
 }
 
 #[tokio::test]
@@ -308,20 +360,45 @@ async fn rp_initiated_logout_runs_the_signout_flow_and_returns_to_the_app() {
 }
 
 #[tokio::test]
-async fn the_fake_idp_refuses_a_missing_redirect_uri() {
+async fn the_fake_idp_redirects_only_to_registered_uris_and_signs_in_no_administrator() {
     let t = TestServer::start().await;
     let reply = t.get("/__mock/idp/google/authorize?state=s").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let reply = t
-        .get("/__mock/idp/google/authorize?redirect_uri=http%3A%2F%2Fapp%2Fcb&login_hint=nobody")
-        .await;
+    let gate = t.url("/gate/callback");
+    for foreign in [
+        "http://app/cb".to_owned(),
+        "javascript:alert(1)".to_owned(),
+        format!("{gate}?x=1"),
+        format!("{gate}/../x"),
+    ] {
+        let reply = t
+            .get(&format!(
+                "/__mock/idp/google/authorize?{}",
+                query_string(&[("redirect_uri", foreign.clone()), ("state", "s".to_owned())])
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{foreign}");
+        assert_eq!(reply.body, "invalid redirect_uri\n");
+    }
+    let authorize = |hint: &str| {
+        format!(
+            "/__mock/idp/google/authorize?{}",
+            query_string(&[
+                ("redirect_uri", gate.clone()),
+                ("state", "s".to_owned()),
+                ("login_hint", hint.to_owned())
+            ])
+        )
+    };
+    let reply = t.get(&authorize("nobody")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let reply = t
-        .get("/__mock/idp/google/authorize?redirect_uri=http%3A%2F%2Fapp%2Fcb%3Fx%3D1&state=s")
-        .await;
+    let reply = t.get(&authorize("admin")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.body, "the fake IdP signs in no administrator\n");
+    let reply = t.get(&authorize("thor")).await;
     assert_eq!(reply.status, StatusCode::FOUND);
     let location = reply.location();
-    assert_eq!(query_value(&location, "x").as_deref(), Some("1"));
+    assert_eq!(location.path(), "/gate/callback");
     assert_eq!(query_value(&location, "state").as_deref(), Some("s"));
     assert_eq!(query_value(&location, "code").map(|c| c.len()), Some(64));
 }

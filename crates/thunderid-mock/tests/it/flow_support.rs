@@ -289,3 +289,16 @@ pub async fn follow(t: &TestServer, reply: &Reply) -> Reply {
     };
     t.get(&path).await
 }
+
+/// The `tid_gate` cookie a gate page set (`name=value`), to send back as the same browser.
+pub fn gate_cookie(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tid_gate="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no tid_gate cookie: {reply:?}"))
+}

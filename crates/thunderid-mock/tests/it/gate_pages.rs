@@ -7,7 +7,7 @@ use serde_json::json;
 use thunderid_mock::Fixtures;
 
 use crate::callback::{SPA, query_string, spa_query};
-use crate::flow_support::{GateForm, card_text};
+use crate::flow_support::{GateForm, card_text, gate_cookie};
 use crate::support::{Reply, TestServer};
 
 /// The bundled fixtures with `sample-spa` allowing sign-up and recovery, and `tweak` applied.
@@ -232,7 +232,8 @@ async fn the_page_speaks_the_language_the_translations_carry() {
         .send(
             t.client
                 .get(t.url(&href))
-                .header("accept-language", "fr-FR"),
+                .header("accept-language", "fr-FR")
+                .header("cookie", gate_cookie(&page)),
         )
         .await;
     assert!(

@@ -5,8 +5,11 @@ mod tidy;
 
 mod cli;
 mod control;
+mod faults;
 mod fixtures;
+mod hardening;
 mod health;
+mod tampering;
 
 // OAuth 2.0 / OIDC endpoints.
 mod authorize;
@@ -37,6 +40,7 @@ mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
 mod connections;
+mod declarative;
 mod design;
 mod i18n;
 mod identity;
@@ -44,6 +48,7 @@ mod identity;
 // The flow engine.
 mod flow_authentication;
 mod flow_gate;
+mod flow_magic_link;
 mod flow_meta;
 mod flow_mfa_federated;
 mod flow_properties;

@@ -33,6 +33,7 @@ const LAYERS: &[&str] = &[
     "extract",
     "cors",
     "correlation",
+    "faults",
     "state",
     "security",
     "service",

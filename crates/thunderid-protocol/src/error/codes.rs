@@ -3,7 +3,7 @@
 //! description default)`.
 //!
 //! Read from the real server's `error_constants.go` files (flowexec, flow/core, flow/executor,
-//! flow/interceptor, flowmeta, user, entitytype, group, role, resource, authzen, sysauthz, ou),
+//! flow/interceptor, flowmeta, authnprovider/manager (AUTHN-MGR-1001, in-band in flows), user, entitytype, group, role, resource, authzen, sysauthz, ou),
 //! `apierror/error.go` (AUTH-*) and `pkg/thunderidengine/common/error.go` (SSE-*). Statuses follow
 //! each package's handler mapping.
 
@@ -98,6 +98,7 @@ api_error_codes! {
     ExecutorUserAlreadyExists => ("FET-1007", 200, "flows.executor.errors.user_already_exists", "User already exists", "flows.executor.errors.user_already_exists_desc", "A user already exists with the provided attributes"),
     ExecutorInvalidOtp => ("FET-1008", 200, "flows.executor.errors.invalid_otp", "Invalid OTP provided", "flows.executor.errors.invalid_otp_desc", "The one-time password provided is invalid or has expired"),
     ExecutorMaxOtpAttemptsReached => ("FET-1009", 200, "flows.executor.errors.max_otp_attempts_reached", "Maximum OTP attempts reached", "flows.executor.errors.max_otp_attempts_reached_desc", "The maximum number of OTP verification attempts has been reached"),
+    AuthnManagerAuthenticationFailed => ("AUTHN-MGR-1001", 200, "error.authnmgrservice.authentication_failed", "Authentication failed", "error.authnmgrservice.authentication_failed_description", "The authentication attempt failed"),
     ExecutorInvalidMagicLinkToken => ("FET-1010", 200, "flows.executor.errors.invalid_magic_link_token", "Invalid magic link token", "flows.executor.errors.invalid_magic_link_token_desc", "The magic link token is invalid or has expired"),
     ExecutorMagicLinkGeneration => ("FET-1011", 200, "flows.executor.errors.magic_link_generation_failed", "Magic link generation failed", "flows.executor.errors.magic_link_generation_failed_desc", "Failed to generate the magic link"),
     ExecutorInvalidOauthState => ("FET-1012", 200, "flows.executor.errors.invalid_oauth_state", "Invalid OAuth state parameter", "flows.executor.errors.invalid_oauth_state_desc", "The OAuth state parameter is invalid or does not match the expected value"),

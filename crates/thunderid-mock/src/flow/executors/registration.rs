@@ -8,10 +8,12 @@ use thunderid_protocol::flow::{FlowType, Input, InputType};
 
 use super::credentials::{Identified, find_user};
 use super::{ExecResult, Task, error_with_params, prerequisite_missing};
+use crate::fixtures::MemberKind;
 use crate::flow::keys;
 use crate::flow::node::{DynamicInput, EngineError};
 use crate::password::PasswordHash;
 use crate::schema::Kind;
+use crate::store::groups::MemberRef;
 use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{AttributeError, UserRecord};
 
@@ -304,6 +306,12 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
             ));
         }
     }
+    if !assign_groups_and_roles(task, &id) {
+        // The user stays created, as on the server.
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorProvisioningAssignmentFailed.to_error(),
+        ));
+    }
     let mut result = ExecResult {
         user: Some(id.clone()),
         ..ExecResult::complete()
@@ -315,6 +323,45 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
             .insert("userAutoProvisioned".to_owned(), "true".to_owned());
     }
     Ok(result)
+}
+
+/// `assignGroupsAndRoles`: add the new user to the groups of `assignGroup`, all or none, then to
+/// the roles of `assignRole` (comma-separated ids; a non-string property is ignored). An unknown
+/// id fails that step; groups added before a role failure stay.
+fn assign_groups_and_roles(task: &Task<'_, '_>, user_id: &str) -> bool {
+    let ids = |key: &str| -> Vec<String> {
+        task.property(key)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (groups, roles) = (ids("assignGroup"), ids("assignRole"));
+    if groups.is_empty() && roles.is_empty() {
+        return true;
+    }
+    let member = MemberRef::new(MemberKind::User, user_id);
+    task.env.directory.write(|d| {
+        if !groups.iter().all(|id| d.groups.get(id).is_some()) {
+            return false;
+        }
+        for id in &groups {
+            if let Some(group) = d.groups.get_mut(id) {
+                group.add([member.clone()]);
+            }
+        }
+        if !roles.iter().all(|id| d.roles.get(id).is_some()) {
+            return false;
+        }
+        for id in &roles {
+            if let Some(role) = d.roles.get_mut(id) {
+                role.assign([member.clone()]);
+            }
+        }
+        true
+    })
 }
 
 /// Schema attributes still unanswered: required, then optional attributes, then required and

@@ -81,7 +81,9 @@ impl Kind {
             | ExecutorKind::SessionRevocation
             | ExecutorKind::UserDelete
             | ExecutorKind::SsoCheck
-            | ExecutorKind::Session => None,
+            | ExecutorKind::Session
+            | ExecutorKind::Consent
+            | ExecutorKind::MagicLink => None,
         }
     }
 

@@ -4,6 +4,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::flow::component::strategies as component_s;
+use crate::flow::consent::strategies as consent_s;
+use crate::flow::consent::{ConsentDecisions, ConsentPurposePrompt};
 use crate::flow::execute::strategies as execute_s;
 use crate::flow::graph::strategies as graph_s;
 use crate::flow::input::strategies as input_s;
@@ -37,6 +39,8 @@ round_trip_properties! {
     flow_execute_response_round_trips: FlowExecuteResponse = execute_s::flow_execute_response();
     flow_data_round_trips: FlowData = execute_s::flow_data();
     input_round_trips: Input = input_s::input();
+    consent_prompt_round_trips: ConsentPurposePrompt = consent_s::consent_purpose_prompt();
+    consent_decisions_round_trips: ConsentDecisions = consent_s::consent_decisions();
     action_round_trips: Action = input_s::action();
     validation_rule_round_trips: ValidationRule = input_s::validation_rule();
     field_error_round_trips: FieldError = input_s::field_error();

@@ -1,0 +1,157 @@
+//! Declarative resources loaded at start (`--resources`), as the server loads
+//! `config/resources/` (`DR/loader.go`): every `*.yaml`/`*.yml` file of a directory (and of its
+//! per-kind subdirectories, where a file without `resource_type` takes its directory's kind), or
+//! one file; `{{.NAME}}` filled in from the environment (`{{range .LIST}}` iterates `LIST_0`,
+//! `LIST_1`, …); every document applied through `/import`'s pipeline, in its dependency order. A
+//! document that fails stops the start, as on the server; a reset applies them all again.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::{ORDER, apply, parse, template};
+use crate::security::Principal;
+use crate::service::access::Caller;
+use crate::state::AppState;
+
+/// The per-kind directories of `config/resources/` and the kind of their files.
+const KIND_DIRS: &[(&str, &str)] = &[
+    ("applications", "application"),
+    ("agents", "agent"),
+    ("agent_types", "agent_type"),
+    ("connections", "connection"),
+    ("flows", "flow"),
+    ("groups", "group"),
+    ("layouts", "layout"),
+    ("organization_units", "organization_unit"),
+    ("resource_servers", "resource_server"),
+    ("roles", "role"),
+    ("server_configs", "server_config"),
+    ("themes", "theme"),
+    ("translations", "translation"),
+    ("user_types", "user_type"),
+    ("users", "user"),
+];
+
+pub(crate) use crate::state::ResourceFile;
+
+/// Read the files under `path` (a file, or a directory as the server lays it out), sorted by
+/// path. Files in a per-kind directory get their kind when they do not name one.
+pub(crate) fn read(path: &Path) -> Result<Vec<ResourceFile>, String> {
+    let read_file = |path: &Path, kind: Option<&str>| -> Result<ResourceFile, String> {
+        let mut text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        if let Some(kind) = kind
+            && !text
+                .lines()
+                .any(|l| l.trim_start().starts_with("resource_type:"))
+        {
+            text = format!("resource_type: {kind}\n{text}");
+        }
+        Ok((path.to_owned(), text))
+    };
+    if path.is_file() {
+        return Ok(vec![read_file(path, None)?]);
+    }
+    let yaml_files = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| e == "yaml" || e == "yml")
+            })
+            .collect();
+        files.sort();
+        Ok(files)
+    };
+    let mut files = Vec::new();
+    for file in yaml_files(path)? {
+        files.push(read_file(&file, None)?);
+    }
+    for (dir, kind) in KIND_DIRS {
+        let dir = path.join(dir);
+        if dir.is_dir() {
+            for file in yaml_files(&dir)? {
+                files.push(read_file(&file, Some(kind))?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The environment (with `extra` over it) as template data: each variable by name, and `NAME` as
+/// the list of `NAME_0`, `NAME_1`, … up to the first missing or empty one.
+fn environment(extra: &[(String, String)]) -> Value {
+    let vars: Map<String, Value> = std::env::vars()
+        .chain(extra.iter().cloned())
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let mut data = vars.clone();
+    for name in vars.keys() {
+        let Some(list) = name.strip_suffix("_0") else {
+            continue;
+        };
+        let items: Vec<Value> = (0..)
+            .map_while(|i| {
+                vars.get(&format!("{list}_{i}"))
+                    .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+                    .cloned()
+            })
+            .collect();
+        data.entry(list.to_owned()).or_insert(Value::Array(items));
+    }
+    Value::Object(data)
+}
+
+/// Apply `files` to `state`: every document, or the first failure as a message naming its file.
+pub(crate) fn load(
+    state: &AppState,
+    files: &[ResourceFile],
+    variables: &[(String, String)],
+) -> Result<usize, String> {
+    let data = environment(variables);
+    let mut documents = Vec::new();
+    for (path, text) in files {
+        let resolved =
+            template::render(text, &data).map_err(|e| format!("{}: {e}", path.display()))?;
+        let parsed = parse(&resolved).map_err(|e| format!("{}: {e}", path.display()))?;
+        documents.extend(parsed.into_iter().map(|d| (path.clone(), d)));
+    }
+    documents.sort_by_key(|(_, (kind, _))| ORDER.iter().position(|k| k == kind));
+    let caller = Caller::new(&Principal {
+        subject: String::new(),
+        permissions: vec!["system".to_owned()],
+        claims: Map::new(),
+    });
+    let mut aliases = std::collections::HashMap::new();
+    let count = documents.len();
+    for (path, (kind, document)) in documents {
+        let outcome = apply(state, &caller, &kind, document, true, &mut aliases);
+        if outcome.status == "failed" {
+            return Err(format!(
+                "{}: {kind} {}: {} {}",
+                path.display(),
+                if outcome.resource_name.is_empty() {
+                    &outcome.resource_id
+                } else {
+                    &outcome.resource_name
+                },
+                outcome.code,
+                outcome.message
+            ));
+        }
+    }
+    Ok(count)
+}
+
+/// After a reset: the declarative resources again (they loaded at start, so they load again).
+pub(crate) fn reload(state: &AppState) {
+    let (files, variables) = state.declarative();
+    if let Err(e) = load(state, files, variables) {
+        tracing::warn!("declarative resources after reset: {e}");
+    }
+}
