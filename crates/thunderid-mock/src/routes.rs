@@ -12,6 +12,7 @@
 
 pub(crate) mod authzen;
 pub(crate) mod config;
+pub(crate) mod connections;
 pub(crate) mod control;
 pub(crate) mod design;
 pub(crate) mod discovery;
@@ -461,6 +462,22 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),
+    // Connections (connections.yaml): identity providers and SMS senders, by vendor.
+    Route::new("/connections", || get(connections::list)).cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/connections/{vendor}", || {
+        get(connections::list_vendor).post(connections::create)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/connections/{vendor}/{id}", || {
+        get(connections::get)
+            .put(connections::update)
+            .delete(connections::delete)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/connections/{vendor}/{id}/usages", || {
+        get(connections::usages)
+    })
+    .cors(&Cors::new(GET_OPTIONS, "GET")),
     // Themes, layouts and the public design resolve.
     Route::new("/design/themes", || {
         get(design::list_themes).post(design::create_theme)

@@ -20,6 +20,7 @@ pub(crate) mod applications;
 pub(crate) mod authorize;
 pub(crate) mod authzen;
 pub(crate) mod ciba;
+pub(crate) mod connections;
 pub(crate) mod design;
 pub(crate) mod direct;
 pub(crate) mod flow;

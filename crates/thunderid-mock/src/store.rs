@@ -16,6 +16,7 @@
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod connections;
 pub(crate) mod consents;
 pub(crate) mod design;
 pub(crate) mod directory;
@@ -40,6 +41,7 @@ pub(crate) mod v1;
 
 use serde::Serialize;
 
+use self::connections::Connections;
 use self::consents::Consents;
 use self::design::Designs;
 use self::directory::Directory;
@@ -65,6 +67,8 @@ pub(crate) struct Stores {
     pub(crate) translations: Snapshots<Translations>,
     /// Themes and layouts (the design API).
     pub(crate) designs: Snapshots<Designs>,
+    /// Identity providers and SMS senders (the connections API).
+    pub(crate) connections: Snapshots<Connections>,
     pub(crate) consents: Locked<Consents>,
 }
 
@@ -94,6 +98,7 @@ impl Stores {
             sessions: Locked::new(Sessions::default()),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
             designs: Snapshots::new(Designs::default()),
+            connections: Snapshots::new(Connections::default()),
             consents: Locked::new(Consents::default()),
         }
     }
@@ -112,6 +117,7 @@ impl Stores {
         self.translations
             .replace(Translations::from_fixtures(fixtures));
         self.designs.replace(Designs::default());
+        self.connections.replace(Connections::default());
         self.consents.replace(Consents::default());
     }
 

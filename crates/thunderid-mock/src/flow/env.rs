@@ -1,9 +1,12 @@
 //! [`Env`]: everything outside an execution that its nodes read or change.
 
+use std::sync::Arc;
+
 use rand::RngCore;
 
 use crate::config::ServerVersion;
 use crate::fixtures::{ApplicationFixture, ServerSettings};
+use crate::store::connections::Connections;
 use crate::store::consents::Consents;
 use crate::store::directory::Directory;
 use crate::store::executions::Executions;
@@ -73,6 +76,8 @@ pub(crate) struct Env<'a> {
     pub rng: &'a mut dyn RngCore,
     /// This server's base URL, for links (IdP redirects, recovery links).
     pub base_url: &'a str,
+    /// The stored connections (a snapshot): the IdP a federated node's `idpId` names.
+    pub connections: Arc<Connections>,
     /// The `iss` of assertions.
     pub issuer: &'a str,
 }

@@ -106,6 +106,7 @@ impl Harness {
             now: NOW,
             rng: &mut self.rng,
             base_url: "https://localhost:8090",
+            connections: Default::default(),
             issuer: "https://localhost:8090",
         };
         engine::run(&mut env, execution)

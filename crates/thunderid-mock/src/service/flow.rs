@@ -141,6 +141,7 @@ impl Call<'_> {
             now: self.now,
             rng,
             base_url: &self.state.config().base_url,
+            connections: stores.connections.current(),
             issuer: self.state.signer().issuer(),
         }
     }

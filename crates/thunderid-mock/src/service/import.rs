@@ -316,6 +316,7 @@ fn apply(
         }
         "server_config" => server_config(state, &document),
         "translation" => translation(state, document),
+        "connection" => connection(state, &document, upsert),
         "theme" => design(state, super::design::Kind::Theme, document, upsert),
         "layout" => design(state, super::design::Kind::Layout, document, upsert),
         other => {
@@ -415,6 +416,21 @@ fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
     match super::server_config::set(state, section, value) {
         Ok(()) => o,
         Err(e) => failed(o, &e),
+    }
+}
+
+/// A `connection` document (vendor in `type`): the IdP or sender service's upsert.
+fn connection(state: &AppState, document: &Map<String, Value>, upsert: bool) -> Outcome {
+    match super::connections::import(state, document, upsert) {
+        Ok((id, name, operation, Ok(()))) => outcome("connection", id, name, operation),
+        Ok((id, name, operation, Err(e))) => failed(outcome("connection", id, name, operation), &e),
+        Err(message) => {
+            let mut o = outcome("connection", String::new(), String::new(), "");
+            o.status = "failed";
+            o.code = "IMP-1002".into();
+            o.message = format!("failed to decode connection document: {message}");
+            o
+        }
     }
 }
 
@@ -530,6 +546,16 @@ fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: 
     let exists = match kind {
         "application" => state.registry().application(&id).is_some(),
         "flow" => super::flows::exists(state, &Value::Object(document.clone())),
+        "connection" => match super::connections::exists(state, document) {
+            Ok(exists) => exists,
+            Err(message) => {
+                let mut o = outcome("connection", String::new(), String::new(), "");
+                o.status = "failed";
+                o.code = "IMP-1002".into();
+                o.message = format!("failed to decode connection document: {message}");
+                return o;
+            }
+        },
         kind if identity::KINDS.contains(&kind) => identity::exists(state, kind, &id),
         "theme" | "layout" => {
             let designs = state.stores().designs.current();

@@ -60,6 +60,11 @@ pub(crate) struct Paging {
 }
 
 impl Paging {
+    /// Values a handler parsed itself.
+    pub(crate) fn new(limit: i64, offset: i64) -> Self {
+        Self { limit, offset }
+    }
+
     /// The handler's parse: an absent (or empty) value is the default; one that is not an integer
     /// is the API's code.
     pub(crate) fn parse(query: &Query, rules: &PagingRules) -> Result<Self, MockError> {

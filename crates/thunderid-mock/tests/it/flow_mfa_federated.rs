@@ -14,7 +14,7 @@ use crate::support::{TestServer, assert_json_eq};
 const THOR_MOBILE: &str = "+15550100001";
 
 /// Authorize as `client_id` and make the execution's first call (no challenge token).
-async fn first_step(t: &TestServer, client_id: &str) -> Value {
+pub(crate) async fn first_step(t: &TestServer, client_id: &str) -> Value {
     let mut query = spa_query("openid");
     for pair in &mut query {
         if pair.0 == "client_id" {

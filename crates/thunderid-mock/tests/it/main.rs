@@ -41,6 +41,7 @@ mod users_me;
 mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
+mod connections;
 mod declarative;
 mod design;
 mod i18n;

@@ -54,24 +54,48 @@ pub(super) fn run(task: &mut Task<'_, '_>, kind: FederatedKind) -> Result<ExecRe
 fn redirect(task: &mut Task<'_, '_>, idp: &str, kind: FederatedKind) -> ExecResult {
     let state = task.random_hex();
     let nonce = task.random_hex();
-    let scope = match kind {
-        FederatedKind::Github | FederatedKind::OAuth => "user:email",
-        FederatedKind::Google | FederatedKind::Oidc => "openid email profile",
+    // A stored connection with that id configures the request as on the server (its client id,
+    // scopes, redirect URI and prompt); otherwise the fake IdP's defaults.
+    let connection = task.env.connections.idps.get(idp).cloned();
+    let configured = |name: &str| {
+        connection
+            .as_ref()
+            .and_then(|c| c.properties.get(name))
+            .filter(|v| !v.is_empty())
+            .cloned()
     };
+    let scope = configured("scopes").map_or_else(
+        || match kind {
+            FederatedKind::Github | FederatedKind::OAuth => "user:email".to_owned(),
+            FederatedKind::Google | FederatedKind::Oidc => "openid email profile".to_owned(),
+        },
+        |scopes| {
+            scopes
+                .split(',')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    );
+    let redirect_uri = configured("redirect_uri")
+        .unwrap_or_else(|| format!("{}/gate/callback", task.env.base_url));
     let mut url = url::Url::parse(&format!("{}/__mock/idp/{idp}/authorize", task.env.base_url))
         .unwrap_or_else(|_| {
             url::Url::parse("http://localhost/__mock/idp/authorize").expect("a literal URL parses")
         });
     url.query_pairs_mut()
-        .append_pair("client_id", &client_id(idp))
         .append_pair(
-            "redirect_uri",
-            &format!("{}/gate/callback", task.env.base_url),
+            "client_id",
+            &configured("client_id").unwrap_or_else(|| client_id(idp)),
         )
+        .append_pair("redirect_uri", &redirect_uri)
         .append_pair("response_type", "code")
-        .append_pair("scope", scope)
+        .append_pair("scope", &scope)
         .append_pair("state", &state)
         .append_pair("nonce", &nonce);
+    if let Some(prompt) = configured("prompt") {
+        url.query_pairs_mut().append_pair("prompt", &prompt);
+    }
     let required = task.required_inputs(ExecutorKind::Federated(kind));
     let mut result = ExecResult {
         status: ExecStatus::ExternalRedirection,
@@ -79,9 +103,10 @@ fn redirect(task: &mut Task<'_, '_>, idp: &str, kind: FederatedKind) -> ExecResu
         redirect_url: Some(url.to_string()),
         ..ExecResult::default()
     };
+    let name = connection.map_or_else(|| display_name(idp), |c| c.name);
     result
         .additional
-        .insert(keys::data::IDP_NAME.to_owned(), display_name(idp));
+        .insert(keys::data::IDP_NAME.to_owned(), name);
     result.runtime.insert(keys::OAUTH_STATE.to_owned(), state);
     result.runtime.insert(keys::OIDC_NONCE.to_owned(), nonce);
     result
