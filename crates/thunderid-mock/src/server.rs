@@ -11,9 +11,9 @@
 
 mod connection;
 
+pub(crate) use self::connection::Connections;
 #[cfg(feature = "tls")]
-pub(crate) use self::connection::READ_HEADER_TIMEOUT;
-pub(crate) use self::connection::serve_connection;
+pub(crate) use self::connection::{READ_HEADER_TIMEOUT, serve_connection};
 
 use axum::Extension;
 use axum::extract::ConnectInfo;
@@ -320,19 +320,22 @@ pub(crate) async fn serve(
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
     let listener = FaultListener(listener);
+    let mut connections = Connections::new();
     tokio::pin!(shutdown);
     loop {
         // Accept errors (out of file descriptors and the like) are retried inside.
         let stream = tokio::select! {
             accepted = listener.accept_stream() => accepted,
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break,
         };
         stream.set_nodelay(true);
         // Each request carries its connection, so a fault rule can drop or reset it.
         let connection = ConnectInfo(stream.connection().clone());
-        let app = app.clone().layer(Extension(connection));
-        tokio::spawn(serve_connection(stream, app));
+        connections.serve(stream, app.clone().layer(Extension(connection)));
     }
+    drop(listener);
+    connections.close().await;
+    Ok(())
 }
 
 /// A running mock server. Dropping it stops the server.

@@ -82,28 +82,34 @@ pub async fn serve_tls(
 ) -> std::io::Result<()> {
     let app = crate::app::router(state);
     let listener = FaultListener(listener);
+    let mut connections = crate::server::Connections::new();
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
             accepted = listener.accept_stream() => accepted,
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break,
         };
         let acceptor = acceptor.clone();
         // Each request carries its connection, so a fault rule can drop or reset it.
         let connection = ConnectInfo(stream.connection().clone());
         let app = app.clone().layer(Extension(connection));
-        tokio::spawn(async move {
-            // A failed or stalled handshake (e.g. a client that does not trust the certificate)
-            // only ends that connection.
-            let handshake = acceptor.accept(stream);
-            let Ok(Ok(stream)) =
-                tokio::time::timeout(crate::server::READ_HEADER_TIMEOUT, handshake).await
-            else {
-                return;
-            };
-            crate::server::serve_connection(stream, app).await;
+        connections.spawn(move |closing| {
+            Box::pin(async move {
+                // A failed or stalled handshake (e.g. a client that does not trust the
+                // certificate) only ends that connection.
+                let handshake = acceptor.accept(stream);
+                let Ok(Ok(stream)) =
+                    tokio::time::timeout(crate::server::READ_HEADER_TIMEOUT, handshake).await
+                else {
+                    return;
+                };
+                crate::server::serve_connection(stream, app, closing).await;
+            })
         });
     }
+    drop(listener);
+    connections.close().await;
+    Ok(())
 }
 
 #[cfg(test)]

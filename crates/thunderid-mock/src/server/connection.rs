@@ -20,9 +20,13 @@ pub(crate) const READ_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Serve `app` on one accepted stream until the client or a timeout ends it.
-pub(crate) async fn serve_connection<S>(stream: S, app: Router)
-where
+/// Serve `app` on one accepted stream until the client or a timeout ends it, or until `closing`
+/// turns true: then an idle keep-alive connection closes at once and a request in flight finishes.
+pub(crate) async fn serve_connection<S>(
+    stream: S,
+    app: Router,
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut builder = auto::Builder::new(TokioExecutor::new());
@@ -32,9 +36,60 @@ where
         .header_read_timeout(READ_HEADER_TIMEOUT);
     builder.http2().timer(TokioTimer::new());
     let io = TokioIo::new(Deadlines::new(stream));
-    let _ = builder
-        .serve_connection_with_upgrades(io, TowerToHyperService::new(app))
-        .await;
+    let connection = builder.serve_connection_with_upgrades(io, TowerToHyperService::new(app));
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => return,
+        _ = closing.wait_for(|closing| *closing) => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    let _ = connection.await;
+}
+
+/// The connections one listener serves: each told to close when the listener stops, and aborted
+/// when the set is dropped.
+#[derive(Debug)]
+pub(crate) struct Connections {
+    tasks: tokio::task::JoinSet<()>,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Connections {
+    pub(crate) fn new() -> Self {
+        Self {
+            tasks: tokio::task::JoinSet::new(),
+            closing: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    /// Serve `app` on `stream` beside the others.
+    pub(crate) fn serve<S>(&mut self, stream: S, app: Router)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        // Finished connections leave the set as new ones come.
+        while self.tasks.try_join_next().is_some() {}
+        self.tasks
+            .spawn(serve_connection(stream, app, self.closing.subscribe()));
+    }
+
+    /// A task that ends in its own way (a TLS handshake first) but closes with the others.
+    #[cfg(feature = "tls")]
+    pub(crate) fn spawn(
+        &mut self,
+        task: impl FnOnce(
+            tokio::sync::watch::Receiver<bool>,
+        ) -> Pin<Box<dyn Future<Output = ()> + Send>>,
+    ) {
+        while self.tasks.try_join_next().is_some() {}
+        self.tasks.spawn(task(self.closing.subscribe()));
+    }
+
+    /// Tell every connection to close, and wait until they have.
+    pub(crate) async fn close(mut self) {
+        let _ = self.closing.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
 }
 
 /// A stream whose reads fail after [`IDLE_TIMEOUT`] without a byte, and whose writes fail after
