@@ -219,10 +219,7 @@ fn check_document(kind: Kind, document: Option<&str>) -> Result<String, MockErro
 
 /// The database's `datetime('now')`.
 fn db_time(state: &AppState) -> String {
-    crate::store::organizations::rfc3339(state.now())
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_owned()
+    crate::store::registry::sql_datetime(state.now())
 }
 
 /// `parsePaginationParams` then `validatePaginationParams`: limit and offset as integers

@@ -14,12 +14,11 @@ use thunderid_protocol::flow::{
     FlowDefinition, FlowListResponse, FlowResponse, FlowSummary, FlowType, FlowVersionListResponse,
     FlowVersionResponse, FlowVersionSummary, RestoreFlowVersionRequest,
 };
-use thunderid_protocol::organizations::Link;
 use thunderid_protocol::user_management::{Usage, UsageResponse};
 
 use crate::error::MockError;
 use crate::service::applications;
-use crate::service::request::Query;
+use crate::service::request::{Paging, Query};
 use crate::state::AppState;
 use crate::store::registry::{Registry, sql_datetime};
 use crate::wire::{decode_first_json, sanitize};
@@ -58,44 +57,15 @@ pub(crate) fn list(state: &AppState, query: &Query) -> Result<FlowListResponse, 
     let stored = registry.flows().iter().rev().filter(|f| !read_only(f));
     let declarative = registry.flows().iter().filter(|f| read_only(f));
     let all: Vec<&FlowDefinition> = stored.chain(declarative).filter(matching).collect();
-    let total = all.len() as u64;
-    let start = usize::try_from(offset).unwrap_or(usize::MAX);
-    let flows: Vec<FlowSummary> = all
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(limit).unwrap_or(0))
-        .map(summary)
-        .collect();
+    // The flow handler's links are rooted at `/flows` and do not carry `flowType`.
+    let page = Paging::new(limit, offset).page(all, "/flows", "");
     Ok(FlowListResponse {
-        total_results: total,
-        start_index: u64::try_from(offset).unwrap_or_default() + 1,
-        count: flows.len() as u64,
-        flows,
-        links: links(limit, offset, i64::try_from(total).unwrap_or(i64::MAX)),
+        total_results: page.total_results,
+        start_index: page.start_index,
+        count: page.count,
+        flows: page.items.into_iter().map(summary).collect(),
+        links: page.links,
     })
-}
-
-/// The flow handler's own link builder: rooted at `/flows`, `flowType` not carried.
-fn links(limit: i64, offset: i64, total: i64) -> Vec<Link> {
-    let link = |offset: i64, rel: &str| Link {
-        href: format!("/flows?offset={offset}&limit={limit}"),
-        rel: rel.to_owned(),
-    };
-    let mut links = Vec::new();
-    if offset > 0 {
-        links.push(link(0, "first"));
-        links.push(link((offset - limit).max(0), "prev"));
-    }
-    if offset + limit < total {
-        links.push(link(offset + limit, "next"));
-    }
-    if total > 0 {
-        let last = (total - 1) / limit * limit;
-        if offset < last {
-            links.push(link(last, "last"));
-        }
-    }
-    links
 }
 
 fn read_only(flow: &FlowDefinition) -> bool {
@@ -477,7 +447,8 @@ mod tests {
 
     #[test]
     fn links_are_the_flow_handlers() {
-        let hrefs = |l: Vec<Link>| {
+        let links = |limit, offset, total| Paging::new(limit, offset).links("/flows", total, "");
+        let hrefs = |l: Vec<thunderid_protocol::organizations::Link>| {
             l.into_iter()
                 .map(|l| format!("{} {}", l.rel, l.href))
                 .collect::<Vec<_>>()
