@@ -12,12 +12,15 @@
 //!   against the server's JWKS.
 //! * [`coverage`]: the coverage gate: every code the mock can emit appears in a scenario.
 //! * [`report`]: the per-feature summary and the final `N passed, N failed` line.
+//! * [`sdk`]: `--sdk` mode: the `@sdk` scenarios against an SDK through its driver, and the
+//!   scorecard.
 
 pub mod catalog;
 pub mod coverage;
 pub mod jwt;
 pub mod params;
 pub mod report;
+pub mod sdk;
 pub mod steps;
 pub mod target;
 pub mod world;

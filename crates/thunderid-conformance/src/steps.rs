@@ -12,5 +12,6 @@ pub mod identity;
 pub mod oauth2;
 pub mod organizations;
 pub mod registration;
+pub mod sdk;
 pub mod token;
 pub mod users;

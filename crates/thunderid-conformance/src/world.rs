@@ -132,6 +132,8 @@ pub struct ConformanceWorld {
     /// The cookies the server set on flow responses, by name, as a browser or an SDK's cookie jar
     /// keeps them (the `tid_sso_*` handle); sent back on every flow request.
     pub cookies: BTreeMap<String, String>,
+    /// The SDK under test of the `@sdk` scenarios (`--sdk`).
+    pub sdk: crate::sdk::SdkState,
 }
 
 impl ConformanceWorld {
@@ -166,6 +168,7 @@ impl ConformanceWorld {
             client: None,
             web_app: None,
             cookies: BTreeMap::new(),
+            sdk: crate::sdk::SdkState::default(),
         })
     }
 

@@ -15,18 +15,22 @@
 //! everything against the 1.0 line and skips `@server-main`; against `--server`, only the line the
 //! server runs applies.
 //!
+//! `--sdk "COMMAND"` runs only the `@sdk` scenarios (`features/sdk/`), against an SDK through its
+//! driver, and prints its scorecard (`thunderid_conformance::sdk`); every other run leaves them out.
+//!
 //! `--app URL` runs the `@app` scenarios (an app's embedded sign-in endpoints, seed 001) against
 //! that web app instead of the in-process example app; `@custom-fixtures` scenarios are then skipped
 //! (the app's server is not ours to configure).
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, cli, writer};
 use thunderid_conformance::target::{REMOTE_SERVER, RemoteServer, SERVER_VERSION, pinned_version};
-use thunderid_conformance::{ConformanceWorld, coverage, report};
+use thunderid_conformance::{ConformanceWorld, coverage, report, sdk};
 use thunderid_mock::ServerVersion;
 
 #[derive(cli::Args)]
@@ -49,6 +53,19 @@ struct SuiteOpts {
     /// `main` run still runs the `@server-1.0` ones against a mock switched to 1.0.
     #[arg(long, default_value_t = ServerVersion::Main)]
     server_version: ServerVersion,
+    /// Run only the `@sdk` scenarios (`features/sdk/`) against an SDK through this driver command
+    /// (driver protocol v1, docs/sdk-driver.md), e.g. `--sdk "node drivers/javascript/driver.mjs"`.
+    #[arg(long)]
+    sdk: Option<String>,
+    /// How long the driver may take to answer one command, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    sdk_timeout_ms: u64,
+    /// The driver's expected failures (`scenario | reason` per line).
+    #[arg(long)]
+    expected_failures: Option<PathBuf>,
+    /// Where the SDK run writes `scorecard.md` and `junit.xml`.
+    #[arg(long)]
+    scorecard: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -66,6 +83,23 @@ fn main() {
 
 async fn run(root: &Path) -> i32 {
     let opts = cli::Opts::<_, _, _, SuiteOpts>::parsed();
+    if let Some(command) = opts.custom.sdk.clone() {
+        let options = sdk::SdkOptions {
+            command,
+            timeout: Duration::from_millis(opts.custom.sdk_timeout_ms),
+            expected_failures: opts.custom.expected_failures.clone(),
+            scorecard: opts.custom.scorecard.clone(),
+            name: opts.re_filter.clone(),
+        };
+        return match sdk::run(root, options).await {
+            Ok(card) if card.green() => 0,
+            Ok(_) => 1,
+            Err(e) => {
+                eprintln!("the SDK run could not start: {e:#}");
+                2
+            }
+        };
+    }
     let junit_path = &opts
         .custom
         .junit
@@ -181,7 +215,9 @@ async fn run(root: &Path) -> i32 {
             });
             let other_line = pinned_version(scenario.tags.iter().chain(&feature.tags))
                 .is_some_and(|pinned| pinned != version && pins_other_lines);
+            // `@sdk` scenarios need a driver: only `--sdk` runs them.
             selected
+                && !tagged("sdk")
                 && !other_line
                 && !(skip_mock_only && tagged("mock-only")
                     || skip_custom_fixtures && tagged("custom-fixtures")

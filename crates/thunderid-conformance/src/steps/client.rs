@@ -128,7 +128,7 @@ async fn the_client(world: &mut ConformanceWorld, name: String) -> anyhow::Resul
 
 /// Play the browser: follow the authorize URL to the sign-in page, sign `username` in there, hand
 /// the assertion back, and return where the server sends the browser (the app's redirect URI).
-async fn browser_signs_in(
+pub(crate) async fn browser_signs_in(
     world: &mut ConformanceWorld,
     authorize_url: &url::Url,
     username: &str,
