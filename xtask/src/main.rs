@@ -5,6 +5,7 @@
 mod dist;
 mod image;
 mod npm_e2e;
+mod sdk;
 mod soak;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Everything CI runs: fmt --check, clippy -D warnings, the whole test suite, `dist`,
-    /// `npm-e2e`, `package`, and `image` where a container engine answers.
+    /// `npm-e2e`, `sdk-javascript`, `package`, and `image` where a container engine answers.
     Ci,
     /// The release binary for this host (static where the platform allows, stripped), its
     /// versioned archive, the npm packages and the image's build context, with SHA256SUMS, in
@@ -32,6 +33,10 @@ enum Command {
     /// `dist`, then install the npm tarballs offline into a project in target/npm-e2e/ and run its
     /// node:test suite (npx thunderid-mock, startMock() with openid-client) and tsc on the typings.
     NpmE2e,
+    /// The `@sdk` scenarios against the published `@thunderid/javascript` through
+    /// drivers/javascript/ (`npm ci`), with its expected failures; the scorecard goes to
+    /// target/conformance/sdk-javascript/.
+    SdkJavascript,
     /// `dist`, then build the container image and smoke-test it; skipped without a container engine.
     Image,
     /// `cargo package` the publishable crates together (each verified by a build from its .crate).
@@ -67,6 +72,7 @@ fn main() -> Result<()> {
         Command::Ci => ci(&root),
         Command::Dist => dist::dist(&root).map(drop),
         Command::NpmE2e => npm_e2e::npm_e2e(&root, &dist::dist(&root)?),
+        Command::SdkJavascript => sdk::javascript(&root),
         Command::Image => image::image(&root, &dist::dist(&root)?),
         Command::Package => package(&root),
         Command::Mock { args } => mock(&root, &args),
@@ -125,6 +131,9 @@ fn ci(root: &Path) -> Result<()> {
     package(root)?;
     let dist = dist::dist(root)?;
     npm_e2e::npm_e2e(root, &dist)?;
+    // The Rust client's driver ran in `cargo test --workspace` (tests/sdk.rs); the JavaScript SDK's
+    // needs Node, which npm-e2e needed too.
+    sdk::javascript(root)?;
     image::image(root, &dist)?;
     // The whole suite once more against mocks behaving as the v1.0.x line (the default run covers
     // `main`, and the `@server-1.0` scenarios on their own mocks).

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use cucumber::event::{ScenarioFinished, StepError};
 use clap::Parser as _;
+use cucumber::event::{ScenarioFinished, StepError};
 use cucumber::{World as _, WriterExt as _, cli, writer};
 use serde_json::Value;
 
@@ -100,7 +100,11 @@ pub async fn run(root: &Path, options: SdkOptions) -> anyhow::Result<Scorecard> 
         })
         .with_cli(cli)
         .filter_run(root.join("features/sdk"), |feature, _, scenario| {
-            scenario.tags.iter().chain(&feature.tags).any(|t| t == "sdk")
+            scenario
+                .tags
+                .iter()
+                .chain(&feature.tags)
+                .any(|t| t == "sdk")
         })
         .await;
     if let Some(driver) = DRIVER.get() {

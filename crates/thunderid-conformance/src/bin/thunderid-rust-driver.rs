@@ -227,12 +227,16 @@ async fn run(session: &mut Session, cmd: &str, args: &Value) -> Option<Outcome> 
         "signIn.start" => sign_in_start(session).await,
         "signIn.callback" => sign_in_callback(session, args).await,
         "user.get" => signed_in(session).and_then(|t| {
-            let sub = t.id_token_claims.as_ref().and_then(|c| c.registered.subject.clone());
+            let sub = t
+                .id_token_claims
+                .as_ref()
+                .and_then(|c| c.registered.subject.clone());
             Ok(json!({ "sub": sub }))
         }),
         "session.get" => Ok(json!({ "signedIn": session.tokens.is_some() })),
-        "token.get" => signed_in(session)
-            .map(|t| json!({ "accessToken": t.access_token.secret() })),
+        "token.get" => {
+            signed_in(session).map(|t| json!({ "accessToken": t.access_token.secret() }))
+        }
         "token.refresh" => refresh(session).await,
         "signOut" => sign_out(session).await,
         "flow.start" => flow_start(session, args).await,
@@ -266,7 +270,10 @@ async fn sign_in_callback(session: &mut Session, args: &Value) -> Outcome {
         .take()
         .ok_or_else(|| Error::Session(SessionError::NoPendingSignIn))?;
     let tokens = client(session)?.handle_callback(pending, url).await?;
-    let sub = tokens.id_token_claims.as_ref().and_then(|c| c.registered.subject.clone());
+    let sub = tokens
+        .id_token_claims
+        .as_ref()
+        .and_then(|c| c.registered.subject.clone());
     keep(session, tokens);
     Ok(json!({ "sub": sub }))
 }
@@ -294,8 +301,9 @@ async fn sign_out(session: &mut Session) -> Outcome {
 
 async fn flow_start(session: &mut Session, args: &Value) -> Outcome {
     let client = client(session)?;
-    let flow_type: FlowType = serde_json::from_value(args.get("flowType").cloned().unwrap_or_default())
-        .map_err(|e| Failure::new("invalid_input", format!("flowType: {e}")))?;
+    let flow_type: FlowType =
+        serde_json::from_value(args.get("flowType").cloned().unwrap_or_default())
+            .map_err(|e| Failure::new("invalid_input", format!("flowType: {e}")))?;
     if args.get("viaAuthorize") == Some(&Value::Bool(true)) {
         let started = client
             .start_flow_via_authorize(AuthorizeOptions::default())
@@ -318,7 +326,10 @@ async fn flow_start(session: &mut Session, args: &Value) -> Outcome {
 
 async fn command(State(shared): State<Shared>, Json(request): Json<Value>) -> Json<Value> {
     let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let cmd = request.get("cmd").and_then(Value::as_str).unwrap_or_default();
+    let cmd = request
+        .get("cmd")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let args = request.get("args").cloned().unwrap_or_else(|| json!({}));
     let mut session = shared.lock().await;
     let answer = match run(&mut session, cmd, &args).await {

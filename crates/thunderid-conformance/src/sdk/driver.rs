@@ -248,7 +248,9 @@ fn parse_ready(line: &str) -> anyhow::Result<(u16, Option<String>)> {
         .with_context(|| format!("the driver's first JSON line is not JSON: {line}"))?;
     let version = ready.get("thunderidDriver").and_then(Value::as_u64);
     if version != Some(PROTOCOL_VERSION) {
-        bail!("the driver announced protocol {version:?}, this suite speaks {PROTOCOL_VERSION}: {line}");
+        bail!(
+            "the driver announced protocol {version:?}, this suite speaks {PROTOCOL_VERSION}: {line}"
+        );
     }
     let port = ready
         .get("port")
@@ -266,7 +268,9 @@ fn parse_answer(id: u64, status: u16, text: &str) -> anyhow::Result<Answer> {
         bail!("HTTP status {status}, expected 200");
     }
     let value: Value = serde_json::from_str(text).context("the answer is not JSON")?;
-    let object = value.as_object().context("the answer is not a JSON object")?;
+    let object = value
+        .as_object()
+        .context("the answer is not a JSON object")?;
     if let Some(answered) = object.get("id")
         && answered.as_u64() != Some(id)
     {
@@ -382,7 +386,10 @@ mod tests {
         let driver = Driver::new(sh("echo starting; exit 3")).unwrap();
         let error = driver.command("configure", json!({})).await.unwrap_err();
         let message = format!("{error:#}");
-        assert!(message.starts_with("the driver exited (exit status: 3)"), "{message}");
+        assert!(
+            message.starts_with("the driver exited (exit status: 3)"),
+            "{message}"
+        );
     }
 
     #[tokio::test]

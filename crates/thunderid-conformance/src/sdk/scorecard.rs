@@ -322,31 +322,60 @@ mod tests {
 
     #[test]
     fn expected_failures_keep_the_run_green_and_catch_both_directions() {
-        let expected = ExpectedFailures::parse("# known\nb | checks no nonce\nc | was broken\n").unwrap();
+        let expected =
+            ExpectedFailures::parse("# known\nb | checks no nonce\nc | was broken\n").unwrap();
         let card = Scorecard::new(
             "sdk".into(),
             vec![
                 outcome("a", Level::Must, Verdict::Passed),
                 outcome("b", Level::Must, Verdict::Failed("nonce".into())),
                 outcome("c", Level::Should, Verdict::Passed),
-                outcome("d", Level::Should, Verdict::Unsupported("token.exchange".into())),
+                outcome(
+                    "d",
+                    Level::Should,
+                    Verdict::Unsupported("token.exchange".into()),
+                ),
             ],
             expected,
         );
-        assert_eq!(card.counts(Level::Must), Counts { passed: 1, failed: 1, unsupported: 0 });
-        assert_eq!(card.counts(Level::Should), Counts { passed: 1, failed: 0, unsupported: 1 });
+        assert_eq!(
+            card.counts(Level::Must),
+            Counts {
+                passed: 1,
+                failed: 1,
+                unsupported: 0
+            }
+        );
+        assert_eq!(
+            card.counts(Level::Should),
+            Counts {
+                passed: 1,
+                failed: 0,
+                unsupported: 1
+            }
+        );
         assert!(card.unexpected_failures().is_empty());
         assert_eq!(card.stale_expectations(), vec![("c", "passes now")]);
         assert!(!card.green());
-        assert!(card.junit().contains(r#"<skipped message="expected failure: checks no nonce"/>"#));
-        assert!(card.markdown().contains("| FAIL (expected) | MUST | b | RFC 1 | checks no nonce |"));
+        assert!(
+            card.junit()
+                .contains(r#"<skipped message="expected failure: checks no nonce"/>"#)
+        );
+        assert!(
+            card.markdown()
+                .contains("| FAIL (expected) | MUST | b | RFC 1 | checks no nonce |")
+        );
     }
 
     #[test]
     fn an_unlisted_failure_is_a_regression() {
         let card = Scorecard::new(
             "sdk".into(),
-            vec![outcome("a", Level::Must, Verdict::Failed("boom\nmore".into()))],
+            vec![outcome(
+                "a",
+                Level::Must,
+                Verdict::Failed("boom\nmore".into()),
+            )],
             ExpectedFailures::default(),
         );
         assert!(!card.green());

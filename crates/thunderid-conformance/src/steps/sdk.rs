@@ -150,7 +150,13 @@ async fn comes_back_changed(
     let pairs: Vec<(String, String)> = back
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .map(|(k, v)| if k == name { (k, value.clone()) } else { (k, v) })
+        .map(|(k, v)| {
+            if k == name {
+                (k, value.clone())
+            } else {
+                (k, v)
+            }
+        })
         .collect();
     back.query_pairs_mut().clear().extend_pairs(pairs);
     hand_callback(world, back.to_string()).await
@@ -163,7 +169,11 @@ async fn comes_back_with_error(world: &mut ConformanceWorld, error: String) -> a
     }
     // What the server's callback does when the user denies: the error, the request's state and
     // the issuer (RFC 9207).
-    let authorize = world.sdk.authorize_url.clone().context("no sign-in started")?;
+    let authorize = world
+        .sdk
+        .authorize_url
+        .clone()
+        .context("no sign-in started")?;
     let state = query_param(&authorize, "state").unwrap_or_default();
     let redirect = query_param(&authorize, "redirect_uri").context("no redirect_uri")?;
     let mut back = url::Url::parse(&redirect)?;
@@ -198,7 +208,10 @@ async fn signed_in_as(world: &mut ConformanceWorld, username: String) -> anyhow:
     let id = catalog::user(world, &username)?.id.to_string();
     if command(world, "user.get", json!({})).await? {
         let sub = str_member(ok(world)?, "sub")?;
-        ensure!(sub == id, "the SDK's user is {sub:?}, expected {username} ({id})");
+        ensure!(
+            sub == id,
+            "the SDK's user is {sub:?}, expected {username} ({id})"
+        );
     }
     if command(world, "session.get", json!({})).await? {
         let session = ok(world)?;
@@ -282,7 +295,10 @@ async fn sign_out_url(world: &mut ConformanceWorld, back: String) -> anyhow::Res
     let url = world.sdk.sign_out_url.clone().context("no sign-out URL")?;
     let expected = world.url("/oauth2/logout");
     let endpoint = format!("{}{}", &url[..url::Position::BeforePath], url.path());
-    ensure!(endpoint == expected, "the sign-out URL {url} is not the end-session endpoint {expected}");
+    ensure!(
+        endpoint == expected,
+        "the sign-out URL {url} is not the end-session endpoint {expected}"
+    );
     ensure!(
         query_param(&url, "id_token_hint").is_some() || query_param(&url, "client_id").is_some(),
         "the sign-out URL names neither the ID token nor the client (OIDC RP-Initiated Logout §2): {url}"
@@ -355,8 +371,8 @@ async fn fails_with_status(
 
 // ---- app-native flows ----
 
+/// A flow command; a failed one keeps the step the SDK showed before (the app still shows it).
 async fn flow_command(world: &mut ConformanceWorld, cmd: &str, args: Value) -> anyhow::Result<()> {
-    world.sdk.flow = None;
     if command(world, cmd, args).await?
         && let Some((_, Answer::Ok(answer))) = &world.sdk.last
     {
@@ -458,7 +474,10 @@ async fn shows_step(
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let wanted: BTreeSet<&str> = inputs.split(',').map(str::trim).collect();
-    ensure!(shown == wanted, "the SDK asks for {shown:?}, expected {wanted:?}");
+    ensure!(
+        shown == wanted,
+        "the SDK asks for {shown:?}, expected {wanted:?}"
+    );
     Ok(())
 }
 
@@ -549,21 +568,30 @@ async fn journal(world: &ConformanceWorld, method: &str, path: &str) -> anyhow::
 }
 
 fn form(entry: &Value) -> Vec<(String, String)> {
-    let body = entry.get("body").and_then(Value::as_str).unwrap_or_default();
+    let body = entry
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     url::form_urlencoded::parse(body.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
 fn query_of(entry: &Value) -> Vec<(String, String)> {
-    let query = entry.get("query").and_then(Value::as_str).unwrap_or_default();
+    let query = entry
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
 fn param<'p>(pairs: &'p [(String, String)], name: &str) -> Option<&'p str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 #[then("every authorization request used PKCE S256 with a fresh state and nonce")]
@@ -572,7 +600,11 @@ async fn pkce_state_nonce(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         return Ok(());
     }
     let requests = journal(world, "GET", "/oauth2/authorize").await?;
-    ensure!(requests.len() >= 2, "expected two sign-ins, the journal has {} authorization requests", requests.len());
+    ensure!(
+        requests.len() >= 2,
+        "expected two sign-ins, the journal has {} authorization requests",
+        requests.len()
+    );
     let tokens = journal(world, "POST", "/oauth2/token").await?;
     let verifiers: Vec<String> = tokens
         .iter()
@@ -580,11 +612,15 @@ async fn pkce_state_nonce(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         .filter(|f| param(f, "grant_type") == Some("authorization_code"))
         .filter_map(|f| param(&f, "code_verifier").map(str::to_owned))
         .collect();
-    let (mut states, mut nonces, mut challenges) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut states, mut nonces, mut challenges) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for (n, request) in requests.iter().enumerate() {
         let q = query_of(request);
         let method = param(&q, "code_challenge_method");
-        ensure!(method == Some("S256"), "authorization request {n}: code_challenge_method is {method:?}, RFC 7636 §4.2 wants S256");
+        ensure!(
+            method == Some("S256"),
+            "authorization request {n}: code_challenge_method is {method:?}, RFC 7636 §4.2 wants S256"
+        );
         let challenge = param(&q, "code_challenge").context("no code_challenge")?;
         ensure!(
             challenge.len() == 43 && verifiers.iter().any(|v| code_challenge(v) == challenge),
@@ -593,10 +629,22 @@ async fn pkce_state_nonce(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         );
         let state = param(&q, "state").context("an authorization request without state")?;
         let nonce = param(&q, "nonce").context("an authorization request without nonce")?;
-        ensure!(state.len() >= 16 && nonce.len() >= 16, "state {state:?} or nonce {nonce:?} is too short to be unguessable");
-        ensure!(states.insert(state.to_owned()), "the state {state:?} was sent twice");
-        ensure!(nonces.insert(nonce.to_owned()), "the nonce {nonce:?} was sent twice");
-        ensure!(challenges.insert(challenge.to_owned()), "the code_challenge {challenge:?} was sent twice");
+        ensure!(
+            state.len() >= 16 && nonce.len() >= 16,
+            "state {state:?} or nonce {nonce:?} is too short to be unguessable"
+        );
+        ensure!(
+            states.insert(state.to_owned()),
+            "the state {state:?} was sent twice"
+        );
+        ensure!(
+            nonces.insert(nonce.to_owned()),
+            "the nonce {nonce:?} was sent twice"
+        );
+        ensure!(
+            challenges.insert(challenge.to_owned()),
+            "the code_challenge {challenge:?} was sent twice"
+        );
     }
     Ok(())
 }
@@ -620,9 +668,15 @@ async fn challenge_tokens(world: &mut ConformanceWorld) -> anyhow::Result<()> {
             .get("challengeToken")
             .and_then(Value::as_str)
             .with_context(|| format!("a continuation without challengeToken: {body}"))?;
-        ensure!(seen.insert(token.to_owned()), "the challenge token {token:?} was sent twice");
+        ensure!(
+            seen.insert(token.to_owned()),
+            "the challenge token {token:?} was sent twice"
+        );
         let status = request["status"].as_u64();
-        ensure!(status == Some(200), "the server refused a continuation ({status:?}): the token was not the current one");
+        ensure!(
+            status == Some(200),
+            "the server refused a continuation ({status:?}): the token was not the current one"
+        );
     }
     ensure!(continuations > 0, "the SDK sent no continuation");
     Ok(())
@@ -634,15 +688,29 @@ async fn relayed(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         return Ok(());
     }
     let authorize = journal(world, "GET", "/oauth2/authorize").await?;
-    ensure!(authorize.len() == 1, "expected one authorization request, got {}", authorize.len());
+    ensure!(
+        authorize.len() == 1,
+        "expected one authorization request, got {}",
+        authorize.len()
+    );
     let callbacks = journal(world, "POST", "/oauth2/auth/callback").await?;
     let [callback] = callbacks.as_slice() else {
-        bail!("expected one POST /oauth2/auth/callback, the SDK sent {}", callbacks.len());
+        bail!(
+            "expected one POST /oauth2/auth/callback, the SDK sent {}",
+            callbacks.len()
+        );
     };
-    ensure!(callback["status"].as_u64() == Some(200), "the callback answered {}", callback["status"]);
+    ensure!(
+        callback["status"].as_u64() == Some(200),
+        "the callback answered {}",
+        callback["status"]
+    );
     let body: Value = serde_json::from_str(callback["body"].as_str().unwrap_or_default())
         .context("the callback body is not JSON")?;
-    let auth_id = body.get("authId").and_then(Value::as_str).context("no authId in the callback")?;
+    let auth_id = body
+        .get("authId")
+        .and_then(Value::as_str)
+        .context("no authId in the callback")?;
     ensure!(!auth_id.is_empty(), "an empty authId");
     let assertion = body
         .get("assertion")
@@ -650,7 +718,10 @@ async fn relayed(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         .context("no assertion in the callback")?
         .to_owned();
     let verified = crate::jwt::verify(world, &assertion).await?;
-    ensure!(verified.str_claim("sub").is_some(), "the relayed assertion has no sub");
+    ensure!(
+        verified.str_claim("sub").is_some(),
+        "the relayed assertion has no sub"
+    );
     Ok(())
 }
 
@@ -660,13 +731,22 @@ async fn jwks_after_token(world: &mut ConformanceWorld, times: usize) -> anyhow:
         return Ok(());
     }
     let tokens = journal(world, "POST", "/oauth2/token").await?;
-    let last = tokens.last().and_then(|t| t["at"].as_u64()).context("no token request")?;
+    let last = tokens
+        .last()
+        .and_then(|t| t["at"].as_u64())
+        .context("no token request")?;
     let token_count = tokens.len();
     let jwks = journal(world, "GET", "/oauth2/jwks").await?;
     // The journal is in arrival order; `at` has second resolution, so count by position instead.
     let all: Vec<Value> = {
         let url = world.url("/__mock/requests");
-        world.http.get(url).send().await?.json::<Vec<Value>>().await?
+        world
+            .http
+            .get(url)
+            .send()
+            .await?
+            .json::<Vec<Value>>()
+            .await?
     };
     let last_token_index = all
         .iter()
@@ -702,10 +782,20 @@ async fn no_refresh_reuse(world: &mut ConformanceWorld) -> anyhow::Result<()> {
         }
         refreshes += 1;
         let token = param(&f, "refresh_token").context("a refresh without refresh_token")?;
-        ensure!(seen.insert(token.to_owned()), "the SDK sent a refresh token twice (RFC 9700 §4.14.2: rotated tokens are single-use)");
-        ensure!(entry["status"].as_u64() == Some(200), "a refresh was answered {}", entry["status"]);
+        ensure!(
+            seen.insert(token.to_owned()),
+            "the SDK sent a refresh token twice (RFC 9700 §4.14.2: rotated tokens are single-use)"
+        );
+        ensure!(
+            entry["status"].as_u64() == Some(200),
+            "a refresh was answered {}",
+            entry["status"]
+        );
     }
-    ensure!(refreshes >= 2, "expected two refreshes, the SDK sent {refreshes}");
+    ensure!(
+        refreshes >= 2,
+        "expected two refreshes, the SDK sent {refreshes}"
+    );
     Ok(())
 }
 
@@ -719,6 +809,10 @@ async fn drop_next(world: &mut ConformanceWorld, times: u64, path: String) -> an
         .json(&rule)
         .send()
         .await?;
-    ensure!(response.status().as_u16() == 201, "POST /__mock/faults answered {}", response.status());
+    ensure!(
+        response.status().as_u16() == 201,
+        "POST /__mock/faults answered {}",
+        response.status()
+    );
     Ok(())
 }
