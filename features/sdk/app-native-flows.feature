@@ -80,3 +80,13 @@ Feature: SDK app-native flows
     When the user signs in at the identity provider as "thor@asgard.example" and comes back to the SDK
     Then the SDK's flow completes and the SDK is signed in
     And the SDK is signed in as "thor"
+
+  @must
+  Scenario: An ERROR status is shown with the server's code
+    Source: server rule: a state the identity provider did not send back ends the flow in band (ERROR, FET-1012)
+    Given the SDK is configured for "sample-social"
+    When the SDK starts sign-in through the authorization endpoint
+    And the user chooses "action_google" in the SDK
+    And the user signs in at the identity provider as "thor" and comes back to the SDK with the state "forged-state"
+    Then the SDK shows the flow status "ERROR" with the error code "FET-1012"
+    And the SDK is signed out

@@ -416,4 +416,29 @@ mod tests {
         assert_ne!(first, second, "a broken driver is started again");
         held.abort();
     }
+
+    #[tokio::test]
+    async fn a_garbage_answer_is_a_protocol_error_with_the_raw_answer() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot json!")
+                    .await;
+            }
+        });
+        let script = format!(r#"echo '{{"thunderidDriver":1,"port":{port}}}'; exec sleep 30"#);
+        let driver = Driver::new(sh(&script)).unwrap();
+        let error = driver.command("user.get", json!({})).await.unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "protocol error on `user.get`; raw answer: not json!: the answer is not JSON: expected ident at line 1 column 2"
+        );
+        assert!(driver.lock().as_ref().is_some_and(|r| r.broken));
+        server.abort();
+    }
 }

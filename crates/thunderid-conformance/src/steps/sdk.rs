@@ -535,19 +535,44 @@ async fn completes_signed_in(world: &mut ConformanceWorld) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Play the browser at the identity provider of the REDIRECTION step; its `code` and `state`.
+async fn at_identity_provider(
+    world: &mut ConformanceWorld,
+    login: &str,
+) -> anyhow::Result<(String, String)> {
+    let flow = flow_answer(world)?;
+    let redirect = str_member(flow, "redirectUrl")?;
+    let mut url = url::Url::parse(redirect)?;
+    url.query_pairs_mut().append_pair("login_hint", login);
+    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
+    let back = exchange.location()?;
+    let code = query_param(&back, "code").context("the IdP sent no code")?;
+    let state = query_param(&back, "state").context("the IdP sent no state")?;
+    Ok((code, state))
+}
+
 #[when(expr = "the user signs in at the identity provider as {string} and comes back to the SDK")]
 async fn idp_and_resume(world: &mut ConformanceWorld, login: String) -> anyhow::Result<()> {
     if skipped(world) {
         return Ok(());
     }
-    let flow = flow_answer(world)?;
-    let redirect = str_member(flow, "redirectUrl")?;
-    let mut url = url::Url::parse(redirect)?;
-    url.query_pairs_mut().append_pair("login_hint", &login);
-    let exchange = world.send(world.http.get(url.as_str())).await?.clone();
-    let back = exchange.location()?;
-    let code = query_param(&back, "code").context("the IdP sent no code")?;
-    let state = query_param(&back, "state").context("the IdP sent no state")?;
+    let (code, state) = at_identity_provider(world, &login).await?;
+    let args = json!({ "inputs": { "code": code, "state": state } });
+    flow_command(world, "flow.resume", args).await
+}
+
+#[when(
+    expr = "the user signs in at the identity provider as {string} and comes back to the SDK with the state {string}"
+)]
+async fn idp_and_resume_state(
+    world: &mut ConformanceWorld,
+    login: String,
+    state: String,
+) -> anyhow::Result<()> {
+    if skipped(world) {
+        return Ok(());
+    }
+    let (code, _) = at_identity_provider(world, &login).await?;
     let args = json!({ "inputs": { "code": code, "state": state } });
     flow_command(world, "flow.resume", args).await
 }
