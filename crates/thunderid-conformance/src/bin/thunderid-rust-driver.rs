@@ -226,12 +226,12 @@ async fn run(session: &mut Session, cmd: &str, args: &Value) -> Option<Outcome> 
         "configure" => configure(session, args),
         "signIn.start" => sign_in_start(session).await,
         "signIn.callback" => sign_in_callback(session, args).await,
-        "user.get" => signed_in(session).and_then(|t| {
+        "user.get" => signed_in(session).map(|t| {
             let sub = t
                 .id_token_claims
                 .as_ref()
                 .and_then(|c| c.registered.subject.clone());
-            Ok(json!({ "sub": sub }))
+            json!({ "sub": sub })
         }),
         "session.get" => Ok(json!({ "signedIn": session.tokens.is_some() })),
         "token.get" => {
