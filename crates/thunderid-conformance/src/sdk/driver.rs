@@ -441,4 +441,25 @@ mod tests {
         assert!(driver.lock().as_ref().is_some_and(|r| r.broken));
         server.abort();
     }
+
+    #[tokio::test]
+    async fn a_driver_that_crashed_is_started_again_for_the_next_command() {
+        // Announces a port nobody listens on, then exits: the command meets a dead driver.
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = free.local_addr().unwrap().port();
+        drop(free);
+        let script = format!(r#"echo '{{"thunderidDriver":1,"port":{port}}}'"#);
+        let driver = Driver::new(sh(&script)).unwrap();
+        let error = driver.command("signOut", json!({})).await.unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("the driver did not answer `signOut`: "),
+            "{error}"
+        );
+        let first = driver.lock().as_ref().and_then(|r| r.child.id());
+        driver.ensure_running().await.unwrap();
+        let second = driver.lock().as_ref().and_then(|r| r.child.id());
+        assert_ne!(first, second, "a dead driver is started again");
+    }
 }
