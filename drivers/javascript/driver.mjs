@@ -46,7 +46,9 @@ function serverCode(body) {
 // The HTTP status behind a reason phrase: the SDK's token errors name only the status text
 // ("Requesting access token failed with Service Unavailable").
 function statusOf(text) {
-  const found = Object.entries(http.STATUS_CODES).find(([, phrase]) => text?.endsWith(`with ${phrase}`));
+  const found = Object.entries(http.STATUS_CODES).find(
+    ([, phrase]) => text?.endsWith(`with ${phrase}`) || text?.endsWith(`(${phrase})`),
+  );
   return found ? Number(found[0]) : undefined;
 }
 
@@ -144,6 +146,19 @@ const commands = {
     const url = await client().signOutUrl();
     client().clearSession();
     return {url};
+  },
+  async 'token.exchange'({subjectToken, subjectTokenType, audience}) {
+    // The SDK's custom-grant call: the form is written from `data`, with its template tags.
+    const data = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: subjectToken,
+      subject_token_type: subjectTokenType,
+      client_id: '{{clientId}}',
+      client_secret: '{{clientSecret}}',
+      ...(audience ? {audience} : {}),
+    };
+    const answer = await client().exchangeToken({id: 'token-exchange', data, returnsSession: false});
+    return {accessToken: answer.access_token};
   },
   async 'flow.start'({flowType, viaAuthorize}) {
     const {args} = session;

@@ -11,6 +11,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use thunderid_client::error::{CallbackError, SessionError};
 use thunderid_client::protocol::flow::FlowType;
+use thunderid_client::protocol::oauth2::{TokenExchangeGrant, TokenTypeUri};
 use thunderid_client::{
     AuthorizeOptions, Client, Config, Error, Flow, FlowStart, FlowStep, PendingAuthorization,
     SignOutOptions, TokenSet,
@@ -240,6 +241,7 @@ async fn run(session: &mut Session, cmd: &str, args: &Value) -> Option<Outcome> 
         "token.refresh" => refresh(session).await,
         "signOut" => sign_out(session).await,
         "flow.start" => flow_start(session, args).await,
+        "token.exchange" => exchange(session, args).await,
         "flow.continue" | "flow.resume" => {
             let Some(mut flow) = session.flow.take() else {
                 return Some(Err(Failure::new("invalid_input", "no flow in progress")));
@@ -297,6 +299,21 @@ async fn sign_out(session: &mut Session) -> Outcome {
     let url = client(session)?.end_session_url(options).await?;
     session.tokens = None;
     Ok(json!({ "url": url.url.as_str() }))
+}
+
+/// RFC 8693: the app's own session is left as it is; the new token is the answer.
+async fn exchange(session: &mut Session, args: &Value) -> Outcome {
+    let subject = arg(args, "subjectToken")
+        .ok_or_else(|| Failure::new("invalid_input", "no subjectToken"))?;
+    let kind: TokenTypeUri =
+        serde_json::from_value(args.get("subjectTokenType").cloned().unwrap_or_default())
+            .map_err(|e| Failure::new("invalid_input", format!("subjectTokenType: {e}")))?;
+    let mut grant = TokenExchangeGrant::new(subject, kind);
+    if let Some(audience) = arg(args, "audience") {
+        grant.audience.push(audience.to_owned());
+    }
+    let tokens = client(session)?.exchange_token(grant).await?;
+    Ok(json!({ "accessToken": tokens.access_token.secret() }))
 }
 
 async fn flow_start(session: &mut Session, args: &Value) -> Outcome {

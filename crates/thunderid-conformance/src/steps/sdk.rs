@@ -268,6 +268,55 @@ async fn access_token_works(world: &mut ConformanceWorld) -> anyhow::Result<()> 
     Ok(())
 }
 
+async fn exchange(world: &mut ConformanceWorld, subject: String) -> anyhow::Result<()> {
+    let args = json!({
+        "subjectToken": subject,
+        "subjectTokenType": "urn:ietf:params:oauth:token-type:access_token",
+    });
+    command(world, "token.exchange", args).await?;
+    Ok(())
+}
+
+#[when("the SDK exchanges its access token")]
+async fn exchange_own(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    if !command(world, "token.get", json!({})).await? {
+        return Ok(());
+    }
+    let token = str_member(ok(world)?, "accessToken")?.to_owned();
+    exchange(world, token).await
+}
+
+#[when(expr = "the SDK exchanges the token {string}")]
+async fn exchange_given(world: &mut ConformanceWorld, token: String) -> anyhow::Result<()> {
+    exchange(world, token).await
+}
+
+#[then("the exchanged token is a new access token the UserInfo endpoint accepts")]
+async fn exchanged_works(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    if skipped(world) {
+        return Ok(());
+    }
+    let token = str_member(ok(world)?, "accessToken")?.to_owned();
+    let verified = crate::jwt::verify(world, &token).await?;
+    ensure!(
+        verified.typ() == Some("at+jwt"),
+        "the exchanged token is no access token (typ {:?})",
+        verified.typ()
+    );
+    let response = world
+        .http
+        .get(world.url("/oauth2/userinfo"))
+        .bearer_auth(token)
+        .send()
+        .await?;
+    ensure!(
+        response.status().as_u16() == 200,
+        "UserInfo answered {} to the exchanged token",
+        response.status()
+    );
+    Ok(())
+}
+
 #[when(expr = "the SDK refreshes the tokens")]
 async fn refresh(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     command(world, "token.refresh", json!({})).await?;
