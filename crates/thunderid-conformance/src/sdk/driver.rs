@@ -164,7 +164,11 @@ impl Driver {
         let (port, sdk) = match ready {
             Ok(Ok(ready)) => ready,
             Ok(Err(e)) => {
-                let status = child.try_wait().ok().flatten();
+                // A closed stdout usually means the process is exiting: wait briefly for its status.
+                let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
                 let _ = child.kill().await;
                 return Err(e.context(match status {
                     Some(status) => format!("the driver exited ({status})"),
