@@ -67,10 +67,24 @@ async fn a_body_go_cannot_decode_is_exp_1001() {
         "message": {"key": "error.exportservice.invalid_request", "defaultValue": "Invalid export request"},
         "description": {"key": "error.exportservice.invalid_request_description",
                         "defaultValue": "The provided export request is invalid or malformed"}});
-    for body in ["", "{", "[]", r#"{"applications": "*"}"#, r#"{"users": [1]}"#,
-                 r#"{"options": {"format": 1}}"#, r#"{"options": {"folderStructure": {"groupByType": "yes"}}}"#] {
+    for body in [
+        "",
+        "{",
+        "[]",
+        r#"{"applications": "*"}"#,
+        r#"{"users": [1]}"#,
+        r#"{"options": {"format": 1}}"#,
+        r#"{"options": {"folderStructure": {"groupByType": "yes"}}}"#,
+    ] {
         let token = t.server.mint_access_token(ADMIN, "sample-spa", &["system"]);
-        let reply = t.send(t.client.post(t.url("/export")).bearer_auth(token).body(body)).await;
+        let reply = t
+            .send(
+                t.client
+                    .post(t.url("/export"))
+                    .bearer_auth(token)
+                    .body(body),
+            )
+            .await;
         assert_eq!(reply.status.as_u16(), 400, "{body}: {reply:?}");
         crate::support::assert_json_eq(&reply.json(), &expected);
     }
@@ -84,9 +98,12 @@ async fn nothing_to_export_is_exp_1002_with_the_services_description() {
         "description": {"key": "error.exportservice.no_valid_resources_for_export_description",
                         "defaultValue": "No valid resources found for export"}});
     // Nothing named, unknown ids (skipped one by one), and kinds the mock holds none of.
-    for body in [json!({}), json!({"applications": ["no-such-app"], "users": ["nobody"]}),
-                 json!({"agents": ["*"], "agentTypes": ["*"], "credentialConfigurations": ["*"]}),
-                 json!({"options": {"format": "yaml"}})] {
+    for body in [
+        json!({}),
+        json!({"applications": ["no-such-app"], "users": ["nobody"]}),
+        json!({"agents": ["*"], "agentTypes": ["*"], "credentialConfigurations": ["*"]}),
+        json!({"options": {"format": "yaml"}}),
+    ] {
         let reply = export(&t, &body).await;
         assert_eq!(reply.status.as_u16(), 400, "{body}: {reply:?}");
         crate::support::assert_json_eq(&reply.json(), &expected);
@@ -96,11 +113,20 @@ async fn nothing_to_export_is_exp_1002_with_the_services_description() {
 #[tokio::test]
 async fn export_needs_the_system_permission() {
     let t = TestServer::start().await;
-    let anonymous = t.post_json("/export", &json!({"applications": ["*"]})).await;
+    let anonymous = t
+        .post_json("/export", &json!({"applications": ["*"]}))
+        .await;
     assert_eq!(anonymous.status.as_u16(), 401, "{anonymous:?}");
-    let token = t.server.mint_access_token(ADMIN, "sample-spa", &["system:user"]);
+    let token = t
+        .server
+        .mint_access_token(ADMIN, "sample-spa", &["system:user"]);
     let reply = t
-        .send(t.client.post(t.url("/export")).bearer_auth(token).json(&json!({"applications": ["*"]})))
+        .send(
+            t.client
+                .post(t.url("/export"))
+                .bearer_auth(token)
+                .json(&json!({"applications": ["*"]})),
+        )
         .await;
     assert_eq!(reply.status.as_u16(), 403, "{reply:?}");
 }
@@ -122,9 +148,15 @@ async fn one_resource_with_a_naming_pattern_and_json_falling_back_to_yaml() {
 #[tokio::test]
 async fn connection_secrets_are_variables_whose_values_the_env_text_carries() {
     let t = TestServer::start().await;
-    let created = call(&t, Method::POST, "/connections/google", Some(&json!({
+    let created = call(
+        &t,
+        Method::POST,
+        "/connections/google",
+        Some(&json!({
         "name": "Google", "clientId": "g-client", "clientSecret": "g-secret",
-        "redirectUri": "https://localhost:8090/callback", "scopes": ["openid", "email"]}))).await;
+        "redirectUri": "https://localhost:8090/callback", "scopes": ["openid", "email"]})),
+    )
+    .await;
     assert_eq!(created.status.as_u16(), 201, "{created:?}");
     let sms = call(&t, Method::POST, "/connections/twilio", Some(&json!({
         "name": "My App", "accountSid": "AC0123456789abcdef0123456789abcdef", "authToken": "t0ken", "senderId": "+1555"}))).await;
@@ -136,7 +168,11 @@ async fn connection_secrets_are_variables_whose_values_the_env_text_carries() {
     let app = call(&t, Method::POST, "/applications", Some(&app)).await;
     assert_eq!(app.status.as_u16(), 201, "{app:?}");
     let ids = |reply: &Reply| reply.json()["id"].as_str().unwrap().to_owned();
-    let reply = export(&t, &json!({"connections": [ids(&created), ids(&sms)], "applications": [ids(&app)]})).await;
+    let reply = export(
+        &t,
+        &json!({"connections": [ids(&created), ids(&sms)], "applications": [ids(&app)]}),
+    )
+    .await;
     assert_eq!(reply.status.as_u16(), 200, "{reply:?}");
     let body = reply.json();
     let resources = body["resources"].as_str().unwrap();
@@ -148,7 +184,9 @@ async fn connection_secrets_are_variables_whose_values_the_env_text_carries() {
     // The application took `GOOGLE`; the connection of the same name is `GOOGLE_2`.
     assert_eq!(
         body["environment_variables"],
-        json!("GOOGLE_2_CLIENT_SECRET=g-secret\nGOOGLE_CLIENT_ID=google-app\nGOOGLE_CLIENT_SECRET=\nGOOGLE_REDIRECT_URIS=[\"https://a.example/cb\"]\nMY_APP_AUTH_TOKEN=t0ken\n")
+        json!(
+            "GOOGLE_2_CLIENT_SECRET=g-secret\nGOOGLE_CLIENT_ID=google-app\nGOOGLE_CLIENT_SECRET=\nGOOGLE_REDIRECT_URIS=[\"https://a.example/cb\"]\nMY_APP_AUTH_TOKEN=t0ken\n"
+        )
     );
 }
 
