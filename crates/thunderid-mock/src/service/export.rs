@@ -105,12 +105,7 @@ impl Selection {
 
 /// Everything the mock holds, as the system administrator exports it (`thunderid-mock export`).
 pub(crate) fn everything(state: &AppState) -> Result<Export, MockError> {
-    let caller = Caller::new(&crate::security::Principal {
-        subject: String::new(),
-        permissions: vec!["system".to_owned()],
-        claims: serde_json::Map::new(),
-    });
-    run(state, &caller, &Selection::everything())
+    run(state, &Caller::runtime(), &Selection::everything())
 }
 
 /// `POST /export`.

@@ -356,7 +356,13 @@ async fn import(t: &TestServer, content: &str, variables: &Value) -> Value {
     reply.json()
 }
 
-async fn round_trip(set: &ResourceSet) -> Result<(), TestCaseError> {
+/// Seed a fresh mock with `set` through `/import`, export what it holds; the copy comes from
+/// `copy(resources, env)`; every GET shows the same in both.
+async fn round_trip<F, Fut>(set: &ResourceSet, copy: F) -> Result<(), TestCaseError>
+where
+    F: FnOnce(String, String) -> Fut,
+    Fut: std::future::Future<Output = TestServer>,
+{
     let original = TestServer::start().await;
     let content: Vec<String> = set.documents.iter().map(Value::to_string).collect();
     let seeded = import(&original, &content.join("\n---\n"), &json!({})).await;
@@ -373,17 +379,12 @@ async fn round_trip(set: &ResourceSet) -> Result<(), TestCaseError> {
     let exported = export(&original, &Value::Object(request)).await;
     prop_assert_eq!(exported.status.as_u16(), 200, "{:?}", exported);
     let exported = exported.json();
-    let resources = exported["resources"].as_str().unwrap();
-    let env = exported["environment_variables"].as_str().unwrap();
-    let copy = TestServer::start().await;
-    let reimported = import(&copy, resources, &variables(env)).await;
-    prop_assert_eq!(
-        &reimported["summary"]["failed"],
-        &json!(0),
-        "{}\n{}",
-        reimported,
-        resources
-    );
+    let resources = exported["resources"].as_str().unwrap().to_owned();
+    let env = exported["environment_variables"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let copy = copy(resources.clone(), env).await;
     for (_, _, paths) in &set.resources {
         for path in paths {
             let before = call(&original, Method::GET, path, None).await;
@@ -401,6 +402,18 @@ async fn round_trip(set: &ResourceSet) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A fresh mock with the export posted to `/import`, the `.env` values as `variables`.
+async fn imported_copy(resources: String, env: String) -> TestServer {
+    let copy = TestServer::start().await;
+    let reimported = import(&copy, &resources, &variables(&env)).await;
+    assert_eq!(
+        reimported["summary"]["failed"],
+        json!(0),
+        "{reimported}\n{resources}"
+    );
+    copy
+}
+
 #[test]
 fn an_export_re_imports_into_a_fresh_mock_as_the_same_state() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -410,6 +423,32 @@ fn an_export_re_imports_into_a_fresh_mock_as_the_same_state() {
         ..ProptestConfig::default()
     };
     proptest!(config, |(set in resource_set())| {
-        runtime.block_on(round_trip(&set))?;
+        runtime.block_on(round_trip(&set, imported_copy))?;
     });
+}
+
+#[test]
+fn an_export_written_as_resource_files_starts_a_mock_in_the_same_state() {
+    use proptest::strategy::ValueTree;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..3 {
+        let set = resource_set().new_tree(&mut runner).unwrap().current();
+        let declared = |resources: String, env: String| async move {
+            let dir =
+                std::env::temp_dir().join(format!("thunderid-mock-export-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("state.yaml"), resources).unwrap();
+            let mut builder = thunderid_mock::MockServer::builder().resources(&dir);
+            for line in env.lines() {
+                let (name, value) = line.split_once('=').unwrap();
+                builder = builder.resource_variable(name, value);
+            }
+            let copy = TestServer::with(builder).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            copy
+        };
+        runtime.block_on(round_trip(&set, declared)).unwrap();
+    }
 }

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::{ORDER, apply, parse, template};
-use crate::security::Principal;
 use crate::service::access::Caller;
 use crate::state::AppState;
 
@@ -141,11 +140,7 @@ pub(crate) fn load(
         documents.extend(parsed.into_iter().map(|d| (path.clone(), d)));
     }
     documents.sort_by_key(|(_, (kind, _))| ORDER.iter().position(|k| k == kind));
-    let caller = Caller::new(&Principal {
-        subject: String::new(),
-        permissions: vec!["system".to_owned()],
-        claims: Map::new(),
-    });
+    let caller = Caller::runtime();
     let mut aliases = std::collections::HashMap::new();
     let count = documents.len();
     for (path, (kind, document)) in documents {
