@@ -217,8 +217,9 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
         prop::collection::vec((name, any::<bool>(), prop::collection::vec(any::<prop::sample::Index>(), 0..3)), 0..3),
         prop::collection::vec(name, 0..3),
         prop::collection::vec((name, any::<bool>(), 1..3usize, any::<prop::sample::Index>()), 1..3),
+        prop::collection::vec((name, "[a-z#0-9 ]{1,12}"), 0..2),
     )
-        .prop_map(|(units, types, users, groups, roles, flows, apps)| {
+        .prop_map(|(units, types, users, groups, roles, flows, apps, themes)| {
             let mut set = ResourceSet { documents: Vec::new(), resources: Vec::new() };
             let mut unit_ids = vec![ROOT_OU.to_owned()];
             for (i, (name, nested)) in units.iter().enumerate() {
@@ -281,6 +282,14 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
                     "assignments": assignments}));
                 set.resources.push(("roles", role.clone(),
                     vec![format!("/roles/{role}"), format!("/roles/{role}/assignments")]));
+            }
+            for (i, (name, color)) in themes.iter().enumerate() {
+                let theme = id(8, i);
+                set.documents.push(json!({"resource_type": "theme", "id": theme,
+                    "handle": format!("theme-{i}"), "displayName": format!("{name}: {i}"),
+                    "description": format!("# {color}"),
+                    "theme": {"colors": {"primary": color, "dark": {"steps": [1, 2.5]}}, "direction": "ltr"}}));
+                set.resources.push(("themes", theme.clone(), vec![format!("/design/themes/{theme}")]));
             }
             let mut flow_ids = vec![DEFAULT_AUTH_FLOW.to_owned()];
             for (i, name) in flows.iter().enumerate() {

@@ -288,7 +288,12 @@ fn node_text(out: &mut String, node: &Node, indent: usize) {
             for item in items {
                 pad(out, indent);
                 out.push_str("- ");
-                if let Node::Map(members) = item {
+                if let Node::Map(members) = item
+                    && members.is_empty()
+                {
+                    // The server writes nothing after `- ` here, running into the next line.
+                    out.push_str("{}\n");
+                } else if let Node::Map(members) = item {
                     item_mapping(out, members, indent);
                 } else {
                     out.push_str(&plain_or_quoted(item));
@@ -479,6 +484,19 @@ mod tests {
             text,
             "description: 'An app: public'\nnote: 'a #tag'\nvalue: {\"a\":[1]}\nplain: Back to {{appName}}\nlines: \"a\\nb\"\nitems:\n  - '- x'\n  - ok\n"
         );
+    }
+
+    #[test]
+    fn an_empty_mapping_in_a_sequence_stays_a_document_line() {
+        let node = Node::Map(vec![
+            (
+                "interceptors".into(),
+                Node::Seq(vec![Node::Map(Vec::new())]),
+            ),
+            ("nodes".into(), Node::Seq(Vec::new())),
+        ]);
+        let (text, _) = parameterized(node, Some(&Rules::default()), "x");
+        assert_eq!(text, "interceptors:\n  - {}\nnodes:\n");
     }
 
     #[test]

@@ -174,13 +174,18 @@ pub(super) fn flow(state: &AppState, id: &str) -> Option<Exported> {
         Some(Node::Seq(items)) => Node::Seq(items.iter().map(flow_node).collect()),
         _ => Node::Seq(Vec::new()),
     };
+    let interceptors = match flow.get("interceptors") {
+        Some(Node::Seq(items)) => Node::Seq(items.iter().map(|_| Node::Map(Vec::new())).collect()),
+        _ => Node::Null,
+    };
     let node = Fields::new()
         .copy(&flow, "id", Node::str(""))
         .copy(&flow, "handle", Node::str(""))
         .copy(&flow, "name", Node::str(""))
         .copy(&flow, "flowType", Node::str(""))
         .copy(&flow, "activeVersion", Node::Int("0".into()))
-        .copy_opt(&flow, "interceptors")
+        // `InterceptorDefinition` has no yaml tags: the parameterizer keeps none of its fields.
+        .opt("interceptors", interceptors)
         .put("nodes", nodes)
         .copy(&flow, "createdAt", Node::str(""))
         .copy(&flow, "updatedAt", Node::str(""))
