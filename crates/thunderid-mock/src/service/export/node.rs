@@ -105,6 +105,15 @@ impl Node {
         }
     }
 
+    /// A `json.RawMessage` field: the stored JSON text as it is (members in their order, nothing
+    /// escaped), as the parameterizer writes the raw bytes.
+    pub(crate) fn raw_json_text(&self) -> Node {
+        match self {
+            Node::Null => Node::Null,
+            other => Node::Json(serde_json::to_string(&OrderedJson(other)).unwrap_or_default()),
+        }
+    }
+
     /// A `map[string]interface{}` field: every value as its JSON text, keys sorted.
     pub(crate) fn json_text_values(&self) -> Node {
         match self {
@@ -216,6 +225,32 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// A node as JSON in its own member order.
+struct OrderedJson<'a>(&'a Node);
+
+impl serde::Serialize for OrderedJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Node::Map(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, &OrderedJson(v))?;
+                }
+                map.end()
+            }
+            Node::Seq(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&OrderedJson(item))?;
+                }
+                seq.end()
+            }
+            other => other.to_value().serialize(s),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +281,16 @@ mod tests {
         assert_eq!(
             node.json_text(),
             Node::Json(r#"{"a":"\u003cx\u003e","b":1}"#.to_owned())
+        );
+    }
+
+    #[test]
+    fn a_raw_message_keeps_its_member_order_and_characters() {
+        let node: Node =
+            serde_json::from_str(r#"{"z": {"b": "<b>", "a": [1, 2.5]}, "y": null}"#).unwrap();
+        assert_eq!(
+            node.raw_json_text(),
+            Node::Json(r#"{"z":{"b":"<b>","a":[1,2.5]},"y":null}"#.to_owned())
         );
     }
 }

@@ -280,7 +280,7 @@ pub(super) fn design_record(state: &AppState, kind: design::Kind, id: &str) -> O
         .copy_opt(&record, "description")
         .put(
             member,
-            record.get(member).map_or(Node::Null, Node::json_text),
+            record.get(member).map_or(Node::Null, Node::raw_json_text),
         )
         .copy_opt(&record, "createdAt")
         .copy_opt(&record, "updatedAt")

@@ -200,7 +200,7 @@ pub(super) fn user_type(state: &AppState, caller: &Caller, id: &str) -> Option<E
     let record = Node::of(&user_types::get(state, caller, id, None).ok()?);
     let schema = record.get("schema").map_or(Node::Null, |s| match s {
         Node::Map(m) if m.is_empty() => Node::Null,
-        other => Node::Json(serde_json::to_string(&ordered_value(other)).unwrap_or_default()),
+        other => other.raw_json_text(),
     });
     let node = Fields::new()
         .copy_opt(&record, "id")
@@ -212,34 +212,4 @@ pub(super) fn user_type(state: &AppState, caller: &Caller, id: &str) -> Option<E
         .put("schema", schema)
         .build();
     Some(with_rules(node, record.text("name")))
-}
-
-/// A node as JSON in its own member order (a stored `json.RawMessage` keeps its text).
-fn ordered_value(node: &Node) -> OrderedJson<'_> {
-    OrderedJson(node)
-}
-
-struct OrderedJson<'a>(&'a Node);
-
-impl serde::Serialize for OrderedJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        match self.0 {
-            Node::Map(members) => {
-                let mut map = s.serialize_map(Some(members.len()))?;
-                for (k, v) in members {
-                    map.serialize_entry(k, &OrderedJson(v))?;
-                }
-                map.end()
-            }
-            Node::Seq(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(&OrderedJson(item))?;
-                }
-                seq.end()
-            }
-            other => other.to_value().serialize(s),
-        }
-    }
 }
