@@ -29,6 +29,13 @@ pub struct Cli {
     /// server's `config/resources/` (`{{.NAME}}` is read from the environment).
     #[arg(long, env = "THUNDERID_MOCK_RESOURCES")]
     pub resources: Option<PathBuf>,
+    /// A value for `{{.NAME}}` in `--resources`, over the environment: `NAME=VALUE` (a JSON array
+    /// value is a list, for `{{range .NAME}}`). Repeatable.
+    #[arg(long = "resource-variable", value_name = "NAME=VALUE", value_parser = parse_variable)]
+    pub resource_variables: Vec<(String, String)>,
+    /// A `.env` file of `NAME=VALUE` lines (what `export` writes) read as `--resource-variable`s.
+    #[arg(long, value_name = "FILE")]
+    pub resource_env: Option<PathBuf>,
     /// The externally visible base URL, used as issuer and in links (default: the bound address).
     #[arg(long, env = "THUNDERID_MOCK_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -66,6 +73,15 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// Print the state the mock starts with (`--fixtures`, `--resources`) as the declarative
+    /// documents `POST /export` writes, or write them under `--out` laid out as the server's
+    /// `config/resources/` plus `.env` (load them back with `--resources DIR --resource-env
+    /// DIR/.env`).
+    Export {
+        /// Directory to write one file per document into (per-kind subdirectories) and `.env`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Exit 0 if the mock on this machine's `--port` answers 200 on `/health/readiness` (plain
     /// HTTP): a container health check that needs no curl.
     Healthcheck,
@@ -77,6 +93,7 @@ impl Cli {
         match &self.command {
             Some(Command::Keygen { out }) => return keygen(out),
             Some(Command::Healthcheck) => return healthcheck(self.local_addr(self.port)),
+            Some(Command::Export { out }) => return self.export(out.as_deref()),
             None => {}
         }
         if let Some(warning) = exposure_warning(self.bind) {
@@ -96,13 +113,7 @@ impl Cli {
         } else {
             local.to_string()
         };
-        let mut builder = MockServerBuilder::default();
-        if let Some(dir) = &self.fixtures {
-            builder = builder.fixtures_dir(dir);
-        }
-        if let Some(path) = &self.resources {
-            builder = builder.resources(path);
-        }
+        let mut builder = self.sources()?;
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
         }
@@ -137,6 +148,85 @@ impl Cli {
         Ok(())
     }
 
+    /// The builder with the fixtures and declarative resources (and their variables) given.
+    fn sources(&self) -> Result<MockServerBuilder> {
+        let mut builder = MockServerBuilder::default();
+        if let Some(dir) = &self.fixtures {
+            builder = builder.fixtures_dir(dir);
+        }
+        if let Some(path) = &self.resources {
+            builder = builder.resources(path);
+        }
+        if let Some(path) = &self.resource_env {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let (name, value) =
+                    parse_variable(line).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                builder = builder.resource_variable(name, value);
+            }
+        }
+        for (name, value) in &self.resource_variables {
+            builder = builder.resource_variable(name.clone(), value.clone());
+        }
+        Ok(builder)
+    }
+
+    /// `export`: the start state as `/export` writes it, printed or written under `out`.
+    fn export(&self, out: Option<&Path>) -> Result<()> {
+        let base = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://localhost:{}", self.port));
+        let state = self
+            .sources()?
+            .server_version(self.server_version)
+            .build_state(&base)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let export = crate::service::export::everything(&state)
+            .map_err(|_| anyhow::anyhow!("nothing to export"))?;
+        let Some(out) = out else {
+            let response = export.response();
+            print!("{}", response.resources);
+            if !response.environment_variables.is_empty() {
+                // A comment-only document: the printed text still imports as it is.
+                println!("\n---\n# .env");
+                for line in response.environment_variables.lines() {
+                    println!("# {line}");
+                }
+            }
+            return Ok(());
+        };
+        let mut written = std::collections::BTreeSet::new();
+        for file in &export.files {
+            let dir = out.join(crate::service::import::declarative::kind_dir(file.kind));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let stem = file.file_name.trim_end_matches(".yaml");
+            let mut path = dir.join(&file.file_name);
+            for i in 2.. {
+                if written.insert(path.clone()) {
+                    break;
+                }
+                path = dir.join(format!("{stem}_{i}.yaml"));
+            }
+            std::fs::write(&path, &file.content)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        std::fs::write(out.join(".env"), &export.env)
+            .with_context(|| format!("cannot write {}", out.join(".env").display()))?;
+        println!(
+            "wrote {} documents and .env to {}",
+            export.files.len(),
+            out.display()
+        );
+        Ok(())
+    }
+
     /// The address a process on this machine reaches the mock at (loopback for a wildcard bind).
     fn local_addr(&self, port: u16) -> SocketAddr {
         let ip = match self.bind {
@@ -150,6 +240,14 @@ impl Cli {
 
 /// The warning printed when the mock is bound beyond loopback: it has a control API and accepts
 /// known passwords, so it must not be reachable from a network by accident.
+/// `NAME=VALUE`.
+fn parse_variable(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got {text:?}")),
+    }
+}
+
 pub fn exposure_warning(bind: IpAddr) -> Option<String> {
     (!bind.is_loopback()).then(|| {
         format!("--bind {bind} exposes the mock (its fixture passwords and its control API) beyond this machine")

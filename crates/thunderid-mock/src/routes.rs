@@ -428,7 +428,7 @@ pub(crate) static ROUTES: &[Route] = &[
     .cors(&Cors::new(&["GET", "PATCH", "OPTIONS"], "GET, PATCH"))
     .mock_only(&ORGANIZATION_ACCESS)
     .tenant(),
-    // The configuration plane (application, server-config, import).
+    // The configuration plane (application, server-config, import, export).
     Route::new("/applications", || {
         get(config::list_applications).post(config::create_application)
     })
@@ -462,6 +462,7 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/import", || post(config::import)).cors(&Cors::new(POST_OPTIONS, "POST")),
     Route::new("/import/delete", || post(config::import_delete))
         .cors(&Cors::new(POST_OPTIONS, "POST")),
+    Route::new("/export", || post(config::export)).cors(&Cors::new(POST_OPTIONS, "POST")),
     // Connections (connections.yaml): identity providers and SMS senders, by vendor.
     Route::new("/connections", || get(connections::list)).cors(&Cors::new(GET_OPTIONS, "GET")),
     Route::new("/connections/{vendor}", || {

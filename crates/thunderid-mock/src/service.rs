@@ -23,6 +23,7 @@ pub(crate) mod ciba;
 pub(crate) mod connections;
 pub(crate) mod design;
 pub(crate) mod direct;
+pub(crate) mod export;
 pub(crate) mod flow;
 pub(crate) mod flow_meta;
 pub(crate) mod flows;

@@ -368,3 +368,55 @@ async fn imports_dry(
 ) -> anyhow::Result<()> {
     import(world, &variables, true, json!({"upsert": true}), step).await
 }
+
+/// The last export's body, kept for a later import.
+const EXPORTED: &str = "exported";
+
+#[when("the caller exports:")]
+async fn exports(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let body = step
+        .docstring
+        .as_deref()
+        .context("the step needs the request as a doc string")?;
+    // Taken as it is: a naming pattern's `${name}` is no suite placeholder.
+    let mut request = world
+        .http
+        .post(world.url("/export"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(token) = world.vars.get(CALLER) {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let exchange = world.send(request).await?;
+    let kept = exchange.body.clone();
+    world.vars.insert(EXPORTED.to_owned(), kept);
+    Ok(())
+}
+
+/// Import what the last export wrote, its `.env` lines as the variables (an array variable's
+/// value is JSON), as the export's reader would.
+#[when("the caller imports what it exported")]
+async fn imports_the_export(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    let exported: Value =
+        serde_json::from_str(world.vars.get(EXPORTED).context("nothing was exported")?)
+            .context("the export answered JSON")?;
+    let content = exported["resources"].as_str().context("no resources")?;
+    let mut variables = serde_json::Map::new();
+    for line in exported["environment_variables"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+    {
+        let (name, value) = line.split_once('=').context("a NAME=value line")?;
+        let value = serde_json::from_str::<Vec<String>>(value)
+            .map_or_else(|_| Value::from(value), Value::from);
+        variables.insert(name.to_owned(), value);
+    }
+    let body = json!({"content": content, "variables": variables});
+    let mut request = world.http.post(world.url("/import")).json(&body);
+    if let Some(token) = world.vars.get(CALLER) {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    world.send(request).await?;
+    Ok(())
+}

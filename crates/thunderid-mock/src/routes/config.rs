@@ -1,5 +1,5 @@
 //! The configuration plane (see `service::applications`, `service::server_config`,
-//! `service::import`). Every path needs `system`.
+//! `service::import`, `service::export`). Every path needs `system`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -10,7 +10,7 @@ use thunderid_protocol::applications::{Application, ApplicationListResponse};
 
 use crate::error::MockError;
 use crate::security::Principal;
-use crate::service::{applications, import, server_config};
+use crate::service::{applications, export, import, server_config};
 use crate::state::AppState;
 use crate::wire::GoJson;
 
@@ -95,6 +95,16 @@ pub(crate) async fn import(
 ) -> Json<import::ImportResponse> {
     let caller = crate::service::access::Caller::new(&principal);
     Ok(GoJson(import::import(&state, &caller, &body)?))
+}
+
+/// `POST /export`.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Bytes,
+) -> Json<export::ExportResponse> {
+    let caller = crate::service::access::Caller::new(&principal);
+    Ok(GoJson(export::export(&state, &caller, &body)?))
 }
 
 /// `POST /import/delete`.

@@ -27,7 +27,8 @@ use checks::{
     check_attribute_configuration, check_idp_properties, check_sender_properties,
     schema_aware_defaults,
 };
-use vendor::{SUPPORTED_CHANNELS, Shape};
+use vendor::SUPPORTED_CHANNELS;
+pub(crate) use vendor::Shape;
 
 /// What a secret reads as once stored.
 const MASK: &str = "******";

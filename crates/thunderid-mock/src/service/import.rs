@@ -4,6 +4,7 @@
 //! each with its own outcome. `POST /import/delete` manages declarative files, which the mock does
 //! not keep: it answers as a server without a resource directory.
 
+mod application;
 pub(crate) mod declarative;
 mod identity;
 mod template;
@@ -13,7 +14,6 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::applications::Application;
 
 use crate::error::MockError;
 use crate::service::access::Caller;
@@ -308,7 +308,7 @@ fn apply(
                     id.clone_from(alias);
                 }
             }
-            application(state, document, upsert)
+            application::apply(state, document, upsert)
         }
         "flow" => flow(state, document, upsert, aliases),
         kind if identity::KINDS.contains(&kind) => {
@@ -325,44 +325,6 @@ fn apply(
             let error = MockError::api(ApiErrorCode::ImportAdapterNotConfigured);
             failed(outcome(other, id, name, "create"), &error)
         }
-    }
-}
-
-fn application(state: &AppState, document: Map<String, Value>, upsert: bool) -> Outcome {
-    let id = text(&document, "id");
-    let name = text(&document, "name");
-    let app: Application = match serde_json::from_value(Value::Object(document)) {
-        Ok(app) => app,
-        Err(e) => {
-            let mut o = outcome("application", id, name, "");
-            o.status = "failed";
-            o.code = "IMP-1002".into();
-            o.message = format!("failed to decode application document: {e}");
-            return o;
-        }
-    };
-    // Import drops a secret a public `none` client cannot have.
-    let mut app = app;
-    for entry in &mut app.inbound_auth_config {
-        if let Some(config) = entry.config.as_mut()
-            && config.public_client
-            && config.token_endpoint_auth_method == "none"
-        {
-            config.client_secret.clear();
-        }
-    }
-    if upsert && !id.is_empty() {
-        match super::applications::update_checked(state, &id, app.clone()) {
-            Ok(_) => return outcome("application", id, name, "update"),
-            Err(MockError::Api { error, .. })
-                if error.code == ApiErrorCode::AppApplicationNotFound => {}
-            Err(e) => return failed(outcome("application", id, name, "update"), &e),
-        }
-    }
-    let requested = (!id.is_empty()).then(|| id.clone());
-    match super::applications::create_checked(state, app, requested) {
-        Ok(created) => outcome("application", created.id, name, "create"),
-        Err(e) => failed(outcome("application", id, name, "create"), &e),
     }
 }
 

@@ -264,3 +264,55 @@ fn healthcheck_exits_0_while_the_mock_is_ready_and_1_when_nothing_answers() {
     );
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn export_prints_the_start_state_or_writes_it_as_resource_directories() {
+    let dir =
+        std::env::temp_dir().join(format!("thunderid-mock-cli-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("extra.yaml"),
+        "resource_type: group\nid: 019a0000-0000-7000-8000-0000000000c1\nname: Exported staff\nouHandle: default\n",
+    )
+    .unwrap();
+    let resources = dir.to_str().unwrap();
+    let printed = binary()
+        .args(["--resources", resources, "export"])
+        .output()
+        .expect("run");
+    assert!(printed.status.success(), "{printed:?}");
+    let text = String::from_utf8(printed.stdout).unwrap();
+    assert!(
+        text.starts_with("# File: Console.yaml\nresource_type: application\n"),
+        "{text}"
+    );
+    assert!(
+        text.split("\n---\n").any(|d| d.starts_with("# File: Exported_staff.yaml\nresource_type: group\nid: 019a0000-0000-7000-8000-0000000000c1\nname: Exported staff\nouId: 01900000-0000-7000-8000-000000000001\n")),
+        "{text}"
+    );
+    assert!(text.ends_with("\n---\n# .env\n# CONSOLE_CLIENT_ID=CONSOLE\n# CONSOLE_REDIRECT_URIS=[\"https://localhost:8090/console\",\"http://localhost:8090/console\",\"http://127.0.0.1:8090/console\"]\n# SAMPLE_CIBA_CLIENT_ID=sample-ciba\n# SAMPLE_CIBA_CLIENT_SECRET=\n# SAMPLE_CIBA_REDIRECT_URIS=[]\n# SAMPLE_DASHBOARD_CLIENT_ID=sample-dashboard\n# SAMPLE_DASHBOARD_REDIRECT_URIS=[\"http://localhost:4000/callback\"]\n# SAMPLE_M2M_CLIENT_ID=sample-m2m\n# SAMPLE_M2M_CLIENT_SECRET=\n# SAMPLE_M2M_REDIRECT_URIS=[]\n# SAMPLE_MFA_CLIENT_ID=sample-mfa\n# SAMPLE_MFA_REDIRECT_URIS=[\"http://localhost:3000/callback\"]\n# SAMPLE_PORTAL_CLIENT_ID=sample-portal\n# SAMPLE_PORTAL_REDIRECT_URIS=[\"http://localhost:3000/callback\"]\n# SAMPLE_SOCIAL_CLIENT_ID=sample-social\n# SAMPLE_SOCIAL_REDIRECT_URIS=[\"http://localhost:3000/callback\"]\n# SAMPLE_SPA_CLIENT_ID=sample-spa\n# SAMPLE_SPA_REDIRECT_URIS=[\"http://localhost:3000/callback\"]\n# SAMPLE_WEB_CLIENT_ID=sample-web\n# SAMPLE_WEB_CLIENT_SECRET=\n# SAMPLE_WEB_REDIRECT_URIS=[\"http://localhost:3000/login\"]\n"), "{text}");
+
+    let out = dir.join("state");
+    let written = binary()
+        .args([
+            "--resources",
+            resources,
+            "export",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .expect("run");
+    assert!(written.status.success(), "{written:?}");
+    let group = std::fs::read_to_string(out.join("groups/Exported_staff.yaml")).unwrap();
+    assert_eq!(
+        group,
+        "resource_type: group\nid: 019a0000-0000-7000-8000-0000000000c1\nname: Exported staff\nouId: 01900000-0000-7000-8000-000000000001\n"
+    );
+    assert!(out.join("users/thor.yaml").is_file());
+    assert!(out.join("organization_units/Default.yaml").is_file());
+    let env = std::fs::read_to_string(out.join(".env")).unwrap();
+    assert!(env.starts_with("CONSOLE_CLIENT_ID=CONSOLE\n"), "{env}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -44,6 +44,7 @@ mod organizations;
 mod connections;
 mod declarative;
 mod design;
+mod export;
 mod i18n;
 mod identity;
 

@@ -20,7 +20,7 @@ pub(crate) enum Vendor {
 
 /// How a member is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Shape {
+pub(crate) enum Shape {
     Text,
     /// Write-only: masked in answers, kept on update when omitted.
     Secret,
@@ -32,10 +32,10 @@ pub(super) enum Shape {
 
 /// One request/response member and its stored property.
 #[derive(Debug)]
-pub(super) struct Field {
-    pub(super) json: &'static str,
-    pub(super) property: &'static str,
-    pub(super) shape: Shape,
+pub(crate) struct Field {
+    pub(crate) json: &'static str,
+    pub(crate) property: &'static str,
+    pub(crate) shape: Shape,
 }
 
 const fn field(json: &'static str, property: &'static str, shape: Shape) -> Field {
@@ -182,7 +182,7 @@ impl Vendor {
     }
 
     /// The request and response members, in the server's struct order.
-    pub(super) fn fields(self) -> &'static [Field] {
+    pub(crate) fn fields(self) -> &'static [Field] {
         match self {
             Self::Google => GOOGLE,
             Self::Github => GITHUB,

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::{ORDER, apply, parse, template};
-use crate::security::Principal;
 use crate::service::access::Caller;
 use crate::state::AppState;
 
@@ -34,6 +33,14 @@ const KIND_DIRS: &[(&str, &str)] = &[
 ];
 
 pub(crate) use crate::state::ResourceFile;
+
+/// The per-kind directory a `kind`'s files go in (`resources` for a kind without one).
+pub(crate) fn kind_dir(kind: &str) -> &'static str {
+    KIND_DIRS
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map_or("resources", |(dir, _)| dir)
+}
 
 /// Read the files under `path` (a file, or a directory as the server lays it out), sorted by
 /// path. Files in a per-kind directory get their kind when they do not name one.
@@ -84,11 +91,22 @@ pub(crate) fn read(path: &Path) -> Result<Vec<ResourceFile>, String> {
 }
 
 /// The environment (with `extra` over it) as template data: each variable by name, and `NAME` as
-/// the list of `NAME_0`, `NAME_1`, … up to the first missing or empty one.
+/// the list of `NAME_0`, `NAME_1`, … up to the first missing or empty one. An `extra` value that
+/// is a JSON array of strings (as an export's `.env` writes an array variable) is that list.
 fn environment(extra: &[(String, String)]) -> Value {
+    let listed = |v: &str| {
+        serde_json::from_str::<Vec<String>>(v)
+            .ok()
+            .map(|items| Value::Array(items.into_iter().map(Value::String).collect()))
+    };
     let vars: Map<String, Value> = std::env::vars()
-        .chain(extra.iter().cloned())
         .map(|(k, v)| (k, Value::String(v)))
+        .chain(extra.iter().map(|(k, v)| {
+            (
+                k.clone(),
+                listed(v).unwrap_or_else(|| Value::String(v.clone())),
+            )
+        }))
         .collect();
     let mut data = vars.clone();
     for name in vars.keys() {
@@ -122,11 +140,7 @@ pub(crate) fn load(
         documents.extend(parsed.into_iter().map(|d| (path.clone(), d)));
     }
     documents.sort_by_key(|(_, (kind, _))| ORDER.iter().position(|k| k == kind));
-    let caller = Caller::new(&Principal {
-        subject: String::new(),
-        permissions: vec!["system".to_owned()],
-        claims: Map::new(),
-    });
+    let caller = Caller::runtime();
     let mut aliases = std::collections::HashMap::new();
     let count = documents.len();
     for (path, (kind, document)) in documents {

@@ -1,0 +1,251 @@
+//! One exporter per kind (each server package's `declarative_resource.go`): the ids `["*"]`
+//! stands for, and one resource as the Go struct the server marshals (its `yaml` tags decide the
+//! keys, their order and `omitempty`), with the name the file and variables are named after and
+//! the parameterization rules. A resource that cannot be read is `None` (skipped, as the server
+//! skips a lookup failure). The mock holds no agents, agent types or VC resources: those kinds
+//! export nothing.
+
+mod config;
+mod identity;
+
+use super::node::{Fields, Node};
+use super::render::Rules;
+use crate::service::access::Caller;
+use crate::service::request::Query;
+use crate::service::users::{manage, user_types};
+use crate::service::{applications, design, flows, groups, roles, server_config};
+use crate::state::AppState;
+
+/// One resource ready to render.
+pub(super) struct Exported {
+    pub(super) node: Node,
+    /// What `ValidateResource` returns: the file and variable prefix are derived from it.
+    pub(super) name: String,
+    /// `None`: marshalled by yaml.v3 (resource servers); otherwise the parameterizer's renderer.
+    pub(super) rules: Option<Rules>,
+}
+
+/// The ids of every resource of `kind` (`GetAllResourceIDs`).
+pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<String> {
+    match kind {
+        "application" => applications::list(state)
+            .applications
+            .into_iter()
+            .map(|a| a.id)
+            .collect(),
+        "connection" => {
+            let connections = state.stores().connections.current();
+            let idps = connections.idps.iter().map(|r| r.id.clone());
+            let senders = connections.senders.iter().map(|r| r.id.clone());
+            idps.chain(senders).collect()
+        }
+        "flow" => paged("flows", |q| flows::list(state, &Query::parse(Some(q))).ok()),
+        "group" => paged("groups", |q| groups::list(state, caller, Some(q)).ok()),
+        "layout" => design::ids(state).1,
+        "theme" => design::ids(state).0,
+        "organization_unit" => state.stores().directory.read(|d| {
+            // Parents before their children, so the documents re-import in order.
+            let mut ids = Vec::new();
+            let mut stack: Vec<String> =
+                d.units.roots().iter().rev().map(|u| u.id.clone()).collect();
+            while let Some(id) = stack.pop() {
+                stack.extend(d.units.children(&id).iter().rev().map(|u| u.id.clone()));
+                ids.push(id);
+            }
+            ids
+        }),
+        "resource_server" => state.stores().directory.read(|d| {
+            d.resource_servers
+                .newest_first()
+                .into_iter()
+                .map(|s| s.id.clone())
+                .collect()
+        }),
+        "role" => paged("roles", |q| roles::list(state, Some(q)).ok()),
+        "server_config" => server_config::list()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        "translation" => state.stores().translations.current().languages(),
+        "user" => paged("users", |q| manage::list(state, caller, Some(q)).ok()),
+        "user_type" => paged("types", |q| user_types::list(state, caller, Some(q)).ok()),
+        // No agents, agent types, presentation definitions or credential configurations.
+        _ => Vec::new(),
+    }
+}
+
+/// Every id of a paged list, 100 at a time.
+fn paged<T: serde::Serialize>(member: &str, page: impl Fn(&str) -> Option<T>) -> Vec<String> {
+    let mut ids = Vec::new();
+    loop {
+        let query = format!("limit=100&offset={}", ids.len());
+        let Some(body) = page(&query).map(|b| serde_json::to_value(b).unwrap_or_default()) else {
+            return ids;
+        };
+        let items = body[member].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
+            return ids;
+        }
+        ids.extend(
+            items
+                .iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned)),
+        );
+    }
+}
+
+/// One resource of `kind` (`GetResourceByID` then `ValidateResource`); `None` when it cannot be
+/// read or has no name.
+pub(super) fn one(state: &AppState, caller: &Caller, kind: &str, id: &str) -> Option<Exported> {
+    let exported = match kind {
+        "application" => application(state, id)?,
+        "connection" => config::connection(state, id)?,
+        "flow" => config::flow(state, id)?,
+        "group" => identity::group(state, caller, id)?,
+        "layout" => config::design_record(state, design::Kind::Layout, id)?,
+        "theme" => config::design_record(state, design::Kind::Theme, id)?,
+        "organization_unit" => identity::unit(state, caller, id)?,
+        "resource_server" => identity::resource_server(state, id)?,
+        "role" => identity::role(state, id)?,
+        "server_config" => config::config_section(state, id)?,
+        "translation" => config::translation(state, id)?,
+        "user" => identity::user(state, caller, id)?,
+        "user_type" => identity::user_type(state, caller, id)?,
+        _ => return None,
+    };
+    (!exported.name.is_empty()).then_some(exported)
+}
+
+fn with_rules(node: Node, name: String) -> Exported {
+    Exported {
+        node,
+        name,
+        rules: Some(Rules::default()),
+    }
+}
+
+/// `providers.Application` (the `InboundAuthProfile` block inline): no client secret is readable,
+/// so a confidential client's `clientSecret` is an empty variable; public clients have none.
+fn application(state: &AppState, id: &str) -> Option<Exported> {
+    let app = Node::of(&applications::get(state, id).ok()?);
+    let name = app.text("name");
+    let mut public = false;
+    let inbound: Vec<Node> = match app.get("inboundAuthConfig") {
+        Some(Node::Seq(items)) => items
+            .iter()
+            .map(|entry| {
+                let config = entry.get("config").cloned().unwrap_or(Node::Null);
+                public |= config.get("publicClient") == Some(&Node::Bool(true));
+                Fields::new()
+                    .copy(entry, "type", Node::str(""))
+                    .opt("config", oauth_config(&config))
+                    .build()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut fields = Fields::new();
+    for key in [
+        "id",
+        "ouId",
+        "name",
+        "description",
+        "type",
+        "template",
+        "url",
+        "logoUrl",
+        "tosUri",
+        "policyUri",
+        "contacts",
+        "authFlowId",
+        "authFlowHandle",
+        "registrationFlowId",
+        "registrationFlowHandle",
+    ] {
+        fields = fields.copy_opt(&app, key);
+    }
+    fields = fields
+        .copy(&app, "isRegistrationFlowEnabled", Node::Bool(false))
+        .copy_opt(&app, "recoveryFlowId")
+        .copy_opt(&app, "recoveryFlowHandle")
+        .copy(&app, "isRecoveryFlowEnabled", Node::Bool(false));
+    for key in [
+        "signOutFlowId",
+        "signOutFlowHandle",
+        "themeId",
+        "layoutId",
+        "assertion",
+        "loginConsent",
+        "allowedUserTypes",
+        "subjectAttribute",
+        "passkeyAllowedOrigins",
+        "attestation",
+    ] {
+        fields = fields.copy_opt(&app, key);
+    }
+    let metadata = app
+        .get("metadata")
+        .map_or(Node::Null, Node::json_text_values);
+    let node = fields
+        .opt("inboundAuthConfig", Node::Seq(inbound))
+        .opt("metadata", metadata)
+        .build();
+    let mut rules = Rules {
+        variables: vec!["inboundAuthConfig[].config.clientId"],
+        array_variables: vec!["inboundAuthConfig[].config.redirectUris"],
+    };
+    if !public {
+        rules
+            .variables
+            .push("inboundAuthConfig[].config.clientSecret");
+    }
+    Some(Exported {
+        node,
+        name,
+        rules: Some(rules),
+    })
+}
+
+/// `OAuthConfigWithSecret`: the fields in the rules are written even when empty.
+fn oauth_config(config: &Node) -> Node {
+    if *config == Node::Null {
+        return Node::Null;
+    }
+    let public = config.get("publicClient") == Some(&Node::Bool(true));
+    let mut fields = Fields::new().copy(config, "clientId", Node::str("")).copy(
+        config,
+        "clientSecret",
+        Node::str(""),
+    );
+    if public {
+        fields = Fields::new()
+            .copy(config, "clientId", Node::str(""))
+            .copy_opt(config, "clientSecret");
+    }
+    fields = fields
+        .copy(config, "redirectUris", Node::Seq(Vec::new()))
+        .copy_opt(config, "postLogoutRedirectUris")
+        .copy_opt(config, "grantTypes")
+        .copy_opt(config, "responseTypes")
+        .copy_opt(config, "tokenEndpointAuthMethod");
+    for key in [
+        "pkceRequired",
+        "publicClient",
+        "requirePushedAuthorizationRequests",
+        "dpopBoundAccessTokens",
+        "includeActClaim",
+    ] {
+        fields = fields.copy(config, key, Node::Bool(false));
+    }
+    for key in [
+        "token",
+        "scopes",
+        "userInfo",
+        "scopeClaims",
+        "certificate",
+        "acrValues",
+    ] {
+        fields = fields.copy_opt(config, key);
+    }
+    fields.build()
+}
