@@ -22,7 +22,7 @@ mod rule;
 mod rules;
 mod tamper;
 
-pub(crate) use conn::FaultListener;
+pub(crate) use conn::{Connection, FaultListener};
 pub use rule::{FaultAction, FaultRule, FaultRuleError, FaultView, TokenKind};
 pub(crate) use rules::FaultRules;
 
