@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod faults;
 pub mod flow;
 pub mod identity;
+pub mod keys;
 pub mod oauth2;
 pub mod organizations;
 pub mod registration;
