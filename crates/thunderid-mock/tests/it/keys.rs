@@ -276,7 +276,7 @@ async fn a_stale_jwks_answers_n_fetches_and_fetches_are_counted_per_client() {
             .map(|k| k["kid"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(kids(fetch("sdk-a").await), [fixture.clone()]);
+    assert_eq!(kids(fetch("sdk-a").await), std::slice::from_ref(&fixture));
     assert_eq!(kids(fetch("sdk-a").await), [fixture, added.kid]);
     fetch("sdk-b").await;
     let counts = t.get("/__mock/keys/fetches").await.json();
