@@ -124,6 +124,10 @@ export interface FaultRule {
   clientId?: string;
   /** The Bearer token's `sub`, or `username` in the form or the flow's `inputs`. */
   user?: string;
+  /** Only `/flow/execute` calls continuing an execution at this node id (e.g. `prompt_credentials`). */
+  flowNode?: string;
+  /** Only `/flow/execute` calls submitting this action ref (e.g. `action_001`). */
+  flowAction?: string;
   /** Apply from the n-th matching call on; default 1. */
   nth?: number;
   /** Apply this many times; absent: until removed. */
