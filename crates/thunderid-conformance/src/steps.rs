@@ -13,5 +13,6 @@ pub mod keys;
 pub mod oauth2;
 pub mod organizations;
 pub mod registration;
+pub mod retries;
 pub mod token;
 pub mod users;
