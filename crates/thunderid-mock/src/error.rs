@@ -83,9 +83,9 @@ pub enum MockError {
     /// the field.
     #[error("{0}")]
     ControlPlane(String),
-    /// A key change the ring refuses (`/__mock/keys`): an unknown `kid` is 404, retiring the
-    /// active key or activating a retired one 409, a failed generation 500; `text/plain` naming
-    /// the field.
+    /// A key change the ring refuses (`/__mock/keys`): an unknown `kid` is 404; retiring the
+    /// active key, activating a retired one or a key past the bound 409; a failed generation 500.
+    /// `text/plain` naming the field.
     #[error(transparent)]
     ControlKeys(#[from] crate::tokens::KeyRingError),
     /// The answer a fault rule injects (`/__mock/faults`): the endpoint's own envelope or the
@@ -152,7 +152,9 @@ impl MockError {
             Self::PlainText(_) | Self::FieldValidation(_) | Self::ControlPlane(_) => 400,
             Self::ControlKeys(e) => match e {
                 KeyRingError::UnknownKey(_) => 404,
-                KeyRingError::RetiringActive(_) | KeyRingError::Retired(_) => 409,
+                KeyRingError::RetiringActive(_)
+                | KeyRingError::Retired(_)
+                | KeyRingError::TooMany(_) => 409,
                 KeyRingError::Generate(_) => 500,
             },
             Self::Injected { status, .. } => *status,

@@ -100,7 +100,12 @@ pub enum KeyRingError {
     Retired(String),
     #[error("alg: generating the key failed: {0}")]
     Generate(String),
+    #[error("alg: at most {0} keys since the last reset")]
+    TooMany(usize),
 }
+
+/// Keys kept since the last reset (retired ones included): the ring's memory is bounded.
+pub(crate) const MAX_KEYS: usize = 64;
 
 /// One key: parsed once, with its JWK and token headers built once.
 pub(crate) struct RingKey {
@@ -338,11 +343,18 @@ impl KeyRing {
         activation: Activation,
         now: u64,
     ) -> Result<KeyView, KeyRingError> {
+        if self.snapshot().keys.len() >= MAX_KEYS {
+            return Err(KeyRingError::TooMany(MAX_KEYS));
+        }
         let generate = |e: KeyError| KeyRingError::Generate(e.to_string());
         let (pkcs8, cert) = super::algorithm::generate(alg, &self.common_name).map_err(generate)?;
         let key = Arc::new(RingKey::new(alg, &pkcs8, &cert, now).map_err(generate)?);
         let kid = key.kid.clone();
         self.change(|next| {
+            // Checked again under the lock: another add may have raced this one.
+            if next.keys.len() >= MAX_KEYS {
+                return Err(KeyRingError::TooMany(MAX_KEYS));
+            }
             next.keys.push((key, KeyState::Published));
             match activation {
                 Activation::Never => Ok(()),

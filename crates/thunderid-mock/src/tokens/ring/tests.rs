@@ -190,3 +190,25 @@ fn a_token_must_name_a_key_and_use_its_algorithm() {
         VerifyError::UnknownKey
     );
 }
+
+#[test]
+fn the_ring_holds_a_bounded_number_of_keys() {
+    let s = signer();
+    for _ in 1..super::MAX_KEYS {
+        s.ring()
+            .add(KeyAlgorithm::EdDsa, Activation::Never, 0)
+            .unwrap();
+    }
+    assert_eq!(
+        s.ring()
+            .add(KeyAlgorithm::EdDsa, Activation::Never, 0)
+            .unwrap_err(),
+        KeyRingError::TooMany(super::MAX_KEYS)
+    );
+    s.ring().reset(0);
+    assert!(
+        s.ring()
+            .add(KeyAlgorithm::EdDsa, Activation::Never, 0)
+            .is_ok()
+    );
+}
