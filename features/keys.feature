@@ -18,12 +18,15 @@ Feature: Signing keys: every algorithm, rotation with overlap, retirement, a sta
     And the mock counted 1 JWKS fetch
 
     Examples:
-      | alg   |
-      | RS256 |
-      | ES256 |
-      | ES384 |
-      | ES512 |
-      | EdDSA |
+      | alg       |
+      | RS256     |
+      | ES256     |
+      | ES384     |
+      | ES512     |
+      | EdDSA     |
+      | ML-DSA-44 |
+      | ML-DSA-65 |
+      | ML-DSA-87 |
 
   @mock-only
   Scenario: A rotation keeps the previous key published, and the client refetches the JWKS once

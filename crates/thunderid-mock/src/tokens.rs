@@ -5,7 +5,8 @@
 //! * [`SigningKey`]: the RSA key and certificate, with the `kid` the real server derives
 //!   (base64url of the SHA-256 of the certificate DER, also the JWKS `x5t#S256`).
 //! * `ring`: the server's keys (the fixture key and keys added at run time), each active,
-//!   published or retired; `algorithm`: the key types (RS256, ES256/384/512, EdDSA) on `aws-lc-rs`.
+//!   published or retired; `algorithm`: the key types (RS256, ES256/384/512, EdDSA,
+//!   ML-DSA-44/65/87) on `aws-lc-rs`.
 //! * [`TokenSigner`]: signs claims with the ring's active key and verifies the mock's own tokens
 //!   by `kid` against the mock clock (never `alg: none`, never an HMAC).
 

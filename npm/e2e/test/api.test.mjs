@@ -138,7 +138,7 @@ test('keys rotate with overlap, refuse retiring the active key, count JWKS fetch
     assert.deepEqual([fetches.total, fetches.byUserAgent], [2, { e2e: 2 }]);
     await assert.rejects(mock.keys.add({ alg: 'HS256' }), {
       status: 400,
-      body: 'alg: must be one of RS256, ES256, ES384, ES512, EdDSA\n',
+      body: 'alg: must be one of RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44, ML-DSA-65, ML-DSA-87\n',
     });
     await mock.reset();
     assert.deepEqual((await mock.keys.list()).map((key) => [key.kid, key.state]), [[fixture.kid, 'active']]);

@@ -154,8 +154,16 @@ export interface MockFaults {
   clear(): Promise<void>;
 }
 
-/** The algorithms a key can be added with: each one the real server's keys sign with (ML-DSA aside). */
-export type KeyAlgorithm = 'RS256' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+/** The algorithms a key can be added with: each one the real server's keys sign with. */
+export type KeyAlgorithm =
+  | 'RS256'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA'
+  | 'ML-DSA-44'
+  | 'ML-DSA-65'
+  | 'ML-DSA-87';
 
 /** A signing key as `/__mock/keys` lists it. */
 export interface SigningKey {

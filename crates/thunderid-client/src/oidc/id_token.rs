@@ -2,12 +2,13 @@
 //!
 //! The order is fixed, and each failure has its own [`IdTokenError`] variant:
 //! 1. three base64url segments, a JSON header;
-//! 2. the header's `alg` is one the server signs with (RS256, ES256, ES384, ES512, EdDSA) or one
+//! 2. the header's `alg` is one the server signs with (RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44,
+//!    ML-DSA-65, ML-DSA-87) or one
 //!    verifiers such as the JS SDK accept beside them (RS384, RS512, PS256): `none` and every HMAC
 //!    are refused here, before a key is even looked up (so a public key can never be used as an
 //!    HMAC secret);
 //! 3. the `kid` is in the JWKS (fetched again once on a miss), and that key is a signing key of
-//!    the `alg`'s type (RSA; EC on the `alg`'s curve; OKP Ed25519) whose own `alg`, if given, is
+//!    the `alg`'s type (RSA; EC on the `alg`'s curve; OKP Ed25519; AKP) whose own `alg`, if given, is
 //!    the token's;
 //! 4. the signature verifies;
 //!    A `typ` other than `JWT` (an access token's `at+jwt`) is refused before the key lookup too.
@@ -30,8 +31,8 @@ use super::jwks_cache::JwksCache;
 use crate::error::IdTokenError;
 use crate::http::Http;
 
-/// The algorithms an ID token may be signed with: every one the server's keys sign with (ML-DSA
-/// aside), and the RSA variants the JS SDK accepts.
+/// The algorithms an ID token may be signed with: every one the server's keys sign with, and the
+/// RSA variants the JS SDK accepts.
 pub const ACCEPTED_ALGORITHMS: &[JwsAlgorithm] = &[
     JwsAlgorithm::Rs256,
     JwsAlgorithm::Rs384,
@@ -41,6 +42,9 @@ pub const ACCEPTED_ALGORITHMS: &[JwsAlgorithm] = &[
     JwsAlgorithm::Es384,
     JwsAlgorithm::Es512,
     JwsAlgorithm::EdDsa,
+    JwsAlgorithm::MlDsa44,
+    JwsAlgorithm::MlDsa65,
+    JwsAlgorithm::MlDsa87,
 ];
 
 /// What the claims must say.
@@ -217,6 +221,8 @@ enum Verification {
     /// The JWK curve and the fixed-size (`R || S`) ECDSA algorithm.
     Ec(&'static str, &'static signature::EcdsaVerificationAlgorithm),
     Ed25519,
+    /// ML-DSA (FIPS 204): an `AKP` key with its raw public key in `pub`.
+    Lattice(&'static signature::PqdsaVerificationAlgorithm),
 }
 
 /// A public key ready to check one signature.
@@ -253,6 +259,9 @@ fn accepted_algorithm(algorithm: &JwsAlgorithm) -> Option<Verification> {
         JwsAlgorithm::Es384 => Verification::Ec("P-384", &signature::ECDSA_P384_SHA384_FIXED),
         JwsAlgorithm::Es512 => Verification::Ec("P-521", &signature::ECDSA_P521_SHA512_FIXED),
         JwsAlgorithm::EdDsa => Verification::Ed25519,
+        JwsAlgorithm::MlDsa44 => Verification::Lattice(&signature::ML_DSA_44),
+        JwsAlgorithm::MlDsa65 => Verification::Lattice(&signature::ML_DSA_65),
+        JwsAlgorithm::MlDsa87 => Verification::Lattice(&signature::ML_DSA_87),
         _ => return None,
     })
 }
@@ -319,6 +328,12 @@ fn verifying_key(
                 return Err(wrong_type());
             }
             Ok(VerifyingKey::Raw(&signature::ED25519, member(&jwk.x, "x")?))
+        }
+        Verification::Lattice(lattice) => {
+            if jwk.key_type != KeyType::Akp {
+                return Err(wrong_type());
+            }
+            Ok(VerifyingKey::Raw(lattice, member(&jwk.public_key, "pub")?))
         }
     }
 }
@@ -415,7 +430,8 @@ mod tests {
             ("ES384", true),
             ("ES512", true),
             ("EdDSA", true),
-            ("ML-DSA-44", false),
+            ("ML-DSA-44", true),
+            ("ML-DSA-87", true),
             ("HS256", false),
             ("none", false),
         ] {

@@ -111,7 +111,10 @@ fn algorithm(object: &Map<String, Value>) -> Result<Option<KeyAlgorithm>, MockEr
         .as_str()
         .and_then(KeyAlgorithm::from_name)
         .map(Some)
-        .ok_or_else(|| refuse("alg", "must be one of RS256, ES256, ES384, ES512, EdDSA"))
+        .ok_or_else(|| {
+            let names: Vec<&str> = KeyAlgorithm::ALL.iter().map(|a| a.as_str()).collect();
+            refuse("alg", &format!("must be one of {}", names.join(", ")))
+        })
 }
 
 fn count(object: &Map<String, Value>, field: &str) -> Result<Option<u64>, MockError> {

@@ -1,14 +1,14 @@
 //! The key types the real server signs with, one JWS `alg` each (`kmprovider/defaultkm`:
 //! `GetPublicKeys` gives an RSA key RS256, an EC key ES256/ES384/ES512 by curve, an Ed25519 key
-//! EdDSA), and their primitives on `aws-lc-rs`: a parsed private key that signs and a public key
-//! that checks a signature. ML-DSA, which the server also signs with, is not offered: the client
-//! and the independent verifiers the tests use (jsonwebtoken) cannot check it.
+//! EdDSA, an ML-DSA key ML-DSA-44/65/87), and their primitives on `aws-lc-rs`: a parsed private key
+//! that signs and a public key that checks a signature. ML-DSA signs the message itself (no
+//! pre-hash, empty context), as the server's `cryptolib` does.
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
     self, EcdsaKeyPair, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, Ed25519KeyPair, KeyPair,
-    UnparsedPublicKey,
+    PqdsaKeyPair, PqdsaSigningAlgorithm, UnparsedPublicKey, VerificationAlgorithm,
 };
 
 use super::KeyError;
@@ -28,19 +28,28 @@ pub enum KeyAlgorithm {
     Es512,
     /// Ed25519.
     EdDsa,
+    /// ML-DSA-44 (FIPS 204).
+    MlDsa44,
+    /// ML-DSA-65.
+    MlDsa65,
+    /// ML-DSA-87.
+    MlDsa87,
 }
 
 impl KeyAlgorithm {
     /// Every algorithm a key can be added with, in the order the README lists them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::Rs256,
         Self::Es256,
         Self::Es384,
         Self::Es512,
         Self::EdDsa,
+        Self::MlDsa44,
+        Self::MlDsa65,
+        Self::MlDsa87,
     ];
 
-    /// The JWS `alg` (`RS256`, `ES256`, …, `EdDSA`).
+    /// The JWS `alg` (`RS256`, `ES256`, …, `EdDSA`, `ML-DSA-44`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Rs256 => "RS256",
@@ -48,6 +57,9 @@ impl KeyAlgorithm {
             Self::Es384 => "ES384",
             Self::Es512 => "ES512",
             Self::EdDsa => "EdDSA",
+            Self::MlDsa44 => "ML-DSA-44",
+            Self::MlDsa65 => "ML-DSA-65",
+            Self::MlDsa87 => "ML-DSA-87",
         }
     }
 
@@ -81,7 +93,35 @@ impl KeyAlgorithm {
                 &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
                 &signature::ECDSA_P521_SHA512_FIXED,
             )),
-            Self::Rs256 | Self::EdDsa => None,
+            _ => None,
+        }
+    }
+
+    /// The ML-DSA parameter set: signing, verification, and the certificate's algorithm.
+    fn lattice(
+        self,
+    ) -> Option<(
+        &'static PqdsaSigningAlgorithm,
+        &'static signature::PqdsaVerificationAlgorithm,
+        &'static rcgen::SignatureAlgorithm,
+    )> {
+        match self {
+            Self::MlDsa44 => Some((
+                &signature::ML_DSA_44_SIGNING,
+                &signature::ML_DSA_44,
+                &rcgen::PKCS_ML_DSA_44,
+            )),
+            Self::MlDsa65 => Some((
+                &signature::ML_DSA_65_SIGNING,
+                &signature::ML_DSA_65,
+                &rcgen::PKCS_ML_DSA_65,
+            )),
+            Self::MlDsa87 => Some((
+                &signature::ML_DSA_87_SIGNING,
+                &signature::ML_DSA_87,
+                &rcgen::PKCS_ML_DSA_87,
+            )),
+            _ => None,
         }
     }
 }
@@ -91,6 +131,7 @@ pub(crate) enum PrivateKey {
     Rsa(RsaSigningKey),
     Ec(EcdsaKeyPair),
     Ed(Ed25519KeyPair),
+    MlDsa(PqdsaKeyPair),
 }
 
 /// The public half, as the JWK carries it.
@@ -105,13 +146,15 @@ pub(crate) enum PublicKey {
     },
     /// The 32-byte Ed25519 key.
     Ed(Vec<u8>),
+    /// The raw ML-DSA public key (the JWK's `pub`, kty `AKP`).
+    Akp(Vec<u8>),
 }
 
 /// A key's verifier: the public key, parsed once.
 pub(crate) struct Verifier {
     alg: KeyAlgorithm,
     rsa: Option<RsaVerifyingKey>,
-    /// The SEC1 point (EC) or the raw key (Ed25519).
+    /// The SEC1 point (EC) or the raw key (Ed25519, ML-DSA).
     raw: Vec<u8>,
 }
 
@@ -174,6 +217,18 @@ impl PrivateKey {
                     .to_vec();
                 Ok((Self::Ed(pair), PublicKey::Ed(raw), spki))
             }
+            KeyAlgorithm::MlDsa44 | KeyAlgorithm::MlDsa65 | KeyAlgorithm::MlDsa87 => {
+                let (signing, _, _) = alg.lattice().expect("an ML-DSA algorithm");
+                let pair = PqdsaKeyPair::from_pkcs8(signing, der).map_err(|e| refused(&e))?;
+                let raw = pair.public_key().as_ref().to_vec();
+                let spki = pair
+                    .public_key()
+                    .as_der()
+                    .map_err(|e| refused(&e))?
+                    .as_ref()
+                    .to_vec();
+                Ok((Self::MlDsa(pair), PublicKey::Akp(raw), spki))
+            }
         }
     }
 
@@ -188,6 +243,15 @@ impl PrivateKey {
                 .as_ref()
                 .to_vec(),
             Self::Ed(pair) => pair.sign(message).as_ref().to_vec(),
+            Self::MlDsa(pair) => {
+                let mut signature = vec![0; pair.algorithm().signature_len()];
+                // Fails only for a buffer of the wrong size, and this one is sized from the key.
+                let written = pair
+                    .sign(message, &mut signature)
+                    .expect("ML-DSA signing with a parsed key");
+                signature.truncate(written);
+                signature
+            }
         }
     }
 }
@@ -211,7 +275,7 @@ impl Verifier {
                     raw: point,
                 }
             }
-            PublicKey::Ed(raw) => Self {
+            PublicKey::Ed(raw) | PublicKey::Akp(raw) => Self {
                 alg,
                 rsa: None,
                 raw: raw.clone(),
@@ -235,10 +299,12 @@ impl Verifier {
         if let Some(rsa) = &self.rsa {
             return rsa.verify(alg, message, signature);
         }
-        let algorithm: &dyn signature::VerificationAlgorithm = match self.alg.curve() {
-            Some((_, _, verification)) => verification,
-            None => &signature::ED25519,
-        };
+        let algorithm: &'static dyn VerificationAlgorithm =
+            match (self.alg.curve(), self.alg.lattice()) {
+                (Some((_, _, verification)), _) => verification,
+                (None, Some((_, verification, _))) => verification,
+                (None, None) => &signature::ED25519,
+            };
         UnparsedPublicKey::new(algorithm, &self.raw)
             .verify(message, signature)
             .is_ok()
@@ -271,8 +337,20 @@ pub(crate) fn generate(
             .map_err(|e| failed(&e))?
             .as_ref()
             .to_vec(),
+        KeyAlgorithm::MlDsa44 | KeyAlgorithm::MlDsa65 | KeyAlgorithm::MlDsa87 => Vec::new(),
     };
-    let key_pair = rcgen::KeyPair::try_from(pkcs8.as_slice()).map_err(|e| failed(&e))?;
+    // rcgen reads the classical key types from PKCS#8, but makes an ML-DSA key itself (it cannot
+    // load one); both with AWS-LC.
+    let key_pair = match alg.lattice() {
+        Some((_, _, certificate)) => rcgen::KeyPair::generate_for(certificate),
+        None => rcgen::KeyPair::try_from(pkcs8.as_slice()),
+    }
+    .map_err(|e| failed(&e))?;
+    let pkcs8 = if pkcs8.is_empty() {
+        key_pair.serialize_der()
+    } else {
+        pkcs8
+    };
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| failed(&e))?;
     params
         .distinguished_name
@@ -280,6 +358,18 @@ pub(crate) fn generate(
     params.not_after = rcgen::date_time_ymd(2124, 1, 1);
     let cert = params.self_signed(&key_pair).map_err(|e| failed(&e))?;
     Ok((pkcs8, cert.der().to_vec()))
+}
+
+/// `der` as PEM with `label` (`PUBLIC KEY`, `PRIVATE KEY`), 64 characters a line.
+pub(crate) fn pem(label: &str, der: &[u8]) -> String {
+    let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
+    let mut pem = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str(&format!("-----END {label}-----\n"));
+    pem
 }
 
 #[cfg(test)]

@@ -167,13 +167,7 @@ impl RingKey {
             let json = json!({"alg": alg.as_str(), "kid": kid, "typ": typ.as_str()});
             URL_SAFE_NO_PAD.encode(json.to_string())
         };
-        let body = STANDARD.encode(&spki);
-        let mut public_pem = String::from("-----BEGIN PUBLIC KEY-----\n");
-        for line in body.as_bytes().chunks(64) {
-            public_pem.push_str(std::str::from_utf8(line).unwrap_or_default());
-            public_pem.push('\n');
-        }
-        public_pem.push_str("-----END PUBLIC KEY-----\n");
+        let public_pem = super::algorithm::pem("PUBLIC KEY", &spki);
         Ok(Self {
             verifier: Verifier::new(alg, &public),
             access_token_header: header(TokenType::AccessToken),
@@ -497,6 +491,10 @@ fn jwk(kid: &str, alg: KeyAlgorithm, public: &PublicKey, cert_der: &[u8]) -> Jwk
             jwk.key_type = KeyType::Okp;
             jwk.curve = Some("Ed25519".to_owned());
             jwk.x = Some(b64(x));
+        }
+        PublicKey::Akp(raw) => {
+            jwk.key_type = KeyType::Akp;
+            jwk.public_key = Some(b64(raw));
         }
     }
     jwk

@@ -36,10 +36,19 @@ impl TokenType {
     }
 }
 
-/// The `alg` values the server verifies (`GetSupportedSigningAlgorithms`, ML-DSA aside): anything
-/// else is refused before a key is looked up.
-const VERIFIED_ALGORITHMS: [&str; 7] = [
-    "RS256", "RS512", "PS256", "ES256", "ES384", "ES512", "EdDSA",
+/// The `alg` values the server verifies (`cryptolib.SignAlgorithmFor`): anything else is refused
+/// before a key is looked up.
+const VERIFIED_ALGORITHMS: [&str; 10] = [
+    "RS256",
+    "RS512",
+    "PS256",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
 ];
 
 /// Signs and verifies with one server's keys. Cheap to share behind an `Arc`.

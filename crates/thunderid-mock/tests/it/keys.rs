@@ -48,8 +48,12 @@ fn redact_jwk(jwk: &Value) -> Value {
     if jwk.get("n").is_some() {
         assert_eq!(size("n"), 256);
     }
+    if jwk.get("pub").is_some() {
+        // The raw ML-DSA-44 public key (FIPS 204).
+        assert_eq!(size("pub"), 1312);
+    }
     assert_eq!(size("x5t"), 20);
-    for member in ["kid", "x5t#S256", "x5t", "x", "y", "n"] {
+    for member in ["kid", "x5t#S256", "x5t", "x", "y", "n", "pub"] {
         if jwk.get(member).is_some() {
             jwk[member] = json!(format!("[{member}]"));
         }
@@ -145,6 +149,9 @@ async fn the_jwks_lists_every_published_key_as_the_server_writes_it() {
     t.server
         .add_key(KeyAlgorithm::Es512, Activation::Never)
         .unwrap();
+    t.server
+        .add_key(KeyAlgorithm::MlDsa44, Activation::Never)
+        .unwrap();
     let reply = t.get("/oauth2/jwks").await;
     assert_eq!(reply.status, 200);
     // The server's JWKS handler sets no caching header, and neither does any middleware.
@@ -160,7 +167,7 @@ async fn the_jwks_lists_every_published_key_as_the_server_writes_it() {
     let discovery = t.get("/.well-known/openid-configuration").await.json();
     assert_json_eq(
         &discovery["id_token_signing_alg_values_supported"],
-        &json!(["RS256", "ES256", "EdDSA", "ES512"]),
+        &json!(["RS256", "ES256", "EdDSA", "ES512", "ML-DSA-44"]),
     );
 }
 
@@ -314,13 +321,13 @@ async fn malformed_key_requests_are_refused_naming_the_field() {
             "/__mock/keys",
             r#"{"alg":"HS256"}"#,
             400,
-            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA",
+            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44, ML-DSA-65, ML-DSA-87",
         ),
         (
             "/__mock/keys",
             r#"{"alg":"none"}"#,
             400,
-            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA",
+            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44, ML-DSA-65, ML-DSA-87",
         ),
         (
             "/__mock/keys",
@@ -350,7 +357,7 @@ async fn malformed_key_requests_are_refused_naming_the_field() {
             "/__mock/keys/rotate",
             r#"{"alg":5}"#,
             400,
-            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA",
+            "alg: must be one of RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44, ML-DSA-65, ML-DSA-87",
         ),
         ("/__mock/keys/stale-jwks", "{}", 400, "fetches: is required"),
         (
