@@ -3,6 +3,13 @@
 //! Requests are plain values ([`HttpRequest`]) and responses are fully buffered ([`HttpResponse`]:
 //! status, the few headers the client reads, raw body), so the protocol code above never sees a
 //! `reqwest` type. Redirects are never followed: the authorize endpoint's 302 carries the data.
+//!
+//! Retries are bounded and only for reads: a `GET` (discovery, the JWKS, UserInfo, …) answered 429
+//! or 503 with a `Retry-After` of at most [`MAX_RETRY_AFTER`] seconds is sent again after that
+//! wait, at most [`MAX_RETRIES`] times. Everything else surfaces at once: a `POST` may have done
+//! its work (an authorization code redeemed, a flow step taken) before the server failed, a 5xx
+//! without `Retry-After` says nothing about when to come back, and a long `Retry-After` is the
+//! caller's decision, not a hidden stall.
 
 use std::fmt;
 use std::time::Duration;
@@ -14,6 +21,11 @@ use thunderid_protocol::error::ApiError;
 use thunderid_protocol::scim::ScimError;
 
 use crate::error::Error;
+
+/// How often a `GET` is sent again after a 429 or 503 with `Retry-After`.
+pub(crate) const MAX_RETRIES: u32 = 2;
+/// The longest `Retry-After` (seconds) the client waits out on its own.
+pub(crate) const MAX_RETRY_AFTER: u64 = 5;
 
 /// A request that did not get an HTTP response: connection refused, TLS failure, timeout, …
 pub struct TransportError(reqwest::Error);
@@ -62,6 +74,8 @@ pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     /// The `Location` header, when present.
     pub(crate) location: Option<String>,
+    /// `Retry-After` in seconds, when present as a number.
+    pub(crate) retry_after: Option<u64>,
     pub(crate) body: Bytes,
 }
 
@@ -77,8 +91,37 @@ impl Http {
         Ok(Self { client })
     }
 
-    /// Sends `request` and buffers the whole response.
+    /// Sends `request` and buffers the whole response; a read the server asks to retry soon is
+    /// sent again (module docs).
     pub(crate) async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let retryable = request.method == Method::Get && matches!(request.body, Body::Empty);
+        if !retryable {
+            return self.send_once(request).await;
+        }
+        let mut retries = 0;
+        loop {
+            let again = HttpRequest {
+                method: request.method,
+                url: request.url.clone(),
+                headers: request.headers.clone(),
+                body: Body::Empty,
+            };
+            let response = self.send_once(again).await?;
+            let wait = response
+                .retry_after
+                .filter(|seconds| *seconds <= MAX_RETRY_AFTER)
+                .filter(|_| matches!(response.status, 429 | 503));
+            match wait {
+                Some(seconds) if retries < MAX_RETRIES => {
+                    retries += 1;
+                    tokio::time::sleep(Duration::from_secs(seconds)).await;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -111,10 +154,16 @@ impl Http {
             .get(reqwest::header::LOCATION)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok());
         let body = response.bytes().await.map_err(TransportError)?;
         Ok(HttpResponse {
             status,
             location,
+            retry_after,
             body,
         })
     }

@@ -9,6 +9,7 @@ use thunderid_protocol::{
     ApiError, ApiErrorCode, FieldValidationError, OAuthErrorCode, OAuthErrorResponse,
 };
 
+use crate::tokens::KeyRingError;
 use crate::wire::GoJson;
 
 /// The mock's only error type. Each variant carries the protocol code the real server uses.
@@ -82,6 +83,11 @@ pub enum MockError {
     /// the field.
     #[error("{0}")]
     ControlPlane(String),
+    /// A key change the ring refuses (`/__mock/keys`): an unknown `kid` is 404; retiring the
+    /// active key, activating a retired one or a key past the bound 409; a failed generation 500.
+    /// `text/plain` naming the field.
+    #[error(transparent)]
+    ControlKeys(#[from] crate::tokens::KeyRingError),
     /// The answer a fault rule injects (`/__mock/faults`): the endpoint's own envelope or the
     /// rule's body, under the rule's status, with `Retry-After` when the rule sets one.
     #[error("injected fault: {status}")]
@@ -144,6 +150,13 @@ impl MockError {
             }
             Self::Forbidden => 403,
             Self::PlainText(_) | Self::FieldValidation(_) | Self::ControlPlane(_) => 400,
+            Self::ControlKeys(e) => match e {
+                KeyRingError::UnknownKey(_) => 404,
+                KeyRingError::RetiringActive(_)
+                | KeyRingError::Retired(_)
+                | KeyRingError::TooMany(_) => 409,
+                KeyRingError::Generate(_) => 500,
+            },
             Self::Injected { status, .. } => *status,
             Self::PlainTextServerError(_) => 500,
             Self::Scim { status, .. } => *status,
@@ -279,6 +292,7 @@ impl IntoResponse for MockError {
                 response
             }
             Self::ControlPlane(message) => text(status, format!("{message}\n")),
+            Self::ControlKeys(e) => text(status, format!("{e}\n")),
             Self::Injected {
                 status: code,
                 body,

@@ -1,5 +1,6 @@
 //! Fault rules (`/__mock/faults`, `MockServer::add_fault`): make the mock misbehave on purpose, for
-//! chosen requests. A rule matches method, path pattern, client, user and the n-th matching call,
+//! chosen requests. A rule matches method, path pattern, client, user, flow step (the node the
+//! execution is at, the action submitted) and the n-th matching call,
 //! applies once, n times or until removed, and answers a status (the endpoint's own error envelope
 //! or a given body, optionally with `Retry-After`), delays, drops or resets the connection, or
 //! truncates or corrupts the body. Every applied rule is recorded in the request journal.
@@ -22,7 +23,7 @@ mod rule;
 mod rules;
 mod tamper;
 
-pub(crate) use conn::FaultListener;
+pub(crate) use conn::{Connection, FaultListener};
 pub use rule::{FaultAction, FaultRule, FaultRuleError, FaultView, TokenKind};
 pub(crate) use rules::FaultRules;
 
@@ -68,11 +69,21 @@ pub(crate) async fn inject(
         (request, Identity::default())
     };
     let method = request.method().as_str().to_owned();
+    // The node the execution is at: where the user is in the flow when this call continues it.
+    let flow_node = identity.execution_id.as_deref().and_then(|id| {
+        let now = layer.clock.now();
+        layer
+            .stores
+            .executions
+            .read(|e| e.get(id, now).and_then(|execution| execution.node.clone()))
+    });
     let call = Call {
         method: &method,
         path: &path,
         client_id: identity.client_id.as_deref(),
         user: identity.user.as_deref(),
+        flow_node: flow_node.as_deref(),
+        flow_action: identity.flow_action.as_deref(),
     };
     let Some((rule, action)) = layer.rules.take(&call, |a| !a.after_response()) else {
         if !layer.rules.works_on_answers() {

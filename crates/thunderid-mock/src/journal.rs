@@ -16,6 +16,11 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::error::MockError;
 
+mod fetches;
+
+pub(crate) use fetches::FetchCounter;
+pub use fetches::JwksFetches;
+
 /// One recorded exchange.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -65,10 +65,13 @@ pub use clock::Clock;
 pub use config::{ServerVersion, UnknownServerVersion};
 pub use faults::{FaultAction, FaultRule, FaultRuleError, FaultView, TokenKind};
 pub use fixtures::{FixtureError, Fixtures};
-pub use journal::{AppliedFault, JournalEntry, RequestFilter};
+pub use journal::{AppliedFault, JournalEntry, JwksFetches, RequestFilter};
 pub use server::{ExecutionView, MockServer, MockServerBuilder, StartError};
 pub use store::Stats;
 pub use store::outbox::{Channel, OutboxMessage};
 #[cfg(feature = "cli")]
 pub use tokens::generate_signing_key;
-pub use tokens::{KeyError, SigningKey, Tamper, TokenType, VerifiedToken, VerifyError};
+pub use tokens::{
+    Activation, KeyAlgorithm, KeyError, KeyRingError, KeyState, KeyView, SigningKey, Tamper,
+    TokenType, VerifiedToken, VerifyError,
+};

@@ -568,6 +568,28 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/__mock/faults/{id}", || delete(control::remove_fault))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
+    Route::new("/__mock/keys", || {
+        get(control::list_keys).post(control::add_key)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/keys/rotate", || post(control::rotate_key))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/keys/stale-jwks", || post(control::stale_jwks))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/keys/fetches", || get(control::jwks_fetches))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
+    Route::new("/__mock/keys/{kid}/activate", || {
+        post(control::activate_key)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/keys/{kid}/retire", || post(control::retire_key))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
     Route::new("/__mock/ciba/{auth_req_id}", || {
         post(control::decide_backchannel)
     })

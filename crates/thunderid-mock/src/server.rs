@@ -40,6 +40,7 @@ use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
 use crate::tokens::{KeyError, SigningKey, TokenSigner, TokenType, VerifiedToken, VerifyError};
 
+mod keys;
 mod runtime;
 
 use runtime::{RuntimeChoice, run_server, serve_until, shared_runtime};
@@ -516,17 +517,17 @@ impl MockServer {
         })
     }
 
-    /// The `kid` of the signing key (the JWKS key id).
+    /// The `kid` of the fixture key (the signing key until a key change: [`Self::keys`]).
     pub fn key_id(&self) -> &str {
         &self.state.signer().key().kid
     }
 
-    /// The signing key's public parts, as the JWKS publishes them.
+    /// The fixture key's public parts, as the JWKS publishes them.
     pub fn signing_key(&self) -> &SigningKey {
         self.state.signer().key()
     }
 
-    /// Sign arbitrary claims with the server's key, as the server signs its tokens: for tokens a
+    /// Sign arbitrary claims with the server's active key, as the server signs its tokens: for tokens a
     /// test needs with exactly these claims (expired, without `sub`, of another family).
     pub fn sign(&self, typ: TokenType, claims: &Value) -> String {
         self.state.signer().sign(typ, claims)

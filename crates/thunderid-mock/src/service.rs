@@ -8,6 +8,7 @@
 //! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback, PAR.
 //! * [`ciba`]: `/oauth2/bc-authorize` and the control plane's decision on a backchannel request;
 //!   [`registration`]: `/oauth2/dcr/register`.
+//! * [`keys`]: the JWKS as a fetch sees it, the discovery algorithms, `/__mock/keys`.
 //! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP).
 //! * [`flow_meta`], [`users`] (management, user types, self-service and SCIM), [`groups`] and
 //!   [`members`], [`roles`], [`resources`] (resource servers, resources, actions), [`authzen`],
@@ -32,6 +33,7 @@ pub(crate) mod groups;
 pub(crate) mod i18n;
 pub(crate) mod idp;
 pub(crate) mod import;
+pub(crate) mod keys;
 pub(crate) mod logout;
 pub(crate) mod members;
 pub(crate) mod organizations;

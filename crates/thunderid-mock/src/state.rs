@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::config::ServerConfig;
 use crate::faults::FaultRules;
 use crate::fixtures::{Fixtures, ServerSettings};
-use crate::journal::Journal;
+use crate::journal::{FetchCounter, Journal};
 use crate::store::Stores;
 use crate::store::registry::Registry;
 use crate::tokens::TokenSigner;
@@ -35,6 +35,8 @@ struct Shared {
     /// Declarative resource files (`--resources`): path and text, applied at start and on reset.
     declarative: std::sync::OnceLock<Declarative>,
     faults: Arc<FaultRules>,
+    /// JWKS fetches per client (`/__mock/keys/fetches`).
+    jwks_fetches: FetchCounter,
 }
 
 impl AppState {
@@ -50,6 +52,8 @@ impl AppState {
             config.limits.execution_bytes,
         ));
         let journal = Journal::new(config.control_enabled, config.limits.journal_bytes);
+        // The fixture key was "added" when the server started.
+        signer.ring().reset(clock.now());
         Self {
             inner: Arc::new(Shared {
                 config,
@@ -60,6 +64,7 @@ impl AppState {
                 stores,
                 declarative: std::sync::OnceLock::new(),
                 faults: Arc::default(),
+                jwks_fetches: FetchCounter::default(),
             }),
         }
     }
@@ -117,6 +122,11 @@ impl AppState {
         &self.inner.journal
     }
 
+    /// The JWKS fetch counter (`/__mock/keys/fetches`).
+    pub(crate) fn jwks_fetches(&self) -> &FetchCounter {
+        &self.inner.jwks_fetches
+    }
+
     /// The armed fault rules (`/__mock/faults`).
     pub(crate) fn faults(&self) -> &Arc<FaultRules> {
         &self.inner.faults
@@ -149,5 +159,7 @@ impl AppState {
             .reset(&self.inner.fixtures, self.inner.clock.now());
         self.inner.journal.clear();
         self.inner.faults.clear();
+        self.inner.signer.ring().reset(self.inner.clock.now());
+        self.inner.jwks_fetches.clear();
     }
 }

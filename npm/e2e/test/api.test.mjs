@@ -116,3 +116,33 @@ test('fault rules fail a call n times, name the field of a malformed rule, and l
     await mock.stop();
   }
 });
+
+test('keys rotate with overlap, refuse retiring the active key, count JWKS fetches and leave with reset', async () => {
+  const mock = await startMock();
+  try {
+    const jwks = `${mock.localUrl}/oauth2/jwks`;
+    const [fixture] = await mock.keys.list();
+    assert.deepEqual([fixture.alg, fixture.state, fixture.tokensSigned], ['RS256', 'active', 0]);
+    const rotated = await mock.keys.rotate('ES256');
+    assert.deepEqual([rotated.alg, rotated.state], ['ES256', 'active']);
+    const published = await (await fetch(jwks, { headers: { 'user-agent': 'e2e' } })).json();
+    assert.deepEqual(published.keys.map((key) => [key.kid, key.kty]), [[fixture.kid, 'RSA'], [rotated.kid, 'EC']]);
+    await assert.rejects(mock.keys.retire(rotated.kid), { status: 409 });
+    await mock.keys.staleJwks(1);
+    const stale = await (await fetch(jwks, { headers: { 'user-agent': 'e2e' } })).json();
+    assert.deepEqual(stale.keys.map((key) => key.kid), [fixture.kid]);
+    assert.equal((await mock.keys.retire(fixture.kid)).state, 'retired');
+    const armed = await mock.keys.add({ alg: 'EdDSA', activateAfterTokens: 3 });
+    assert.equal(armed.activatesAfterTokens, 3);
+    const fetches = await mock.keys.fetches();
+    assert.deepEqual([fetches.total, fetches.byUserAgent], [2, { e2e: 2 }]);
+    await assert.rejects(mock.keys.add({ alg: 'HS256' }), {
+      status: 400,
+      body: 'alg: must be one of RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44, ML-DSA-65, ML-DSA-87\n',
+    });
+    await mock.reset();
+    assert.deepEqual((await mock.keys.list()).map((key) => [key.kid, key.state]), [[fixture.kid, 'active']]);
+  } finally {
+    await mock.stop();
+  }
+});

@@ -5,6 +5,8 @@ import {
   type MockServer,
   type OutboxMessage,
   type JournalEntry,
+  type JwksFetches,
+  type SigningKey,
   type Stats,
 } from 'thunderid-mock';
 
@@ -34,4 +36,12 @@ await mock.faults.remove(armed.id);
 await mock.faults.clear();
 // @ts-expect-error: an action names its type
 await mock.faults.add({ action: { status: 503 } });
-export { now, later, messages, code, entries, byPath, stats, urls, rules };
+const rotated: SigningKey = await mock.keys.rotate('ES384');
+const keys: SigningKey[] = await mock.keys.list();
+await mock.keys.add({ alg: 'EdDSA', activateAfterTokens: 2 });
+await mock.keys.retire(rotated.kid);
+await mock.keys.staleJwks(1);
+const fetches: JwksFetches = await mock.keys.fetches();
+// @ts-expect-error: HMAC keys are not among the server's
+await mock.keys.add({ alg: 'HS256' });
+export { now, later, messages, code, entries, byPath, stats, urls, rules, keys, fetches };

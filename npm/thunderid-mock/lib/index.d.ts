@@ -124,6 +124,10 @@ export interface FaultRule {
   clientId?: string;
   /** The Bearer token's `sub`, or `username` in the form or the flow's `inputs`. */
   user?: string;
+  /** Only `/flow/execute` calls continuing an execution at this node id (e.g. `prompt_credentials`). */
+  flowNode?: string;
+  /** Only `/flow/execute` calls submitting this action ref (e.g. `action_001`). */
+  flowAction?: string;
   /** Apply from the n-th matching call on; default 1. */
   nth?: number;
   /** Apply this many times; absent: until removed. */
@@ -150,6 +154,62 @@ export interface MockFaults {
   clear(): Promise<void>;
 }
 
+/** The algorithms a key can be added with: each one the real server's keys sign with. */
+export type KeyAlgorithm =
+  | 'RS256'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA'
+  | 'ML-DSA-44'
+  | 'ML-DSA-65'
+  | 'ML-DSA-87';
+
+/** A signing key as `/__mock/keys` lists it. */
+export interface SigningKey {
+  /** The certificate's SHA-256 thumbprint, as the server derives it (also the JWKS `x5t#S256`). */
+  kid: string;
+  alg: KeyAlgorithm;
+  /** `active` signs every new token; `published` is in the JWKS; `retired` is gone from both. */
+  state: 'active' | 'published' | 'retired';
+  /** When the key was added (the fixture key: start or reset), mock clock seconds. */
+  createdAt: number;
+  tokensSigned: number;
+  /** For a key added with `activateAfterTokens`: tokens still to sign before it takes over. */
+  activatesAfterTokens?: number;
+}
+
+/** A key to add: published at once; `activate: true` signs from now on, `activateAfterTokens: n` after n more tokens. */
+export interface NewKey {
+  alg: KeyAlgorithm;
+  activate?: boolean;
+  activateAfterTokens?: number;
+}
+
+/** How often the JWKS was fetched. */
+export interface JwksFetches {
+  total: number;
+  byUserAgent: Record<string, number>;
+  /** By `ip:port` of the connection. */
+  byPeer: Record<string, number>;
+}
+
+/**
+ * The key ring (`/__mock/keys`). A malformed request rejects with the 400 naming the field; an
+ * unknown kid with 404; retiring the active key (or activating a retired one) with 409.
+ */
+export interface MockKeys {
+  list(): Promise<SigningKey[]>;
+  add(key: NewKey): Promise<SigningKey>;
+  /** A new active key (RS256 by default); the previous one stays published. */
+  rotate(alg?: KeyAlgorithm): Promise<SigningKey>;
+  activate(kid: string): Promise<SigningKey>;
+  retire(kid: string): Promise<SigningKey>;
+  /** The next `fetches` JWKS fetches see the key set from before the last change. */
+  staleJwks(fetches: number): Promise<void>;
+  fetches(): Promise<JwksFetches>;
+}
+
 /** The mock's clock, which every expiry reads. */
 export interface MockClock {
   /** Seconds since the epoch, on the mock's clock. */
@@ -159,7 +219,7 @@ export interface MockClock {
 }
 
 /**
- * A running mock. Each control-plane area is a member (`clock`, `outbox`, `requests`, `faults`, …).
+ * A running mock. Each control-plane area is a member (`clock`, `outbox`, `requests`, `faults`, `keys`, …).
  * Where Node defines
  * `Symbol.asyncDispose`, the handle has it too, so `await using` stops the server.
  */
@@ -178,7 +238,7 @@ export interface MockServer {
   readonly discoveryUrl: string;
   /** Stop the server (SIGTERM, then SIGKILL after 5 s) and wait until it has exited. Idempotent. */
   stop(): Promise<void>;
-  /** State back to the fixtures: users, codes, tokens, executions, outbox, clock, journal and fault rules. */
+  /** State back to the fixtures: users, codes, tokens, executions, outbox, clock, journal, fault rules and keys. */
   reset(): Promise<void>;
   readonly clock: MockClock;
   /** The messages sent, oldest first; only those to `recipient` (a phone number or e-mail) if given. */
@@ -189,6 +249,7 @@ export interface MockServer {
   requests(filter?: RequestFilter): Promise<JournalEntry[]>;
   stats(): Promise<Stats>;
   readonly faults: MockFaults;
+  readonly keys: MockKeys;
 }
 
 /** Start the mock and resolve once it accepts connections. */

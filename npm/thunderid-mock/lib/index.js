@@ -212,6 +212,33 @@ function createHandle(child, ready, dir) {
         await control('DELETE', '/__mock/faults');
       },
     },
+
+    keys: {
+      list() {
+        return control('GET', '/__mock/keys');
+      },
+      add(key) {
+        return control('POST', '/__mock/keys', key);
+      },
+      rotate(alg) {
+        return control('POST', '/__mock/keys/rotate', alg === undefined ? {} : { alg });
+      },
+      activate(kid) {
+        return control('POST', `/__mock/keys/${encodeURIComponent(kid)}/activate`);
+      },
+      retire(kid) {
+        return control('POST', `/__mock/keys/${encodeURIComponent(kid)}/retire`);
+      },
+      async staleJwks(fetches) {
+        if (!Number.isInteger(fetches) || fetches < 0) {
+          throw new TypeError(`keys.staleJwks: fetches must be a non-negative integer, not ${fetches}`);
+        }
+        await control('POST', '/__mock/keys/stale-jwks', { fetches });
+      },
+      fetches() {
+        return control('GET', '/__mock/keys/fetches');
+      },
+    },
   };
   if (typeof Symbol.asyncDispose === 'symbol') {
     handle[Symbol.asyncDispose] = handle.stop;

@@ -2,10 +2,14 @@
 //!
 //! The order is fixed, and each failure has its own [`IdTokenError`] variant:
 //! 1. three base64url segments, a JSON header;
-//! 2. the header's `alg` is RS256, RS384, RS512 or PS256: `none` and every HMAC are refused here,
-//!    before a key is even looked up (so a public key can never be used as an HMAC secret);
-//! 3. the `kid` is in the JWKS (fetched again once on a miss), and that key is an RSA signing key
-//!    for this `alg`;
+//! 2. the header's `alg` is one the server signs with (RS256, ES256, ES384, ES512, EdDSA, ML-DSA-44,
+//!    ML-DSA-65, ML-DSA-87) or one
+//!    verifiers such as the JS SDK accept beside them (RS384, RS512, PS256): `none` and every HMAC
+//!    are refused here, before a key is even looked up (so a public key can never be used as an
+//!    HMAC secret);
+//! 3. the `kid` is in the JWKS (fetched again once on a miss), and that key is a signing key of
+//!    the `alg`'s type (RSA; EC on the `alg`'s curve; OKP Ed25519; AKP) whose own `alg`, if given, is
+//!    the token's;
 //! 4. the signature verifies;
 //!    A `typ` other than `JWT` (an access token's `at+jwt`) is refused before the key lookup too.
 //! 5. the claims decode; `iss` is the expected issuer; `aud` is (or contains) the expected
@@ -14,9 +18,9 @@
 //! 6. with the token response: `at_hash` and `c_hash`, when present, are the hashes of the access
 //!    token and the code ([`check_token_hashes`]).
 
+use aws_lc_rs::signature::{self, RsaParameters, RsaPublicKeyComponents, UnparsedPublicKey};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::de::DeserializeOwned;
 use thunderid_protocol::ids::{IssuerUrl, KeyId};
 use thunderid_protocol::oidc::{
@@ -27,12 +31,20 @@ use super::jwks_cache::JwksCache;
 use crate::error::IdTokenError;
 use crate::http::Http;
 
-/// The algorithms an ID token may be signed with (the JS SDK's RSA subset).
+/// The algorithms an ID token may be signed with: every one the server's keys sign with, and the
+/// RSA variants the JS SDK accepts.
 pub const ACCEPTED_ALGORITHMS: &[JwsAlgorithm] = &[
     JwsAlgorithm::Rs256,
     JwsAlgorithm::Rs384,
     JwsAlgorithm::Rs512,
     JwsAlgorithm::Ps256,
+    JwsAlgorithm::Es256,
+    JwsAlgorithm::Es384,
+    JwsAlgorithm::Es512,
+    JwsAlgorithm::EdDsa,
+    JwsAlgorithm::MlDsa44,
+    JwsAlgorithm::MlDsa65,
+    JwsAlgorithm::MlDsa87,
 ];
 
 /// What the claims must say.
@@ -83,17 +95,18 @@ pub(crate) async fn verify_signed<T: DeserializeOwned>(
         .key_id
         .ok_or(IdTokenError::UnknownKey { kid: None })?;
     let jwk = keys.cache.key(keys.http, keys.jwks_uri, &kid).await?;
-    let key = decoding_key(&jwk, &kid, &header.algorithm)?;
-    if URL_SAFE_NO_PAD.decode(signature_b64).is_err() {
+    let key = verifying_key(&jwk, &kid, &header.algorithm, algorithm)?;
+    let Ok(signature) = URL_SAFE_NO_PAD.decode(signature_b64) else {
         return Err(IdTokenError::Malformed(
             "the signature is not base64url".to_owned(),
         ));
-    }
+    };
     let message_len = header_b64.len() + 1 + payload_b64.len();
     let message = &token.as_bytes()[..message_len];
-    match jsonwebtoken::crypto::verify(signature_b64, message, &key, algorithm) {
-        Ok(true) => decode_segment(payload_b64, "claims"),
-        Ok(false) | Err(_) => Err(IdTokenError::BadSignature),
+    if key.verify(message, &signature) {
+        decode_segment(payload_b64, "claims")
+    } else {
+        Err(IdTokenError::BadSignature)
     }
 }
 
@@ -177,9 +190,12 @@ pub(crate) fn check_token_hashes(
         decode_segment(id_token.split('.').next().unwrap_or_default(), "header")?;
     let half_hash = |value: &str| {
         use sha2::Digest;
+        // The hash of the `alg` (Ed25519 signs with SHA-512 inside).
         let digest = match header.algorithm {
-            JwsAlgorithm::Rs384 => sha2::Sha384::digest(value).to_vec(),
-            JwsAlgorithm::Rs512 => sha2::Sha512::digest(value).to_vec(),
+            JwsAlgorithm::Rs384 | JwsAlgorithm::Es384 => sha2::Sha384::digest(value).to_vec(),
+            JwsAlgorithm::Rs512 | JwsAlgorithm::Es512 | JwsAlgorithm::EdDsa => {
+                sha2::Sha512::digest(value).to_vec()
+            }
             _ => sha2::Sha256::digest(value).to_vec(),
         };
         URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
@@ -198,33 +214,69 @@ pub(crate) fn check_token_hashes(
     Ok(())
 }
 
-/// The `jsonwebtoken` algorithm for an accepted `alg`; `None` for everything else.
-fn accepted_algorithm(algorithm: &JwsAlgorithm) -> Option<Algorithm> {
-    match algorithm {
-        JwsAlgorithm::Rs256 => Some(Algorithm::RS256),
-        JwsAlgorithm::Rs384 => Some(Algorithm::RS384),
-        JwsAlgorithm::Rs512 => Some(Algorithm::RS512),
-        JwsAlgorithm::Ps256 => Some(Algorithm::PS256),
-        _ => None,
+/// How an accepted `alg` verifies: the key type it needs and the AWS-LC algorithm.
+#[derive(Debug, Clone, Copy)]
+enum Verification {
+    Rsa(&'static RsaParameters),
+    /// The JWK curve and the fixed-size (`R || S`) ECDSA algorithm.
+    Ec(&'static str, &'static signature::EcdsaVerificationAlgorithm),
+    Ed25519,
+    /// ML-DSA (FIPS 204): an `AKP` key with its raw public key in `pub`.
+    Lattice(&'static signature::PqdsaVerificationAlgorithm),
+}
+
+/// A public key ready to check one signature.
+enum VerifyingKey {
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+        parameters: &'static RsaParameters,
+    },
+    Raw(&'static dyn signature::VerificationAlgorithm, Vec<u8>),
+}
+
+impl VerifyingKey {
+    fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            Self::Rsa { n, e, parameters } => RsaPublicKeyComponents { n, e }
+                .verify(parameters, message, signature)
+                .is_ok(),
+            Self::Raw(algorithm, key) => UnparsedPublicKey::new(*algorithm, key)
+                .verify(message, signature)
+                .is_ok(),
+        }
     }
 }
 
-/// The verification key of an RSA signing JWK meant for `algorithm`.
-fn decoding_key(
+/// The verification of an accepted `alg`; `None` for everything else (`none`, HMACs, …).
+fn accepted_algorithm(algorithm: &JwsAlgorithm) -> Option<Verification> {
+    Some(match algorithm {
+        JwsAlgorithm::Rs256 => Verification::Rsa(&signature::RSA_PKCS1_2048_8192_SHA256),
+        JwsAlgorithm::Rs384 => Verification::Rsa(&signature::RSA_PKCS1_2048_8192_SHA384),
+        JwsAlgorithm::Rs512 => Verification::Rsa(&signature::RSA_PKCS1_2048_8192_SHA512),
+        JwsAlgorithm::Ps256 => Verification::Rsa(&signature::RSA_PSS_2048_8192_SHA256),
+        JwsAlgorithm::Es256 => Verification::Ec("P-256", &signature::ECDSA_P256_SHA256_FIXED),
+        JwsAlgorithm::Es384 => Verification::Ec("P-384", &signature::ECDSA_P384_SHA384_FIXED),
+        JwsAlgorithm::Es512 => Verification::Ec("P-521", &signature::ECDSA_P521_SHA512_FIXED),
+        JwsAlgorithm::EdDsa => Verification::Ed25519,
+        JwsAlgorithm::MlDsa44 => Verification::Lattice(&signature::ML_DSA_44),
+        JwsAlgorithm::MlDsa65 => Verification::Lattice(&signature::ML_DSA_65),
+        JwsAlgorithm::MlDsa87 => Verification::Lattice(&signature::ML_DSA_87),
+        _ => return None,
+    })
+}
+
+/// The verification key of a signing JWK of the type `algorithm` needs, meant for `algorithm`.
+fn verifying_key(
     jwk: &Jwk,
     kid: &KeyId,
     algorithm: &JwsAlgorithm,
-) -> Result<DecodingKey, IdTokenError> {
+    verification: Verification,
+) -> Result<VerifyingKey, IdTokenError> {
     let unusable = |reason: String| IdTokenError::UnusableKey {
         kid: kid.clone(),
         reason,
     };
-    if jwk.key_type != KeyType::Rsa {
-        return Err(unusable(format!(
-            "a {} key cannot verify {algorithm}",
-            jwk.key_type
-        )));
-    }
     if jwk
         .key_use
         .as_ref()
@@ -241,10 +293,49 @@ fn decoding_key(
             "the key is for {key_algorithm}, the token says {algorithm}"
         )));
     }
-    let (Some(modulus), Some(exponent)) = (&jwk.modulus, &jwk.exponent) else {
-        return Err(unusable("the key has no modulus or exponent".to_owned()));
+    let wrong_type = || unusable(format!("a {} key cannot verify {algorithm}", jwk.key_type));
+    let member = |value: &Option<String>, name: &str| {
+        let value = value
+            .as_deref()
+            .ok_or_else(|| unusable(format!("the key has no {name}")))?;
+        URL_SAFE_NO_PAD
+            .decode(value)
+            .map_err(|_| unusable(format!("the key's {name} is not base64url")))
     };
-    DecodingKey::from_rsa_components(modulus, exponent).map_err(|e| unusable(e.to_string()))
+    match verification {
+        Verification::Rsa(parameters) => {
+            if jwk.key_type != KeyType::Rsa {
+                return Err(wrong_type());
+            }
+            Ok(VerifyingKey::Rsa {
+                n: member(&jwk.modulus, "modulus")?,
+                e: member(&jwk.exponent, "exponent")?,
+                parameters,
+            })
+        }
+        Verification::Ec(curve, ecdsa) => {
+            if jwk.key_type != KeyType::Ec || jwk.curve.as_deref() != Some(curve) {
+                return Err(wrong_type());
+            }
+            // The uncompressed SEC1 point: 0x04, x, y.
+            let mut point = vec![4];
+            point.extend(member(&jwk.x, "x")?);
+            point.extend(member(&jwk.y, "y")?);
+            Ok(VerifyingKey::Raw(ecdsa, point))
+        }
+        Verification::Ed25519 => {
+            if jwk.key_type != KeyType::Okp || jwk.curve.as_deref() != Some("Ed25519") {
+                return Err(wrong_type());
+            }
+            Ok(VerifyingKey::Raw(&signature::ED25519, member(&jwk.x, "x")?))
+        }
+        Verification::Lattice(lattice) => {
+            if jwk.key_type != KeyType::Akp {
+                return Err(wrong_type());
+            }
+            Ok(VerifyingKey::Raw(lattice, member(&jwk.public_key, "pub")?))
+        }
+    }
 }
 
 fn decode_segment<T: DeserializeOwned>(segment: &str, what: &str) -> Result<T, IdTokenError> {
@@ -328,17 +419,21 @@ mod tests {
     }
 
     #[test]
-    fn only_the_rsa_subset_is_accepted() {
+    fn the_servers_algorithms_and_the_rsa_variants_are_accepted() {
         for (alg, accepted) in [
             ("RS256", true),
             ("RS384", true),
             ("RS512", true),
             ("PS256", true),
             ("PS384", false),
-            ("ES256", false),
+            ("ES256", true),
+            ("ES384", true),
+            ("ES512", true),
+            ("EdDSA", true),
+            ("ML-DSA-44", true),
+            ("ML-DSA-87", true),
             ("HS256", false),
             ("none", false),
-            ("EdDSA", false),
         ] {
             assert_eq!(
                 accepted_algorithm(&JwsAlgorithm::parse(alg)).is_some(),

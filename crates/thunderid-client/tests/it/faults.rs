@@ -1,6 +1,7 @@
 //! The client against the mock's fault rules: every tampered ID token of a real sign-in is refused
-//! with its own typed error, an unknown `kid` costs exactly one JWKS refetch, and a failing token
-//! endpoint surfaces as an error rather than a retry.
+//! with its own typed error, an unknown `kid` costs exactly one JWKS refetch, a failing token
+//! endpoint surfaces as an error rather than a retry, and a read (the JWKS, discovery) answered
+//! 429/503 with a short `Retry-After` is sent again, a bounded number of times.
 
 use anyhow::{Result, bail};
 use thunderid_client::protocol::ids::KeyId;
@@ -132,5 +133,63 @@ async fn a_failing_token_endpoint_surfaces_once_and_the_next_try_succeeds() -> R
         "the client does not retry a token request on its own"
     );
     sign_in(&client).await?;
+    Ok(())
+}
+
+fn calls(env: &Env, path: &str) -> usize {
+    env.server.requests(&RequestFilter::path(path)).len()
+}
+
+#[tokio::test]
+async fn a_jwks_or_discovery_asked_to_retry_soon_is_fetched_again() -> Result<()> {
+    let env = Env::start().await?;
+    let client = env.spa()?;
+    for (path, status) in [
+        ("/oauth2/jwks", 503),
+        ("/.well-known/openid-configuration", 429),
+    ] {
+        env.server.add_fault(
+            FaultRule::new(FaultAction::retry_after(status, 0))
+                .path(path)
+                .once(),
+        )?;
+    }
+    sign_in(&client).await?;
+    assert_eq!(calls(&env, "/oauth2/jwks"), 2, "the 503 and the retry");
+    assert_eq!(
+        calls(&env, "/.well-known/openid-configuration"),
+        2,
+        "the 429 and the retry"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_failing_read_surfaces_without_retry_after_with_a_long_one_or_past_the_bound()
+-> Result<()> {
+    let env = Env::start().await?;
+    let cases = [
+        (FaultAction::status(503), 1),
+        (FaultAction::retry_after(503, 60), 1),
+        (FaultAction::status(500), 1),
+        // Asked to retry every time: the first try and two retries, then the error.
+        (FaultAction::retry_after(429, 0), 3),
+    ];
+    for (action, expected) in cases {
+        let before = calls(&env, "/oauth2/jwks");
+        let id = env
+            .server
+            .add_fault(FaultRule::new(action.clone()).path("/oauth2/jwks"))?;
+        let error = sign_in(&env.spa()?).await.expect_err("the JWKS fails");
+        assert!(
+            matches!(
+                error.downcast_ref::<Error>(),
+                Some(Error::IdToken(IdTokenError::Jwks(_)))
+            ),
+            "{action:?}: {error:?}"
+        );
+        assert_eq!(calls(&env, "/oauth2/jwks") - before, expected, "{action:?}");
+        env.server.remove_fault(&id);
+    }
     Ok(())
 }

@@ -14,6 +14,7 @@ mod discovery;
 mod faults;
 mod flow;
 mod id_token;
+mod keys;
 mod organizations;
 mod par_ciba_dcr;
 mod redirect_sign_in;

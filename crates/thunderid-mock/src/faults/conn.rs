@@ -4,6 +4,7 @@
 //! first byte: the client sees the connection end (or, for a reset, an RST) with no answer.
 
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -23,13 +24,20 @@ const RESET: u8 = 2;
 #[derive(Debug, Clone)]
 pub(crate) struct Connection {
     state: Arc<AtomicU8>,
+    /// The peer's address (`GET /__mock/keys/fetches` counts JWKS fetches by it).
+    peer: Option<SocketAddr>,
 }
 
 impl Connection {
-    fn new() -> Self {
+    fn new(peer: Option<SocketAddr>) -> Self {
         Self {
             state: Arc::new(AtomicU8::new(OPEN)),
+            peer,
         }
+    }
+
+    pub(crate) fn peer(&self) -> Option<SocketAddr> {
+        self.peer
     }
 
     /// End the connection without an answer; with `reset`, as a TCP RST.
@@ -49,9 +57,9 @@ impl FaultListener {
     pub(crate) async fn accept_stream(&self) -> FaultStream {
         loop {
             match self.0.accept().await {
-                Ok((stream, _)) => {
+                Ok((stream, peer)) => {
                     return FaultStream {
-                        connection: Connection::new(),
+                        connection: Connection::new(Some(peer)),
                         inner: stream,
                     };
                 }
@@ -66,7 +74,7 @@ impl FaultListener {
 
 impl Listener for FaultListener {
     type Io = FaultStream;
-    /// The peer's address is of no use to the mock; the connection's fault switch is.
+    /// The connection: its fault switch and its peer's address.
     type Addr = Connection;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -76,7 +84,7 @@ impl Listener for FaultListener {
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr().map(|_| Connection::new())
+        self.0.local_addr().map(|_| Connection::new(None))
     }
 }
 

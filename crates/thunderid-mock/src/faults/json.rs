@@ -16,7 +16,15 @@ impl FaultRule {
             object,
             "",
             &[
-                "method", "path", "clientId", "user", "nth", "times", "action",
+                "method",
+                "path",
+                "clientId",
+                "user",
+                "flowNode",
+                "flowAction",
+                "nth",
+                "times",
+                "action",
             ],
         )?;
         let action = object
@@ -27,6 +35,8 @@ impl FaultRule {
             path: string(object, "", "path")?,
             client_id: string(object, "", "clientId")?,
             user: string(object, "", "user")?,
+            flow_node: string(object, "", "flowNode")?,
+            flow_action: string(object, "", "flowAction")?,
             nth_call: number(object, "", "nth")?.unwrap_or(1),
             times: number(object, "", "times")?,
             action: FaultAction::from_json(action)?,
@@ -43,6 +53,8 @@ impl FaultRule {
             ("path", &self.path),
             ("clientId", &self.client_id),
             ("user", &self.user),
+            ("flowNode", &self.flow_node),
+            ("flowAction", &self.flow_action),
         ];
         for (name, value) in fields {
             if let Some(value) = value {

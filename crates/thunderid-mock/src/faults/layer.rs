@@ -22,6 +22,9 @@ const MANGLE_LIMIT: usize = 16 * 1024 * 1024;
 pub(super) struct Identity {
     pub(super) client_id: Option<String>,
     pub(super) user: Option<String>,
+    /// A flow call's `executionId` and `action` (JSON body).
+    pub(super) execution_id: Option<String>,
+    pub(super) flow_action: Option<String>,
 }
 
 /// Read the client and user from the headers, query and body (the body is already buffered by the
@@ -47,18 +50,24 @@ pub(super) async fn identify(request: Request) -> (Request, Identity) {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let json_username = || {
-        serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| {
-            v.pointer("/inputs/username")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
+    let json = if form.is_empty() {
+        serde_json::from_slice::<Value>(&bytes).ok()
+    } else {
+        None
+    };
+    let member = |pointer: &str| {
+        json.as_ref()
+            .and_then(|v| v.pointer(pointer))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     };
     let identity = Identity {
         client_id: basic_username(&parts.headers).or_else(|| field("client_id")),
         user: bearer_subject(&parts.headers)
             .or_else(|| field("username"))
-            .or_else(json_username),
+            .or_else(|| member("/inputs/username")),
+        execution_id: member("/executionId"),
+        flow_action: member("/action"),
     };
     (Request::from_parts(parts, Body::from(bytes)), identity)
 }

@@ -22,6 +22,11 @@ pub struct FaultRule {
     /// Only requests of this user (the Bearer token's `sub`, or a `username` in the form or in the
     /// flow's `inputs`).
     pub user: Option<String>,
+    /// Only flow calls (`POST /flow/execute`) that continue an execution now at this node id
+    /// (the prompt the user answers).
+    pub flow_node: Option<String>,
+    /// Only flow calls that submit this action ref (the body's `action`).
+    pub flow_action: Option<String>,
     /// Apply from the n-th matching call on (1: the first).
     pub nth_call: u64,
     /// Apply this many times; `None`: until removed.
@@ -135,6 +140,8 @@ impl FaultRule {
             path: None,
             client_id: None,
             user: None,
+            flow_node: None,
+            flow_action: None,
             nth_call: 1,
             times: None,
             action,
@@ -162,6 +169,20 @@ impl FaultRule {
     #[must_use]
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.user = Some(user.into());
+        self
+    }
+
+    /// Only flow calls continuing an execution that is at the node `id`.
+    #[must_use]
+    pub fn flow_node(mut self, id: impl Into<String>) -> Self {
+        self.flow_node = Some(id.into());
+        self
+    }
+
+    /// Only flow calls submitting the action `reference`.
+    #[must_use]
+    pub fn flow_action(mut self, reference: impl Into<String>) -> Self {
+        self.flow_action = Some(reference.into());
         self
     }
 
@@ -200,7 +221,12 @@ impl FaultRule {
                 return Err(refuse("path", "** may only be the last segment"));
             }
         }
-        for (field, value) in [("clientId", &self.client_id), ("user", &self.user)] {
+        for (field, value) in [
+            ("clientId", &self.client_id),
+            ("user", &self.user),
+            ("flowNode", &self.flow_node),
+            ("flowAction", &self.flow_action),
+        ] {
             if value.as_deref() == Some("") {
                 return Err(refuse(field, "must not be empty"));
             }

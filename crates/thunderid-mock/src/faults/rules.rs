@@ -12,6 +12,9 @@ pub(crate) struct Call<'a> {
     pub path: &'a str,
     pub client_id: Option<&'a str>,
     pub user: Option<&'a str>,
+    /// The node the flow execution the call continues is at, and the action it submits.
+    pub flow_node: Option<&'a str>,
+    pub flow_action: Option<&'a str>,
 }
 
 #[derive(Debug, Default)]
@@ -76,12 +79,15 @@ impl FaultRules {
         self.lock().rules.is_empty()
     }
 
-    /// Whether any rule matches on the client or the user, which costs reading the body.
+    /// Whether any rule matches on the client, the user or the flow step, which costs reading the
+    /// body.
     pub(crate) fn needs_identity(&self) -> bool {
-        self.lock()
-            .rules
-            .iter()
-            .any(|r| r.rule.client_id.is_some() || r.rule.user.is_some())
+        self.lock().rules.iter().any(|r| {
+            r.rule.client_id.is_some()
+                || r.rule.user.is_some()
+                || r.rule.flow_node.is_some()
+                || r.rule.flow_action.is_some()
+        })
     }
 
     /// Whether any rule works on answers (token tampering), which costs reading them.
@@ -128,6 +134,14 @@ fn matches(rule: &FaultRule, call: &Call<'_>) -> bool {
             .as_deref()
             .is_none_or(|c| call.client_id == Some(c))
         && rule.user.as_deref().is_none_or(|u| call.user == Some(u))
+        && rule
+            .flow_node
+            .as_deref()
+            .is_none_or(|n| call.flow_node == Some(n))
+        && rule
+            .flow_action
+            .as_deref()
+            .is_none_or(|a| call.flow_action == Some(a))
 }
 
 #[cfg(test)]

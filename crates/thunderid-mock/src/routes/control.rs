@@ -10,6 +10,11 @@
 //! * `POST /__mock/faults` (201, the armed rule with its `id`), `GET /__mock/faults`,
 //!   `DELETE /__mock/faults` (all) and `DELETE /__mock/faults/{id}`: fault rules (`crate::faults`).
 //!   A malformed rule is a 400 naming the field.
+//! * `GET /__mock/keys` (the keys, oldest first), `POST /__mock/keys` (201, a new key),
+//!   `POST /__mock/keys/rotate` (201, a new active key), `POST /__mock/keys/{kid}/activate`,
+//!   `POST /__mock/keys/{kid}/retire`, `POST /__mock/keys/stale-jwks {"fetches": n}` (204) and
+//!   `GET /__mock/keys/fetches` (JWKS fetches per client): the key ring (`service::keys`). A
+//!   malformed body is a 400 naming the field; an unknown `kid` 404; retiring the active key 409.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,10 +29,11 @@ use crate::error::MockError;
 use crate::extract::Json;
 use crate::faults::{FaultRule, FaultView};
 use crate::journal::{JournalEntry, RequestFilter};
-use crate::service::ciba;
+use crate::service::{ciba, keys};
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
+use crate::tokens::KeyView;
 use crate::wire::GoJson;
 
 pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
@@ -174,4 +180,65 @@ pub(crate) async fn remove_fault(
     } else {
         Err(MockError::NotFound)
     }
+}
+
+/// `GET /__mock/keys`: every key since the last reset, oldest first.
+pub(crate) async fn list_keys(State(state): State<AppState>) -> GoJson<Vec<Value>> {
+    GoJson(
+        state
+            .signer()
+            .ring()
+            .list()
+            .iter()
+            .map(KeyView::to_json)
+            .collect(),
+    )
+}
+
+/// `POST /__mock/keys`: add a key. 201 with the key as listed.
+pub(crate) async fn add_key(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, GoJson<Value>), MockError> {
+    let view = keys::add(&state, &body)?;
+    Ok((StatusCode::CREATED, GoJson(view.to_json())))
+}
+
+/// `POST /__mock/keys/rotate`: a new active key. 201 with the key as listed.
+pub(crate) async fn rotate_key(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, GoJson<Value>), MockError> {
+    let view = keys::rotate(&state, &body)?;
+    Ok((StatusCode::CREATED, GoJson(view.to_json())))
+}
+
+/// `POST /__mock/keys/{kid}/activate`: the key as listed.
+pub(crate) async fn activate_key(
+    State(state): State<AppState>,
+    Path(kid): Path<String>,
+) -> Result<GoJson<Value>, MockError> {
+    Ok(GoJson(state.signer().ring().activate(&kid)?.to_json()))
+}
+
+/// `POST /__mock/keys/{kid}/retire`: the key as listed.
+pub(crate) async fn retire_key(
+    State(state): State<AppState>,
+    Path(kid): Path<String>,
+) -> Result<GoJson<Value>, MockError> {
+    Ok(GoJson(state.signer().ring().retire(&kid)?.to_json()))
+}
+
+/// `POST /__mock/keys/stale-jwks`: 204.
+pub(crate) async fn stale_jwks(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<StatusCode, MockError> {
+    keys::stale_jwks(&state, &body)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /__mock/keys/fetches`: how often the JWKS was fetched, in total and per client.
+pub(crate) async fn jwks_fetches(State(state): State<AppState>) -> GoJson<Value> {
+    GoJson(state.jwks_fetches().snapshot().to_json())
 }

@@ -3,7 +3,8 @@
 //! * `GET /.well-known/openid-configuration`: [`OpenIdProviderMetadata`].
 //! * `GET /.well-known/oauth-authorization-server`: [`AuthorizationServerMetadata`] (no
 //!   `scopes_supported`, no OIDC members).
-//! * `GET /oauth2/jwks`: the signing key as a [`Jwks`].
+//! * `GET /oauth2/jwks`: the published keys as a [`Jwks`] (`service::keys`), with no
+//!   `Cache-Control`, as the server's handler sets none.
 //!
 //! Both documents are the real server's defaults (thunder-id/thunderid 4e69e01,
 //! `O2/discovery/service.go` over `backend/cmd/server/config/default.json`), member for member and
@@ -14,8 +15,9 @@
 //!   authentication;
 //! * `dpop_signing_alg_values_supported`: no DPoP;
 //! * the jwt-bearer grant and its `authorization_grant_profiles_supported` (ID-JAG);
-//! * ES256 among the signing algorithms: the real server also publishes an ES256 key (`ecdsa-key`,
-//!   for OpenID4VP/VCI); the mock serves only the RSA key;
+//! * ES256 among the signing algorithms while no EC key is published: the real server also
+//!   publishes an ES256 key (`ecdsa-key`, for OpenID4VP/VCI); the mock lists the algorithms of the
+//!   keys in its ring (`/__mock/keys`), the fixture RSA key alone by default;
 //! * `userinfo_signing_alg_values_supported` and the UserInfo / ID token encryption members:
 //!   UserInfo is always JSON and ID tokens are never encrypted.
 //!
@@ -31,15 +33,17 @@
 //! token, JWKS); the others keep their base URLs, so every advertised URL answers. The `issuer` stays the token issuer, because clients compare it with the `iss` of
 //! the tokens they receive.
 
-use axum::extract::State;
-use thunderid_protocol::ids::{IssuerUrl, KeyId};
+use axum::Extension;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, header};
+use thunderid_protocol::ids::IssuerUrl;
 use thunderid_protocol::oauth2::token::{GrantType, TokenEndpointAuthMethod};
-use thunderid_protocol::oidc::{
-    AuthorizationServerMetadata, Jwk, Jwks, JwsAlgorithm, OpenIdProviderMetadata,
-};
+use thunderid_protocol::oidc::{AuthorizationServerMetadata, Jwks, OpenIdProviderMetadata};
 
 use super::{Endpoint, endpoint_url};
 use crate::extract::TenantPrefix;
+use crate::faults::Connection;
+use crate::service::keys;
 use crate::state::AppState;
 use crate::wire::GoJson;
 
@@ -49,8 +53,11 @@ pub(crate) async fn get_openid_configuration(
     TenantPrefix(prefix): TenantPrefix,
 ) -> GoJson<OpenIdProviderMetadata> {
     let base = state.url("");
-    let mut metadata =
-        OpenIdProviderMetadata::server_default(&base, issuer(&state), signing_algorithms());
+    let mut metadata = OpenIdProviderMetadata::server_default(
+        &base,
+        issuer(&state),
+        keys::signing_algorithms(&state),
+    );
     as_served(&mut metadata.authorization_server, &state, prefix);
     oidc_as_served(&mut metadata);
     metadata.userinfo_endpoint =
@@ -70,8 +77,17 @@ pub(crate) async fn get_authorization_server_metadata(
 }
 
 /// `GET /oauth2/jwks`.
-pub(crate) async fn get_jwks(State(state): State<AppState>, _: TenantPrefix) -> GoJson<Jwks> {
-    GoJson(jwks(&state))
+pub(crate) async fn get_jwks(
+    State(state): State<AppState>,
+    _: TenantPrefix,
+    headers: HeaderMap,
+    connection: Option<Extension<ConnectInfo<Connection>>>,
+) -> GoJson<Jwks> {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let peer = connection.and_then(|Extension(ConnectInfo(c))| c.peer().map(|p| p.to_string()));
+    GoJson(keys::jwks(&state, user_agent, peer))
 }
 
 /// The endpoints as the route table serves them (a client must never be sent to an endpoint that
@@ -119,20 +135,4 @@ fn oidc_as_served(metadata: &mut OpenIdProviderMetadata) {
 
 fn issuer(state: &AppState) -> IssuerUrl {
     IssuerUrl::new(state.config().issuer.clone())
-}
-
-/// The algorithms of the served keys: only the RSA signing key (see the module docs).
-fn signing_algorithms() -> Vec<JwsAlgorithm> {
-    vec![JwsAlgorithm::Rs256]
-}
-
-/// The signing key as the server publishes it: `use: sig`, `alg: RS256`, the certificate chain and
-/// both thumbprints (`x5t#S256` equals `kid`).
-fn jwks(state: &AppState) -> Jwks {
-    let key = state.signer().key();
-    let mut jwk = Jwk::rsa(KeyId::new(key.kid.clone()), key.n.clone(), key.e.clone());
-    jwk.certificate_chain = key.x5c.clone();
-    jwk.thumbprint_sha1 = Some(key.x5t.clone());
-    jwk.thumbprint_sha256 = Some(key.kid.clone());
-    Jwks { keys: vec![jwk] }
 }

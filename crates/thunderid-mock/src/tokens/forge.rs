@@ -6,7 +6,6 @@
 use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use serde_json::{Map, Value, json};
 
 use super::TokenSigner;
@@ -102,6 +101,7 @@ pub(crate) fn forge(signer: &TokenSigner, token: &str, tamper: Tamper) -> Option
     let mut segments = token.split('.');
     let (header, claims) = (segments.next()?, segments.next()?);
     let mut header: Map<String, Value> = decode(header)?;
+    let original_kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
     let mut claims: Map<String, Value> = decode(claims)?;
     let jwt_id = claims.get("jti").and_then(Value::as_str).map(str::to_owned);
     let expires_at = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
@@ -175,23 +175,25 @@ pub(crate) fn forge(signer: &TokenSigner, token: &str, tamper: Tamper) -> Option
             header.insert("typ".to_owned(), json!(typ));
         }
     }
+    // Signed again by the key that signed the original (its `kid` as issued).
+    let key = signer.key_for(original_kid.as_deref());
     let mut input = encode(&header);
     input.push('.');
     input.push_str(&encode(&claims));
     let signature = match tamper {
         Tamper::AlgNone => Vec::new(),
         Tamper::Hs256PublicKey => {
-            let key = hmac::Key::new(hmac::HMAC_SHA256, public_key_pem(signer)?.as_bytes());
-            hmac::sign(&key, input.as_bytes()).as_ref().to_vec()
+            let secret = hmac::Key::new(hmac::HMAC_SHA256, key.public_pem().as_bytes());
+            hmac::sign(&secret, input.as_bytes()).as_ref().to_vec()
         }
         Tamper::BadSignature => {
-            let mut signature = signer.signature(input.as_bytes());
+            let mut signature = key.sign(input.as_bytes());
             if let Some(last) = signature.last_mut() {
                 *last ^= 0xFF;
             }
             signature
         }
-        _ => signer.signature(input.as_bytes()),
+        _ => key.sign(input.as_bytes()),
     };
     input.push('.');
     URL_SAFE_NO_PAD.encode_string(signature, &mut input);
@@ -200,19 +202,6 @@ pub(crate) fn forge(signer: &TokenSigner, token: &str, tamper: Tamper) -> Option
         jwt_id,
         expires_at,
     })
-}
-
-/// The server's public key as an SPKI PEM: the "secret" of the key-confusion attack.
-fn public_key_pem(signer: &TokenSigner) -> Option<String> {
-    let key = signer.key();
-    let number = |b64: &str| {
-        URL_SAFE_NO_PAD
-            .decode(b64)
-            .ok()
-            .map(|bytes| rsa::BigUint::from_bytes_be(&bytes))
-    };
-    let public = rsa::RsaPublicKey::new(number(&key.n)?, number(&key.e)?).ok()?;
-    public.to_public_key_pem(LineEnding::LF).ok()
 }
 
 fn decode(segment: &str) -> Option<Map<String, Value>> {
@@ -287,7 +276,13 @@ mod tests {
         let s = signer();
         let original = s.sign(TokenType::Jwt, &json!({"iss": "x"}));
         let token = forge(&s, &original, Tamper::Hs256PublicKey).unwrap().token;
-        let pem = public_key_pem(&s).unwrap();
+        // The fixture key's SPKI PEM, as the rsa crate writes it: the same text the ring keeps.
+        let number = |b64: &str| rsa::BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(b64).unwrap());
+        let public = rsa::RsaPublicKey::new(number(&s.key().n), number(&s.key().e)).unwrap();
+        let pem =
+            rsa::pkcs8::EncodePublicKey::to_public_key_pem(&public, rsa::pkcs8::LineEnding::LF)
+                .unwrap();
+        assert_eq!(s.key_for(None).public_pem(), pem);
         let key = jsonwebtoken::DecodingKey::from_secret(pem.as_bytes());
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
         validation.required_spec_claims.clear();

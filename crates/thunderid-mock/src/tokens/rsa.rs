@@ -10,7 +10,8 @@
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
-    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, RsaPublicKeyComponents,
+    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA512, RSA_PKCS1_SHA256,
+    RSA_PSS_2048_8192_SHA256, RsaKeyPair, RsaPublicKeyComponents,
 };
 
 use super::KeyError;
@@ -57,12 +58,25 @@ impl RsaVerifyingKey {
 
     /// Whether `signature` is this key's RS256 signature of `message`. Moduli below 2048 bits are
     /// refused, as the signing side refuses them.
+    #[cfg(test)]
     pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verify("RS256", message, signature)
+    }
+
+    /// Whether `signature` is this key's signature of `message` under the JWS `alg`: RS256, RS512
+    /// or PS256 (what the server's `cryptolib` checks with an RSA key); any other `alg` fails.
+    pub(crate) fn verify(&self, alg: &str, message: &[u8], signature: &[u8]) -> bool {
+        let algorithm = match alg {
+            "RS256" => &RSA_PKCS1_2048_8192_SHA256,
+            "RS512" => &RSA_PKCS1_2048_8192_SHA512,
+            "PS256" => &RSA_PSS_2048_8192_SHA256,
+            _ => return false,
+        };
         RsaPublicKeyComponents {
             n: &self.n,
             e: &self.e,
         }
-        .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+        .verify(algorithm, message, signature)
         .is_ok()
     }
 }

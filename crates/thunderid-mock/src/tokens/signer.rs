@@ -1,18 +1,22 @@
-//! RS256 signing and verification of the mock's own tokens: the only place that touches key
-//! material.
+//! Signing and verification of the mock's own tokens: the only place that touches key material.
 //!
-//! Signing goes through [`RsaSigningKey`] (AWS-LC): every sign-in pays for up to four RSA-2048
-//! signatures, so the signer runs at the hardware's RSA rate (see BENCHMARKS.md). Verification
-//! parses the compact JWS here, accepts `alg: RS256` only (never `none`, never an HMAC), and checks
-//! the signature with [`RsaVerifyingKey`] before it reads a claim. The tests check tokens with
+//! Signing goes through the key ring's active key (`tokens::ring`): every sign-in pays for up to
+//! four signatures, so the signer runs at the hardware's rate (see BENCHMARKS.md). Verification
+//! parses the compact JWS here and, in the real server's order (`jose/jwt/service.go`,
+//! `runtime_crypto_provider.go`), refuses an `alg` the server cannot check (never `none`, never an
+//! HMAC), resolves the header's `kid` among the published keys, checks that the key takes this
+//! `alg`, and checks the signature before it reads a claim. The tests check tokens with
 //! `jsonwebtoken` as an independent verifier.
 
+use std::sync::Arc;
+
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::rsa::{RsaSigningKey, RsaVerifyingKey};
+use super::algorithm::KeyAlgorithm;
+use super::ring::{KeyRing, RingKey};
 use super::{KeyError, SigningKey};
 
 /// The JWS `typ` header: access tokens are `at+jwt` (RFC 9068), everything else `JWT`.
@@ -32,15 +36,26 @@ impl TokenType {
     }
 }
 
-/// Signs and verifies with one server's key. Cheap to share behind an `Arc`.
+/// The `alg` values the server verifies (`cryptolib.SignAlgorithmFor`): anything else is refused
+/// before a key is looked up.
+const VERIFIED_ALGORITHMS: [&str; 10] = [
+    "RS256",
+    "RS512",
+    "PS256",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
+];
+
+/// Signs and verifies with one server's keys. Cheap to share behind an `Arc`.
 pub struct TokenSigner {
+    /// The fixture key, as loaded.
     key: SigningKey,
-    /// Parsed once: every signature reuses it.
-    signing: RsaSigningKey,
-    /// The encoded JWS headers, one per `typ`: they never change, so they are built once.
-    access_token_header: String,
-    jwt_header: String,
-    verifying: RsaVerifyingKey,
+    ring: KeyRing,
     issuer: String,
     leeway: u64,
 }
@@ -60,8 +75,10 @@ impl std::fmt::Debug for TokenSigner {
 pub enum VerifyError {
     #[error("the token is not a well-formed JWS")]
     Malformed,
-    #[error("the token's algorithm is not RS256")]
+    #[error("the token's algorithm is not one the server verifies, or not its key's")]
     UnsupportedAlgorithm,
+    #[error("the token's kid names no published key")]
+    UnknownKey,
     #[error("the token's signature does not verify with the server key")]
     BadSignature,
     #[error("the token was not issued by this server")]
@@ -93,69 +110,66 @@ impl VerifiedToken {
 }
 
 impl TokenSigner {
+    /// A signer whose ring holds `key` (the fixture key) as its only, active key.
     pub fn new(key: SigningKey, issuer: String, leeway: u64) -> Result<Self, KeyError> {
         let der = rustls_pemfile::private_key(&mut key.private_pem.as_bytes())
             .ok()
             .flatten()
             .ok_or_else(|| KeyError::PrivateKey("no PKCS#8 key in the PEM".to_owned()))?;
-        let signing = RsaSigningKey::from_pkcs8_der(der.secret_der())?;
-        let component = |b64: &str| {
-            URL_SAFE_NO_PAD
-                .decode(b64)
-                .map_err(|e| KeyError::PrivateKey(e.to_string()))
-        };
-        let verifying = RsaVerifyingKey::from_components(component(&key.n)?, component(&key.e)?);
-        // Keys sorted, as Go's encoding/json writes a map header.
-        let header = |typ: TokenType| {
-            let json = serde_json::json!({"alg": "RS256", "kid": key.kid, "typ": typ.as_str()});
-            URL_SAFE_NO_PAD.encode(json.to_string())
-        };
+        let cert = key
+            .x5c
+            .first()
+            .and_then(|b64| STANDARD.decode(b64).ok())
+            .ok_or_else(|| KeyError::Certificate("empty".to_owned()))?;
+        let fixture = RingKey::new(KeyAlgorithm::Rs256, der.secret_der(), &cert, 0)?;
         Ok(Self {
-            access_token_header: header(TokenType::AccessToken),
-            jwt_header: header(TokenType::Jwt),
+            ring: KeyRing::new(fixture, issuer.clone()),
             key,
-            signing,
-            verifying,
             issuer,
             leeway,
         })
     }
 
+    /// The fixture key (the active key until a key change; see [`Self::ring`]).
     pub fn key(&self) -> &SigningKey {
         &self.key
+    }
+
+    pub(crate) fn ring(&self) -> &KeyRing {
+        &self.ring
     }
 
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
 
-    /// Sign `claims` as an RS256 JWS (compact serialization) with this server's `kid`.
+    /// Sign `claims` as a JWS (compact serialization) with the active key: its `alg` and `kid`.
     pub fn sign(&self, typ: TokenType, claims: &impl Serialize) -> String {
-        let header = match typ {
-            TokenType::AccessToken => &self.access_token_header,
-            TokenType::Jwt => &self.jwt_header,
-        };
         // Our claim types are plain data: serializing them cannot fail.
         let payload = serde_json::to_vec(claims).expect("claims serialize");
-        let mut jws = String::with_capacity(header.len() + payload.len() * 4 / 3 + 400);
-        jws.push_str(header);
-        jws.push('.');
-        URL_SAFE_NO_PAD.encode_string(payload, &mut jws);
-        let signature = self.signing.sign_rs256(jws.as_bytes());
-        jws.push('.');
-        URL_SAFE_NO_PAD.encode_string(signature, &mut jws);
-        jws
+        self.ring.sign(|key| {
+            let header = key.header(typ);
+            let mut jws = String::with_capacity(header.len() + payload.len() * 4 / 3 + 400);
+            jws.push_str(header);
+            jws.push('.');
+            URL_SAFE_NO_PAD.encode_string(&payload, &mut jws);
+            let signature = key.sign(jws.as_bytes());
+            jws.push('.');
+            URL_SAFE_NO_PAD.encode_string(signature, &mut jws);
+            jws
+        })
     }
 
-    /// The raw RS256 signature of `signing_input` with this server's key: for forged tokens
+    /// The key named `kid` if it is published, else the active key: for forged tokens
     /// (`tokens::forge`), whose headers differ from the ones [`Self::sign`] writes.
-    pub(crate) fn signature(&self, signing_input: &[u8]) -> Vec<u8> {
-        self.signing.sign_rs256(signing_input)
+    pub(crate) fn key_for(&self, kid: Option<&str>) -> Arc<RingKey> {
+        kid.and_then(|kid| self.ring.find(kid))
+            .unwrap_or_else(|| self.ring.active())
     }
 
-    /// Verify a token this server signed: RS256 only, the server's key, `iss`, and `exp`/`nbf` against
-    /// `now` with the configured leeway. `check_expiry: false` skips `exp` (as `/oauth2/logout` does
-    /// for `id_token_hint`).
+    /// Verify a token this server signed: an `alg` the server verifies, a published key by `kid`
+    /// that takes it, `iss`, and `exp`/`nbf` against `now` with the configured leeway.
+    /// `check_expiry: false` skips `exp` (as `/oauth2/logout` does for `id_token_hint`).
     pub fn verify(
         &self,
         token: &str,
@@ -184,9 +198,9 @@ impl TokenSigner {
         Ok(verified)
     }
 
-    /// The compact JWS's header and claims, once its RS256 signature verified with the server key:
-    /// three base64url parts, a JSON header whose `alg` is `RS256`, the signature over the first
-    /// two, then a JSON object of claims.
+    /// The compact JWS's header and claims, once its signature verified: three base64url parts,
+    /// a JSON header whose `alg` the server verifies and whose `kid` names a published key that
+    /// takes that `alg`, the signature over the first two, then a JSON object of claims.
     fn verify_signature(&self, token: &str) -> Result<VerifiedToken, VerifyError> {
         let (signing_input, signature) = token.rsplit_once('.').ok_or(VerifyError::Malformed)?;
         let (header, payload) = signing_input
@@ -202,12 +216,20 @@ impl TokenSigner {
         };
         let header: JwsHeader =
             serde_json::from_slice(&decode(header)?).map_err(|_| VerifyError::Malformed)?;
-        if header.alg != "RS256" {
+        if !VERIFIED_ALGORITHMS.contains(&header.alg.as_str()) {
             return Err(VerifyError::UnsupportedAlgorithm);
         }
-        if !self
-            .verifying
-            .verify_rs256(signing_input.as_bytes(), &decode(signature)?)
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.ring.find(kid))
+            .ok_or(VerifyError::UnknownKey)?;
+        if !key.verifier().accepts(&header.alg) {
+            return Err(VerifyError::UnsupportedAlgorithm);
+        }
+        if !key
+            .verifier()
+            .verify(&header.alg, signing_input.as_bytes(), &decode(signature)?)
         {
             return Err(VerifyError::BadSignature);
         }
@@ -224,6 +246,7 @@ impl TokenSigner {
 #[derive(Deserialize)]
 struct JwsHeader {
     alg: String,
+    kid: Option<String>,
     typ: Option<String>,
 }
 

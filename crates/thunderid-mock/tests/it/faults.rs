@@ -370,3 +370,57 @@ async fn discovery_can_name_another_issuer_and_lose_endpoints() {
     .await;
     assert_eq!(t.get("/oauth2/jwks").await.status, 503);
 }
+
+#[tokio::test]
+async fn a_flow_step_rule_applies_only_where_the_execution_is_and_leaves_it_untouched() {
+    use crate::flow_support::{execute, start_native};
+    let t = TestServer::start().await;
+    let rule = json!({"flowNode": "prompt_credentials", "flowAction": "action_001", "times": 1,
+        "action": {"type": "status", "status": 503, "retryAfter": 2}});
+    let id = arm(&t, rule.clone()).await;
+    // The start has no execution yet: no step to match.
+    let first = start_native(&t, "AUTHENTICATION", json!({})).await;
+    let submit = |action: &str| {
+        json!({"executionId": first["executionId"], "challengeToken": first["challengeToken"],
+            "action": action, "inputs": {"username": "thor", "password": "Thor@12345"}})
+    };
+    // Another action at the node does not match either.
+    let other = execute(&t, &submit("action_forgot_password"), None).await;
+    assert_ne!(other.status, 503, "{}", other.body);
+    let first = start_native(&t, "AUTHENTICATION", json!({})).await;
+    let submit = json!({"executionId": first["executionId"], "challengeToken": first["challengeToken"],
+        "action": "action_001", "inputs": {"username": "thor", "password": "Thor@12345"}});
+    let faulted = execute(&t, &submit, None).await;
+    assert_eq!(faulted.status, 503);
+    assert_eq!(faulted.header("retry-after"), Some("2"));
+    // The fault answered before the flow ran: the same step, sent again, completes.
+    let done = execute(&t, &submit, None).await;
+    assert_eq!(done.json()["flowStatus"], "COMPLETE", "{}", done.body);
+    let mut listed = rule;
+    listed["id"] = json!(id);
+    listed["nth"] = json!(1);
+    listed["seen"] = json!(2);
+    listed["applied"] = json!(1);
+    assert_json_eq(&t.get("/__mock/faults").await.json(), &json!([listed]));
+    let typed = FaultRule::new(FaultAction::Drop)
+        .flow_node("prompt_credentials")
+        .flow_action("action_001");
+    assert_eq!(
+        t.server.faults()[0].rule.flow_node.as_deref(),
+        Some("prompt_credentials")
+    );
+    assert!(t.server.add_fault(typed).is_ok());
+    for (body, message) in [
+        (
+            json!({"flowNode": "", "action": {"type": "drop"}}),
+            "flowNode: must not be empty\n",
+        ),
+        (
+            json!({"flowAction": "", "action": {"type": "drop"}}),
+            "flowAction: must not be empty\n",
+        ),
+    ] {
+        let reply = t.post_json("/__mock/faults", &body).await;
+        assert_eq!((reply.status.as_u16(), reply.body.as_str()), (400, message));
+    }
+}

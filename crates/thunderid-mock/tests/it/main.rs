@@ -11,6 +11,7 @@ mod faults;
 mod fixtures;
 mod hardening;
 mod health;
+mod keys;
 mod tampering;
 
 // OAuth 2.0 / OIDC endpoints.
