@@ -160,6 +160,22 @@ const commands = {
     const answer = await client().exchangeToken({id: 'token-exchange', data, returnsSession: false});
     return {accessToken: answer.access_token};
   },
+  async 'organization.switch'({organizationId}) {
+    // 0.4.0 has no switchOrganization; this is the call its framework SDKs made for it (the
+    // organization_switch custom grant through exchangeToken, removed in fe15a52), the new tokens
+    // becoming the session's.
+    await signedIn();
+    const data = {
+      client_id: '{{clientId}}',
+      client_secret: '{{clientSecret}}',
+      grant_type: 'organization_switch',
+      scope: '{{scopes}}',
+      switching_organization: organizationId,
+      token: '{{accessToken}}',
+    };
+    await client().exchangeToken({id: 'organization-switch', data, returnsSession: true, signInRequired: true});
+    return {accessToken: await client().getAccessToken()};
+  },
   async 'flow.start'({flowType, viaAuthorize}) {
     const {args} = session;
     if (viaAuthorize) {

@@ -7,7 +7,7 @@
 //!
 //! Wire rules (sdk-http-calls §4): starts send `verbose: true`, the `Flow-Secret` header (only on
 //! starts) and the scopes as `inputs.requested_permissions`; HTTP-level failures (`FES-*`) are
-//! [`Error::Api`]; when an `authId` is known, an `assertion` or `errorAssertion` is relayed to
+//! [`Error::Api`] (after a transport failure, 5xx or 429 the same step may be sent again); when an `authId` is known, an `assertion` or `errorAssertion` is relayed to
 //! `POST /oauth2/auth/callback` and its `redirect_uri` returned.
 //!
 //! ```no_run
@@ -70,7 +70,8 @@ pub struct FlowState {
     /// The authorization request the flow belongs to, when started by `/oauth2/authorize`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_id: Option<AuthId>,
-    /// Whether the execution is over (COMPLETE, a relayed error, or an HTTP-level error).
+    /// Whether the execution is over (COMPLETE, a relayed error, or a 4xx refusal; a transport
+    /// failure, 5xx or 429 leaves it continuable with the same challenge token).
     #[serde(default)]
     pub finished: bool,
 }
@@ -439,14 +440,19 @@ impl Flow {
     }
 
     async fn on_failure(&mut self, response: HttpResponse) -> Result<FlowStep, Error> {
-        // The server deletes an execution whose continuation fails at HTTP level.
-        self.state.finished = self.state.execution_id.is_some();
+        // The server deletes an execution whose continuation it refuses (4xx); a 5xx or 429 is
+        // temporary (RFC 9110 §15.6, RFC 6585 §4) and may come from a proxy before the server saw
+        // the step, so the execution and challenge token are kept for the caller to send again.
+        let temporary = response.status >= 500 || response.status == 429;
+        self.state.finished = self.state.execution_id.is_some() && !temporary;
         let Ok(body) = response.json::<FlowErrorResponse>() else {
             return Err(response.api_failure());
         };
         match (body.error_assertion, self.state.auth_id.is_some()) {
             (Some(error_assertion), true) => {
                 let redirect_uri = self.relay(Some(&error_assertion)).await?;
+                // A relayed error assertion ends the authorization request whatever the status.
+                self.state.finished = true;
                 Ok(FlowStep::Error {
                     error: Some(body.error),
                     error_assertion: Some(error_assertion),

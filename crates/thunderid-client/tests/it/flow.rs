@@ -9,6 +9,8 @@ use thunderid_client::protocol::ApiErrorCode;
 use thunderid_client::protocol::flow::StepType;
 use thunderid_client::{AuthorizeOptions, Error, FlowStart, FlowState, FlowStep};
 
+use thunderid_mock::{FaultAction, FaultRule};
+
 use crate::support::{Env, NATIVE_APP, SPA_APP, THOR_ID, credentials, first_action, header};
 
 const EXECUTE: &str = "/flow/execute";
@@ -445,5 +447,50 @@ async fn choosing_a_social_login_is_a_redirection_step() -> Result<()> {
         }
         other => bail!("expected a REDIRECTION step, got {other:?}"),
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_503_or_a_dropped_connection_mid_flow_leaves_the_step_to_send_again() -> Result<()> {
+    let env = Env::start().await?;
+    let mut flow = env.native()?.flow();
+    let step = flow.start(FlowStart::authentication()).await?;
+    let action = first_action(&step)?;
+    let before = flow.state().clone();
+    for (fault, expected) in [
+        (FaultAction::retry_after(503, 1), Some(503)),
+        (FaultAction::status(429), Some(429)),
+        (FaultAction::Drop, None),
+    ] {
+        env.server
+            .add_fault(FaultRule::new(fault).path(EXECUTE).once())?;
+        let result = flow
+            .submit(action.clone(), credentials("thor", "Thor@12345"))
+            .await;
+        match (&result, expected) {
+            (Err(Error::Transport(_)), None) => {}
+            (Err(Error::Api { status, .. }), Some(expected)) if *status == expected => {}
+            other => bail!("expected a temporary failure, got {other:?}"),
+        }
+        assert_eq!(flow.state(), &before, "execution and challenge token kept");
+    }
+    let step = flow
+        .submit(action, credentials("thor", "Thor@12345"))
+        .await?;
+    assert!(
+        matches!(
+            step,
+            FlowStep::Complete {
+                assertion: Some(_),
+                ..
+            }
+        ),
+        "the same challenge token is accepted again: {step:?}"
+    );
+    let retries: Vec<Value> = env.requests(EXECUTE)[1..]
+        .iter()
+        .map(|r| serde_json::from_str(&r.body))
+        .collect::<Result<_, _>>()?;
+    assert!(retries.windows(2).all(|w| w[0] == w[1]), "{retries:?}");
     Ok(())
 }

@@ -242,6 +242,7 @@ async fn run(session: &mut Session, cmd: &str, args: &Value) -> Option<Outcome> 
         "signOut" => sign_out(session).await,
         "flow.start" => flow_start(session, args).await,
         "token.exchange" => exchange(session, args).await,
+        "organization.switch" => switch_organization(session, args).await,
         "flow.continue" | "flow.resume" => {
             let Some(mut flow) = session.flow.take() else {
                 return Some(Err(Failure::new("invalid_input", "no flow in progress")));
@@ -314,6 +315,20 @@ async fn exchange(session: &mut Session, args: &Value) -> Outcome {
     }
     let tokens = client(session)?.exchange_token(grant).await?;
     Ok(json!({ "accessToken": tokens.access_token.secret() }))
+}
+
+/// The session moves into the organization: its tokens are replaced by the switched ones (whose
+/// ID token names the organization), so later commands act there.
+async fn switch_organization(session: &mut Session, args: &Value) -> Outcome {
+    let organization = arg(args, "organizationId")
+        .ok_or_else(|| Failure::new("invalid_input", "no organizationId"))?;
+    let current = signed_in(session)?.access_token.clone();
+    let tokens = client(session)?
+        .switch_organization(&current, organization)
+        .await?;
+    let access = tokens.access_token.secret().to_owned();
+    session.tokens = Some(tokens);
+    Ok(json!({ "accessToken": access }))
 }
 
 async fn flow_start(session: &mut Session, args: &Value) -> Outcome {

@@ -317,6 +317,50 @@ async fn exchanged_works(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[when(expr = "the SDK switches to the organization {string}")]
+async fn switch_organization(world: &mut ConformanceWorld, id: String) -> anyhow::Result<()> {
+    command(
+        world,
+        "organization.switch",
+        json!({ "organizationId": id }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The `user_org` claim of the session's access token (set only by an organization switch).
+async fn session_organization(world: &mut ConformanceWorld) -> anyhow::Result<Option<String>> {
+    if !command(world, "token.get", json!({})).await? {
+        return Ok(None);
+    }
+    let token = str_member(ok(world)?, "accessToken")?.to_owned();
+    let verified = crate::jwt::verify(world, &token).await?;
+    Ok(verified.str_claim("user_org").map(str::to_owned))
+}
+
+#[then(expr = "the SDK's access token names the organization {string}")]
+async fn names_organization(world: &mut ConformanceWorld, id: String) -> anyhow::Result<()> {
+    let found = session_organization(world).await?;
+    if skipped(world) {
+        return Ok(());
+    }
+    ensure!(
+        found.as_deref() == Some(id.as_str()),
+        "the session's access token has user_org {found:?}, not {id}"
+    );
+    Ok(())
+}
+
+#[then("the SDK's access token names no switched organization")]
+async fn names_no_organization(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    let found = session_organization(world).await?;
+    ensure!(
+        found.is_none(),
+        "the session moved to {found:?} although the switch was refused"
+    );
+    Ok(())
+}
+
 #[when(expr = "the SDK refreshes the tokens")]
 async fn refresh(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     command(world, "token.refresh", json!({})).await?;
