@@ -186,6 +186,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// At most this many bytes of SSO sessions (default 32 MiB); past it expired sessions are
+    /// freed, then the one expiring soonest goes.
+    pub fn session_bytes(mut self, bytes: usize) -> Self {
+        self.limits.session_bytes = bytes;
+        self
+    }
+
+    /// At most this many bytes of outbox messages (default 8 MiB); past it the oldest go first.
+    pub fn outbox_bytes(mut self, bytes: usize) -> Self {
+        self.limits.outbox_bytes = bytes;
+        self
+    }
+
     /// Behave as this release line of the real server where it differs from `main` (default
     /// [`ServerVersion::Main`]); the README lists the differences.
     pub fn server_version(mut self, version: ServerVersion) -> Self {
