@@ -8,36 +8,30 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{client_credentials, create_executions, measure_once, stats};
+use super::wire::{Body, Conn};
+use super::{client_credentials, create_executions, flow_start, measure_once, stats};
 
 /// Where the curves are sampled.
 const CHECKPOINTS: [usize; 4] = [0, 10_000, 100_000, 1_000_000];
 const WINDOW: Duration = Duration::from_secs(2);
 
+/// The execution budget of that server, in MiB (`--executions-mib`): room for the million
+/// executions and those the measuring windows add (about 1.5 KB each), so none is evicted.
+const EXECUTIONS_MIB: &str = "3072";
+
 pub async fn executions(client: &reqwest::Client, binary: &Path) -> String {
-    let (server, _) = super::spawn(binary);
+    let (server, _) = super::spawn_with(binary, &["--executions-mib", EXECUTIONS_MIB]);
     let base = server.base.clone();
-    let mut out = String::from(
-        "## Live state: flow executions\n\nA fresh server; flow starts (app-native, Flow-Secret) pile up unfinished executions. At each checkpoint: flow starts/s and client_credentials tokens/s over one window at concurrency 64, the live count from `/__mock/stats`, and RSS.\n\n| flow starts made | flow starts/s | tokens/s | live executions | RSS |\n|---|---|---|---|---|\n",
+    let mut out = format!(
+        "## Live state: flow executions\n\nA fresh server started with `--executions-mib {EXECUTIONS_MIB}`, so that a million live executions fit; flow starts (app-native, Flow-Secret) pile up unfinished executions. At each checkpoint: flow starts/s and client_credentials tokens/s over one window at concurrency 64, the live count from `/__mock/stats`, and RSS.\n\n| flow starts made | flow starts/s | tokens/s | live executions | RSS |\n|---|---|---|---|---|\n",
     );
     let mut made = 0;
     for checkpoint in CHECKPOINTS {
         let filled = Instant::now();
         made += create_executions(client, &base, checkpoint.saturating_sub(made)).await;
         let filled = filled.elapsed();
-        let starts = measure_once(64, WINDOW, {
-            let client = client.clone();
-            let base = base.clone();
-            move || {
-                let client = client.clone();
-                let base = base.clone();
-                async move {
-                    create_executions(&client, &base, 1).await;
-                }
-            }
-        })
-        .await;
-        let tokens = tokens_per_second(client, &base).await;
+        let starts = measure_once(&base, 64, WINDOW, flow_start).await;
+        let tokens = measure_once(&base, 64, WINDOW, client_credentials).await;
         let live: Value = serde_json::from_str(&stats(client, &base).await).unwrap_or_default();
         out.push_str(&format!(
             "| {made} | {starts:.0} | {tokens:.0} | {} | {:.0} MB |\n",
@@ -52,7 +46,7 @@ pub async fn executions(client: &reqwest::Client, binary: &Path) -> String {
     out
 }
 
-pub async fn deny_list(client: &reqwest::Client) -> String {
+pub async fn deny_list() -> String {
     let server = thunderid_mock::MockServer::builder()
         .shared_runtime()
         .start_blocking()
@@ -69,14 +63,12 @@ pub async fn deny_list(client: &reqwest::Client) -> String {
             server.revoke_token(&format!("bench-{i}"), until);
         }
         revoked = checkpoint;
-        let introspections = measure_once(64, WINDOW, {
-            let client = client.clone();
-            let base = base.clone();
-            let token = token.clone();
-            move || introspect(client.clone(), base.clone(), token.clone())
+        let form = format!("token={token}&token_type_hint=access_token");
+        let introspections = measure_once(&base, 64, WINDOW, move |conn| {
+            introspect(conn, form.clone())
         })
         .await;
-        let tokens = tokens_per_second(client, &base).await;
+        let tokens = measure_once(&base, 64, WINDOW, client_credentials).await;
         out.push_str(&format!(
             "| {revoked} | {introspections:.0} | {tokens:.0} |\n"
         ));
@@ -85,28 +77,18 @@ pub async fn deny_list(client: &reqwest::Client) -> String {
     out
 }
 
-/// client_credentials tokens per second over one window at concurrency 64.
-async fn tokens_per_second(client: &reqwest::Client, base: &str) -> f64 {
-    let client = client.clone();
-    let base = base.to_owned();
-    measure_once(64, WINDOW, move || {
-        client_credentials(client.clone(), base.clone())
-    })
-    .await
-}
-
-async fn introspect(client: reqwest::Client, base: String, token: String) {
-    let response = client
-        .post(format!("{base}/oauth2/introspect"))
-        .basic_auth("sample-m2m", Some("sample-m2m-secret"))
-        .form(&[
-            ("token", token.as_str()),
-            ("token_type_hint", "access_token"),
-        ])
-        .send()
-        .await
-        .expect("introspection");
-    assert_eq!(response.status(), 200, "introspection");
-    let body: Value = response.json().await.expect("JSON");
+/// Introspect a live access token (`form` names it); it must be active.
+async fn introspect(mut conn: Conn, form: String) -> Conn {
+    let reply = conn
+        .send(
+            "POST",
+            "/oauth2/introspect",
+            &[("Authorization", &super::M2M_AUTH)],
+            Body::Form(&form),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "introspection");
+    let body: Value = serde_json::from_slice(&reply.body).expect("JSON");
     assert_eq!(body["active"], true, "{body}");
+    conn
 }
