@@ -65,6 +65,7 @@ impl<V> Expiring<V> {
     }
 
     /// The sum of the stored entries' weights.
+    #[cfg(test)]
     pub(crate) fn weight(&self) -> usize {
         self.weight
     }
