@@ -4,6 +4,9 @@
 //! process, flow start and token throughput as live state grows, and memory. Writes
 //! `BENCHMARKS.md` at the workspace root. Speed targets live here, never in tests.
 //!
+//! `THUNDERID_BENCH_SECTIONS=signin,state cargo bench -p thunderid-mock --bench throughput` runs only
+//! those sections (see [`Sections`]) and prints their report without writing `BENCHMARKS.md`.
+//!
 //! Every figure is the median of at least five runs. Load comes from this process over loopback; the
 //! servers are separate processes (the real `thunderid-mock` binary, the peers under Node), so their
 //! RSS can be read. On a shared machine figures move with the load: each section prints the load
@@ -11,24 +14,26 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ops::{client_credentials, direct_sign_in, flow_start, peer_token, redirect_sign_in};
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use wire::{Body, Conn};
+use wire::Conn;
 
 #[path = "throughput/embedded.rs"]
 mod embedded;
+#[path = "throughput/ops.rs"]
+mod ops;
 #[path = "throughput/peers.rs"]
 mod peers;
 #[path = "throughput/signing.rs"]
 mod signing;
 #[path = "throughput/state.rs"]
 mod state;
+#[path = "throughput/tried.rs"]
+mod tried;
 #[path = "throughput/wire.rs"]
 mod wire;
 
@@ -236,7 +241,7 @@ async fn run(binary: &Path, root: &Path, quick: bool, sections: &Sections) -> St
         out.push_str(&memory(&client, &server).await);
     }
     if sections.is_full() {
-        out.push_str(WHAT_WAS_TRIED);
+        out.push_str(tried::WHAT_WAS_TRIED);
     }
     out
 }
@@ -374,40 +379,6 @@ async fn memory(client: &reqwest::Client, server: &Server) -> String {
     out
 }
 
-/// The choices behind these numbers. The figures quoted here come from this run's tables, except
-/// the `openssl` crate, measured in a scratch build (BENCHMARKS.md says when).
-const WHAT_WAS_TRIED: &str = "
-## What was tried, and what each gave
-
-* **Crypto backend.** Every redirect sign-in needs four RSA-2048 signatures (the flow assertion, the
-  access, ID and refresh tokens) and an app-native one needs one, so signing is the ceiling. The
-  first signer, `jsonwebtoken`'s `rust_crypto` backend (the pure-Rust `rsa` crate), and then `ring`
-  are both in the bound table above, measured in this run: ring has no wide-vector RSA code and
-  signs at about half of what OpenSSL does on the same core. `aws-lc-rs` (AWS-LC, with the key parsed
-  once) and the `openssl` crate against the system's OpenSSL 3.0 were tried side by side in a scratch
-  build (`/tmp/signbench`, 2 s windows, load average 1.5): ring 2,344 and 2,436/s on one thread,
-  aws-lc-rs 4,836 and 5,000/s, the `openssl` crate 4,746 and 4,834/s, `openssl speed -seconds 2
-  rsa2048` 4,923/s; on both cores 4,578 / 9,231 / 9,190/s and `-multi 2` 9,482/s. The two are equal;
-  the mock signs with aws-lc-rs (`tokens/rsa.rs`, `RsaSigningKey`) because it builds from its own
-  C sources with the `cc` crate (no cmake, no system library), links statically into the release
-  binary, and its C build (about half a minute of one core) replaced ring's in the tree: rustls
-  and rcgen use it too. The `openssl` crate would need libssl-dev on every machine that builds the
-  mock and would tie the static binary to the system's libssl. Verification moved to the same
-  primitive (`RsaVerifyingKey`; the JWS is parsed in `tokens/signer.rs`, RS256 only, never `none`),
-  which took `jsonwebtoken` and its elliptic-curve and Ed25519 crates out of the library's
-  dependencies; `jsonwebtoken` stays in the tests as an independent verifier of what the mock
-  signs.
-* **Locking.** Every signature is made outside every lock, so signing runs on all cores in parallel
-  and no lock shows up in a profile.
-* **Embedded servers.** A thread and a two-worker runtime per server is what lets a server run
-  under any test runtime, or none; `shared_runtime()` keeps that property with two threads in all,
-  and a server becomes one task: its cost is then its state (fixtures, key, stores).
-* **Data structures.** Hash maps keyed by id for executions, codes and requests, each with an index
-  ordered by expiry, so pruning touches only expired entries and a full store gives up the entry
-  that expires first. The allocator keeps freed pages for reuse, so RSS does not shrink after a
-  sweep, but it does not grow again either.
-";
-
 /// Run `op` against `base` from `concurrency` tasks, each on its own connection, for [`WINDOW`],
 /// [`RUNS`] times; the median operations per second.
 async fn measure<F, Fut>(base: &str, concurrency: usize, op: F) -> f64
@@ -417,7 +388,7 @@ where
 {
     let mut rates = Vec::new();
     for _ in 0..RUNS {
-        rates.push(measure_once(base, concurrency, WINDOW, op.clone()).await);
+        rates.push(measure_once(base, concurrency, WINDOW, op.clone()).await.0);
     }
     median(&mut rates)
 }
@@ -480,8 +451,9 @@ fn cpu_seconds(pid: u32) -> f64 {
     (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
-/// Run `op` against `base` from `concurrency` tasks for `window`: operations per second.
-async fn measure_once<F, Fut>(base: &str, concurrency: usize, window: Duration, op: F) -> f64
+/// Run `op` against `base` from `concurrency` tasks for `window`: operations per second, and how
+/// many were made.
+async fn measure_once<F, Fut>(base: &str, concurrency: usize, window: Duration, op: F) -> (f64, u64)
 where
     F: Fn(Conn) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = Conn> + Send,
@@ -507,177 +479,8 @@ where
     for task in tasks {
         task.await.expect("a load task");
     }
-    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
-}
-
-/// `Authorization` of the benchmark's client_credentials client.
-static M2M_AUTH: LazyLock<String> =
-    LazyLock::new(|| wire::basic("sample-m2m", "sample-m2m-secret"));
-
-async fn client_credentials(mut conn: Conn) -> Conn {
-    let reply = conn
-        .send(
-            "POST",
-            "/oauth2/token",
-            &[("Authorization", &M2M_AUTH)],
-            Body::Form("grant_type=client_credentials"),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "client_credentials");
-    conn
-}
-
-/// A client_credentials token from a peer, with its client and form.
-async fn peer_token(mut conn: Conn, peer: peers::Peer) -> Conn {
-    let mut form = String::from("grant_type=client_credentials");
-    for (name, value) in peer.extra {
-        form.push_str(&format!("&{name}={value}"));
-    }
-    let auth = wire::basic(peer.client.0, peer.client.1);
-    let reply = conn
-        .send(
-            "POST",
-            peer.token_path,
-            &[("Authorization", &auth)],
-            Body::Form(&form),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{} client_credentials", peer.name);
-    conn
-}
-
-fn pkce() -> (String, String) {
-    let verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    (verifier, challenge)
-}
-
-/// The value of query parameter `name` in a URL (values here are ids and codes: no escapes).
-fn query<'a>(url: &'a str, name: &str) -> &'a str {
-    let (_, query) = url
-        .split_once('?')
-        .unwrap_or_else(|| panic!("a query in {url}"));
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-        .unwrap_or_else(|| panic!("{name} in {url}"))
-}
-
-/// POST a JSON body; the answer must be 200.
-async fn post_json(conn: &mut Conn, path: &str, body: &str) -> Vec<u8> {
-    let reply = conn.send("POST", path, &[], Body::Json(body)).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "POST {path}: {}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    reply.body
-}
-
-/// A JSON string member of `body` that must be there.
-fn member<'a>(body: &'a [u8], name: &str) -> &'a str {
-    wire::json_str(body, name)
-        .unwrap_or_else(|| panic!("{name} in {}", String::from_utf8_lossy(body)))
-}
-
-/// `http://localhost:3000/callback`, form- and query-encoded.
-const REDIRECT_URI_ENCODED: &str = "http%3A%2F%2Flocalhost%3A3000%2Fcallback";
-
-async fn redirect_sign_in(mut conn: Conn) -> Conn {
-    let (verifier, challenge) = pkce();
-    let authorize = format!(
-        "/oauth2/authorize?response_type=code&client_id={SPA}&redirect_uri={REDIRECT_URI_ENCODED}&scope=openid%20profile&state=bench&code_challenge={challenge}&code_challenge_method=S256"
-    );
-    let reply = conn.send("GET", &authorize, &[], Body::None).await;
-    let location = reply.location.expect("authorize redirects");
-    let (auth_id, execution_id) = (query(&location, "authId"), query(&location, "executionId"));
-    let step = post_json(
-        &mut conn,
-        "/flow/execute",
-        &format!(r#"{{"executionId":"{execution_id}"}}"#),
-    )
-    .await;
-    let token = member(&step, "challengeToken");
-    let done = post_json(
-        &mut conn,
-        "/flow/execute",
-        &format!(
-            r#"{{"executionId":"{execution_id}","challengeToken":"{token}","action":"action_001","inputs":{{"username":"thor","password":"Thor@12345"}}}}"#
-        ),
-    )
-    .await;
-    let assertion = member(&done, "assertion");
-    let callback = post_json(
-        &mut conn,
-        "/oauth2/auth/callback",
-        &format!(r#"{{"authId":"{auth_id}","assertion":"{assertion}"}}"#),
-    )
-    .await;
-    // Go's encoder writes `&` in the redirect URI as `\u0026`; the code is base64url.
-    let target = member(&callback, "redirect_uri").replace("\\u0026", "&");
-    let code = query(&target, "code");
-    let form = format!(
-        "grant_type=authorization_code&client_id={SPA}&code={code}&redirect_uri={REDIRECT_URI_ENCODED}&code_verifier={verifier}"
-    );
-    let reply = conn
-        .send("POST", "/oauth2/token", &[], Body::Form(&form))
-        .await;
-    assert_eq!(reply.status, 200, "code exchange");
-    assert!(
-        wire::json_str(&reply.body, "id_token").is_some()
-            && wire::json_str(&reply.body, "refresh_token").is_some(),
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    conn
-}
-
-/// The app-native sign-in of an embedded backend app: start with the Flow-Secret, then submit the
-/// credentials. (The START node drops an action sent with the start, as on the real server, so the
-/// default flow needs the second call.)
-async fn direct_sign_in(mut conn: Conn) -> Conn {
-    let reply = conn
-        .send(
-            "POST",
-            "/flow/execute",
-            &[("Flow-Secret", NATIVE_SECRET)],
-            Body::Json(FLOW_START),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "flow start");
-    let (execution_id, token) = (
-        member(&reply.body, "executionId"),
-        member(&reply.body, "challengeToken"),
-    );
-    let done = post_json(
-        &mut conn,
-        "/flow/execute",
-        &format!(
-            r#"{{"executionId":"{execution_id}","challengeToken":"{token}","action":"action_001","inputs":{{"username":"thor","password":"Thor@12345"}}}}"#
-        ),
-    )
-    .await;
-    assert_eq!(member(&done, "flowStatus"), "COMPLETE");
-    conn
-}
-
-/// The body that starts the native app's sign-in.
-const FLOW_START: &str =
-    r#"{"applicationId":"01900000-0000-7000-8000-0000000000a3","flowType":"AUTHENTICATION"}"#;
-
-/// Start one app-native flow and leave it unfinished.
-async fn flow_start(mut conn: Conn) -> Conn {
-    let reply = conn
-        .send(
-            "POST",
-            "/flow/execute",
-            &[("Flow-Secret", NATIVE_SECRET)],
-            Body::Json(FLOW_START),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "flow start");
-    conn
+    let done = done.load(Ordering::Relaxed);
+    (done as f64 / started.elapsed().as_secs_f64(), done)
 }
 
 async fn create_executions(client: &reqwest::Client, base: &str, n: usize) -> usize {
