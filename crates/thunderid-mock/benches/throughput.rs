@@ -4,6 +4,9 @@
 //! process, flow start and token throughput as live state grows, and memory. Writes
 //! `BENCHMARKS.md` at the workspace root. Speed targets live here, never in tests.
 //!
+//! `THUNDERID_BENCH_SECTIONS=signin,state cargo bench -p thunderid-mock --bench throughput` runs only
+//! those sections (see [`Sections`]) and prints their report without writing `BENCHMARKS.md`.
+//!
 //! Every figure is the median of at least five runs. Load comes from this process over loopback; the
 //! servers are separate processes (the real `thunderid-mock` binary, the peers under Node), so their
 //! RSS can be read. On a shared machine figures move with the load: each section prints the load
@@ -15,19 +18,24 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use ops::{client_credentials, direct_sign_in, flow_start, peer_token, redirect_sign_in};
+use serde_json::json;
+use wire::Conn;
 
 #[path = "throughput/embedded.rs"]
 mod embedded;
+#[path = "throughput/ops.rs"]
+mod ops;
 #[path = "throughput/peers.rs"]
 mod peers;
 #[path = "throughput/signing.rs"]
 mod signing;
 #[path = "throughput/state.rs"]
 mod state;
+#[path = "throughput/tried.rs"]
+mod tried;
+#[path = "throughput/wire.rs"]
+mod wire;
 
 const RUNS: usize = 5;
 const WINDOW: Duration = Duration::from_secs(2);
@@ -61,13 +69,19 @@ fn main() {
     }
     // `cargo bench` passes `--bench`; `--quick` skips the million-entry state runs.
     let quick = args.iter().any(|a| a == "--quick");
+    let sections = Sections::from_env();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_thunderid-mock"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let mut report = runtime.block_on(run(&binary, &root, quick));
+    let mut report = runtime.block_on(run(&binary, &root, quick, &sections));
+    if !sections.is_full() {
+        // A partial run is for iterating: it prints, and BENCHMARKS.md stays the full run's.
+        println!("{report}");
+        return;
+    }
     let path = root.join("BENCHMARKS.md");
     if let Ok(previous) = std::fs::read_to_string(&path)
         && let Some(at) = previous.find(DISTRIBUTION_HEADING)
@@ -77,6 +91,47 @@ fn main() {
     }
     std::fs::write(&path, &report).expect("write BENCHMARKS.md");
     println!("{report}\nwrote {}", path.display());
+}
+
+/// Which sections run: all of them (and BENCHMARKS.md is written), or those named in
+/// `THUNDERID_BENCH_SECTIONS` (comma-separated: `startup`, `signing`, `tokens`, `signin`,
+/// `embedded`, `state`, `memory`), whose report is only printed.
+#[derive(Debug)]
+struct Sections(Option<Vec<String>>);
+
+impl Sections {
+    const NAMES: [&str; 7] = [
+        "startup", "signing", "tokens", "signin", "embedded", "state", "memory",
+    ];
+
+    fn from_env() -> Self {
+        let Ok(list) = std::env::var("THUNDERID_BENCH_SECTIONS") else {
+            return Self(None);
+        };
+        let names: Vec<String> = list
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect();
+        for name in &names {
+            assert!(
+                Self::NAMES.contains(&name.as_str()),
+                "THUNDERID_BENCH_SECTIONS: unknown section {name:?} (known: {})",
+                Self::NAMES.join(", ")
+            );
+        }
+        Self(Some(names))
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == name))
+    }
+
+    fn is_full(&self) -> bool {
+        self.0.is_none()
+    }
 }
 
 #[derive(Debug)]
@@ -94,9 +149,15 @@ impl Drop for Server {
 
 /// Exec the binary on a free port and wait for the line that names its URL.
 fn spawn(binary: &Path) -> (Server, Instant) {
+    spawn_with(binary, &[])
+}
+
+/// [`spawn`] with more command-line options.
+fn spawn_with(binary: &Path, options: &[&str]) -> (Server, Instant) {
     let mut command = Command::new(binary);
     command
         .args(["--port", "0"])
+        .args(options)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     spawn_command(command)
@@ -116,7 +177,7 @@ fn spawn_command(mut command: Command) -> (Server, Instant) {
     (Server { child, base }, started)
 }
 
-async fn run(binary: &Path, root: &Path, quick: bool) -> String {
+async fn run(binary: &Path, root: &Path, quick: bool, sections: &Sections) -> String {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(128)
@@ -130,11 +191,63 @@ async fn run(binary: &Path, root: &Path, quick: bool) -> String {
         load()
     ));
     out.push_str(&format!(
-        "Each figure is the median of {RUNS} runs; throughput windows are {} s. The load average after each section is printed with it: other work on the same cores lowers absolute figures, so compare the ratios, which are taken within one run.\n\n",
+        "Each figure is the median of {RUNS} runs; throughput windows are {} s. The load average after each section is printed with it: other work on the same cores lowers absolute figures, so compare the ratios, which are taken within one run. Server CPU per operation (user + system time of the server process over all runs ÷ operations) does not move with other work on the machine the way rates do.\n\n",
         WINDOW.as_secs()
     ));
 
     // 1. Start-up.
+    if sections.wants("startup") {
+        out.push_str(&startup(&client, binary).await);
+    }
+
+    // 2. The bound, and the signer against it. Without this section no share of the bound is
+    // printed (the CPU time per operation still is).
+    let bound = if sections.wants("signing") {
+        let bound = signing::measure();
+        out.push_str(&signing::report(&bound));
+        out.push_str(&format!("Load average after this section: {}.\n\n", load()));
+        Some(bound.openssl_all)
+    } else {
+        None
+    };
+
+    // 3. Token issuance, the mock and its peers; 4. full sign-ins, on the same server.
+    let (server, _) = spawn(binary);
+    if sections.wants("tokens") {
+        out.push_str(&token_issuance(root, &server, bound).await);
+    }
+    if sections.wants("signin") {
+        out.push_str(&sign_ins(&server, bound).await);
+    }
+
+    // 5. Embedded servers.
+    if sections.wants("embedded") {
+        out.push_str(&embedded::report(EMBEDDED_SERVERS));
+        out.push_str(&format!(
+            "\nLoad average after this section: {}.\n\n",
+            load()
+        ));
+    }
+
+    // 6. Live state: no cliffs.
+    if !quick && sections.wants("state") {
+        out.push_str(&state::executions(&client, binary).await);
+        out.push_str(&state::deny_list().await);
+        out.push_str(&format!("Load average after this section: {}.\n\n", load()));
+    }
+
+    // 7. Memory.
+    if sections.wants("memory") {
+        out.push_str(&memory(&client, &server).await);
+    }
+    if sections.is_full() {
+        out.push_str(tried::WHAT_WAS_TRIED);
+    }
+    out
+}
+
+/// Exec of the release binary to its first answer.
+async fn startup(client: &reqwest::Client, binary: &Path) -> String {
     let mut startups = Vec::new();
     for _ in 0..RUNS.max(7) {
         let (server, started) = spawn(binary);
@@ -143,89 +256,75 @@ async fn run(binary: &Path, root: &Path, quick: bool) -> String {
         assert_eq!(response.status(), 200, "discovery answered");
         startups.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    out.push_str("## Start-up\n\n| figure | median | target |\n|---|---|---|\n");
-    out.push_str(&format!(
-        "| exec of the release binary → first 200 from discovery | {:.1} ms | < 50 ms |\n\n",
+    format!(
+        "## Start-up\n\n| figure | median | target |\n|---|---|---|\n| exec of the release binary → first 200 from discovery | {:.1} ms | < 50 ms |\n\n",
         median(&mut startups)
-    ));
+    )
+}
 
-    // 2. The bound, and the signer against it.
-    let bound = signing::measure();
-    out.push_str(&signing::report(&bound));
-    out.push_str(&format!("Load average after this section: {}.\n\n", load()));
+/// `rate` as a share of the bound, or a dash when the bound was not measured.
+fn share(rate: f64, bound: Option<f64>) -> String {
+    bound.map_or_else(|| "—".to_owned(), |b| format!("{:.0} %", rate / b * 100.0))
+}
 
-    // 3. Token issuance, the mock and its peers.
-    let (server, _) = spawn(binary);
-    let base = server.base.clone();
-    out.push_str("## Token issuance (client_credentials)\n\n");
+/// client_credentials from the mock at three concurrencies, then from the Node.js peers.
+async fn token_issuance(root: &Path, server: &Server, bound: Option<f64>) -> String {
+    let mut out = String::from("## Token issuance (client_credentials)\n\n");
     out.push_str(&format!(
-        "Share of the bound = tokens/s ÷ `openssl speed -multi {n}` ({:.0} signatures/s, measured above). Target for the mock at concurrency 64: ≥ {:.0} %.\n\n",
-        bound.openssl_all,
+        "Share of the bound = tokens/s ÷ `openssl speed -multi {n}` ({}, measured above). Target for the mock at concurrency 64: ≥ {:.0} %.\n\n",
+        bound.map_or_else(|| "not measured in this run".to_owned(), |b| format!("{b:.0} signatures/s")),
         TARGET_CLIENT_CREDENTIALS * 100.0,
         n = cores()
     ));
-    out.push_str("| server | concurrency | tokens/s | share of the bound | the mock ÷ this |\n|---|---|---|---|---|\n");
+    out.push_str("| server | concurrency | tokens/s | share of the bound | server CPU per token | load generator CPU per token | the mock ÷ this |\n|---|---|---|---|---|---|---|\n");
     let mut mock_64 = 0.0;
     for concurrency in [1, 8, 64] {
-        let rate = measure(concurrency, {
-            let client = client.clone();
-            let base = base.clone();
-            move || client_credentials(client.clone(), base.clone())
-        })
-        .await;
+        let (rate, cpu, load_cpu) = measure_with_cpu(server, concurrency, client_credentials).await;
         mock_64 = rate;
         out.push_str(&format!(
-            "| thunderid-mock | {concurrency} | {rate:.0} | {:.0} % | |\n",
-            rate / bound.openssl_all * 100.0
+            "| thunderid-mock | {concurrency} | {rate:.0} | {} | {cpu} | {load_cpu} | |\n",
+            share(rate, bound)
         ));
     }
     match peers::install(root) {
         Ok(dir) => {
             for peer in &peers::PEERS {
-                let server = peers::spawn(&dir, peer);
-                let rate = measure(64, {
-                    let client = client.clone();
-                    let base = server.base.clone();
-                    let peer = *peer;
-                    move || peer_token(client.clone(), base.clone(), peer)
-                })
-                .await;
+                let peer_server = peers::spawn(&dir, peer);
+                let peer = *peer;
+                let (rate, cpu, load_cpu) =
+                    measure_with_cpu(&peer_server, 64, move |conn| peer_token(conn, peer)).await;
                 out.push_str(&format!(
-                    "| {} | 64 | {rate:.0} | {:.0} % | {:.2}× |\n",
+                    "| {} | 64 | {rate:.0} | {} | {cpu} | {load_cpu} | {:.2}× |\n",
                     peer.name,
-                    rate / bound.openssl_all * 100.0,
+                    share(rate, bound),
                     mock_64 / rate
                 ));
             }
         }
-        Err(why) => out.push_str(&format!("| the Node.js peers | | not run: {why} | | |\n")),
+        Err(why) => out.push_str(&format!(
+            "| the Node.js peers | | not run: {why} | | | | |\n"
+        )),
     }
     out.push_str(&format!(
         "\nEach server signs an RS256 JWT access token per request with a 2048-bit key; the Node.js peers run on one thread, as Node does. Load average after this section: {}.\n\n",
         load()
     ));
+    out
+}
 
-    // 4. Full sign-in throughput.
-    let redirect = measure(64, {
-        let client = client.clone();
-        let base = base.clone();
-        move || redirect_sign_in(client.clone(), base.clone())
-    })
-    .await;
-    let direct = measure(64, {
-        let client = client.clone();
-        let base = base.clone();
-        move || direct_sign_in(client.clone(), base.clone())
-    })
-    .await;
-    out.push_str("## Full sign-in throughput (concurrency 64)\n\n");
+/// The two sign-ins at concurrency 64, against the bound per signature.
+async fn sign_ins(server: &Server, bound: Option<f64>) -> String {
+    let redirect = measure_with_cpu(server, 64, redirect_sign_in).await;
+    let direct = measure_with_cpu(server, 64, direct_sign_in).await;
+    let mut out = String::from("## Full sign-in throughput (concurrency 64)\n\n");
     out.push_str(&format!(
-        "Share of the bound = sign-ins/s × signatures per sign-in ÷ `openssl speed -multi {}`. Target: ≥ {:.0} %.\n\n",
+        "Share of the bound = sign-ins/s × signatures per sign-in ÷ `openssl speed -multi {}`. Target: ≥ {:.0} %. CPU per sign-in is a process's user + system time over all runs ÷ sign-ins, for the server and for the load generator (this process, on the same cores); at the bound one signature takes {} of CPU.\n\n",
         cores(),
-        TARGET_SIGN_INS * 100.0
+        TARGET_SIGN_INS * 100.0,
+        bound.map_or_else(|| "(not measured)".to_owned(), |b| format!("{:.3} ms", cores() as f64 / b * 1000.0)),
     ));
-    out.push_str("| flow | sign-ins/s | RSA signatures per sign-in | share of the bound |\n|---|---|---|---|\n");
-    for (name, rate, signatures) in [
+    out.push_str("| flow | sign-ins/s | RSA signatures per sign-in | share of the bound | server CPU per sign-in | load generator CPU per sign-in |\n|---|---|---|---|---|---|\n");
+    for (name, (rate, cpu, load_cpu), signatures) in [
         (
             "redirect: authorize → flow resume → credentials → callback → code exchange (PKCE, ID token, refresh token)",
             redirect,
@@ -238,66 +337,32 @@ async fn run(binary: &Path, root: &Path, quick: bool) -> String {
         ),
     ] {
         out.push_str(&format!(
-            "| {name} | {rate:.0} | {signatures} | {:.0} % |\n",
-            rate * signatures / bound.openssl_all * 100.0
+            "| {name} | {rate:.0} | {signatures} | {} | {cpu} | {load_cpu} |\n",
+            share(rate * signatures, bound)
         ));
     }
     out.push_str(&format!(
         "\nLoad average after this section: {}.\n\n",
         load()
     ));
+    out
+}
 
-    // 5. Embedded servers.
-    out.push_str(&format!(
-        "## {EMBEDDED_SERVERS} embedded servers in one process\n\nEach case in a fresh process: `MockServer::builder()…start_blocking()` {EMBEDDED_SERVERS} times, then one discovery request to each. Targets: all answered in < {TARGET_EMBEDDED_START_MS:.0} ms, the process under {TARGET_EMBEDDED_RSS_MB:.0} MB.\n\n| runtime | start of all {EMBEDDED_SERVERS} | per server | process RSS | RSS per server | threads |\n|---|---|---|---|---|---|\n"
-    ));
-    for (name, how) in [
-        (
-            "`.shared_runtime()`: one two-worker runtime for all",
-            "shared",
-        ),
-        (
-            "default: a thread and a two-worker runtime each",
-            "dedicated",
-        ),
-    ] {
-        let f = embedded::measure(how, EMBEDDED_SERVERS);
-        out.push_str(&format!(
-            "| {name} | {:.0} ms | {:.1} ms | {:.1} MB | {:.2} MB | {} |\n",
-            f.start_ms,
-            f.start_ms / f.servers as f64,
-            f.rss_after_kib as f64 / 1024.0,
-            (f.rss_after_kib - f.rss_before_kib.min(f.rss_after_kib)) as f64
-                / 1024.0
-                / f.servers as f64,
-            f.threads
-        ));
-    }
-    out.push_str(&format!(
-        "\nLoad average after this section: {}.\n\n",
-        load()
-    ));
-
-    // 6. Live state: no cliffs.
-    if !quick {
-        out.push_str(&state::executions(&client, binary).await);
-        out.push_str(&state::deny_list(&client).await);
-        out.push_str(&format!("Load average after this section: {}.\n\n", load()));
-    }
-
-    // 7. Memory.
+/// RSS idle, with 10,000 live executions, and after their expiry.
+async fn memory(client: &reqwest::Client, server: &Server) -> String {
+    let base = server.base.clone();
     let idle = rss_kib(server.child.id());
-    let live = create_executions(&client, &base, 10_000).await;
+    let live = create_executions(client, &base, 10_000).await;
     let with_executions = rss_kib(server.child.id());
-    let stats_before = stats(&client, &base).await;
+    let stats_before = stats(client, &base).await;
     // Past every lifetime of an execution, code, authorization request and refresh token: expired
     // entries are freed on the next write of their store, which one more sign-in makes.
-    advance_clock(&client, &base, 90_000).await;
-    create_executions(&client, &base, 1).await;
-    redirect_sign_in(client.clone(), base.clone()).await;
-    let stats_after = stats(&client, &base).await;
+    advance_clock(client, &base, 90_000).await;
+    create_executions(client, &base, 1).await;
+    redirect_sign_in(Conn::connect(&base).await).await;
+    let stats_after = stats(client, &base).await;
     let after_expiry = rss_kib(server.child.id());
-    out.push_str("## Memory\n\n| state | RSS |\n|---|---|\n");
+    let mut out = String::from("## Memory\n\n| state | RSS |\n|---|---|\n");
     out.push_str(&format!(
         "| idle, after the throughput runs | {:.1} MB |\n",
         idle as f64 / 1024.0
@@ -311,72 +376,101 @@ async fn run(binary: &Path, root: &Path, quick: bool) -> String {
         after_expiry as f64 / 1024.0
     ));
     out.push_str(&format!("Live state before expiry: `{stats_before}`; after: `{stats_after}` (from `GET /__mock/stats`).\n"));
-    out.push_str(WHAT_WAS_TRIED);
     out
 }
 
-/// The choices behind these numbers. The figures quoted here come from this run's tables, except
-/// the `openssl` crate, measured in a scratch build (BENCHMARKS.md says when).
-const WHAT_WAS_TRIED: &str = "
-## What was tried, and what each gave
-
-* **Crypto backend.** Every redirect sign-in needs four RSA-2048 signatures (the flow assertion, the
-  access, ID and refresh tokens) and an app-native one needs one, so signing is the ceiling. The
-  first signer, `jsonwebtoken`'s `rust_crypto` backend (the pure-Rust `rsa` crate), and then `ring`
-  are both in the bound table above, measured in this run: ring has no wide-vector RSA code and
-  signs at about half of what OpenSSL does on the same core. `aws-lc-rs` (AWS-LC, with the key parsed
-  once) and the `openssl` crate against the system's OpenSSL 3.0 were tried side by side in a scratch
-  build (`/tmp/signbench`, 2 s windows, load average 1.5): ring 2,344 and 2,436/s on one thread,
-  aws-lc-rs 4,836 and 5,000/s, the `openssl` crate 4,746 and 4,834/s, `openssl speed -seconds 2
-  rsa2048` 4,923/s; on both cores 4,578 / 9,231 / 9,190/s and `-multi 2` 9,482/s. The two are equal;
-  the mock signs with aws-lc-rs (`tokens/rsa.rs`, `RsaSigningKey`) because it builds from its own
-  C sources with the `cc` crate (no cmake, no system library), links statically into the release
-  binary, and its C build (about half a minute of one core) replaced ring's in the tree: rustls
-  and rcgen use it too. The `openssl` crate would need libssl-dev on every machine that builds the
-  mock and would tie the static binary to the system's libssl. Verification moved to the same
-  primitive (`RsaVerifyingKey`; the JWS is parsed in `tokens/signer.rs`, RS256 only, never `none`),
-  which took `jsonwebtoken` and its elliptic-curve and Ed25519 crates out of the library's
-  dependencies; `jsonwebtoken` stays in the tests as an independent verifier of what the mock
-  signs.
-* **Locking.** Every signature is made outside every lock, so signing runs on all cores in parallel
-  and no lock shows up in a profile.
-* **Embedded servers.** A thread and a two-worker runtime per server is what lets a server run
-  under any test runtime, or none; `shared_runtime()` keeps that property with two threads in all,
-  and a server becomes one task: its cost is then its state (fixtures, key, stores).
-* **Data structures.** Hash maps keyed by id for executions, codes and requests, each with an index
-  ordered by expiry, so pruning touches only expired entries and a full store gives up the entry
-  that expires first. The allocator keeps freed pages for reuse, so RSS does not shrink after a
-  sweep, but it does not grow again either.
-";
-
-/// Run `op` from `concurrency` tasks for [`WINDOW`], [`RUNS`] times; the median operations per second.
-async fn measure<F, Fut>(concurrency: usize, op: F) -> f64
+/// Run `op` against `base` from `concurrency` tasks, each on its own connection, for [`WINDOW`],
+/// [`RUNS`] times; the median operations per second.
+async fn measure<F, Fut>(base: &str, concurrency: usize, op: F) -> f64
 where
-    F: Fn() -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
+    F: Fn(Conn) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Conn> + Send,
 {
     let mut rates = Vec::new();
     for _ in 0..RUNS {
-        rates.push(measure_once(concurrency, WINDOW, op.clone()).await);
+        rates.push(measure_once(base, concurrency, WINDOW, op.clone()).await.0);
     }
     median(&mut rates)
 }
 
-/// Run `op` from `concurrency` tasks for `window`: operations per second.
-async fn measure_once<F, Fut>(concurrency: usize, window: Duration, op: F) -> f64
+/// [`measure`] against `server`, with the CPU time (user + system) per operation of the server
+/// process and of this one (the load generator) over all the runs, as text.
+async fn measure_with_cpu<F, Fut>(
+    server: &Server,
+    concurrency: usize,
+    op: F,
+) -> (f64, String, String)
 where
-    F: Fn() -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
+    F: Fn(Conn) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Conn> + Send,
 {
     let done = Arc::new(AtomicU64::new(0));
+    let counted = {
+        let done = done.clone();
+        move |conn| {
+            let done = done.clone();
+            let run = op(conn);
+            async move {
+                let conn = run.await;
+                done.fetch_add(1, Ordering::Relaxed);
+                conn
+            }
+        }
+    };
+    let before = (
+        cpu_seconds(server.child.id()),
+        cpu_seconds(std::process::id()),
+    );
+    let rate = measure(&server.base, concurrency, counted).await;
+    let server_cpu = cpu_seconds(server.child.id()) - before.0;
+    let load_cpu = cpu_seconds(std::process::id()) - before.1;
+    let operations = done.load(Ordering::Relaxed);
+    let per = |spent: f64| {
+        if operations == 0 {
+            "—".to_owned()
+        } else {
+            format!("{:.3} ms", spent / operations as f64 * 1000.0)
+        }
+    };
+    (rate, per(server_cpu), per(load_cpu))
+}
+
+/// User + system CPU seconds of process `pid` so far (`/proc/<pid>/stat`, clock ticks of 1/100 s).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) may hold spaces; fields after its closing parenthesis start at 3.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime is field 14 and stime field 15: indexes 11 and 12 after the parenthesis.
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// Run `op` against `base` from `concurrency` tasks for `window`: operations per second, and how
+/// many were made.
+async fn measure_once<F, Fut>(base: &str, concurrency: usize, window: Duration, op: F) -> (f64, u64)
+where
+    F: Fn(Conn) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Conn> + Send,
+{
+    let done = Arc::new(AtomicU64::new(0));
+    let mut conns = Vec::new();
+    for _ in 0..concurrency {
+        conns.push(Conn::connect(base).await);
+    }
     let deadline = Instant::now() + window;
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
+    for mut conn in conns {
         let op = op.clone();
         let done = done.clone();
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
-                op().await;
+                conn = op(conn).await;
                 done.fetch_add(1, Ordering::Relaxed);
             }
         }));
@@ -385,143 +479,8 @@ where
     for task in tasks {
         task.await.expect("a load task");
     }
-    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
-}
-
-async fn client_credentials(client: reqwest::Client, base: String) {
-    let response = client
-        .post(format!("{base}/oauth2/token"))
-        .basic_auth("sample-m2m", Some("sample-m2m-secret"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(response.status(), 200, "client_credentials");
-    let _ = response.bytes().await;
-}
-
-/// A client_credentials token from a peer, with its client and form.
-async fn peer_token(client: reqwest::Client, base: String, peer: peers::Peer) {
-    let mut form = vec![("grant_type", "client_credentials")];
-    form.extend_from_slice(peer.extra);
-    let response = client
-        .post(format!("{base}{}", peer.token_path))
-        .basic_auth(peer.client.0, Some(peer.client.1))
-        .form(&form)
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(response.status(), 200, "{} client_credentials", peer.name);
-    let _ = response.bytes().await;
-}
-
-fn pkce() -> (String, String) {
-    let verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    (verifier, challenge)
-}
-
-fn query(url: &url::Url, name: &str) -> String {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| panic!("{name} in {url}"))
-}
-
-async fn post_json(client: &reqwest::Client, url: String, body: Value) -> Value {
-    let response = client.post(url).json(&body).send().await.expect("request");
-    assert_eq!(response.status(), 200, "POST");
-    response.json().await.expect("JSON")
-}
-
-async fn redirect_sign_in(client: reqwest::Client, base: String) {
-    let (verifier, challenge) = pkce();
-    let redirect_uri = "http://localhost:3000/callback";
-    let response = client
-        .get(format!("{base}/oauth2/authorize"))
-        .query(&[
-            ("response_type", "code"),
-            ("client_id", SPA),
-            ("redirect_uri", redirect_uri),
-            ("scope", "openid profile"),
-            ("state", "bench"),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-        ])
-        .send()
-        .await
-        .expect("authorize");
-    let location =
-        url::Url::parse(response.headers()["location"].to_str().expect("ascii")).expect("a URL");
-    let (auth_id, execution_id) = (query(&location, "authId"), query(&location, "executionId"));
-    let step = post_json(
-        &client,
-        format!("{base}/flow/execute"),
-        json!({"executionId": execution_id}),
-    )
-    .await;
-    let token = step["challengeToken"]
-        .as_str()
-        .expect("a challenge token")
-        .to_owned();
-    let done = post_json(
-        &client,
-        format!("{base}/flow/execute"),
-        json!({"executionId": execution_id, "challengeToken": token, "action": "action_001",
-               "inputs": {"username": "thor", "password": "Thor@12345"}}),
-    )
-    .await;
-    let assertion = done["assertion"].as_str().expect("an assertion").to_owned();
-    let callback = post_json(
-        &client,
-        format!("{base}/oauth2/auth/callback"),
-        json!({"authId": auth_id, "assertion": assertion}),
-    )
-    .await;
-    let target =
-        url::Url::parse(callback["redirect_uri"].as_str().expect("redirect_uri")).expect("a URL");
-    let code = query(&target, "code");
-    let response = client
-        .post(format!("{base}/oauth2/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", SPA),
-            ("code", &code),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", &verifier),
-        ])
-        .send()
-        .await
-        .expect("token");
-    assert_eq!(response.status(), 200, "code exchange");
-    let tokens: Value = response.json().await.expect("JSON");
-    assert!(
-        tokens["id_token"].is_string() && tokens["refresh_token"].is_string(),
-        "{tokens}"
-    );
-}
-
-/// The app-native sign-in of an embedded backend app: start with the Flow-Secret, then submit the
-/// credentials. (The START node drops an action sent with the start, as on the real server, so the
-/// default flow needs the second call.)
-async fn direct_sign_in(client: reqwest::Client, base: String) {
-    let response = client
-        .post(format!("{base}/flow/execute"))
-        .header("Flow-Secret", NATIVE_SECRET)
-        .json(&json!({"applicationId": NATIVE_APP, "flowType": "AUTHENTICATION"}))
-        .send()
-        .await
-        .expect("flow start");
-    assert_eq!(response.status(), 200, "flow start");
-    let step: Value = response.json().await.expect("JSON");
-    let done = post_json(
-        &client,
-        format!("{base}/flow/execute"),
-        json!({"executionId": step["executionId"], "challengeToken": step["challengeToken"], "action": "action_001",
-               "inputs": {"username": "thor", "password": "Thor@12345"}}),
-    )
-    .await;
-    assert_eq!(done["flowStatus"], "COMPLETE", "{done}");
+    let done = done.load(Ordering::Relaxed);
+    (done as f64 / started.elapsed().as_secs_f64(), done)
 }
 
 async fn create_executions(client: &reqwest::Client, base: &str, n: usize) -> usize {

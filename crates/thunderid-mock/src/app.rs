@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::Response;
+use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 
 use crate::correlation;
@@ -59,14 +60,15 @@ pub(crate) fn router(state: AppState) -> Router {
         journal: Arc::clone(state.journal()),
         clock: Arc::clone(state.clock()),
     };
-    app.fallback(unknown_path)
-        .layer(middleware::from_fn_with_state(
-            SecurityLayer {
-                state: state.clone(),
-                mock_access: routes::access,
-            },
-            security::security,
-        ))
+    let routes = app.fallback(unknown_path).with_state(state.clone());
+    // The layers wrap the router once, not each route (`Router::layer` boxes every route again per
+    // layer, and each request cloned seven boxes): first added is outermost.
+    let layered = ServiceBuilder::new()
+        .layer(middleware::from_fn(correlation::correlate))
+        .layer(TraceLayer::new_for_http())
+        .layer(middleware::map_response(deny_framing))
+        .layer(DefaultBodyLimit::max(Journal::REQUEST_LIMIT))
+        .layer(middleware::from_fn_with_state(journal, journal::record))
         .layer(middleware::from_fn_with_state(
             FaultLayer {
                 rules: Arc::clone(state.faults()),
@@ -76,15 +78,17 @@ pub(crate) fn router(state: AppState) -> Router {
             },
             faults::inject,
         ))
-        .layer(middleware::from_fn_with_state(journal, journal::record))
-        .layer(DefaultBodyLimit::max(Journal::REQUEST_LIMIT))
-        .layer(middleware::map_response(deny_framing))
-        .layer(TraceLayer::new_for_http())
-        .layer(middleware::from_fn(correlation::correlate))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            SecurityLayer {
+                state,
+                mock_access: routes::access,
+            },
+            security::security,
+        ))
+        .service(routes);
+    Router::new().fallback_service(layered)
 }
 
-/// Under `/t/{tenant}` only the super tenant answers; any other is an unknown path.
 async fn super_tenant_only(
     TenantPrefix(_): TenantPrefix,
     request: axum::extract::Request,
@@ -99,7 +103,7 @@ async fn unknown_path() -> MockError {
 }
 
 /// The real server sends `X-Frame-Options: DENY` on every response (`securityheaders.go`).
-async fn deny_framing(mut response: Response) -> Response {
+async fn deny_framing<B>(mut response: Response<B>) -> Response<B> {
     response
         .headers_mut()
         .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

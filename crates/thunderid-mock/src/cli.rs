@@ -61,6 +61,13 @@ pub struct Cli {
     /// then the soonest-expiring goes first.
     #[arg(long, default_value_t = 128, env = "THUNDERID_MOCK_EXECUTIONS_MIB")]
     pub executions_mib: usize,
+    /// At most this many MiB of SSO sessions; past it, expired ones are freed and then the
+    /// soonest-expiring goes first.
+    #[arg(long, default_value_t = 32, env = "THUNDERID_MOCK_SESSIONS_MIB")]
+    pub sessions_mib: usize,
+    /// At most this many MiB of outbox messages (`/__mock/outbox`); the oldest go first.
+    #[arg(long, default_value_t = 8, env = "THUNDERID_MOCK_OUTBOX_MIB")]
+    pub outbox_mib: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -123,7 +130,9 @@ impl Cli {
         builder = builder
             .server_version(self.server_version)
             .journal_bytes(self.journal_mib.saturating_mul(1 << 20))
-            .execution_bytes(self.executions_mib.saturating_mul(1 << 20));
+            .execution_bytes(self.executions_mib.saturating_mul(1 << 20))
+            .session_bytes(self.sessions_mib.saturating_mul(1 << 20))
+            .outbox_bytes(self.outbox_mib.saturating_mul(1 << 20));
         let state = builder
             .build_state(&format!("{scheme}://{host}"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -20,14 +20,17 @@ pub(crate) struct ServerConfig {
     pub limits: Limits,
 }
 
-/// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`; the builder's
-/// `journal_bytes` and `execution_bytes`). Whatever clients send, the journal and the flow
-/// executions stay within them; past a budget the oldest journal entries and the soonest-expiring
-/// executions go first.
+/// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`, `--sessions-mib`,
+/// `--outbox-mib`; the builder's `journal_bytes`, `execution_bytes`, `session_bytes` and
+/// `outbox_bytes`). Whatever clients send, the journal, the flow executions, the SSO sessions and
+/// the outbox stay within them; past a budget the oldest journal entries and outbox messages, and
+/// the soonest-expiring executions and sessions (expired ones first), go first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits {
     pub journal_bytes: usize,
     pub execution_bytes: usize,
+    pub session_bytes: usize,
+    pub outbox_bytes: usize,
 }
 
 impl Limits {
@@ -35,6 +38,10 @@ impl Limits {
     pub(crate) const JOURNAL_BYTES: usize = 32 << 20;
     /// 128 MiB of executions: about 100,000 sign-ins in progress.
     pub(crate) const EXECUTION_BYTES: usize = 128 << 20;
+    /// 32 MiB of SSO sessions: about 50,000 signed-in browsers.
+    pub(crate) const SESSION_BYTES: usize = 32 << 20;
+    /// 8 MiB of outbox: some 10,000 OTP and link messages.
+    pub(crate) const OUTBOX_BYTES: usize = 8 << 20;
 }
 
 impl Default for Limits {
@@ -42,6 +49,8 @@ impl Default for Limits {
         Self {
             journal_bytes: Self::JOURNAL_BYTES,
             execution_bytes: Self::EXECUTION_BYTES,
+            session_bytes: Self::SESSION_BYTES,
+            outbox_bytes: Self::OUTBOX_BYTES,
         }
     }
 }

@@ -3,6 +3,12 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// A request allocates and frees many small strings and maps; glibc's malloc spent about 7 % of the
+/// server's CPU on them under sign-in load, mimalloc about half of that (BENCHMARKS.md). Only the
+/// binary sets it: a library user keeps their own allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

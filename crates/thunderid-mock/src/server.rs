@@ -10,6 +10,7 @@
 //! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
 mod connection;
+mod limits;
 
 pub(crate) use self::connection::Connections;
 #[cfg(feature = "tls")]
@@ -171,19 +172,6 @@ impl MockServerBuilder {
     /// Do not serve the control API (`/__mock/*`).
     pub fn no_control(mut self) -> Self {
         self.no_control = true;
-        self
-    }
-
-    /// At most this many bytes of request journal (default 32 MiB); the oldest entries go first.
-    pub fn journal_bytes(mut self, bytes: usize) -> Self {
-        self.limits.journal_bytes = bytes;
-        self
-    }
-
-    /// At most this many bytes of flow executions in progress (default 128 MiB); past it the
-    /// soonest-expiring execution goes first.
-    pub fn execution_bytes(mut self, bytes: usize) -> Self {
-        self.limits.execution_bytes = bytes;
         self
     }
 

@@ -49,7 +49,7 @@ impl AppState {
         let stores = Arc::new(Stores::from_fixtures(
             &fixtures,
             clock.now(),
-            config.limits.execution_bytes,
+            &config.limits,
         ));
         let journal = Journal::new(config.control_enabled, config.limits.journal_bytes);
         // The fixture key was "added" when the server started.

@@ -52,6 +52,7 @@ use self::oauth::OAuthState;
 use self::outbox::Outbox;
 use self::registry::Registry;
 use self::sessions::Sessions;
+use crate::config::Limits;
 use crate::fixtures::Fixtures;
 
 /// Every store of one server.
@@ -87,15 +88,15 @@ pub struct Stats {
 }
 
 impl Stores {
-    /// The stores of a (validated) fixture set, created at `now`.
-    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, execution_bytes: usize) -> Self {
+    /// The stores of a (validated) fixture set, created at `now`, within `limits`.
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, limits: &Limits) -> Self {
         Self {
             registry: Snapshots::new(Registry::from_fixtures(fixtures, now)),
             directory: Locked::new(Directory::from_fixtures(fixtures, now)),
-            executions: Locked::new(Executions::with_budget(execution_bytes)),
+            executions: Locked::new(Executions::with_budget(limits.execution_bytes)),
             oauth: Locked::new(OAuthState::default()),
-            outbox: Locked::new(Outbox::default()),
-            sessions: Locked::new(Sessions::default()),
+            outbox: Locked::new(Outbox::with_budget(limits.outbox_bytes)),
+            sessions: Locked::new(Sessions::with_budget(limits.session_bytes)),
             translations: Snapshots::new(Translations::from_fixtures(fixtures)),
             designs: Snapshots::new(Designs::default()),
             connections: Snapshots::new(Connections::default()),
@@ -112,8 +113,10 @@ impl Stores {
         let budget = self.executions.read(Executions::budget);
         self.executions.replace(Executions::with_budget(budget));
         self.oauth.replace(OAuthState::default());
-        self.outbox.replace(Outbox::default());
-        self.sessions.replace(Sessions::default());
+        let budget = self.outbox.read(Outbox::budget);
+        self.outbox.replace(Outbox::with_budget(budget));
+        let budget = self.sessions.read(Sessions::budget);
+        self.sessions.replace(Sessions::with_budget(budget));
         self.translations
             .replace(Translations::from_fixtures(fixtures));
         self.designs.replace(Designs::default());

@@ -74,3 +74,34 @@ pub fn child(how: &str, servers: usize) {
     let threads = super::proc_status_field(std::process::id(), "Threads:");
     println!("{start_ms:.1} {rss_before} {rss_after} {threads}");
 }
+
+/// The section: both ways of running `servers` servers, each in a fresh process.
+pub fn report(servers: usize) -> String {
+    use super::{TARGET_EMBEDDED_RSS_MB, TARGET_EMBEDDED_START_MS};
+    let mut out = format!(
+        "## {servers} embedded servers in one process\n\nEach case in a fresh process: `MockServer::builder()…start_blocking()` {servers} times, then one discovery request to each. Targets: all answered in < {TARGET_EMBEDDED_START_MS:.0} ms, the process under {TARGET_EMBEDDED_RSS_MB:.0} MB.\n\n| runtime | start of all {servers} | per server | process RSS | RSS per server | threads |\n|---|---|---|---|---|---|\n"
+    );
+    for (name, how) in [
+        (
+            "`.shared_runtime()`: one two-worker runtime for all",
+            "shared",
+        ),
+        (
+            "default: a thread and a two-worker runtime each",
+            "dedicated",
+        ),
+    ] {
+        let f = measure(how, servers);
+        out.push_str(&format!(
+            "| {name} | {:.0} ms | {:.1} ms | {:.1} MB | {:.2} MB | {} |\n",
+            f.start_ms,
+            f.start_ms / f.servers as f64,
+            f.rss_after_kib as f64 / 1024.0,
+            (f.rss_after_kib - f.rss_before_kib.min(f.rss_after_kib)) as f64
+                / 1024.0
+                / f.servers as f64,
+            f.threads
+        ));
+    }
+    out
+}

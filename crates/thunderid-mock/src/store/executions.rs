@@ -59,6 +59,9 @@ impl Executions {
     const CAPACITY: usize = 100_000;
     /// An expired V1 flow is kept this long, so a late call still learns it expired.
     const V1_GRACE: u64 = 3600;
+    /// At most this many bytes of fake-IdP codes, and as many of gate redirects (the hosted gate
+    /// makes one for any visitor who picks a social sign-in); past it the soonest-expiring goes.
+    const SIDE_TABLE_BYTES: usize = 16 << 20;
 
     /// An empty store whose executions may hold `budget` bytes.
     pub(crate) fn with_budget(budget: usize) -> Self {
@@ -80,13 +83,14 @@ impl Executions {
     pub(crate) fn insert(&mut self, execution: Execution, now: u64) {
         self.prune(now);
         let size = execution.approximate_size();
-        self.executions.remove(&execution.id);
-        while self.executions.weight() + size > self.budget && self.executions.len() > 0 {
-            self.executions.evict_first();
-        }
         let expires_at = execution.expires_at;
-        self.executions
-            .insert_weighted(execution.id.clone(), execution, expires_at, size);
+        self.executions.insert_within(
+            execution.id.clone(),
+            execution,
+            expires_at,
+            size,
+            self.budget,
+        );
     }
 
     /// The bytes the stored executions hold (as [`Execution::approximate_size`] counts them).
@@ -134,7 +138,19 @@ impl Executions {
     pub(crate) fn insert_idp_grant(&mut self, code: String, grant: IdpGrant, now: u64) {
         self.prune(now);
         let expires_at = grant.expires_at;
-        self.idp_grants.insert(code, grant, expires_at);
+        let size = std::mem::size_of::<IdpGrant>()
+            + code.len()
+            + [&grant.idp, &grant.subject, &grant.email]
+                .iter()
+                .map(|t| t.len())
+                .sum::<usize>()
+            + [&grant.given_name, &grant.family_name, &grant.nonce]
+                .iter()
+                .map(|t| t.as_ref().map_or(0, String::len))
+                .sum::<usize>()
+            + 128;
+        self.idp_grants
+            .insert_within(code, grant, expires_at, size, Self::SIDE_TABLE_BYTES);
     }
 
     /// Redeem a fake-IdP authorization code: single use, and only before it expires.
@@ -148,7 +164,26 @@ impl Executions {
     pub(crate) fn insert_gate_redirect(&mut self, state: String, redirect: GateRedirect, now: u64) {
         self.prune(now);
         let expires_at = redirect.expires_at;
-        self.gate_redirects.insert(state, redirect, expires_at);
+        let size = std::mem::size_of::<GateRedirect>()
+            + state.len()
+            + [
+                &redirect.execution_id,
+                &redirect.challenge_token,
+                &redirect.application_id,
+                &redirect.language,
+            ]
+            .iter()
+            .map(|t| t.len())
+            .sum::<usize>()
+            + redirect.auth_id.as_ref().map_or(0, String::len)
+            + 128;
+        self.gate_redirects.insert_within(
+            state,
+            redirect,
+            expires_at,
+            size,
+            Self::SIDE_TABLE_BYTES,
+        );
     }
 
     /// The gate redirect for `state`, consumed.
@@ -194,6 +229,39 @@ mod tests {
         assert_eq!(store.len(), 1, "the expired execution was freed");
         assert!(store.take_live("b", 200).is_some());
         assert!(store.take_live("b", 200).is_none(), "taken out");
+    }
+
+    #[test]
+    fn gate_redirects_and_idp_codes_stay_within_their_byte_budget() {
+        let mut store = Executions::default();
+        let big = "l".repeat(1 << 20);
+        for i in 0..40u64 {
+            let redirect = GateRedirect {
+                execution_id: format!("e{i}"),
+                challenge_token: String::new(),
+                application_id: String::new(),
+                auth_id: None,
+                language: big.clone(),
+                expires_at: 1_000 + i,
+            };
+            store.insert_gate_redirect(format!("s{i}"), redirect, 0);
+            let grant = IdpGrant {
+                idp: "google".to_owned(),
+                subject: String::new(),
+                email: big.clone(),
+                given_name: None,
+                family_name: None,
+                nonce: None,
+                expires_at: 1_000 + i,
+            };
+            store.insert_idp_grant(format!("c{i}"), grant, 0);
+        }
+        assert!(store.gate_redirects.weight() <= Executions::SIDE_TABLE_BYTES);
+        assert!(store.idp_grants.weight() <= Executions::SIDE_TABLE_BYTES);
+        assert!(store.take_gate_redirect("s39", 0).is_some());
+        assert!(store.take_gate_redirect("s0", 0).is_none());
+        assert!(store.redeem_idp_grant("c39", 0).is_some());
+        assert!(store.redeem_idp_grant("c0", 0).is_none());
     }
 
     #[test]

@@ -46,7 +46,26 @@ impl<V> Expiring<V> {
         }
     }
 
+    /// Insert an entry of `weight` into a map that holds at most `budget`: expired entries must have
+    /// been pruned first, so what gives way is live, the one expiring soonest, and only while the
+    /// rest does not fit (O(log n) each). An entry over the whole budget still goes in alone.
+    pub(crate) fn insert_within(
+        &mut self,
+        key: String,
+        value: V,
+        expires_at: u64,
+        weight: usize,
+        budget: usize,
+    ) {
+        self.remove(&key);
+        while self.weight + weight > budget && !self.entries.is_empty() {
+            self.evict_first();
+        }
+        self.insert_weighted(key, value, expires_at, weight);
+    }
+
     /// The sum of the stored entries' weights.
+    #[cfg(test)]
     pub(crate) fn weight(&self) -> usize {
         self.weight
     }
@@ -162,6 +181,23 @@ mod tests {
         assert_eq!(store.evict_first(), Some(("late".to_owned(), 1)));
         assert_eq!(store.evict_first(), Some(("early".to_owned(), 3)));
         assert_eq!(store.evict_first(), None);
+    }
+
+    #[test]
+    fn a_bounded_insert_evicts_the_soonest_expiring_only_until_it_fits() {
+        let mut store = Expiring::default();
+        store.insert_within("a".to_owned(), 1, 30, 40, 100);
+        store.insert_within("b".to_owned(), 2, 10, 40, 100);
+        store.insert_within("c".to_owned(), 3, 20, 20, 100);
+        assert_eq!((store.len(), store.weight()), (3, 100));
+        // 30 more: `b` (expiring first) goes, and that is enough.
+        store.insert_within("d".to_owned(), 4, 40, 30, 100);
+        assert_eq!(store.get("b", 0), None);
+        assert_eq!((store.len(), store.weight()), (3, 90));
+        // Re-inserting a key replaces its weight instead of counting it twice.
+        store.insert_within("d".to_owned(), 5, 40, 40, 100);
+        assert_eq!((store.len(), store.weight()), (3, 100));
+        assert_eq!(store.by_expiry.len(), 3);
     }
 
     #[test]

@@ -28,6 +28,11 @@ const CAPACITY: usize = 100_000;
 /// them, with parameters as long as a URL); past it, the soonest-expiring one goes first.
 const REQUEST_BYTES: usize = 64 << 20;
 
+/// As much again for pushed requests (a public client pushes with its `client_id` alone), and a
+/// quarter of it for pending logouts (`client_id` and `state` are all it takes to start one).
+const PUSHED_BYTES: usize = 64 << 20;
+const LOGOUT_BYTES: usize = 16 << 20;
+
 /// The OAuth state of the server.
 #[derive(Debug, Default)]
 pub struct OAuthState {
@@ -173,12 +178,8 @@ impl OAuthState {
     ) {
         self.prune(now);
         let size = request.approximate_size();
-        self.requests.remove(&auth_id);
-        while self.requests.weight() + size > REQUEST_BYTES && self.requests.len() > 0 {
-            self.requests.evict_first();
-        }
         self.requests
-            .insert_weighted(auth_id, request, expires_at, size);
+            .insert_within(auth_id, request, expires_at, size, REQUEST_BYTES);
     }
 
     /// Load and consume an authorization request: an `authId` is single use.
@@ -204,7 +205,9 @@ impl OAuthState {
         if !self.pushed.contains(&key) && self.pushed.len() >= CAPACITY {
             self.pushed.evict_first();
         }
-        self.pushed.insert(key, request, expires_at);
+        let size = request.approximate_size() + key.len();
+        self.pushed
+            .insert_within(key, request, expires_at, size, PUSHED_BYTES);
     }
 
     /// Take a pushed request out (`Consume`): a `request_uri` is single use, whoever presents it.
@@ -340,7 +343,14 @@ impl OAuthState {
         now: u64,
     ) {
         self.prune(now);
-        self.logouts.insert(logout_id, logout, expires_at);
+        let size = std::mem::size_of::<PendingLogout>()
+            + logout_id.len()
+            + logout.application_id.len()
+            + logout.post_logout_redirect_uri.len()
+            + logout.state.len()
+            + 128;
+        self.logouts
+            .insert_within(logout_id, logout, expires_at, size, LOGOUT_BYTES);
     }
 
     /// Load and consume a logout request: a `logoutId` is single use.
@@ -475,6 +485,29 @@ mod tests {
             store.check_refresh_token(Some("rt2"), Some("fam"), 3),
             Err(RefreshTokenRejection::Revoked)
         );
+    }
+
+    #[test]
+    fn pushed_requests_and_pending_logouts_stay_within_their_byte_budgets() {
+        let mut store = OAuthState::default();
+        let request = AuthorizationRequest {
+            state: "s".repeat(1 << 20),
+            ..AuthorizationRequest::default()
+        };
+        let pending = PendingLogout {
+            state: "s".repeat(1 << 20),
+            ..logout()
+        };
+        for i in 0..100 {
+            store.add_pushed(format!("par-{i}"), request.clone(), 1_000 + i, 0);
+            store.add_logout(format!("logout-{i}"), pending.clone(), 1_000 + i, 0);
+        }
+        assert!(store.pushed.weight() <= PUSHED_BYTES);
+        assert!(store.logouts.weight() <= LOGOUT_BYTES);
+        assert!(store.take_pushed("par-99", 0).is_some());
+        assert!(store.take_pushed("par-0", 0).is_none());
+        assert!(store.take_logout("logout-99", 0).is_some());
+        assert!(store.take_logout("logout-0", 0).is_none());
     }
 
     #[test]

@@ -23,10 +23,18 @@ pub(crate) const ABSOLUTE_TIMEOUT: u64 = 8 * 3600;
 /// Activity refreshes the idle expiry at most this often (`session.activity_refresh`).
 const ACTIVITY_REFRESH: u64 = 60;
 
-/// Live SSO sessions by handle.
-#[derive(Debug, Default)]
+/// Live SSO sessions by handle, within a byte budget ([`crate::config::Limits`]).
+#[derive(Debug)]
 pub(crate) struct Sessions {
     by_handle: Expiring<SsoSession>,
+    /// The bytes the sessions may hold, as [`SsoSession::approximate_size`] counts them.
+    budget: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Self::with_budget(crate::config::Limits::SESSION_BYTES)
+    }
 }
 
 /// One SSO session (`SSO_SESSION` with its contexts and participants).
@@ -83,9 +91,73 @@ pub(crate) struct NewSession {
     pub execution_id: String,
 }
 
+impl SsoSession {
+    /// What the session holds on the heap, roughly, plus its own size and the map's overhead:
+    /// what it counts against the store's budget.
+    pub(crate) fn approximate_size(&self, handle: &str) -> usize {
+        const PER_ENTRY: usize = 64;
+        let texts = [
+            handle,
+            &self.id,
+            &self.subject,
+            &self.flow_id,
+            &self.execution_id,
+        ];
+        let checkpoints: usize = self
+            .checkpoints
+            .iter()
+            .map(|(name, c)| {
+                let runtime: usize = c
+                    .runtime
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len() + PER_ENTRY)
+                    .sum();
+                name.len() + c.user.len() + runtime + PER_ENTRY
+            })
+            .sum();
+        let participants: usize = self
+            .participants
+            .iter()
+            .map(|(app, p)| app.len() + p.token_family_id.len() + PER_ENTRY)
+            .sum();
+        std::mem::size_of::<Self>()
+            + texts.iter().map(|t| t.len()).sum::<usize>()
+            + checkpoints
+            + participants
+            // The expiry index's copy of the handle, and the hash map's slot.
+            + handle.len()
+            + 2 * PER_ENTRY
+    }
+}
+
 impl Sessions {
-    /// At most this many sessions; past it the one expiring first goes.
-    const CAPACITY: usize = 100_000;
+    /// An empty store whose sessions may hold `budget` bytes.
+    pub(crate) fn with_budget(budget: usize) -> Self {
+        Self {
+            by_handle: Expiring::default(),
+            budget,
+        }
+    }
+
+    pub(crate) fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Store (or put back) a session until its idle expiry. Expired sessions are freed first; only
+    /// when the live ones do not fit does the one expiring soonest go (O(log n) each).
+    fn put(&mut self, handle: String, session: SsoSession, now: u64) {
+        self.by_handle.prune(now);
+        let size = session.approximate_size(&handle);
+        let expires = session.idle_expires_at;
+        self.by_handle
+            .insert_within(handle, session, expires, size, self.budget);
+    }
+
+    /// The bytes the stored sessions hold.
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.by_handle.weight()
+    }
 
     /// The live session under `handle` for this login flow (id and version), if any.
     pub(crate) fn get(
@@ -131,10 +203,6 @@ impl Sessions {
         participant: (String, String),
         now: u64,
     ) {
-        self.by_handle.prune(now);
-        if self.by_handle.len() >= Self::CAPACITY {
-            self.by_handle.evict_first();
-        }
         let absolute = now.saturating_add(ABSOLUTE_TIMEOUT);
         let session = SsoSession {
             id: new.id,
@@ -149,8 +217,7 @@ impl Sessions {
             checkpoints: BTreeMap::from([checkpoint]),
             participants: BTreeMap::new(),
         };
-        let expires = session.idle_expires_at;
-        self.by_handle.insert(new.handle.clone(), session, expires);
+        self.put(new.handle.clone(), session, now);
         self.join(&new.handle, &participant.0, &participant.1, now);
     }
 
@@ -162,8 +229,10 @@ impl Sessions {
         checkpoint: Checkpoint,
         now: u64,
     ) {
-        if let Some(session) = self.by_handle.get_mut(handle, now) {
+        // Taken out and put back, so its size is counted again.
+        if let Some(mut session) = self.by_handle.take(handle, now) {
             session.checkpoints.insert(name, checkpoint);
+            self.put(handle.to_owned(), session, now);
         }
     }
 
@@ -189,8 +258,7 @@ impl Sessions {
             });
         participant.last_active_at = now;
         participant.token_family_id = token_family_id.to_owned();
-        let expires = session.idle_expires_at;
-        self.by_handle.insert(handle.to_owned(), session, expires);
+        self.put(handle.to_owned(), session, now);
     }
 
     /// End the session under `handle`, returning it (for its participants' token families).
@@ -258,6 +326,66 @@ mod tests {
             store.live("h", "flow", 1, ABSOLUTE_TIMEOUT).is_none(),
             "absolute"
         );
+    }
+
+    #[test]
+    fn sessions_stay_within_their_byte_budget_and_give_way_soonest_expiring_first() {
+        let mut probe = Sessions::default();
+        probe.create(new("h0", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        let one = probe.bytes();
+        let mut store = Sessions::with_budget(3 * one);
+        for (i, now) in [0, 10, 20].into_iter().enumerate() {
+            let handle = format!("h{i}");
+            store.create(
+                new(&handle, "u"),
+                checkpoint(),
+                ("app".into(), "f1".into()),
+                now,
+            );
+        }
+        assert_eq!((store.len(), store.bytes()), (3, 3 * one));
+        // Full: the live session expiring first (`h0`) gives way, the others stay.
+        store.create(
+            new("h3", "u"),
+            checkpoint(),
+            ("app".into(), "f1".into()),
+            30,
+        );
+        assert!(store.live("h0", "flow", 1, 30).is_none());
+        assert!(store.live("h1", "flow", 1, 30).is_some());
+        assert!(store.live("h3", "flow", 1, 30).is_some());
+        assert!(store.bytes() <= 3 * one);
+        // Once the older ones expire, they are what goes: no live session is dropped.
+        let later = 20 + IDLE_TIMEOUT;
+        store.create(
+            new("h4", "u"),
+            checkpoint(),
+            ("app".into(), "f1".into()),
+            later,
+        );
+        assert!(store.live("h3", "flow", 1, later).is_some());
+        assert!(store.live("h4", "flow", 1, later).is_some());
+    }
+
+    #[test]
+    fn a_growing_session_is_counted_again() {
+        let mut store = Sessions::default();
+        store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        let before = store.bytes();
+        let big = Checkpoint {
+            user: "u".to_owned(),
+            runtime: BTreeMap::from([("k".to_owned(), "v".repeat(1000))]),
+        };
+        store.save_checkpoint("h", "second".to_owned(), big, 1);
+        assert!(
+            store.bytes() >= before + 1000,
+            "{} vs {before}",
+            store.bytes()
+        );
+        store.join("h", "other-app", "f2", 2);
+        assert!(store.live("h", "flow", 1, 2).is_some());
+        assert!(store.end("h", 3).is_some());
+        assert_eq!(store.bytes(), 0);
     }
 
     #[test]
