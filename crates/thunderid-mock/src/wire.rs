@@ -35,8 +35,14 @@ impl<T: Serialize> GoJson<T> {
 /// Encode `value` as Go's `json.Encoder` would.
 pub fn encode(value: &impl Serialize) -> Vec<u8> {
     // Serializing our own plain-data types cannot fail.
-    let json = serde_json::to_string(value).expect("serializing a wire type cannot fail");
-    let mut out = String::with_capacity(json.len() + 1);
+    let mut json = serde_json::to_string(value).expect("serializing a wire type cannot fail");
+    // Most bodies (tokens, assertions, ids) hold none of the characters Go escapes: keep them
+    // as serde wrote them instead of copying every character. 0xE2 leads U+2028 and U+2029.
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        json.push('\n');
+        return json.into_bytes();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
     // The escaped characters can only occur inside JSON strings, so a plain scan is exact.
     for c in json.chars() {
         match c {
