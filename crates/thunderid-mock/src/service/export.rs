@@ -55,6 +55,8 @@ pub(crate) struct ExportResponse {
 /// One exported file.
 #[derive(Debug, Clone)]
 pub(crate) struct ExportFile {
+    /// Read by `thunderid-mock export --out` (the `cli` feature) for the per-kind directory.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) kind: &'static str,
     pub(crate) file_name: String,
     pub(crate) content: String,
@@ -92,6 +94,7 @@ pub(crate) struct Selection {
 
 impl Selection {
     /// Every resource of every kind.
+    #[cfg(feature = "cli")]
     fn everything() -> Self {
         Self {
             ids: KINDS
@@ -104,6 +107,7 @@ impl Selection {
 }
 
 /// Everything the mock holds, as the system administrator exports it (`thunderid-mock export`).
+#[cfg(feature = "cli")]
 pub(crate) fn everything(state: &AppState) -> Result<Export, MockError> {
     run(state, &Caller::runtime(), &Selection::everything())
 }

@@ -35,6 +35,7 @@ const KIND_DIRS: &[(&str, &str)] = &[
 pub(crate) use crate::state::ResourceFile;
 
 /// The per-kind directory a `kind`'s files go in (`resources` for a kind without one).
+#[cfg(feature = "cli")]
 pub(crate) fn kind_dir(kind: &str) -> &'static str {
     KIND_DIRS
         .iter()
