@@ -55,3 +55,14 @@ Feature: SDK ID token validation
     And the browser comes back to the SDK
     Then the SDK fails with "id_token"
     And the SDK fetched the JWKS 1 time after its last token request
+
+  @should
+  Scenario: After a key rotation the SDK fetches the JWKS once more and accepts the new key's ID token
+    Source: OIDC Core 1.0 §10.1.1 (rotation of asymmetric signing keys: a new kid in the JWKS)
+    When the SDK signs "thor" in
+    Given the mock rotates to a new RS256 key
+    When the SDK starts a redirect sign-in
+    And "thor" signs in on the sign-in page
+    And the browser comes back to the SDK
+    Then the SDK is signed in as "thor"
+    And the SDK fetched the JWKS 1 time after its last token request
