@@ -72,7 +72,10 @@ fn main() {
     let sections = Sections::from_env();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_thunderid-mock"));
+    // One worker: the load generator needs a fraction of a core (its CPU per operation is in the
+    // tables), and a second worker only preempts the server's two on the same cores.
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .expect("runtime");

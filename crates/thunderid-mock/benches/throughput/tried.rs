@@ -52,6 +52,14 @@ pub const WHAT_WAS_TRIED: &str = "
   app-native at that load) is now about 0.2 ms per signature plus 0.2 ms (redirect, five requests)
   or 0.07 ms (app-native, two): with both cores busy, the share of the bound can reach signature
   CPU ÷ (server + load generator CPU) per sign-in, about 74 % and 69 % with these figures.
+  Last, the load generator runs on one Tokio worker instead of one per core: it needs a fraction
+  of a core, and its second worker only preempted the server's two. On a quiet machine, a
+  partial run (`THUNDERID_BENCH_SECTIONS=signing,tokens,signin`, load average 2) gave 70 %
+  for the app-native sign-in (6,947/s, server CPU 0.259 ms per sign-in) and 76 % for the
+  redirect one, against 68 % and 71 % in the full run before the change; the full run that wrote
+  the tables above, right after, gave 68 % and 69 %. Runs differ by a few points, as the bound
+  itself does (9,552 to 9,914 signatures/s across these runs), so the change is within that
+  spread: the app-native sign-in sits at 68–70 % of the bound, the redirect one at 69–76 %.
 * **No cliffs.** The live-executions curve is measured on a fresh fill per checkpoint, so each row
   starts at exactly that many live executions; the server's CPU per flow start and per token is
   the flat line to read (rates move with the machine's load). What the mock keeps per token: an
