@@ -1,5 +1,6 @@
 //! The `tid_sso_*` cookie (`flow/session/transport.go`): which cookie an execution reads and
-//! writes, and the question the OAuth layer asks for `prompt=none`/`prompt=login`/`max_age`.
+//! writes. (`prompt` on `/oauth2/authorize` does not consult SSO sessions, as the server's
+//! authorize handler does not.)
 
 use std::collections::BTreeMap;
 
@@ -7,10 +8,8 @@ use thunderid_protocol::flow::FlowType;
 
 use crate::fixtures::ApplicationFixture;
 use crate::ids;
-use crate::state::AppState;
 use crate::store::execution::Execution;
 use crate::store::registry::Registry;
-use crate::store::sessions::LiveSession;
 
 /// `tid_sso_` + the first 16 hex chars of SHA-256(the login flow's id).
 pub(crate) fn cookie_for_flow(flow_id: &str) -> String {
@@ -43,27 +42,6 @@ pub(crate) fn cookie_name(
         | FlowType::Administration
         | FlowType::Other(_) => None,
     }
-}
-
-/// Is there a live SSO session for this browser (its cookies) and `app`'s login flow? The subject
-/// and when they authenticated; `None` when the cookie is absent, the session ended or expired, or
-/// the login flow changed since (its id or version). For `prompt=none`, `prompt=login` and
-/// `max_age` on `/oauth2/authorize`.
-#[allow(dead_code, reason = "the OAuth layer's prompt handling calls it")]
-pub(crate) fn live_session(
-    state: &AppState,
-    cookies: &BTreeMap<String, String>,
-    app: &ApplicationFixture,
-) -> Option<LiveSession> {
-    let registry = state.registry();
-    let flow = registry.app_flow(app, &FlowType::Authentication)?;
-    let handle = cookies.get(&cookie_for_flow(flow.id.as_str()))?;
-    let version = flow.active_version.unwrap_or(1);
-    let now = state.now();
-    state
-        .stores()
-        .sessions
-        .read(|s| s.live(handle, flow.id.as_str(), version, now))
 }
 
 /// The cookies of a `Cookie` header, by name (the first value of a repeated name wins).

@@ -6,10 +6,6 @@
 //! and the applications that joined it, each with the token family it was issued, so a sign-out can
 //! revoke them. A session lives until its idle or absolute expiry, whichever comes first; activity
 //! (at most once a minute) pushes the idle expiry out.
-//!
-//! **For the OAuth layer** (`prompt=none`, `prompt=login`, `max_age`): [`Sessions::live`] answers
-//! "is there a live SSO session for this handle and login flow?" with the subject and the time the
-//! user authenticated; `service::sso::live_session` finds the handle in a request's cookies.
 
 use std::collections::BTreeMap;
 
@@ -70,14 +66,6 @@ pub(crate) struct Participant {
     pub first_joined_at: u64,
     pub last_active_at: u64,
     pub token_family_id: String,
-}
-
-/// What the OAuth layer needs to know about a live session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LiveSession {
-    pub subject: String,
-    /// Unix seconds: when the user authenticated (the ID token's `auth_time` on an SSO sign-in).
-    pub authenticated_at: u64,
 }
 
 /// A new session's identity and the flow it belongs to.
@@ -171,21 +159,6 @@ impl Sessions {
             .get(handle, now)
             .filter(|s| now < s.idle_expires_at && now < s.absolute_expires_at)
             .filter(|s| s.flow_id == flow_id && s.flow_version == flow_version)
-    }
-
-    /// Whether a live session exists for `handle` and the login flow: who, and since when.
-    pub(crate) fn live(
-        &self,
-        handle: &str,
-        flow_id: &str,
-        flow_version: u32,
-        now: u64,
-    ) -> Option<LiveSession> {
-        self.get(handle, flow_id, flow_version, now)
-            .map(|s| LiveSession {
-                subject: s.subject.clone(),
-                authenticated_at: s.authenticated_at,
-            })
     }
 
     /// The session under `handle`, whatever flow it belongs to (sign-out checks the flow itself).
@@ -312,8 +285,8 @@ mod tests {
     fn a_session_ends_when_idle_and_activity_keeps_it_alive_until_the_absolute_limit() {
         let mut store = Sessions::default();
         store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
-        assert!(store.live("h", "flow", 1, IDLE_TIMEOUT - 1).is_some());
-        assert!(store.live("h", "flow", 1, IDLE_TIMEOUT).is_none(), "idle");
+        assert!(store.get("h", "flow", 1, IDLE_TIMEOUT - 1).is_some());
+        assert!(store.get("h", "flow", 1, IDLE_TIMEOUT).is_none(), "idle");
         let mut store = Sessions::default();
         store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
         let mut now = 0;
@@ -321,9 +294,9 @@ mod tests {
             now += 1000;
             store.join("h", "app", "f2", now);
         }
-        assert!(store.live("h", "flow", 1, now).is_some());
+        assert!(store.get("h", "flow", 1, now).is_some());
         assert!(
-            store.live("h", "flow", 1, ABSOLUTE_TIMEOUT).is_none(),
+            store.get("h", "flow", 1, ABSOLUTE_TIMEOUT).is_none(),
             "absolute"
         );
     }
@@ -351,9 +324,9 @@ mod tests {
             ("app".into(), "f1".into()),
             30,
         );
-        assert!(store.live("h0", "flow", 1, 30).is_none());
-        assert!(store.live("h1", "flow", 1, 30).is_some());
-        assert!(store.live("h3", "flow", 1, 30).is_some());
+        assert!(store.get("h0", "flow", 1, 30).is_none());
+        assert!(store.get("h1", "flow", 1, 30).is_some());
+        assert!(store.get("h3", "flow", 1, 30).is_some());
         assert!(store.bytes() <= 3 * one);
         // Once the older ones expire, they are what goes: no live session is dropped.
         let later = 20 + IDLE_TIMEOUT;
@@ -363,8 +336,8 @@ mod tests {
             ("app".into(), "f1".into()),
             later,
         );
-        assert!(store.live("h3", "flow", 1, later).is_some());
-        assert!(store.live("h4", "flow", 1, later).is_some());
+        assert!(store.get("h3", "flow", 1, later).is_some());
+        assert!(store.get("h4", "flow", 1, later).is_some());
     }
 
     #[test]
@@ -383,7 +356,7 @@ mod tests {
             store.bytes()
         );
         store.join("h", "other-app", "f2", 2);
-        assert!(store.live("h", "flow", 1, 2).is_some());
+        assert!(store.get("h", "flow", 1, 2).is_some());
         assert!(store.end("h", 3).is_some());
         assert_eq!(store.bytes(), 0);
     }
@@ -392,11 +365,11 @@ mod tests {
     fn a_session_belongs_to_one_flow_version() {
         let mut store = Sessions::default();
         store.create(new("h", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
-        assert!(store.live("h", "flow", 2, 1).is_none());
-        assert!(store.live("h", "other", 1, 1).is_none());
+        assert!(store.get("h", "flow", 2, 1).is_none());
+        assert!(store.get("h", "other", 1, 1).is_none());
         assert_eq!(
-            store.live("h", "flow", 1, 1).map(|s| s.subject),
-            Some("u".into())
+            store.get("h", "flow", 1, 1).map(|s| s.subject.as_str()),
+            Some("u")
         );
     }
 
