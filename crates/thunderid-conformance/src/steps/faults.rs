@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::world::ConformanceWorld;
 
-async fn arm(world: &ConformanceWorld, rule: Value) -> anyhow::Result<()> {
+/// Arm one fault rule; anything but 201 fails the step with the mock's answer.
+pub(crate) async fn arm(world: &ConformanceWorld, rule: Value) -> anyhow::Result<()> {
     let response = world
         .http
         .post(world.url("/__mock/faults"))

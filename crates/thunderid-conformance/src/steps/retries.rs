@@ -1,7 +1,6 @@
 //! Fault steps for the client's retry policy: a failure without `Retry-After`, which a client must
 //! surface rather than retry (`faults.rs` arms the ones with `Retry-After`). `@mock-only`.
 
-use anyhow::ensure;
 use cucumber::given;
 use serde_json::json;
 
@@ -16,18 +15,5 @@ async fn fail_without_retry_after(
 ) -> anyhow::Result<()> {
     let rule =
         json!({"path": path, "times": times, "action": {"type": "status", "status": status}});
-    let response = world
-        .http
-        .post(world.url("/__mock/faults"))
-        .header("content-type", "application/json")
-        .body(rule.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    ensure!(
-        status.as_u16() == 201,
-        "POST /__mock/faults answered {status}: {}",
-        response.text().await.unwrap_or_default()
-    );
-    Ok(())
+    super::faults::arm(world, rule).await
 }

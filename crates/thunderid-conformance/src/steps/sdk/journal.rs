@@ -261,16 +261,5 @@ async fn no_refresh_reuse(world: &mut ConformanceWorld) -> anyhow::Result<()> {
 #[when(expr = "the mock drops the next {int} connection(s) to {string}")]
 async fn drop_next(world: &mut ConformanceWorld, times: u64, path: String) -> anyhow::Result<()> {
     let rule = json!({"path": path, "times": times, "action": {"type": "drop"}});
-    let response = world
-        .http
-        .post(world.url("/__mock/faults"))
-        .json(&rule)
-        .send()
-        .await?;
-    ensure!(
-        response.status().as_u16() == 201,
-        "POST /__mock/faults answered {}",
-        response.status()
-    );
-    Ok(())
+    crate::steps::faults::arm(world, rule).await
 }
