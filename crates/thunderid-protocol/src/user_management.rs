@@ -103,6 +103,24 @@ pub struct UsageResponse {
     pub usages: Vec<Usage>,
 }
 
+impl UsageResponse {
+    /// Every usage, all of `kind` (the summary counts them under it; no entry when there is none).
+    pub fn of(kind: &str, usages: Vec<Usage>) -> Self {
+        let total = usages.len() as u64;
+        let summary = if usages.is_empty() {
+            BTreeMap::new()
+        } else {
+            BTreeMap::from([(kind.to_owned(), total)])
+        };
+        Self {
+            total_results: total,
+            count: total,
+            summary,
+            usages,
+        }
+    }
+}
+
 /// One resource depending on a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

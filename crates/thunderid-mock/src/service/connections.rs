@@ -16,7 +16,7 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::user_management::{Usage, UsageResponse};
 
 use crate::error::MockError;
-use crate::service::request::{self, GoObject, Query};
+use crate::service::request::{self, GoObject, Query, member_text};
 use crate::state::AppState;
 use crate::store::connections::{AttributeConfiguration, ConnectionRecord};
 
@@ -394,17 +394,10 @@ pub(crate) fn usages(
     id: &str,
 ) -> Result<UsageResponse, MockError> {
     load(state, vendor, id)?;
-    let usages = dependent_flows(state, vendor, id);
-    let mut summary = BTreeMap::new();
-    if !usages.is_empty() {
-        summary.insert("flow".to_owned(), usages.len() as u64);
-    }
-    Ok(UsageResponse {
-        total_results: usages.len() as u64,
-        count: usages.len() as u64,
-        summary,
-        usages,
-    })
+    Ok(UsageResponse::of(
+        "flow",
+        dependent_flows(state, vendor, id),
+    ))
 }
 
 /// A `connection` document's outcome parts: (id, name, operation, result).
@@ -419,7 +412,7 @@ pub(crate) fn import(
     upsert: bool,
 ) -> Result<ImportResult, String> {
     let (_, request) = decode_document(document)?;
-    let id = text(document, "id");
+    let id = member_text(document, "id");
     let name = request.name.clone();
     if upsert && !id.is_empty() {
         match update_record(state, &id, request.clone()) {
@@ -441,7 +434,7 @@ pub(crate) fn exists(state: &AppState, document: &Map<String, Value>) -> Result<
     let connections = state.stores().connections.current();
     Ok(vendor
         .table(&connections)
-        .get(&text(document, "id"))
+        .get(&member_text(document, "id"))
         .is_some())
 }
 
@@ -450,16 +443,8 @@ fn is_not_found(error: &MockError) -> bool {
         if matches!(error.code, ApiErrorCode::IdpIDPNotFound | ApiErrorCode::SenderSenderNotFound))
 }
 
-fn text(document: &Map<String, Value>, name: &str) -> String {
-    document
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 fn decode_document(document: &Map<String, Value>) -> Result<(Vendor, ConnectionRequest), String> {
-    let kind = text(document, "type");
+    let kind = member_text(document, "type");
     let vendor =
         Vendor::from_name(&kind).ok_or_else(|| format!("unsupported connection vendor: {kind}"))?;
     let request = ConnectionRequest::from_value(vendor, &Value::Object(document.clone()))

@@ -370,16 +370,7 @@ pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockEr
             behavior_on_delete: "fallback".into(),
         })
         .collect();
-    let mut summary = std::collections::BTreeMap::new();
-    if !usages.is_empty() {
-        summary.insert("application".to_owned(), usages.len() as u64);
-    }
-    Ok(UsageResponse {
-        total_results: usages.len() as u64,
-        count: usages.len() as u64,
-        summary,
-        usages,
-    })
+    Ok(UsageResponse::of("application", usages))
 }
 
 /// `/import`'s flow document: update by id, create with that id when unknown, and when the handle

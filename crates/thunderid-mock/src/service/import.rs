@@ -17,6 +17,7 @@ use thunderid_protocol::ApiErrorCode;
 
 use crate::error::MockError;
 use crate::service::access::Caller;
+use crate::service::request::member_text as text;
 use crate::state::AppState;
 use crate::store::server_config::ServerConfig;
 
@@ -247,14 +248,6 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Document>, String> {
         documents.push((kind, object));
     }
     Ok(documents)
-}
-
-fn text(document: &Map<String, Value>, name: &str) -> String {
-    document
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn outcome(kind: &str, id: String, name: String, operation: &str) -> Outcome {

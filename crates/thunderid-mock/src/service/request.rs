@@ -167,6 +167,16 @@ impl Paging {
     }
 }
 
+/// A JSON object's string member (`""` when absent or not a string): the documents `/import`
+/// applies.
+pub(crate) fn member_text(object: &Map<String, Value>, name: &str) -> String {
+    object
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Envelope A for `code` with its description replaced (a handler's own text, or the service's
 /// default with a detail appended); `key` `None` keeps the code's description key.
 pub(crate) fn described(code: ApiErrorCode, key: Option<&str>, text: String) -> MockError {

@@ -338,12 +338,7 @@ pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockEr
     if !exists {
         return Err(api(ApiErrorCode::UserNotFound));
     }
-    Ok(UsageResponse {
-        total_results: 0,
-        count: 0,
-        summary: Default::default(),
-        usages: Vec::new(),
-    })
+    Ok(UsageResponse::of("agent", Vec::new()))
 }
 
 /// `POST /users/{id}/update-credentials` with `{"credentials": {…}}`: 204.
