@@ -68,6 +68,10 @@ pub struct Cli {
     /// At most this many MiB of outbox messages (`/__mock/outbox`); the oldest go first.
     #[arg(long, default_value_t = 8, env = "THUNDERID_MOCK_OUTBOX_MIB")]
     pub outbox_mib: usize,
+    /// At most this many MiB of users before self-registration and a user's own growing update are
+    /// refused (what an administrator adds counts but is never refused).
+    #[arg(long, default_value_t = 64, env = "THUNDERID_MOCK_USERS_MIB")]
+    pub users_mib: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -132,7 +136,8 @@ impl Cli {
             .journal_bytes(self.journal_mib.saturating_mul(1 << 20))
             .execution_bytes(self.executions_mib.saturating_mul(1 << 20))
             .session_bytes(self.sessions_mib.saturating_mul(1 << 20))
-            .outbox_bytes(self.outbox_mib.saturating_mul(1 << 20));
+            .outbox_bytes(self.outbox_mib.saturating_mul(1 << 20))
+            .user_bytes(self.users_mib.saturating_mul(1 << 20));
         let state = builder
             .build_state(&format!("{scheme}://{host}"))
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -21,16 +21,19 @@ pub(crate) struct ServerConfig {
 }
 
 /// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`, `--sessions-mib`,
-/// `--outbox-mib`; the builder's `journal_bytes`, `execution_bytes`, `session_bytes` and
-/// `outbox_bytes`). Whatever clients send, the journal, the flow executions, the SSO sessions and
-/// the outbox stay within them; past a budget the oldest journal entries and outbox messages, and
-/// the soonest-expiring executions and sessions (expired ones first), go first.
+/// `--outbox-mib`, `--users-mib`; the builder's `journal_bytes`, `execution_bytes`,
+/// `session_bytes`, `outbox_bytes` and `user_bytes`). Whatever clients send, the journal, the flow
+/// executions, the SSO sessions and the outbox stay within them; past a budget the oldest journal
+/// entries and outbox messages, and the soonest-expiring executions and sessions (expired ones
+/// first), go first. Users are never evicted: past their budget, what a client without an
+/// administrator's token would add is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits {
     pub journal_bytes: usize,
     pub execution_bytes: usize,
     pub session_bytes: usize,
     pub outbox_bytes: usize,
+    pub user_bytes: usize,
 }
 
 impl Limits {
@@ -42,6 +45,8 @@ impl Limits {
     pub(crate) const SESSION_BYTES: usize = 32 << 20;
     /// 8 MiB of outbox: some 10,000 OTP and link messages.
     pub(crate) const OUTBOX_BYTES: usize = 8 << 20;
+    /// 64 MiB of users before self-registration stops: some 100,000 registered users.
+    pub(crate) const USER_BYTES: usize = 64 << 20;
 }
 
 impl Default for Limits {
@@ -51,6 +56,7 @@ impl Default for Limits {
             execution_bytes: Self::EXECUTION_BYTES,
             session_bytes: Self::SESSION_BYTES,
             outbox_bytes: Self::OUTBOX_BYTES,
+            user_bytes: Self::USER_BYTES,
         }
     }
 }

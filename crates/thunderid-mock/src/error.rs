@@ -76,6 +76,10 @@ pub enum MockError {
     /// A request body over the limit: 413 with Go's `http.MaxBytesError` text.
     #[error("request body too large")]
     BodyTooLarge,
+    /// A user's own change would take the users past the mock's budget (`--users-mib`): 413
+    /// `text/plain`. The server has no such limit; the mock must stop somewhere.
+    #[error("user directory full")]
+    DirectoryFull,
     /// The path exists but not for this method: Go's `ServeMux` 405, with `Allow`.
     #[error("method not allowed")]
     MethodNotAllowed { allow: &'static str },
@@ -162,7 +166,7 @@ impl MockError {
             Self::Scim { status, .. } => *status,
             Self::NotFound => 404,
             Self::ControlRefused(_) => 403,
-            Self::BodyTooLarge => 413,
+            Self::BodyTooLarge | Self::DirectoryFull => 413,
             Self::MethodNotAllowed { .. } => 405,
             Self::Internal(_) => 500,
         };
@@ -259,6 +263,10 @@ impl IntoResponse for MockError {
             Self::PlainText(message)
             | Self::PlainTextServerError(message)
             | Self::ControlRefused(message) => text(status, format!("{message}\n")),
+            Self::DirectoryFull => text(
+                status,
+                "user directory full: the mock's user budget (--users-mib) is used up\n".to_owned(),
+            ),
             Self::BodyTooLarge => {
                 let mut response = text(status, "http: request body too large\n".to_owned());
                 // Go closes a connection whose body limit was hit.

@@ -92,7 +92,7 @@ impl Stores {
     pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, limits: &Limits) -> Self {
         Self {
             registry: Snapshots::new(Registry::from_fixtures(fixtures, now)),
-            directory: Locked::new(Directory::from_fixtures(fixtures, now)),
+            directory: Locked::new(Directory::from_fixtures(fixtures, now, limits.user_bytes)),
             executions: Locked::new(Executions::with_budget(limits.execution_bytes)),
             oauth: Locked::new(OAuthState::default()),
             outbox: Locked::new(Outbox::with_budget(limits.outbox_bytes)),
@@ -108,8 +108,9 @@ impl Stores {
     pub(crate) fn reset(&self, fixtures: &Fixtures, now: u64) {
         self.registry
             .replace(Registry::from_fixtures(fixtures, now));
+        let budget = self.directory.read(|d| d.users.budget());
         self.directory
-            .replace(Directory::from_fixtures(fixtures, now));
+            .replace(Directory::from_fixtures(fixtures, now, budget));
         let budget = self.executions.read(Executions::budget);
         self.executions.replace(Executions::with_budget(budget));
         self.oauth.replace(OAuthState::default());

@@ -50,7 +50,11 @@ impl Harness {
             signer: TokenSigner::new(key, "https://localhost:8090".into(), 30)
                 .expect("the bundled key signs"),
             registry: Registry::from_fixtures(&fixtures, 0),
-            directory: Locked::new(Directory::from_fixtures(&fixtures, NOW)),
+            directory: Locked::new(Directory::from_fixtures(
+                &fixtures,
+                NOW,
+                crate::config::Limits::USER_BYTES,
+            )),
             fixtures,
             outbox: Locked::default(),
             executions: Locked::default(),

@@ -29,4 +29,13 @@ impl MockServerBuilder {
         self.limits.outbox_bytes = bytes;
         self
     }
+
+    /// At most this many bytes of users (default 64 MiB) before what a client without an
+    /// administrator's token adds is refused: self-registration then fails in-band, as a failed
+    /// provisioning does on the server, and a user's own update that grows it answers 413. Users an
+    /// administrator or the fixtures add count but are never refused.
+    pub fn user_bytes(mut self, bytes: usize) -> Self {
+        self.limits.user_bytes = bytes;
+        self
+    }
 }

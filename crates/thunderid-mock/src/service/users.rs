@@ -44,6 +44,8 @@ enum UpdateError {
     Credential,
     /// The attributes do not fit the schema, or a unique value is taken.
     Attribute(AttributeError),
+    /// The larger record would take the users past their budget.
+    DirectoryFull,
 }
 
 /// A copy of the user with this id.
@@ -54,7 +56,8 @@ fn load_user(state: &AppState, id: &str) -> Option<UserRecord> {
 /// Replace every attribute of user `id` with `attributes`, as `UpdateUserAttributes` does: credential
 /// attributes are refused first, attributes the schema does not declare are dropped (not refused),
 /// then the rest is validated (types, patterns, required attributes, then uniqueness against other
-/// users). Returns the updated user.
+/// users). The user changes itself, so a larger record must fit the budget. Returns the updated
+/// user.
 fn replace_attributes(
     state: &AppState,
     id: &str,
@@ -82,10 +85,14 @@ fn replace_attributes(
             .collect();
         d.validate_attributes(&user_type, &declared, Some(id))
             .map_err(UpdateError::Attribute)?;
-        let user = d.users.get_mut(id).ok_or(UpdateError::UserNotFound)?;
-        user.attributes = declared;
-        user.attributes_null = false;
-        Ok(user.clone())
+        d.users
+            .update_within_budget(id, |user| {
+                user.attributes = declared;
+                user.attributes_null = false;
+                user.clone()
+            })
+            .map_err(|_| UpdateError::DirectoryFull)?
+            .ok_or(UpdateError::UserNotFound)
     })
 }
 
@@ -157,13 +164,11 @@ fn update_credentials(
         .into_iter()
         .map(|(name, text)| (name, PasswordHash::new(text)))
         .collect();
+    // Only credentials the schema declares: the record grows by at most a hash per declared one.
     state.stores().directory.write(|d| {
-        let user = d
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
-        user.credentials.extend(hashes);
-        Ok(())
+        d.users
+            .update(user_id, |user| user.credentials.extend(hashes))
+            .ok_or_else(|| api(ApiErrorCode::UserNotFound))
     })
 }
 

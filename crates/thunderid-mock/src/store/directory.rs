@@ -34,12 +34,16 @@ pub(crate) struct Directory {
 }
 
 impl Directory {
-    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64) -> Self {
+    /// The directory of a fixture set, created at `now`; self-service may take its users to
+    /// `user_bytes`.
+    pub(crate) fn from_fixtures(fixtures: &Fixtures, now: u64, user_bytes: usize) -> Self {
         let mut seq = 0;
         let resource_servers = ResourceServers::from_fixtures(fixtures, &mut seq);
         let roles = Roles::from_fixtures(fixtures, &mut seq);
+        let mut users = Users::from_fixtures(fixtures);
+        users.set_budget(user_bytes);
         Self {
-            users: Users::from_fixtures(fixtures),
+            users,
             user_types: UserTypes::from_fixtures(fixtures),
             units: Units::from_fixtures(fixtures, now),
             groups: Groups::from_fixtures(fixtures),
@@ -429,7 +433,7 @@ mod tests {
         #[test]
         fn any_sequence_of_changes_leaves_no_dangling_reference(ops in prop::collection::vec(op(), 0..40)) {
             let fixtures = Fixtures::bundled();
-            let mut d = Directory::from_fixtures(&fixtures, 0);
+            let mut d = Directory::from_fixtures(&fixtures, 0, crate::config::Limits::USER_BYTES);
             for op in ops {
                 apply(&mut d, op);
             }
@@ -465,7 +469,7 @@ mod tests {
     #[test]
     fn roles_reach_members_through_nested_groups() {
         let fixtures = Fixtures::bundled();
-        let mut d = Directory::from_fixtures(&fixtures, 0);
+        let mut d = Directory::from_fixtures(&fixtures, 0, crate::config::Limits::USER_BYTES);
         let thor = MemberRef::new(MemberKind::User, crate::bundled::THOR.id);
         let booking = "01900000-0000-7000-8000-000000000021";
         assert!(d.is_authorized(&thor, booking, "booking:write"));

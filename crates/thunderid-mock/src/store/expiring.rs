@@ -57,9 +57,25 @@ impl<V> Expiring<V> {
         weight: usize,
         budget: usize,
     ) {
+        self.insert_within_with(key, value, expires_at, weight, budget, |_, _| {});
+    }
+
+    /// [`Self::insert_within`], handing each entry that gave way to `gone` (for an index kept
+    /// beside the map).
+    pub(crate) fn insert_within_with(
+        &mut self,
+        key: String,
+        value: V,
+        expires_at: u64,
+        weight: usize,
+        budget: usize,
+        mut gone: impl FnMut(String, V),
+    ) {
         self.remove(&key);
         while self.weight + weight > budget && !self.entries.is_empty() {
-            self.evict_first();
+            if let Some((key, value)) = self.evict_first() {
+                gone(key, value);
+            }
         }
         self.insert_weighted(key, value, expires_at, weight);
     }
@@ -106,6 +122,11 @@ impl<V> Expiring<V> {
     }
 
     pub(crate) fn prune(&mut self, now: u64) {
+        self.prune_with(now, |_, _| {});
+    }
+
+    /// [`Self::prune`], handing each expired entry to `gone`.
+    pub(crate) fn prune_with(&mut self, now: u64, mut gone: impl FnMut(String, V)) {
         while let Some((expires_at, _)) = self.by_expiry.first() {
             if *expires_at >= now {
                 break;
@@ -113,12 +134,12 @@ impl<V> Expiring<V> {
             let Some((expires_at, key)) = self.by_expiry.pop_first() else {
                 break;
             };
-            if self
+            let current = self
                 .entries
                 .get(&key)
-                .is_some_and(|(live, _, _)| *live == expires_at)
-            {
-                self.forget(&key);
+                .is_some_and(|(live, _, _)| *live == expires_at);
+            if let Some((_, value)) = current.then(|| self.forget(&key)).flatten() {
+                gone(key, value);
             }
         }
     }
@@ -147,12 +168,9 @@ impl<V> Expiring<V> {
         self.entries.contains_key(key)
     }
 
-    /// Every live entry, in no particular order (for the rare scan: revoking by subject).
-    pub(crate) fn iter(&self, now: u64) -> impl Iterator<Item = (&String, &V)> {
-        self.entries
-            .iter()
-            .filter(move |(_, (expires_at, _, _))| now <= *expires_at)
-            .map(|(key, (_, value, _))| (key, value))
+    /// The value under `key`, expired or not (to keep an index beside the map exact).
+    pub(crate) fn get_any(&self, key: &str) -> Option<&V> {
+        self.entries.get(key).map(|(_, value, _)| value)
     }
 }
 

@@ -7,7 +7,7 @@
 //! revoke them. A session lives until its idle or absolute expiry, whichever comes first; activity
 //! (at most once a minute) pushes the idle expiry out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::expiring::Expiring;
 
@@ -23,6 +23,9 @@ const ACTIVITY_REFRESH: u64 = 60;
 #[derive(Debug)]
 pub(crate) struct Sessions {
     by_handle: Expiring<SsoSession>,
+    /// The handles of each subject's stored sessions, kept exact on every way a session leaves,
+    /// so revoking a user's sessions is O(its sessions), not a scan.
+    by_subject: HashMap<String, HashSet<String>>,
     /// The bytes the sessions may hold, as [`SsoSession::approximate_size`] counts them.
     budget: usize,
 }
@@ -123,6 +126,7 @@ impl Sessions {
     pub(crate) fn with_budget(budget: usize) -> Self {
         Self {
             by_handle: Expiring::default(),
+            by_subject: HashMap::new(),
             budget,
         }
     }
@@ -134,11 +138,30 @@ impl Sessions {
     /// Store (or put back) a session until its idle expiry. Expired sessions are freed first; only
     /// when the live ones do not fit does the one expiring soonest go (O(log n) each).
     fn put(&mut self, handle: String, session: SsoSession, now: u64) {
-        self.by_handle.prune(now);
+        let by_subject = &mut self.by_subject;
+        let mut forget =
+            |handle: String, gone: SsoSession| unindex(by_subject, &gone.subject, &handle);
+        self.by_handle.prune_with(now, &mut forget);
         let size = session.approximate_size(&handle);
         let expires = session.idle_expires_at;
-        self.by_handle
-            .insert_within(handle, session, expires, size, self.budget);
+        let subject = session.subject.clone();
+        self.by_handle.insert_within_with(
+            handle.clone(),
+            session,
+            expires,
+            size,
+            self.budget,
+            &mut forget,
+        );
+        self.by_subject.entry(subject).or_default().insert(handle);
+    }
+
+    /// Take the session under `handle` out of the store (live or not), keeping the index exact;
+    /// the live one is returned.
+    fn take(&mut self, handle: &str, now: u64) -> Option<SsoSession> {
+        let subject = self.by_handle.get_any(handle).map(|s| s.subject.clone())?;
+        unindex(&mut self.by_subject, &subject, handle);
+        self.by_handle.take(handle, now)
     }
 
     /// The bytes the stored sessions hold.
@@ -203,7 +226,7 @@ impl Sessions {
         now: u64,
     ) {
         // Taken out and put back, so its size is counted again.
-        if let Some(mut session) = self.by_handle.take(handle, now) {
+        if let Some(mut session) = self.take(handle, now) {
             session.checkpoints.insert(name, checkpoint);
             self.put(handle.to_owned(), session, now);
         }
@@ -212,7 +235,7 @@ impl Sessions {
     /// Record activity (at most once a minute it extends the idle expiry) and that `app_id`
     /// joined with token family `token_family_id`.
     pub(crate) fn join(&mut self, handle: &str, app_id: &str, token_family_id: &str, now: u64) {
-        let Some(mut session) = self.by_handle.take(handle, now) else {
+        let Some(mut session) = self.take(handle, now) else {
             return;
         };
         if now.saturating_sub(session.last_active_at) >= ACTIVITY_REFRESH {
@@ -236,25 +259,30 @@ impl Sessions {
 
     /// End the session under `handle`, returning it (for its participants' token families).
     pub(crate) fn end(&mut self, handle: &str, now: u64) -> Option<SsoSession> {
-        self.by_handle.take(handle, now)
+        self.take(handle, now)
     }
 
-    /// End every session of `subject`; returns how many.
+    /// End every session of `subject`; returns how many were live.
     pub(crate) fn end_all_of(&mut self, subject: &str, now: u64) -> usize {
-        let handles: Vec<String> = self
-            .by_handle
-            .iter(now)
-            .filter(|(_, s)| s.subject == subject)
-            .map(|(h, _)| h.clone())
-            .collect();
-        for handle in &handles {
-            self.by_handle.remove(handle);
-        }
-        handles.len()
+        let handles = self.by_subject.remove(subject).unwrap_or_default();
+        handles
+            .iter()
+            .filter_map(|handle| self.by_handle.take(handle, now))
+            .count()
     }
 
     pub(crate) fn len(&self) -> usize {
         self.by_handle.len()
+    }
+}
+
+/// Drop `handle` from `subject`'s handles (and the subject when it has none left).
+fn unindex(by_subject: &mut HashMap<String, HashSet<String>>, subject: &str, handle: &str) {
+    if let Some(handles) = by_subject.get_mut(subject) {
+        handles.remove(handle);
+        if handles.is_empty() {
+            by_subject.remove(subject);
+        }
     }
 }
 
@@ -383,5 +411,60 @@ mod tests {
         assert_eq!(store.len(), 1);
         let ended = store.end("c", 1).expect("c is live");
         assert_eq!(ended.participants["app"].token_family_id, "f3");
+    }
+
+    /// The index by subject holds exactly the stored sessions, whichever way they left.
+    fn assert_index_exact(store: &Sessions) {
+        let indexed: usize = store.by_subject.values().map(HashSet::len).sum();
+        assert_eq!(indexed, store.len());
+        for (subject, handles) in &store.by_subject {
+            for handle in handles {
+                let session = store
+                    .by_handle
+                    .get_any(handle)
+                    .expect("indexed handle stored");
+                assert_eq!(&session.subject, subject);
+            }
+        }
+    }
+
+    #[test]
+    fn the_subject_index_follows_evictions_expiry_and_ends() {
+        let mut probe = Sessions::default();
+        probe.create(new("h0", "u"), checkpoint(), ("app".into(), "f1".into()), 0);
+        let mut store = Sessions::with_budget(3 * probe.bytes());
+        for i in 0..6_u64 {
+            let subject = if i % 2 == 0 { "u" } else { "v" };
+            let handle = format!("h{i}");
+            store.create(
+                new(&handle, subject),
+                checkpoint(),
+                ("app".into(), "f".into()),
+                i,
+            );
+            assert_index_exact(&store);
+        }
+        // Expired ones are pruned on the next write.
+        let later = 10 + IDLE_TIMEOUT;
+        store.create(
+            new("late", "w"),
+            checkpoint(),
+            ("app".into(), "f".into()),
+            later,
+        );
+        assert_index_exact(&store);
+        assert_eq!(store.len(), 1);
+        assert_eq!(store.end_all_of("u", later), 0);
+        store.create(
+            new("x", "w"),
+            checkpoint(),
+            ("app".into(), "f".into()),
+            later,
+        );
+        store.join("x", "other", "f9", later + 100);
+        assert_index_exact(&store);
+        assert_eq!(store.end_all_of("w", later + 100), 2);
+        assert_index_exact(&store);
+        assert!(store.by_subject.is_empty());
     }
 }

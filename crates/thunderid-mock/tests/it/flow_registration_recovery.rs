@@ -2,7 +2,7 @@
 //! executors (user type, provisioning, uniqueness, identification, recovery e-mail, new password)
 //! and their errors; the new user signs in, the recovered password works.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::flow_support::*;
@@ -280,4 +280,74 @@ async fn registration_and_recovery_must_be_enabled() {
             (400, Some(code))
         );
     }
+}
+
+/// Register `username` through the bundled flow; the last response.
+async fn register(t: &TestServer, username: &str) -> Value {
+    let first = start_native(t, "REGISTRATION", json!({})).await;
+    let details = step(
+        t,
+        &first,
+        Some("action_credentials"),
+        json!({"username": username, "password": JANE_PASSWORD}),
+    )
+    .await;
+    step(
+        t,
+        &details,
+        Some("action_schema_attrs"),
+        json!({"email": format!("{username}@example.com")}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn self_registration_stops_at_the_user_budget_and_deleting_frees_room() {
+    let t = TestServer::with(thunderid_mock::MockServer::builder().user_bytes(12 * 1024)).await;
+    let mut registered = Vec::new();
+    let refused = loop {
+        let name = format!("user{}", registered.len());
+        let done = register(&t, &name).await;
+        if done["flowStatus"] != "COMPLETE" {
+            break done;
+        }
+        registered.push(name);
+        assert!(registered.len() < 100, "the budget never filled");
+    };
+    assert!(!registered.is_empty(), "{refused}");
+    insta::assert_json_snapshot!("registration_directory_full", redacted(&refused));
+    // Nothing of the refused user was kept.
+    let last = format!("user{}", registered.len());
+    let signed_in = sign_in(&t, &last, JANE_PASSWORD).await;
+    assert_ne!(signed_in["flowStatus"], "COMPLETE", "{signed_in}");
+
+    // A registered user cannot grow itself past the budget either; an update of the same size goes
+    // through.
+    let first = sign_in(&t, &registered[0], JANE_PASSWORD).await;
+    let sub = verify_assertion(&t, first["assertion"].as_str().unwrap_or_default())["sub"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let token = crate::users_me::access_token(&t, &sub);
+    let grow = json!({"attributes": {
+        "username": registered[0], "email": "user0@example.com", "given_name": "g".repeat(4096)
+    }});
+    let reply = crate::users_me::call(&t, Method::PUT, "/users/me", &token, Some(&grow)).await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(
+        reply.body,
+        "user directory full: the mock's user budget (--users-mib) is used up\n"
+    );
+    let same = json!({"attributes": {"username": registered[0], "email": "user0@example.com"}});
+    let reply = crate::users_me::call(&t, Method::PUT, "/users/me", &token, Some(&same)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // An administrator's delete frees the room for the next registration.
+    let admin = t
+        .server
+        .mint_access_token("admin", "sample-spa", &["system"]);
+    let reply =
+        crate::users_me::call(&t, Method::DELETE, &format!("/users/{sub}"), &admin, None).await;
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    assert_eq!(register(&t, &last).await["flowStatus"], "COMPLETE");
 }

@@ -67,10 +67,14 @@ pub(super) fn collect(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError
         let user_type = user.user_type.clone();
         d.validate_attributes(&user_type, &merged, Some(&user_id))
             .map_err(|_| ())?;
-        let user = d.users.get_mut(&user_id).ok_or(())?;
-        user.attributes = merged;
-        user.attributes_null = false;
-        Ok::<(), ()>(())
+        // A flow acts for the user: growing the record must fit the budget.
+        d.users
+            .update_within_budget(&user_id, |user| {
+                user.attributes = merged;
+                user.attributes_null = false;
+            })
+            .map_err(|_| ())?
+            .ok_or(())
     });
     Ok(match stored {
         Ok(()) => ExecResult::complete(),

@@ -232,14 +232,11 @@ pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, Engi
         ));
     };
     let hash = PasswordHash::new(&value);
-    let set = task.env.users_mut(|users| match users.get_mut(&user_id) {
-        Some(user) => {
-            user.set_password(hash);
-            true
-        }
-        None => false,
-    });
-    if !set {
+    // A new hash replaces the old one: the record does not grow.
+    let set = task
+        .env
+        .users_mut(|users| users.update(&user_id, |user| user.set_password(hash)));
+    if set.is_none() {
         return Ok(ExecResult::failure(
             ApiErrorCode::ExecutorCredentialSetFailed.to_error(),
         ));

@@ -287,15 +287,17 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
             .map(|(name, value)| (name, PasswordHash::new(&value)))
             .collect(),
     };
-    // Checked and stored under one lock, so two registrations cannot both take a unique value.
+    // Checked and stored under one lock, so two registrations cannot both take a unique value. A
+    // flow acts for a client without an administrator's token, so the user must fit the budget;
+    // a full directory fails as another provisioning error does on the server.
     let created = task.env.directory.write(|d| {
-        d.validate_attributes(&record.user_type, &record.attributes, None)?;
-        d.users.insert(record);
-        Ok(())
+        d.validate_attributes(&record.user_type, &record.attributes, None)
+            .map_err(Some)?;
+        d.users.insert_within_budget(record).map_err(|_| None)
     });
     match created {
         Ok(()) => {}
-        Err(AttributeError::NotUnique { .. }) => {
+        Err(Some(AttributeError::NotUnique { .. })) => {
             return Ok(ExecResult::failure(
                 ApiErrorCode::ExecutorProvisioningAttributeConflict.to_error(),
             ));

@@ -268,13 +268,14 @@ pub(crate) fn update(
         }
         let user = d
             .users
-            .get_mut(id)
+            .update(id, |user| {
+                user.ou_id = ou_id;
+                user.user_type = user_type;
+                user.attributes_null = declared.is_none();
+                user.attributes = declared.unwrap_or_default();
+                user.clone()
+            })
             .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
-        user.ou_id = ou_id;
-        user.user_type = user_type;
-        user.attributes_null = declared.is_none();
-        user.attributes = declared.unwrap_or_default();
-        let user = user.clone();
         Ok(user_body(d, &user, false))
     })
 }

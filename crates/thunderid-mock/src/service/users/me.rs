@@ -105,6 +105,7 @@ fn subject(principal: &Principal) -> Result<&str, MockError> {
 
 fn update_error(error: UpdateError) -> MockError {
     let code = match error {
+        UpdateError::DirectoryFull => return MockError::DirectoryFull,
         UpdateError::UserNotFound => ApiErrorCode::UserNotFound,
         UpdateError::UnknownUserType | UpdateError::Attribute(AttributeError::UnknownUserType) => {
             ApiErrorCode::UserTypeNotFound

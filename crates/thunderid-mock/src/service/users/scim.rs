@@ -130,6 +130,7 @@ fn not_found(detail: &str) -> MockError {
 fn update_error(error: UpdateError) -> MockError {
     let invalid = |detail: String| scim_error(400, ScimErrorType::InvalidValue, detail);
     match error {
+        UpdateError::DirectoryFull => MockError::DirectoryFull,
         UpdateError::UserNotFound => not_found("No associated user exits in the user store."),
         UpdateError::UnknownUserType | UpdateError::Attribute(AttributeError::UnknownUserType) => {
             invalid("The user's type has no schema.".to_owned())
