@@ -5,7 +5,8 @@
 //! Legitimate: app-native sign-ins of `thor` and `loki` (start, credentials, the assertion's `sub`
 //! checked), client-credentials tokens. Abusive: bodies over the limit, flow starts never
 //! continued, journal flooding with 60 KB bodies, slow connections that never finish their headers,
-//! and resets of the whole state.
+//! self-registrations of new users with 4 KB attributes (the user budget refuses them in-band once
+//! full), and resets of the whole state.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -31,6 +32,8 @@ struct Counters {
     cross_talk: AtomicU64,
     refused_bodies: AtomicU64,
     interrupted: AtomicU64,
+    registered: AtomicU64,
+    registrations_refused: AtomicU64,
 }
 
 pub(crate) fn soak(root: &Path, seconds: u64) -> Result<()> {
@@ -83,7 +86,7 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
     let peak = Arc::new(AtomicU64::new(0));
     let pid = child.id();
     let mut workers = Vec::new();
-    for worker in 0..12 {
+    for worker in 0..13 {
         let (counters, stop) = (Arc::clone(&counters), Arc::clone(&stop));
         workers.push(std::thread::spawn(move || {
             let mut round = 0u64;
@@ -96,6 +99,7 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
                     8 => flood_starts(addr, &counters),
                     9 => flood_journal(addr, &counters),
                     10 => slow_connection(addr, &counters, &stop),
+                    11 => register(addr, &counters, round),
                     _ => reset(addr, &counters, round),
                 };
             }
@@ -123,7 +127,8 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
     let report = format!(
         "soak: {seconds} s, {} requests ({}/s), {} × 5xx, {panics} panics, peak RSS {} MB, \
          {} sign-ins checked, {} cross-talk, {} bodies over the limit refused (413), \
-         {} sign-ins interrupted by resets",
+         {} sign-ins interrupted by resets, {} users registered, {} registrations refused \
+         (user budget full)",
         load(&c.requests),
         load(&c.requests) / seconds.max(1),
         load(&c.server_errors),
@@ -132,6 +137,8 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
         load(&c.cross_talk),
         load(&c.refused_bodies),
         load(&c.interrupted),
+        load(&c.registered),
+        load(&c.registrations_refused),
     );
     println!("{report}");
     std::fs::write(dir.join("report.txt"), format!("{report}\n"))?;
@@ -216,6 +223,56 @@ fn sign_in(addr: SocketAddr, counters: &Counters, user: (&str, &str, &str)) -> R
     if claims["sub"] != user.2 {
         counters.cross_talk.fetch_add(1, Ordering::Relaxed);
     }
+    Ok(())
+}
+
+/// Sign up a new user through the bundled REGISTRATION flow, with a 4 KB `given_name`: what a
+/// client without credentials can make the mock keep. Past the user budget the flow answers
+/// FET-1021 in-band.
+fn register(addr: SocketAddr, counters: &Counters, round: u64) -> Result<()> {
+    let start = serde_json::json!({"applicationId": NATIVE, "flowType": "REGISTRATION"});
+    let flow_step = |previous: &serde_json::Value, action: &str, inputs: serde_json::Value| {
+        let body = serde_json::json!({
+            "executionId": previous["executionId"], "challengeToken": previous["challengeToken"],
+            "action": action, "inputs": inputs,
+        });
+        exchange(
+            addr,
+            counters,
+            &post("/flow/execute", "application/json", "", &body.to_string()),
+        )
+        .and_then(|(_, body)| Ok(serde_json::from_str::<serde_json::Value>(&body)?))
+    };
+    let (_, body) = exchange(
+        addr,
+        counters,
+        &post(
+            "/flow/execute",
+            "application/json",
+            "Flow-Secret: sample-native-flow-secret\r\n",
+            &start.to_string(),
+        ),
+    )?;
+    let first: serde_json::Value = serde_json::from_str(&body)?;
+    let name = format!("soak-{round}-{}", std::process::id());
+    let details = flow_step(
+        &first,
+        "action_credentials",
+        serde_json::json!({"username": name, "password": "Soak@12345"}),
+    )?;
+    let done = flow_step(
+        &details,
+        "action_schema_attrs",
+        serde_json::json!({"email": format!("{name}@example.com"), "given_name": "g".repeat(4096)}),
+    )?;
+    match (done["flowStatus"].as_str(), done["error"]["code"].as_str()) {
+        (Some("COMPLETE"), _) => counters.registered.fetch_add(1, Ordering::Relaxed),
+        (_, Some("FET-1021")) => counters
+            .registrations_refused
+            .fetch_add(1, Ordering::Relaxed),
+        // A reset between the calls forgets the execution.
+        _ => counters.interrupted.fetch_add(1, Ordering::Relaxed),
+    };
     Ok(())
 }
 
