@@ -118,4 +118,4 @@ Feature: Exporting the state as declarative documents (/export)
       | body                                              |
       | {}                                                |
       | {"applications": ["01900000-0000-7000-8000-0000000000ff"]} |
-      | {"agents": ["*"], "agentTypes": ["*"]}            |
+      | {"agents": ["*"], "agentTypes": ["01900000-0000-7000-8000-0000000000ff"]} |

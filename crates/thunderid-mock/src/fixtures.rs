@@ -596,6 +596,9 @@ pub struct UserFixture {
 pub struct UserTypeFixture {
     pub id: String,
     pub name: String,
+    /// `user` (the default) or `agent`: agent types sit beside user types, as on the server.
+    #[serde(default)]
+    pub category: TypeCategory,
     #[serde(default = "defaults::default_ou")]
     pub ou_id: String,
     #[serde(default)]
@@ -613,6 +616,16 @@ pub struct SystemAttributesFixture {
     /// The attribute (dot path) shown as a user's `display`.
     #[serde(default)]
     pub display: Option<String>,
+}
+
+/// Which kind of entity a type describes (`TypeCategory` of the server's entity types).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum TypeCategory {
+    #[default]
+    User,
+    Agent,
 }
 
 /// A member of a group or an assignee of a role: a user, app, agent or group, by id.

@@ -10,6 +10,7 @@
 //! CORS policies are the real server's, read from each package's `init.go` at thunder-id/thunderid
 //! 4e69e01; mock-only paths say so.
 
+pub(crate) mod agents;
 pub(crate) mod authzen;
 pub(crate) mod config;
 pub(crate) mod connections;
@@ -254,6 +255,31 @@ pub(crate) static ROUTES: &[Route] = &[
         get(users::get_user_type)
             .put(users::update_user_type)
             .delete(users::delete_user_type)
+    })
+    .cors(&ITEM_CORS),
+    // Agents and agent types (agent).
+    Route::new("/agents", || {
+        get(agents::list_agents).post(agents::create_agent)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/agents/{id}", || {
+        get(agents::get_agent)
+            .put(agents::update_agent)
+            .delete(agents::delete_agent)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/agents/{id}/groups", || get(agents::agent_groups))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/agents/{id}/roles", || get(agents::agent_roles))
+        .cors(&Cors::new(GET_OPTIONS, "GET")),
+    Route::new("/agent-types", || {
+        get(agents::list_agent_types).post(agents::create_agent_type)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/agent-types/{id}", || {
+        get(agents::get_agent_type)
+            .put(agents::update_agent_type)
+            .delete(agents::delete_agent_type)
     })
     .cors(&ITEM_CORS),
     // Groups (group).

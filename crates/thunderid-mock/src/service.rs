@@ -17,6 +17,7 @@
 //!   checks) and [`access`] (the system authorization service: per-action, per-unit checks).
 
 pub(crate) mod access;
+pub(crate) mod agents;
 pub(crate) mod applications;
 pub(crate) mod authorize;
 pub(crate) mod authzen;

@@ -3,7 +3,7 @@
 //!
 //! | store | holds | lock |
 //! |---|---|---|
-//! | [`Stores::registry`] | applications, flow graphs, server configuration | snapshots (read-mostly) |
+//! | [`Stores::registry`] | applications, agents, flow graphs, server configuration | snapshots (read-mostly) |
 //! | [`Stores::directory`] | users, user types, groups, roles, resource servers, organization units | one mutex |
 //! | [`Stores::executions`] | flow executions, V1 sign-ins, fake-IdP codes, gate redirects | one mutex |
 //! | [`Stores::oauth`] | authorization requests (pushed ones too), backchannel requests, codes, revocations, pending logouts | one mutex |
@@ -16,6 +16,7 @@
 //! roles and units together: deleting a user removes its memberships and assignments, deleting a
 //! unit asks about its users and groups).
 
+pub(crate) mod agents;
 pub(crate) mod connections;
 pub(crate) mod consents;
 pub(crate) mod design;

@@ -21,6 +21,7 @@
 #[macro_use]
 mod enums;
 
+pub mod agents;
 pub mod applications;
 pub mod authzen;
 pub mod error;

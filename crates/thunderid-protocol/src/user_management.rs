@@ -121,6 +121,23 @@ impl UsageResponse {
     }
 }
 
+impl UsageResponse {
+    /// Every usage, counted by its `resourceType` in the summary.
+    pub fn counted(usages: Vec<Usage>) -> Self {
+        let mut summary = BTreeMap::new();
+        for usage in &usages {
+            *summary.entry(usage.resource_type.clone()).or_insert(0) += 1;
+        }
+        let total = usages.len() as u64;
+        Self {
+            total_results: total,
+            count: total,
+            summary,
+            usages,
+        }
+    }
+}
+
 /// One resource depending on a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -309,8 +309,33 @@ async fn machine_client_token(
     client_id: String,
     secret: String,
 ) -> anyhow::Result<()> {
-    let secret = catalog::resolve(world, &secret)?;
+    let (client_id, secret) = (
+        catalog::resolve(world, &client_id)?,
+        catalog::resolve(world, &secret)?,
+    );
     let params = [("grant_type".to_owned(), "client_credentials".to_owned())];
+    token_request(world, &ClientAuth::Basic(client_id, secret), &params).await
+}
+
+#[when(
+    expr = "the machine client {string} with the secret {string} asks for a token with the scope {string} on {string}"
+)]
+async fn machine_client_token_with_scope(
+    world: &mut ConformanceWorld,
+    client_id: String,
+    secret: String,
+    scope: String,
+    resource: String,
+) -> anyhow::Result<()> {
+    let (client_id, secret) = (
+        catalog::resolve(world, &client_id)?,
+        catalog::resolve(world, &secret)?,
+    );
+    let params = [
+        ("grant_type".to_owned(), "client_credentials".to_owned()),
+        ("scope".to_owned(), scope),
+        ("resource".to_owned(), resource),
+    ];
     token_request(world, &ClientAuth::Basic(client_id, secret), &params).await
 }
 

@@ -463,8 +463,8 @@ pub fn token_of(world: &ConformanceWorld, kind: TokenKind) -> anyhow::Result<Str
     token.with_context(|| format!("the token response has no {kind}: {}", set.body))
 }
 
-#[then(expr = "the access token is a valid access token for {string}")]
-async fn valid_access_token(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
+/// The current access token, verified against the JWKS, with the access token `typ`.
+async fn verified_access_token(world: &mut ConformanceWorld) -> anyhow::Result<jwt::Verified> {
     let token = token_of(world, TokenKind::Access)?;
     let verified = jwt::verify(world, &token).await?;
     ensure!(
@@ -472,6 +472,19 @@ async fn valid_access_token(world: &mut ConformanceWorld, username: String) -> a
         "an access token has typ at+jwt, got {:?}",
         verified.typ()
     );
+    Ok(verified)
+}
+
+#[then(expr = "the access token verifies with the subject {string}")]
+async fn access_token_subject(world: &mut ConformanceWorld, subject: String) -> anyhow::Result<()> {
+    let subject = catalog::resolve(world, &subject)?;
+    let verified = verified_access_token(world).await?;
+    jwt::expect_claim(&verified, "sub", &subject)
+}
+
+#[then(expr = "the access token is a valid access token for {string}")]
+async fn valid_access_token(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
+    let verified = verified_access_token(world).await?;
     let subject = match catalog::user(world, &username) {
         Ok(user) => user.id.clone(),
         Err(_) => catalog::application(world, &username)?.id.clone(),

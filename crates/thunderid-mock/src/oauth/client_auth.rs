@@ -26,7 +26,7 @@ use thunderid_protocol::oauth2::token::CLIENT_ASSERTION_TYPE_JWT_BEARER;
 
 use super::OAuthError;
 use super::params::{FormParams, query_unescape};
-use crate::fixtures::{ApplicationFixture, OAuthProfile};
+use crate::fixtures::{ApplicationFixture, MemberKind, OAuthProfile};
 use crate::store::registry::Registry;
 
 /// A client that authenticated.
@@ -34,6 +34,8 @@ use crate::store::registry::Registry;
 pub(crate) struct AuthenticatedClient {
     pub(crate) app: Arc<ApplicationFixture>,
     pub(crate) oauth: OAuthProfile,
+    /// An application's or an agent's client: roles are assigned to the entity by its kind.
+    pub(crate) kind: MemberKind,
 }
 
 /// Why authentication failed; each maps to one fixed error of the real server.
@@ -77,8 +79,9 @@ fn authenticate(
     if !body_client_id.is_empty() && client_id != body_client_id {
         return Err(AuthFailure::ClientIdMismatch);
     }
-    let app = registry
-        .application_by_client_id(&client_id)
+    // Applications and agents share the inbound-client store the server looks clients up in.
+    let (kind, app) = registry
+        .client_by_client_id(&client_id)
         .ok_or(AuthFailure::InvalidCredentials)?;
     let oauth = app.oauth.clone().ok_or(AuthFailure::InvalidCredentials)?;
     if oauth.token_endpoint_auth_method.as_str() != detected.as_str() {
@@ -98,6 +101,7 @@ fn authenticate(
     Ok(AuthenticatedClient {
         app: Arc::clone(app),
         oauth,
+        kind,
     })
 }
 

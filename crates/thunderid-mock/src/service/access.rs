@@ -78,6 +78,10 @@ pub(crate) enum Action {
     UpdateUserType,
     DeleteUserType,
     ListUserTypes,
+    CreateAgentType,
+    ReadAgentType,
+    UpdateAgentType,
+    ListAgentTypes,
 }
 
 impl Action {
@@ -94,6 +98,8 @@ impl Action {
             Self::ReadGroup | Self::ListGroups => "system:group:view",
             Self::CreateUserType | Self::UpdateUserType | Self::DeleteUserType => "system:usertype",
             Self::ReadUserType | Self::ListUserTypes => "system:usertype:view",
+            Self::CreateAgentType | Self::UpdateAgentType => "system:agenttype",
+            Self::ReadAgentType | Self::ListAgentTypes => "system:agenttype:view",
         }
     }
 

@@ -5,7 +5,7 @@
 
 mod defaults;
 mod oauth;
-mod validate;
+pub(crate) mod validate;
 pub(crate) mod wire;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -43,6 +43,20 @@ pub(crate) struct Context<'a> {
     validities: (u64, u64),
 }
 
+impl<'a> Context<'a> {
+    pub(crate) fn new(registry: &'a Registry, facts: &'a Facts, validities: (u64, u64)) -> Self {
+        Self {
+            registry,
+            facts,
+            validities,
+        }
+    }
+
+    pub(crate) fn registry(&self) -> &'a Registry {
+        self.registry
+    }
+}
+
 type UnitFacts = (String, Option<String>, HashMap<FlowType, String>);
 
 fn api(code: ApiErrorCode) -> MockError {
@@ -53,7 +67,7 @@ fn api(code: ApiErrorCode) -> MockError {
 #[derive(Debug, Default)]
 pub(crate) struct Facts {
     /// Unit id → (handle, parent, the unit's flow ids by type).
-    units: BTreeMap<String, UnitFacts>,
+    pub(crate) units: BTreeMap<String, UnitFacts>,
     /// User type name → its non-credential attribute names.
     pub(crate) user_types: BTreeMap<String, Vec<String>>,
     pub(crate) themes: BTreeSet<String>,
@@ -102,7 +116,7 @@ impl Facts {
         }
     }
 
-    fn unit_exists(&self, id: &str) -> bool {
+    pub(crate) fn unit_exists(&self, id: &str) -> bool {
         self.units.contains_key(id)
     }
 
@@ -324,7 +338,7 @@ pub(crate) fn delete(state: &AppState, id: &str) {
 }
 
 /// The checks' facts: the directory's, and the stored themes and layouts.
-fn facts(state: &AppState) -> Facts {
+pub(crate) fn facts(state: &AppState) -> Facts {
     let mut facts = state.stores().directory.read(Facts::read);
     let (themes, layouts) = super::design::ids(state);
     facts.themes = themes.into_iter().collect();
@@ -332,7 +346,7 @@ fn facts(state: &AppState) -> Facts {
     facts
 }
 
-fn validities(state: &AppState) -> (u64, u64) {
+pub(crate) fn validities(state: &AppState) -> (u64, u64) {
     let settings = state.settings();
     (
         settings.jwt.validity_period,

@@ -197,6 +197,8 @@ fn entity(d: &Directory, registry: &Registry, id: &str, claimed: &str) -> Option
         Some(MemberKind::User)
     } else if registry.application(id).is_some() {
         Some(MemberKind::App)
+    } else if registry.agents.get(id).is_some() {
+        Some(MemberKind::Agent)
     } else {
         None
     };

@@ -411,7 +411,7 @@ pub(crate) fn usages(
         return Err(MockError::api(kind.codes().not_found));
     }
     let registry = state.registry();
-    let users: Vec<(String, String)> = registry
+    let mut users: Vec<(&'static str, String, String)> = registry
         .applications()
         .filter(|app| {
             let reference = match kind {
@@ -420,8 +420,21 @@ pub(crate) fn usages(
             };
             reference.as_deref() == Some(id)
         })
-        .map(|app| (app.id.clone(), app.name.clone()))
+        .map(|app| ("application", app.id.clone(), app.name.clone()))
         .collect();
+    // Agents share the inbound-client store and report after the applications.
+    users.extend(
+        registry
+            .agents
+            .all()
+            .filter(|agent| {
+                agent.inbound.as_ref().is_some_and(|i| match kind {
+                    Kind::Theme => i.theme_id == id,
+                    Kind::Layout => i.layout_id == id,
+                })
+            })
+            .map(|agent| ("agent", agent.id.clone(), agent.name.clone())),
+    );
     Ok(Usages::page(users, offset, limit))
 }
 

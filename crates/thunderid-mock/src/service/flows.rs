@@ -361,16 +361,24 @@ pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockEr
     if registry.flow(id).is_none() {
         return Err(api(ApiErrorCode::FlowMgtFlowNotFound));
     }
+    let agents = registry.agents.all().filter(|agent| {
+        agent
+            .inbound
+            .as_ref()
+            .is_some_and(|i| i.auth_flow_id == id || i.registration_flow_id == id)
+    });
     let usages: Vec<Usage> = applications::bound_to_flow(&registry, id)
         .into_iter()
-        .map(|(app_id, name)| Usage {
-            resource_type: "application".into(),
-            id: app_id,
+        .map(|(app_id, name)| ("application", app_id, name))
+        .chain(agents.map(|a| ("agent", a.id.clone(), a.name.clone())))
+        .map(|(kind, entity, name)| Usage {
+            resource_type: kind.into(),
+            id: entity,
             display_name: name,
             behavior_on_delete: "fallback".into(),
         })
         .collect();
-    Ok(UsageResponse::of("application", usages))
+    Ok(UsageResponse::counted(usages))
 }
 
 /// `/import`'s flow document: update by id, create with that id when unknown, and when the handle

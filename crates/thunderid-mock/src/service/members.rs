@@ -102,6 +102,7 @@ pub(crate) fn check(
 pub(crate) fn exists(d: &Directory, registry: &Registry, member: &MemberRef) -> bool {
     match member.kind {
         MemberKind::App => registry.application(&member.id).is_some(),
+        MemberKind::Agent => registry.agents.get(&member.id).is_some(),
         _ => d.member_exists(member),
     }
 }
@@ -126,7 +127,10 @@ pub(crate) fn body(
             .groups
             .get(&member.id)
             .map_or_else(|| member.id.clone(), |g| g.name.clone()),
-        MemberKind::Agent => member.id.clone(),
+        MemberKind::Agent => registry
+            .agents
+            .get(&member.id)
+            .map_or_else(|| member.id.clone(), |a| a.name.clone()),
     });
     Member {
         id: member.id.clone(),

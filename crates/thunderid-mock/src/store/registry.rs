@@ -1,5 +1,5 @@
-//! [`Registry`]: what the server is configured with: its applications, flow graphs and server
-//! configuration sections. Read on every request, changed rarely, so it is published as immutable
+//! [`Registry`]: what the server is configured with: its applications and agents, flow graphs and
+//! server configuration sections. Read on every request, changed rarely, so it is published as immutable
 //! snapshots ([`super::locked::Snapshots`]): a request works on one consistent version from start to
 //! end, and a change (the configuration APIs, `/import`) publishes a whole new version or nothing.
 
@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use thunderid_protocol::flow::{FlowDefinition, FlowType, InterceptorDefinition, NodeDefinition};
 
+use super::agents::Agents;
 use super::server_config::ServerConfig;
-use crate::fixtures::{ApplicationFixture, Fixtures};
+use crate::fixtures::{ApplicationFixture, Fixtures, MemberKind};
 use crate::graph;
 
 /// What an added application collides with.
@@ -31,6 +32,8 @@ pub(crate) struct Registry {
     /// Each mutable flow's kept versions, oldest first (read-only flows have none).
     flow_versions: HashMap<String, Vec<FlowVersion>>,
     pub(crate) server_config: ServerConfig,
+    /// The agents: entities with an optional OAuth client, sharing the client ID namespace.
+    pub(crate) agents: Agents,
 }
 
 /// One kept version of a flow (`FLOW_VERSION`).
@@ -131,16 +134,35 @@ impl Registry {
             return Err(Taken::Name);
         }
         let client_id = app.oauth.as_ref().map(|o| o.client_id.as_str());
-        if client_id.is_some_and(|id| self.by_client_id.contains_key(id)) {
+        if client_id.is_some_and(|id| self.is_client_id_taken(id)) {
             return Err(Taken::ClientId);
         }
         self.insert_application(app);
         Ok(())
     }
 
-    /// Whether an application already has this name (names are unique, as on the server).
+    /// Whether an application or an agent already has this name: an application's name is looked
+    /// up in the entity index, which holds agents too.
     pub(crate) fn is_name_taken(&self, name: &str) -> bool {
-        self.applications.iter().any(|app| app.name == name)
+        self.applications.iter().any(|app| app.name == name) || self.agents.name_taken(name, None)
+    }
+
+    /// Whether an application or an agent holds this client ID.
+    pub(crate) fn is_client_id_taken(&self, client_id: &str) -> bool {
+        self.by_client_id.contains_key(client_id) || self.agents.by_client_id(client_id).is_some()
+    }
+
+    /// The OAuth client of an application or an agent, with its kind: what the token endpoint
+    /// authenticates.
+    pub(crate) fn client_by_client_id(
+        &self,
+        client_id: &str,
+    ) -> Option<(MemberKind, &Arc<ApplicationFixture>)> {
+        if let Some(app) = self.application_by_client_id(client_id) {
+            return Some((MemberKind::App, app));
+        }
+        let agent = self.agents.by_client_id(client_id)?;
+        agent.client.as_ref().map(|c| (MemberKind::Agent, c))
     }
 
     /// The application with this id.

@@ -1,18 +1,22 @@
-//! User types: a name, the unit they belong to, whether people may sign themselves up, the display
-//! attribute, and the schema, kept verbatim (what the API returns) and compiled (what validates).
+//! User types and agent types (the server's entity types, one table with a category): a name, the
+//! unit they belong to, whether people may sign themselves up, the display attribute, and the
+//! schema, kept verbatim (what the API returns) and compiled (what validates). Names are unique
+//! within a category; `/user-types` never sees an agent type, nor `/agent-types` a user type.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 use thunderid_protocol::user_management::SystemAttributes;
 
-use crate::fixtures::Fixtures;
+use crate::fixtures::{Fixtures, TypeCategory};
 use crate::schema::Schema;
 
 /// A stored user type.
 #[derive(Debug, Clone)]
 pub(crate) struct UserTypeRecord {
     pub id: String,
+    /// `user` or `agent`.
+    pub category: TypeCategory,
     pub name: String,
     pub ou_id: String,
     pub allow_self_registration: bool,
@@ -41,6 +45,7 @@ impl UserTypes {
                 let schema = Schema::compile(&Value::Object(t.schema.clone())).ok()?;
                 let record = UserTypeRecord {
                     id: t.id.clone(),
+                    category: t.category,
                     name: t.name.clone(),
                     ou_id: t.ou_id.clone(),
                     allow_self_registration: t.allow_self_registration,
@@ -61,18 +66,40 @@ impl UserTypes {
         Self { types }
     }
 
+    /// The user type with this id.
     pub(crate) fn get(&self, id: &str) -> Option<&UserTypeRecord> {
-        self.types.get(id)
+        self.get_in(TypeCategory::User, id)
     }
 
     /// Users name their type by name.
     pub(crate) fn by_name(&self, name: &str) -> Option<&UserTypeRecord> {
-        self.types.values().find(|t| t.name == name)
+        self.by_name_in(TypeCategory::User, name)
     }
 
-    /// Every type, by name (the list's order).
+    /// Every user type, by name (the list's order).
     pub(crate) fn by_name_order(&self) -> Vec<&UserTypeRecord> {
-        let mut types: Vec<_> = self.types.values().collect();
+        self.in_order(TypeCategory::User)
+    }
+
+    /// The type of `category` with this id.
+    pub(crate) fn get_in(&self, category: TypeCategory, id: &str) -> Option<&UserTypeRecord> {
+        self.types.get(id).filter(|t| t.category == category)
+    }
+
+    /// The type of `category` with this name.
+    pub(crate) fn by_name_in(&self, category: TypeCategory, name: &str) -> Option<&UserTypeRecord> {
+        self.types
+            .values()
+            .find(|t| t.category == category && t.name == name)
+    }
+
+    /// Every type of `category`, by name.
+    pub(crate) fn in_order(&self, category: TypeCategory) -> Vec<&UserTypeRecord> {
+        let mut types: Vec<_> = self
+            .types
+            .values()
+            .filter(|t| t.category == category)
+            .collect();
         types.sort_by(|a, b| a.name.cmp(&b.name));
         types
     }

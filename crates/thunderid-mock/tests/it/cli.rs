@@ -283,8 +283,13 @@ fn export_prints_the_start_state_or_writes_it_as_resource_directories() {
         .expect("run");
     assert!(printed.status.success(), "{printed:?}");
     let text = String::from_utf8(printed.stdout).unwrap();
+    // Kinds in the exporter's order: the bootstrap agent type, then the applications.
     assert!(
-        text.starts_with("# File: Console.yaml\nresource_type: application\n"),
+        text.starts_with("# File: default.yaml\nresource_type: agent_type\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n---\n# File: Console.yaml\nresource_type: application\n"),
         "{text}"
     );
     assert!(

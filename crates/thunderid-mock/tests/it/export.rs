@@ -101,7 +101,7 @@ async fn nothing_to_export_is_exp_1002_with_the_services_description() {
     for body in [
         json!({}),
         json!({"applications": ["no-such-app"], "users": ["nobody"]}),
-        json!({"agents": ["*"], "agentTypes": ["*"], "credentialConfigurations": ["*"]}),
+        json!({"agents": ["*"], "agentTypes": ["nobody"], "credentialConfigurations": ["*"]}),
         json!({"options": {"format": "yaml"}}),
     ] {
         let reply = export(&t, &body).await;

@@ -42,6 +42,7 @@ mod users_me;
 mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
+mod agents;
 mod connections;
 mod declarative;
 mod design;

@@ -1,5 +1,5 @@
 //! `grant_type=client_credentials` (`O2/granthandlers/client_credentials.go`): an access token whose
-//! subject is the application itself. No ID token, no refresh token.
+//! subject is the client's entity itself (an application or an agent). No ID token, no refresh token.
 //!
 //! Every requested scope is a permission scope here, OIDC ones included. With a `resource` or any
 //! scope the token binds to a resource server (the default one when no `resource` is sent), and
@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
-use crate::fixtures::MemberKind;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{Attributes, RefreshPlan, TokenPlan};
 use crate::oauth::resource::bind;
@@ -31,7 +30,7 @@ pub(super) fn plan(
     let requested = parse_scopes(text(&request.scope));
     let binding = ctx.directory.read(|d| {
         bind(d, &request.resource, &requested)
-            .map(|b| b.map(|b| b.authorized_for(d, MemberKind::App, &client.app.id)))
+            .map(|b| b.map(|b| b.authorized_for(d, client.kind, &client.app.id)))
     })?;
     let (audience, scopes) = match binding {
         Some(binding) => (binding.identifier, binding.permissions),

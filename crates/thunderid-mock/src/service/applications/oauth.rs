@@ -63,7 +63,8 @@ pub(super) fn parameters(
         let own = current_client.is_some_and(|c| c.client_id == config.client_id);
         let taken = registry
             .application_by_client_id(&config.client_id)
-            .is_some_and(|a| Some(a.id.as_str()) != current.map(|c| c.id.as_str()));
+            .is_some_and(|a| Some(a.id.as_str()) != current.map(|c| c.id.as_str()))
+            || registry.agents.by_client_id(&config.client_id).is_some();
         if !own && taken {
             return Err(api(ApiErrorCode::AppApplicationAlreadyExistsWithClientID));
         }

@@ -42,9 +42,11 @@ pub(super) fn check(
     if app.name.trim().is_empty() {
         return Err(api(ApiErrorCode::AppInvalidApplicationName));
     }
+    // The entity index holds agents' names too.
     let name_taken = registry
         .applications()
-        .any(|a| a.name == app.name && Some(a.id.as_str()) != current.map(|c| c.id.as_str()));
+        .any(|a| a.name == app.name && Some(a.id.as_str()) != current.map(|c| c.id.as_str()))
+        || registry.agents.name_taken(&app.name, None);
     if name_taken {
         return Err(api(ApiErrorCode::AppApplicationAlreadyExistsWithName));
     }
@@ -107,17 +109,7 @@ pub(super) fn check(
     if app.app_type.is_empty() {
         return Err(api(ApiErrorCode::AppApplicationTypeRequired));
     }
-    resolve_flows(&mut app, mode, registry, facts)?;
-    check_references(&app, registry, facts)?;
-    check_user_attributes(&mut app, mode, facts)?;
-    if let Some(config) = app
-        .inbound_auth_config
-        .first_mut()
-        .and_then(|e| e.config.as_mut())
-    {
-        oauth::check_profile(config)?;
-    }
-    defaults::apply(&mut app, mode, facts, context.validities);
+    check_inbound(&mut app, mode, context)?;
     let flow_secret = defaults::flow_secret(&mut app, mode);
     Ok(Checked {
         app,
@@ -125,6 +117,37 @@ pub(super) fn check(
         client_secret,
         flow_secret,
     })
+}
+
+/// `IsValidLogoURI`: `http(s)` with a host, a `data`/`blob`/`emoji`/`avatar` URI, or a path.
+pub(crate) fn valid_logo_url(logo: &str) -> bool {
+    match url::Url::parse(logo) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u.host_str().is_some(),
+        Ok(u) => matches!(u.scheme(), "data" | "blob" | "emoji" | "avatar"),
+        Err(_) => logo.starts_with('/'),
+    }
+}
+
+/// Steps 14–17 and the defaults: the inbound client's part (`IC/service.go`), which agents share
+/// (their service maps the codes to its own).
+pub(crate) fn check_inbound(
+    app: &mut Application,
+    mode: Mode,
+    context: &Context<'_>,
+) -> Result<(), MockError> {
+    let (registry, facts) = (context.registry, context.facts);
+    resolve_flows(app, mode, registry, facts)?;
+    check_references(app, registry, facts)?;
+    check_user_attributes(app, mode, facts)?;
+    if let Some(config) = app
+        .inbound_auth_config
+        .first_mut()
+        .and_then(|e| e.config.as_mut())
+    {
+        oauth::check_profile(config)?;
+    }
+    defaults::apply(app, mode, facts, context.validities);
+    Ok(())
 }
 
 /// Step 8: `url`, `logoUrl`, `tosUri`, `policyUri`.
@@ -135,16 +158,8 @@ fn check_urls(app: &Application) -> Result<(), MockError> {
     if !app.url.is_empty() && !absolute(&app.url) {
         return Err(api(ApiErrorCode::AppInvalidApplicationURL));
     }
-    if !app.logo_url.is_empty() {
-        let logo = &app.logo_url;
-        let ok = match url::Url::parse(logo) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => u.host_str().is_some(),
-            Ok(u) => matches!(u.scheme(), "data" | "blob" | "emoji" | "avatar"),
-            Err(_) => logo.starts_with('/'),
-        };
-        if !ok {
-            return Err(api(ApiErrorCode::AppInvalidLogoURL));
-        }
+    if !app.logo_url.is_empty() && !valid_logo_url(&app.logo_url) {
+        return Err(api(ApiErrorCode::AppInvalidLogoURL));
     }
     if !app.tos_uri.is_empty() && !absolute(&app.tos_uri) {
         return Err(api(ApiErrorCode::AppInvalidTosURI));

@@ -201,19 +201,23 @@ pub(crate) struct Usages {
 }
 
 impl Usages {
-    /// The applications (id, name) that name the design, cut to one page.
-    pub(crate) fn page(applications: Vec<(String, String)>, offset: usize, limit: usize) -> Self {
-        let total = applications.len();
+    /// The applications and agents (kind, id, name) that name the design, cut to one page.
+    pub(crate) fn page(
+        users: Vec<(&'static str, String, String)>,
+        offset: usize,
+        limit: usize,
+    ) -> Self {
+        let total = users.len();
         let mut summary = BTreeMap::new();
-        if total > 0 {
-            summary.insert("application", total);
+        for (kind, _, _) in &users {
+            *summary.entry(*kind).or_insert(0) += 1;
         }
-        let usages: Vec<Usage> = applications
+        let usages: Vec<Usage> = users
             .into_iter()
             .skip(offset)
             .take(limit)
-            .map(|(id, display_name)| Usage {
-                resource_type: "application",
+            .map(|(resource_type, id, display_name)| Usage {
+                resource_type,
                 id,
                 display_name,
                 behavior_on_delete: "fallback",

@@ -2,8 +2,7 @@
 //! stands for, and one resource as the Go struct the server marshals (its `yaml` tags decide the
 //! keys, their order and `omitempty`), with the name the file and variables are named after and
 //! the parameterization rules. A resource that cannot be read is `None` (skipped, as the server
-//! skips a lookup failure). The mock holds no agents, agent types or VC resources: those kinds
-//! export nothing.
+//! skips a lookup failure). Agents and VC resources export nothing yet.
 
 mod config;
 mod identity;
@@ -69,7 +68,10 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
         "translation" => state.stores().translations.current().languages(),
         "user" => paged("users", |q| manage::list(state, caller, Some(q)).ok()),
         "user_type" => paged("types", |q| user_types::list(state, caller, Some(q)).ok()),
-        // No agents, agent types, presentation definitions or credential configurations.
+        "agent_type" => paged("types", |q| {
+            user_types::list_in(&user_types::AGENT_TYPES, state, caller, Some(q)).ok()
+        }),
+        // No agents (not exported yet), presentation definitions or credential configurations.
         _ => Vec::new(),
     }
 }
@@ -111,6 +113,7 @@ pub(super) fn one(state: &AppState, caller: &Caller, kind: &str, id: &str) -> Op
         "translation" => config::translation(state, id)?,
         "user" => identity::user(state, caller, id)?,
         "user_type" => identity::user_type(state, caller, id)?,
+        "agent_type" => identity::agent_type(state, caller, id)?,
         _ => return None,
     };
     (!exported.name.is_empty()).then_some(exported)

@@ -1,5 +1,6 @@
-//! The identity kinds of `/import` (`IMP/service_adapters.go`): organization units, user types,
-//! resource servers (with their nested resources and actions), roles, groups and users, each
+//! The identity kinds of `/import` (`IMP/service_adapters.go`): organization units, user and agent
+//! types (an `agent_type`, or a `user_type` with `category: agent`; the outcome says `user_type`
+//! for both, as the server's does), agents, resource servers (with their nested resources and actions), roles, groups and users, each
 //! applied through its own service with the importing administrator as the caller, so every
 //! check of the API runs. Upsert updates by `id` and creates under that id when the resource is
 //! unknown; roles and groups add the document's assignments and members to what is there.
@@ -12,14 +13,17 @@ use crate::error::MockError;
 use crate::service::access::Caller;
 use crate::service::organizations::units;
 use crate::service::resources::actions::{self, Level};
+use crate::service::users::user_types::{AGENT_TYPES, Api, USER_TYPES};
 use crate::service::users::{manage, user_types};
-use crate::service::{groups, resources, roles};
+use crate::service::{agents, groups, resources, roles};
 use crate::state::AppState;
 
 /// The kinds this module applies.
 pub(super) const KINDS: &[&str] = &[
     "organization_unit",
     "user_type",
+    "agent_type",
+    "agent",
     "resource_server",
     "role",
     "group",
@@ -41,7 +45,17 @@ pub(super) fn apply(
     } else {
         text(&document, "name")
     };
+    let kind = match kind {
+        "user_type" if text(&document, "category") == "agent" => "agent_type",
+        kind => kind,
+    };
     let exists = !id.is_empty() && exists(state, kind, &id);
+    // The importer reports both entity-type kinds as `user_type`.
+    let reported = if kind == "agent_type" {
+        "user_type"
+    } else {
+        kind
+    };
     let result = if upsert && exists {
         update(state, caller, kind, &id, &document).map(|()| (id.clone(), "update"))
     } else if exists {
@@ -52,17 +66,24 @@ pub(super) fn apply(
         create(state, caller, kind, requested, &document).map(|created| (created, "create"))
     };
     match result {
-        Ok((resource_id, operation)) => outcome(kind, resource_id, name, operation),
+        Ok((resource_id, operation)) => outcome(reported, resource_id, name, operation),
         Err(e) => {
             let operation = if upsert && exists { "update" } else { "create" };
-            failed(outcome(kind, id, name, operation), &e)
+            failed(outcome(reported, id, name, operation), &e)
         }
     }
 }
 
 /// Whether a resource of `kind` with `id` exists (what a dry run reports).
 pub(super) fn exists(state: &AppState, kind: &str, id: &str) -> bool {
+    if kind == "agent" {
+        return state.registry().agents.get(id).is_some();
+    }
     state.stores().directory.read(|d| match kind {
+        "agent_type" => d
+            .user_types
+            .get_in(crate::fixtures::TypeCategory::Agent, id)
+            .is_some(),
         "organization_unit" => d.units.get(id).is_some(),
         "user_type" => d.user_types.get(id).is_some(),
         "resource_server" => d.resource_servers.get(id).is_some(),
@@ -100,7 +121,7 @@ fn body(kind: &str, document: &Map<String, Value>) -> Vec<u8> {
     body.remove("id");
     body.remove("ouHandle");
     match kind {
-        "user_type" => {
+        "user_type" | "agent_type" => {
             // The schema may be a mapping or a JSON string.
             if let Some(Value::String(schema)) = body.get("schema")
                 && let Ok(parsed) = serde_json::from_str::<Value>(schema)
@@ -135,6 +156,23 @@ fn body(kind: &str, document: &Map<String, Value>) -> Vec<u8> {
     bytes(Value::Object(body))
 }
 
+/// The entity-type API of a kind.
+fn types(kind: &str) -> &'static Api {
+    if kind == "agent_type" {
+        &AGENT_TYPES
+    } else {
+        &USER_TYPES
+    }
+}
+
+/// An agent document as the service's request (flow handles kept: the importer resolves them).
+fn agent(document: &Map<String, Value>) -> Result<thunderid_protocol::agents::Agent, MockError> {
+    let mut request = document.clone();
+    request.remove("id");
+    serde_json::from_value(Value::Object(request))
+        .map_err(|_| MockError::api(ApiErrorCode::AgentInvalidRequestFormat))
+}
+
 fn list(document: &Map<String, Value>, name: &str) -> Vec<Value> {
     document
         .get(name)
@@ -155,7 +193,13 @@ fn create(
         "organization_unit" => Ok(units::create_unit_as(state, caller, &request, id)?
             .id
             .to_string()),
-        "user_type" => Ok(user_types::create_as(state, caller, &request, id)?.id),
+        "user_type" | "agent_type" => {
+            Ok(user_types::create_as(types(kind), state, caller, &request, id)?.id)
+        }
+        "agent" => {
+            let request = agent(document)?;
+            Ok(agents::create_as(state, caller, request, id)?.id)
+        }
         "resource_server" => {
             let server = resources::create_server_as(state, &request, id)?.id;
             nested_resources(state, &server, document)?;
@@ -190,7 +234,10 @@ fn update(
     let request = body(kind, document);
     match kind {
         "organization_unit" => units::update_unit(state, caller, id, &request).map(drop),
-        "user_type" => user_types::update(state, caller, id, &request).map(drop),
+        "user_type" | "agent_type" => {
+            user_types::update_in(types(kind), state, caller, id, &request).map(drop)
+        }
+        "agent" => agents::update(state, id, &request).map(drop),
         "resource_server" => {
             resources::update_server(state, id, &request)?;
             nested_resources(state, id, document)

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use std::sync::LazyLock;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::user_management::{
-    UsageResponse, UserGroup, UserGroupListResponse, UserListResponse,
+    Usage, UsageResponse, UserGroup, UserGroupListResponse, UserListResponse,
 };
 use thunderid_protocol::users::User;
 
@@ -332,14 +332,26 @@ pub(crate) fn groups(
     })
 }
 
-/// `GET /users/{id}/usages`: what depends on the user. Only agents owned by a user would; the mock
-/// has none, so the list is empty for every user that exists.
+/// `GET /users/{id}/usages`: what depends on the user: the agents it owns (`getAgentsByOwner`;
+/// an agent cannot exist without its owner, so each restricts the user's deletion).
 pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockError> {
     let exists = state.stores().directory.read(|d| d.users.get(id).is_some());
     if !exists {
         return Err(api(ApiErrorCode::UserNotFound));
     }
-    Ok(UsageResponse::of("agent", Vec::new()))
+    let owned = state
+        .registry()
+        .agents
+        .all()
+        .filter(|agent| agent.owner == id)
+        .map(|agent| Usage {
+            resource_type: "agent".to_owned(),
+            id: agent.id.clone(),
+            display_name: agent.name.clone(),
+            behavior_on_delete: "restrict".to_owned(),
+        })
+        .collect();
+    Ok(UsageResponse::of("agent", owned))
 }
 
 /// `POST /users/{id}/update-credentials` with `{"credentials": {…}}`: 204.

@@ -1,6 +1,9 @@
-//! `/user-types` (`backend/internal/entitytype/handler.go`, `service.go`): user types and their
-//! schemas, each check in the server's order. Users name their type by name; deleting or renaming a
-//! type leaves its users pointing at a name that no longer resolves, as on the server.
+//! `/user-types` and `/agent-types` (`backend/internal/entitytype/handler.go`, `service.go`): the
+//! entity types of category `user` and `agent` and their schemas, each check in the server's order.
+//! One handler serves both; [`Api`] holds what differs (paths, permissions, the error texts, and
+//! the agent rules: only `default` may exist, and it cannot be deleted). Users and agents name
+//! their type by name; deleting or renaming a user type leaves its users pointing at a name that no
+//! longer resolves, as on the server.
 
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
@@ -9,6 +12,7 @@ use thunderid_protocol::user_management::{
 };
 
 use crate::error::MockError;
+use crate::fixtures::TypeCategory;
 use crate::schema::{DisplayError, Schema};
 use crate::service::access::{Action, Caller, accessible_units, check_user_type_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
@@ -23,6 +27,101 @@ const PAGING: PagingRules = PagingRules {
     offset: ApiErrorCode::UserTypeInvalidOffset,
     lenient: false,
 };
+
+/// What differs between the two categories.
+#[derive(Debug)]
+pub(crate) struct Api {
+    category: TypeCategory,
+    base: &'static str,
+    /// The category's word in texts and keys (`user`, `agent`).
+    word: &'static str,
+    list: Action,
+    create: Action,
+    read: Action,
+    update: Action,
+}
+
+/// `/user-types`.
+pub(crate) const USER_TYPES: Api = Api {
+    category: TypeCategory::User,
+    base: "/user-types",
+    word: "user",
+    list: Action::ListUserTypes,
+    create: Action::CreateUserType,
+    read: Action::ReadUserType,
+    update: Action::UpdateUserType,
+};
+
+/// `/agent-types`.
+pub(crate) const AGENT_TYPES: Api = Api {
+    category: TypeCategory::Agent,
+    base: "/agent-types",
+    word: "agent",
+    list: Action::ListAgentTypes,
+    create: Action::CreateAgentType,
+    read: Action::ReadAgentType,
+    update: Action::UpdateAgentType,
+};
+
+/// The only agent type the server allows (`DefaultAgentTypeName`).
+const DEFAULT_AGENT_TYPE: &str = "default";
+
+impl Api {
+    /// The category's variant of an error: the code's texts with the category's word
+    /// (`ErrorAgentTypeNotFound` beside `ErrorUserTypeNotFound`).
+    fn error(
+        &self,
+        code: ApiErrorCode,
+        suffix: &str,
+        message: &str,
+        description: &str,
+    ) -> MockError {
+        if self.category == TypeCategory::User {
+            let mut error = code.to_error();
+            if !description.is_empty() && code == ApiErrorCode::UserTypeInvalidRequest {
+                error.description.default_value = Some(description.to_owned());
+            }
+            return MockError::api_error(error);
+        }
+        let mut error = code.to_error();
+        error.message.key = format!("error.entitytypeservice.{suffix}");
+        error.message.default_value = Some(message.to_owned());
+        error.description.key = format!("error.entitytypeservice.{suffix}_description");
+        error.description.default_value = Some(description.to_owned());
+        MockError::api_error(error)
+    }
+
+    fn not_found(&self) -> MockError {
+        self.error(
+            ApiErrorCode::UserTypeNotFoundInService,
+            "agent_type_not_found",
+            "Agent type not found",
+            "The agent type with the specified id does not exist",
+        )
+    }
+
+    fn name_conflict(&self) -> MockError {
+        self.error(
+            ApiErrorCode::UserTypeNameConflict,
+            "agent_type_name_conflict",
+            "Agent type name conflict",
+            "An agent type with the same name already exists",
+        )
+    }
+
+    /// USRS-1004 with a detail appended to the description.
+    fn invalid(&self, detail: &str) -> MockError {
+        let word = self.word;
+        self.error(
+            ApiErrorCode::UserTypeInvalidRequest,
+            "invalid_agent_type_request",
+            "Invalid agent type request",
+            &format!(
+                "The {word} type request contains invalid or missing required fields: {detail}"
+            ),
+        )
+    }
+}
 
 const FIELDS: &[&str] = &[
     "name",
@@ -39,14 +138,24 @@ pub(crate) fn list(
     caller: &Caller,
     query: Option<&str>,
 ) -> Result<UserTypeListResponse, MockError> {
+    list_in(&USER_TYPES, state, caller, query)
+}
+
+/// `GET /user-types` or `/agent-types`: the category's types by name.
+pub(crate) fn list_in(
+    api: &Api,
+    state: &AppState,
+    caller: &Caller,
+    query: Option<&str>,
+) -> Result<UserTypeListResponse, MockError> {
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
     Ok(state.stores().directory.read(|d| {
-        let units = accessible_units(caller, Action::ListUserTypes, Some(d));
+        let units = accessible_units(caller, api.list, Some(d));
         let types: Vec<UserTypeSummary> = d
             .user_types
-            .by_name_order()
+            .in_order(api.category)
             .into_iter()
             .filter(|t| units.as_ref().is_none_or(|ids| ids.contains(&t.ou_id)))
             .map(|t| {
@@ -63,7 +172,7 @@ pub(crate) fn list(
             })
             .collect();
         let extra = if display { "&include=display" } else { "" };
-        let page = paging.page(types, "/user-types", extra);
+        let page = paging.page(types, api.base, extra);
         UserTypeListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
@@ -80,25 +189,29 @@ pub(crate) fn create(
     caller: &Caller,
     bytes: &[u8],
 ) -> Result<UserType, MockError> {
-    create_as(state, caller, bytes, None)
+    create_as(&USER_TYPES, state, caller, bytes, None)
 }
 
-/// [`create`] under `id` when an import names one.
+/// [`create`] in `api`'s category, under `id` when an import names one.
 pub(crate) fn create_as(
+    api: &Api,
     state: &AppState,
     caller: &Caller,
     bytes: &[u8],
     id: Option<String>,
 ) -> Result<UserType, MockError> {
-    let definition = Definition::read(bytes, Mode::Create)?;
+    let definition = Definition::read(api, bytes, Mode::Create)?;
     let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     state.stores().directory.write(|d| {
-        definition.check_unit(d)?;
-        check_user_type_access(caller, Action::CreateUserType, &definition.ou_id, d)?;
-        if d.user_types.by_name(&definition.name).is_some() {
-            return Err(MockError::api(ApiErrorCode::UserTypeNameConflict));
+        definition.check_unit(api, d)?;
+        check_user_type_access(caller, api.create, &definition.ou_id, d)?;
+        if d.user_types
+            .by_name_in(api.category, &definition.name)
+            .is_some()
+        {
+            return Err(api.name_conflict());
         }
-        let record = definition.into_record(id);
+        let record = definition.into_record(api, id);
         let answer = body(d, &record, false);
         d.user_types.put(record);
         Ok(answer)
@@ -112,10 +225,24 @@ pub(crate) fn get(
     id: &str,
     query: Option<&str>,
 ) -> Result<UserType, MockError> {
+    get_in(&USER_TYPES, state, caller, id, query)
+}
+
+/// `GET /user-types/{id}` or `/agent-types/{id}`: a type of another category is not found.
+pub(crate) fn get_in(
+    api: &Api,
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: Option<&str>,
+) -> Result<UserType, MockError> {
     let display = Query::parse(query).include_display();
     state.stores().directory.read(|d| {
-        let record = d.user_types.get(id).ok_or_else(not_found)?;
-        check_user_type_access(caller, Action::ReadUserType, &record.ou_id, d)?;
+        let record = d
+            .user_types
+            .get_in(api.category, id)
+            .ok_or_else(|| api.not_found())?;
+        check_user_type_access(caller, api.read, &record.ou_id, d)?;
         Ok(body(d, record, display))
     })
 }
@@ -127,18 +254,36 @@ pub(crate) fn update(
     id: &str,
     body_bytes: &[u8],
 ) -> Result<UserType, MockError> {
-    let definition = Definition::read(body_bytes, Mode::Update)?;
+    update_in(&USER_TYPES, state, caller, id, body_bytes)
+}
+
+/// `PUT` in `api`'s category.
+pub(crate) fn update_in(
+    api: &Api,
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body_bytes: &[u8],
+) -> Result<UserType, MockError> {
+    let definition = Definition::read(api, body_bytes, Mode::Update)?;
     state.stores().directory.write(|d| {
-        definition.check_unit(d)?;
-        let current = d.user_types.get(id).ok_or_else(not_found)?;
-        check_user_type_access(caller, Action::UpdateUserType, &current.ou_id, d)?;
+        definition.check_unit(api, d)?;
+        let current = d
+            .user_types
+            .get_in(api.category, id)
+            .ok_or_else(|| api.not_found())?;
+        check_user_type_access(caller, api.update, &current.ou_id, d)?;
         if current.ou_id != definition.ou_id {
-            check_user_type_access(caller, Action::UpdateUserType, &definition.ou_id, d)?;
+            check_user_type_access(caller, api.update, &definition.ou_id, d)?;
         }
-        if current.name != definition.name && d.user_types.by_name(&definition.name).is_some() {
-            return Err(MockError::api(ApiErrorCode::UserTypeNameConflict));
+        if current.name != definition.name
+            && d.user_types
+                .by_name_in(api.category, &definition.name)
+                .is_some()
+        {
+            return Err(api.name_conflict());
         }
-        let record = definition.into_record(id.to_owned());
+        let record = definition.into_record(api, id.to_owned());
         let answer = body(d, &record, false);
         d.user_types.put(record);
         Ok(answer)
@@ -160,8 +305,9 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
     })
 }
 
-fn not_found() -> MockError {
-    MockError::api(ApiErrorCode::UserTypeNotFoundInService)
+/// `DELETE /agent-types/{id}`: refused whatever the id (agent creation depends on `default`).
+pub(crate) fn delete_agent_type() -> Result<(), MockError> {
+    Err(MockError::api(ApiErrorCode::AgentTypeCannotDelete))
 }
 
 /// A user type as the API shows it; `ouHandle` only with `include=display`.
@@ -199,7 +345,7 @@ struct Definition {
 impl Definition {
     /// Decode (USRS-1001 with the handler's text), the struct tags, sanitize, then the service's
     /// definition checks (USRS-1004 with a detail) and the display attribute (USRS-1011/12/13).
-    fn read(body: &[u8], mode: Mode) -> Result<Self, MockError> {
+    fn read(api: &Api, body: &[u8], mode: Mode) -> Result<Self, MockError> {
         let parse_failed = || {
             let key = match mode {
                 Mode::Create => {
@@ -238,17 +384,13 @@ impl Definition {
             rules.present("schema", schema_given);
         }
         rules.finish()?;
+        // `CreateEntityType` / `UpdateEntityType`: agent types are restricted to `default`.
+        if api.category == TypeCategory::Agent && name != DEFAULT_AGENT_TYPE {
+            return Err(MockError::api(ApiErrorCode::AgentTypeOnlyDefault));
+        }
         let (name, ou_id) = (sanitize(&name), sanitize(&ou_id));
         let display = display.map(|d| sanitize(&d));
-        let invalid = |detail: &str| {
-            described(
-                ApiErrorCode::UserTypeInvalidRequest,
-                None,
-                format!(
-                    "The user type request contains invalid or missing required fields: {detail}"
-                ),
-            )
-        };
+        let invalid = |detail: &str| api.invalid(detail);
         if name.is_empty() {
             return Err(invalid("entity type name must not be empty"));
         }
@@ -286,26 +428,21 @@ impl Definition {
     }
 
     /// The unit must exist (USRS-1004 with its detail).
-    fn check_unit(&self, d: &Directory) -> Result<(), MockError> {
+    fn check_unit(&self, api: &Api, d: &Directory) -> Result<(), MockError> {
         if d.units.get(&self.ou_id).is_none() {
-            return Err(described(
-                ApiErrorCode::UserTypeInvalidRequest,
-                None,
-                "The user type request contains invalid or missing required fields: organization \
-                 unit id does not exist"
-                    .to_owned(),
-            ));
+            return Err(api.invalid("organization unit id does not exist"));
         }
         Ok(())
     }
 
-    fn into_record(self, id: String) -> UserTypeRecord {
+    fn into_record(self, api: &Api, id: String) -> UserTypeRecord {
         let display = self
             .system_attributes
             .as_ref()
             .and_then(|a| a.display.clone());
         UserTypeRecord {
             id,
+            category: api.category,
             name: self.name,
             ou_id: self.ou_id,
             allow_self_registration: self.allow_self_registration,

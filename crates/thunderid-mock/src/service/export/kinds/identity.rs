@@ -197,14 +197,29 @@ pub(super) fn user(state: &AppState, caller: &Caller, id: &str) -> Option<Export
 
 /// `EntityType` of the user category: the schema is a `json.RawMessage` (its JSON text).
 pub(super) fn user_type(state: &AppState, caller: &Caller, id: &str) -> Option<Exported> {
-    let record = Node::of(&user_types::get(state, caller, id, None).ok()?);
+    entity_type(&user_types::USER_TYPES, "user", state, caller, id)
+}
+
+/// An agent type: the entity type document with `category: agent`.
+pub(super) fn agent_type(state: &AppState, caller: &Caller, id: &str) -> Option<Exported> {
+    entity_type(&user_types::AGENT_TYPES, "agent", state, caller, id)
+}
+
+fn entity_type(
+    api: &user_types::Api,
+    category: &str,
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Option<Exported> {
+    let record = Node::of(&user_types::get_in(api, state, caller, id, None).ok()?);
     let schema = record.get("schema").map_or(Node::Null, |s| match s {
         Node::Map(m) if m.is_empty() => Node::Null,
         other => other.raw_json_text(),
     });
     let node = Fields::new()
         .copy_opt(&record, "id")
-        .put("category", Node::str("user"))
+        .put("category", Node::str(category))
         .copy(&record, "name", Node::str(""))
         .copy(&record, "ouId", Node::str(""))
         .copy_opt(&record, "allowSelfRegistration")
