@@ -234,3 +234,37 @@ fn previous_assurance(
     let authenticators = assurance.and_then(|a| a.authenticators).unwrap_or_default();
     Ok((subject, authenticators))
 }
+
+/// The object `member` of a stateless session JWT this server signed (the OTP and identity
+/// provider session tokens): the token must verify (signature, issuer, expiry) and its `aud` name
+/// `audience`.
+pub(crate) fn session_claims(
+    state: &AppState,
+    token: &str,
+    audience: &str,
+    member: &str,
+) -> Option<Map<String, Value>> {
+    let verified = state.signer().verify(token, state.now(), true).ok()?;
+    let aud_matches = match verified.claims.get("aud") {
+        Some(Value::String(aud)) => aud == audience,
+        Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(audience)),
+        _ => false,
+    };
+    if !aud_matches {
+        return None;
+    }
+    match verified.claims.get(member) {
+        Some(Value::Object(object)) => Some(object.clone()),
+        _ => None,
+    }
+}
+
+/// A string member as Go decodes it into a struct field: absent or `null` is "", another type
+/// fails the decoding.
+pub(crate) fn go_string(object: &Map<String, Value>, name: &str) -> Option<String> {
+    match object.get(name) {
+        None | Some(Value::Null) => Some(String::new()),
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => None,
+    }
+}

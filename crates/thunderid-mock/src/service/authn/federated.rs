@@ -11,10 +11,9 @@ use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::authn::{AuthenticationResponse, IdpAuthStartResponse};
 
-use super::otp::audience_is;
 use super::{
     AssertionRequest, AuthenticatedUser, Authenticator, FieldRules, client_error, decode,
-    invalid_format, respond,
+    go_string, invalid_format, respond, session_claims,
 };
 use crate::error::MockError;
 use crate::flow::assertion::{sign, standard_claims};
@@ -175,7 +174,7 @@ pub(crate) fn finish(
     rules.finish()?;
 
     let now = state.now();
-    let session = session(state, &token, now)
+    let session = session(state, &token)
         .ok_or_else(|| client_error(ApiErrorCode::AuthnInvalidSessionToken))?;
     check_type(requested, &session.idp_type)?;
     let failed = || client_error(ApiErrorCode::AuthnFederatedAuthenticationFailed);
@@ -218,23 +217,14 @@ pub(crate) fn finish(
     respond(state, user, authenticator(kind), &request)
 }
 
-/// The token's `auth_data`, when the token verifies (signature, issuer, expiry, `aud` `auth-svc`)
-/// and `auth_data` decodes as the server's struct.
-fn session(state: &AppState, token: &str, now: u64) -> Option<IdpSession> {
-    let verified = state.signer().verify(token, now, true).ok()?;
-    if !audience_is(verified.claims.get("aud"), SESSION_AUDIENCE) {
-        return None;
-    }
-    let data = verified.claims.get("auth_data")?.as_object()?;
-    let text = |name: &str| match data.get(name) {
-        None | Some(Value::Null) => Some(String::new()),
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(_) => None,
-    };
+/// The token's `auth_data`, when the token verifies (`aud` `auth-svc`) and `auth_data` decodes as
+/// the server's struct.
+fn session(state: &AppState, token: &str) -> Option<IdpSession> {
+    let data = session_claims(state, token, SESSION_AUDIENCE, "auth_data")?;
     Some(IdpSession {
-        idp_id: text("idpId")?,
-        idp_type: text("idpType")?,
-        nonce: text("nonce")?,
+        idp_id: go_string(&data, "idpId")?,
+        idp_type: go_string(&data, "idpType")?,
+        nonce: go_string(&data, "nonce")?,
     })
 }
 

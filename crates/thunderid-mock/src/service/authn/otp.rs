@@ -12,7 +12,8 @@ use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::authn::{AuthenticationResponse, SendOtpResponse};
 
 use super::{
-    AssertionRequest, AuthenticatedUser, Authenticator, FieldRules, client_error, decode, respond,
+    AssertionRequest, AuthenticatedUser, Authenticator, FieldRules, client_error, decode,
+    go_string, respond, session_claims,
 };
 use crate::error::MockError;
 use crate::fixtures::Delivery;
@@ -123,7 +124,7 @@ pub(crate) fn verify(state: &AppState, body: &[u8]) -> Result<AuthenticationResp
     rules.finish()?;
 
     let now = state.now();
-    let session = session(state, &token, now)
+    let session = session(state, &token)
         .ok_or_else(|| client_error(ApiErrorCode::AuthnManagerInvalidRequest))?;
     if now.saturating_mul(1000) > session.expiry_millis
         || ids::sha256_base64url(otp.as_bytes()) != session.thumbprint
@@ -165,38 +166,20 @@ struct OtpSession {
     expiry_millis: u64,
 }
 
-/// The token's `otp_data`, when the token verifies (signature, issuer, expiry, `aud` `otp-svc`)
-/// and its `otp_data` decodes as the server's struct.
-fn session(state: &AppState, token: &str, now: u64) -> Option<OtpSession> {
-    let verified = state.signer().verify(token, now, true).ok()?;
-    if !audience_is(verified.claims.get("aud"), OTP_AUDIENCE) {
-        return None;
-    }
-    let data = verified.claims.get("otp_data")?.as_object()?;
-    let text = |name: &str| match data.get(name) {
-        None | Some(Value::Null) => Some(String::new()),
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(_) => None,
-    };
+/// The token's `otp_data`, when the token verifies (`aud` `otp-svc`) and `otp_data` decodes as
+/// the server's struct.
+fn session(state: &AppState, token: &str) -> Option<OtpSession> {
+    let data = session_claims(state, token, OTP_AUDIENCE, "otp_data")?;
     let expiry_millis = match data.get("expiry_time") {
         None | Some(Value::Null) => 0,
         Some(value) => value.as_u64()?,
     };
     Some(OtpSession {
-        recipient: text("recipient")?,
-        recipient_attribute: text("recipientAttr")?,
-        thumbprint: text("otp_value")?,
+        recipient: go_string(&data, "recipient")?,
+        recipient_attribute: go_string(&data, "recipientAttr")?,
+        thumbprint: go_string(&data, "otp_value")?,
         expiry_millis,
     })
-}
-
-/// Whether `aud` (a string or an array of them) names `expected`.
-pub(crate) fn audience_is(aud: Option<&Value>, expected: &str) -> bool {
-    match aud {
-        Some(Value::String(aud)) => aud == expected,
-        Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(expected)),
-        _ => false,
-    }
 }
 
 /// A numeric OTP of `length` digits (the server's default `notification.otp`: numeric).
@@ -210,17 +193,7 @@ fn new_code(length: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
-
-    #[test]
-    fn an_audience_may_be_a_list() {
-        assert!(audience_is(Some(&json!("otp-svc")), "otp-svc"));
-        assert!(audience_is(Some(&json!(["a", "otp-svc"])), "otp-svc"));
-        assert!(!audience_is(Some(&json!("auth-svc")), "otp-svc"));
-        assert!(!audience_is(None, "otp-svc"));
-    }
 
     #[test]
     fn codes_are_digits_of_the_configured_length() {
