@@ -301,3 +301,27 @@ async fn a_previous_assertion_must_verify_and_name_the_same_user() {
     body["assertion"] = thor["assertion"].clone();
     assert_eq!(direct(&t, CREDENTIALS, &body).await.status, 400);
 }
+
+#[tokio::test]
+async fn identifiers_that_match_several_users_are_a_server_error() {
+    let mut fixtures = Fixtures::bundled();
+    let mut twin = fixtures
+        .users
+        .iter()
+        .find(|u| u.attributes.get("username") == Some(&json!("thor")))
+        .cloned()
+        .expect("thor");
+    twin.id = "01900000-0000-7000-8000-0000000001ff".to_owned();
+    twin.attributes
+        .insert("username".to_owned(), json!("thor-twin"));
+    twin.attributes
+        .insert("email".to_owned(), json!("twin@asgard.example"));
+    twin.attributes.remove("mobile_number");
+    fixtures.users.push(twin);
+    let t = TestServer::with_fixtures(fixtures).await;
+    let body =
+        json!({"identifiers": {"given_name": "Thor"}, "credentials": {"password": THOR.password}});
+    let reply = direct(&t, CREDENTIALS, &body).await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.json()["code"], "SSE-5000");
+}
