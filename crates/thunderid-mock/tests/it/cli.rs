@@ -321,3 +321,23 @@ fn export_prints_the_start_state_or_writes_it_as_resource_directories() {
     assert!(env.starts_with("CONSOLE_CLIENT_ID=CONSOLE\n"), "{env}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn direct_auth_secret_sets_the_secret_of_the_direct_authentication_api() {
+    let (_server, banner) = start(&["--port", "0", "--direct-auth-secret", "cli-secret"]);
+    let base = base_url(&banner);
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({"identifiers": {"username": "thor"},
+        "credentials": {"password": "Thor@12345"}, "skipAssertion": true});
+    let url = format!("{base}/auth/credentials/authenticate");
+    for (secret, status) in [("sample-direct-auth-secret", 401), ("cli-secret", 200)] {
+        let response = client
+            .post(&url)
+            .header("direct-auth-secret", secret)
+            .json(&body)
+            .send()
+            .await
+            .expect("the mock answers");
+        assert_eq!(response.status(), status, "{secret}");
+    }
+}

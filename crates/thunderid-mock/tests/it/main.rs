@@ -43,6 +43,8 @@ mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
 mod agents;
+mod authn;
+mod authn_methods;
 mod connections;
 mod declarative;
 mod design;
