@@ -87,6 +87,7 @@ pub struct MockServerBuilder {
     resources: Option<PathBuf>,
     resource_variables: Vec<(String, String)>,
     runtime: RuntimeChoice,
+    http_executor_allow: Vec<String>,
 }
 
 impl MockServerBuilder {
@@ -166,6 +167,14 @@ impl MockServerBuilder {
     /// The clock; default [`Clock::system`]. Use [`Clock::fixed`] for exact timestamps in tests.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Let HTTPRequestExecutor nodes call this host (a name or IP address as the node's URL spells
+    /// it; `*` for any host). Without it they reach loopback hosts only, and another target fails
+    /// as a refused connection does. Repeatable.
+    pub fn http_executor_allow(mut self, host: impl Into<String>) -> Self {
+        self.http_executor_allow.push(host.into());
         self
     }
 
@@ -288,6 +297,7 @@ impl MockServerBuilder {
             control_enabled: !self.no_control,
             version: self.version,
             limits: self.limits,
+            http_executor_allow: self.http_executor_allow.clone(),
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {

@@ -108,6 +108,7 @@ impl Harness {
             base_url: "https://localhost:8090",
             connections: Default::default(),
             issuer: "https://localhost:8090",
+            outbound: &crate::flow::outbound::Offline,
         };
         engine::run(&mut env, execution)
     }
