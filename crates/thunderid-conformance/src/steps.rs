@@ -17,3 +17,4 @@ pub mod retries;
 pub mod sdk;
 pub mod token;
 pub mod users;
+pub mod web_service;
