@@ -524,3 +524,5 @@ fn an_assertion_without_an_authenticated_user_is_fet_1004() {
     );
     assert!(outcome.assertion.is_none());
 }
+
+mod federated_resolver;
