@@ -18,3 +18,4 @@ pub mod retries;
 pub mod sdk;
 pub mod token;
 pub mod users;
+pub mod web_service;

@@ -134,6 +134,8 @@ pub struct ConformanceWorld {
     pub cookies: BTreeMap<String, String>,
     /// The SDK under test of the `@sdk` scenarios (`--sdk`).
     pub sdk: crate::sdk::SdkState,
+    /// The loopback web service flows call (`Given a web service answers …`).
+    pub web_service: Option<crate::steps::web_service::WebService>,
 }
 
 impl ConformanceWorld {
@@ -169,6 +171,7 @@ impl ConformanceWorld {
             web_app: None,
             cookies: BTreeMap::new(),
             sdk: crate::sdk::SdkState::default(),
+            web_service: None,
         })
     }
 

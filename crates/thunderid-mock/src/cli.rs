@@ -49,6 +49,9 @@ pub struct Cli {
     /// (default: the fixtures' `server.json` `security.directAuthSecret`; empty refuses every call).
     #[arg(long, env = "THUNDERID_MOCK_DIRECT_AUTH_SECRET")]
     pub direct_auth_secret: Option<String>,
+    /// A host HTTPRequestExecutor nodes may call besides loopback (`*`: any). Repeatable.
+    #[arg(long = "http-executor-allow", value_name = "HOST")]
+    pub http_executor_allow: Vec<String>,
     /// Once listening, write `{"baseUrl", "issuer", "localUrl", "port", "pid"}` (and
     /// `"tlsCertificate"` with `--tls`) as JSON to this file, whole, before the banner: how a
     /// launcher learns the port of `--port 0`.
@@ -134,6 +137,9 @@ impl Cli {
         }
         if self.no_control {
             builder = builder.no_control();
+        }
+        for host in &self.http_executor_allow {
+            builder = builder.http_executor_allow(host.clone());
         }
         builder = builder
             .server_version(self.server_version)

@@ -18,6 +18,8 @@ pub(crate) struct ServerConfig {
     pub version: ServerVersion,
     /// How much memory the journal and the execution store may hold.
     pub limits: Limits,
+    /// Hosts HTTPRequestExecutor may call besides loopback (`--http-executor-allow`; `*`: any).
+    pub http_executor_allow: Vec<String>,
 }
 
 /// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`, `--sessions-mib`,

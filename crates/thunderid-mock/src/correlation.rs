@@ -17,6 +17,20 @@ const CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlation-id");
 /// The request headers read, in the server's order of priority.
 const SOURCES: [&str; 3] = ["x-correlation-id", "x-request-id", "x-trace-id"];
 
+tokio::task_local! {
+    /// The id of the request this task serves, for calls the request makes onward (an
+    /// HTTPRequestExecutor's `X-Correlation-ID`, as the server passes its trace id on).
+    static CURRENT: HeaderValue;
+}
+
+/// The id of the request being served on this task, if any.
+pub(crate) fn current() -> Option<String> {
+    CURRENT
+        .try_with(|id| id.to_str().ok().map(str::to_owned))
+        .ok()
+        .flatten()
+}
+
 /// The middleware.
 pub(crate) async fn correlate(request: Request, next: Next) -> Response {
     let id = SOURCES
@@ -29,7 +43,7 @@ pub(crate) async fn correlate(request: Request, next: Next) -> Response {
                 .cloned()
         })
         .unwrap_or_else(generated);
-    let mut response = next.run(request).await;
+    let mut response = CURRENT.scope(id.clone(), next.run(request)).await;
     response.headers_mut().insert(CORRELATION_ID, id);
     response
 }

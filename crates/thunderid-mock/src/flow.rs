@@ -7,7 +7,8 @@
 //! * `engine`: the step function over (graph, execution, environment); `env` and `node`: the
 //!   environment and the vocabulary nodes share (what a node returns, how a run ends); `prompt`
 //!   and `meta`: PROMPT nodes; `executors/`: TASK_EXECUTION nodes; `assertion`: the assertion
-//!   claims; `keys` (in the store): the runtime-data keys the executors share.
+//!   claims; `keys` (in the store): the runtime-data keys the executors share; `outbound`: the
+//!   client interface HTTPRequestExecutor calls through (the caller supplies the client).
 //! * `v1`: the V1 app-native sign-in's view of a step (authenticators).
 
 pub(crate) mod assertion;
@@ -17,6 +18,7 @@ pub(crate) mod executors;
 pub(crate) use crate::store::keys;
 pub(crate) mod meta;
 pub(crate) mod node;
+pub(crate) mod outbound;
 pub(crate) mod prompt;
 pub(crate) mod v1;
 

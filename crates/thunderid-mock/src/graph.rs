@@ -45,6 +45,10 @@ pub(crate) enum ExecutorKind {
     /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
     /// redirect to the mock's fake upstream IdP.
     Federated(FederatedKind),
+    /// `HTTPRequestExecutor`: one outbound HTTP call, its answer mapped into runtime data.
+    HttpRequest,
+    /// `FederatedAuthResolverExecutor`: picks one of the candidate users a federated sign-in left.
+    FederatedAuthResolver,
 }
 
 /// Which federated executor a node names; decides the authenticator in the assertion.
@@ -89,6 +93,8 @@ impl ExecutorKind {
             "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
             "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
             "OAuthExecutor" => Self::Federated(FederatedKind::OAuth),
+            "HTTPRequestExecutor" => Self::HttpRequest,
+            "FederatedAuthResolverExecutor" => Self::FederatedAuthResolver,
             _ => return None,
         })
     }
@@ -126,7 +132,9 @@ impl ExecutorKind {
             | Self::UserDelete
             | Self::SsoCheck
             | Self::Session
-            | Self::Consent => None,
+            | Self::Consent
+            | Self::HttpRequest
+            | Self::FederatedAuthResolver => None,
         }
     }
 

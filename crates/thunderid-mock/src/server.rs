@@ -88,6 +88,7 @@ pub struct MockServerBuilder {
     resource_variables: Vec<(String, String)>,
     runtime: RuntimeChoice,
     direct_auth_secret: Option<String>,
+    http_executor_allow: Vec<String>,
 }
 
 impl MockServerBuilder {
@@ -174,6 +175,14 @@ impl MockServerBuilder {
     /// over the fixtures' `server.json` `security.directAuthSecret`. Empty refuses every call.
     pub fn direct_auth_secret(mut self, secret: impl Into<String>) -> Self {
         self.direct_auth_secret = Some(secret.into());
+        self
+    }
+
+    /// Let HTTPRequestExecutor nodes call this host (a name or IP address as the node's URL spells
+    /// it; `*` for any host). Without it they reach loopback hosts only, and another target fails
+    /// as a refused connection does. Repeatable.
+    pub fn http_executor_allow(mut self, host: impl Into<String>) -> Self {
+        self.http_executor_allow.push(host.into());
         self
     }
 
@@ -299,6 +308,7 @@ impl MockServerBuilder {
             control_enabled: !self.no_control,
             version: self.version,
             limits: self.limits,
+            http_executor_allow: self.http_executor_allow.clone(),
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {

@@ -6,6 +6,7 @@ use rand::RngCore;
 
 use crate::config::ServerVersion;
 use crate::fixtures::{ApplicationFixture, ServerSettings};
+use crate::flow::outbound::Outbound;
 use crate::store::connections::Connections;
 use crate::store::consents::Consents;
 use crate::store::directory::Directory;
@@ -80,6 +81,8 @@ pub(crate) struct Env<'a> {
     pub connections: Arc<Connections>,
     /// The `iss` of assertions.
     pub issuer: &'a str,
+    /// Sends HTTPRequestExecutor's calls.
+    pub outbound: &'a dyn Outbound,
 }
 
 impl Env<'_> {

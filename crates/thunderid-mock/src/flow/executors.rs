@@ -14,6 +14,8 @@ mod collect;
 mod consent;
 pub(crate) mod credentials;
 pub(crate) mod federated;
+mod http_request;
+mod identify;
 mod magic_link;
 pub(crate) mod notify;
 pub(crate) mod otp;
@@ -154,7 +156,9 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
     match kind {
         ExecutorKind::CredentialsAuth => credentials::authenticate(task),
         ExecutorKind::CredentialSetter => credentials::set_credential(task),
-        ExecutorKind::Identifying => credentials::identify(task),
+        ExecutorKind::Identifying => Ok(identify::run(task)),
+        ExecutorKind::FederatedAuthResolver => identify::resolve_federated(task),
+        ExecutorKind::HttpRequest => Ok(http_request::run(task)),
         ExecutorKind::Authorization => authz::authorize(task),
         ExecutorKind::AuthAssert => authz::assert(task),
         ExecutorKind::SessionSignOut => sso::sign_out(task),
@@ -294,7 +298,9 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
         | ExecutorKind::SessionRevocation
         | ExecutorKind::UserDelete
         | ExecutorKind::SsoCheck
-        | ExecutorKind::Session => Vec::new(),
+        | ExecutorKind::Session
+        | ExecutorKind::HttpRequest
+        | ExecutorKind::FederatedAuthResolver => Vec::new(),
     }
 }
 

@@ -112,6 +112,7 @@ impl Harness {
             base_url: "https://localhost:8090",
             connections: Default::default(),
             issuer: "https://localhost:8090",
+            outbound: &crate::flow::outbound::Offline,
         };
         engine::run(&mut env, execution)
     }
@@ -527,3 +528,5 @@ fn an_assertion_without_an_authenticated_user_is_fet_1004() {
     );
     assert!(outcome.assertion.is_none());
 }
+
+mod federated_resolver;

@@ -8,6 +8,7 @@
 //! settles.
 
 mod initiation;
+mod outbound;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use crate::service::sso;
 use crate::state::AppState;
 use crate::store::execution::{Execution, GateBinding};
 use crate::store::registry::Registry;
+use outbound::HttpOutbound;
 
 pub(crate) mod backchannel;
 
@@ -109,6 +111,8 @@ struct Call<'a> {
     now: u64,
     caller: Option<FlowCaller>,
     cookies: BTreeMap<String, String>,
+    /// HTTPRequestExecutor's client, to the targets the configuration allows.
+    outbound: HttpOutbound<'a>,
 }
 
 impl Call<'_> {
@@ -143,6 +147,7 @@ impl Call<'_> {
             base_url: &self.state.config().base_url,
             connections: stores.connections.current(),
             issuer: self.state.signer().issuer(),
+            outbound: &self.outbound,
         }
     }
 
@@ -172,6 +177,9 @@ pub(crate) fn execute(state: &AppState, command: Command) -> Result<Executed, Mo
         now: state.now(),
         caller,
         cookies,
+        outbound: HttpOutbound {
+            allowed: &state.config().http_executor_allow,
+        },
     };
     let pending = match command {
         Command::Start(start) => begin(&call, start),

@@ -55,6 +55,7 @@ mod identity;
 // The flow engine.
 mod flow_authentication;
 mod flow_gate;
+mod flow_http_executor;
 mod flow_magic_link;
 mod flow_meta;
 mod flow_mfa_federated;

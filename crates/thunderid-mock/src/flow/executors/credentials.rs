@@ -1,11 +1,11 @@
-//! CredentialsAuthExecutor, IdentifyingExecutor and CredentialSetter: users found by their
-//! attributes, passwords checked and set.
+//! CredentialsAuthExecutor and CredentialSetter: users found by their attributes (also for
+//! IdentifyingExecutor, in `identify`), passwords checked and set.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::flow::{FlowType, Input, InputType};
+use thunderid_protocol::flow::{FlowType, Input};
 
 use super::{ExecResult, Task, prerequisite_missing};
 use crate::flow::keys;
@@ -15,7 +15,7 @@ use crate::password::PasswordHash;
 use crate::store::users::Users;
 
 /// Inputs that never identify a user (`executor/constants.go` `nonSearchableInputs`).
-const NON_SEARCHABLE: &[&str] = &[
+pub(super) const NON_SEARCHABLE: &[&str] = &[
     "password",
     "code",
     "otp",
@@ -141,67 +141,6 @@ pub(super) fn authenticate(task: &mut Task<'_, '_>) -> Result<ExecResult, Engine
     Ok(ExecResult {
         user: Some(user_id),
         ..ExecResult::complete()
-    })
-}
-
-/// IdentifyingExecutor (`identify` mode): resolve the user from the node's inputs into runtime
-/// `userID`. An unknown user is asked for again with FET-1001, as the server does. Only `identify`
-/// mode is modelled; `resolve` and `check_state` behave like it.
-pub(super) fn identify(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
-    // `loginHintAttribute`: the identifier came from outside (a backchannel request's hint), is
-    // matched against that attribute, and an unknown user fails the node instead of asking again.
-    let hint_attribute = task
-        .property("loginHintAttribute")
-        .filter(|a| !a.is_empty());
-    if let Some(attribute) = hint_attribute.map(str::to_owned) {
-        let Some(hint) = task
-            .execution
-            .inputs
-            .get("login_hint")
-            .filter(|h| !h.is_empty())
-        else {
-            return Ok(ExecResult::input_required(
-                vec![Input::new("login_hint", InputType::GenericString)],
-                None,
-            ));
-        };
-        let filters = BTreeMap::from([(attribute, hint.clone())]);
-        return Ok(match task.env.users(|users| find_user(users, &filters)) {
-            Identified::One(user_id) => {
-                let mut result = ExecResult::complete();
-                result.runtime.insert(keys::USER_ID.to_owned(), user_id);
-                result
-            }
-            Identified::NotFound => {
-                ExecResult::failure(ApiErrorCode::ExecutorUserNotFound.to_error())
-            }
-            Identified::Ambiguous => {
-                ExecResult::failure(ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error())
-            }
-        });
-    }
-    let required = task.required_inputs(ExecutorKind::Identifying);
-    let missing = task.missing(&required);
-    if !missing.is_empty() {
-        return Ok(ExecResult::input_required(missing, None));
-    }
-    let filters: BTreeMap<String, String> = required
-        .iter()
-        .filter_map(|i| task.value(&i.identifier).map(|v| (i.identifier.clone(), v)))
-        .collect();
-    Ok(match task.env.users(|users| find_user(users, &filters)) {
-        Identified::One(user_id) => {
-            let mut result = ExecResult::complete();
-            result.runtime.insert(keys::USER_ID.to_owned(), user_id);
-            result
-        }
-        Identified::NotFound => ExecResult::input_required(
-            required,
-            Some(ApiErrorCode::ExecutorUserNotFound.to_error()),
-        ),
-        Identified::Ambiguous => {
-            ExecResult::failure(ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error())
-        }
     })
 }
 

@@ -77,6 +77,8 @@ impl Kind {
             | ExecutorKind::OuCreator
             | ExecutorKind::AttributeCollector
             | ExecutorKind::PreDelete
+            | ExecutorKind::HttpRequest
+            | ExecutorKind::FederatedAuthResolver
             | ExecutorKind::CriteriaRevocation
             | ExecutorKind::SessionRevocation
             | ExecutorKind::UserDelete

@@ -97,6 +97,9 @@ pub(crate) fn decide(state: &AppState, execution_id: &str, approve: bool) -> Opt
         now: state.now(),
         caller: None,
         cookies: BTreeMap::new(),
+        outbound: super::outbound::HttpOutbound {
+            allowed: &state.config().http_executor_allow,
+        },
     };
     let now = call.now;
     let mut execution = state
