@@ -7,7 +7,9 @@
 //! * `engine`: the step function over (graph, execution, environment); `env` and `node`: the
 //!   environment and the vocabulary nodes share (what a node returns, how a run ends); `prompt`
 //!   and `meta`: PROMPT nodes; `executors/`: TASK_EXECUTION nodes; `assertion`: the assertion
-//!   claims; `keys` (in the store): the runtime-data keys the executors share.
+//!   claims; `passkeys`: the passkey service (WebAuthn ceremonies over the directory and the
+//!   session table) that PasskeyAuthExecutor and the passkey Direct API share; `keys` (in the
+//!   store): the runtime-data keys the executors share.
 //! * `v1`: the V1 app-native sign-in's view of a step (authenticators).
 
 pub(crate) mod assertion;
@@ -17,6 +19,7 @@ pub(crate) mod executors;
 pub(crate) use crate::store::keys;
 pub(crate) mod meta;
 pub(crate) mod node;
+pub(crate) mod passkeys;
 pub(crate) mod prompt;
 pub(crate) mod v1;
 

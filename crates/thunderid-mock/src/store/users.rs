@@ -21,6 +21,8 @@ pub struct UserRecord {
     pub attributes_null: bool,
     /// Credential attributes (the schema's `credential: true`), hashed, by name.
     pub credentials: BTreeMap<String, PasswordHash>,
+    /// The system-managed `passkey` credentials, in registration order.
+    pub passkeys: Vec<crate::webauthn::Credential>,
 }
 
 impl UserRecord {
@@ -72,6 +74,7 @@ impl Users {
                     ou_id: u.ou_id.clone(),
                     attributes: u.attributes.clone(),
                     attributes_null: false,
+                    passkeys: Vec::new(),
                     credentials: password
                         .map(|hash| ("password".to_owned(), hash))
                         .into_iter()
