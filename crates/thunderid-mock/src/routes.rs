@@ -595,6 +595,16 @@ pub(crate) static ROUTES: &[Route] = &[
     })
     .mock_only(PUBLIC)
     .served(Served::WithControl),
+    Route::new("/__mock/passkeys/attestation", || {
+        post(control::passkey_attestation)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/passkeys/assertion", || {
+        post(control::passkey_assertion)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
 ];
 
 /// `/users/{…}` (`GET|PUT|DELETE|POST /users/`).

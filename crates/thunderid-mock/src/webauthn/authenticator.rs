@@ -58,6 +58,48 @@ pub struct Ceremony {
     pub corrupt_signature: bool,
 }
 
+impl Ceremony {
+    /// A well-behaved ceremony.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Leave the UV flag unset.
+    #[must_use]
+    pub fn without_user_verification(mut self) -> Self {
+        self.skip_user_verification = true;
+        self
+    }
+
+    /// Sign with this counter, leaving the stored one alone.
+    #[must_use]
+    pub fn with_sign_count(mut self, count: u32) -> Self {
+        self.sign_count = Some(count);
+        self
+    }
+
+    /// Answer another challenge than the options'.
+    #[must_use]
+    pub fn with_challenge(mut self, challenge: impl Into<String>) -> Self {
+        self.challenge = Some(challenge.into());
+        self
+    }
+
+    /// Hash another relying party id into the authenticator data.
+    #[must_use]
+    pub fn with_rp_id(mut self, rp_id: impl Into<String>) -> Self {
+        self.rp_id = Some(rp_id.into());
+        self
+    }
+
+    /// Flip a bit of the signature.
+    #[must_use]
+    pub fn with_corrupt_signature(mut self) -> Self {
+        self.corrupt_signature = true;
+        self
+    }
+}
+
 /// Why the authenticator could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -131,6 +173,17 @@ impl SoftwareAuthenticator {
         origin: &str,
         ceremony: &Ceremony,
     ) -> Result<Value, AuthenticatorError> {
+        self.create_as(creation_options, origin, ceremony, self.attestation)
+    }
+
+    /// [`Self::create_with`], writing `attestation` this once (the control plane's choice).
+    pub(crate) fn create_as(
+        &mut self,
+        creation_options: &str,
+        origin: &str,
+        ceremony: &Ceremony,
+        attestation: Attestation,
+    ) -> Result<Value, AuthenticatorError> {
         let options: CreationOptions = serde_json::from_str(creation_options)
             .map_err(|e| AuthenticatorError::InvalidOptions(e.to_string()))?;
         let algorithm = options
@@ -161,7 +214,7 @@ impl SoftwareAuthenticator {
             }),
         }
         .encode();
-        let statement = match self.attestation {
+        let statement = match attestation {
             Attestation::None => Cbor::Map(Vec::new()),
             Attestation::PackedSelf => {
                 let mut signed = auth_data.clone();
@@ -176,7 +229,7 @@ impl SoftwareAuthenticator {
                 ])
             }
         };
-        let format = match self.attestation {
+        let format = match attestation {
             Attestation::None => "none",
             Attestation::PackedSelf => "packed",
         };

@@ -1,0 +1,172 @@
+//! Passkeys, as a browser page does them: the step's WebAuthn options go to an authenticator (the
+//! mock's software authenticator, `POST /__mock/passkeys/attestation` and `/assertion`), and what
+//! it returns is posted back as the step's inputs.
+
+use anyhow::{Context, ensure};
+use cucumber::{then, when};
+use serde_json::{Map, Value, json};
+
+use super::flow::{Challenge, continue_flow, response};
+use crate::world::ConformanceWorld;
+
+/// The options a step carries as a JSON string in `additionalData`.
+fn options(world: &ConformanceWorld, key: &str) -> anyhow::Result<Value> {
+    let text = response(world)?
+        .pointer(&format!("/data/additionalData/{key}"))
+        .and_then(Value::as_str)
+        .with_context(|| format!("the step carries no {key}"))?;
+    serde_json::from_str(text).with_context(|| format!("{key} is not JSON: {text}"))
+}
+
+/// The server's own origin: where the hosted pages run.
+fn own_origin(world: &ConformanceWorld) -> String {
+    world.url("/").trim_end_matches('/').to_owned()
+}
+
+/// Ask the control plane's authenticator, and post its answer back as the step's inputs.
+async fn ceremony(
+    world: &mut ConformanceWorld,
+    kind: &str,
+    key: &str,
+    extra: Value,
+) -> anyhow::Result<()> {
+    let mut body = json!({"options": options(world, key)?, "origin": own_origin(world)});
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    let path = format!("/__mock/passkeys/{kind}");
+    let answer = world.http.post(world.url(&path)).json(&body).send().await?;
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap_or_default();
+    ensure!(status == 200, "POST {path} answered {status}: {text}");
+    let credential: Value = serde_json::from_str(&text)?;
+    let field = |name: &str| credential["response"][name].clone();
+    let mut inputs = Map::new();
+    inputs.insert("credentialId".into(), credential["id"].clone());
+    inputs.insert("clientDataJSON".into(), field("clientDataJSON"));
+    if kind == "attestation" {
+        inputs.insert("attestationObject".into(), field("attestationObject"));
+    } else {
+        for name in ["authenticatorData", "signature", "userHandle"] {
+            inputs.insert(name.into(), field(name));
+        }
+    }
+    continue_flow(world, None, Some(inputs), Challenge::Current).await
+}
+
+#[when("the browser creates a passkey with the step's creation options")]
+async fn create(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    ceremony(world, "attestation", "passkeyCreationOptions", json!({})).await
+}
+
+#[when(
+    expr = "the browser creates a passkey with the step's creation options on the origin {string}"
+)]
+async fn create_elsewhere(world: &mut ConformanceWorld, origin: String) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "attestation",
+        "passkeyCreationOptions",
+        json!({"origin": origin}),
+    )
+    .await
+}
+
+#[when("the browser creates a passkey without verifying the user")]
+async fn create_unverified(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "attestation",
+        "passkeyCreationOptions",
+        json!({"userVerified": false}),
+    )
+    .await
+}
+
+#[when("the browser signs the step's passkey challenge")]
+async fn sign(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    ceremony(world, "assertion", "passkeyChallenge", json!({})).await
+}
+
+#[when(expr = "the browser signs the step's passkey challenge on the origin {string}")]
+async fn sign_elsewhere(world: &mut ConformanceWorld, origin: String) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "assertion",
+        "passkeyChallenge",
+        json!({"origin": origin}),
+    )
+    .await
+}
+
+#[when("the browser signs the step's passkey challenge with a forged signature")]
+async fn sign_forged(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "assertion",
+        "passkeyChallenge",
+        json!({"corruptSignature": true}),
+    )
+    .await
+}
+
+#[when(expr = "the browser signs the step's passkey challenge for the relying party {string}")]
+async fn sign_other_rp(world: &mut ConformanceWorld, rp_id: String) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "assertion",
+        "passkeyChallenge",
+        json!({"rpId": rp_id}),
+    )
+    .await
+}
+
+#[then(
+    expr = "the step offers passkey creation options for the relying party {string} and the user {string}"
+)]
+async fn creation_options(
+    world: &mut ConformanceWorld,
+    rp_id: String,
+    username: String,
+) -> anyhow::Result<()> {
+    let options = options(world, "passkeyCreationOptions")?;
+    ensure!(
+        options["rp"]["id"] == rp_id.as_str(),
+        "rp: {}",
+        options["rp"]
+    );
+    ensure!(
+        options["user"]["name"] == username.as_str(),
+        "user: {}",
+        options["user"]
+    );
+    ensure!(
+        options["challenge"].as_str().is_some_and(|c| c.len() == 43),
+        "challenge: {}",
+        options["challenge"]
+    );
+    Ok(())
+}
+
+#[then(
+    expr = "the step carries a passkey challenge for the relying party {string} allowing {int} credential(s)"
+)]
+async fn request_options(
+    world: &mut ConformanceWorld,
+    rp_id: String,
+    count: usize,
+) -> anyhow::Result<()> {
+    let options = options(world, "passkeyChallenge")?;
+    ensure!(
+        options["rpId"] == rp_id.as_str(),
+        "rpId: {}",
+        options["rpId"]
+    );
+    let allowed = options["allowCredentials"].as_array().map_or(0, Vec::len);
+    ensure!(
+        allowed == count,
+        "allowCredentials: {}",
+        options["allowCredentials"]
+    );
+    Ok(())
+}
