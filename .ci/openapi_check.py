@@ -158,6 +158,9 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--schemathesis", required=True)
     parser.add_argument("--examples", default="5")
+    # Sent on every call: the direct authentication API (authentication.yaml) and AuthZEN answer
+    # 401 without it.
+    parser.add_argument("--direct-auth-secret", required=True)
     parser.add_argument("--update", action="store_true")
     args = parser.parse_args()
 
@@ -203,6 +206,7 @@ def main():
              "--max-examples", args.examples, "--phases", "examples,fuzzing",
              "--seed", "1", "--no-color", "--suppress-health-check", "all",
              "--header", f"Authorization: Bearer {token}",
+             "--header", f"Direct-Auth-Secret: {args.direct_auth_secret}",
              "--request-timeout", "10", "--max-redirects", "0",
              "--report", "junit", "--report-junit-path", str(work / (name + ".junit.xml"))],
             capture_output=True, text=True,

@@ -1,6 +1,7 @@
 //! Step definitions, grouped by domain. Steps speak an SDK author's language; HTTP detail stays here.
 
 pub mod app;
+pub mod authn;
 pub mod ciba;
 pub mod client;
 pub mod common;

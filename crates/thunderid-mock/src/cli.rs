@@ -45,6 +45,10 @@ pub struct Cli {
     /// Do not serve the control API (`/__mock/*`).
     #[arg(long)]
     pub no_control: bool,
+    /// The `Direct-Auth-Secret` the direct authentication API (`/auth/...`) and AuthZEN require
+    /// (default: the fixtures' `server.json` `security.directAuthSecret`; empty refuses every call).
+    #[arg(long, env = "THUNDERID_MOCK_DIRECT_AUTH_SECRET")]
+    pub direct_auth_secret: Option<String>,
     /// Once listening, write `{"baseUrl", "issuer", "localUrl", "port", "pid"}` (and
     /// `"tlsCertificate"` with `--tls`) as JSON to this file, whole, before the banner: how a
     /// launcher learns the port of `--port 0`.
@@ -162,6 +166,9 @@ impl Cli {
         let mut builder = MockServerBuilder::default();
         if let Some(dir) = &self.fixtures {
             builder = builder.fixtures_dir(dir);
+        }
+        if let Some(secret) = &self.direct_auth_secret {
+            builder = builder.direct_auth_secret(secret.clone());
         }
         if let Some(path) = &self.resources {
             builder = builder.resources(path);

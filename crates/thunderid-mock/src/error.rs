@@ -34,6 +34,12 @@ pub enum MockError {
     /// type's USRS-1002 through as 400).
     #[error("{error}")]
     ApiWithStatus { error: ApiError, status: u16 },
+    /// A service error of the direct authentication API (`/auth/...`), in envelope A under the
+    /// status its handler picks (`authn/handler.go` `handleServiceError`): AUTH-CRED-1002 and
+    /// AUTHN-OTPAUTHN-1009 401, AUTHN-1008 404, any other client error 400, whatever code it
+    /// passes through (AUTHN-MGR-1008, a notification sender's MNS-1001).
+    #[error("{0}")]
+    DirectAuth(ApiError),
     /// AuthZEN's own error body, `{"error": "<message>"}` (400, or 500 for a server fault).
     #[error("{message}")]
     Authzen { status: u16, message: String },
@@ -144,6 +150,12 @@ impl MockError {
                 200 => 400,
                 status => status,
             },
+            Self::DirectAuth(error) => match error.code {
+                ApiErrorCode::AuthCredInvalidCredentials
+                | ApiErrorCode::AuthnOtpAuthenticationFailed => 401,
+                ApiErrorCode::AuthnUserNotFound => 404,
+                _ => 400,
+            },
             Self::ApiWithStatus { status, .. } | Self::Authzen { status, .. } => *status,
             Self::Unauthorized { .. } | Self::UserInfoNoToken | Self::RegistrationUnauthorized => {
                 401
@@ -221,7 +233,9 @@ impl IntoResponse for MockError {
                 };
                 (status, GoJson(body)).into_response()
             }
-            Self::ApiWithStatus { error, .. } => (status, GoJson(error)).into_response(),
+            Self::ApiWithStatus { error, .. } | Self::DirectAuth(error) => {
+                (status, GoJson(error)).into_response()
+            }
             Self::Authzen { message, .. } => {
                 (status, GoJson(serde_json::json!({ "error": message }))).into_response()
             }

@@ -112,8 +112,9 @@ pub enum Delivery {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecuritySettings {
-    /// The `Direct-Auth-Secret` the AuthZEN endpoints require (`server.security.direct_auth_secret`).
-    /// Empty, the default, refuses every evaluation with 401, as a fresh server does.
+    /// The `Direct-Auth-Secret` the direct authentication API (`/auth/...`) and the AuthZEN endpoints
+    /// require (`server.security.direct_auth_secret`). Empty, the default, refuses every call with
+    /// 401, as a fresh server does.
     #[serde(default)]
     pub direct_auth_secret: String,
 }
@@ -135,6 +136,9 @@ pub struct JwtSettings {
     /// Clock skew tolerated when verifying tokens, in seconds.
     #[serde(default = "defaults::leeway")]
     pub leeway: u64,
+    /// The `aud` of the direct authentication API's assertions (`jwt.audience`).
+    #[serde(default = "defaults::jwt_audience")]
+    pub audience: String,
 }
 
 impl Default for JwtSettings {
@@ -142,6 +146,7 @@ impl Default for JwtSettings {
         Self {
             validity_period: defaults::jwt_validity(),
             leeway: defaults::leeway(),
+            audience: defaults::jwt_audience(),
         }
     }
 }
@@ -245,6 +250,11 @@ impl Default for FlowSettings {
 
 mod defaults {
     use super::Validity;
+    /// `jwt.audience` (`cmd/server/config/default.json`).
+    pub fn jwt_audience() -> String {
+        "application".to_owned()
+    }
+
     pub fn jwt_validity() -> u64 {
         3600
     }

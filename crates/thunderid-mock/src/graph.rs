@@ -98,22 +98,17 @@ impl ExecutorKind {
     }
 
     /// The authenticator this executor contributes to `assurance.authenticators`, if it
-    /// authenticates (`executor/utils.go` `getAuthnServiceName`), and its factor.
-    pub(crate) fn authenticator(self) -> Option<(&'static str, Factor)> {
+    /// authenticates (`executor/utils.go` `getAuthnServiceName`); its factors are
+    /// `flow::assertion::authenticator_factors`.
+    pub(crate) fn authenticator(self) -> Option<&'static str> {
         match self {
-            Self::CredentialsAuth => Some(("CredentialsAuthenticator", Factor::Knowledge)),
-            Self::Otp => Some(("OTPAuthenticator", Factor::Possession)),
-            Self::MagicLink => Some(("MagicLinkAuthenticator", Factor::Possession)),
-            Self::Federated(FederatedKind::Google) => {
-                Some(("GoogleOIDCAuthenticator", Factor::Knowledge))
-            }
-            Self::Federated(FederatedKind::Github) => {
-                Some(("GithubOAuthAuthenticator", Factor::Knowledge))
-            }
-            Self::Federated(FederatedKind::Oidc) => Some(("OIDCAuthenticator", Factor::Knowledge)),
-            Self::Federated(FederatedKind::OAuth) => {
-                Some(("OAuthAuthenticator", Factor::Knowledge))
-            }
+            Self::CredentialsAuth => Some("CredentialsAuthenticator"),
+            Self::Otp => Some("OTPAuthenticator"),
+            Self::MagicLink => Some("MagicLinkAuthenticator"),
+            Self::Federated(FederatedKind::Google) => Some("GoogleOIDCAuthenticator"),
+            Self::Federated(FederatedKind::Github) => Some("GithubOAuthAuthenticator"),
+            Self::Federated(FederatedKind::Oidc) => Some("OIDCAuthenticator"),
+            Self::Federated(FederatedKind::OAuth) => Some("OAuthAuthenticator"),
             Self::Authorization
             | Self::AuthAssert
             | Self::Sms
@@ -164,6 +159,8 @@ impl ExecutorKind {
 pub(crate) enum Factor {
     Knowledge,
     Possession,
+    /// Passkeys and verifiable presentations (with possession); no flow authenticator has it.
+    Inherence,
 }
 
 /// The flow with this id.

@@ -10,6 +10,7 @@
 //! CORS policies are the real server's, read from each package's `init.go` at thunder-id/thunderid
 //! 4e69e01; mock-only paths say so.
 
+pub(crate) mod authn;
 pub(crate) mod authzen;
 pub(crate) mod config;
 pub(crate) mod connections;
@@ -128,6 +129,9 @@ const PUBLIC: &[(&str, Access)] = &[("*", Access::Public)];
 const GET_POST: &[&str] = &["GET", "POST", "OPTIONS"];
 const POST_OPTIONS: &[&str] = &["POST", "OPTIONS"];
 const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
+/// The direct authentication API's policy (`authn/init.go`): `POST` only in the preflight, so
+/// `Direct-Auth-Secret` cannot be sent cross-origin.
+const DIRECT_AUTH_CORS: Cors = Cors::new(POST_OPTIONS, "POST");
 /// The i18n setters' policy.
 const SET_CLEAR_CORS: Cors = Cors::new(&["POST", "DELETE", "OPTIONS"], "POST, DELETE");
 
@@ -342,6 +346,19 @@ pub(crate) static ROUTES: &[Route] = &[
         },
     )
     .cors(&ITEM_CORS),
+    // The direct authentication API (authn): `Direct-Auth-Secret` on every POST; OPTIONS 204.
+    Route::new("/auth/credentials/authenticate", || {
+        post(authn::authenticate_credentials)
+    })
+    .cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/otp/sms/send", || post(authn::send_sms_otp)).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/otp/sms/verify", || post(authn::verify_sms_otp)).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/google/start", authn::google_start).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/google/finish", authn::google_finish).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/github/start", authn::github_start).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/github/finish", authn::github_finish).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/standard/start", authn::standard_start).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/oauth/standard/finish", authn::standard_finish).cors(&DIRECT_AUTH_CORS),
     // AuthZEN (authzen): public paths; the evaluations need `Direct-Auth-Secret`.
     Route::new("/.well-known/authzen-configuration", || {
         get(authzen::configuration)

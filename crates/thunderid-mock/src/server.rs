@@ -87,6 +87,7 @@ pub struct MockServerBuilder {
     resources: Option<PathBuf>,
     resource_variables: Vec<(String, String)>,
     runtime: RuntimeChoice,
+    direct_auth_secret: Option<String>,
 }
 
 impl MockServerBuilder {
@@ -166,6 +167,13 @@ impl MockServerBuilder {
     /// The clock; default [`Clock::system`]. Use [`Clock::fixed`] for exact timestamps in tests.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// The `Direct-Auth-Secret` the direct authentication API (`/auth/...`) and AuthZEN require,
+    /// over the fixtures' `server.json` `security.directAuthSecret`. Empty refuses every call.
+    pub fn direct_auth_secret(mut self, secret: impl Into<String>) -> Self {
+        self.direct_auth_secret = Some(secret.into());
         self
     }
 
@@ -270,7 +278,10 @@ impl MockServerBuilder {
 
     /// The state for a server whose default base URL is `bound_url` (also the binary's).
     pub(crate) fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
-        let fixtures = self.fixture_set()?;
+        let mut fixtures = self.fixture_set()?;
+        if let Some(secret) = &self.direct_auth_secret {
+            fixtures.server.security.direct_auth_secret = secret.clone();
+        }
         let base_url = self
             .public_url
             .clone()

@@ -4,7 +4,8 @@
 //!
 //! * [`flow`]: `/flow/execute` (start and continue), and the executions authorize and logout
 //!   pre-create.
-//! * [`authorize`]: `/oauth2/authorize` into the gate; [`direct`]: the V1 app-native API.
+//! * [`authorize`]: `/oauth2/authorize` into the gate; [`direct`]: the V1 app-native API;
+//!   [`authn`]: the direct authentication API (`/auth/...`) and its `Direct-Auth-Secret` guard.
 //! * [`token`]: `/oauth2/token`, introspection, revocation, the authorization callback, PAR.
 //! * [`ciba`]: `/oauth2/bc-authorize` and the control plane's decision on a backchannel request;
 //!   [`registration`]: `/oauth2/dcr/register`.
@@ -20,6 +21,7 @@
 pub(crate) mod access;
 pub(crate) mod applications;
 pub(crate) mod authenticator;
+pub(crate) mod authn;
 pub(crate) mod authorize;
 pub(crate) mod authzen;
 pub(crate) mod ciba;

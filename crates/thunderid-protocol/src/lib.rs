@@ -12,6 +12,7 @@
 //! * [`users`], [`scim`], [`organizations`]: `/users/me`, SCIM2, organization units and the legacy
 //!   organization APIs.
 //! * [`applications`]: the application management API.
+//! * [`authn`]: the direct authentication API (`/auth/...`).
 //! * [`user_management`], [`groups`], [`roles`], [`resources`], [`authzen`]: identity management
 //!   (users, user types, groups, roles, resource servers) and the authorization API.
 //!
@@ -22,6 +23,7 @@
 mod enums;
 
 pub mod applications;
+pub mod authn;
 pub mod authzen;
 pub mod error;
 pub mod flow;

@@ -236,9 +236,20 @@ async fn signs_in_at_idp(world: &mut ConformanceWorld, login: String) -> anyhow:
     let redirect = response
         .pointer("/data/redirectURL")
         .and_then(Value::as_str)
-        .with_context(|| format!("no data.redirectURL in {response}"))?;
+        .with_context(|| format!("no data.redirectURL in {response}"))?
+        .to_owned();
+    sign_in_at_idp(world, &redirect, &login).await
+}
+
+/// Follow `redirect` (the fake IdP's authorize URL) as `login` and keep the code and state it
+/// sends back as `idp_code` and `idp_state`.
+pub async fn sign_in_at_idp(
+    world: &mut ConformanceWorld,
+    redirect: &str,
+    login: &str,
+) -> anyhow::Result<()> {
     let mut url = url::Url::parse(redirect)?;
-    url.query_pairs_mut().append_pair("login_hint", &login);
+    url.query_pairs_mut().append_pair("login_hint", login);
     let exchange = world.send(world.http.get(url.as_str())).await?.clone();
     ensure!(
         exchange.status == 302,

@@ -7,6 +7,7 @@ use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use serde_json::{Value, json};
 
+use super::authn::{direct_auth_secret, post_with_secret};
 use super::flow::{SYSTEM_RESOURCE_SERVER, assertion_for};
 use super::organizations::CALLER;
 use super::token::{ClientAuth, token_request};
@@ -17,9 +18,6 @@ use crate::world::ConformanceWorld;
 const SYSTEM_SERVER_ID: &str = "01900000-0000-7000-8000-000000000020";
 /// The bundled (and bootstrap) default organization unit.
 const DEFAULT_OU: &str = "01900000-0000-7000-8000-000000000001";
-/// The direct-auth secret of the bundled fixtures; `THUNDERID_DIRECT_AUTH_SECRET` overrides it for
-/// `--server` runs.
-const BUNDLED_DIRECT_AUTH_SECRET: &str = "sample-direct-auth-secret";
 
 /// One management call as the administrator: the status and the JSON body.
 async fn admin_call(
@@ -238,41 +236,13 @@ async fn keep_member(
     Ok(())
 }
 
-fn direct_auth_secret() -> String {
-    std::env::var("THUNDERID_DIRECT_AUTH_SECRET")
-        .unwrap_or_else(|_| BUNDLED_DIRECT_AUTH_SECRET.to_owned())
-}
-
-async fn authzen(
-    world: &mut ConformanceWorld,
-    path: &str,
-    secret: Option<String>,
-    step: &Step,
-) -> anyhow::Result<()> {
-    let body = step
-        .docstring
-        .as_deref()
-        .context("the step needs a doc string")?;
-    let body = catalog::resolve(world, body)?;
-    let mut request = world
-        .http
-        .post(world.url(path))
-        .header("content-type", "application/json")
-        .body(body);
-    if let Some(secret) = secret {
-        request = request.header("direct-auth-secret", secret);
-    }
-    world.send(request).await?;
-    Ok(())
-}
-
 #[when(expr = "the policy enforcement point asks {string} with:")]
 async fn ask_authzen(
     world: &mut ConformanceWorld,
     path: String,
     step: &Step,
 ) -> anyhow::Result<()> {
-    authzen(world, &path, Some(direct_auth_secret()), step).await
+    post_with_secret(world, &path, Some(direct_auth_secret()), step).await
 }
 
 #[when(expr = "a caller without the direct-auth secret asks {string} with:")]
@@ -281,7 +251,7 @@ async fn ask_authzen_without_secret(
     path: String,
     step: &Step,
 ) -> anyhow::Result<()> {
-    authzen(world, &path, None, step).await
+    post_with_secret(world, &path, None, step).await
 }
 
 #[when(expr = "a caller with the wrong direct-auth secret asks {string} with:")]
@@ -290,7 +260,7 @@ async fn ask_authzen_wrong_secret(
     path: String,
     step: &Step,
 ) -> anyhow::Result<()> {
-    authzen(world, &path, Some("not-the-secret".to_owned()), step).await
+    post_with_secret(world, &path, Some("not-the-secret".to_owned()), step).await
 }
 
 #[given(expr = "the user {string} has the password {string}")]

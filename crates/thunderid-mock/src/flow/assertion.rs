@@ -108,49 +108,100 @@ fn standard(
     let validity = validity
         .filter(|v| *v > 0)
         .unwrap_or(env.settings.jwt.validity_period);
-    claims.insert("iss".into(), Value::from(env.issuer));
+    standard_claims(claims, env.issuer, env.now, sub, validity);
+}
+
+/// The claims `GenerateJWT` adds to every JWT: `iss`, `sub` (when there is one), `iat`, `nbf`,
+/// `exp` (`now + validity`), `jti`.
+pub(crate) fn standard_claims(
+    claims: &mut Map<String, Value>,
+    issuer: &str,
+    now: u64,
+    sub: Option<&str>,
+    validity: u64,
+) {
+    claims.insert("iss".into(), Value::from(issuer));
     if let Some(sub) = sub {
         claims.insert("sub".into(), Value::from(sub));
     }
-    claims.insert("iat".into(), Value::from(env.now));
-    claims.insert("nbf".into(), Value::from(env.now));
-    claims.insert("exp".into(), Value::from(env.now.saturating_add(validity)));
-    let jti = crate::ids::uuid_v7(env.now);
-    claims.insert("jti".into(), Value::from(jti));
+    claims.insert("iat".into(), Value::from(now));
+    claims.insert("nbf".into(), Value::from(now));
+    claims.insert("exp".into(), Value::from(now.saturating_add(validity)));
+    claims.insert("jti".into(), Value::from(crate::ids::uuid_v7(now)));
 }
 
 /// `assurance`: the authenticators that completed, in step order, and the AAL their distinct
 /// factors reach. Absent when no authenticating executor ran.
 fn assurance(execution: &Execution) -> Option<Value> {
     let mut seen = HashSet::new();
-    let mut engaged: Vec<(usize, &'static str, Factor, u64)> = Vec::new();
+    let mut engaged: Vec<(usize, &'static str, u64)> = Vec::new();
     let mut records: Vec<_> = execution.history.iter().filter(|r| r.completed).collect();
     records.sort_by_key(|r| r.step);
     for record in records {
         let kind = record.executor.as_deref().and_then(ExecutorKind::from_name);
-        let Some((name, factor)) = kind.and_then(ExecutorKind::authenticator) else {
+        let Some(name) = kind.and_then(ExecutorKind::authenticator) else {
             continue;
         };
         if seen.insert(name) {
-            engaged.push((record.step, name, factor, record.end_time_millis));
+            engaged.push((record.step, name, record.end_time_millis));
         }
     }
     if engaged.is_empty() {
         return None;
     }
-    let factors: HashSet<Factor> = engaged.iter().map(|(_, _, f, _)| *f).collect();
+    let authenticators: Vec<EngagedAuthenticator> = engaged
+        .iter()
+        .enumerate()
+        .map(|(i, (_, name, at))| EngagedAuthenticator {
+            authenticator: (*name).to_owned(),
+            step: i64::try_from(i + 1).unwrap_or(i64::MAX),
+            timestamp: i64::try_from(*at).unwrap_or(i64::MAX),
+        })
+        .collect();
+    Some(assurance_claim(&authenticators))
+}
+
+/// One authenticator in an `assurance` claim (`authn/common` `AuthenticatorReference`); the direct
+/// authentication API reads these back from a previous assertion when it steps up.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct EngagedAuthenticator {
+    #[serde(default)]
+    pub authenticator: String,
+    #[serde(default)]
+    pub step: i64,
+    #[serde(default)]
+    pub timestamp: i64,
+}
+
+/// The factors an authenticator proves (`authn/init.go` `RegisterAuthenticator`); an unknown name
+/// proves none.
+pub(crate) fn authenticator_factors(name: &str) -> &'static [Factor] {
+    match name {
+        "CredentialsAuthenticator"
+        | "OAuthAuthenticator"
+        | "OIDCAuthenticator"
+        | "GithubOAuthAuthenticator"
+        | "GoogleOIDCAuthenticator" => &[Factor::Knowledge],
+        "OTPAuthenticator" | "MagicLinkAuthenticator" => &[Factor::Possession],
+        "Passkey" | "OpenID4VPAuthenticator" => &[Factor::Possession, Factor::Inherence],
+        _ => &[],
+    }
+}
+
+/// The `assurance` claim over these authenticators (`assert.GenerateAssertion`): the AAL from the
+/// number of distinct factors they prove, IAL1 always, and the authenticators as given.
+pub(crate) fn assurance_claim(authenticators: &[EngagedAuthenticator]) -> Value {
+    let factors: HashSet<Factor> = authenticators
+        .iter()
+        .flat_map(|a| authenticator_factors(&a.authenticator).iter().copied())
+        .collect();
     let aal = match factors.len() {
         0 => "UNKNOWN",
         1 => "AAL1",
         2 => "AAL2",
         _ => "AAL3",
     };
-    let authenticators: Vec<Value> = engaged
-        .iter()
-        .enumerate()
-        .map(|(i, (_, name, _, at))| json!({"authenticator": name, "step": i + 1, "timestamp": at}))
-        .collect();
-    Some(json!({"aal": aal, "ial": "IAL1", "authenticators": authenticators}))
+    json!({"aal": aal, "ial": "IAL1", "authenticators": authenticators})
 }
 
 /// `resolvePermissionsForClaim`: after a consent step, the consented permissions still authorized

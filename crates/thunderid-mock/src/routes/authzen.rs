@@ -1,6 +1,5 @@
 //! AuthZEN (see `service::authzen`): the discovery document and the three evaluation calls, which
-//! need `Direct-Auth-Secret`. A refused secret is a bare 401: the guard runs outside the route's
-//! CORS wrapper.
+//! need `Direct-Auth-Secret` (the direct authentication API's guard, `routes::authn::guarded`).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -8,14 +7,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use thunderid_protocol::authzen::AuthzenConfiguration;
 
-use crate::cors::NoCors;
-use crate::error::MockError;
+use super::authn::guarded;
 use crate::service::authzen;
 use crate::state::AppState;
 use crate::wire::GoJson;
-
-/// The header the direct-auth guard reads.
-const DIRECT_AUTH_SECRET: &str = "direct-auth-secret";
 
 /// `GET /.well-known/authzen-configuration`.
 pub(crate) async fn configuration(State(state): State<AppState>) -> GoJson<AuthzenConfiguration> {
@@ -53,19 +48,4 @@ pub(crate) async fn search_action(
     guarded(&state, &headers, || {
         authzen::search_actions(&state, &body).map(|r| GoJson(r).into_response())
     })
-}
-
-/// Run `call` behind the direct-auth guard.
-fn guarded(
-    state: &AppState,
-    headers: &HeaderMap,
-    call: impl FnOnce() -> Result<Response, MockError>,
-) -> Response {
-    let given = headers.get(DIRECT_AUTH_SECRET).map(|v| v.as_bytes());
-    if let Err(refused) = authzen::check_secret(state, given) {
-        let mut response = refused.into_response();
-        response.extensions_mut().insert(NoCors);
-        return response;
-    }
-    call().unwrap_or_else(IntoResponse::into_response)
 }

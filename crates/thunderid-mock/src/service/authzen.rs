@@ -18,7 +18,6 @@ use thunderid_protocol::authzen::{
 
 use crate::error::MockError;
 use crate::fixtures::MemberKind;
-use crate::ids::constant_time_eq;
 use crate::state::AppState;
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
@@ -32,19 +31,6 @@ pub(crate) fn configuration(state: &AppState) -> AuthzenConfiguration {
         access_evaluations_endpoint: format!("{base}/access/v1/evaluations"),
         search_action_endpoint: format!("{base}/access/v1/search/action"),
         policy_decision_point: base,
-    }
-}
-
-/// The direct-auth gate: the header must equal a configured, non-empty secret.
-pub(crate) fn check_secret(state: &AppState, given: Option<&[u8]>) -> Result<(), MockError> {
-    let secret = state.settings().security.direct_auth_secret.as_bytes();
-    let ok = !secret.is_empty() && given.is_some_and(|g| constant_time_eq(g, secret));
-    if ok {
-        Ok(())
-    } else {
-        Err(MockError::Unauthorized {
-            invalid_token: false,
-        })
     }
 }
 

@@ -42,6 +42,8 @@ mod users_me;
 mod organizations;
 
 // Users, user types, groups, roles, resource servers, AuthZEN.
+mod authn;
+mod authn_methods;
 mod connections;
 mod declarative;
 mod design;

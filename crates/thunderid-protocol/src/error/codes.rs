@@ -3,7 +3,9 @@
 //! description default)`.
 //!
 //! Read from the real server's `error_constants.go` files (flowexec, flow/core, flow/executor,
-//! flow/interceptor, flowmeta, authnprovider/manager (AUTHN-MGR-1001, in-band in flows), user, entitytype, group, role, resource, authzen, sysauthz, ou),
+//! flow/interceptor, flowmeta, authnprovider/manager (AUTHN-MGR-1001, in-band in flows), authn and
+//! authn/common (the direct authentication API's AUTHN-, AUTH-CRED- codes; the AUTHN-MGR-1008
+//! it passes through), user, entitytype, group, role, resource, authzen, sysauthz, ou),
 //! `apierror/error.go` (AUTH-*) and `pkg/thunderidengine/common/error.go` (SSE-*). Statuses follow
 //! each package's handler mapping.
 
@@ -99,6 +101,28 @@ api_error_codes! {
     ExecutorInvalidOtp => ("FET-1008", 200, "flows.executor.errors.invalid_otp", "Invalid OTP provided", "flows.executor.errors.invalid_otp_desc", "The one-time password provided is invalid or has expired"),
     ExecutorMaxOtpAttemptsReached => ("FET-1009", 200, "flows.executor.errors.max_otp_attempts_reached", "Maximum OTP attempts reached", "flows.executor.errors.max_otp_attempts_reached_desc", "The maximum number of OTP verification attempts has been reached"),
     AuthnManagerAuthenticationFailed => ("AUTHN-MGR-1001", 200, "error.authnmgrservice.authentication_failed", "Authentication failed", "error.authnmgrservice.authentication_failed_description", "The authentication attempt failed"),
+    AuthnInvalidRequestFormat => ("AUTHN-1000", 400, "error.authncredservice.invalid_request_format", "Invalid request format", "error.authncredservice.invalid_request_format_description", "The request body is malformed or contains invalid data"),
+    AuthnInvalidIdpId => ("AUTHN-1001", 400, "error.authnservice.invalid_idp_id", "Invalid identity provider ID", "error.authnservice.invalid_idp_id_description", "The provided identity provider ID is invalid or empty"),
+    AuthnErrorRetrievingIdp => ("AUTHN-1002", 400, "error.authnservice.error_retrieving_idp", "Error retrieving identity provider", "error.authnservice.error_retrieving_idp_description", "An error occurred while retrieving the identity provider"),
+    AuthnInvalidIdpType => ("AUTHN-1003", 400, "error.authnservice.invalid_idp_type", "Invalid identity provider type", "error.authnservice.invalid_idp_type_description", "The requested identity provider type is invalid"),
+    AuthnEmptySessionToken => ("AUTHN-1004", 400, "error.authnservice.empty_session_token", "Empty session token", "error.authnservice.empty_session_token_description", "The provided session token is empty"),
+    AuthnEmptyAuthCode => ("AUTHN-1005", 400, "error.authnservice.empty_auth_code", "Empty authorization code", "error.authnservice.empty_auth_code_description", "The provided authorization code is empty"),
+    AuthnInvalidSessionToken => ("AUTHN-1006", 400, "error.authnservice.invalid_session_token", "Invalid session token", "error.authnservice.invalid_session_token_description", "The provided session token is invalid or has expired"),
+    AuthnSubClaimNotFound => ("AUTHN-1007", 400, "error.authnservice.sub_claim_not_found", "user subject not found", "error.authnservice.sub_claim_not_found_description", "The 'sub' claim is not found in the ID token claims"),
+    AuthnUserNotFound => ("AUTHN-1008", 404, "error.authnservice.user_not_found", "User not found", "error.authnservice.user_not_found_description", "No user found with the provided attributes"),
+    AuthnInvalidAssertion => ("AUTHN-1009", 400, "error.authnservice.invalid_assertion", "Invalid assertion", "error.authnservice.invalid_assertion_description", "The provided assertion token is invalid"),
+    AuthnAssertionSubjectMismatch => ("AUTHN-1010", 400, "error.authnservice.assertion_subject_mismatch", "Assertion subject mismatch", "error.authnservice.assertion_subject_mismatch_description", "The subject in the assertion does not match the authenticated user"),
+    AuthnAmbiguousUser => ("AUTHN-1011", 400, "error.authnservice.ambiguous_user", "Ambiguous user", "error.authnservice.ambiguous_user_description", "Multiple users match the provided attributes"),
+    AuthCredEmptyAttributesOrCredentials => ("AUTH-CRED-1001", 400, "error.authnservice.empty_attributes_or_credentials", "Empty attributes or credentials", "error.authnservice.empty_attributes_or_credentials_description", "The user attributes or credentials cannot be empty"),
+    AuthCredInvalidCredentials => ("AUTH-CRED-1002", 401, "error.authnservice.invalid_credentials", "Invalid credentials", "error.authnservice.invalid_credentials_description", "The provided credentials are invalid"),
+    AuthCredAuthenticationFailed => ("AUTH-CRED-1003", 400, "error.authnservice.authentication_failed", "authentication failed", "error.authnservice.authentication_failed_description", "An error occurred while authenticating the user"),
+    AuthCredInvalidToken => ("AUTH-CRED-1004", 400, "error.authnservice.invalid_token", "Invalid token", "error.authnservice.invalid_token_description", "The provided token is invalid"),
+    AuthCredReservedCredentialType => ("AUTH-CRED-1005", 400, "error.authnservice.reserved_credential_type", "Reserved credential type", "error.authnservice.reserved_credential_type_description", "The provided credentials contain a credential type that is reserved for internal use"),
+    AuthnOtpAuthenticationFailed => ("AUTHN-OTPAUTHN-1009", 401, "error.authnservice.otp_authentication_failed", "Authentication failed", "error.authnservice.otp_authentication_failed_description", "The OTP authentication attempt failed"),
+    AuthnPasskeyAuthenticationFailed => ("AUTHN-PSK-1001", 400, "error.authnservice.passkey_authentication_failed", "Authentication failed", "error.authnservice.passkey_authentication_failed_description", "The passkey authentication attempt failed"),
+    AuthnPasskeyEnrollmentFailed => ("AUTHN-PSK-1002", 400, "error.authnservice.passkey_enrollment_failed", "Enrollment failed", "error.authnservice.passkey_enrollment_failed_description", "The passkey enrollment attempt failed"),
+    AuthnFederatedAuthenticationFailed => ("AUTHN-FED-1001", 400, "error.authnservice.federated_authentication_failed", "Federated authentication failed", "error.authnservice.federated_authentication_failed_description", "The federated authentication attempt failed"),
+    AuthnManagerInvalidRequest => ("AUTHN-MGR-1008", 400, "error.authnmgrservice.invalid_request", "Invalid request", "error.authnmgrservice.invalid_request_description", "The authentication request is invalid"),
     ExecutorInvalidMagicLinkToken => ("FET-1010", 200, "flows.executor.errors.invalid_magic_link_token", "Invalid magic link token", "flows.executor.errors.invalid_magic_link_token_desc", "The magic link token is invalid or has expired"),
     ExecutorMagicLinkGeneration => ("FET-1011", 200, "flows.executor.errors.magic_link_generation_failed", "Magic link generation failed", "flows.executor.errors.magic_link_generation_failed_desc", "Failed to generate the magic link"),
     ExecutorInvalidOauthState => ("FET-1012", 200, "flows.executor.errors.invalid_oauth_state", "Invalid OAuth state parameter", "flows.executor.errors.invalid_oauth_state_desc", "The OAuth state parameter is invalid or does not match the expected value"),

@@ -13,6 +13,7 @@ use super::{ExecResult, ExecStatus, Task};
 use crate::flow::keys;
 use crate::flow::node::EngineError;
 use crate::graph::{ExecutorKind, FederatedKind};
+use crate::store::connections::ConnectionRecord;
 
 /// The client id the mock presents to its fake IdPs.
 pub(crate) fn client_id(idp: &str) -> String {
@@ -54,12 +55,45 @@ pub(super) fn run(task: &mut Task<'_, '_>, kind: FederatedKind) -> Result<ExecRe
 fn redirect(task: &mut Task<'_, '_>, idp: &str, kind: FederatedKind) -> ExecResult {
     let state = task.random_hex();
     let nonce = task.random_hex();
-    // A stored connection with that id configures the request as on the server (its client id,
-    // scopes, redirect URI and prompt); otherwise the fake IdP's defaults.
     let connection = task.env.connections.idps.get(idp).cloned();
+    let url = authorize_url(
+        task.env.base_url,
+        idp,
+        kind,
+        connection.as_ref(),
+        &state,
+        Some(&nonce),
+    );
+    let required = task.required_inputs(ExecutorKind::Federated(kind));
+    let mut result = ExecResult {
+        status: ExecStatus::ExternalRedirection,
+        inputs: task.missing(&required),
+        redirect_url: Some(url),
+        ..ExecResult::default()
+    };
+    let name = connection.map_or_else(|| display_name(idp), |c| c.name);
+    result
+        .additional
+        .insert(keys::data::IDP_NAME.to_owned(), name);
+    result.runtime.insert(keys::OAUTH_STATE.to_owned(), state);
+    result.runtime.insert(keys::OIDC_NONCE.to_owned(), nonce);
+    result
+}
+
+/// The fake IdP's authorize URL for `idp`. A stored connection with that id configures the request
+/// as on the server (its client id, scopes, redirect URI and prompt); otherwise the fake IdP's
+/// defaults. The direct API's `/auth/oauth/*/start` builds the same URL (with a nonce only for
+/// OIDC and Google).
+pub(crate) fn authorize_url(
+    base_url: &str,
+    idp: &str,
+    kind: FederatedKind,
+    connection: Option<&ConnectionRecord>,
+    state: &str,
+    nonce: Option<&str>,
+) -> String {
     let configured = |name: &str| {
         connection
-            .as_ref()
             .and_then(|c| c.properties.get(name))
             .filter(|v| !v.is_empty())
             .cloned()
@@ -77,9 +111,9 @@ fn redirect(task: &mut Task<'_, '_>, idp: &str, kind: FederatedKind) -> ExecResu
                 .join(" ")
         },
     );
-    let redirect_uri = configured("redirect_uri")
-        .unwrap_or_else(|| format!("{}/gate/callback", task.env.base_url));
-    let mut url = url::Url::parse(&format!("{}/__mock/idp/{idp}/authorize", task.env.base_url))
+    let redirect_uri =
+        configured("redirect_uri").unwrap_or_else(|| format!("{base_url}/gate/callback"));
+    let mut url = url::Url::parse(&format!("{base_url}/__mock/idp/{idp}/authorize"))
         .unwrap_or_else(|_| {
             url::Url::parse("http://localhost/__mock/idp/authorize").expect("a literal URL parses")
         });
@@ -91,25 +125,14 @@ fn redirect(task: &mut Task<'_, '_>, idp: &str, kind: FederatedKind) -> ExecResu
         .append_pair("redirect_uri", &redirect_uri)
         .append_pair("response_type", "code")
         .append_pair("scope", &scope)
-        .append_pair("state", &state)
-        .append_pair("nonce", &nonce);
+        .append_pair("state", state);
+    if let Some(nonce) = nonce {
+        url.query_pairs_mut().append_pair("nonce", nonce);
+    }
     if let Some(prompt) = configured("prompt") {
         url.query_pairs_mut().append_pair("prompt", &prompt);
     }
-    let required = task.required_inputs(ExecutorKind::Federated(kind));
-    let mut result = ExecResult {
-        status: ExecStatus::ExternalRedirection,
-        inputs: task.missing(&required),
-        redirect_url: Some(url.to_string()),
-        ..ExecResult::default()
-    };
-    let name = connection.map_or_else(|| display_name(idp), |c| c.name);
-    result
-        .additional
-        .insert(keys::data::IDP_NAME.to_owned(), name);
-    result.runtime.insert(keys::OAUTH_STATE.to_owned(), state);
-    result.runtime.insert(keys::OIDC_NONCE.to_owned(), nonce);
-    result
+    url.to_string()
 }
 
 fn complete_sign_in(task: &mut Task<'_, '_>, idp: &str, code: &str) -> ExecResult {

@@ -41,11 +41,7 @@ pub(super) fn send_sms(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErro
     };
     let data = template_data(task);
     let body = match template.as_str() {
-        "OTP" => format!(
-            "Your verification code is: {}. It expires in {}.",
-            field(&data, "otpCode"),
-            field(&data, "expiryTime")
-        ),
+        "OTP" => otp_message(field(&data, "otpCode"), field(&data, "expiryTime")),
         other => {
             return Err(super::internal(format!(
                 "no SMS template for scenario {other}"
@@ -117,11 +113,7 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
         "PASSWORD_RECOVERY" => recovery_email(&data),
         "USER_INVITE" | "SELF_REGISTRATION" => invite_email(&template, &data),
         "MAGIC_LINK" => magic_link_email(&data),
-        "OTP" => format!(
-            "Your verification code is: {}. It expires in {}.",
-            field(&data, "otpCode"),
-            field(&data, "expiryTime")
-        ),
+        "OTP" => otp_message(field(&data, "otpCode"), field(&data, "expiryTime")),
         "CIBA_NOTIFICATION" => ciba_email(&data),
         other => {
             return Err(super::internal(format!(
@@ -160,6 +152,12 @@ pub(super) fn send_email(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineEr
         .additional
         .insert(keys::data::EMAIL_SENT.to_owned(), "true".to_owned());
     Ok(result)
+}
+
+/// The server's `OTP` template (SMS and e-mail), rendered as plain text; the direct API's
+/// `/auth/otp/sms/send` sends it too.
+pub(crate) fn otp_message(code: &str, expiry: &str) -> String {
+    format!("Your verification code is: {code}. It expires in {expiry}.")
 }
 
 /// The recipient: an input or runtime value of `attribute`, else that attribute of the resolved

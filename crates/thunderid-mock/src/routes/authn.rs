@@ -1,0 +1,125 @@
+//! The direct authentication API (see `service::authn`). Each handler runs its service behind the
+//! `Direct-Auth-Secret` guard ([`guarded`]), which AuthZEN's evaluations share. A refused secret
+//! is a bare 401: the guard runs outside the route's CORS wrapper. `OPTIONS` (204) is answered
+//! by the route table's CORS policy, unguarded.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
+
+use crate::cors::NoCors;
+use crate::error::MockError;
+use crate::graph::FederatedKind;
+use crate::service::authn;
+use crate::state::AppState;
+use crate::wire::GoJson;
+
+/// Run `call` behind the direct-auth guard (`direct_auth.go` `Wrap`).
+pub(crate) fn guarded(
+    state: &AppState,
+    headers: &HeaderMap,
+    call: impl FnOnce() -> Result<Response, MockError>,
+) -> Response {
+    let given = headers.get(authn::DIRECT_AUTH_SECRET).map(|v| v.as_bytes());
+    if let Err(refused) = authn::check_secret(state, given) {
+        let mut response = refused.into_response();
+        response.extensions_mut().insert(NoCors);
+        return response;
+    }
+    call().unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /auth/credentials/authenticate`.
+pub(crate) async fn authenticate_credentials(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::credentials::authenticate(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /auth/otp/sms/send`.
+pub(crate) async fn send_sms_otp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::otp::send(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /auth/otp/sms/verify`.
+pub(crate) async fn verify_sms_otp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::otp::verify(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /auth/oauth/{google,github,standard}/start`: the path's IdP type.
+fn start_idp(
+    kind: FederatedKind,
+) -> impl Fn(State<AppState>, HeaderMap, Bytes) -> std::future::Ready<Response>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |State(state), headers, body| {
+        std::future::ready(guarded(&state, &headers, || {
+            authn::federated::start(&state, &body, kind).map(|r| GoJson(r).into_response())
+        }))
+    }
+}
+
+/// `POST /auth/oauth/{google,github,standard}/finish`: the path's IdP type.
+fn finish_idp(
+    kind: FederatedKind,
+) -> impl Fn(State<AppState>, HeaderMap, Bytes) -> std::future::Ready<Response>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |State(state), headers, body| {
+        std::future::ready(guarded(&state, &headers, || {
+            authn::federated::finish(&state, &body, kind).map(|r| GoJson(r).into_response())
+        }))
+    }
+}
+
+/// `POST /auth/oauth/google/start`.
+pub(crate) fn google_start() -> MethodRouter<AppState> {
+    post(start_idp(FederatedKind::Google))
+}
+
+/// `POST /auth/oauth/google/finish`.
+pub(crate) fn google_finish() -> MethodRouter<AppState> {
+    post(finish_idp(FederatedKind::Google))
+}
+
+/// `POST /auth/oauth/github/start`.
+pub(crate) fn github_start() -> MethodRouter<AppState> {
+    post(start_idp(FederatedKind::Github))
+}
+
+/// `POST /auth/oauth/github/finish`.
+pub(crate) fn github_finish() -> MethodRouter<AppState> {
+    post(finish_idp(FederatedKind::Github))
+}
+
+/// `POST /auth/oauth/standard/start`: an OAuth (or OIDC) IdP.
+pub(crate) fn standard_start() -> MethodRouter<AppState> {
+    post(start_idp(FederatedKind::OAuth))
+}
+
+/// `POST /auth/oauth/standard/finish`.
+pub(crate) fn standard_finish() -> MethodRouter<AppState> {
+    post(finish_idp(FederatedKind::OAuth))
+}
