@@ -110,3 +110,53 @@ Feature: Passkeys
     And the application "nobody-app"
     When the app starts an "AUTHENTICATION" flow
     Then the flow status is "ERROR" and the error code is "FET-1017"
+
+  @mock-only
+  Scenario: A backend registers a passkey and signs in with it over the passkey API
+    When the backend calls "/register/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost", "relyingPartyName": "ThunderID"}
+      """
+    Then the response status is 200
+    When the backend finishes the passkey registration with the browser's new passkey
+    Then the response status is 200
+    And the answered assertion is at "AAL2" after the authenticators "Passkey"
+    When the backend calls "/auth/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost"}
+      """
+    Then the response status is 200
+    When the backend finishes the passkey sign-in with the browser's assertion
+    Then the response status is 200
+    And the response body includes the JSON:
+      """
+      {"id": "${thor.id}", "type": "Person"}
+      """
+
+  @mock-only
+  Scenario: The passkey API refuses what does not verify (AUTHN-PSK-1001, AUTHN-PSK-1002)
+    When the backend calls "/auth/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost"}
+      """
+    Then the response status is 400
+    And the error code is "AUTHN-PSK-1001"
+    When the backend calls "/register/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost"}
+      """
+    And the backend finishes the passkey registration with a passkey made on the origin "https://evil.example"
+    Then the response status is 400
+    And the error code is "AUTHN-PSK-1002"
+    When the backend calls "/register/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost"}
+      """
+    And the backend finishes the passkey registration with the browser's new passkey
+    And the backend calls "/auth/passkey/start" with:
+      """
+      {"userId": "${thor.id}", "relyingPartyId": "localhost"}
+      """
+    And the backend finishes the passkey sign-in with a forged assertion
+    Then the response status is 400
+    And the error code is "AUTHN-PSK-1001"

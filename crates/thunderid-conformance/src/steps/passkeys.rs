@@ -170,3 +170,96 @@ async fn request_options(
     );
     Ok(())
 }
+
+/// Finish a Direct API ceremony: the last answer's options go to the control plane's
+/// authenticator (from the server's own origin, with `extra`), and its credential to `path` with
+/// the answer's session token and the Direct-Auth-Secret.
+async fn finish_direct(
+    world: &mut ConformanceWorld,
+    kind: &str,
+    options_member: &str,
+    path: &str,
+    extra: Value,
+) -> anyhow::Result<()> {
+    let started = world.last()?.json()?;
+    let options = started
+        .get(options_member)
+        .cloned()
+        .with_context(|| format!("the answer has no {options_member}: {started}"))?;
+    let session_token = started["sessionToken"].clone();
+    let mut body = json!({"options": options, "origin": own_origin(world)});
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    let control = format!("/__mock/passkeys/{kind}");
+    let answer = world
+        .http
+        .post(world.url(&control))
+        .json(&body)
+        .send()
+        .await?;
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap_or_default();
+    ensure!(status == 200, "POST {control} answered {status}: {text}");
+    let credential: Value = serde_json::from_str(&text)?;
+    let request = world
+        .http
+        .post(world.url(path))
+        .header("direct-auth-secret", super::authn::direct_auth_secret())
+        .json(&json!({"publicKeyCredential": credential, "sessionToken": session_token}));
+    world.send(request).await?;
+    Ok(())
+}
+
+#[when("the backend finishes the passkey registration with the browser's new passkey")]
+async fn direct_register(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    finish_direct(
+        world,
+        "attestation",
+        "publicKeyCredentialCreationOptions",
+        "/register/passkey/finish",
+        json!({}),
+    )
+    .await
+}
+
+#[when(
+    expr = "the backend finishes the passkey registration with a passkey made on the origin {string}"
+)]
+async fn direct_register_elsewhere(
+    world: &mut ConformanceWorld,
+    origin: String,
+) -> anyhow::Result<()> {
+    finish_direct(
+        world,
+        "attestation",
+        "publicKeyCredentialCreationOptions",
+        "/register/passkey/finish",
+        json!({"origin": origin}),
+    )
+    .await
+}
+
+#[when("the backend finishes the passkey sign-in with the browser's assertion")]
+async fn direct_sign_in(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    finish_direct(
+        world,
+        "assertion",
+        "publicKeyCredentialRequestOptions",
+        "/auth/passkey/finish",
+        json!({}),
+    )
+    .await
+}
+
+#[when("the backend finishes the passkey sign-in with a forged assertion")]
+async fn direct_sign_in_forged(world: &mut ConformanceWorld) -> anyhow::Result<()> {
+    finish_direct(
+        world,
+        "assertion",
+        "publicKeyCredentialRequestOptions",
+        "/auth/passkey/finish",
+        json!({"corruptSignature": true}),
+    )
+    .await
+}

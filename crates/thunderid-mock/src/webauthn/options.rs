@@ -140,12 +140,15 @@ pub(crate) fn creation_options(
     (options, session)
 }
 
+/// A user's credentials as the options list them: id and transports.
+pub(crate) type AllowedCredential = (Vec<u8>, Vec<String>);
+
 /// Login options and the session to keep: `BeginLogin` for a known user (`user` with their
 /// credentials as `(id, transports)`), `BeginDiscoverableLogin` without one.
 pub(crate) fn request_options(
     challenge: &[u8],
     rp_id: &str,
-    user: Option<(&[u8], &[(Vec<u8>, Vec<String>)])>,
+    user: Option<(&[u8], &[AllowedCredential])>,
 ) -> (RequestOptions, Session) {
     let challenge = base64url(challenge);
     let user_verification = if user.is_none() { "preferred" } else { "" };

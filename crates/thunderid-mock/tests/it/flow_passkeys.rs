@@ -357,3 +357,119 @@ async fn the_gate_registers_a_passkey_with_a_button_whose_script_runs_under_the_
         (Some("localhost"), "/callback")
     );
 }
+
+/// The passkey API's start answer with its random values (challenge, session token) checked for
+/// shape and replaced.
+fn redacted_start(body: &Value, member: &str) -> Value {
+    let mut body = body.clone();
+    let token = body["sessionToken"].as_str().unwrap_or_default();
+    assert_eq!(token.len(), 44, "32 bytes, standard base64: {token}");
+    body["sessionToken"] = json!("[session-token]");
+    let challenge = body[member]["challenge"].as_str().unwrap_or_default();
+    assert_eq!(challenge.len(), 43, "32 bytes, base64url: {challenge}");
+    body[member]["challenge"] = json!("[challenge]");
+    if let Some(allowed) = body[member]
+        .get_mut("allowCredentials")
+        .and_then(Value::as_array_mut)
+    {
+        for credential in allowed {
+            credential["id"] = json!("[credential-id]");
+        }
+    }
+    body
+}
+
+#[tokio::test]
+async fn the_passkey_api_registers_and_signs_in_with_the_server_assertion() {
+    use crate::authn::direct;
+    let t = TestServer::start().await;
+    let mut authenticator = SoftwareAuthenticator::new();
+    let started = direct(
+        &t,
+        "/register/passkey/start",
+        &json!({"userId": THOR_ID, "relyingPartyId": "localhost", "authenticatorSelection": {"userVerification": "required"}}),
+    )
+    .await;
+    assert_eq!(started.status, reqwest::StatusCode::OK, "{}", started.body);
+    let started = started.json();
+    insta::assert_json_snapshot!(
+        "passkey_api_registration_start",
+        redacted_start(&started, "publicKeyCredentialCreationOptions")
+    );
+    let options = started["publicKeyCredentialCreationOptions"].to_string();
+    let credential = authenticator
+        .create(&options, &origin(&t))
+        .expect("created");
+    let finished = direct(
+        &t,
+        "/register/passkey/finish",
+        &json!({"publicKeyCredential": credential, "sessionToken": started["sessionToken"], "skipAssertion": true}),
+    )
+    .await;
+    assert_eq!(
+        finished.status,
+        reqwest::StatusCode::OK,
+        "{}",
+        finished.body
+    );
+    assert_eq!(
+        finished.json(),
+        json!({"id": THOR_ID, "type": "Person", "ouId": "01900000-0000-7000-8000-000000000002"})
+    );
+
+    let started = direct(
+        &t,
+        "/auth/passkey/start",
+        &json!({"userId": THOR_ID, "relyingPartyId": "localhost"}),
+    )
+    .await;
+    let started = started.json();
+    insta::assert_json_snapshot!(
+        "passkey_api_authentication_start",
+        redacted_start(&started, "publicKeyCredentialRequestOptions")
+    );
+    let options = started["publicKeyCredentialRequestOptions"].to_string();
+    let assertion = authenticator.get(&options, &origin(&t)).expect("asserted");
+    let body = json!({"publicKeyCredential": assertion, "sessionToken": started["sessionToken"]});
+    let signed_in = direct(&t, "/auth/passkey/finish", &body).await;
+    assert_eq!(
+        signed_in.status,
+        reqwest::StatusCode::OK,
+        "{}",
+        signed_in.body
+    );
+    let claims = verify_assertion(
+        &t,
+        signed_in.json()["assertion"].as_str().unwrap_or_default(),
+    );
+    assert_eq!(claims["sub"], THOR_ID);
+    assert_eq!(claims["assurance"]["aal"], "AAL2");
+    assert_eq!(
+        claims["assurance"]["authenticators"][0]["authenticator"],
+        "Passkey"
+    );
+
+    let replayed = direct(&t, "/auth/passkey/finish", &body).await;
+    assert_eq!(
+        (replayed.status, replayed.json()["code"].clone()),
+        (reqwest::StatusCode::BAD_REQUEST, json!("AUTHN-PSK-1001")),
+        "the session was spent"
+    );
+    let unknown = direct(
+        &t,
+        "/register/passkey/start",
+        &json!({"userId": "nobody", "relyingPartyId": "localhost"}),
+    )
+    .await;
+    assert_eq!(
+        (unknown.status, unknown.json()["code"].clone()),
+        (reqwest::StatusCode::BAD_REQUEST, json!("AUTHN-PSK-1002"))
+    );
+    let blank = direct(&t, "/auth/passkey/start", &json!({"userId": THOR_ID})).await;
+    assert_eq!(
+        blank.json(),
+        json!({"code": "INVALID_INPUT_METADATA", "message": "Validation Failed",
+               "description": "One or more inbound fields failed structural edge-boundary rules.",
+               "errors": {"relyingPartyId": "The field 'relyingPartyId' is missing but is strictly required."}})
+    );
+}
