@@ -473,3 +473,68 @@ async fn the_passkey_api_registers_and_signs_in_with_the_server_assertion() {
                "errors": {"relyingPartyId": "The field 'relyingPartyId' is missing but is strictly required."}})
     );
 }
+
+#[tokio::test]
+async fn the_control_planes_authenticator_answers_options_and_refuses_what_it_cannot_answer() {
+    let t = TestServer::start().await;
+    let creation = passkey_for(&t, "thor").await;
+    let creation = step(
+        &t,
+        &creation,
+        Some("action_register_passkey"),
+        json!({"password": "Thor@12345"}),
+    )
+    .await;
+    let options = option_text(&creation, "passkeyCreationOptions");
+    let created = t
+        .post_json(
+            "/__mock/passkeys/attestation",
+            &json!({"options": options, "origin": origin(&t), "attestation": "packed"}),
+        )
+        .await;
+    assert_eq!(created.status, reqwest::StatusCode::OK, "{}", created.body);
+    let registered = step(&t, &creation, None, registration_inputs(&created.json())).await;
+    assert_eq!(registered["flowStatus"], "COMPLETE", "{registered}");
+
+    let challenge = passkey_for(&t, "thor").await;
+    let options = option_text(&challenge, "passkeyChallenge");
+    let other_rp = options.replace("\"rpId\":\"localhost\"", "\"rpId\":\"example.com\"");
+    let refusals = [
+        (
+            json!({"options": "{}", "origin": origin(&t)}),
+            "/__mock/passkeys/assertion",
+        ),
+        (
+            json!({"options": other_rp, "origin": origin(&t)}),
+            "/__mock/passkeys/assertion",
+        ),
+        (
+            json!({"options": 7, "origin": origin(&t)}),
+            "/__mock/passkeys/attestation",
+        ),
+        (
+            json!({"options": "{}", "origin": origin(&t), "attestation": "tpm"}),
+            "/__mock/passkeys/attestation",
+        ),
+    ];
+    for (body, path) in refusals {
+        let refused = t.post_json(path, &body).await;
+        assert_eq!(
+            (refused.status, refused.header("content-type")),
+            (
+                reqwest::StatusCode::BAD_REQUEST,
+                Some("text/plain; charset=utf-8")
+            ),
+            "{path} {body}: {}",
+            refused.body
+        );
+    }
+    let signed = t
+        .post_json(
+            "/__mock/passkeys/assertion",
+            &json!({"options": options, "origin": origin(&t)}),
+        )
+        .await;
+    let signed_in = step(&t, &challenge, None, assertion_inputs(&signed.json())).await;
+    assert_eq!(signed_in["flowStatus"], "COMPLETE", "{signed_in}");
+}
