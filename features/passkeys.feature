@@ -55,7 +55,7 @@ Feature: Passkeys
       | username | thor |
     And the browser signs the step's passkey challenge with a forged signature
     Then the flow status is "INCOMPLETE" and the error code is "FET-1015"
-    And the flow asks for "signature"
+    And the flow asks for "credentialId, clientDataJSON, authenticatorData, signature, userHandle"
     When the browser signs the step's passkey challenge on the origin "https://evil.example"
     Then the flow status is "INCOMPLETE" and the error code is "FET-1015"
     When the browser signs the step's passkey challenge for the relying party "evil.example"
@@ -73,7 +73,7 @@ Feature: Passkeys
       | password | Thor@12345 |
     And the browser creates a passkey with the step's creation options on the origin "https://evil.example"
     Then the flow status is "INCOMPLETE" and the error code is "FET-1018"
-    And the flow asks for "attestationObject"
+    And the flow asks for "credentialId, clientDataJSON, attestationObject"
     When the browser creates a passkey with the step's creation options
     Then the flow completes with an assertion for "thor"
 

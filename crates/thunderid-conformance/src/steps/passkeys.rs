@@ -9,13 +9,26 @@ use serde_json::{Map, Value, json};
 use super::flow::{Challenge, continue_flow, response};
 use crate::world::ConformanceWorld;
 
-/// The options a step carries as a JSON string in `additionalData`.
-fn options(world: &ConformanceWorld, key: &str) -> anyhow::Result<Value> {
-    let text = response(world)?
+/// The options a step carries as a JSON string in `additionalData`. A step asked again after a
+/// refused response carries none (the ceremony's session still holds): the page keeps the options
+/// it was given, and so does the scenario.
+fn options(world: &mut ConformanceWorld, key: &str) -> anyhow::Result<Value> {
+    let carried = response(world)?
         .pointer(&format!("/data/additionalData/{key}"))
         .and_then(Value::as_str)
-        .with_context(|| format!("the step carries no {key}"))?;
-    serde_json::from_str(text).with_context(|| format!("{key} is not JSON: {text}"))
+        .map(str::to_owned);
+    let text = match carried {
+        Some(text) => {
+            world.vars.insert(key.to_owned(), text.clone());
+            text
+        }
+        None => world
+            .vars
+            .get(key)
+            .cloned()
+            .with_context(|| format!("the step carries no {key}"))?,
+    };
+    serde_json::from_str(&text).with_context(|| format!("{key} is not JSON: {text}"))
 }
 
 /// The server's own origin: where the hosted pages run.
