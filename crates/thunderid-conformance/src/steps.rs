@@ -13,6 +13,7 @@ pub mod identity;
 pub mod keys;
 pub mod oauth2;
 pub mod organizations;
+pub mod passkeys;
 pub mod registration;
 pub mod retries;
 pub mod sdk;

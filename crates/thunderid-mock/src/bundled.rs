@@ -139,6 +139,15 @@ pub const SAMPLE_CIBA: App = App {
     redirect_uri: None,
 };
 
+/// A browser app whose sign-in offers a password or a passkey (`passkey-flow`: after a password
+/// sign-in it offers to add a passkey) and whose sign-up registers one.
+pub const SAMPLE_PASSKEY: App = App {
+    id: "01900000-0000-7000-8000-0000000000ac",
+    client_id: Some("sample-passkey"),
+    client_secret: None,
+    redirect_uri: Some("http://localhost:3000/callback"),
+};
+
 pub const THOR: User = User {
     id: "01900000-0000-7000-8000-000000000101",
     username: "thor",
@@ -185,6 +194,7 @@ mod tests {
             SAMPLE_SSO_NATIVE,
             SAMPLE_MOBILE,
             SAMPLE_CIBA,
+            SAMPLE_PASSKEY,
         ] {
             let fixture = fixtures
                 .applications

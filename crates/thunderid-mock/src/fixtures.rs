@@ -847,6 +847,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
         include_str!("../fixtures/default/flows/authentication-multi-option.json"),
     ),
     (
+        "authentication-passkey.json",
+        include_str!("../fixtures/default/flows/authentication-passkey.json"),
+    ),
+    (
         "authentication-sms-otp.json",
         include_str!("../fixtures/default/flows/authentication-sms-otp.json"),
     ),
@@ -861,6 +865,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
         "registration-default.json",
         include_str!("../fixtures/default/flows/registration-default.json"),
+    ),
+    (
+        "registration-passkey.json",
+        include_str!("../fixtures/default/flows/registration-passkey.json"),
     ),
     (
         "signout-default.json",

@@ -8,7 +8,9 @@
 //!   environment and the vocabulary nodes share (what a node returns, how a run ends); `prompt`
 //!   and `meta`: PROMPT nodes; `executors/`: TASK_EXECUTION nodes; `assertion`: the assertion
 //!   claims; `keys` (in the store): the runtime-data keys the executors share; `outbound`: the
-//!   client interface HTTPRequestExecutor calls through (the caller supplies the client).
+//!   client interface HTTPRequestExecutor calls through (the caller supplies the client);
+//!   `passkeys`: the passkey service (WebAuthn ceremonies over the directory and the session
+//!   table) that PasskeyAuthExecutor and the passkey Direct API share.
 //! * `v1`: the V1 app-native sign-in's view of a step (authenticators).
 
 pub(crate) mod assertion;
@@ -19,6 +21,7 @@ pub(crate) use crate::store::keys;
 pub(crate) mod meta;
 pub(crate) mod node;
 pub(crate) mod outbound;
+pub(crate) mod passkeys;
 pub(crate) mod prompt;
 pub(crate) mod v1;
 

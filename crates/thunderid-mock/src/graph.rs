@@ -42,6 +42,9 @@ pub(crate) enum ExecutorKind {
     Consent,
     /// `MagicLinkExecutor`: e-mailed sign-in links (`generate`, `verify`).
     MagicLink,
+    /// `PasskeyAuthExecutor`: WebAuthn sign-in and registration (`challenge`, `verify`,
+    /// `register_start`, `register_finish`).
+    PasskeyAuth,
     /// `GoogleOIDCAuthExecutor`, `GithubOAuthExecutor`, `OIDCAuthExecutor`, `OAuthExecutor`: all
     /// redirect to the mock's fake upstream IdP.
     Federated(FederatedKind),
@@ -89,6 +92,7 @@ impl ExecutorKind {
             "SessionExecutor" => Self::Session,
             "ConsentExecutor" => Self::Consent,
             "MagicLinkExecutor" => Self::MagicLink,
+            "PasskeyAuthExecutor" => Self::PasskeyAuth,
             "GoogleOIDCAuthExecutor" => Self::Federated(FederatedKind::Google),
             "GithubOAuthExecutor" => Self::Federated(FederatedKind::Github),
             "OIDCAuthExecutor" => Self::Federated(FederatedKind::Oidc),
@@ -134,7 +138,9 @@ impl ExecutorKind {
             | Self::Session
             | Self::Consent
             | Self::HttpRequest
-            | Self::FederatedAuthResolver => None,
+            | Self::FederatedAuthResolver
+            // Not in `getAuthnServiceName`: a passkey sign-in's assertion carries no assurance.
+            | Self::PasskeyAuth => None,
         }
     }
 
@@ -317,6 +323,18 @@ fn check_node(
             // `SupportedModes` without a default: MagicLinkExecutor needs `generate` or `verify`.
             if kind == ExecutorKind::MagicLink
                 && !matches!(executor.mode.as_deref(), Some("generate" | "verify"))
+            {
+                return Err((
+                    "executor.mode".into(),
+                    format!("unsupported mode for {}", executor.name),
+                ));
+            }
+            // `SupportedModes` without a default: PasskeyAuthExecutor needs one of its four.
+            if kind == ExecutorKind::PasskeyAuth
+                && !matches!(
+                    executor.mode.as_deref(),
+                    Some("challenge" | "verify" | "register_start" | "register_finish")
+                )
             {
                 return Err((
                     "executor.mode".into(),

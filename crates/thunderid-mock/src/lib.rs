@@ -14,7 +14,8 @@
 //! # Layout (layers bottom-up; a module imports only from its layer or below)
 //! * foundation: `clock`, `ids` (ids, codes, hashing), `wire` (Go-exact JSON, input cleaning),
 //!   `config`, `password`, `graph` (flow graphs: executors, validation), `schema` (user-type
-//!   schemas), `permission` (resource-server permission strings), `tokens` (keys, signing), then
+//!   schemas), `permission` (resource-server permission strings), `tokens` (keys, signing),
+//!   `webauthn` (passkey options and verification, the software authenticator), then
 //!   `fixtures` (the fixture format, loaded and validated).
 //! * `store`: the mutable state, one store per concern, each owning its lock.
 //! * the engines, free of HTTP: `flow` (flow graphs over executions) and `oauth` (authorize,
@@ -59,6 +60,7 @@ mod store;
 #[cfg(feature = "tls")]
 mod tls;
 mod tokens;
+mod webauthn;
 mod wire;
 
 pub use clock::Clock;
@@ -74,4 +76,7 @@ pub use tokens::generate_signing_key;
 pub use tokens::{
     Activation, KeyAlgorithm, KeyError, KeyRingError, KeyState, KeyView, SigningKey, Tamper,
     TokenType, VerifiedToken, VerifyError,
+};
+pub use webauthn::authenticator::{
+    Attestation, AuthenticatorError, Ceremony, SoftwareAuthenticator,
 };

@@ -385,6 +385,22 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/auth/oauth/github/finish", authn::github_finish).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/start", authn::standard_start).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/finish", authn::standard_finish).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/passkey/start", || {
+        post(authn::start_passkey_authentication)
+    })
+    .cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/passkey/finish", || {
+        post(authn::finish_passkey_authentication)
+    })
+    .cors(&DIRECT_AUTH_CORS),
+    Route::new("/register/passkey/start", || {
+        post(authn::start_passkey_registration)
+    })
+    .cors(&DIRECT_AUTH_CORS),
+    Route::new("/register/passkey/finish", || {
+        post(authn::finish_passkey_registration)
+    })
+    .cors(&DIRECT_AUTH_CORS),
     // AuthZEN (authzen): public paths; the evaluations need `Direct-Auth-Secret`.
     Route::new("/.well-known/authzen-configuration", || {
         get(authzen::configuration)
@@ -635,6 +651,16 @@ pub(crate) static ROUTES: &[Route] = &[
         .served(Served::WithControl),
     Route::new("/__mock/ciba/{auth_req_id}", || {
         post(control::decide_backchannel)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/passkeys/attestation", || {
+        post(control::passkey_attestation)
+    })
+    .mock_only(PUBLIC)
+    .served(Served::WithControl),
+    Route::new("/__mock/passkeys/assertion", || {
+        post(control::passkey_assertion)
     })
     .mock_only(PUBLIC)
     .served(Served::WithControl),

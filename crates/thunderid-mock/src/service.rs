@@ -10,7 +10,8 @@
 //! * [`ciba`]: `/oauth2/bc-authorize` and the control plane's decision on a backchannel request;
 //!   [`registration`]: `/oauth2/dcr/register`.
 //! * [`keys`]: the JWKS as a fetch sees it, the discovery algorithms, `/__mock/keys`.
-//! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP).
+//! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP),
+//!   [`authenticator`] (the control plane's software passkey authenticator).
 //! * [`flow_meta`], [`users`] (management, user types, self-service and SCIM), [`groups`] and
 //!   [`members`], [`roles`], [`resources`] (resource servers, resources, actions), [`authzen`],
 //!   [`organizations`] (units and the legacy organization APIs).
@@ -20,6 +21,7 @@
 pub(crate) mod access;
 pub(crate) mod agents;
 pub(crate) mod applications;
+pub(crate) mod authenticator;
 pub(crate) mod authn;
 pub(crate) mod authorize;
 pub(crate) mod authzen;

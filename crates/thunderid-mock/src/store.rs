@@ -72,6 +72,9 @@ pub(crate) struct Stores {
     /// Identity providers and SMS senders (the connections API).
     pub(crate) connections: Snapshots<Connections>,
     pub(crate) consents: Locked<Consents>,
+    /// The control plane's software authenticator (`/__mock/passkeys/*`): its credentials'
+    /// private keys and counters, at most a thousand.
+    pub(crate) authenticator: Locked<crate::webauthn::authenticator::SoftwareAuthenticator>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -102,6 +105,7 @@ impl Stores {
             designs: Snapshots::new(Designs::default()),
             connections: Snapshots::new(Connections::default()),
             consents: Locked::new(Consents::default()),
+            authenticator: Locked::new(Default::default()),
         }
     }
 
@@ -124,6 +128,7 @@ impl Stores {
         self.designs.replace(Designs::default());
         self.connections.replace(Connections::default());
         self.consents.replace(Consents::default());
+        self.authenticator.replace(Default::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

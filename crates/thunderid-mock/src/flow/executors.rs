@@ -19,6 +19,7 @@ mod identify;
 mod magic_link;
 pub(crate) mod notify;
 pub(crate) mod otp;
+mod passkey;
 mod recovery;
 mod registration;
 mod sso;
@@ -174,6 +175,7 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::AttributeCollector => collect::collect(task),
         ExecutorKind::Consent => consent::run(task),
         ExecutorKind::MagicLink => magic_link::run(task),
+        ExecutorKind::PasskeyAuth => passkey::run(task),
         ExecutorKind::Otp => otp::run(task),
         ExecutorKind::Sms => notify::send_sms(task),
         ExecutorKind::Email => notify::send_email(task),
@@ -286,6 +288,7 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
         ExecutorKind::MagicLink => {
             vec![input(magic_link::TOKEN, InputType::Hidden).with_ref("magic_link_token_input")]
         }
+        ExecutorKind::PasskeyAuth => passkey::default_inputs(),
         ExecutorKind::Authorization
         | ExecutorKind::AuthAssert
         | ExecutorKind::Email

@@ -443,7 +443,7 @@ fn broken_graphs_are_refused_naming_the_field() {
     let index = format!("[{}]", Fixtures::bundled().flows.len());
     for (flow, field, reason) in cases {
         let error = graph_error(flow);
-        let field = field.replace("[6]", &index);
+        let field = field.replace("[11]", &index);
         assert_eq!(
             (
                 error.file.as_str(),

@@ -14,7 +14,7 @@
 //!   fake IdP's URL in `additionalData.redirectUrl`.
 //! * One authenticator is an `AUTHENTICATOR_PROMPT`, several a `MULTI_OPTIONS_PROMPT`.
 //!
-//! No bundled flow offers a passkey, so `INTERNAL_PROMPT` is never produced.
+//! Passkey actions have no V1 authenticator here, so `INTERNAL_PROMPT` is never produced.
 
 mod authenticators;
 

@@ -123,3 +123,47 @@ pub(crate) fn standard_start() -> MethodRouter<AppState> {
 pub(crate) fn standard_finish() -> MethodRouter<AppState> {
     post(finish_idp(FederatedKind::OAuth))
 }
+
+/// `POST /auth/passkey/start`.
+pub(crate) async fn start_passkey_authentication(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::passkey::start_authentication(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /auth/passkey/finish`.
+pub(crate) async fn finish_passkey_authentication(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::passkey::finish_authentication(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /register/passkey/start`.
+pub(crate) async fn start_passkey_registration(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::passkey::start_registration(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}
+
+/// `POST /register/passkey/finish`.
+pub(crate) async fn finish_passkey_registration(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    guarded(&state, &headers, || {
+        authn::passkey::finish_registration(&state, &body).map(|r| GoJson(r).into_response())
+    })
+}

@@ -7,6 +7,10 @@
 //! * `GET /__mock/stats`: how much live state the mock holds (executions, OAuth entries, …).
 //! * `POST /__mock/ciba/{auth_req_id} {"approve": bool}`: answer a backchannel request for its
 //!   user, as the e-mailed link and the gate would (204, or the CIBA callback's error).
+//! * `POST /__mock/passkeys/attestation` and `POST /__mock/passkeys/assertion`
+//!   `{"options", "origin", …}`: the software authenticator answers creation or request options
+//!   with the `PublicKeyCredential` JSON a browser would post (`service::authenticator`); options it
+//!   cannot answer are a 400 naming them.
 //! * `POST /__mock/faults` (201, the armed rule with its `id`), `GET /__mock/faults`,
 //!   `DELETE /__mock/faults` (all) and `DELETE /__mock/faults/{id}`: fault rules (`crate::faults`).
 //!   A malformed rule is a 400 naming the field.
@@ -29,7 +33,8 @@ use crate::error::MockError;
 use crate::extract::Json;
 use crate::faults::{FaultRule, FaultView};
 use crate::journal::{JournalEntry, RequestFilter};
-use crate::service::{ciba, keys};
+use crate::service::authenticator::CeremonyRequest;
+use crate::service::{authenticator, ciba, keys};
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
@@ -131,6 +136,22 @@ pub(crate) async fn decide_backchannel(
 ) -> Result<StatusCode, MockError> {
     ciba::decide(&state, &auth_req_id, request.approve)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /__mock/passkeys/attestation`: a new credential for creation options.
+pub(crate) async fn passkey_attestation(
+    State(state): State<AppState>,
+    Json(request): Json<CeremonyRequest>,
+) -> Result<GoJson<Value>, MockError> {
+    authenticator::attest(&state, &request).map(GoJson)
+}
+
+/// `POST /__mock/passkeys/assertion`: an assertion for request options.
+pub(crate) async fn passkey_assertion(
+    State(state): State<AppState>,
+    Json(request): Json<CeremonyRequest>,
+) -> Result<GoJson<Value>, MockError> {
+    authenticator::assert(&state, &request).map(GoJson)
 }
 
 /// `POST /__mock/faults`: arm a rule. 201 with the rule as listed.

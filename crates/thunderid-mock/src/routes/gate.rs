@@ -280,6 +280,7 @@ fn respond(state: &AppState, mode: Mode, browser: &BrowserKey, answer: Answer) -
                     let form = StepForm {
                         action: "",
                         hidden: Vec::new(),
+                        nonce: "",
                     };
                     let (title, shown) =
                         step::step_card(&texts, &form, &finished.data, None, &BTreeMap::new());
@@ -328,6 +329,8 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
         Mode::SignIn => "/gate/signin",
         Mode::SignOut => "/gate/signout",
     };
+    // The step's own script (a passkey button) runs under the page's nonce.
+    let nonce = new_nonce();
     let form = StepForm {
         action,
         hidden: vec![
@@ -338,11 +341,19 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
             ("logoutId", gate.logout_id.clone()),
             ("language", gate.language.explicit.clone()),
         ],
+        nonce: &nonce,
     };
     let reload = reload_url(action, &gate, &execution_id);
     let texts = Texts::new(&meta);
     let (title, card) = step::step_card(&texts, &form, &data, error.as_ref(), &values);
-    page_response(&meta, Some(reload), &title, Frame::WithSlogan, &card)
+    nonced_page(
+        &meta,
+        Some(reload),
+        &title,
+        Frame::WithSlogan,
+        &card,
+        &nonce,
+    )
 }
 
 /// The page's own address (showing the execution again), without a language.
@@ -366,18 +377,33 @@ fn page_response(
     frame: Frame,
     card: &str,
 ) -> Response {
-    let nonce =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::ids::random_bytes(16));
+    nonced_page(meta, reload_url, title, frame, card, &new_nonce())
+}
+
+/// A fresh CSP nonce.
+fn new_nonce() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::ids::random_bytes(16))
+}
+
+/// [`page_response`] under a nonce the card's scripts already carry.
+fn nonced_page(
+    meta: &PageMeta,
+    reload_url: Option<String>,
+    title: &str,
+    frame: Frame,
+    card: &str,
+    nonce: &str,
+) -> Response {
     let texts = Texts::new(meta);
     let shell = Shell {
         texts: &texts,
         theme: Theme::from_design(&meta.meta.design.theme),
-        nonce: &nonce,
+        nonce,
         reload_url,
     };
     let mut response = html_response(shell.document(title, frame, card));
     let headers = response.headers_mut();
-    let policy = content_security_policy(&nonce, &meta.form_targets);
+    let policy = content_security_policy(nonce, &meta.form_targets);
     for (name, value) in [
         ("content-security-policy", policy.as_str()),
         ("cache-control", "no-cache, no-store, must-revalidate"),

@@ -13,12 +13,13 @@
 //!    `skipAssertion`, stepped up from a previous assertion when one is given.
 //!
 //! The per-method services: [`credentials`] (`/auth/credentials/authenticate`), [`otp`]
-//! (`/auth/otp/sms/{send,verify}`) and [`federated`] (`/auth/oauth/{google,github,standard}/*`).
-//! A method added later (passkeys) uses the same five pieces.
+//! (`/auth/otp/sms/{send,verify}`), [`federated`] (`/auth/oauth/{google,github,standard}/*`) and
+//! [`passkey`] (`/auth/passkey/*`, `/register/passkey/*`).
 
 pub(crate) mod credentials;
 pub(crate) mod federated;
 pub(crate) mod otp;
+pub(crate) mod passkey;
 
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
@@ -40,8 +41,7 @@ pub(crate) const DIRECT_AUTH_SECRET: &str = "direct-auth-secret";
 pub(crate) enum Authenticator {
     Credentials,
     Otp,
-    /// For `/auth/passkey/*` and `/register/passkey/*`, built on the passkeys branch.
-    #[allow(dead_code)]
+    /// `/auth/passkey/*` and `/register/passkey/*`.
     Passkey,
     OAuth,
     Oidc,

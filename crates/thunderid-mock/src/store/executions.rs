@@ -16,6 +16,9 @@ pub(crate) struct Executions {
     v1_flows: Expiring<V1Flow>,
     idp_grants: Expiring<IdpGrant>,
     gate_redirects: Expiring<GateRedirect>,
+    /// WebAuthn ceremonies between their start and finish, by session token (the server's
+    /// `webauthn:session` runtime store).
+    passkey_sessions: Expiring<crate::webauthn::Session>,
     /// The bytes the executions may hold ([`crate::config::Limits`]).
     budget: usize,
 }
@@ -70,6 +73,7 @@ impl Executions {
             v1_flows: Expiring::default(),
             idp_grants: Expiring::default(),
             gate_redirects: Expiring::default(),
+            passkey_sessions: Expiring::default(),
             budget,
         }
     }
@@ -193,8 +197,42 @@ impl Executions {
             .filter(|r| now < r.expires_at)
     }
 
+    /// Keep a WebAuthn ceremony's session until `expires_at`.
+    pub(crate) fn insert_passkey_session(
+        &mut self,
+        token: String,
+        session: crate::webauthn::Session,
+        expires_at: u64,
+        now: u64,
+    ) {
+        self.prune(now);
+        let size = session.approximate_size() + token.len();
+        self.passkey_sessions.insert_within(
+            token,
+            session,
+            expires_at,
+            size,
+            Self::SIDE_TABLE_BYTES,
+        );
+    }
+
+    /// A live WebAuthn session; a failed finish leaves it for another try, as on the server.
+    pub(crate) fn passkey_session(
+        &self,
+        token: &str,
+        now: u64,
+    ) -> Option<crate::webauthn::Session> {
+        self.passkey_sessions.get(token, now).cloned()
+    }
+
+    /// Forget a WebAuthn session (its ceremony succeeded): single use.
+    pub(crate) fn remove_passkey_session(&mut self, token: &str) {
+        self.passkey_sessions.remove(token);
+    }
+
     /// Free every entry that has expired.
     pub(crate) fn prune(&mut self, now: u64) {
+        self.passkey_sessions.prune(now);
         self.executions.prune(now);
         self.v1_flows.prune(now);
         self.idp_grants.prune(now);

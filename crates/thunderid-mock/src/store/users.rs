@@ -26,11 +26,13 @@ pub struct UserRecord {
     pub attributes_null: bool,
     /// Credential attributes (the schema's `credential: true`), hashed, by name.
     pub credentials: BTreeMap<String, PasswordHash>,
+    /// The system-managed `passkey` credentials, in registration order.
+    pub passkeys: Vec<crate::webauthn::Credential>,
 }
 
 impl UserRecord {
-    /// About the bytes the record holds: its texts and attribute values, plus a fixed allowance
-    /// per map entry and per credential hash.
+    /// About the bytes the record holds: its texts, attribute values and passkeys, plus a fixed
+    /// allowance per map entry and per credential hash.
     pub fn approximate_size(&self) -> usize {
         const PER_ENTRY: usize = 48;
         const PER_CREDENTIAL: usize = 160;
@@ -45,7 +47,20 @@ impl UserRecord {
             .keys()
             .map(|name| name.len() + PER_CREDENTIAL)
             .sum();
-        std::mem::size_of::<Self>() + texts + attributes + credentials
+        let passkeys: usize = self
+            .passkeys
+            .iter()
+            .map(|p| {
+                let transports: usize = p.transports.iter().map(|t| t.len() + PER_ENTRY).sum();
+                std::mem::size_of_val(p)
+                    + p.id.len()
+                    + p.public_key.len()
+                    + p.attestation_type.len()
+                    + p.attestation_format.len()
+                    + transports
+            })
+            .sum();
+        std::mem::size_of::<Self>() + texts + attributes + credentials + passkeys
     }
 
     /// The `password` credential.
@@ -128,6 +143,7 @@ impl Users {
                 ou_id: u.ou_id.clone(),
                 attributes: u.attributes.clone(),
                 attributes_null: false,
+                passkeys: Vec::new(),
                 credentials: password
                     .map(|hash| ("password".to_owned(), hash))
                     .into_iter()
@@ -274,6 +290,7 @@ mod tests {
                 .unwrap_or_default(),
             attributes_null: false,
             credentials: BTreeMap::new(),
+            passkeys: Vec::new(),
         }
     }
 

@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "schema",
     "permission",
     "tokens",
+    "webauthn",
     "fixtures",
     "bundled",
     "store",
@@ -56,6 +57,7 @@ const HTTP_FREE: &[&str] = &[
     "permission",
     "fixtures",
     "tokens",
+    "webauthn",
     "ids",
 ];
 

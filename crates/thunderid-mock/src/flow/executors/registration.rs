@@ -282,6 +282,7 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         ou_id,
         attributes,
         attributes_null: false,
+        passkeys: Vec::new(),
         credentials: credentials
             .into_iter()
             .map(|(name, value)| (name, PasswordHash::new(&value)))

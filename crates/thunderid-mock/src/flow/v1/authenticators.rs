@@ -85,7 +85,9 @@ impl Kind {
             | ExecutorKind::SsoCheck
             | ExecutorKind::Session
             | ExecutorKind::Consent
-            | ExecutorKind::MagicLink => None,
+            | ExecutorKind::MagicLink
+            // A passkey would be an `INTERNAL_PROMPT`; the V1 adapter does not offer one.
+            | ExecutorKind::PasskeyAuth => None,
         }
     }
 

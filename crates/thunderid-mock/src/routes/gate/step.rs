@@ -26,6 +26,28 @@ use super::markup::{escape, strip_tags};
 use super::page::alert;
 use super::texts::{Texts, humanize};
 
+/// The passkey step's script: decode the options' base64url members, ask the browser's
+/// authenticator, encode its response into the hidden fields and submit.
+const PASSKEY_SCRIPT: &str = "(function(){\
+var b=document.getElementById('tid-passkey');\
+var enc=function(v){var s='',a=new Uint8Array(v);for(var i=0;i<a.length;i++)s+=String.fromCharCode(a[i]);\
+return btoa(s).replace(/\\+/g,'-').replace(/\\//g,'_').replace(/=+$/,'');};\
+var dec=function(t){t=t.replace(/-/g,'+').replace(/_/g,'/');while(t.length%4)t+='=';\
+var s=atob(t),a=new Uint8Array(s.length);for(var i=0;i<s.length;i++)a[i]=s.charCodeAt(i);return a.buffer;};\
+var set=function(k,v){var f=document.getElementById('tid-pk-'+k);if(f)f.value=v?enc(v):'';};\
+b.addEventListener('click',function(){\
+var o=JSON.parse(b.getAttribute('data-options')),get=b.getAttribute('data-mode')==='get';\
+o.challenge=dec(o.challenge);\
+(o.allowCredentials||o.excludeCredentials||[]).forEach(function(c){c.id=dec(c.id);});\
+if(o.user)o.user.id=dec(o.user.id);\
+(get?navigator.credentials.get({publicKey:o}):navigator.credentials.create({publicKey:o})).then(function(c){\
+set('credentialId',c.rawId);set('clientDataJSON',c.response.clientDataJSON);\
+if(get){set('authenticatorData',c.response.authenticatorData);set('signature',c.response.signature);\
+set('userHandle',c.response.userHandle);}else{set('attestationObject',c.response.attestationObject);}\
+document.getElementById('tid-form').submit();\
+}).catch(function(e){document.getElementById('tid-passkey-status').textContent=e.name+': '+e.message;});\
+});})();";
+
 /// The id of the second form.
 const ALT_FORM: &str = "tid-alt";
 
@@ -36,6 +58,8 @@ pub(crate) struct StepForm<'a> {
     pub action: &'a str,
     /// Hidden fields, in order.
     pub hidden: Vec<(&'static str, String)>,
+    /// The page's CSP nonce, for the passkey step's script; empty where no script may run.
+    pub nonce: &'a str,
 }
 
 /// A step page's card and its title.
@@ -51,6 +75,9 @@ pub(crate) fn step_card(
         for component in &meta.components {
             renderer.component(component);
         }
+    }
+    if !form.nonce.is_empty() {
+        renderer.passkey(form.nonce);
     }
     renderer.leftovers();
     let mut card = String::new();
@@ -190,6 +217,43 @@ impl<'a> StepRenderer<'a> {
         }
         let deferred = std::mem::take(&mut self.deferred);
         self.out.push_str(&deferred);
+    }
+
+    /// A step carrying WebAuthn options (`passkeyChallenge`, `passkeyCreationOptions`): its inputs
+    /// become hidden fields and a button runs `navigator.credentials.get()` or `create()` with the
+    /// options, fills the fields with the response (base64url) and submits the form.
+    fn passkey(&mut self, nonce: &str) {
+        let data = self.data;
+        let (mode, options) = match (
+            data.additional_data.get("passkeyChallenge"),
+            data.additional_data.get("passkeyCreationOptions"),
+        ) {
+            (Some(options), _) => ("get", options),
+            (None, Some(options)) => ("create", options),
+            (None, None) => return,
+        };
+        let label = if mode == "get" {
+            "Use your passkey"
+        } else {
+            "Create a passkey"
+        };
+        for input in &data.inputs {
+            if self.inputs_done.insert(input.identifier.clone()) {
+                self.out.push_str(&format!(
+                    "<input type=\"hidden\" id=\"tid-pk-{0}\" name=\"{0}\" value=\"\">\n",
+                    escape(&input.identifier)
+                ));
+            }
+        }
+        self.out.push_str(&format!(
+            "<button id=\"tid-passkey\" type=\"button\" class=\"tid-button tid-primary\" \
+             data-mode=\"{mode}\" data-options=\"{}\">{label}</button>\n\
+             <p id=\"tid-passkey-status\" class=\"tid-field-error\" role=\"alert\"></p>\n\
+             <script nonce=\"{}\">{PASSKEY_SCRIPT}</script>\n",
+            escape(options),
+            escape(nonce)
+        ));
+        self.primary_done = true;
     }
 
     fn text(&mut self, component: &Component) {

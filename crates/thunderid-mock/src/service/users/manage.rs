@@ -163,6 +163,7 @@ fn create_in(
             ou_id: ou_id.to_owned(),
             attributes: stored,
             attributes_null,
+            passkeys: Vec::new(),
             credentials: credentials.into_iter().collect(),
         };
         let body = user_body(d, &record, false);
