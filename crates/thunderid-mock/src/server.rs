@@ -9,6 +9,7 @@
 //! a client, read the outbox and the request journal, mint and check tokens, and look at a flow
 //! execution. Each method calls the same state operation as the control plane (`/__mock/*`).
 
+mod access;
 mod connection;
 mod limits;
 
@@ -168,21 +169,6 @@ impl MockServerBuilder {
     /// The clock; default [`Clock::system`]. Use [`Clock::fixed`] for exact timestamps in tests.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
-        self
-    }
-
-    /// The `Direct-Auth-Secret` the direct authentication API (`/auth/...`) and AuthZEN require,
-    /// over the fixtures' `server.json` `security.directAuthSecret`. Empty refuses every call.
-    pub fn direct_auth_secret(mut self, secret: impl Into<String>) -> Self {
-        self.direct_auth_secret = Some(secret.into());
-        self
-    }
-
-    /// Let HTTPRequestExecutor nodes call this host (a name or IP address as the node's URL spells
-    /// it; `*` for any host). Without it they reach loopback hosts only, and another target fails
-    /// as a refused connection does. Repeatable.
-    pub fn http_executor_allow(mut self, host: impl Into<String>) -> Self {
-        self.http_executor_allow.push(host.into());
         self
     }
 
