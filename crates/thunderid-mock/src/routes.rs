@@ -373,33 +373,28 @@ pub(crate) static ROUTES: &[Route] = &[
     )
     .cors(&ITEM_CORS),
     // The direct authentication API (authn): `Direct-Auth-Secret` on every POST; OPTIONS 204.
-    Route::new("/auth/credentials/authenticate", || {
-        post(authn::authenticate_credentials)
-    })
+    Route::new(
+        "/auth/credentials/authenticate",
+        authn::authenticate_credentials,
+    )
     .cors(&DIRECT_AUTH_CORS),
-    Route::new("/auth/otp/sms/send", || post(authn::send_sms_otp)).cors(&DIRECT_AUTH_CORS),
-    Route::new("/auth/otp/sms/verify", || post(authn::verify_sms_otp)).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/otp/sms/send", authn::send_sms_otp).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/otp/sms/verify", authn::verify_sms_otp).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/google/start", authn::google_start).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/google/finish", authn::google_finish).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/github/start", authn::github_start).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/github/finish", authn::github_finish).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/start", authn::standard_start).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/finish", authn::standard_finish).cors(&DIRECT_AUTH_CORS),
-    Route::new("/auth/passkey/start", || {
-        post(authn::start_passkey_authentication)
-    })
-    .cors(&DIRECT_AUTH_CORS),
-    Route::new("/auth/passkey/finish", || {
-        post(authn::finish_passkey_authentication)
-    })
-    .cors(&DIRECT_AUTH_CORS),
-    Route::new("/register/passkey/start", || {
-        post(authn::start_passkey_registration)
-    })
-    .cors(&DIRECT_AUTH_CORS),
-    Route::new("/register/passkey/finish", || {
-        post(authn::finish_passkey_registration)
-    })
+    Route::new("/auth/passkey/start", authn::start_passkey_authentication).cors(&DIRECT_AUTH_CORS),
+    Route::new("/auth/passkey/finish", authn::finish_passkey_authentication)
+        .cors(&DIRECT_AUTH_CORS),
+    Route::new("/register/passkey/start", authn::start_passkey_registration)
+        .cors(&DIRECT_AUTH_CORS),
+    Route::new(
+        "/register/passkey/finish",
+        authn::finish_passkey_registration,
+    )
     .cors(&DIRECT_AUTH_CORS),
     // AuthZEN (authzen): public paths; the evaluations need `Direct-Auth-Secret`.
     Route::new("/.well-known/authzen-configuration", || {

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
+use serde::Serialize;
 
 use crate::cors::NoCors;
 use crate::error::MockError;
@@ -31,139 +32,90 @@ pub(crate) fn guarded(
     call().unwrap_or_else(IntoResponse::into_response)
 }
 
+/// A `POST` route whose body goes to `call` behind the guard; the answer is Go-style JSON.
+fn direct<R: Serialize>(
+    call: impl Fn(&AppState, &[u8]) -> Result<R, MockError> + Clone + Send + Sync + 'static,
+) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
+            std::future::ready(guarded(&state, &headers, || {
+                call(&state, &body).map(|r| GoJson(r).into_response())
+            }))
+        },
+    )
+}
+
 /// `POST /auth/credentials/authenticate`.
-pub(crate) async fn authenticate_credentials(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::credentials::authenticate(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn authenticate_credentials() -> MethodRouter<AppState> {
+    direct(authn::credentials::authenticate)
 }
 
 /// `POST /auth/otp/sms/send`.
-pub(crate) async fn send_sms_otp(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::otp::send(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn send_sms_otp() -> MethodRouter<AppState> {
+    direct(authn::otp::send)
 }
 
 /// `POST /auth/otp/sms/verify`.
-pub(crate) async fn verify_sms_otp(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::otp::verify(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn verify_sms_otp() -> MethodRouter<AppState> {
+    direct(authn::otp::verify)
 }
 
 /// `POST /auth/oauth/{google,github,standard}/start`: the path's IdP type.
-fn start_idp(
-    kind: FederatedKind,
-) -> impl Fn(State<AppState>, HeaderMap, Bytes) -> std::future::Ready<Response>
-+ Clone
-+ Send
-+ Sync
-+ 'static {
-    move |State(state), headers, body| {
-        std::future::ready(guarded(&state, &headers, || {
-            authn::federated::start(&state, &body, kind).map(|r| GoJson(r).into_response())
-        }))
-    }
+fn start_idp(kind: FederatedKind) -> MethodRouter<AppState> {
+    direct(move |state: &AppState, body: &[u8]| authn::federated::start(state, body, kind))
 }
 
 /// `POST /auth/oauth/{google,github,standard}/finish`: the path's IdP type.
-fn finish_idp(
-    kind: FederatedKind,
-) -> impl Fn(State<AppState>, HeaderMap, Bytes) -> std::future::Ready<Response>
-+ Clone
-+ Send
-+ Sync
-+ 'static {
-    move |State(state), headers, body| {
-        std::future::ready(guarded(&state, &headers, || {
-            authn::federated::finish(&state, &body, kind).map(|r| GoJson(r).into_response())
-        }))
-    }
+fn finish_idp(kind: FederatedKind) -> MethodRouter<AppState> {
+    direct(move |state: &AppState, body: &[u8]| authn::federated::finish(state, body, kind))
 }
 
 /// `POST /auth/oauth/google/start`.
 pub(crate) fn google_start() -> MethodRouter<AppState> {
-    post(start_idp(FederatedKind::Google))
+    start_idp(FederatedKind::Google)
 }
 
 /// `POST /auth/oauth/google/finish`.
 pub(crate) fn google_finish() -> MethodRouter<AppState> {
-    post(finish_idp(FederatedKind::Google))
+    finish_idp(FederatedKind::Google)
 }
 
 /// `POST /auth/oauth/github/start`.
 pub(crate) fn github_start() -> MethodRouter<AppState> {
-    post(start_idp(FederatedKind::Github))
+    start_idp(FederatedKind::Github)
 }
 
 /// `POST /auth/oauth/github/finish`.
 pub(crate) fn github_finish() -> MethodRouter<AppState> {
-    post(finish_idp(FederatedKind::Github))
+    finish_idp(FederatedKind::Github)
 }
 
 /// `POST /auth/oauth/standard/start`: an OAuth (or OIDC) IdP.
 pub(crate) fn standard_start() -> MethodRouter<AppState> {
-    post(start_idp(FederatedKind::OAuth))
+    start_idp(FederatedKind::OAuth)
 }
 
 /// `POST /auth/oauth/standard/finish`.
 pub(crate) fn standard_finish() -> MethodRouter<AppState> {
-    post(finish_idp(FederatedKind::OAuth))
+    finish_idp(FederatedKind::OAuth)
 }
 
 /// `POST /auth/passkey/start`.
-pub(crate) async fn start_passkey_authentication(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::passkey::start_authentication(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn start_passkey_authentication() -> MethodRouter<AppState> {
+    direct(authn::passkey::start_authentication)
 }
 
 /// `POST /auth/passkey/finish`.
-pub(crate) async fn finish_passkey_authentication(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::passkey::finish_authentication(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn finish_passkey_authentication() -> MethodRouter<AppState> {
+    direct(authn::passkey::finish_authentication)
 }
 
 /// `POST /register/passkey/start`.
-pub(crate) async fn start_passkey_registration(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::passkey::start_registration(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn start_passkey_registration() -> MethodRouter<AppState> {
+    direct(authn::passkey::start_registration)
 }
 
 /// `POST /register/passkey/finish`.
-pub(crate) async fn finish_passkey_registration(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    guarded(&state, &headers, || {
-        authn::passkey::finish_registration(&state, &body).map(|r| GoJson(r).into_response())
-    })
+pub(crate) fn finish_passkey_registration() -> MethodRouter<AppState> {
+    direct(authn::passkey::finish_registration)
 }
