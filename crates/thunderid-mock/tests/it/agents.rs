@@ -634,3 +634,59 @@ async fn agent_types_and_agents_import_as_documents() {
         json!({"model": {"type": "string"}})
     );
 }
+
+#[tokio::test]
+async fn an_agent_exports_as_a_document_that_re_imports_to_the_same_agent() {
+    let t = TestServer::start().await;
+    let created = create(
+        &t,
+        &json!({"name": "Travel Assistant", "type": "default", "ouId": DEFAULT_OU,
+            "description": "Books trips", "attributes": {"modelProvider": "openai", "model": "gpt"},
+            "inboundAuthConfig": [{"type": "oauth2", "config": {}}]}),
+    )
+    .await;
+    let id = text(&created, "/id");
+    let exported = as_admin(&t, Method::POST, "/export", Some(&json!({"agents": ["*"]}))).await;
+    assert_eq!(exported.status, 200, "{}", exported.body);
+    let exported = exported.json();
+    let resources = text(&exported, "/resources");
+    let env = text(&exported, "/environment_variables");
+    let client_id = text(&created, "/inboundAuthConfig/0/config/clientId");
+    insta::assert_snapshot!(
+        "agent_exported",
+        format!(
+            "{}\n--- env ---\n{}",
+            resources.replace(&id, "[agent-id]"),
+            env.replace(&client_id, "[client-id]")
+        )
+    );
+
+    // The client secret is not readable, so it is an empty variable: give the copy one.
+    let mut variables = crate::export::variables(&env);
+    let secret_variable = variables
+        .as_object()
+        .and_then(|vars| vars.keys().find(|k| k.ends_with("CLIENT_SECRET")).cloned())
+        .expect("a client secret variable");
+    variables[&secret_variable] = json!("copied-secret");
+    let copy = TestServer::start().await;
+    let body = json!({"content": resources, "variables": variables,
+        "options": {"continueOnError": false}});
+    let imported = as_admin(&copy, Method::POST, "/import", Some(&body)).await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert_eq!(imported.json()["summary"]["failed"], 0, "{}", imported.body);
+    let path = format!("/agents/{id}");
+    let before = as_admin(&t, Method::GET, &path, None).await.json();
+    let mut after = as_admin(&copy, Method::GET, &path, None).await.json();
+    // The re-imported document supplies an `idToken`, and the inbound-client validation gives a
+    // supplied one the default `responseType`, as the server's does; the rest is the same.
+    let id_token = after
+        .pointer_mut("/inboundAuthConfig/0/config/token/idToken")
+        .and_then(Value::as_object_mut)
+        .expect("an idToken");
+    assert_eq!(id_token.remove("responseType"), Some(json!("JWT")));
+    assert_eq!(before, after);
+    assert_eq!(
+        token(&copy, &client_id, "copied-secret", None).await.status,
+        200
+    );
+}

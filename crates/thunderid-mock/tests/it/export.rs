@@ -334,7 +334,7 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
 }
 
 /// `NAME=value` lines as `/import` variables (an array variable's value is JSON).
-fn variables(env: &str) -> Value {
+pub(crate) fn variables(env: &str) -> Value {
     let mut vars = serde_json::Map::new();
     for line in env.lines() {
         let (name, value) = line.split_once('=').expect("NAME=value");

@@ -2,7 +2,7 @@
 //! stands for, and one resource as the Go struct the server marshals (its `yaml` tags decide the
 //! keys, their order and `omitempty`), with the name the file and variables are named after and
 //! the parameterization rules. A resource that cannot be read is `None` (skipped, as the server
-//! skips a lookup failure). Agents and VC resources export nothing yet.
+//! skips a lookup failure). VC resources export nothing yet.
 
 mod config;
 mod identity;
@@ -12,7 +12,7 @@ use super::render::Rules;
 use crate::service::access::Caller;
 use crate::service::request::Query;
 use crate::service::users::{manage, user_types};
-use crate::service::{applications, design, flows, groups, roles, server_config};
+use crate::service::{agents, applications, design, flows, groups, roles, server_config};
 use crate::state::AppState;
 
 /// One resource ready to render.
@@ -71,7 +71,18 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
         "agent_type" => paged("types", |q| {
             user_types::list_in(&user_types::AGENT_TYPES, state, caller, Some(q)).ok()
         }),
-        // No agents (not exported yet), presentation definitions or credential configurations.
+        // Ordered by id, as the agent list is.
+        "agent" => {
+            let mut ids: Vec<String> = state
+                .registry()
+                .agents
+                .all()
+                .map(|a| a.id.clone())
+                .collect();
+            ids.sort();
+            ids
+        }
+        // No presentation definitions or credential configurations.
         _ => Vec::new(),
     }
 }
@@ -114,6 +125,7 @@ pub(super) fn one(state: &AppState, caller: &Caller, kind: &str, id: &str) -> Op
         "user" => identity::user(state, caller, id)?,
         "user_type" => identity::user_type(state, caller, id)?,
         "agent_type" => identity::agent_type(state, caller, id)?,
+        "agent" => agent(state, id)?,
         _ => return None,
     };
     (!exported.name.is_empty()).then_some(exported)
@@ -141,7 +153,7 @@ fn application(state: &AppState, id: &str) -> Option<Exported> {
                 public |= config.get("publicClient") == Some(&Node::Bool(true));
                 Fields::new()
                     .copy(entry, "type", Node::str(""))
-                    .opt("config", oauth_config(&config))
+                    .opt("config", oauth_config(&config, true))
                     .build()
             })
             .collect(),
@@ -209,8 +221,93 @@ fn application(state: &AppState, id: &str) -> Option<Exported> {
     })
 }
 
-/// `OAuthConfigWithSecret`: the fields in the rules are written even when empty.
-fn oauth_config(config: &Node) -> Node {
+/// `AgentGetResponse` with its inbound profile inline (`agent/declarative_resource.go`): the
+/// client ID always a variable, the secret unless the client is public, the redirect URIs only
+/// when there are some (a machine agent has none).
+fn agent(state: &AppState, id: &str) -> Option<Exported> {
+    let agent = Node::of(&agents::get(state, id, None).ok()?);
+    let name = agent.text("name");
+    let entries = match agent.get("inboundAuthConfig") {
+        Some(Node::Seq(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let config = |entry: &Node| entry.get("config").cloned().unwrap_or(Node::Null);
+    let public = entries
+        .iter()
+        .any(|e| config(e).get("publicClient") == Some(&Node::Bool(true)));
+    let redirects = entries
+        .iter()
+        .any(|e| matches!(config(e).get("redirectUris"), Some(Node::Seq(u)) if !u.is_empty()));
+    let inbound: Vec<Node> = entries
+        .iter()
+        .map(|entry| {
+            Fields::new()
+                .copy(entry, "type", Node::str(""))
+                .opt("config", oauth_config(&config(entry), redirects))
+                .build()
+        })
+        .collect();
+    let mut fields = Fields::new();
+    for key in [
+        "id",
+        "ouId",
+        "type",
+        "name",
+        "description",
+        "logoUrl",
+        "owner",
+        "attributes",
+        "authFlowId",
+        "authFlowHandle",
+        "registrationFlowId",
+        "registrationFlowHandle",
+    ] {
+        fields = fields.copy_opt(&agent, key);
+    }
+    fields = fields
+        .copy(&agent, "isRegistrationFlowEnabled", Node::Bool(false))
+        .copy_opt(&agent, "recoveryFlowId")
+        .copy_opt(&agent, "recoveryFlowHandle")
+        .copy(&agent, "isRecoveryFlowEnabled", Node::Bool(false));
+    for key in [
+        "signOutFlowId",
+        "signOutFlowHandle",
+        "themeId",
+        "layoutId",
+        "assertion",
+        "loginConsent",
+        "allowedUserTypes",
+        "subjectAttribute",
+        "passkeyAllowedOrigins",
+        "attestation",
+    ] {
+        fields = fields.copy_opt(&agent, key);
+    }
+    let node = fields.opt("inboundAuthConfig", Node::Seq(inbound)).build();
+    let mut rules = Rules {
+        variables: vec!["inboundAuthConfig[].config.clientId"],
+        array_variables: Vec::new(),
+    };
+    if !public {
+        rules
+            .variables
+            .push("inboundAuthConfig[].config.clientSecret");
+    }
+    if redirects {
+        rules
+            .array_variables
+            .push("inboundAuthConfig[].config.redirectUris");
+    }
+    Some(Exported {
+        node,
+        name,
+        rules: Some(rules),
+    })
+}
+
+/// `OAuthConfigWithSecret`: the fields in the rules are written even when empty; the redirect URIs
+/// are in them unless `redirect_rule` is false (an agent without any), and then omitted when empty.
+fn oauth_config(config: &Node, redirect_rule: bool) -> Node {
     if *config == Node::Null {
         return Node::Null;
     }
@@ -225,8 +322,12 @@ fn oauth_config(config: &Node) -> Node {
             .copy(config, "clientId", Node::str(""))
             .copy_opt(config, "clientSecret");
     }
+    fields = if redirect_rule {
+        fields.copy(config, "redirectUris", Node::Seq(Vec::new()))
+    } else {
+        fields.copy_opt(config, "redirectUris")
+    };
     fields = fields
-        .copy(config, "redirectUris", Node::Seq(Vec::new()))
         .copy_opt(config, "postLogoutRedirectUris")
         .copy_opt(config, "grantTypes")
         .copy_opt(config, "responseTypes")

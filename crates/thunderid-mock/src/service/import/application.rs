@@ -14,20 +14,7 @@ use crate::state::AppState;
 pub(super) fn apply(state: &AppState, document: Map<String, Value>, upsert: bool) -> Outcome {
     let id = text(&document, "id");
     let name = text(&document, "name");
-    // yaml.v3 leaves a field at its zero value for a null (`clientSecret:` with nothing after
-    // it, as an export writes an empty secret variable).
-    // A scope with no claims (`phone:`) stays as a key with a nil slice.
-    let mut document = document;
-    if let Some(Value::Array(entries)) = document.get_mut("inboundAuthConfig") {
-        for entry in entries {
-            if let Some(Value::Object(claims)) = entry.pointer_mut("/config/scopeClaims") {
-                for value in claims.values_mut().filter(|v| v.is_null()) {
-                    *value = Value::Array(Vec::new());
-                }
-            }
-        }
-    }
-    let app: Application = match serde_json::from_value(without_nulls(Value::Object(document))) {
+    let app: Application = match serde_json::from_value(as_go_reads_it(document)) {
         Ok(app) => app,
         Err(e) => {
             let mut o = outcome("application", id, name, "");
@@ -60,6 +47,23 @@ pub(super) fn apply(state: &AppState, document: Map<String, Value>, upsert: bool
         Ok(created) => outcome("application", created.id, name, "create"),
         Err(e) => failed(outcome("application", id, name, "create"), &e),
     }
+}
+
+/// A document with an inbound profile as yaml.v3 decodes it into the server's struct (applications
+/// and agents): a null leaves the field at its zero value (`clientSecret:` with nothing after it,
+/// as an export writes an empty secret variable), and a scope with no claims (`phone:`) stays as a
+/// key with a nil slice.
+pub(super) fn as_go_reads_it(mut document: Map<String, Value>) -> Value {
+    if let Some(Value::Array(entries)) = document.get_mut("inboundAuthConfig") {
+        for entry in entries {
+            if let Some(Value::Object(claims)) = entry.pointer_mut("/config/scopeClaims") {
+                for value in claims.values_mut().filter(|v| v.is_null()) {
+                    *value = Value::Array(Vec::new());
+                }
+            }
+        }
+    }
+    without_nulls(Value::Object(document))
 }
 
 /// `value` without its null object members, recursively.

@@ -169,7 +169,7 @@ fn types(kind: &str) -> &'static Api {
 fn agent(document: &Map<String, Value>) -> Result<thunderid_protocol::agents::Agent, MockError> {
     let mut request = document.clone();
     request.remove("id");
-    serde_json::from_value(Value::Object(request))
+    serde_json::from_value(super::application::as_go_reads_it(request))
         .map_err(|_| MockError::api(ApiErrorCode::AgentInvalidRequestFormat))
 }
 
