@@ -172,32 +172,10 @@ fn application(state: &AppState, id: &str) -> Option<Exported> {
         "tosUri",
         "policyUri",
         "contacts",
-        "authFlowId",
-        "authFlowHandle",
-        "registrationFlowId",
-        "registrationFlowHandle",
     ] {
         fields = fields.copy_opt(&app, key);
     }
-    fields = fields
-        .copy(&app, "isRegistrationFlowEnabled", Node::Bool(false))
-        .copy_opt(&app, "recoveryFlowId")
-        .copy_opt(&app, "recoveryFlowHandle")
-        .copy(&app, "isRecoveryFlowEnabled", Node::Bool(false));
-    for key in [
-        "signOutFlowId",
-        "signOutFlowHandle",
-        "themeId",
-        "layoutId",
-        "assertion",
-        "loginConsent",
-        "allowedUserTypes",
-        "subjectAttribute",
-        "passkeyAllowedOrigins",
-        "attestation",
-    ] {
-        fields = fields.copy_opt(&app, key);
-    }
+    fields = inbound_profile(fields, &app);
     let metadata = app
         .get("metadata")
         .map_or(Node::Null, Node::json_text_values);
@@ -257,32 +235,10 @@ fn agent(state: &AppState, id: &str) -> Option<Exported> {
         "logoUrl",
         "owner",
         "attributes",
-        "authFlowId",
-        "authFlowHandle",
-        "registrationFlowId",
-        "registrationFlowHandle",
     ] {
         fields = fields.copy_opt(&agent, key);
     }
-    fields = fields
-        .copy(&agent, "isRegistrationFlowEnabled", Node::Bool(false))
-        .copy_opt(&agent, "recoveryFlowId")
-        .copy_opt(&agent, "recoveryFlowHandle")
-        .copy(&agent, "isRecoveryFlowEnabled", Node::Bool(false));
-    for key in [
-        "signOutFlowId",
-        "signOutFlowHandle",
-        "themeId",
-        "layoutId",
-        "assertion",
-        "loginConsent",
-        "allowedUserTypes",
-        "subjectAttribute",
-        "passkeyAllowedOrigins",
-        "attestation",
-    ] {
-        fields = fields.copy_opt(&agent, key);
-    }
+    fields = inbound_profile(fields, &agent);
     let node = fields.opt("inboundAuthConfig", Node::Seq(inbound)).build();
     let mut rules = Rules {
         variables: vec!["inboundAuthConfig[].config.clientId"],
@@ -303,6 +259,39 @@ fn agent(state: &AppState, id: &str) -> Option<Exported> {
         name,
         rules: Some(rules),
     })
+}
+
+/// The inline `InboundAuthProfile` block applications and agents share, in its struct's order (the
+/// two flags written even when false).
+fn inbound_profile(mut fields: Fields, source: &Node) -> Fields {
+    for key in [
+        "authFlowId",
+        "authFlowHandle",
+        "registrationFlowId",
+        "registrationFlowHandle",
+    ] {
+        fields = fields.copy_opt(source, key);
+    }
+    fields = fields
+        .copy(source, "isRegistrationFlowEnabled", Node::Bool(false))
+        .copy_opt(source, "recoveryFlowId")
+        .copy_opt(source, "recoveryFlowHandle")
+        .copy(source, "isRecoveryFlowEnabled", Node::Bool(false));
+    for key in [
+        "signOutFlowId",
+        "signOutFlowHandle",
+        "themeId",
+        "layoutId",
+        "assertion",
+        "loginConsent",
+        "allowedUserTypes",
+        "subjectAttribute",
+        "passkeyAllowedOrigins",
+        "attestation",
+    ] {
+        fields = fields.copy_opt(source, key);
+    }
+    fields
 }
 
 /// `OAuthConfigWithSecret`: the fields in the rules are written even when empty; the redirect URIs
