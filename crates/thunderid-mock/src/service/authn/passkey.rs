@@ -82,6 +82,36 @@ fn credential(body: &GoObject) -> Result<(Object, Object), MockError> {
     Ok((credential, response))
 }
 
+/// What both finish calls read first, in the handler's order: the body, `publicKeyCredential`
+/// with its `response`, `sessionToken`, then the assertion options.
+struct Finish {
+    credential: Object,
+    response: Object,
+    session_token: String,
+    request: AssertionRequest,
+}
+
+fn read_finish(body: &[u8]) -> Result<Finish, MockError> {
+    let body = decode(
+        body,
+        &[
+            "publicKeyCredential",
+            "sessionToken",
+            "skipAssertion",
+            "assertion",
+        ],
+    )?;
+    let (credential, response) = credential(&body)?;
+    let session_token = body.string("sessionToken").map_err(|_| invalid_format())?;
+    let request = AssertionRequest::from_body(&body)?;
+    Ok(Finish {
+        credential,
+        response,
+        session_token,
+        request,
+    })
+}
+
 /// `POST /auth/passkey/start`: request options for the user (or a discoverable login).
 pub(crate) fn start_authentication(
     state: &AppState,
@@ -110,18 +140,12 @@ pub(crate) fn finish_authentication(
     state: &AppState,
     body: &[u8],
 ) -> Result<AuthenticationResponse, MockError> {
-    let body = decode(
-        body,
-        &[
-            "publicKeyCredential",
-            "sessionToken",
-            "skipAssertion",
-            "assertion",
-        ],
-    )?;
-    let (credential, response) = credential(&body)?;
-    let session_token = body.string("sessionToken").map_err(|_| invalid_format())?;
-    let request = AssertionRequest::from_body(&body)?;
+    let Finish {
+        credential,
+        response,
+        session_token,
+        request,
+    } = read_finish(body)?;
     let mut rules = FieldRules::default();
     rules.text("sessionToken", &session_token, true, None);
     rules.finish()?;
@@ -208,18 +232,12 @@ pub(crate) fn finish_registration(
     state: &AppState,
     body: &[u8],
 ) -> Result<AuthenticationResponse, MockError> {
-    let body = decode(
-        body,
-        &[
-            "publicKeyCredential",
-            "sessionToken",
-            "skipAssertion",
-            "assertion",
-        ],
-    )?;
-    let (credential, response) = credential(&body)?;
-    let session_token = body.string("sessionToken").map_err(|_| invalid_format())?;
-    let request = AssertionRequest::from_body(&body)?;
+    let Finish {
+        credential,
+        response,
+        session_token,
+        request,
+    } = read_finish(body)?;
     let id = text(&credential, "id")?;
     let (client_data_json, attestation_object) = (
         text(&response, "clientDataJSON")?,
