@@ -59,6 +59,9 @@ enum Command {
     Soak {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// Leave out the resets, so every budget fills and stays full.
+        #[arg(long)]
+        fill: bool,
     },
     /// Run the benchmarks (start-up, token issuance, sign-in throughput, the RSA bound, memory)
     /// against the release binary and write BENCHMARKS.md.
@@ -77,7 +80,7 @@ fn main() -> Result<()> {
         Command::Package => package(&root),
         Command::Mock { args } => mock(&root, &args),
         Command::Conformance { args } => conformance(&root, &args),
-        Command::Soak { seconds } => soak::soak(&root, seconds),
+        Command::Soak { seconds, fill } => soak::soak(&root, seconds, fill),
         Command::Bench => cargo(
             &root,
             &[

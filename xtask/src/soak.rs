@@ -6,7 +6,9 @@
 //! checked), client-credentials tokens. Abusive: bodies over the limit, flow starts never
 //! continued, journal flooding with 60 KB bodies, slow connections that never finish their headers,
 //! self-registrations of new users with 4 KB attributes (the user budget refuses them in-band once
-//! full), and resets of the whole state.
+//! full), authorization requests and pushed requests with a 4 KB `state` that no one continues,
+//! and resets of the whole state. `--fill` leaves out the resets, so every budget fills and stays
+//! full: the peak is then what the budgets together cost.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -36,7 +38,7 @@ struct Counters {
     registrations_refused: AtomicU64,
 }
 
-pub(crate) fn soak(root: &Path, seconds: u64) -> Result<()> {
+pub(crate) fn soak(root: &Path, seconds: u64, fill: bool) -> Result<()> {
     crate::cargo(
         root,
         &[
@@ -60,13 +62,13 @@ pub(crate) fn soak(root: &Path, seconds: u64) -> Result<()> {
         .stderr(log)
         .spawn()
         .context("starting the release binary")?;
-    let result = run(&mut child, &ready, &dir, seconds);
+    let result = run(&mut child, &ready, &dir, seconds, fill);
     let _ = child.kill();
     let _ = child.wait();
     result
 }
 
-fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> {
+fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64, fill: bool) -> Result<()> {
     let started = Instant::now();
     let port = loop {
         if let Ok(text) = std::fs::read_to_string(ready)
@@ -86,7 +88,9 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
     let peak = Arc::new(AtomicU64::new(0));
     let pid = child.id();
     let mut workers = Vec::new();
-    for worker in 0..13 {
+    // The last worker resets the state; `--fill` leaves it out.
+    let workers_count = if fill { 14 } else { 15 };
+    for worker in 0..workers_count {
         let (counters, stop) = (Arc::clone(&counters), Arc::clone(&stop));
         workers.push(std::thread::spawn(move || {
             let mut round = 0u64;
@@ -100,6 +104,8 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
                     9 => flood_journal(addr, &counters),
                     10 => slow_connection(addr, &counters, &stop),
                     11 => register(addr, &counters, round),
+                    12 => flood_authorize(addr, &counters, round),
+                    13 => flood_pushed(addr, &counters, round),
                     _ => reset(addr, &counters, round),
                 };
             }
@@ -108,8 +114,20 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
     {
         let (stop, peak) = (Arc::clone(&stop), Arc::clone(&peak));
         workers.push(std::thread::spawn(move || {
+            // `THUNDERID_SOAK_TRACE=1` prints the RSS and the live state every second, to see
+            // what holds memory when the peak is missed.
+            let trace = std::env::var_os("THUNDERID_SOAK_TRACE").is_some();
+            let mut tick = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+                let rss = rss_kib(pid);
+                peak.fetch_max(rss, Ordering::Relaxed);
+                tick += 1;
+                if trace && tick.is_multiple_of(5) {
+                    let stats = exchange(addr, &Counters::default(), b"GET /__mock/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .map(|(_, body)| body)
+                        .unwrap_or_default();
+                    eprintln!("soak trace: {:>4} s  RSS {:>4} MB  {stats}", tick / 5, rss / 1024);
+                }
                 std::thread::sleep(Duration::from_millis(200));
             }
         }));
@@ -125,10 +143,11 @@ fn run(child: &mut Child, ready: &Path, dir: &Path, seconds: u64) -> Result<()> 
     let c = &counters;
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
     let report = format!(
-        "soak: {seconds} s, {} requests ({}/s), {} × 5xx, {panics} panics, peak RSS {} MB, \
+        "soak{}: {seconds} s, {} requests ({}/s), {} × 5xx, {panics} panics, peak RSS {} MB, \
          {} sign-ins checked, {} cross-talk, {} bodies over the limit refused (413), \
          {} sign-ins interrupted by resets, {} users registered, {} registrations refused \
          (user budget full)",
+        if fill { " --fill" } else { "" },
         load(&c.requests),
         load(&c.requests) / seconds.max(1),
         load(&c.server_errors),
@@ -318,6 +337,39 @@ fn flood_starts(addr: SocketAddr, counters: &Counters) -> Result<()> {
             &start.to_string(),
         ),
     )?;
+    Ok(())
+}
+
+/// An authorization request the gate would pick up, never continued: the mock keeps it until
+/// it expires or its budget makes room.
+fn flood_authorize(addr: SocketAddr, counters: &Counters, round: u64) -> Result<()> {
+    let request = format!(
+        "GET /oauth2/authorize?response_type=code&client_id=sample-spa&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&scope=openid&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state={round}{} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "s".repeat(4096)
+    );
+    exchange(addr, counters, request.as_bytes())?;
+    Ok(())
+}
+
+/// A pushed request from the public client (its `client_id` is all it takes), never used.
+fn flood_pushed(addr: SocketAddr, counters: &Counters, round: u64) -> Result<()> {
+    let body = format!(
+        "response_type=code&client_id=sample-spa&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&scope=openid&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state={round}{}",
+        "p".repeat(4096)
+    );
+    let (status, _) = exchange(
+        addr,
+        counters,
+        &post(
+            "/oauth2/par",
+            "application/x-www-form-urlencoded",
+            "",
+            &body,
+        ),
+    )?;
+    if status != 201 {
+        bail!("a pushed request was refused with {status}");
+    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::config::ServerVersion;
+use crate::config::{Limits, ServerVersion};
 use crate::server::MockServerBuilder;
 use crate::state::AppState;
 
@@ -62,22 +62,22 @@ pub struct Cli {
     #[arg(long, default_value_t = ServerVersion::Main, env = "THUNDERID_MOCK_SERVER_VERSION")]
     pub server_version: ServerVersion,
     /// At most this many MiB of request journal (`/__mock/requests`); the oldest entries go first.
-    #[arg(long, default_value_t = 32, env = "THUNDERID_MOCK_JOURNAL_MIB")]
+    #[arg(long, default_value_t = Limits::JOURNAL_BYTES >> 20, env = "THUNDERID_MOCK_JOURNAL_MIB")]
     pub journal_mib: usize,
     /// At most this many MiB of flow executions in progress; past it, expired ones are freed and
     /// then the soonest-expiring goes first.
-    #[arg(long, default_value_t = 128, env = "THUNDERID_MOCK_EXECUTIONS_MIB")]
+    #[arg(long, default_value_t = Limits::EXECUTION_BYTES >> 20, env = "THUNDERID_MOCK_EXECUTIONS_MIB")]
     pub executions_mib: usize,
     /// At most this many MiB of SSO sessions; past it, expired ones are freed and then the
     /// soonest-expiring goes first.
-    #[arg(long, default_value_t = 32, env = "THUNDERID_MOCK_SESSIONS_MIB")]
+    #[arg(long, default_value_t = Limits::SESSION_BYTES >> 20, env = "THUNDERID_MOCK_SESSIONS_MIB")]
     pub sessions_mib: usize,
     /// At most this many MiB of outbox messages (`/__mock/outbox`); the oldest go first.
-    #[arg(long, default_value_t = 8, env = "THUNDERID_MOCK_OUTBOX_MIB")]
+    #[arg(long, default_value_t = Limits::OUTBOX_BYTES >> 20, env = "THUNDERID_MOCK_OUTBOX_MIB")]
     pub outbox_mib: usize,
     /// At most this many MiB of users before self-registration and a user's own growing update are
     /// refused (what an administrator adds counts but is never refused).
-    #[arg(long, default_value_t = 64, env = "THUNDERID_MOCK_USERS_MIB")]
+    #[arg(long, default_value_t = Limits::USER_BYTES >> 20, env = "THUNDERID_MOCK_USERS_MIB")]
     pub users_mib: usize,
     #[command(subcommand)]
     pub command: Option<Command>,

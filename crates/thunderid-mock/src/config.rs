@@ -39,16 +39,16 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    /// 32 MiB of journal.
-    pub(crate) const JOURNAL_BYTES: usize = 32 << 20;
-    /// 128 MiB of executions: about 100,000 sign-ins in progress.
-    pub(crate) const EXECUTION_BYTES: usize = 128 << 20;
-    /// 32 MiB of SSO sessions: about 50,000 signed-in browsers.
-    pub(crate) const SESSION_BYTES: usize = 32 << 20;
-    /// 8 MiB of outbox: some 10,000 OTP and link messages.
-    pub(crate) const OUTBOX_BYTES: usize = 8 << 20;
-    /// 64 MiB of users before self-registration stops: some 100,000 registered users.
-    pub(crate) const USER_BYTES: usize = 64 << 20;
+    /// 16 MiB of journal.
+    pub(crate) const JOURNAL_BYTES: usize = 16 << 20;
+    /// 48 MiB of executions: some 30,000 sign-ins in progress.
+    pub(crate) const EXECUTION_BYTES: usize = 48 << 20;
+    /// 16 MiB of SSO sessions: some 25,000 signed-in browsers.
+    pub(crate) const SESSION_BYTES: usize = 16 << 20;
+    /// 4 MiB of outbox: some 5,000 OTP and link messages.
+    pub(crate) const OUTBOX_BYTES: usize = 4 << 20;
+    /// 32 MiB of users before self-registration stops: some 50,000 registered users.
+    pub(crate) const USER_BYTES: usize = 32 << 20;
 }
 
 impl Default for Limits {

@@ -119,6 +119,9 @@ pub struct Journal {
     /// Whether requests are recorded at all (not with `--no-control`: nobody can read them).
     enabled: bool,
     budget: usize,
+    /// Listings being sent: each holds the entries it lists until it is sent, so at most
+    /// [`Self::LISTINGS`] at once keeps what evicted entries can pin bounded.
+    listings: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug, Default)]
@@ -139,12 +142,15 @@ impl Journal {
     const BODY_LIMIT: usize = 64 * 1024;
     /// Requests larger than this are refused (413) before any handler runs.
     pub const REQUEST_LIMIT: usize = 1024 * 1024;
+    /// Listings sent at the same time; more wait for one to finish.
+    const LISTINGS: usize = 2;
 
     pub(crate) fn new(enabled: bool, budget: usize) -> Self {
         Self {
             inner: Mutex::new(Entries::default()),
             enabled,
             budget,
+            listings: Arc::new(tokio::sync::Semaphore::new(Self::LISTINGS)),
         }
     }
 
@@ -184,6 +190,20 @@ impl Journal {
             .filter(|e| filter.matches(e))
             .cloned()
             .collect()
+    }
+
+    /// [`Self::shared`] for a listing sent while it is encoded: waits while [`Self::LISTINGS`]
+    /// others are being sent, and the permit returned must live as long as the listing.
+    pub(crate) async fn listing(
+        &self,
+        filter: &RequestFilter,
+    ) -> (Vec<Arc<JournalEntry>>, tokio::sync::OwnedSemaphorePermit) {
+        // The semaphore is never closed.
+        let permit = Arc::clone(&self.listings)
+            .acquire_owned()
+            .await
+            .expect("the listing semaphore is never closed");
+        (self.shared(filter), permit)
     }
 
     /// The bytes the entries hold (as [`JournalEntry::size`] counts them).

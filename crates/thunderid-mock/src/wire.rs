@@ -4,6 +4,7 @@
 //! and U+2029 inside strings and ends the body with a newline. Clients that compare bodies byte for
 //! byte (snapshot tests, signature checks over bodies) see the same bytes from the mock.
 
+use axum::body::Bytes;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -35,12 +36,18 @@ impl<T: Serialize> GoJson<T> {
 /// Encode `value` as Go's `json.Encoder` would.
 pub fn encode(value: &impl Serialize) -> Vec<u8> {
     // Serializing our own plain-data types cannot fail.
-    let mut json = serde_json::to_string(value).expect("serializing a wire type cannot fail");
+    let json = serde_json::to_string(value).expect("serializing a wire type cannot fail");
+    let mut out = go_escape(json);
+    out.push('\n');
+    out.into_bytes()
+}
+
+/// serde's JSON with the characters Go escapes inside strings escaped as Go does.
+fn go_escape(json: String) -> String {
     // Most bodies (tokens, assertions, ids) hold none of the characters Go escapes: keep them
     // as serde wrote them instead of copying every character. 0xE2 leads U+2028 and U+2029.
     if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
-        json.push('\n');
-        return json.into_bytes();
+        return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     // The escaped characters can only occur inside JSON strings, so a plain scan is exact.
@@ -54,8 +61,83 @@ pub fn encode(value: &impl Serialize) -> Vec<u8> {
             c => out.push(c),
         }
     }
-    out.push('\n');
-    out.into_bytes()
+    out
+}
+
+/// A JSON array sent as Go's `json.Encoder` writes it, but encoded a chunk of items at a time
+/// while the body is sent, so a large listing (the request journal) never sits in memory whole.
+#[derive(Debug)]
+pub(crate) struct GoJsonArray<T, G = ()> {
+    items: std::vec::IntoIter<T>,
+    /// Items written so far (a comma goes before every later one).
+    written: usize,
+    done: bool,
+    /// Held until the body is sent or dropped (a permit bounding concurrent listings).
+    _guard: G,
+}
+
+impl<T: Serialize, G> GoJsonArray<T, G> {
+    /// A chunk ends at the first item boundary past this many bytes.
+    const CHUNK: usize = 64 * 1024;
+
+    pub(crate) fn new(items: Vec<T>, guard: G) -> Self {
+        Self {
+            items: items.into_iter(),
+            written: 0,
+            done: false,
+            _guard: guard,
+        }
+    }
+
+    /// The next piece of the body: `[` and items up to [`Self::CHUNK`] bytes, …, then `]` and
+    /// the newline; `None` once all of it was sent.
+    fn next_chunk(&mut self) -> Option<Bytes> {
+        if self.done {
+            return None;
+        }
+        let mut json = String::new();
+        if self.written == 0 {
+            json.push('[');
+        }
+        for item in self.items.by_ref() {
+            if self.written > 0 {
+                json.push(',');
+            }
+            self.written += 1;
+            // Serializing our own plain-data types cannot fail.
+            json.push_str(&serde_json::to_string(&item).expect("serializing a wire type"));
+            if json.len() >= Self::CHUNK {
+                return Some(Bytes::from(go_escape(json)));
+            }
+        }
+        self.done = true;
+        json.push_str("]\n");
+        Some(Bytes::from(go_escape(json)))
+    }
+}
+
+impl<T: Serialize + Unpin, G: Unpin> futures_core::Stream for GoJsonArray<T, G> {
+    type Item = Result<Bytes, std::convert::Infallible>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.get_mut().next_chunk().map(Ok))
+    }
+}
+
+impl<T: Serialize + Unpin + Send + 'static, G: Unpin + Send + 'static> IntoResponse
+    for GoJsonArray<T, G>
+{
+    fn into_response(self) -> Response {
+        let mut response = axum::body::Body::from_stream(self).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
 }
 
 /// A JSON value as Go's `json.Marshal` writes one it decoded into `interface{}`: object keys sorted,
@@ -151,6 +233,28 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The streamed array is byte for byte what [`encode`] writes for the whole list, whether it
+    /// is empty, fits one chunk or spans many (with escaped characters across them).
+    #[test]
+    fn a_streamed_array_is_the_encoded_list() {
+        let item = |i: usize| json!({"n": i, "body": format!("<{}&>", "x".repeat(i * 700))});
+        for len in [0, 1, 3, 400] {
+            let items: Vec<_> = (0..len).map(item).collect();
+            let mut stream = GoJsonArray::new(items.clone(), ());
+            let mut sent = Vec::new();
+            let mut chunks = 0;
+            while let Some(chunk) = stream.next_chunk() {
+                sent.extend_from_slice(&chunk);
+                chunks += 1;
+            }
+            assert_eq!(
+                String::from_utf8(sent).unwrap(),
+                String::from_utf8(encode(&items)).unwrap()
+            );
+            assert!(len < 400 || chunks > 10, "{chunks} chunks for {len} items");
+        }
+    }
 
     #[test]
     fn marshals_decoded_json_like_go() {

@@ -39,7 +39,8 @@ use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
 use crate::tokens::KeyView;
-use crate::wire::GoJson;
+use crate::wire::{GoJson, GoJsonArray};
+use tokio::sync::OwnedSemaphorePermit;
 
 pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
     state.reset();
@@ -82,21 +83,22 @@ pub(crate) struct RequestsQuery {
 pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
-) -> GoJson<SharedEntries> {
+) -> GoJsonArray<SharedEntry, OwnedSemaphorePermit> {
     let filter = RequestFilter {
         path: q.path,
         ..RequestFilter::default()
     };
-    GoJson(SharedEntries(state.journal().shared(&filter)))
+    let (entries, permit) = state.journal().listing(&filter).await;
+    GoJsonArray::new(entries.into_iter().map(SharedEntry).collect(), permit)
 }
 
-/// Journal entries serialized in place: the listing never copies the bodies it sends.
+/// A journal entry serialized in place: the listing never copies the bodies it sends.
 #[derive(Debug)]
-pub(crate) struct SharedEntries(Vec<Arc<JournalEntry>>);
+pub(crate) struct SharedEntry(Arc<JournalEntry>);
 
-impl Serialize for SharedEntries {
+impl Serialize for SharedEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|e| e.as_ref()))
+        self.0.serialize(serializer)
     }
 }
 

@@ -64,7 +64,7 @@ impl Executions {
     const V1_GRACE: u64 = 3600;
     /// At most this many bytes of fake-IdP codes, and as many of gate redirects (the hosted gate
     /// makes one for any visitor who picks a social sign-in); past it the soonest-expiring goes.
-    const SIDE_TABLE_BYTES: usize = 16 << 20;
+    const SIDE_TABLE_BYTES: usize = 4 << 20;
 
     /// An empty store whose executions may hold `budget` bytes.
     pub(crate) fn with_budget(budget: usize) -> Self {

@@ -26,12 +26,12 @@ const CAPACITY: usize = 100_000;
 
 /// At most this many bytes of authorization requests waiting for their flows (any client can make
 /// them, with parameters as long as a URL); past it, the soonest-expiring one goes first.
-const REQUEST_BYTES: usize = 64 << 20;
+const REQUEST_BYTES: usize = 16 << 20;
 
 /// As much again for pushed requests (a public client pushes with its `client_id` alone), and a
 /// quarter of it for pending logouts (`client_id` and `state` are all it takes to start one).
-const PUSHED_BYTES: usize = 64 << 20;
-const LOGOUT_BYTES: usize = 16 << 20;
+const PUSHED_BYTES: usize = 16 << 20;
+const LOGOUT_BYTES: usize = 4 << 20;
 
 /// The OAuth state of the server.
 #[derive(Debug, Default)]
