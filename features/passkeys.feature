@@ -41,6 +41,30 @@ Feature: Passkeys
     Then the flow completes with an assertion for "thor"
 
   @mock-only
+  Scenario Outline: A passkey attested with a certificate (<format>) registers and signs in; a forged statement is FET-1018
+    When the app starts an "AUTHENTICATION" flow
+    And the user chooses "action_passkey"
+    And the user submits:
+      | username | thor |
+    And the user submits:
+      | password | Thor@12345 |
+    And the browser creates a passkey with "<format>" attestation and a forged statement
+    Then the flow status is "INCOMPLETE" and the error code is "FET-1018"
+    When the browser creates a passkey with "<format>" attestation
+    Then the flow completes with an assertion for "thor"
+    When the app starts an "AUTHENTICATION" flow
+    And the user chooses "action_passkey"
+    And the user submits:
+      | username | thor |
+    And the browser signs the step's passkey challenge
+    Then the flow completes with an assertion for "thor"
+
+    Examples:
+      | format     |
+      | packed-x5c |
+      | fido-u2f   |
+
+  @mock-only
   Scenario: Forged, foreign and replayed assertions are refused and the step is asked again (FET-1015)
     When the app starts an "AUTHENTICATION" flow
     And the user chooses "action_passkey"

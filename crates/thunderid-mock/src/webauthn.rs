@@ -1,14 +1,17 @@
 //! WebAuthn, pure: the options the server sends (`PublicKeyCredentialCreationOptions` and
 //! `…RequestOptions` in the exact JSON go-webauthn v0.17.4 writes), and the verification of what a
-//! browser posts back: a registration (client data, authenticator data, the `none` and `packed`
-//! attestation formats) and an assertion (the signature over `authData ‖ SHA-256(clientDataJSON)`
-//! with the stored COSE key, the sign counter). No I/O and no clock: callers keep the ceremony's
-//! [`Session`] and say when it expired.
+//! browser posts back: a registration (client data, authenticator data, every attestation format
+//! go-webauthn verifies, in `attestation`, with `certificate` for their X.509) and an assertion
+//! (the signature over `authData ‖ SHA-256(clientDataJSON)` with the stored COSE key, the sign
+//! counter). No I/O and no clock: callers keep the ceremony's [`Session`], say when it expired, and
+//! pass the time attestation certificates are checked at in a [`Trust`].
 //!
 //! `authenticator` is the software authenticator tests use to answer the mock's challenges.
 
+mod attestation;
 mod authdata;
 pub mod authenticator;
+mod certificate;
 mod cose;
 pub(crate) mod options;
 
@@ -19,6 +22,7 @@ use serde::Deserialize;
 
 use crate::ids::constant_time_eq;
 
+pub(crate) use self::attestation::Trust;
 pub(crate) use self::authdata::AuthenticatorData;
 pub(crate) use self::cose::CoseKey;
 pub(crate) use self::options::{
@@ -76,7 +80,8 @@ pub(crate) struct Credential {
     pub id: Vec<u8>,
     /// The COSE key, as the authenticator sent it.
     pub public_key: Vec<u8>,
-    /// `none`, `self`, `basic`.
+    /// go-webauthn's attestation type: `none`, `basic_surrogate` (self), `basic_full`, `attca`,
+    /// `anonca`.
     pub attestation_type: String,
     pub attestation_format: String,
     pub transports: Vec<String>,
@@ -200,23 +205,35 @@ fn verify_flags(data: &AuthenticatorData, session: &Session) -> Result<(), Webau
     Ok(())
 }
 
+/// What a browser posted for a registration, decoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Registration<'a> {
+    pub credential_id: &'a [u8],
+    pub client_data_json: &'a [u8],
+    pub attestation_object: &'a [u8],
+}
+
 /// Verify a registration (go-webauthn `CreateCredential`): the client data, the attestation
-/// object's authenticator data and statement; the new credential on success.
+/// object's authenticator data and statement (checked against `trust`); the new credential on
+/// success.
 pub(crate) fn verify_registration(
     session: &Session,
     origins: &[String],
-    credential_id: &[u8],
-    client_data_json: &[u8],
-    attestation_object: &[u8],
+    registration: &Registration<'_>,
+    trust: &Trust,
     transports: Vec<String>,
 ) -> Result<Credential, WebauthnError> {
+    let Registration {
+        credential_id,
+        client_data_json,
+        attestation_object,
+    } = *registration;
     verify_client_data(client_data_json, "webauthn.create", session, origins)?;
     let object: Cbor = ciborium::de::from_reader(attestation_object)
         .map_err(|_| WebauthnError::Malformed("attestationObject"))?;
     let format = cbor_text(&object, "fmt").ok_or(WebauthnError::Malformed("attestation format"))?;
-    let statement = cbor_field(&object, "attStmt")
-        .and_then(Cbor::as_map)
-        .ok_or(WebauthnError::Malformed("attestation statement"))?;
+    let statement =
+        cbor_field(&object, "attStmt").ok_or(WebauthnError::Malformed("attestation statement"))?;
     let raw_auth_data = cbor_field(&object, "authData")
         .and_then(Cbor::as_bytes)
         .ok_or(WebauthnError::Malformed("authData"))?;
@@ -234,16 +251,17 @@ pub(crate) fn verify_registration(
         return Err(WebauthnError::AlgorithmNotOffered(key.algorithm()));
     }
     let client_data_hash = sha256(client_data_json);
-    let attestation_type = match format {
-        "none" if statement.is_empty() => "none",
-        "none" => return Err(WebauthnError::Attestation("none with a statement".into())),
-        "packed" => verify_packed(statement, &key, raw_auth_data, &client_data_hash)?,
-        other => {
-            return Err(WebauthnError::Attestation(format!(
-                "format {other:?} is not supported by the mock"
-            )));
-        }
-    };
+    let attestation_type = attestation::verify(
+        format,
+        statement,
+        &attestation::Attested {
+            raw_auth_data,
+            auth_data: &auth_data,
+            key: &key,
+            client_data_hash: &client_data_hash,
+        },
+        trust,
+    )?;
     Ok(Credential {
         id: credential_id.to_vec(),
         public_key: attested.public_key.clone(),
@@ -258,45 +276,6 @@ pub(crate) fn verify_registration(
         sign_count: auth_data.sign_count,
         clone_warning: false,
     })
-}
-
-/// The `packed` statement (WebAuthn §8.2): self attestation (no `x5c`), signed by the credential's
-/// own key with its own algorithm. A statement with a certificate chain (`x5c`) is refused: the
-/// mock keeps no certificate parser, and a software authenticator has no vendor chain.
-fn verify_packed(
-    statement: &[(Cbor, Cbor)],
-    key: &CoseKey,
-    auth_data: &[u8],
-    client_data_hash: &[u8; 32],
-) -> Result<&'static str, WebauthnError> {
-    let get = |name: &str| {
-        statement
-            .iter()
-            .find(|(k, _)| k.as_text() == Some(name))
-            .map(|(_, v)| v)
-    };
-    let algorithm = get("alg")
-        .and_then(Cbor::as_integer)
-        .and_then(|i| i64::try_from(i).ok())
-        .ok_or_else(|| WebauthnError::Attestation("packed statement without alg".into()))?;
-    let signature = get("sig")
-        .and_then(Cbor::as_bytes)
-        .ok_or_else(|| WebauthnError::Attestation("packed statement without sig".into()))?;
-    if get("x5c").is_some() {
-        return Err(WebauthnError::Attestation(
-            "packed attestation with a certificate chain is not supported by the mock".into(),
-        ));
-    }
-    if algorithm != key.algorithm() {
-        return Err(WebauthnError::Attestation(
-            "packed self attestation with another algorithm than the key's".into(),
-        ));
-    }
-    let mut signed = auth_data.to_vec();
-    signed.extend_from_slice(client_data_hash);
-    key.verify(&signed, signature)
-        .map_err(|_| WebauthnError::Attestation("packed signature does not verify".into()))?;
-    Ok("self")
 }
 
 /// What an assertion carries (`AuthenticatorAssertionResponse`), decoded.

@@ -85,6 +85,28 @@ async fn create_elsewhere(world: &mut ConformanceWorld, origin: String) -> anyho
     .await
 }
 
+#[when(expr = "the browser creates a passkey with {string} attestation")]
+async fn create_attested(world: &mut ConformanceWorld, format: String) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "attestation",
+        "passkeyCreationOptions",
+        json!({"attestation": format}),
+    )
+    .await
+}
+
+#[when(expr = "the browser creates a passkey with {string} attestation and a forged statement")]
+async fn create_forged(world: &mut ConformanceWorld, format: String) -> anyhow::Result<()> {
+    ceremony(
+        world,
+        "attestation",
+        "passkeyCreationOptions",
+        json!({"attestation": format, "corruptSignature": true}),
+    )
+    .await
+}
+
 #[when("the browser creates a passkey without verifying the user")]
 async fn create_unverified(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     ceremony(

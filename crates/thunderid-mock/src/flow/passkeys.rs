@@ -357,12 +357,16 @@ pub(crate) fn finish_registration(
     if stores.directory.read(|d| d.users.get(&user_id).is_none()) {
         return Err(PasskeyError::UserNotFound);
     }
+    let registration = webauthn::Registration {
+        credential_id: &credential_id,
+        client_data_json: &client_data_json,
+        attestation_object: &attestation_object,
+    };
     let credential = webauthn::verify_registration(
         &session,
         origins,
-        &credential_id,
-        &client_data_json,
-        &attestation_object,
+        &registration,
+        &webauthn::Trust::hardware(now),
         vec!["internal".to_owned(), "hybrid".to_owned()],
     )
     .map_err(|e| {

@@ -19,7 +19,8 @@ pub(crate) struct CeremonyRequest {
     options: Value,
     /// The page's origin, as the browser writes it into the client data.
     origin: String,
-    /// `none` (default) or `packed` (self attestation); registrations only.
+    /// `none` (default), `packed` (self attestation), `packed-x5c` (basic attestation with the
+    /// authenticator's certificate chain) or `fido-u2f`; registrations only.
     #[serde(default)]
     attestation: Option<String>,
     /// `false`: leave the UV flag unset.
@@ -77,9 +78,11 @@ pub(crate) fn attest(state: &AppState, request: &CeremonyRequest) -> Result<Valu
     let attestation = match request.attestation.as_deref() {
         None | Some("none") => Attestation::None,
         Some("packed") => Attestation::PackedSelf,
+        Some("packed-x5c") => Attestation::PackedX5c,
+        Some("fido-u2f") => Attestation::FidoU2f,
         Some(other) => {
             return Err(MockError::ControlPlane(format!(
-                "attestation: none or packed, not {other:?}"
+                "attestation: none, packed, packed-x5c or fido-u2f, not {other:?}"
             )));
         }
     };

@@ -1,5 +1,6 @@
 //! [`SoftwareAuthenticator`]: a passkey provider in software, for tests. It answers the mock's
-//! creation options with a new credential (a fresh key, `none` or `packed` self attestation) and its
+//! creation options with a new credential (a fresh key; `none`, `packed` self or with a certificate
+//! chain, or `fido-u2f` attestation, the chain from its own attestation CA) and its
 //! request options with a signed assertion, keeping each credential's counter, and returns the
 //! `PublicKeyCredential` JSON a browser would post (`toJSON()`: binary values base64url).
 //!
@@ -27,7 +28,13 @@ const CAPACITY: usize = 1_000;
 pub struct SoftwareAuthenticator {
     credentials: Vec<SoftCredential>,
     attestation: Attestation,
+    /// Made on the first attestation that needs a certificate.
+    certificates: Option<AttestationCertificates>,
 }
+
+/// The AAGUID the authenticator writes with `packed` attestation, and its attestation certificate
+/// carries: `74686964-2d6d-6f63-6b2d-706173736b79` ("thid-mock-passky").
+pub const AAGUID: [u8; 16] = *b"thid-mock-passky";
 
 /// Which attestation statement [`SoftwareAuthenticator::create`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +45,24 @@ pub enum Attestation {
     None,
     /// `packed` self attestation: the new key signs `authData ‖ clientDataHash`.
     PackedSelf,
+    /// `packed` basic attestation: the attestation key signs `authData ‖ clientDataHash`, and
+    /// `x5c` holds its certificate (§8.2.1's subject, the [`AAGUID`] extension) and the
+    /// authenticator's own CA.
+    PackedX5c,
+    /// `fido-u2f`: an ES256 credential, the attestation key signs the U2F registration data, and
+    /// `x5c` holds its certificate alone.
+    FidoU2f,
+}
+
+impl Attestation {
+    /// The statement format's identifier.
+    fn format(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::PackedSelf | Self::PackedX5c => "packed",
+            Self::FidoU2f => "fido-u2f",
+        }
+    }
 }
 
 /// How one ceremony departs from a well-behaved authenticator, to produce the responses a server
@@ -146,6 +171,7 @@ impl SoftwareAuthenticator {
         Self {
             credentials: Vec::new(),
             attestation: Attestation::None,
+            certificates: None,
         }
     }
 
@@ -186,11 +212,16 @@ impl SoftwareAuthenticator {
     ) -> Result<Value, AuthenticatorError> {
         let options: CreationOptions = serde_json::from_str(creation_options)
             .map_err(|e| AuthenticatorError::InvalidOptions(e.to_string()))?;
+        // U2F keys are P-256 only.
+        let supported: &[i64] = match attestation {
+            Attestation::FidoU2f => &[cose::ES256],
+            _ => &[cose::ES256, cose::EDDSA, cose::RS256],
+        };
         let algorithm = options
             .pub_key_cred_params
             .iter()
             .map(|p| p.alg)
-            .find(|alg| [cose::ES256, cose::EDDSA, cose::RS256].contains(alg))
+            .find(|alg| supported.contains(alg))
             .ok_or(AuthenticatorError::NoSupportedAlgorithm)?;
         let key = SigningKey::generate(algorithm)?;
         let mut id = vec![0u8; 32];
@@ -202,40 +233,77 @@ impl SoftwareAuthenticator {
             ceremony.challenge.as_deref().unwrap_or(&options.challenge),
             origin,
         );
-        let rp_id = ceremony.rp_id.as_deref().unwrap_or(&options.rp.id);
+        let rp_id_hash = sha256(
+            ceremony
+                .rp_id
+                .as_deref()
+                .unwrap_or(&options.rp.id)
+                .as_bytes(),
+        );
+        let cose_key = key.cose_key();
         let auth_data = AuthenticatorData {
-            rp_id_hash: sha256(rp_id.as_bytes()),
+            rp_id_hash,
             flags: user_flags(ceremony),
             sign_count: 0,
             attested: Some(AttestedCredential {
-                aaguid: [0; 16],
+                aaguid: if attestation == Attestation::PackedX5c {
+                    AAGUID
+                } else {
+                    [0; 16]
+                },
                 credential_id: id.clone(),
-                public_key: key.cose_key().encode(),
+                public_key: cose_key.encode(),
             }),
         }
         .encode();
+        let client_data_hash = sha256(client_data.as_bytes());
+        let mut signed = auth_data.clone();
+        signed.extend_from_slice(&client_data_hash);
+        let text = |s: &str| Cbor::Text(s.into());
         let statement = match attestation {
-            Attestation::None => Cbor::Map(Vec::new()),
-            Attestation::PackedSelf => {
-                let mut signed = auth_data.clone();
-                signed.extend_from_slice(&sha256(client_data.as_bytes()));
-                let mut sig = key.sign(&signed)?;
-                if ceremony.corrupt_signature {
-                    corrupt(&mut sig);
-                }
-                Cbor::Map(vec![
-                    (Cbor::Text("alg".into()), Cbor::Integer(algorithm.into())),
-                    (Cbor::Text("sig".into()), Cbor::Bytes(sig)),
-                ])
+            Attestation::None => Vec::new(),
+            Attestation::PackedSelf => vec![
+                (text("alg"), Cbor::Integer(algorithm.into())),
+                (
+                    text("sig"),
+                    Cbor::Bytes(signature(key.sign(&signed)?, ceremony)),
+                ),
+            ],
+            Attestation::PackedX5c => {
+                let certificates = self.certificates()?;
+                vec![
+                    (text("alg"), Cbor::Integer(cose::ES256.into())),
+                    (
+                        text("sig"),
+                        Cbor::Bytes(signature(certificates.sign(&signed)?, ceremony)),
+                    ),
+                    (text("x5c"), certificates.x5c(2)),
+                ]
+            }
+            Attestation::FidoU2f => {
+                let CoseKey::Es256 { x, y } = &cose_key else {
+                    return Err(AuthenticatorError::NoSupportedAlgorithm);
+                };
+                let mut data = vec![0x00];
+                data.extend_from_slice(&rp_id_hash);
+                data.extend_from_slice(&client_data_hash);
+                data.extend_from_slice(&id);
+                data.push(0x04);
+                data.extend_from_slice(x);
+                data.extend_from_slice(y);
+                let certificates = self.certificates()?;
+                vec![
+                    (
+                        text("sig"),
+                        Cbor::Bytes(signature(certificates.sign(&data)?, ceremony)),
+                    ),
+                    (text("x5c"), certificates.x5c(1)),
+                ]
             }
         };
-        let format = match attestation {
-            Attestation::None => "none",
-            Attestation::PackedSelf => "packed",
-        };
         let object = Cbor::Map(vec![
-            (Cbor::Text("fmt".into()), Cbor::Text(format.into())),
-            (Cbor::Text("attStmt".into()), statement),
+            (text("fmt"), text(attestation.format())),
+            (Cbor::Text("attStmt".into()), Cbor::Map(statement)),
             (
                 Cbor::Text("authData".into()),
                 Cbor::Bytes(auth_data.clone()),
@@ -340,6 +408,104 @@ impl SoftwareAuthenticator {
             "clientExtensionResults": {},
         }))
     }
+}
+
+impl SoftwareAuthenticator {
+    fn certificates(&mut self) -> Result<&AttestationCertificates, AuthenticatorError> {
+        if self.certificates.is_none() {
+            self.certificates = Some(AttestationCertificates::generate()?);
+        }
+        self.certificates.as_ref().ok_or(AuthenticatorError::Crypto)
+    }
+}
+
+/// The authenticator's attestation key and chain (`[attestation certificate, CA]`), ECDSA P-256,
+/// made with rcgen over AWS-LC keys and valid for as long as rcgen's default allows (1975–4096),
+/// so any mock clock accepts them.
+#[derive(Debug)]
+struct AttestationCertificates {
+    key: EcdsaKeyPair,
+    chain: Vec<Vec<u8>>,
+}
+
+impl AttestationCertificates {
+    fn generate() -> Result<Self, AuthenticatorError> {
+        fn crypto<E>(_: E) -> AuthenticatorError {
+            AuthenticatorError::Crypto
+        }
+        let rng = SystemRandom::new();
+        let new_key = || {
+            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+                .map_err(|_| AuthenticatorError::Crypto)?;
+            let pair =
+                rcgen::KeyPair::try_from(pkcs8.as_ref()).map_err(|_| AuthenticatorError::Crypto)?;
+            Ok::<_, AuthenticatorError>((pkcs8, pair))
+        };
+        let (_, ca_key) = new_key()?;
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(crypto)?;
+        ca.distinguished_name = subject("thunderid-mock attestation CA", None);
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_cert = ca.self_signed(&ca_key).map_err(crypto)?;
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let (leaf_pkcs8, leaf_key) = new_key()?;
+        let mut leaf = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(crypto)?;
+        leaf.distinguished_name = subject(
+            "thunderid-mock software authenticator",
+            Some("Authenticator Attestation"),
+        );
+        let mut aaguid = vec![0x04, 16];
+        aaguid.extend_from_slice(&AAGUID);
+        leaf.custom_extensions
+            .push(rcgen::CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 4, 1, 45724, 1, 1, 4],
+                aaguid,
+            ));
+        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(crypto)?;
+        Ok(Self {
+            key: EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, leaf_pkcs8.as_ref())
+                .map_err(crypto)?,
+            chain: vec![leaf_cert.der().to_vec(), ca_cert.der().to_vec()],
+        })
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, AuthenticatorError> {
+        self.key
+            .sign(&SystemRandom::new(), message)
+            .map(|s| s.as_ref().to_vec())
+            .map_err(|_| AuthenticatorError::Crypto)
+    }
+
+    /// The first `count` certificates of the chain, as `x5c`.
+    fn x5c(&self, count: usize) -> Cbor {
+        Cbor::Array(
+            self.chain
+                .iter()
+                .take(count)
+                .cloned()
+                .map(Cbor::Bytes)
+                .collect(),
+        )
+    }
+}
+
+/// §8.2.1's subject: country, organization, the unit when given, common name.
+fn subject(common_name: &str, unit: Option<&str>) -> rcgen::DistinguishedName {
+    let mut name = rcgen::DistinguishedName::new();
+    name.push(rcgen::DnType::CountryName, "AA");
+    name.push(rcgen::DnType::OrganizationName, "thunderid-mock");
+    if let Some(unit) = unit {
+        name.push(rcgen::DnType::OrganizationalUnitName, unit);
+    }
+    name.push(rcgen::DnType::CommonName, common_name);
+    name
+}
+
+/// A statement signature, corrupted when the ceremony asks.
+fn signature(mut sig: Vec<u8>, ceremony: &Ceremony) -> Vec<u8> {
+    if ceremony.corrupt_signature {
+        corrupt(&mut sig);
+    }
+    sig
 }
 
 /// The client data a browser writes (its member order).

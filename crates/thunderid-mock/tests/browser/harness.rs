@@ -218,6 +218,67 @@ impl Browser {
         self.wait_for_next_page().await;
     }
 
+    /// Click the element `css` names and wait for the next page.
+    pub async fn click_and_wait(&self, css: &str) {
+        let button = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        self.mark_page().await;
+        button.click().await.expect("clicked");
+        self.wait_for_next_page().await;
+    }
+
+    /// Click the passkey step's button and wait for its script to post the form; what the
+    /// script wrote on the page instead (`NotAllowedError: …`) when it failed.
+    pub async fn run_passkey_script(&self) -> Result<(), String> {
+        let button = self
+            .client
+            .find(Locator::Css("#tid-passkey"))
+            .await
+            .map_err(|e| format!("no passkey button: {e}"))?;
+        self.mark_page().await;
+        button.click().await.map_err(|e| e.to_string())?;
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let state = self
+                .client
+                .execute(
+                    "if (!window.__tidOldPage && document.readyState === 'complete') return '';\
+                     var s = document.getElementById('tid-passkey-status');\
+                     return s && s.textContent ? s.textContent : null;",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Null);
+            match state.as_str() {
+                Some("") => return Ok(()),
+                Some(failure) => return Err(failure.to_owned()),
+                None if tokio::time::Instant::now() >= deadline => {
+                    return Err("the page neither moved on nor said why".to_owned());
+                }
+                None => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Add Chrome's virtual authenticator to the session (`POST /session/{id}/webauthn/
+    /// authenticator`, WebDriver's WebAuthn extension): a CTAP2 platform authenticator that keeps
+    /// resident keys and verifies its user, so `navigator.credentials` answers without a person.
+    /// The authenticator's id.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let answer = self
+            .client
+            .issue_cmd(AddVirtualAuthenticator)
+            .await
+            .expect("chromedriver adds a virtual authenticator");
+        answer
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("an authenticator id: {answer}"))
+    }
+
     /// Click the button whose text is exactly `text`.
     pub async fn click_button(&self, text: &str) {
         let xpath = format!("//button[normalize-space()=\"{text}\"]");
@@ -467,5 +528,34 @@ fn axe_source() -> Option<String> {
             ));
             None
         }
+    }
+}
+
+/// WebDriver's "Add Virtual Authenticator" command, which fantoccini does not wrap.
+#[derive(Debug)]
+struct AddVirtualAuthenticator;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for AddVirtualAuthenticator {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/webauthn/authenticator",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (hyper::Method, Option<String>) {
+        let options = json!({
+            "protocol": "ctap2",
+            "transport": "internal",
+            "hasResidentKey": true,
+            "hasUserVerification": true,
+            "isUserConsenting": true,
+            "isUserVerified": true,
+        });
+        (hyper::Method::POST, Some(options.to_string()))
     }
 }

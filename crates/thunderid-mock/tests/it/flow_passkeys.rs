@@ -44,12 +44,12 @@ fn without_meta(body: &Value) -> Value {
     body
 }
 
-fn origin(t: &TestServer) -> String {
+pub(crate) fn origin(t: &TestServer) -> String {
     t.server.base_url().trim_end_matches('/').to_owned()
 }
 
 /// The inputs a browser posts after `navigator.credentials.create()`.
-fn registration_inputs(credential: &Value) -> Value {
+pub(crate) fn registration_inputs(credential: &Value) -> Value {
     json!({
         "credentialId": credential["id"],
         "clientDataJSON": credential["response"]["clientDataJSON"],
@@ -58,7 +58,7 @@ fn registration_inputs(credential: &Value) -> Value {
 }
 
 /// The inputs a browser posts after `navigator.credentials.get()`.
-fn assertion_inputs(credential: &Value) -> Value {
+pub(crate) fn assertion_inputs(credential: &Value) -> Value {
     json!({
         "credentialId": credential["id"],
         "clientDataJSON": credential["response"]["clientDataJSON"],
@@ -81,7 +81,7 @@ async fn passkey_for(t: &TestServer, username: &str) -> Value {
     .await
 }
 
-fn option_text<'a>(body: &'a Value, key: &str) -> &'a str {
+pub(crate) fn option_text<'a>(body: &'a Value, key: &str) -> &'a str {
     body["data"]["additionalData"][key]
         .as_str()
         .unwrap_or_else(|| panic!("no {key}: {body}"))
