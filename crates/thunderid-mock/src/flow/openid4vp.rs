@@ -222,6 +222,7 @@ impl VpContext<'_> {
             request_uri: record.request_uri,
             result: record.result,
             failure_reason: record.failure_reason,
+            definition_id: record.definition_id,
         })
     }
 
@@ -252,4 +253,5 @@ pub(crate) struct VpResult {
     pub request_uri: String,
     pub result: Option<VerifiedPresentation>,
     pub failure_reason: String,
+    pub definition_id: String,
 }

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -32,16 +32,29 @@ pub(crate) async fn request_object(
         .into_response())
 }
 
-/// `POST /openid4vp/response`: the wallet's `direct_post.jwt` form (or its error).
+/// `POST /openid4vp/response`: the wallet's `direct_post.jwt` form (or its error). As Go's
+/// `FormValue`: the first value of each key, a form body's before the query's (the `response_uri`
+/// carries `state` in its query); a body that is not a form is not read, and an unreadable one is
+/// EUDI-1001.
 pub(crate) async fn submit_response(
     State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<GoJson<Value>, MockError> {
-    // Go's `FormValue`: the first value of each key; an unreadable form is EUDI-1001.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| MockError::api(thunderid_protocol::ApiErrorCode::EudiInvalidRequest))?;
+    let invalid = || MockError::api(thunderid_protocol::ApiErrorCode::EudiInvalidRequest);
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().starts_with("application/x-www-form-urlencoded"));
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if is_form {
+        pairs = serde_urlencoded::from_bytes(&body).map_err(|_| invalid())?;
+    }
+    let from_query: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).map_err(|_| invalid())?;
     let mut form = Map::new();
-    for (key, value) in pairs {
+    for (key, value) in pairs.into_iter().chain(from_query) {
         form.entry(key).or_insert(Value::String(value));
     }
     openid4vp::submit(&state, &form).map(GoJson)

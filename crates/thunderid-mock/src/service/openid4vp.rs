@@ -7,8 +7,11 @@ use thunderid_protocol::ApiErrorCode;
 
 use crate::error::MockError;
 use crate::flow::openid4vp::{VpContext, VpError};
+use crate::openid4vp::Status;
+use crate::openid4vp::verifier::VerifiedPresentation;
 use crate::openid4vp::wallet::{self, Defect};
 use crate::state::AppState;
+use crate::tokens::TokenType;
 
 fn context(state: &AppState) -> VpContext<'_> {
     let stores = state.stores();
@@ -69,11 +72,52 @@ pub(crate) fn status(state: &AppState, txn_id: &str) -> Result<Value, MockError>
     let txn_id = required(Some(txn_id))?;
     let result = context(state).result(txn_id).map_err(refusal)?;
     let mut body = json!({"status": result.status.as_str()});
+    if let (Status::Completed, Some(verified)) = (result.status, &result.result) {
+        body["result_token"] = result_token(
+            state,
+            txn_id,
+            &result.definition_id,
+            &result.client_id,
+            verified,
+        )
+        .into();
+    }
     if !result.failure_reason.is_empty() {
         body["error"] = result.failure_reason.into();
     }
     Ok(body)
 }
+
+/// The signed result a relying party reads (`GetResult`: the server's JWT service, `typ` `JWT`,
+/// 300 s; its default claims override the custom `jti` with a UUIDv7).
+fn result_token(
+    state: &AppState,
+    txn_id: &str,
+    definition_id: &str,
+    verifier: &str,
+    verified: &VerifiedPresentation,
+) -> String {
+    let issuer = state.config().base_url.trim_end_matches('/').to_owned();
+    let now = state.now();
+    let claims = json!({
+        "aud": issuer,
+        "txn": txn_id,
+        "definition_id": definition_id,
+        "subject": verified.subject,
+        "verified_claims": verified.claims,
+        "verifier": verifier,
+        "iss": issuer,
+        "exp": now + RESULT_TOKEN_VALIDITY,
+        "iat": now,
+        "nbf": now,
+        "jti": crate::ids::uuid_v7(now),
+        "sub": verified.subject,
+    });
+    state.signer().sign(TokenType::Jwt, &claims)
+}
+
+/// `result_token_validity_seconds`.
+const RESULT_TOKEN_VALIDITY: u64 = 300;
 
 /// `POST /openid4vp/initiate` `{"definition_id"}`.
 pub(crate) fn initiate(state: &AppState, definition_id: &str) -> Result<Value, MockError> {

@@ -226,3 +226,140 @@ async fn a_node_without_a_known_definition_fails_with_fet_1076_or_1077() {
         insta::assert_json_snapshot!(format!("openid4vp_{code}"), body);
     }
 }
+
+#[tokio::test]
+async fn the_gate_shows_the_wallet_link_and_polls_until_the_wallet_answers() {
+    let t = TestServer::with_fixtures(fixtures()).await;
+    let (page, _) = crate::flow_gate::sign_in_page(&t, "sample-wallet", "openid").await;
+    let csp = page
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .to_owned();
+    let nonce = regex::Regex::new(r"'nonce-([^']+)'")
+        .expect("a pattern")
+        .captures(&csp)
+        .map(|c| c[1].to_owned())
+        .expect("a CSP nonce");
+    let link = regex::Regex::new(
+        r#"<a id="tid-wallet" class="tid-button tid-primary" href="([^"]+)">Open your wallet</a>"#,
+    )
+    .expect("a pattern")
+    .captures(&page.body)
+    .map(|c| c[1].replace("&amp;", "&"))
+    .unwrap_or_else(|| panic!("no wallet link: {}", page.body));
+    assert!(
+        link.starts_with("openid4vp://?client_id=x509_san_dns%3Alocalhost&request_uri="),
+        "{link}"
+    );
+    let script = format!(
+        "<script nonce=\"{nonce}\">setTimeout(function(){{var b=document.querySelector('#tid-form button[name=\"action\"]');if(b)b.click();}},3000);</script>"
+    );
+    assert_eq!(page.body.matches(&script).count(), 1, "{}", page.body);
+
+    // The page's poll before the wallet answers shows the same link again.
+    let form = GateForm::parse(&page.body);
+    assert_eq!(
+        form.buttons,
+        [("action_poll".to_owned(), "I have presented it".to_owned())]
+    );
+    let waiting = form.submit(&t, "action_poll", &[]).await;
+    assert_eq!(waiting.status, StatusCode::OK);
+    assert_eq!(waiting.body.matches(&link.replace('&', "&amp;")).count(), 2);
+
+    let presented = t
+        .post_json(
+            "/__mock/wallet/present",
+            &json!({"requestUri": link, "username": "thor"}),
+        )
+        .await;
+    assert_eq!(presented.status, StatusCode::OK, "{}", presented.body);
+    let done = GateForm::parse(&waiting.body)
+        .submit(&t, "action_poll", &[])
+        .await;
+    assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
+    assert!(
+        done.location()
+            .as_str()
+            .starts_with("http://localhost:3000/callback?code="),
+        "{:?}",
+        done.location()
+    );
+}
+
+#[tokio::test]
+async fn a_wallet_posts_only_the_response_to_the_response_uri() {
+    let t = TestServer::with_fixtures(fixtures()).await;
+    let waiting = first_step(&t, "sample-wallet").await;
+    let dry = t
+        .post_json(
+            "/__mock/wallet/present",
+            &json!({
+                "requestUri": waiting["data"]["additionalData"]["openid4vpRequestUri"],
+                "username": "thor",
+                "dryRun": true,
+            }),
+        )
+        .await
+        .json();
+    let response_uri = dry["responseUri"].as_str().expect("a response URI");
+    let state = state_of(&waiting);
+    assert_eq!(
+        response_uri,
+        format!(
+            "{}/openid4vp/response?state={state}",
+            t.server.base_url().trim_end_matches('/')
+        )
+    );
+    let response = dry["form"]["response"].as_str().expect("the JWE");
+    assert_eq!(response.split('.').count(), 5, "a compact JWE");
+    // Nothing was posted yet: the flow still waits.
+    let still = step(&t, &waiting, Some("action_poll"), json!({})).await;
+    assert_eq!(still["flowStatus"], "INCOMPLETE");
+
+    let empty = t
+        .send(t.client.post(response_uri).form(&[("other", "x")]))
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert_eq!(empty.json()["code"], "EUDI-1001");
+    let posted = t
+        .send(t.client.post(response_uri).form(&[("response", response)]))
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
+    assert_json_eq(&posted.json(), &json!({}));
+    let signed_in = step(&t, &still, Some("action_poll"), json!({})).await;
+    assert_eq!(signed_in["flowStatus"], "COMPLETE", "{signed_in}");
+}
+
+#[tokio::test]
+async fn a_relying_party_initiates_and_reads_the_signed_result_once() {
+    let t = TestServer::with_fixtures(fixtures()).await;
+    let started = t
+        .post_json("/openid4vp/initiate", &json!({"definition_id": "mock-pid"}))
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let started = started.json();
+    let txn = started["txn_id"].as_str().expect("a txn_id").to_owned();
+    assert_eq!(started["status_url"], format!("/openid4vp/status/{txn}"));
+    assert_eq!(started["expires_at"], "2026-01-01T00:05:00Z");
+    let pending = t.get(&format!("/openid4vp/status/{txn}")).await;
+    assert_json_eq(&pending.json(), &json!({"status": "PENDING"}));
+
+    let presented = t
+        .post_json(
+            "/__mock/wallet/present",
+            &json!({"requestUri": started["wallet_url"], "username": "thor"}),
+        )
+        .await;
+    assert_eq!(presented.status, StatusCode::OK, "{}", presented.body);
+    let done = t.get(&format!("/openid4vp/status/{txn}")).await.json();
+    assert_eq!(done["status"], "COMPLETED");
+    let mut claims = verify_assertion(&t, done["result_token"].as_str().expect("a result token"));
+    assert_eq!(claims.remove("txn"), Some(json!(txn)));
+    assert_eq!(
+        claims.remove("aud").as_ref(),
+        Some(&json!(t.server.issuer()))
+    );
+    insta::assert_json_snapshot!("openid4vp_result_token", claims);
+    let again = t.get(&format!("/openid4vp/status/{txn}")).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
