@@ -325,13 +325,11 @@ fn verify_one(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    if subject.is_empty() {
-        if let Some(cnf) = &resolved.confirmation_key {
-            subject = format!(
-                "urn:ietf:params:oauth:jwk-thumbprint:sha-256:{}",
-                jose::jwk_thumbprint(cnf)
-            );
-        }
+    if let (true, Some(cnf)) = (subject.is_empty(), &resolved.confirmation_key) {
+        subject = format!(
+            "urn:ietf:params:oauth:jwk-thumbprint:sha-256:{}",
+            jose::jwk_thumbprint(cnf)
+        );
     }
     Ok(VerifiedPresentation {
         subject,
@@ -382,10 +380,9 @@ fn enforce_claim_policy(
     def: &PresentationDefinition,
 ) -> Result<(), VerifyError> {
     let requested = def.all_claims();
-    if !requested.is_empty() {
-        if let Some(extra) = disclosed.iter().find(|p| !requested.contains(p)) {
-            return Err(VerifyError::UnrequestedClaim(extra.clone()));
-        }
+    let unrequested = disclosed.iter().find(|p| !requested.contains(p));
+    if let (false, Some(extra)) = (requested.is_empty(), unrequested) {
+        return Err(VerifyError::UnrequestedClaim(extra.clone()));
     }
     if let Some(missing) = def
         .mandatory_claims
@@ -395,10 +392,8 @@ fn enforce_claim_policy(
         return Err(VerifyError::MissingMandatoryClaim(missing.clone()));
     }
     for (path, allowed) in &def.claim_values {
-        if let Some(value) = lookup(claims, path) {
-            if !allowed.contains(&sprint(value)) {
-                return Err(VerifyError::ClaimValueNotAllowed(path.clone()));
-            }
+        if lookup(claims, path).is_some_and(|value| !allowed.contains(&sprint(value))) {
+            return Err(VerifyError::ClaimValueNotAllowed(path.clone()));
         }
     }
     Ok(())
