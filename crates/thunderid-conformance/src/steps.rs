@@ -19,4 +19,5 @@ pub mod retries;
 pub mod sdk;
 pub mod token;
 pub mod users;
+pub mod wallet;
 pub mod web_service;

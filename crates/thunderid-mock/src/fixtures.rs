@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thunderid_protocol::flow::{FlowDefinition, FlowType};
 
+pub use crate::openid4vp::PresentationDefinition;
+
 mod access;
 mod validate;
 
@@ -33,6 +35,9 @@ pub struct Fixtures {
     pub flows: Vec<FlowDefinition>,
     /// UI translations served by `GET /flow/meta`: language → namespace → key → text.
     pub translations: Translations,
+    /// OpenID4VP presentation definitions (`presentation-definitions.json`), by `handle`: what
+    /// an OpenID4VPVerifyExecutor's `presentation_definition_id` names.
+    pub presentation_definitions: Vec<PresentationDefinition>,
     pub signing_key_pem: String,
     pub signing_cert_pem: String,
 }
@@ -822,6 +827,7 @@ bundled_files!(
     "signing-key.pem",
     "signing-cert.pem",
     "translations.json",
+    "presentation-definitions.json",
 );
 
 /// The bundled flow graphs, in file-name order.
@@ -857,6 +863,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
     (
         "authentication-sso.json",
         include_str!("../fixtures/default/flows/authentication-sso.json"),
+    ),
+    (
+        "authentication-wallet.json",
+        include_str!("../fixtures/default/flows/authentication-wallet.json"),
     ),
     (
         "recovery-default.json",
@@ -974,6 +984,7 @@ impl Fixtures {
         let resource_servers = parse_or_default(source, "resource-servers.json")?;
         let organization_units = parse_or_default(source, "organization-units.json")?;
         let translations = parse_or_default(source, "translations.json")?;
+        let presentation_definitions = parse_or_default(source, "presentation-definitions.json")?;
         let mut flows = Vec::new();
         for (name, text) in source.flows()? {
             flows.push(parse::<FlowDefinition>(&name, &text)?);
@@ -991,6 +1002,7 @@ impl Fixtures {
             organization_units,
             flows,
             translations,
+            presentation_definitions,
             signing_key_pem,
             signing_cert_pem,
         };

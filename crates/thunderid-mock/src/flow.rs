@@ -20,6 +20,7 @@ pub(crate) mod executors;
 pub(crate) use crate::store::keys;
 pub(crate) mod meta;
 pub(crate) mod node;
+pub(crate) mod openid4vp;
 pub(crate) mod outbound;
 pub(crate) mod passkeys;
 pub(crate) mod prompt;

@@ -52,6 +52,8 @@ pub(crate) enum ExecutorKind {
     HttpRequest,
     /// `FederatedAuthResolverExecutor`: picks one of the candidate users a federated sign-in left.
     FederatedAuthResolver,
+    /// `OpenID4VPVerifyExecutor`: signs in the holder of a verifiable presentation.
+    OpenId4VpVerify,
 }
 
 /// Which federated executor a node names; decides the authenticator in the assertion.
@@ -99,6 +101,7 @@ impl ExecutorKind {
             "OAuthExecutor" => Self::Federated(FederatedKind::OAuth),
             "HTTPRequestExecutor" => Self::HttpRequest,
             "FederatedAuthResolverExecutor" => Self::FederatedAuthResolver,
+            "OpenID4VPVerifyExecutor" => Self::OpenId4VpVerify,
             _ => return None,
         })
     }
@@ -139,6 +142,7 @@ impl ExecutorKind {
             | Self::Consent
             | Self::HttpRequest
             | Self::FederatedAuthResolver
+            | Self::OpenId4VpVerify
             // Not in `getAuthnServiceName`: a passkey sign-in's assertion carries no assurance.
             | Self::PasskeyAuth => None,
         }

@@ -48,6 +48,7 @@ mod graph;
 mod ids;
 mod journal;
 mod oauth;
+mod openid4vp;
 mod password;
 mod permission;
 mod routes;

@@ -26,6 +26,7 @@ pub(crate) mod health;
 pub(crate) mod i18n;
 pub(crate) mod idp;
 pub(crate) mod oauth2;
+pub(crate) mod openid4vp;
 pub(crate) mod organizations;
 pub(crate) mod resources;
 mod respond;
@@ -133,6 +134,8 @@ const GET_OPTIONS: &[&str] = &["GET", "OPTIONS"];
 /// The direct authentication API's policy (`authn/init.go`): `POST` only in the preflight, so
 /// `Direct-Auth-Secret` cannot be sent cross-origin.
 const DIRECT_AUTH_CORS: Cors = Cors::new(POST_OPTIONS, "POST");
+/// The OpenID4VP endpoints (`openid4vp/init.go`: GET and POST on every path, OPTIONS 204).
+const OPENID4VP_CORS: Cors = Cors::new(&["GET", "POST", "OPTIONS"], "GET, POST");
 /// The i18n setters' policy.
 const SET_CLEAR_CORS: Cors = Cors::new(&["POST", "DELETE", "OPTIONS"], "POST, DELETE");
 
@@ -386,6 +389,12 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/auth/oauth/github/finish", authn::github_finish).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/start", authn::standard_start).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/oauth/standard/finish", authn::standard_finish).cors(&DIRECT_AUTH_CORS),
+    // The OpenID4VP verifier a wallet talks to (public but the trust anchors).
+    Route::new("/openid4vp/request", || get(openid4vp::request_object)).cors(&OPENID4VP_CORS),
+    Route::new("/openid4vp/response", || post(openid4vp::submit_response)).cors(&OPENID4VP_CORS),
+    Route::new("/openid4vp/status/{txn_id}", || get(openid4vp::status)).cors(&OPENID4VP_CORS),
+    Route::new("/openid4vp/initiate", || post(openid4vp::initiate)).cors(&OPENID4VP_CORS),
+    Route::new("/openid4vp/trust-anchors", || get(openid4vp::trust_anchors)).cors(&OPENID4VP_CORS),
     Route::new("/auth/passkey/start", authn::start_passkey_authentication).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/passkey/finish", authn::finish_passkey_authentication)
         .cors(&DIRECT_AUTH_CORS),
@@ -659,6 +668,9 @@ pub(crate) static ROUTES: &[Route] = &[
     })
     .mock_only(PUBLIC)
     .served(Served::WithControl),
+    Route::new("/__mock/wallet/present", || post(openid4vp::wallet_present))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
 ];
 
 /// `/users/{…}` (`GET|PUT|DELETE|POST /users/`).

@@ -41,6 +41,7 @@ pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod logout;
 pub(crate) mod members;
+pub(crate) mod openid4vp;
 pub(crate) mod organizations;
 pub(crate) mod registration;
 pub(crate) mod request;

@@ -75,6 +75,9 @@ pub(crate) struct Stores {
     /// The control plane's software authenticator (`/__mock/passkeys/*`): its credentials'
     /// private keys and counters, at most a thousand.
     pub(crate) authenticator: Locked<crate::webauthn::authenticator::SoftwareAuthenticator>,
+    /// The OpenID4VP verifier's keys (generated per server) and the fixtures' presentation
+    /// definitions (read-only: the mock serves no management API for them).
+    pub(crate) openid4vp: crate::openid4vp::Verifier,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -106,6 +109,10 @@ impl Stores {
             connections: Snapshots::new(Connections::default()),
             consents: Locked::new(Consents::default()),
             authenticator: Locked::new(Default::default()),
+            openid4vp: crate::openid4vp::Verifier {
+                keys: crate::openid4vp::Keys::generate(),
+                definitions: fixtures.presentation_definitions.clone(),
+            },
         }
     }
 

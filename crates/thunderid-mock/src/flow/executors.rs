@@ -18,6 +18,7 @@ mod http_request;
 mod identify;
 mod magic_link;
 pub(crate) mod notify;
+mod openid4vp;
 pub(crate) mod otp;
 mod passkey;
 mod recovery;
@@ -176,6 +177,7 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::Consent => consent::run(task),
         ExecutorKind::MagicLink => magic_link::run(task),
         ExecutorKind::PasskeyAuth => passkey::run(task),
+        ExecutorKind::OpenId4VpVerify => Ok(openid4vp::run(task)),
         ExecutorKind::Otp => otp::run(task),
         ExecutorKind::Sms => notify::send_sms(task),
         ExecutorKind::Email => notify::send_email(task),
@@ -303,7 +305,8 @@ pub(crate) fn default_inputs(kind: ExecutorKind) -> Vec<Input> {
         | ExecutorKind::SsoCheck
         | ExecutorKind::Session
         | ExecutorKind::HttpRequest
-        | ExecutorKind::FederatedAuthResolver => Vec::new(),
+        | ExecutorKind::FederatedAuthResolver
+        | ExecutorKind::OpenId4VpVerify => Vec::new(),
     }
 }
 

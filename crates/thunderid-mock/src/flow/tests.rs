@@ -32,6 +32,7 @@ struct Harness {
     sessions: Locked<Sessions>,
     oauth: Locked<OAuthState>,
     consents: Locked<Consents>,
+    openid4vp: crate::openid4vp::Verifier,
     signer: TokenSigner,
     rng: StdRng,
 }
@@ -61,6 +62,10 @@ impl Harness {
             sessions: Locked::default(),
             oauth: Locked::default(),
             consents: Locked::default(),
+            openid4vp: crate::openid4vp::Verifier {
+                keys: crate::openid4vp::Keys::generate(),
+                definitions: Vec::new(),
+            },
             rng: StdRng::seed_from_u64(7),
         }
     }
@@ -104,6 +109,7 @@ impl Harness {
             sessions: &self.sessions,
             oauth: &self.oauth,
             consents: &self.consents,
+            openid4vp: &self.openid4vp,
             signer: &self.signer,
             caller: None,
             sso_handle: None,

@@ -24,6 +24,7 @@ mod page;
 mod step;
 mod texts;
 mod theme;
+mod wallet;
 
 use std::collections::BTreeMap;
 

@@ -139,6 +139,7 @@ impl Call<'_> {
             sessions: &stores.sessions,
             oauth: &stores.oauth,
             consents: &stores.consents,
+            openid4vp: &stores.openid4vp,
             signer: self.state.signer(),
             caller: self.caller.as_ref(),
             sso_handle,

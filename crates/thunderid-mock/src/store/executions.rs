@@ -19,6 +19,8 @@ pub(crate) struct Executions {
     /// WebAuthn ceremonies between their start and finish, by session token (the server's
     /// `webauthn:session` runtime store).
     passkey_sessions: Expiring<crate::webauthn::Session>,
+    /// OpenID4VP presentation requests by `state` (the server's `vp:state` runtime store).
+    vp_states: Expiring<crate::openid4vp::RequestState>,
     /// The bytes the executions may hold ([`crate::config::Limits`]).
     budget: usize,
 }
@@ -74,6 +76,7 @@ impl Executions {
             idp_grants: Expiring::default(),
             gate_redirects: Expiring::default(),
             passkey_sessions: Expiring::default(),
+            vp_states: Expiring::default(),
             budget,
         }
     }
@@ -230,9 +233,34 @@ impl Executions {
         self.passkey_sessions.remove(token);
     }
 
+    /// Save (or overwrite) an OpenID4VP request state until its expiry.
+    pub(crate) fn save_vp_state(&mut self, state: crate::openid4vp::RequestState, now: u64) {
+        self.prune(now);
+        let size = state.approximate_size();
+        let expires_at = state.expires_at;
+        self.vp_states.insert_within(
+            state.state.clone(),
+            state,
+            expires_at,
+            size,
+            Self::SIDE_TABLE_BYTES,
+        );
+    }
+
+    /// An OpenID4VP request state, expired or not (the service decides what expiry means).
+    pub(crate) fn vp_state(&self, state: &str, now: u64) -> Option<crate::openid4vp::RequestState> {
+        self.vp_states.get(state, now).cloned()
+    }
+
+    /// Forget an OpenID4VP request state (delivered, or expired).
+    pub(crate) fn remove_vp_state(&mut self, state: &str) {
+        self.vp_states.remove(state);
+    }
+
     /// Free every entry that has expired.
     pub(crate) fn prune(&mut self, now: u64) {
         self.passkey_sessions.prune(now);
+        self.vp_states.prune(now);
         self.executions.prune(now);
         self.v1_flows.prune(now);
         self.idp_grants.prune(now);

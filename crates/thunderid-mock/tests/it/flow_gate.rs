@@ -10,7 +10,11 @@ use crate::flow_support::*;
 use crate::support::{Reply, TestServer, assert_json_eq};
 
 /// `GET /oauth2/authorize` for `client_id`, following the 302 to the gate's sign-in page.
-async fn sign_in_page(t: &TestServer, client_id: &str, scope: &str) -> (Reply, url::Url) {
+pub(crate) async fn sign_in_page(
+    t: &TestServer,
+    client_id: &str,
+    scope: &str,
+) -> (Reply, url::Url) {
     let mut query = spa_query(scope);
     for pair in &mut query {
         if pair.0 == "client_id" {

@@ -59,6 +59,7 @@ mod flow_http_executor;
 mod flow_magic_link;
 mod flow_meta;
 mod flow_mfa_federated;
+mod flow_openid4vp;
 mod flow_passkey_attestation;
 mod flow_passkeys;
 mod flow_properties;

@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "permission",
     "tokens",
     "webauthn",
+    "openid4vp",
     "fixtures",
     "bundled",
     "store",
@@ -58,6 +59,7 @@ const HTTP_FREE: &[&str] = &[
     "fixtures",
     "tokens",
     "webauthn",
+    "openid4vp",
     "ids",
 ];
 

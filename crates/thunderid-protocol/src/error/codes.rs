@@ -514,6 +514,10 @@ api_error_codes! {
     DcrDeclarativeResourceCreateOperation => ("DCR-1001", 400, "error.declarative_resource.create_operation_not_allowed", "Declarative resource create operation is not allowed", "error.declarative_resource.create_operation_not_allowed_description", "Creating declarative resources is not permitted"),
     DcrDeclarativeResourceUpdateOperation => ("DCR-1002", 400, "error.declarative_resource.update_operation_not_allowed", "Declarative resource update operation is not allowed", "error.declarative_resource.update_operation_not_allowed_description", "Updating declarative resources is not permitted"),
     DcrDeclarativeResourceDeleteOperation => ("DCR-1003", 400, "error.declarative_resource.delete_operation_not_allowed", "Declarative resource delete operation is not allowed", "error.declarative_resource.delete_operation_not_allowed_description", "Deleting declarative resources is not permitted"),
+    EudiInvalidRequest => ("EUDI-1001", 400, "error.eudi.invalid_request", "Invalid request", "error.eudi.invalid_request_description", "The request is missing required parameters or is malformed"),
+    EudiUnknownState => ("EUDI-1002", 404, "error.eudi.unknown_state", "Unknown or expired request", "error.eudi.unknown_state_description", "No active request was found for the supplied state value"),
+    EudiVerificationFailed => ("EUDI-1003", 400, "error.eudi.verification_failed", "Presentation verification failed", "error.eudi.verification_failed_description", "The presented credential could not be verified"),
+    EudiUnknownDefinition => ("EUDI-1004", 400, "error.eudi.unknown_definition", "Unknown presentation definition", "error.eudi.unknown_definition_description", "No presentation definition is registered for the supplied id"),
 }
 
 impl ApiErrorCode {

@@ -78,6 +78,7 @@ impl Kind {
             | ExecutorKind::AttributeCollector
             | ExecutorKind::PreDelete
             | ExecutorKind::HttpRequest
+            | ExecutorKind::OpenId4VpVerify
             | ExecutorKind::FederatedAuthResolver
             | ExecutorKind::CriteriaRevocation
             | ExecutorKind::SessionRevocation

@@ -79,6 +79,9 @@ pub(crate) fn step_card(
     if !form.nonce.is_empty() {
         renderer.passkey(form.nonce);
     }
+    if let Some(link) = super::wallet::wallet_link(data, form.nonce) {
+        renderer.out.push_str(&link);
+    }
     renderer.leftovers();
     let mut card = String::new();
     if let Some(error) = error {

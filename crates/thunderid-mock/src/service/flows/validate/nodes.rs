@@ -43,6 +43,7 @@ const REGISTERED_EXECUTORS: &[&str] = &[
     "CriteriaRevocationExecutor",
     "SessionRevocationExecutor",
     "UserDeleteExecutor",
+    "OpenID4VPVerifyExecutor",
 ];
 
 pub(super) const NODE_TYPES: &[&str] = &["START", "END", "PROMPT", "TASK_EXECUTION", "CALL"];

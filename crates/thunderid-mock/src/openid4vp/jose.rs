@@ -1,0 +1,354 @@
+//! The JOSE pieces OpenID4VP needs, on aws-lc-rs: ES256 compact JWS (request objects, SD-JWT VC
+//! issuer and key-binding JWTs), P-256 JWKs and their RFC 7638 thumbprints, and the
+//! `direct_post.jwt` response JWE (`ECDH-ES` direct key agreement with `A128GCM` / `A256GCM`).
+
+use aws_lc_rs::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+use aws_lc_rs::agreement::{self, ECDH_P256};
+use aws_lc_rs::encoding::{AsBigEndian, EcPrivateKeyBin};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
+    UnparsedPublicKey,
+};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+/// Why a JOSE object was refused; the texts are the Go libraries' where the server shows them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum JoseError {
+    #[error("invalid JWS format")]
+    Format,
+    #[error("unsupported JWS alg: {0}")]
+    Algorithm(String),
+    #[error("signature verification failed")]
+    Signature,
+    #[error("{0}")]
+    Malformed(String),
+}
+
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub(crate) fn unb64(text: &str) -> Result<Vec<u8>, JoseError> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| JoseError::Malformed(format!("base64url decode: {e}")))
+}
+
+/// An ES256 signing key; the PKCS#8 document is kept for certificates (rcgen reads it).
+pub(crate) struct EcKey {
+    pair: EcdsaKeyPair,
+    pkcs8: Vec<u8>,
+}
+
+impl std::fmt::Debug for EcKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EcKey([redacted])")
+    }
+}
+
+impl EcKey {
+    pub(crate) fn generate() -> Self {
+        let document =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+                .expect("P-256 key generation cannot fail");
+        let pkcs8 = document.as_ref().to_vec();
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8)
+            .expect("a generated key parses");
+        Self { pair, pkcs8 }
+    }
+
+    pub(crate) fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    /// The uncompressed public point (65 bytes).
+    pub(crate) fn public_point(&self) -> &[u8] {
+        self.pair.public_key().as_ref()
+    }
+
+    pub(crate) fn public_jwk(&self) -> Map<String, Value> {
+        point_jwk(self.public_point())
+    }
+
+    /// `header.claims.signature`, ES256 (`alg` is set here).
+    pub(crate) fn sign_jws(&self, header: &Map<String, Value>, claims: &Value) -> String {
+        let mut header = header.clone();
+        header.insert("alg".into(), Value::from("ES256"));
+        let input = format!(
+            "{}.{}",
+            b64(Value::Object(header).to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        );
+        let signature = self
+            .pair
+            .sign(&SystemRandom::new(), input.as_bytes())
+            .expect("ECDSA signing cannot fail");
+        format!("{input}.{}", b64(signature.as_ref()))
+    }
+}
+
+/// A P-256 point as a JWK (`kty`, `crv`, `x`, `y`).
+pub(crate) fn point_jwk(point: &[u8]) -> Map<String, Value> {
+    let (x, y) = point
+        .get(1..)
+        .unwrap_or_default()
+        .split_at(point.len().saturating_sub(1) / 2);
+    let mut jwk = Map::new();
+    jwk.insert("kty".into(), "EC".into());
+    jwk.insert("crv".into(), "P-256".into());
+    jwk.insert("x".into(), b64(x).into());
+    jwk.insert("y".into(), b64(y).into());
+    jwk
+}
+
+/// The uncompressed point of a P-256 JWK.
+pub(crate) fn jwk_point(jwk: &Map<String, Value>) -> Result<Vec<u8>, JoseError> {
+    let text = |key: &str| jwk.get(key).and_then(Value::as_str).unwrap_or_default();
+    if text("kty") != "EC" || text("crv") != "P-256" {
+        return Err(JoseError::Malformed(
+            "unsupported JWK: only EC P-256".into(),
+        ));
+    }
+    let (x, y) = (unb64(text("x"))?, unb64(text("y"))?);
+    if x.len() != 32 || y.len() != 32 {
+        return Err(JoseError::Malformed("invalid EC coordinates".into()));
+    }
+    let mut point = vec![4u8];
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    Ok(point)
+}
+
+/// RFC 7638 thumbprint of an EC JWK (the required members in lexical order).
+pub(crate) fn jwk_thumbprint(jwk: &Map<String, Value>) -> String {
+    let text = |key: &str| jwk.get(key).and_then(Value::as_str).unwrap_or_default();
+    let canonical = json!({"crv": text("crv"), "kty": text("kty"), "x": text("x"), "y": text("y")});
+    b64(&Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// The three segments of a compact JWS.
+fn segments(token: &str) -> Result<[&str; 3], JoseError> {
+    let parts: Vec<&str> = token.split('.').collect();
+    <[&str; 3]>::try_from(parts).map_err(|_| JoseError::Format)
+}
+
+fn decode_object(segment: &str) -> Result<Map<String, Value>, JoseError> {
+    let bytes = unb64(segment)?;
+    serde_json::from_slice(&bytes).map_err(|e| JoseError::Malformed(format!("json unmarshal: {e}")))
+}
+
+/// A compact JWS's header, unverified.
+pub(crate) fn header(token: &str) -> Result<Map<String, Value>, JoseError> {
+    decode_object(segments(token)?[0])
+}
+
+/// A compact JWS's claims, unverified.
+pub(crate) fn claims(token: &str) -> Result<Map<String, Value>, JoseError> {
+    decode_object(segments(token)?[1])
+}
+
+/// Verify a compact JWS with a P-256 point; only ES256 is accepted (the keys the mock's issuers
+/// and wallet hold).
+pub(crate) fn verify_es256(token: &str, point: &[u8]) -> Result<(), JoseError> {
+    let [head, body, signature] = segments(token)?;
+    let alg = decode_object(head)?
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if alg != "ES256" {
+        return Err(JoseError::Algorithm(alg));
+    }
+    let signature = unb64(signature)
+        .map_err(|e| JoseError::Malformed(format!("invalid signature encoding: {e}")))?;
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
+        .verify(format!("{head}.{body}").as_bytes(), &signature)
+        .map_err(|_| JoseError::Signature)
+}
+
+/// The verifier's ephemeral response-decryption key (P-256 ECDH), kept as its private scalar.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct EncKey([u8; 32]);
+
+impl std::fmt::Debug for EncKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncKey([redacted])")
+    }
+}
+
+impl EncKey {
+    pub(crate) fn generate() -> Self {
+        let key = agreement::PrivateKey::generate(&ECDH_P256).expect("ECDH key generation");
+        let scalar: EcPrivateKeyBin<'_> = key.as_be_bytes().expect("a P-256 scalar");
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(scalar.as_ref());
+        Self(bytes)
+    }
+
+    fn private(&self) -> agreement::PrivateKey {
+        agreement::PrivateKey::from_private_key(&ECDH_P256, &self.0).expect("a stored scalar")
+    }
+
+    /// The public half as the request object's `client_metadata.jwks` carries it.
+    pub(crate) fn public_jwk(&self, kid: &str) -> Map<String, Value> {
+        let public = self.private().compute_public_key().expect("a public key");
+        let mut jwk = point_jwk(public.as_ref());
+        jwk.insert("use".into(), "enc".into());
+        jwk.insert("alg".into(), "ECDH-ES".into());
+        if !kid.is_empty() {
+            jwk.insert("kid".into(), kid.into());
+        }
+        jwk
+    }
+}
+
+/// The content encryptions the mock decrypts, with their key length.
+fn content_key_len(enc: &str) -> Option<usize> {
+    match enc {
+        "A128GCM" => Some(16),
+        "A256GCM" => Some(32),
+        _ => None,
+    }
+}
+
+/// RFC 7518 §4.6.2 Concat KDF (SHA-256) for `ECDH-ES` direct agreement: the algorithm id is `enc`.
+fn concat_kdf(secret: &[u8], enc: &str, apu: &[u8], apv: &[u8], len: usize) -> Vec<u8> {
+    let field = |data: &[u8]| {
+        let mut out = u32::try_from(data.len())
+            .unwrap_or(0)
+            .to_be_bytes()
+            .to_vec();
+        out.extend_from_slice(data);
+        out
+    };
+    let mut other = field(enc.as_bytes());
+    other.extend(field(apu));
+    other.extend(field(apv));
+    other.extend_from_slice(&u32::try_from(len * 8).unwrap_or(0).to_be_bytes());
+    let mut out = Vec::with_capacity(len + 32);
+    let mut counter = 1u32;
+    while out.len() < len {
+        let mut hash = Sha256::new();
+        hash.update(counter.to_be_bytes());
+        hash.update(secret);
+        hash.update(&other);
+        out.extend_from_slice(&hash.finalize());
+        counter += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+fn gcm(enc: &str, key: &[u8]) -> Result<LessSafeKey, JoseError> {
+    let algorithm = if enc == "A256GCM" {
+        &AES_256_GCM
+    } else {
+        &AES_128_GCM
+    };
+    UnboundKey::new(algorithm, key)
+        .map(LessSafeKey::new)
+        .map_err(|_| JoseError::Malformed("invalid content key".into()))
+}
+
+fn derive(
+    private: &agreement::PrivateKey,
+    peer: &[u8],
+    enc: &str,
+    header: &Map<String, Value>,
+) -> Result<Vec<u8>, JoseError> {
+    let len = content_key_len(enc)
+        .ok_or_else(|| JoseError::Malformed(format!("unsupported content encryption: {enc}")))?;
+    let party = |key: &str| match header.get(key).and_then(Value::as_str) {
+        Some(text) => unb64(text),
+        None => Ok(Vec::new()),
+    };
+    let (apu, apv) = (party("apu")?, party("apv")?);
+    agreement::agree(
+        private,
+        agreement::UnparsedPublicKey::new(&ECDH_P256, peer),
+        JoseError::Malformed("ECDH key agreement failed".into()),
+        |secret| Ok(concat_kdf(secret, enc, &apu, &apv, len)),
+    )
+}
+
+/// Decrypt a compact JWE made for `key` (`alg: ECDH-ES`, `epk` in the protected header).
+pub(crate) fn decrypt(jwe: &str, key: &EncKey) -> Result<Vec<u8>, JoseError> {
+    let parts: Vec<&str> = jwe.split('.').collect();
+    let [protected, encrypted_key, iv, ciphertext, tag] = <[&str; 5]>::try_from(parts)
+        .map_err(|_| JoseError::Malformed("invalid JWE format".into()))?;
+    let header = decode_object(protected)?;
+    let text = |name: &str| header.get(name).and_then(Value::as_str).unwrap_or_default();
+    if text("alg") != "ECDH-ES" {
+        return Err(JoseError::Malformed(format!(
+            "unsupported key algorithm: {}",
+            text("alg")
+        )));
+    }
+    if !encrypted_key.is_empty() {
+        return Err(JoseError::Malformed(
+            "ECDH-ES carries no encrypted key".into(),
+        ));
+    }
+    let epk = header
+        .get("epk")
+        .and_then(Value::as_object)
+        .ok_or_else(|| JoseError::Malformed("missing epk".into()))?;
+    let cek = derive(&key.private(), &jwk_point(epk)?, text("enc"), &header)?;
+    let iv: [u8; 12] = unb64(iv)?
+        .try_into()
+        .map_err(|_| JoseError::Malformed("invalid IV".into()))?;
+    let mut sealed = unb64(ciphertext)?;
+    sealed.extend(unb64(tag)?);
+    let plaintext = gcm(text("enc"), &cek)?
+        .open_in_place(
+            Nonce::assume_unique_for_key(iv),
+            Aad::from(protected.as_bytes()),
+            &mut sealed,
+        )
+        .map_err(|_| JoseError::Malformed("message authentication failed".into()))?;
+    Ok(plaintext.to_vec())
+}
+
+/// Encrypt `plaintext` to a verifier's P-256 JWK (`ECDH-ES` with `enc`), as a wallet does.
+pub(crate) fn encrypt(
+    plaintext: &[u8],
+    recipient: &Map<String, Value>,
+    enc: &str,
+) -> Result<String, JoseError> {
+    let ephemeral = agreement::PrivateKey::generate(&ECDH_P256)
+        .map_err(|_| JoseError::Malformed("ECDH key generation failed".into()))?;
+    let public = ephemeral
+        .compute_public_key()
+        .map_err(|_| JoseError::Malformed("ECDH key generation failed".into()))?;
+    let mut header = Map::new();
+    header.insert("alg".into(), "ECDH-ES".into());
+    header.insert("enc".into(), enc.into());
+    header.insert("epk".into(), Value::Object(point_jwk(public.as_ref())));
+    if let Some(kid) = recipient.get("kid") {
+        header.insert("kid".into(), kid.clone());
+    }
+    let cek = derive(&ephemeral, &jwk_point(recipient)?, enc, &header)?;
+    let protected = b64(Value::Object(header).to_string().as_bytes());
+    let mut iv = [0u8; 12];
+    SystemRandom::new()
+        .fill(&mut iv)
+        .map_err(|_| JoseError::Malformed("no randomness".into()))?;
+    let mut sealed = plaintext.to_vec();
+    let tag = gcm(enc, &cek)?
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(iv),
+            Aad::from(protected.as_bytes()),
+            &mut sealed,
+        )
+        .map_err(|_| JoseError::Malformed("encryption failed".into()))?;
+    Ok(format!(
+        "{protected}..{}.{}.{}",
+        b64(&iv),
+        b64(&sealed),
+        b64(tag.as_ref())
+    ))
+}
