@@ -250,7 +250,9 @@ pub(crate) fn update_checked(
 ) -> Result<Application, MockError> {
     // `UpdateApplication` asks the inbound-client store first, before any validation.
     if state.is_declarative(Declared::Application, id) {
-        return Err(MockError::api(ApiErrorCode::AppCannotModifyDeclarativeResource));
+        return Err(MockError::api(
+            ApiErrorCode::AppCannotModifyDeclarativeResource,
+        ));
     }
     let facts = facts(state);
     let validities = validities(state);
@@ -323,7 +325,9 @@ fn is_i18n_ref(value: &str) -> bool {
 /// does not copy.
 pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
     if state.is_declarative(Declared::Application, id) {
-        return Err(MockError::api(ApiErrorCode::AppCannotModifyDeclarativeResource));
+        return Err(MockError::api(
+            ApiErrorCode::AppCannotModifyDeclarativeResource,
+        ));
     }
     let removed = state
         .stores()

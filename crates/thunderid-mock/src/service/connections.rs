@@ -18,8 +18,8 @@ use thunderid_protocol::user_management::{Usage, UsageResponse};
 use crate::error::MockError;
 use crate::service::request::{self, GoObject, Query, member_text};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
 use crate::store::connections::{AttributeConfiguration, ConnectionRecord};
+use crate::store::declared::Kind as Declared;
 
 pub(crate) use vendor::Vendor;
 pub(crate) use wire::{ConnectionDetail, ConnectionList, ConnectionSummary};

@@ -194,17 +194,16 @@ pub(crate) fn update_action(
 /// RES-1020 for an action of a resource server a declarative file loaded.
 fn check_mutable(state: &AppState, level: Level<'_>, id: &str) -> Result<(), MockError> {
     if state.is_declarative(Declared::ResourceServer, level.server) {
-        return Err(super::immutable(ApiErrorCode::ResourceActionDeclarative, id));
+        return Err(super::immutable(
+            ApiErrorCode::ResourceActionDeclarative,
+            id,
+        ));
     }
     Ok(())
 }
 
 /// `DELETE …/actions/{id}`: idempotent.
-pub(crate) fn delete_action(
-    state: &AppState,
-    level: Level<'_>,
-    id: &str,
-) -> Result<(), MockError> {
+pub(crate) fn delete_action(state: &AppState, level: Level<'_>, id: &str) -> Result<(), MockError> {
     check_mutable(state, level, id)?;
     state.stores().directory.write(|d| {
         if d.resource_servers
