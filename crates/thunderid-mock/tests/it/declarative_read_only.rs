@@ -11,7 +11,7 @@ use crate::support::TestServer;
 const ADMIN: &str = "01900000-0000-7000-8000-000000000100";
 const UNIT: &str = "01900000-0000-7000-8000-000000000001";
 
-const DOCUMENTS: &str = r"
+const DOCUMENTS: &str = r#"
 resource_type: organization_unit
 id: 019a0000-0000-7000-8000-0000000000f1
 handle: declared-unit
@@ -43,13 +43,50 @@ nodes:
   - {id: assert, type: TASK_EXECUTION, executor: {name: AuthAssertExecutor}, onSuccess: end}
   - {id: end, type: END}
 ---
+resource_type: theme
+id: 019a0000-0000-7000-8000-0000000000f4
+handle: declared-theme
+displayName: Declared theme
+theme:
+  direction: ltr
+---
+resource_type: layout
+id: 019a0000-0000-7000-8000-0000000000f5
+handle: declared-layout
+displayName: Declared layout
+layout:
+  direction: ltr
+---
+resource_type: user_type
+id: 019a0000-0000-7000-8000-0000000000f7
+name: Contractor
+ouHandle: default
+schema: '{"username": {"type": "string", "required": true, "unique": true}, "password": {"type": "string", "credential": true}}'
+---
+resource_type: user
+id: 019a0000-0000-7000-8000-0000000000f8
+type: Contractor
+ouHandle: default
+attributes: {username: declared-user}
+credentials: {password: Declared-1}
+---
+resource_type: connection
+id: 019a0000-0000-7000-8000-0000000000f9
+type: oauth
+name: Partner
+clientId: p
+clientSecret: s
+redirectUri: https://app.example/cb
+authorizationEndpoint: https://partner.example/authorize
+tokenEndpoint: https://partner.example/token
+---
 resource_type: application
 id: 019a0000-0000-7000-8000-0000000000e1
 ouHandle: default
 name: Declared app
 type: browser
 authFlowHandle: declared-flow
-";
+"#;
 
 fn flow_body(handle: &str) -> Value {
     json!({"handle": handle, "name": "Changed", "flowType": "AUTHENTICATION", "nodes": [
@@ -90,6 +127,34 @@ fn kinds() -> Vec<(&'static str, &'static str, Value)> {
             "application",
             "/applications/019a0000-0000-7000-8000-0000000000e1",
             json!({"name": "Changed", "ouId": UNIT, "type": "browser"}),
+        ),
+        (
+            "theme",
+            "/design/themes/019a0000-0000-7000-8000-0000000000f4",
+            json!({"displayName": "Changed", "theme": {"direction": "rtl"}}),
+        ),
+        (
+            "layout",
+            "/design/layouts/019a0000-0000-7000-8000-0000000000f5",
+            json!({"displayName": "Changed", "layout": {"direction": "rtl"}}),
+        ),
+        (
+            "user type",
+            "/user-types/019a0000-0000-7000-8000-0000000000f7",
+            json!({"name": "Contractor", "ouId": UNIT,
+                   "schema": {"username": {"type": "string", "required": true}}}),
+        ),
+        (
+            "user",
+            "/users/019a0000-0000-7000-8000-0000000000f8",
+            json!({"type": "Contractor", "ouId": UNIT, "attributes": {"username": "changed"}}),
+        ),
+        (
+            "identity provider",
+            "/connections/oauth/019a0000-0000-7000-8000-0000000000f9",
+            json!({"name": "Changed", "clientId": "p", "redirectUri": "https://app.example/cb",
+                   "authorizationEndpoint": "https://partner.example/authorize",
+                   "tokenEndpoint": "https://partner.example/token"}),
         ),
     ]
 }
