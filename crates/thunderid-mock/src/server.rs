@@ -102,9 +102,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// Load the declarative resources as ordinary stored ones, changeable over the APIs (the
-    /// server's `mutable` store mode), instead of read-only as the server's default composite
-    /// mode loads its resource files.
+    /// Load the declarative resources as stored ones the APIs can change (the server's `mutable`
+    /// store mode), not read-only as its default composite mode loads resource files.
     pub fn mutable_resources(mut self) -> Self {
         self.mutable_resources = true;
         self

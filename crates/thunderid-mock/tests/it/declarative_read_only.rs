@@ -159,8 +159,11 @@ fn kinds() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-fn scratch() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("thunderid-mock-read-only-{}", std::process::id()));
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "thunderid-mock-read-only-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("resources.yaml"), DOCUMENTS).unwrap();
@@ -207,7 +210,7 @@ async fn refusals(t: &TestServer) -> Value {
 
 #[tokio::test]
 async fn declarative_resources_refuse_change_and_delete_until_and_after_a_reset() {
-    let dir = scratch();
+    let dir = scratch("refused");
     let t = TestServer::with(MockServer::builder().resources(&dir)).await;
     let first = refusals(&t).await;
     insta::assert_json_snapshot!("declarative_refusals", first);
@@ -263,7 +266,7 @@ async fn declarative_resources_refuse_change_and_delete_until_and_after_a_reset(
 
 #[tokio::test]
 async fn mutable_resources_load_as_stored_resources() {
-    let dir = scratch();
+    let dir = scratch("mutable");
     let t = TestServer::with(MockServer::builder().resources(&dir).mutable_resources()).await;
     for (kind, path, body) in kinds() {
         let (status, answer) = call(&t, reqwest::Method::PUT, path, Some(&body)).await;
