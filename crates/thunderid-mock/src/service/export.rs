@@ -279,6 +279,22 @@ fn sanitize_file_name(name: &str) -> String {
     }
 }
 
+/// The kinds whose `["*"]` leaves out what a declarative file loaded (their exporters list
+/// only database-backed resources); flows, groups, connections, themes and layouts keep them.
+fn read_only_kind(kind: &str) -> Option<crate::store::declared::Kind> {
+    use crate::store::declared::Kind;
+    Some(match kind {
+        "application" => Kind::Application,
+        "agent" => Kind::Agent,
+        "user_type" | "agent_type" => Kind::EntityType,
+        "organization_unit" => Kind::OrganizationUnit,
+        "resource_server" => Kind::ResourceServer,
+        "role" => Kind::Role,
+        "user" => Kind::User,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,20 +332,4 @@ mod tests {
         assert_eq!(s.ids["application"], vec!["*".to_owned()]);
         assert!(decode(b"null").unwrap().ids.is_empty());
     }
-}
-
-/// The kinds whose `["*"]` leaves out what a declarative file loaded (their exporters list
-/// only database-backed resources); flows, groups, connections, themes and layouts keep them.
-fn read_only_kind(kind: &str) -> Option<crate::store::declared::Kind> {
-    use crate::store::declared::Kind;
-    Some(match kind {
-        "application" => Kind::Application,
-        "agent" => Kind::Agent,
-        "user_type" | "agent_type" => Kind::EntityType,
-        "organization_unit" => Kind::OrganizationUnit,
-        "resource_server" => Kind::ResourceServer,
-        "role" => Kind::Role,
-        "user" => Kind::User,
-        _ => return None,
-    })
 }
