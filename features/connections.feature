@@ -212,7 +212,7 @@ Feature: Connections (/connections)
          {"id": "start", "type": "START", "onSuccess": "github"},
          {"id": "github", "type": "TASK_EXECUTION", "properties": {"idpId": "${var.github}"},
           "executor": {"name": "GithubOAuthExecutor"}, "onSuccess": "otp"},
-         {"id": "otp", "type": "TASK_EXECUTION", "properties": {"senderId": "${var.twilio}"},
+         {"id": "otp", "type": "TASK_EXECUTION", "properties": {"senderId": "${var.twilio}", "smsTemplate": "otp"},
           "executor": {"name": "SMSExecutor"}, "onSuccess": "assert"},
          {"id": "assert", "type": "TASK_EXECUTION", "executor": {"name": "AuthAssertExecutor"}, "onSuccess": "end"},
          {"id": "end", "type": "END"}]}

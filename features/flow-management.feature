@@ -303,6 +303,58 @@ Feature: Flow management (/flows)
     Then the response status is 400
     And the error code is "FLM-1012"
 
+  Scenario: Each executor's declared properties are checked: required ones, then unknown ones
+    When the caller sends POST "/flows" with the JSON body:
+      """
+      {"handle": "needs-idp", "name": "Needs an IdP", "flowType": "AUTHENTICATION", "nodes": [
+        {"id": "start", "type": "START", "onSuccess": "google"},
+        {"id": "google", "type": "TASK_EXECUTION", "executor": {"name": "GoogleOIDCAuthExecutor"},
+         "properties": {"idpId": ""}, "onSuccess": "assert"},
+        {"id": "assert", "type": "TASK_EXECUTION", "executor": {"name": "AuthAssertExecutor"}, "onSuccess": "end"},
+        {"id": "end", "type": "END"}]}
+      """
+    Then the response status is 400
+    And the response body is the JSON:
+      """
+      {"code": "FLM-1023",
+       "message": {"key": "error.flowmgtservice.invalid_executor_config", "defaultValue": "Invalid executor configuration"},
+       "description": {"key": "error.flowmgtservice.missing_required_executor_property_description",
+                       "defaultValue": "Node 'google': executor 'GoogleOIDCAuthExecutor' requires property 'idpId'",
+                       "params": {"executorName": "GoogleOIDCAuthExecutor", "nodeID": "google", "propertyKey": "idpId"}}}
+      """
+    When the caller sends POST "/flows" with the JSON body:
+      """
+      {"handle": "odd-property", "name": "Odd property", "flowType": "AUTHENTICATION", "nodes": [
+        {"id": "start", "type": "START", "onSuccess": "assert"},
+        {"id": "assert", "type": "TASK_EXECUTION", "executor": {"name": "AuthAssertExecutor"},
+         "properties": {"colour": "blue"}, "onSuccess": "end"},
+        {"id": "end", "type": "END"}]}
+      """
+    Then the response status is 400
+    And the response body is the JSON:
+      """
+      {"code": "FLM-1023",
+       "message": {"key": "error.flowmgtservice.invalid_executor_config", "defaultValue": "Invalid executor configuration"},
+       "description": {"key": "error.flowmgtservice.unsupported_executor_property_description",
+                       "defaultValue": "Node 'assert': executor 'AuthAssertExecutor' does not support property 'colour'",
+                       "params": {"executorName": "AuthAssertExecutor", "nodeID": "assert", "propertyKey": "colour"}}}
+      """
+    When the caller sends POST "/flows" with the JSON body:
+      """
+      {"handle": "otp-no-mode", "name": "OTP without a mode", "flowType": "AUTHENTICATION", "nodes": [
+        {"id": "start", "type": "START", "onSuccess": "otp"},
+        {"id": "otp", "type": "TASK_EXECUTION", "executor": {"name": "OTPExecutor"}, "onSuccess": "assert"},
+        {"id": "assert", "type": "TASK_EXECUTION", "executor": {"name": "AuthAssertExecutor"}, "onSuccess": "end"},
+        {"id": "end", "type": "END"}]}
+      """
+    Then the response status is 400
+    And the response body includes the JSON:
+      """
+      {"code": "FLM-1023",
+       "description": {"key": "error.flowmgtservice.executor_mode_required_description",
+                       "defaultValue": "Node 'otp': executor 'OTPExecutor' requires a mode"}}
+      """
+
   @custom-fixtures
   Scenario: A declarative flow cannot be changed or deleted and keeps no versions (FLM-1017)
     Given the server also has the flow:

@@ -117,6 +117,8 @@ pub struct ConformanceWorld {
     pub fixtures: Fixtures,
     /// The fixtures hold a state only run-time changes reach (a user type deleted while in use).
     pub fixtures_unchecked: bool,
+    /// Declarative resource files the next restart loads (`restart_with_resources`).
+    resources: Option<std::path::PathBuf>,
     /// Plain passwords of the users the scenarios sign in as.
     pub passwords: BTreeMap<String, String>,
     /// The application the scenario acts as (its name).
@@ -162,6 +164,7 @@ impl ConformanceWorld {
             vars: BTreeMap::new(),
             fixtures: Fixtures::bundled(),
             fixtures_unchecked: false,
+            resources: None,
             passwords: catalog::bundled_passwords(),
             app: None,
             flow: FlowSession::default(),
@@ -244,10 +247,33 @@ impl ConformanceWorld {
         self.restart(version).await
     }
 
+    /// Start again with these declarative resource documents (YAML) loaded as `--resources`
+    /// files. The file is written to the temporary directory and removed once the mock has read it.
+    pub async fn restart_with_resources(&mut self, documents: &str) -> anyhow::Result<()> {
+        let path = std::env::temp_dir().join(format!(
+            "thunderid-conformance-resources-{}-{}.yaml",
+            std::process::id(),
+            SCRATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::write(&path, documents)?;
+        self.resources = Some(path.clone());
+        let version = match &self.target {
+            Target::Embedded(server) => server.server_version(),
+            Target::Remote { .. } => crate::target::server_version(),
+        };
+        let started = self.restart(version).await;
+        self.resources = None;
+        let _ = std::fs::remove_file(&path);
+        started
+    }
+
     async fn restart(&mut self, version: thunderid_mock::ServerVersion) -> anyhow::Result<()> {
         match &self.target {
             Target::Embedded(_) => {
-                let builder = MockServer::builder().server_version(version);
+                let mut builder = MockServer::builder().server_version(version);
+                if let Some(path) = &self.resources {
+                    builder = builder.resources(path);
+                }
                 let builder = if self.fixtures_unchecked {
                     builder.fixtures_unchecked(self.fixtures.clone())
                 } else {
@@ -265,6 +291,9 @@ impl ConformanceWorld {
         }
     }
 }
+
+/// Numbers the scenarios' resource files apart (scenarios run concurrently in one process).
+static SCRATCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 // Hand-written: `-vv` prints the World on failure, and captured values may be secrets.
 impl fmt::Debug for ConformanceWorld {

@@ -33,6 +33,10 @@ pub struct Cli {
     /// value is a list, for `{{range .NAME}}`). Repeatable.
     #[arg(long = "resource-variable", value_name = "NAME=VALUE", value_parser = parse_variable)]
     pub resource_variables: Vec<(String, String)>,
+    /// Load `--resources` as stored resources the APIs can change (the server's `mutable` store
+    /// mode) instead of read-only, as the server's default composite mode loads resource files.
+    #[arg(long, env = "THUNDERID_MOCK_MUTABLE_RESOURCES")]
+    pub mutable_resources: bool,
     /// A `.env` file of `NAME=VALUE` lines (what `export` writes) read as `--resource-variable`s.
     #[arg(long, value_name = "FILE")]
     pub resource_env: Option<PathBuf>,
@@ -184,6 +188,9 @@ impl Cli {
         if let Some(path) = &self.resources {
             builder = builder.resources(path);
         }
+        if self.mutable_resources {
+            builder = builder.mutable_resources();
+        }
         if let Some(path) = &self.resource_env {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -208,8 +215,11 @@ impl Cli {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://localhost:{}", self.port));
+        // The whole state, the resource files included: read-only resources would be left out
+        // of a `["*"]` export, as the server's exporters leave them out.
         let state = self
             .sources()?
+            .mutable_resources()
             .server_version(self.server_version)
             .build_state(&base)
             .map_err(|e| anyhow::anyhow!("{e}"))?;

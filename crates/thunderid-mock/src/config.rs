@@ -20,6 +20,9 @@ pub(crate) struct ServerConfig {
     pub limits: Limits,
     /// Hosts HTTPRequestExecutor may call besides loopback (`--http-executor-allow`; `*`: any).
     pub http_executor_allow: Vec<String>,
+    /// Whether `--resources` documents load read-only, as the server's composite store mode
+    /// loads `config/resources/` (`--mutable-resources` turns it off).
+    pub read_only_resources: bool,
 }
 
 /// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`, `--sessions-mib`,

@@ -87,6 +87,7 @@ pub struct MockServerBuilder {
     unchecked: bool,
     resources: Option<PathBuf>,
     resource_variables: Vec<(String, String)>,
+    mutable_resources: bool,
     runtime: RuntimeChoice,
     direct_auth_secret: Option<String>,
     http_executor_allow: Vec<String>,
@@ -98,6 +99,13 @@ impl MockServerBuilder {
     /// `{{.NAME}}` is filled in from the environment. A reset applies them again.
     pub fn resources(mut self, path: impl Into<PathBuf>) -> Self {
         self.resources = Some(path.into());
+        self
+    }
+
+    /// Load the declarative resources as stored ones the APIs can change (the server's `mutable`
+    /// store mode), not read-only as its default composite mode loads resource files.
+    pub fn mutable_resources(mut self) -> Self {
+        self.mutable_resources = true;
         self
     }
 
@@ -295,6 +303,7 @@ impl MockServerBuilder {
             version: self.version,
             limits: self.limits,
             http_executor_allow: self.http_executor_allow.clone(),
+            read_only_resources: !self.mutable_resources,
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {

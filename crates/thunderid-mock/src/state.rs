@@ -94,6 +94,22 @@ impl AppState {
             })
     }
 
+    /// Whether `kind` `id` was loaded read-only from a declarative file.
+    pub(crate) fn is_declarative(&self, kind: crate::store::declared::Kind, id: &str) -> bool {
+        self.inner.stores.declared.read(|d| d.contains(kind, id))
+    }
+
+    /// The ids of `kind` loaded read-only, for a check made under another store's lock.
+    pub(crate) fn declared_ids(
+        &self,
+        kind: crate::store::declared::Kind,
+    ) -> std::collections::HashSet<String> {
+        self.inner
+            .stores
+            .declared
+            .read(|d| d.ids(kind).map(str::to_owned).collect())
+    }
+
     #[cfg(feature = "cli")]
     /// The loaded fixture set (translations; what a reset returns to).
     pub(crate) fn fixtures(&self) -> &Fixtures {

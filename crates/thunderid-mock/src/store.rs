@@ -10,6 +10,7 @@
 //! | [`Stores::outbox`] | messages "sent" (OTPs, links) | one mutex |
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
 //! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
+//! | [`Stores::declared`] | the ids of the resources loaded read-only from declarative files | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
@@ -19,6 +20,7 @@
 pub(crate) mod agents;
 pub(crate) mod connections;
 pub(crate) mod consents;
+pub(crate) mod declared;
 pub(crate) mod design;
 pub(crate) mod directory;
 pub(crate) mod execution;
@@ -72,6 +74,8 @@ pub(crate) struct Stores {
     /// Identity providers and SMS senders (the connections API).
     pub(crate) connections: Snapshots<Connections>,
     pub(crate) consents: Locked<Consents>,
+    /// The resources `--resources` loaded read-only (composite store mode).
+    pub(crate) declared: Locked<self::declared::Declared>,
     /// The control plane's software authenticator (`/__mock/passkeys/*`): its credentials'
     /// private keys and counters, at most a thousand.
     pub(crate) authenticator: Locked<crate::webauthn::authenticator::SoftwareAuthenticator>,
@@ -108,6 +112,7 @@ impl Stores {
             designs: Snapshots::new(Designs::default()),
             connections: Snapshots::new(Connections::default()),
             consents: Locked::new(Consents::default()),
+            declared: Locked::default(),
             authenticator: Locked::new(Default::default()),
             openid4vp: crate::openid4vp::Verifier {
                 keys: crate::openid4vp::Keys::generate(),
@@ -135,6 +140,7 @@ impl Stores {
         self.designs.replace(Designs::default());
         self.connections.replace(Connections::default());
         self.consents.replace(Consents::default());
+        self.declared.replace(Default::default());
         self.authenticator.replace(Default::default());
     }
 

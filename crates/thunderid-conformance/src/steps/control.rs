@@ -331,6 +331,12 @@ async fn add_flow(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<(
     world.restart_with_fixtures().await
 }
 
+#[given("the server loads the declarative resource files:")]
+async fn load_resources(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
+    let documents = docstring(step)?.to_owned();
+    world.restart_with_resources(&documents).await
+}
+
 #[given("the server also has the application:")]
 async fn add_application(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
     let app: ApplicationFixture =

@@ -58,9 +58,9 @@ pub(crate) async fn delete_application(
     State(state): State<AppState>,
     _: Principal,
     Path(id): Path<String>,
-) -> StatusCode {
-    applications::delete(&state, &id);
-    StatusCode::NO_CONTENT
+) -> Result<StatusCode, MockError> {
+    applications::delete(&state, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /server-config`.

@@ -71,9 +71,9 @@ pub(crate) async fn delete_theme(
     State(state): State<AppState>,
     _: Principal,
     Path(id): Path<String>,
-) -> StatusCode {
-    design::delete(&state, Kind::Theme, &id);
-    StatusCode::NO_CONTENT
+) -> Result<StatusCode, MockError> {
+    design::delete(&state, Kind::Theme, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /design/themes/{id}/usages`.
@@ -128,9 +128,9 @@ pub(crate) async fn delete_layout(
     State(state): State<AppState>,
     _: Principal,
     Path(id): Path<String>,
-) -> StatusCode {
-    design::delete(&state, Kind::Layout, &id);
-    StatusCode::NO_CONTENT
+) -> Result<StatusCode, MockError> {
+    design::delete(&state, Kind::Layout, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /design/layouts/{id}/usages`.

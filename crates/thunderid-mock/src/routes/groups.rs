@@ -189,9 +189,9 @@ pub(crate) async fn delete_role(
     State(state): State<AppState>,
     _: Principal,
     Path(id): Path<String>,
-) -> StatusCode {
-    roles::delete(&state, &id);
-    StatusCode::NO_CONTENT
+) -> Result<StatusCode, MockError> {
+    roles::delete(&state, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /roles/{id}/assignments`; any other sub-path is the mux's 404.

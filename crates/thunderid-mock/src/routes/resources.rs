@@ -187,13 +187,13 @@ pub(crate) async fn delete_server_action(
     State(state): State<AppState>,
     _: Principal,
     Path((server, id)): Path<(String, String)>,
-) -> StatusCode {
+) -> Result<StatusCode, MockError> {
     let level = Level {
         server: &server,
         resource: None,
     };
-    resources::delete_action(&state, level, &id);
-    StatusCode::NO_CONTENT
+    resources::delete_action(&state, level, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /resource-servers/{rs}/resources/{resource}/actions`.
@@ -260,11 +260,11 @@ pub(crate) async fn delete_resource_action(
     State(state): State<AppState>,
     _: Principal,
     Path((server, resource, id)): Path<(String, String, String)>,
-) -> StatusCode {
+) -> Result<StatusCode, MockError> {
     let level = Level {
         server: &server,
         resource: Some(&resource),
     };
-    resources::delete_action(&state, level, &id);
-    StatusCode::NO_CONTENT
+    resources::delete_action(&state, level, &id)?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -24,6 +24,7 @@ use crate::service::applications::{self, Context, Facts, Mode};
 use crate::service::request::{FieldRules, Paging, PagingRules, Query};
 use crate::state::AppState;
 use crate::store::agents::AgentRecord;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::registry::Registry;
@@ -188,7 +189,11 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<AgentListRes
         .agents
         .all()
         .filter(|a| filter.as_ref().is_none_or(|f| f.matches(a)))
-        .map(|a| wire::summary(a, units.as_ref()))
+        .map(|a| {
+            let mut item = wire::summary(a, units.as_ref());
+            item.is_read_only = state.is_declarative(Declared::Agent, &a.id);
+            item
+        })
         .collect();
     let extra = if display { "&include=display" } else { "" };
     let page = paging.page(agents, "/agents", extra);
@@ -365,9 +370,13 @@ pub(crate) fn update(state: &AppState, id: &str, body: &[u8]) -> Result<Agent, M
     };
     let lookups = lookups(state, &request, &owner);
     let validities = applications::validities(state);
+    let declarative = state.is_declarative(Declared::Agent, id);
     state.stores().registry.update(|r| {
         check_base(&request)?;
         let current = r.agents.get(id).cloned().ok_or_else(not_found)?;
+        if declarative {
+            return Err(api(ApiErrorCode::AgentCannotModifyDeclarativeResource));
+        }
         if request.name != current.name && r.agents.name_taken(&request.name, Some(id)) {
             return Err(api(ApiErrorCode::AgentAgentAlreadyExistsWithName));
         }
@@ -414,10 +423,16 @@ pub(crate) fn update(state: &AppState, id: &str, body: &[u8]) -> Result<Agent, M
 
 /// `DELETE /agents/{id}`: 404 for an unknown id; its memberships and assignments go with it.
 pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
-    state
-        .stores()
-        .registry
-        .update(|r| r.agents.remove(id).map(drop).ok_or_else(not_found))?;
+    let declarative = state.is_declarative(Declared::Agent, id);
+    state.stores().registry.update(|r| {
+        if r.agents.get(id).is_none() {
+            return Err(not_found());
+        }
+        if declarative {
+            return Err(api(ApiErrorCode::AgentCannotModifyDeclarativeResource));
+        }
+        r.agents.remove(id).map(drop).ok_or_else(not_found)
+    })?;
     let member = MemberRef::new(MemberKind::Agent, id);
     state.stores().directory.write(|d| {
         d.groups.remove_member(&member);

@@ -19,6 +19,7 @@ use crate::error::MockError;
 use crate::fixtures::MemberKind;
 use crate::service::request::FieldRules;
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 
@@ -183,7 +184,11 @@ pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
     apps.sort_by(|a, b| a.id.cmp(&b.id));
     let applications: Vec<_> = apps
         .into_iter()
-        .map(|a| wire::summary(&registry, a))
+        .map(|a| {
+            let mut item = wire::summary(&registry, a);
+            item.is_read_only = state.is_declarative(Declared::Application, &a.id);
+            item
+        })
         .collect();
     ApplicationListResponse {
         total_results: applications.len() as u64,
@@ -243,6 +248,12 @@ pub(crate) fn update_checked(
     id: &str,
     mut app: Application,
 ) -> Result<Application, MockError> {
+    // `UpdateApplication` asks the inbound-client store first, before any validation.
+    if state.is_declarative(Declared::Application, id) {
+        return Err(MockError::api(
+            ApiErrorCode::AppCannotModifyDeclarativeResource,
+        ));
+    }
     let facts = facts(state);
     let validities = validities(state);
     let checked = state.stores().registry.update(|r| {
@@ -309,8 +320,15 @@ fn is_i18n_ref(value: &str) -> bool {
 }
 
 /// `DELETE /applications/{id}`: idempotent; the application's group memberships and role
-/// assignments go with it.
-pub(crate) fn delete(state: &AppState, id: &str) {
+/// assignments go with it. A declarative application is refused (APP-1030) and kept whole: the
+/// server runs its dependency cascade before the inbound-client store refuses, which the mock
+/// does not copy.
+pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
+    if state.is_declarative(Declared::Application, id) {
+        return Err(MockError::api(
+            ApiErrorCode::AppCannotModifyDeclarativeResource,
+        ));
+    }
     let removed = state
         .stores()
         .registry
@@ -335,6 +353,7 @@ pub(crate) fn delete(state: &AppState, id: &str) {
             })
             .ok();
     }
+    Ok(())
 }
 
 /// The checks' facts: the directory's, and the stored themes and layouts.

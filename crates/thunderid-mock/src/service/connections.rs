@@ -19,6 +19,7 @@ use crate::error::MockError;
 use crate::service::request::{self, GoObject, Query, member_text};
 use crate::state::AppState;
 use crate::store::connections::{AttributeConfiguration, ConnectionRecord};
+use crate::store::declared::Kind as Declared;
 
 pub(crate) use vendor::Vendor;
 pub(crate) use wire::{ConnectionDetail, ConnectionList, ConnectionSummary};
@@ -322,6 +323,7 @@ fn update_record(
 ) -> Result<ConnectionRecord, MockError> {
     validate(state, &mut request, false)?;
     let vendor = request.vendor;
+    let declarative = state.is_declarative(Declared::IdentityProvider, id);
     state.stores().connections.update(|connections| {
         let table = vendor.table_mut(connections);
         if table.get(id).is_none() {
@@ -329,6 +331,10 @@ fn update_record(
         }
         if table.name_taken(&request.name, id) {
             return Err(name_taken(vendor));
+        }
+        // The composite store refuses the write of a file-backed identity provider.
+        if declarative {
+            return Err(MockError::api(ApiErrorCode::IdpIDPDeclarativeReadOnly));
         }
         let record = record(id.to_owned(), request.clone());
         table.put(record.clone());
@@ -380,6 +386,9 @@ pub(crate) fn delete(state: &AppState, vendor: Vendor, id: &str) -> Result<(), M
             blocking.len()
         );
         return Err(described(code, key, text, &[]));
+    }
+    if state.is_declarative(Declared::IdentityProvider, id) {
+        return Err(MockError::api(ApiErrorCode::IdpIDPDeclarativeReadOnly));
     }
     state.stores().connections.update(|connections| {
         vendor.table_mut(connections).remove(id);

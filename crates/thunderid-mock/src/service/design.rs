@@ -13,6 +13,7 @@ use thunderid_protocol::ApiErrorCode;
 use crate::error::MockError;
 use crate::service::request::{self, GoObject};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::design::{Catalogue, DesignRecord, Designs};
 
 pub(crate) use wire::{DesignList, DesignResponse, ResolvedDesign, Usages};
@@ -61,6 +62,26 @@ impl Kind {
             Self::Theme => &mut designs.themes,
             Self::Layout => &mut designs.layouts,
         }
+    }
+
+    /// THM-1014 / LAY-1015 for a theme or layout a declarative file loaded (the services ask
+    /// before they look the record up). The responses' `isReadOnly` stays false: the handlers
+    /// never copy it.
+    fn check_mutable(self, state: &AppState, id: &str) -> Result<(), MockError> {
+        let (declared, code) = match self {
+            Self::Theme => (
+                Declared::Theme,
+                ApiErrorCode::ThemeCannotModifyDeclarativeResource,
+            ),
+            Self::Layout => (
+                Declared::Layout,
+                ApiErrorCode::LayoutCannotModifyDeclarativeResource,
+            ),
+        };
+        if state.is_declarative(declared, id) {
+            return Err(MockError::api(code));
+        }
+        Ok(())
     }
 
     fn codes(self) -> Codes {
@@ -359,6 +380,7 @@ pub(crate) fn update_record(
     if request.display_name.is_empty() {
         return Err(MockError::api(codes.missing_display_name));
     }
+    kind.check_mutable(state, id)?;
     let now = db_time(state);
     state.stores().designs.update(|designs| {
         let catalogue = kind.catalogue_mut(designs);
@@ -383,8 +405,9 @@ pub(crate) fn update_record(
 }
 
 /// `DELETE /design/themes/{id}`: 204 whether or not it existed, and whoever uses it (they fall
-/// back to the default design).
-pub(crate) fn delete(state: &AppState, kind: Kind, id: &str) {
+/// back to the default design); refused first for one a declarative file loaded.
+pub(crate) fn delete(state: &AppState, kind: Kind, id: &str) -> Result<(), MockError> {
+    kind.check_mutable(state, id)?;
     state
         .stores()
         .designs
@@ -393,6 +416,7 @@ pub(crate) fn delete(state: &AppState, kind: Kind, id: &str) {
             Ok::<_, MockError>(())
         })
         .ok();
+    Ok(())
 }
 
 /// `GET /design/themes/{id}/usages`: the applications that name it, a page of them.

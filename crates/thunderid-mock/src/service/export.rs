@@ -194,7 +194,11 @@ pub(crate) fn run(
             continue;
         };
         let ids = if requested.len() == 1 && requested[0] == "*" {
-            kinds::all_ids(state, caller, kind)
+            let mut ids = kinds::all_ids(state, caller, kind);
+            if let Some(declared) = read_only_kind(kind) {
+                ids.retain(|id| !state.is_declarative(declared, id));
+            }
+            ids
         } else {
             requested.clone()
         };
@@ -273,6 +277,22 @@ fn sanitize_file_name(name: &str) -> String {
     } else {
         out
     }
+}
+
+/// The kinds whose `["*"]` leaves out what a declarative file loaded (their exporters list
+/// only database-backed resources); flows, groups, connections, themes and layouts keep them.
+fn read_only_kind(kind: &str) -> Option<crate::store::declared::Kind> {
+    use crate::store::declared::Kind;
+    Some(match kind {
+        "application" => Kind::Application,
+        "agent" => Kind::Agent,
+        "user_type" | "agent_type" => Kind::EntityType,
+        "organization_unit" => Kind::OrganizationUnit,
+        "resource_server" => Kind::ResourceServer,
+        "role" => Kind::Role,
+        "user" => Kind::User,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

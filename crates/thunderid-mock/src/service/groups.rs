@@ -12,6 +12,7 @@ use crate::service::access::{Action, Caller, accessible_units, check_access, che
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::groups::{GroupRecord, MemberRef};
 use crate::wire::sanitize;
@@ -39,7 +40,7 @@ pub(crate) fn list(
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
-    Ok(state.stores().directory.read(|d| {
+    let list = state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListGroups, None);
         let groups = d
             .groups
@@ -48,7 +49,25 @@ pub(crate) fn list(
             .filter(|g| units.as_ref().is_none_or(|ids| ids.contains(&g.ou_id)))
             .collect();
         group_page(d, groups, paging, "/groups", display)
-    }))
+    });
+    Ok(flag_list(state, list))
+}
+
+/// The list items a declarative file loaded say they are read-only.
+fn flag_list(state: &AppState, mut list: GroupListResponse) -> GroupListResponse {
+    for group in &mut list.groups {
+        group.is_read_only = state.is_declarative(Declared::Group, &group.id);
+    }
+    list
+}
+
+/// GRP-1015 for a group a declarative file loaded: `UpdateGroup` and `DeleteGroup` ask before
+/// they look the group up.
+fn check_mutable(state: &AppState, id: &str) -> Result<(), MockError> {
+    if state.is_declarative(Declared::Group, id) {
+        return Err(MockError::api(ApiErrorCode::GroupDeclarative));
+    }
+    Ok(())
 }
 
 /// `POST /groups`: 201 with the members as sent.
@@ -78,11 +97,13 @@ pub(crate) fn get(
     query: Option<&str>,
 ) -> Result<Group, MockError> {
     let display = Query::parse(query).include_display();
-    state.stores().directory.read(|d| {
+    let mut group = state.stores().directory.read(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::ReadGroup, &group.ou_id)?;
-        Ok(body(d, group, display))
-    })
+        Ok::<_, MockError>(body(d, group, display))
+    })?;
+    group.is_read_only = state.is_declarative(Declared::Group, id);
+    Ok(group)
 }
 
 /// `PUT /groups/{id}`: name, description (omitted clears it) and unit; members are unchanged.
@@ -96,6 +117,7 @@ pub(crate) fn update(
         body_bytes,
         "error.groupservice.update_group_request_parse_failed_description",
     )?;
+    check_mutable(state, id)?;
     state.stores().directory.write(|d| {
         let current = d.groups.get(id).ok_or_else(not_found)?;
         let moved = current.ou_id != request.ou_id;
@@ -123,6 +145,7 @@ pub(crate) fn update(
 /// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups; a group
 /// with members may be deleted.
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
+    check_mutable(state, id)?;
     state.stores().directory.write(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::DeleteGroup, &group.ou_id)?;
@@ -231,7 +254,7 @@ pub(crate) fn list_in_tree(
     let paging = Paging::parse(&query, &PAGING)?;
     let handles = handle_path(path)?;
     let display = query.include_display();
-    state.stores().directory.read(|d| {
+    let list = state.stores().directory.read(|d| {
         let unit = d.units.by_path(&handles).ok_or_else(not_found)?;
         let paging = paging.validate(&PAGING)?;
         check_access(caller, Action::ListGroups, &unit.id)?;
@@ -241,14 +264,15 @@ pub(crate) fn list_in_tree(
             .into_iter()
             .filter(|g| g.ou_id == unit.id)
             .collect();
-        Ok(group_page(
+        Ok::<_, MockError>(group_page(
             d,
             groups,
             paging,
             &format!("/groups/tree/{path}"),
             display,
         ))
-    })
+    })?;
+    Ok(flag_list(state, list))
 }
 
 /// `POST /groups/tree/{path}`: create a group in the unit at this handle path.

@@ -307,7 +307,7 @@ fn apply(
         kind if identity::KINDS.contains(&kind) => {
             identity::apply(state, caller, kind, document, upsert)
         }
-        "server_config" => server_config(state, &document),
+        "server_config" => server_config(state, &document, false),
         "translation" => translation(state, document),
         "connection" => connection(state, &document, upsert),
         "theme" => design(state, super::design::Kind::Theme, document, upsert),
@@ -347,7 +347,9 @@ fn flow(
     }
 }
 
-fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
+/// A `server_config` document: the section's writable layer, or its read-only one when a
+/// declarative file sets it (`defaultResourceServer` is the directory's, always written).
+fn server_config(state: &AppState, document: &Map<String, Value>, read_only: bool) -> Outcome {
     let name = text(document, "name");
     let mut o = outcome("server_config", name.clone(), name.clone(), "update");
     if name.is_empty() {
@@ -368,7 +370,8 @@ fn server_config(state: &AppState, document: &Map<String, Value>) -> Outcome {
             &MockError::api(ApiErrorCode::ServerConfigUnsupportedConfigName),
         );
     };
-    match super::server_config::set(state, section, value) {
+    let read_only = read_only && section != "defaultResourceServer";
+    match super::server_config::set_layer(state, section, value, read_only) {
         Ok(()) => o,
         Err(e) => failed(o, &e),
     }

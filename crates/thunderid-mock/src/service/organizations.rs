@@ -33,6 +33,8 @@ mod request;
 pub(crate) mod tree;
 pub(crate) mod units;
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowType;
@@ -97,13 +99,21 @@ pub(super) fn unit_page(
     units: Vec<&UnitRecord>,
     paging: Paging,
     base: &str,
+    declared: &HashSet<String>,
 ) -> OrganizationUnitListResponse {
     let (page, total) = paging.slice(units);
     OrganizationUnitListResponse {
         total_results: total,
         start_index: paging.start_index(),
         count: page.len() as u64,
-        organization_units: page.into_iter().map(summary).collect(),
+        organization_units: page
+            .into_iter()
+            .map(|unit| {
+                let mut item = summary(unit);
+                item.is_read_only = declared.contains(&unit.id);
+                item
+            })
+            .collect(),
         links: paging.links(base, total, ""),
     }
 }
@@ -124,7 +134,8 @@ pub(super) fn unit_body(unit: &UnitRecord) -> OrganizationUnit {
     }
 }
 
-/// A unit as a list item (`OrganizationUnitBasic`; every unit is mutable, so never read-only).
+/// A unit as a list item (`OrganizationUnitBasic`; read-only only when a declarative file
+/// loaded it, which `unit_page` says).
 pub(super) fn summary(unit: &UnitRecord) -> OrganizationUnitSummary {
     OrganizationUnitSummary::from(&unit_body(unit))
 }

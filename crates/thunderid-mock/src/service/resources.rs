@@ -18,6 +18,7 @@ use crate::error::MockError;
 use crate::permission::{self, HandleError};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::resource_servers::{ActionRecord, ResourceRecord, ServerRecord};
 use crate::wire::sanitize;
 
@@ -159,8 +160,12 @@ pub(crate) fn update_server(
     if name.is_empty() || ou_id.is_empty() {
         return Err(invalid());
     }
+    let declarative = state.is_declarative(Declared::ResourceServer, id);
     state.stores().directory.write(|d| {
         let current = d.resource_servers.get(id).ok_or_else(server_not_found)?;
+        if declarative {
+            return Err(immutable(ApiErrorCode::ResourceServerDeclarative, id));
+        }
         let identifier = if identifier.is_empty() {
             current.identifier.clone()
         } else {
@@ -192,6 +197,9 @@ pub(crate) fn update_server(
 /// `DELETE /resource-servers/{id}`: idempotent; refused (RES-1006) while it has resources or
 /// actions of its own.
 pub(crate) fn delete_server(state: &AppState, id: &str) -> Result<(), MockError> {
+    if state.is_declarative(Declared::ResourceServer, id) {
+        return Err(immutable(ApiErrorCode::ResourceServerDeclarative, id));
+    }
     state.stores().directory.write(|d| {
         if d.resource_servers.get(id).is_none() {
             return Ok(());
@@ -338,6 +346,9 @@ pub(crate) fn update_resource(
     body: &[u8],
 ) -> Result<Resource, MockError> {
     let (name, description) = read_update(body, true)?;
+    if state.is_declarative(Declared::ResourceServer, server) {
+        return Err(immutable(ApiErrorCode::ResourceDeclarative, id));
+    }
     state.stores().directory.write(|d| {
         d.resource_servers
             .get(server)
@@ -358,6 +369,9 @@ pub(crate) fn update_resource(
 /// `DELETE /resource-servers/{rs}/resources/{id}`: idempotent; refused (RES-1006) while it has child
 /// resources or actions.
 pub(crate) fn delete_resource(state: &AppState, server: &str, id: &str) -> Result<(), MockError> {
+    if state.is_declarative(Declared::ResourceServer, server) {
+        return Err(immutable(ApiErrorCode::ResourceDeclarative, id));
+    }
     state.stores().directory.write(|d| {
         if d.resource_servers.resource(server, id).is_none() {
             return Ok(());
@@ -456,4 +470,16 @@ fn resource_not_found() -> MockError {
 
 fn action_not_found() -> MockError {
     api(ApiErrorCode::ResourceActionNotFound)
+}
+
+/// RES-1018/1019/1020: a resource server a declarative file loaded, with everything under it,
+/// cannot change (`WithParams`: the id in the description's parameters).
+pub(crate) fn immutable(code: ApiErrorCode, id: &str) -> MockError {
+    let mut error = code.to_error();
+    error.description.default_value = error
+        .description
+        .default_value
+        .map(|text| text.replace("{{param(id)}}", id));
+    error.description.params = Some([("id".to_owned(), id.to_owned())].into());
+    MockError::api_error(error)
 }

@@ -14,6 +14,7 @@ use crate::service::access::{Caller, check_grant};
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::roles::{RoleRecord, group_permissions};
 use crate::wire::sanitize;
@@ -36,6 +37,7 @@ const CODES: MemberCodes = MemberCodes {
 pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResponse, MockError> {
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
+    let declared = state.declared_ids(Declared::Role);
     Ok(state.stores().directory.read(|d| {
         let roles: Vec<RoleSummary> = d
             .roles
@@ -47,7 +49,7 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResp
                 description: non_empty(&r.description),
                 organization_unit_id: r.ou_id.clone(),
                 organization_unit_handle: unit_handle(d, &r.ou_id),
-                is_read_only: false,
+                is_read_only: declared.contains(&r.id),
             })
             .collect();
         let page = paging.page(roles, "/roles", "");
@@ -126,11 +128,15 @@ pub(crate) fn update(
     body_bytes: &[u8],
 ) -> Result<Role, MockError> {
     let request = Request::read(body_bytes)?;
+    let declarative = state.is_declarative(Declared::Role, id);
     state.stores().directory.write(|d| {
         let permissions = request.checked_permissions(d)?;
         check_grant(caller, d, &flatten(&permissions))?;
         if d.roles.get(id).is_none() {
             return Err(not_found());
+        }
+        if declarative {
+            return Err(api(ApiErrorCode::RoleDeclarative));
         }
         if d.units.get(&request.ou_id).is_none() {
             return Err(api(ApiErrorCode::RoleOuNotFound));
@@ -154,9 +160,17 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /roles/{id}`: idempotent; a role with assignments may be deleted.
-pub(crate) fn delete(state: &AppState, id: &str) {
-    state.stores().directory.write(|d| d.roles.remove(id));
+/// `DELETE /roles/{id}`: idempotent; a role with assignments may be deleted, one a declarative
+/// file loaded may not (ROL-1013).
+pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
+    let declarative = state.is_declarative(Declared::Role, id);
+    state.stores().directory.write(|d| {
+        if declarative && d.roles.get(id).is_some() {
+            return Err(api(ApiErrorCode::RoleDeclarative));
+        }
+        d.roles.remove(id);
+        Ok(())
+    })
 }
 
 /// `GET /roles/{id}/assignments[?limit&offset&include=display&type=…]`: in assignment order.

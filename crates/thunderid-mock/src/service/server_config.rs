@@ -45,6 +45,17 @@ pub(crate) fn put(state: &AppState, name: &str, body: &[u8]) -> Result<Layers, M
 
 /// Validate and set a section's writable layer (the API and `/import`).
 pub(crate) fn set(state: &AppState, section: &'static str, value: Value) -> Result<(), MockError> {
+    set_layer(state, section, value, false)
+}
+
+/// Check a section's value and store it in the writable layer, or (for a declarative file in
+/// composite mode) the read-only one, which the API's writes then override.
+pub(crate) fn set_layer(
+    state: &AppState,
+    section: &'static str,
+    value: Value,
+    read_only: bool,
+) -> Result<(), MockError> {
     let invalid = || MockError::api(ApiErrorCode::ServerConfigInvalidConfigValue);
     if !value.is_object() {
         return Err(invalid());
@@ -68,7 +79,11 @@ pub(crate) fn set(state: &AppState, section: &'static str, value: Value) -> Resu
     }
     state.stores().registry.update(|r| {
         check(r, section, &value).map_err(|()| invalid())?;
-        r.server_config.set_writable(section, value);
+        if read_only {
+            r.server_config.set_read_only(section, value);
+        } else {
+            r.server_config.set_writable(section, value);
+        }
         Ok(())
     })
 }

@@ -214,6 +214,18 @@ impl Registry {
         }
     }
 
+    /// Make a stored flow read-only, as a declarative file's flow is: version 1, no history,
+    /// no timestamps (as a read-only fixture flow).
+    pub(crate) fn make_read_only(&mut self, id: &str) {
+        if let Some(flow) = self.flows.iter_mut().find(|f| f.id.as_str() == id) {
+            flow.is_read_only = Some(true);
+            flow.active_version = Some(1);
+            flow.created_at = None;
+            flow.updated_at = None;
+            self.flow_versions.remove(id);
+        }
+    }
+
     /// Remove a flow and its versions.
     pub(crate) fn remove_flow(&mut self, id: &str) -> Option<FlowDefinition> {
         let index = self.flows.iter().position(|f| f.id.as_str() == id)?;

@@ -73,6 +73,25 @@ impl ServerConfig {
         self.writable.insert(section, value);
     }
 
+    /// Set a section's read-only layer from a declarative file (composite mode: the file store's
+    /// layer). CORS origins add to the fixture's; other sections are replaced.
+    pub(crate) fn set_read_only(&mut self, section: &'static str, value: Value) {
+        if section == "cors"
+            && let Some(Value::Array(existing)) = self
+                .read_only
+                .get(section)
+                .and_then(|v| v.get("allowedOrigins"))
+            && let Some(Value::Array(added)) = value.get("allowedOrigins")
+        {
+            let mut entries = existing.clone();
+            entries.extend(added.iter().filter(|e| !existing.contains(e)).cloned());
+            self.read_only
+                .insert(section, json!({"allowedOrigins": entries}));
+            return;
+        }
+        self.read_only.insert(section, value);
+    }
+
     /// The merged value of `section` (the read-only layer first, then the writable one).
     pub(crate) fn merged(&self, section: &str) -> Value {
         let read_only = self.read_only.get(section);

@@ -55,8 +55,10 @@ async fn a_resource_directory_is_loaded_at_start_and_again_after_a_reset() {
     let dir = scratch("ok");
     std::fs::write(dir.join("applications/declared.yaml"), APP).unwrap();
     std::fs::write(dir.join("flows.yml"), FLOW).unwrap();
+    // Mutable, so the delete below is allowed (read-only loading: `declarative_read_only`).
     let builder = MockServer::builder()
         .resources(&dir)
+        .mutable_resources()
         .resource_variable("DECLARED_CLIENT_ID", "declared-client")
         .resource_variable("DECLARED_URIS_0", "http://localhost:7001/cb")
         .resource_variable("DECLARED_URIS_1", "http://localhost:7002/cb");

@@ -301,7 +301,7 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
                         {"id": "start", "type": "START", "onSuccess": "assert",
                          "layout": {"size": {"width": 120.5, "height": 40}, "position": {"x": 10, "y": 20}}},
                         {"id": "assert", "type": "TASK_EXECUTION", "executor": {"name": "AuthAssertExecutor"},
-                         "properties": {"note": "x", "n": 2}, "onSuccess": "end"},
+                         "properties": {"callbackType": "x"}, "onSuccess": "end"},
                         {"id": "end", "type": "END"}]}));
                 set.resources.push(("flows", flow.clone(), vec![format!("/flows/{flow}")]));
                 flow_ids.push(flow);
@@ -449,7 +449,10 @@ fn an_export_written_as_resource_files_starts_a_mock_in_the_same_state() {
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join("state.yaml"), resources).unwrap();
-            let mut builder = thunderid_mock::MockServer::builder().resources(&dir);
+            // Mutable: the state compared is the stored one (read-only loading flags `isReadOnly`).
+            let mut builder = thunderid_mock::MockServer::builder()
+                .resources(&dir)
+                .mutable_resources();
             for line in env.lines() {
                 let (name, value) = line.split_once('=').unwrap();
                 builder = builder.resource_variable(name, value);

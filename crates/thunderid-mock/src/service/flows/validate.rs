@@ -13,6 +13,7 @@ use super::raw::{RawFlow, RawInterceptor, RawNode};
 use crate::error::MockError;
 use crate::flow::executors::substitute;
 
+mod meta;
 mod nodes;
 
 const INTERCEPTOR_MODES: &[&str] = &["PRE_REQUEST", "PRE_NODE", "POST_NODE", "POST_REQUEST"];

@@ -4,14 +4,20 @@
 //! one file; `{{.NAME}}` filled in from the environment (`{{range .LIST}}` iterates `LIST_0`,
 //! `LIST_1`, …); every document applied through `/import`'s pipeline, in its dependency order. A
 //! document that fails stops the start, as on the server; a reset applies them all again.
+//!
+//! As in the server's default composite store mode, what loads this way is read-only: each
+//! resource's id goes into `Stores::declared` (flows are marked in the registry, server
+//! configuration sections become the read-only layer), and the services refuse to change it.
+//! `--mutable-resources` loads them as stored resources instead.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{ORDER, apply, parse, template};
+use super::{ORDER, apply, parse, server_config, template};
 use crate::service::access::Caller;
 use crate::state::AppState;
+use crate::store::declared::Kind;
 
 /// The per-kind directories of `config/resources/` and the kind of their files.
 const KIND_DIRS: &[(&str, &str)] = &[
@@ -144,8 +150,16 @@ pub(crate) fn load(
     let caller = Caller::runtime();
     let mut aliases = std::collections::HashMap::new();
     let count = documents.len();
+    let read_only = state.config().read_only_resources;
     for (path, (kind, document)) in documents {
-        let outcome = apply(state, &caller, &kind, document, true, &mut aliases);
+        let outcome = if read_only && kind == "server_config" {
+            server_config(state, &document, true)
+        } else {
+            apply(state, &caller, &kind, document, true, &mut aliases)
+        };
+        if read_only && outcome.status != "failed" {
+            mark(state, &kind, &outcome.resource_id);
+        }
         if outcome.status == "failed" {
             return Err(format!(
                 "{}: {kind} {}: {} {}",
@@ -161,6 +175,40 @@ pub(crate) fn load(
         }
     }
     Ok(count)
+}
+
+/// Make `kind` `id`, just loaded, read-only. Notification senders stay stored ones: the server's
+/// sender service keeps no composite store (only a server in declarative-only mode reads sender
+/// files). Translations are stored as the API writes them (the server layers file texts under
+/// the API's, which the mock does not).
+fn mark(state: &AppState, kind: &str, id: &str) {
+    let kind = match kind {
+        "application" => Kind::Application,
+        "agent" => Kind::Agent,
+        "organization_unit" => Kind::OrganizationUnit,
+        "user_type" | "agent_type" => Kind::EntityType,
+        "role" => Kind::Role,
+        "group" => Kind::Group,
+        "resource_server" => Kind::ResourceServer,
+        "theme" => Kind::Theme,
+        "layout" => Kind::Layout,
+        "user" => Kind::User,
+        "connection" if state.stores().connections.current().idps.get(id).is_some() => {
+            Kind::IdentityProvider
+        }
+        "flow" => {
+            let _ = state.stores().registry.update(|r| {
+                r.make_read_only(id);
+                Ok::<_, ()>(())
+            });
+            return;
+        }
+        _ => return,
+    };
+    state
+        .stores()
+        .declared
+        .write(|d| d.insert(kind, id.to_owned()));
 }
 
 /// After a reset: the declarative resources again (they loaded at start, so they load again).

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::error::MockError;
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 
 /// `GET|PUT|DELETE /organization-units/tree/`: no path.
@@ -81,9 +82,13 @@ pub(crate) fn update_by_path(
     let handles = handles(path)?;
     let now = state.now();
     let registry = state.registry();
+    let declared = state.declared_ids(Declared::OrganizationUnit);
     let unit = state.stores().directory.write(|d| {
         let id = unit_at(d, &handles)?;
         check_access(caller, Action::UpdateUnit, &id)?;
+        if declared.contains(&id) {
+            return Err(api(ApiErrorCode::OuCannotModifyDeclarativeResource));
+        }
         update_unit_record(&registry, d, &id, &request, now)
     })?;
     Ok(unit_body(&unit))
@@ -96,9 +101,13 @@ pub(crate) fn delete_by_path(
     path: &str,
 ) -> Result<(), MockError> {
     let handles = handles(path)?;
+    let declared = state.declared_ids(Declared::OrganizationUnit);
     state.stores().directory.write(|d| {
         let id = unit_at(d, &handles)?;
         check_access(caller, Action::DeleteUnit, &id)?;
+        if declared.contains(&id) {
+            return Err(api(ApiErrorCode::OuCannotModifyDeclarativeResource));
+        }
         d.delete_unit(&id).map_err(unit_error)
     })
 }

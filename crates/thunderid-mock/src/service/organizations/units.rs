@@ -12,6 +12,7 @@ use super::{
 };
 use crate::error::MockError;
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 
 /// `GET /organization-units`: the root units (or, for a caller without `system`, its own unit).
 pub(crate) fn list_roots(
@@ -24,6 +25,7 @@ pub(crate) fn list_roots(
     let filter = parse_filter(&query)?;
     let paging = paging.validate(&OU_PAGING)?;
     check_filter_attributes(filter.as_ref())?;
+    let declared = state.declared_ids(Declared::OrganizationUnit);
     Ok(state.stores().directory.read(|directory| {
         let store = &directory.units;
         let units = match accessible_units(caller) {
@@ -38,7 +40,7 @@ pub(crate) fn list_roots(
             .into_iter()
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
-        unit_page(units, paging, "/organization-units")
+        unit_page(units, paging, "/organization-units", &declared)
     }))
 }
 
@@ -93,9 +95,13 @@ pub(crate) fn update_unit(
     check_access(caller, Action::UpdateUnit, id)?;
     let now = state.now();
     let registry = state.registry();
+    let declarative = state.is_declarative(Declared::OrganizationUnit, id);
     let unit = state.stores().directory.write(|d| {
         if d.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));
+        }
+        if declarative {
+            return Err(api(ApiErrorCode::OuCannotModifyDeclarativeResource));
         }
         update_unit_record(&registry, d, id, &request, now)
     })?;
@@ -105,11 +111,13 @@ pub(crate) fn update_unit(
 /// `DELETE /organization-units/{id}`.
 pub(crate) fn delete_unit(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     check_access(caller, Action::DeleteUnit, id)?;
-    state
-        .stores()
-        .directory
-        .write(|d| d.delete_unit(id))
-        .map_err(unit_error)
+    let declarative = state.is_declarative(Declared::OrganizationUnit, id);
+    state.stores().directory.write(|d| {
+        if declarative && d.units.get(id).is_some() {
+            return Err(api(ApiErrorCode::OuCannotModifyDeclarativeResource));
+        }
+        d.delete_unit(id).map_err(unit_error)
+    })
 }
 
 /// `GET /organization-units/{id}/{ous|users|groups|roles}`; any other list is Go's 404 page.
@@ -146,6 +154,7 @@ pub(super) fn list_children(
     check_access(caller, Action::ListChildUnits, id)?;
     check_filter_attributes(filter.as_ref())?;
     let paging = paging.validate(&OU_PAGING)?;
+    let declared = state.declared_ids(Declared::OrganizationUnit);
     state.stores().directory.read(|directory| {
         if directory.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));
@@ -157,7 +166,7 @@ pub(super) fn list_children(
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
         let base = format!("/organization-units/{id}/ous");
-        Ok(unit_page(children, paging, &base))
+        Ok(unit_page(children, paging, &base, &declared))
     })
 }
 

@@ -11,6 +11,7 @@ use crate::error::MockError;
 use crate::permission;
 use crate::service::request::{FieldRules, GoObject, Paging, Query};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::resource_servers::{ActionRecord, ResourceRecord, ServerRecord};
 use crate::wire::sanitize;
@@ -174,6 +175,7 @@ pub(crate) fn update_action(
     body: &[u8],
 ) -> Result<Action, MockError> {
     let (name, description) = read_update(body, level.resource.is_none())?;
+    check_mutable(state, level, id)?;
     state.stores().directory.write(|d| {
         level.check(d)?;
         let action = d
@@ -189,8 +191,20 @@ pub(crate) fn update_action(
     })
 }
 
+/// RES-1020 for an action of a resource server a declarative file loaded.
+fn check_mutable(state: &AppState, level: Level<'_>, id: &str) -> Result<(), MockError> {
+    if state.is_declarative(Declared::ResourceServer, level.server) {
+        return Err(super::immutable(
+            ApiErrorCode::ResourceActionDeclarative,
+            id,
+        ));
+    }
+    Ok(())
+}
+
 /// `DELETE …/actions/{id}`: idempotent.
-pub(crate) fn delete_action(state: &AppState, level: Level<'_>, id: &str) {
+pub(crate) fn delete_action(state: &AppState, level: Level<'_>, id: &str) -> Result<(), MockError> {
+    check_mutable(state, level, id)?;
     state.stores().directory.write(|d| {
         if d.resource_servers
             .action(level.server, level.resource, id)
@@ -200,4 +214,5 @@ pub(crate) fn delete_action(state: &AppState, level: Level<'_>, id: &str) {
             d.drop_dangling_permissions();
         }
     });
+    Ok(())
 }

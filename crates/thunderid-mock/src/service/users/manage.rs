@@ -18,6 +18,7 @@ use crate::password::PasswordHash;
 use crate::service::access::{Action, Caller, accessible_units, check_access, check_user_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::users::{UserRecord, value_at};
@@ -230,6 +231,7 @@ pub(crate) fn update(
     let ou_id = sanitize(&request.string("ouId").map_err(|_| invalid_request())?);
     let user_type = sanitize(&request.string("type").map_err(|_| invalid_request())?);
     let attributes = request.raw("attributes").cloned();
+    let declarative = state.is_declarative(Declared::User, id);
     state.stores().directory.write(|d| {
         let current = d
             .users
@@ -238,6 +240,9 @@ pub(crate) fn update(
         check_user_access(caller, Action::UpdateUser, &current.ou_id, id)?;
         if current.ou_id != ou_id {
             check_user_access(caller, Action::UpdateUser, &ou_id, id)?;
+        }
+        if declarative {
+            return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
         }
         check_type_and_unit(d, &user_type, &ou_id)?;
         let schema = &d
@@ -286,12 +291,16 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
     if id.is_empty() {
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
+    let declarative = state.is_declarative(Declared::User, id);
     state.stores().directory.write(|d| {
         let user = d
             .users
             .get(id)
             .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
         check_user_access(caller, Action::DeleteUser, &user.ou_id, id)?;
+        if declarative {
+            return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
+        }
         d.delete_user(id);
         Ok(())
     })
@@ -374,8 +383,13 @@ pub(crate) fn update_user_credentials(
         Some(Value::Object(c)) => c.clone(),
         Some(_) => return Err(invalid_request()),
     };
+    let declarative = state.is_declarative(Declared::User, id);
     update_credentials(state, id, &credentials, |user| {
-        check_user_access(caller, Action::UpdateUser, &user.ou_id, id)
+        check_user_access(caller, Action::UpdateUser, &user.ou_id, id)?;
+        if declarative {
+            return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
+        }
+        Ok(())
     })
 }
 

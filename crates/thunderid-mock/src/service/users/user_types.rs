@@ -17,6 +17,7 @@ use crate::schema::{DisplayError, Schema};
 use crate::service::access::{Action, Caller, accessible_units, check_user_type_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
 use crate::store::user_types::UserTypeRecord;
 use crate::wire::sanitize;
@@ -151,6 +152,7 @@ pub(crate) fn list_in(
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
+    let declared = state.declared_ids(Declared::EntityType);
     Ok(state.stores().directory.read(|d| {
         let units = accessible_units(caller, api.list, Some(d));
         let types: Vec<UserTypeSummary> = d
@@ -160,6 +162,7 @@ pub(crate) fn list_in(
             .filter(|t| units.as_ref().is_none_or(|ids| ids.contains(&t.ou_id)))
             .map(|t| {
                 let body = body(d, t, display);
+                let is_read_only = declared.contains(&body.id);
                 UserTypeSummary {
                     id: body.id,
                     name: body.name,
@@ -167,7 +170,7 @@ pub(crate) fn list_in(
                     organization_unit_handle: body.organization_unit_handle,
                     allow_self_registration: body.allow_self_registration,
                     system_attributes: body.system_attributes,
-                    is_read_only: false,
+                    is_read_only,
                 }
             })
             .collect();
@@ -266,6 +269,10 @@ pub(crate) fn update_in(
     body_bytes: &[u8],
 ) -> Result<UserType, MockError> {
     let definition = Definition::read(api, body_bytes, Mode::Update)?;
+    // `IsEntityTypeDeclarative` comes before the unit, the access and the existence checks.
+    if state.is_declarative(Declared::EntityType, id) {
+        return Err(MockError::api(ApiErrorCode::UserTypeDeclarative));
+    }
     state.stores().directory.write(|d| {
         definition.check_unit(api, d)?;
         let current = d
@@ -292,6 +299,7 @@ pub(crate) fn update_in(
 
 /// `DELETE /user-types/{id}`: idempotent; users of the type are left as they are.
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
+    let declarative = state.is_declarative(Declared::EntityType, id);
     state.stores().directory.write(|d| {
         let ou_id = d.user_types.get(id).map(|t| t.ou_id.clone());
         check_user_type_access(
@@ -300,6 +308,9 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
             ou_id.as_deref().unwrap_or_default(),
             d,
         )?;
+        if declarative && ou_id.is_some() {
+            return Err(MockError::api(ApiErrorCode::UserTypeDeclarative));
+        }
         d.user_types.remove(id);
         Ok(())
     })

@@ -1,5 +1,6 @@
 //! The per-node scope of the validator: each node type's shape, prompt inputs and their rules,
-//! CALL nodes, and the executor checks (registered, mode, flow type, SSO checkpoints).
+//! CALL nodes, and the executor checks (registered, then `meta`'s mode, flow type, properties;
+//! SSO checkpoints).
 
 use serde_json::Value;
 use thunderid_protocol::ApiErrorCode;
@@ -348,19 +349,7 @@ pub(super) fn executor_constraints(node: &RawNode, flow_type: &str) -> Check {
             &[("nodeID", &node.id), ("executorName", name)],
         ));
     };
-    if kind == ExecutorKind::PreDelete && !matches!(executor.mode.as_str(), "" | "revoke_all") {
-        return Err(custom(
-            ApiErrorCode::FlowMgtInvalidExecutorConfig,
-            "unsupported_executor_mode_description",
-            "Node '{{param(nodeID)}}': executor '{{param(executorName)}}' does not support mode \
-             '{{param(mode)}}'",
-            &[
-                ("nodeID", &node.id),
-                ("executorName", name),
-                ("mode", &executor.mode),
-            ],
-        ));
-    }
+    super::meta::check_mode(node, name, &executor.mode)?;
     if !kind.allowed_in(&FlowType::parse(flow_type)) {
         return Err(custom(
             ApiErrorCode::FlowMgtInvalidExecutorConfig,
@@ -374,7 +363,7 @@ pub(super) fn executor_constraints(node: &RawNode, flow_type: &str) -> Check {
             ],
         ));
     }
-    Ok(())
+    super::meta::check_properties(node, name, &executor.mode)
 }
 
 /// `SSOCheckExecutor.checkpointRef` names a `SessionExecutor` node; every `SessionExecutor` is

@@ -1,0 +1,49 @@
+//! The resources loaded from declarative files (`--resources`), as the server's composite store
+//! mode keeps them apart (`DR/helpers.go`, each service's `composite_store.go`): their ids by kind.
+//! The services answer `isReadOnly: true` for them and refuse to change or delete them with their
+//! "cannot modify declarative" codes. Resources created over the API or `/import` are not here.
+
+use std::collections::HashSet;
+
+/// The kinds a declarative file can hold read-only, each checked by its service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Application,
+    Agent,
+    /// Identity providers (`connection` documents of an IdP vendor).
+    IdentityProvider,
+    OrganizationUnit,
+    /// User types and agent types (one entity-type table on the server).
+    EntityType,
+    Role,
+    Group,
+    ResourceServer,
+    Theme,
+    Layout,
+    User,
+}
+
+/// The declarative resources' ids, by kind.
+#[derive(Debug, Default)]
+pub(crate) struct Declared {
+    ids: HashSet<(Kind, String)>,
+}
+
+impl Declared {
+    pub(crate) fn insert(&mut self, kind: Kind, id: String) {
+        self.ids.insert((kind, id));
+    }
+
+    pub(crate) fn contains(&self, kind: Kind, id: &str) -> bool {
+        // A tuple key cannot be looked up by `&str` without an owned copy.
+        self.ids.contains(&(kind, id.to_owned()))
+    }
+
+    /// The ids of one kind (for an export that leaves them out).
+    pub(crate) fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.ids
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, id)| id.as_str())
+    }
+}

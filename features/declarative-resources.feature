@@ -1,0 +1,210 @@
+@custom-fixtures
+Feature: Declarative resources are read-only (--resources)
+  A team that keeps its configuration as the server's declarative YAML files starts the server
+  with them, and the server's default composite store mode makes what the files define read-only:
+  the lists say "isReadOnly": true, and a change or delete over the management APIs answers the
+  kind's "cannot modify declarative" error, leaving the resource as the file defines it. What the
+  APIs create beside them stays changeable, and a reset brings the files back as they were.
+
+  Scenario: A declarative application and its flow cannot be changed or deleted
+    Given the server loads the declarative resource files:
+      """
+      resource_type: flow
+      id: 019a0000-0000-7000-8000-0000000000e2
+      handle: declared-flow
+      name: Declared flow
+      flowType: AUTHENTICATION
+      nodes:
+        - {id: start, type: START, onSuccess: assert}
+        - {id: assert, type: TASK_EXECUTION, executor: {name: AuthAssertExecutor}, onSuccess: end}
+        - {id: end, type: END}
+      ---
+      resource_type: application
+      id: 019a0000-0000-7000-8000-0000000000e1
+      ouHandle: default
+      name: Declared app
+      type: browser
+      authFlowHandle: declared-flow
+      """
+    And the caller is an administrator
+    When the caller sends PUT "/applications/019a0000-0000-7000-8000-0000000000e1" with the JSON body:
+      """
+      {"name": "Renamed", "ouId": "01900000-0000-7000-8000-000000000001", "type": "browser"}
+      """
+    Then the response status is 400
+    And the error code is "APP-1030"
+    When the caller sends DELETE "/applications/019a0000-0000-7000-8000-0000000000e1"
+    Then the response status is 400
+    And the error code is "APP-1030"
+    When the caller sends GET "/flows/019a0000-0000-7000-8000-0000000000e2"
+    Then the response body includes the JSON:
+      """
+      {"name": "Declared flow", "isReadOnly": true}
+      """
+    When the caller sends DELETE "/flows/019a0000-0000-7000-8000-0000000000e2"
+    Then the response status is 400
+    And the error code is "FLM-1017"
+
+  Scenario: Declarative groups, roles and user types refuse changes; API-created ones do not
+    Given the server loads the declarative resource files:
+      """
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-0000000000f1
+      handle: declared-unit
+      name: Declared unit
+      ---
+      resource_type: group
+      id: 019a0000-0000-7000-8000-0000000000f2
+      name: Declared group
+      ouHandle: declared-unit
+      ---
+      resource_type: role
+      id: 019a0000-0000-7000-8000-0000000000f3
+      name: Declared role
+      ouHandle: default
+      ---
+      resource_type: user_type
+      id: 019a0000-0000-7000-8000-0000000000f7
+      name: Contractor
+      ouHandle: default
+      schema: '{"username": {"type": "string", "required": true}}'
+      ---
+      resource_type: user
+      id: 019a0000-0000-7000-8000-0000000000f8
+      type: Contractor
+      ouHandle: default
+      attributes: {username: declared-user}
+      """
+    And the caller is an administrator
+    When the caller sends PUT "/groups/019a0000-0000-7000-8000-0000000000f2" with the JSON body:
+      """
+      {"name": "Renamed", "ouId": "019a0000-0000-7000-8000-0000000000f1"}
+      """
+    Then the response status is 400
+    And the error code is "GRP-1015"
+    When the caller sends DELETE "/roles/019a0000-0000-7000-8000-0000000000f3"
+    Then the response status is 400
+    And the error code is "ROL-1013"
+    When the caller sends DELETE "/user-types/019a0000-0000-7000-8000-0000000000f7"
+    Then the response status is 403
+    And the error code is "USRS-1008"
+    When the caller sends DELETE "/users/019a0000-0000-7000-8000-0000000000f8"
+    Then the response status is 400
+    And the error code is "USR-1025"
+    When the caller sends GET "/groups/tree/declared-unit"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1,
+       "groups": [{"id": "019a0000-0000-7000-8000-0000000000f2", "name": "Declared group",
+                   "ouId": "019a0000-0000-7000-8000-0000000000f1", "isReadOnly": true}]}
+      """
+    When the caller sends POST "/groups" with the JSON body:
+      """
+      {"name": "Made over the API", "ouId": "01900000-0000-7000-8000-000000000001"}
+      """
+    Then the response status is 201
+    And the response body includes the JSON:
+      """
+      {"name": "Made over the API", "isReadOnly": false}
+      """
+
+  Scenario: A declarative unit, theme, layout and identity provider cannot be changed
+    Given the server loads the declarative resource files:
+      """
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-0000000000f1
+      handle: declared-unit
+      name: Declared unit
+      ---
+      resource_type: theme
+      id: 019a0000-0000-7000-8000-0000000000f4
+      handle: declared-theme
+      displayName: Declared theme
+      theme: {direction: ltr}
+      ---
+      resource_type: layout
+      id: 019a0000-0000-7000-8000-0000000000f5
+      handle: declared-layout
+      displayName: Declared layout
+      layout: {direction: ltr}
+      ---
+      resource_type: connection
+      id: 019a0000-0000-7000-8000-0000000000f9
+      type: oauth
+      name: Partner
+      clientId: p
+      clientSecret: s
+      redirectUri: https://app.example/cb
+      authorizationEndpoint: https://partner.example/authorize
+      tokenEndpoint: https://partner.example/token
+      """
+    And the caller is an administrator
+    When the caller sends DELETE "/organization-units/019a0000-0000-7000-8000-0000000000f1"
+    Then the response status is 400
+    And the error code is "OU-1012"
+    When the caller sends PUT "/design/themes/019a0000-0000-7000-8000-0000000000f4" with the JSON body:
+      """
+      {"displayName": "Renamed", "theme": {"direction": "rtl"}}
+      """
+    Then the response status is 400
+    And the error code is "THM-1014"
+    When the caller sends DELETE "/design/layouts/019a0000-0000-7000-8000-0000000000f5"
+    Then the response status is 400
+    And the error code is "LAY-1015"
+    When the caller sends DELETE "/connections/oauth/019a0000-0000-7000-8000-0000000000f9"
+    Then the response status is 400
+    And the error code is "IDP-1010"
+
+  Scenario: A declarative resource server keeps its resources and actions
+    Given the server loads the declarative resource files:
+      """
+      resource_type: resource_server
+      id: 019a0000-0000-7000-8000-0000000000f6
+      name: Declared API
+      identifier: https://declared.example/api
+      ouHandle: default
+      resources:
+        - name: Orders
+          handle: orders
+          actions:
+            - {name: Read, handle: read}
+      """
+    And the caller is an administrator
+    When the caller sends DELETE "/resource-servers/019a0000-0000-7000-8000-0000000000f6"
+    Then the response status is 400
+    And the response body is the JSON:
+      """
+      {"code": "RES-1018",
+       "message": {"key": "error.resourceservice.cannot_modify_declarative_resource_server",
+                   "defaultValue": "Cannot modify declarative resource server"},
+       "description": {"key": "error.resourceservice.cannot_modify_declarative_resource_server_description",
+                       "defaultValue": "Resource server 019a0000-0000-7000-8000-0000000000f6 is defined in declarative configuration and cannot be modified",
+                       "params": {"id": "019a0000-0000-7000-8000-0000000000f6"}}}
+      """
+    When the caller sends DELETE "/resource-servers/019a0000-0000-7000-8000-0000000000f6/resources/any-resource"
+    Then the response status is 400
+    And the error code is "RES-1019"
+    When the caller sends DELETE "/resource-servers/019a0000-0000-7000-8000-0000000000f6/actions/any-action"
+    Then the response status is 400
+    And the error code is "RES-1020"
+
+  Scenario: A declarative agent cannot be changed, and a reset brings the files back read-only
+    Given the server loads the declarative resource files:
+      """
+      resource_type: agent
+      id: 019a0000-0000-7000-8000-0000000000fa
+      ouHandle: default
+      type: default
+      name: Declared agent
+      """
+    And the caller is an administrator
+    When the caller sends PUT "/agents/019a0000-0000-7000-8000-0000000000fa" with the JSON body:
+      """
+      {"name": "Renamed", "type": "default"}
+      """
+    Then the response status is 403
+    And the error code is "AGT-1027"
+    When the mock is reset
+    And the caller sends DELETE "/agents/019a0000-0000-7000-8000-0000000000fa"
+    Then the response status is 403
+    And the error code is "AGT-1027"
