@@ -63,6 +63,7 @@ mod flow_passkeys;
 mod flow_properties;
 mod flow_registration_recovery;
 mod flow_support;
+mod gate_consent;
 mod gate_pages;
 
 // The V1 app-native sign-in over the same engine.
