@@ -102,7 +102,7 @@ Feature: Applications (/applications)
     Then the response status is 200
     And the response body includes the JSON:
       """
-      {"totalResults": 13, "count": 13}
+      {"totalResults": 14, "count": 14}
       """
 
   Scenario Outline: Bad applications get the application service's codes

@@ -54,6 +54,7 @@ mod identity;
 
 // The flow engine.
 mod flow_authentication;
+mod flow_cross_ou;
 mod flow_gate;
 mod flow_http_executor;
 mod flow_magic_link;

@@ -56,17 +56,17 @@ pub(crate) fn purposes(data: &FlowData, approve_action: Option<&str>) -> Option<
 
 /// A TIMER component: its label with `{time}` as `m:ss` left until `stepTimeout` (Unix ms), or
 /// "Timed out"; nothing when the step has no timeout.
-pub(crate) fn timer(data: &FlowData, label: &str, now_ms: u64) -> Option<String> {
-    let expires_at: u64 = data
+pub(crate) fn timer(data: &FlowData, label: &str, now_ms: u64) -> String {
+    let expires_at = data
         .additional_data
-        .get(additional_data::STEP_TIMEOUT)?
-        .parse()
-        .ok()?;
+        .get(additional_data::STEP_TIMEOUT)
+        .and_then(|t| t.parse::<u64>().ok());
+    let Some(expires_at) = expires_at else {
+        return String::new();
+    };
     let remaining = expires_at.saturating_sub(now_ms) / 1000;
     if remaining == 0 {
-        return Some(format!(
-            "<div class=\"tid-alert tid-timer\" role=\"status\">{TIMED_OUT}</div>\n"
-        ));
+        return format!("<div class=\"tid-alert tid-timer\" role=\"status\">{TIMED_OUT}</div>\n");
     }
     let template = if label.trim().is_empty() {
         TIMER_DEFAULT
@@ -74,10 +74,10 @@ pub(crate) fn timer(data: &FlowData, label: &str, now_ms: u64) -> Option<String>
         label
     };
     let time = format!("{}:{:02}", remaining / 60, remaining % 60);
-    Some(format!(
+    format!(
         "<p class=\"tid-body2 tid-timer\" role=\"timer\">{}</p>\n",
         escape(&template.replace("{time}", &time))
-    ))
+    )
 }
 
 /// An attribute purpose: the essential elements, then the optional ones.
@@ -159,4 +159,65 @@ fn optional(
         escape(&optional_key(&purpose.purpose_id, &element.name)),
         escape(&element.name)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(prompt: &str, timeout: Option<&str>) -> FlowData {
+        let mut data = FlowData::default();
+        data.additional_data.insert(
+            additional_data::CONSENT_PROMPT.to_owned(),
+            prompt.to_owned(),
+        );
+        if let Some(timeout) = timeout {
+            data.additional_data
+                .insert(additional_data::STEP_TIMEOUT.to_owned(), timeout.to_owned());
+        }
+        data
+    }
+
+    #[test]
+    fn a_permission_sits_under_the_one_it_extends_and_essentials_are_fixed() {
+        let data = step(
+            r#"[{"purposeName":"attributes:a","purposeId":"attributes:a","type":"attributes",
+                 "essential":[{"name":"email"}],"optional":[]},
+                {"purposeName":"permissions:a","purposeId":"","type":"permissions","essential":[],
+                 "optional":[{"name":"b"},{"name":"b:read","parent":"b"},{"name":"c"},
+                             {"name":"b:read:own","parent":"b:read"}]}]"#,
+            None,
+        );
+        let html = purposes(&data, Some("allow")).expect("a consent block");
+        let rows: Vec<&str> = html
+            .lines()
+            .filter(|l| l.contains("tid-consent-item"))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                r#"<div class="tid-check tid-consent-item"><input id="tid-consent-0-ess-0" type="checkbox" checked disabled><label for="tid-consent-0-ess-0">email</label><span class="tid-consent-required">Required</span></div>"#,
+                r#"<div class="tid-check tid-consent-item"><input id="tid-consent-1-opt-0" name="__consent_opt____b" type="checkbox" value="true"><label for="tid-consent-1-opt-0">b</label></div>"#,
+                r#"<div class="tid-check tid-consent-item tid-consent-depth-1"><input id="tid-consent-1-opt-1" name="__consent_opt____b:read" type="checkbox" value="true"><label for="tid-consent-1-opt-1">b:read</label></div>"#,
+                r#"<div class="tid-check tid-consent-item tid-consent-depth-2"><input id="tid-consent-1-opt-3" name="__consent_opt____b:read:own" type="checkbox" value="true"><label for="tid-consent-1-opt-3">b:read:own</label></div>"#,
+                r#"<div class="tid-check tid-consent-item"><input id="tid-consent-1-opt-2" name="__consent_opt____c" type="checkbox" value="true"><label for="tid-consent-1-opt-2">c</label></div>"#,
+            ]
+        );
+        assert!(html.contains(r#"<input type="hidden" name="tid-consent-allow" value="allow">"#));
+        assert_eq!(purposes(&step("not json", None), None), None);
+    }
+
+    #[test]
+    fn the_timer_counts_down_from_step_timeout_and_says_when_it_ran_out() {
+        let data = step("[]", Some("1000065000"));
+        assert_eq!(
+            timer(&data, "Left: {time}", 1_000_000_000),
+            "<p class=\"tid-body2 tid-timer\" role=\"timer\">Left: 1:05</p>\n"
+        );
+        assert_eq!(
+            timer(&data, "", 1_000_065_000),
+            "<div class=\"tid-alert tid-timer\" role=\"status\">Timed out</div>\n"
+        );
+        assert_eq!(timer(&step("[]", None), "x", 0), "");
+    }
 }

@@ -195,9 +195,8 @@ impl<'a> StepRenderer<'a> {
             ComponentType::CopyableText => self.copyable_text(component),
             ComponentType::Timer => {
                 let label = self.resolve(component.label.as_deref());
-                if let Some(timer) = super::consent::timer(self.data, &label, self.now_ms) {
-                    self.out.push_str(&timer);
-                }
+                self.out
+                    .push_str(&super::consent::timer(self.data, &label, self.now_ms));
             }
             // Not rendered yet: their inputs and actions still appear through `leftovers`.
             ComponentType::Consent
