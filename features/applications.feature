@@ -102,7 +102,7 @@ Feature: Applications (/applications)
     Then the response status is 200
     And the response body includes the JSON:
       """
-      {"totalResults": 14, "count": 14}
+      {"totalResults": 15, "count": 15}
       """
 
   Scenario Outline: Bad applications get the application service's codes

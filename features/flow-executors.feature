@@ -80,6 +80,31 @@ Feature: Flows that look users up and call other services
       | password | Twin@12345 |
     Then the flow completes with an assertion for "pollux"
 
+  Scenario: Two accounts that nothing tells apart: the flow cannot ask which one and fails (FET-1002)
+    Given the server also has the user type:
+      """
+      {"id": "01900000-0000-7000-8000-000000000018", "name": "Clone", "allowSelfRegistration": false,
+       "schema": {"username": {"type": "string"}, "given_name": {"type": "string"}}}
+      """
+    And the server also has the user:
+      """
+      {"id": "01900000-0000-7000-8000-0000000001c1", "type": "Clone", "attributes": {"username": "echo", "given_name": "Echo"}}
+      """
+    And the server also has the user:
+      """
+      {"id": "01900000-0000-7000-8000-0000000001c2", "type": "Clone", "attributes": {"username": "echo", "given_name": "Echo"}}
+      """
+    And the server also has the application:
+      """
+      {"id": "01900000-0000-7000-8000-000000000e11", "name": "lab-app", "type": "custom",
+       "flowSecret": "lab-secret", "authFlow": "find-by-first-name"}
+      """
+    And the application "lab-app"
+    When the app starts an "AUTHENTICATION" flow
+    And the user chooses "action_find" with:
+      | given_name | Echo |
+    Then the flow status is "ERROR" and the error code is "FET-1002"
+
   Scenario: Nobody has the first name: the flow's next prompt shows FET-1001
     Given the server also has the application:
       """

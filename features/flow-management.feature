@@ -14,8 +14,8 @@ Feature: Flow management (/flows)
     Then the response status is 200
     And the response body includes the JSON:
       """
-      {"totalResults": 8, "startIndex": 1, "count": 2,
-       "links": [{"href": "/flows?offset=2&limit=2", "rel": "next"}, {"href": "/flows?offset=6&limit=2", "rel": "last"}]}
+      {"totalResults": 9, "startIndex": 1, "count": 2,
+       "links": [{"href": "/flows?offset=2&limit=2", "rel": "next"}, {"href": "/flows?offset=8&limit=2", "rel": "last"}]}
       """
     When the caller sends GET "/flows/01900000-0000-7000-8000-000000000061"
     Then the response status is 200

@@ -148,6 +148,15 @@ pub const SAMPLE_PASSKEY: App = App {
     redirect_uri: Some("http://localhost:3000/callback"),
 };
 
+/// A browser app whose sign-in (`consent-flow`) asks, after the password, which of its attributes
+/// the user shares.
+pub const SAMPLE_CONSENT: App = App {
+    id: "01900000-0000-7000-8000-0000000000ae",
+    client_id: Some("sample-consent"),
+    client_secret: None,
+    redirect_uri: Some("http://localhost:3000/callback"),
+};
+
 pub const THOR: User = User {
     id: "01900000-0000-7000-8000-000000000101",
     username: "thor",
@@ -195,6 +204,7 @@ mod tests {
             SAMPLE_MOBILE,
             SAMPLE_CIBA,
             SAMPLE_PASSKEY,
+            SAMPLE_CONSENT,
         ] {
             let fixture = fixtures
                 .applications

@@ -841,6 +841,10 @@ const BUNDLED_FLOWS: &[(&str, &str)] = &[
         include_str!("../fixtures/default/flows/authentication-ciba-email.json"),
     ),
     (
+        "authentication-consent.json",
+        include_str!("../fixtures/default/flows/authentication-consent.json"),
+    ),
+    (
         "authentication-console.json",
         include_str!("../fixtures/default/flows/authentication-console.json"),
     ),

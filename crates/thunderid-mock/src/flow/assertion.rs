@@ -62,6 +62,13 @@ pub(crate) fn assertion_claims(
     match execution.authorization_request_id() {
         Some(auth_id) => {
             claims.insert("authorization_request_id".into(), Value::from(auth_id));
+            // The server caches the attributes the tokens may carry (`aci`); after a consent step
+            // those are the consented ones only, which the mock notes on the request.
+            if execution.runtime.contains_key(keys::CONSENT_ID) {
+                let released = required_attributes_of(execution);
+                env.oauth
+                    .write(|o| o.release_attributes(auth_id, released, env.now));
+            }
         }
         None => {
             for (name, value) in user_attributes(env, execution, user) {
@@ -225,15 +232,20 @@ fn permissions_claim(execution: &Execution) -> String {
     out.join(" ")
 }
 
+/// The consented attributes of an execution whose consent step recorded an answer.
+fn required_attributes_of(execution: &Execution) -> Vec<String> {
+    execution
+        .runtime
+        .get(keys::CONSENTED_ATTRIBUTES)
+        .map(|names| names.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 /// `getRequiredUserAttributes`: after a consent step, exactly the consented attributes; otherwise
 /// the application's `assertion.userAttributes`.
 fn required_attributes(app: &ApplicationFixture, execution: &Execution) -> Vec<String> {
     if execution.runtime.contains_key(keys::CONSENT_ID) {
-        return execution
-            .runtime
-            .get(keys::CONSENTED_ATTRIBUTES)
-            .map(|names| names.split_whitespace().map(str::to_owned).collect())
-            .unwrap_or_default();
+        return required_attributes_of(execution);
     }
     app.assertion.user_attributes.clone()
 }

@@ -39,7 +39,13 @@ struct Harness {
 
 impl Harness {
     fn new(extra: &[Value]) -> Self {
+        Self::with_fixtures(extra, |_| {})
+    }
+
+    /// The bundled fixtures changed by `tweak`, plus the test graphs.
+    fn with_fixtures(extra: &[Value], tweak: impl FnOnce(&mut Fixtures)) -> Self {
         let mut fixtures = Fixtures::bundled();
+        tweak(&mut fixtures);
         for flow in extra {
             fixtures.flows.push(
                 serde_json::from_value::<FlowDefinition>(flow.clone()).expect("a valid test graph"),
@@ -535,4 +541,5 @@ fn an_assertion_without_an_authenticated_user_is_fet_1004() {
     assert!(outcome.assertion.is_none());
 }
 
+mod cross_ou;
 mod federated_resolver;

@@ -201,6 +201,7 @@ pub(crate) fn parameters(
         acr_values: owned(&request.acr_values),
         max_age: owned(&request.max_age),
         prompt: owned(&request.prompt),
+        released_attributes: None,
     }
 }
 
@@ -242,6 +243,11 @@ fn accept(
     if !request.claims_locales.is_empty() {
         runtime.push((keys::REQUIRED_LOCALES, request.claims_locales.clone()));
     }
+    let claims = super::claims::ClaimsRequest::from_stored(&request.claims);
+    let (essential, optional) =
+        super::claims::required_attributes(&request.standard_scopes, claims.as_ref(), oauth);
+    runtime.push((keys::REQUIRED_ESSENTIAL_ATTRIBUTES, essential.join(" ")));
+    runtime.push((keys::REQUIRED_OPTIONAL_ATTRIBUTES, optional.join(" ")));
     Ok(Accepted {
         app: Arc::clone(app),
         ui_locales: request.ui_locales.clone(),

@@ -232,6 +232,7 @@ fn code_record(
         completed_acr: claims.completed_acr.clone(),
         claims: request.claims.clone(),
         claims_locales: request.claims_locales.clone(),
+        released_attributes: request.released_attributes.clone(),
     }
 }
 

@@ -104,6 +104,66 @@ pub(crate) fn scope_claims(
     claims
 }
 
+/// `getRequiredAttributes`: the attributes a sign-in must fetch for the tokens, as (essential,
+/// optional), each sorted (the server joins Go map keys): the access token's attributes, and with
+/// `openid` the ID token's and UserInfo's allow-listed claims the `claims` request names
+/// (essential when it says so) or the scopes release (the app's `scopeClaims` first). What is
+/// essential is not also optional.
+pub(crate) fn required_attributes(
+    scopes: &[String],
+    request: Option<&ClaimsRequest>,
+    profile: &crate::fixtures::OAuthProfile,
+) -> (Vec<String>, Vec<String>) {
+    let mut essential: Vec<String> = Vec::new();
+    let mut optional: Vec<String> = profile.token.access_token.attributes.clone();
+    if scopes.iter().any(|s| s == "openid") {
+        let id_token = &profile.token.id_token.attributes;
+        let userinfo: &[String] = profile
+            .user_info
+            .as_ref()
+            .map_or(&[], |u| u.user_attributes.as_slice());
+        if let Some(request) = request {
+            let sections = [
+                (&request.id_token, id_token.as_slice()),
+                (&request.userinfo, userinfo),
+            ];
+            for (requested, allowed) in sections {
+                for (name, spec) in requested {
+                    if !allowed.contains(name) {
+                        continue;
+                    }
+                    if spec.as_ref().is_some_and(|s| s.essential) {
+                        essential.push(name.clone());
+                    } else {
+                        optional.push(name.clone());
+                    }
+                }
+            }
+        }
+        for scope in scopes {
+            let mapped = profile.scope_claims.as_ref().and_then(|m| m.get(scope));
+            let released: Vec<&str> = match mapped {
+                Some(claims) => claims.iter().map(String::as_str).collect(),
+                None => STANDARD_SCOPES
+                    .iter()
+                    .find(|(name, _)| name == scope)
+                    .map_or_else(Vec::new, |(_, c)| c.to_vec()),
+            };
+            for claim in released {
+                if id_token.iter().chain(userinfo).any(|a| a == claim) {
+                    optional.push(claim.to_owned());
+                }
+            }
+        }
+    }
+    essential.sort();
+    essential.dedup();
+    optional.sort();
+    optional.dedup();
+    optional.retain(|name| !essential.contains(name));
+    (essential, optional)
+}
+
 /// `BuildClaims`: the claims for one target (the ID token, or UserInfo). Only with `openid`; the
 /// scopes' claims (allow-listed, present), where a claim the request names follows the request
 /// instead: kept when allow-listed, present and meeting its constraint.

@@ -130,6 +130,9 @@ pub(crate) struct TokenPlan {
     pub claims: Option<ClaimsRequest>,
     /// The request's `claims_locales`; empty when none.
     pub claims_locales: String,
+    /// The user attributes the sign-in released (after a consent step): the tokens carry no
+    /// other. `None` leaves the client's token settings as the only filter.
+    pub released: Option<Vec<String>>,
 }
 
 impl TokenPlan {
@@ -158,6 +161,7 @@ impl TokenPlan {
             issued_token_type: None,
             claims: None,
             claims_locales: String::new(),
+            released: None,
         }
     }
 }
@@ -188,10 +192,13 @@ impl<'a> Minter<'a> {
     /// Sign `plan` for the client `profile` and build the token response.
     pub(crate) fn mint(&self, profile: &OAuthProfile, plan: TokenPlan) -> TokenResponse {
         let lifetimes = lifetimes(self.settings, profile);
-        let user = match (&plan.attributes, &plan.id_token) {
+        let mut user = match (&plan.attributes, &plan.id_token) {
             (Attributes::Given(_), None) => BTreeMap::new(),
             _ => self.claims.read(|d| d.user_claims(&plan.subject)),
         };
+        if let Some(released) = &plan.released {
+            user.retain(|name, _| released.contains(name));
+        }
         let organization = plan.organization.clone().unwrap_or_default();
         let attributes = match &plan.attributes {
             Attributes::OfUser => allowed_attributes(&user, &profile.token.access_token.attributes),

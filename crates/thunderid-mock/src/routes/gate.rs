@@ -18,6 +18,7 @@
 //! headers: a nonce-based CSP, no caching. What happens between pages is `service::gate`'s; the
 //! pages are rendered by the submodules.
 
+mod consent;
 mod fields;
 mod markup;
 mod page;
@@ -249,6 +250,12 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
             "action" => submission.action = Some(value),
             "tid-check" => submission.checks.extend(Check::parse(&value)),
             "tid-validate" => submission.checked_action = value,
+            gate::consent::PROMPT_FIELD => {
+                submission.consent.get_or_insert_default().prompt = value
+            }
+            gate::consent::ALLOW_FIELD => {
+                submission.consent.get_or_insert_default().approve_action = value;
+            }
             _ if value.is_empty() => {}
             _ => {
                 submission.inputs.insert(name, value);
@@ -282,6 +289,7 @@ fn respond(state: &AppState, mode: Mode, browser: &BrowserKey, answer: Answer) -
                         action: "",
                         hidden: Vec::new(),
                         nonce: "",
+                        now_ms: 0,
                     };
                     let (title, shown) =
                         step::step_card(&texts, &form, &finished.data, None, &BTreeMap::new());
@@ -325,6 +333,7 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
         error,
         page: meta,
         values,
+        now_ms,
     } = step;
     let action = match mode {
         Mode::SignIn => "/gate/signin",
@@ -343,6 +352,7 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
             ("language", gate.language.explicit.clone()),
         ],
         nonce: &nonce,
+        now_ms,
     };
     let reload = reload_url(action, &gate, &execution_id);
     let texts = Texts::new(&meta);

@@ -7,6 +7,7 @@
 //! page carries the application's `/flow/meta` ([`meta`]). The rendering is `routes::gate`'s.
 
 mod checks;
+pub(crate) mod consent;
 mod meta;
 
 use std::collections::BTreeMap;
@@ -87,6 +88,8 @@ pub(crate) struct StepPage {
     /// What the person typed, shown again when the gate's own checks sent the step back (never a
     /// password).
     pub values: BTreeMap<String, String>,
+    /// When the page is made (Unix ms), for the time a TIMER shows left.
+    pub now_ms: u64,
 }
 
 /// A form post.
@@ -99,6 +102,8 @@ pub(crate) struct Submission {
     pub checks: Vec<Check>,
     /// The action the checks guard (the page's primary action).
     pub checked_action: String,
+    /// A consent page's prompt and approving action, when the page was one.
+    pub consent: Option<consent::ConsentForm>,
 }
 
 /// The end of a flow the gate has nowhere to send the browser after.
@@ -144,10 +149,14 @@ pub(crate) fn submit(state: &AppState, gate: &Gate, mode: Mode, submission: Subm
     let Submission {
         challenge_token,
         action,
-        inputs,
+        mut inputs,
         checks,
         checked_action,
+        consent,
     } = submission;
+    if let Some(form) = &consent {
+        consent::compile(form, action.as_deref(), &mut inputs);
+    }
     if action.as_deref() == Some(checked_action.as_str()) {
         let errors = checks::failures(&checks, &inputs);
         if !errors.is_empty() {
@@ -375,6 +384,7 @@ fn step(state: &AppState, gate: &Gate, executed: Executed) -> Outcome {
         error: executed.error,
         page: gate.page_meta(state),
         values: BTreeMap::new(),
+        now_ms: state.now().saturating_mul(1000),
     }))
 }
 

@@ -74,6 +74,12 @@ pub(crate) const CALLBACK_TYPE: &str = "callbackType";
 /// The message a backchannel request shows the user.
 pub(crate) const BINDING_MESSAGE: &str = "bindingMessage";
 
+/// The attributes an OAuth sign-in needs for its tokens (`/oauth2/authorize`'s
+/// `getRequiredAttributes`), space-separated: the essential ones and the rest. ConsentExecutor asks
+/// about these.
+pub(crate) const REQUIRED_ESSENTIAL_ATTRIBUTES: &str = "required_essential_attributes";
+pub(crate) const REQUIRED_OPTIONAL_ATTRIBUTES: &str = "required_optional_attributes";
+
 /// Set by a ConsentExecutor that recorded an answer: the consent record's id.
 pub(crate) const CONSENT_ID: &str = "consent_id";
 /// The attributes the consent record approves for the app, space-separated.

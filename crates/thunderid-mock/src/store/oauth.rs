@@ -86,6 +86,10 @@ pub struct AuthorizationRequest {
     pub acr_values: String,
     pub max_age: String,
     pub prompt: String,
+    /// The user attributes the sign-in released to the client, when its flow narrowed them (a
+    /// consent step): the server's attribute cache, which its tokens read (`aci`). `None`: every
+    /// attribute the client's token settings allow.
+    pub released_attributes: Option<Vec<String>>,
 }
 
 impl AuthorizationRequest {
@@ -147,6 +151,8 @@ pub struct AuthorizationCodeRecord {
     /// The request's `claims` parameter (validated JSON text); empty when none.
     pub claims: String,
     pub claims_locales: String,
+    /// What the sign-in released ([`AuthorizationRequest::released_attributes`]).
+    pub released_attributes: Option<Vec<String>>,
 }
 
 /// An RP-initiated logout waiting for its SIGNOUT flow (`logoutId` → this).
@@ -186,6 +192,14 @@ impl OAuthState {
     pub fn take_request(&mut self, auth_id: &str, now: u64) -> Option<AuthorizationRequest> {
         self.prune(now);
         self.requests.take(auth_id, now)
+    }
+
+    /// Record what a finished sign-in releases to the client (its consented attributes); nothing
+    /// when the request is gone.
+    pub fn release_attributes(&mut self, auth_id: &str, names: Vec<String>, now: u64) {
+        if let Some(request) = self.requests.get_mut(auth_id, now) {
+            request.released_attributes = Some(names);
+        }
     }
 
     /// Drop a request whose flow could not be started.
@@ -412,6 +426,7 @@ mod tests {
             completed_acr: None,
             claims: String::new(),
             claims_locales: String::new(),
+            released_attributes: None,
         }
     }
 

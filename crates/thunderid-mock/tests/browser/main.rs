@@ -521,5 +521,78 @@ async fn a_passkey_made_by_chromes_authenticator_through_the_gate_signs_in_in_th
     );
     run_passkey_script(&browser, "signing in").await;
     assert_on_callback_with_code(&browser).await;
+
+/// The PKCE verifier whose S256 challenge is [`CHALLENGE`] (RFC 7636 appendix B).
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+#[tokio::test]
+async fn consent_the_ticked_attribute_is_the_only_one_the_tokens_carry() {
+    let Some(browser) = Browser::open(mock(|_| {}).await).await else {
+        return;
+    };
+    open_sign_in(&browser, "sample-consent").await;
+    browser.fill("username", bundled::THOR.username).await;
+    browser.fill("password", bundled::THOR.password).await;
+    browser.click_first_submit().await;
+    browser.wait_for(".tid-consent").await;
+    // The time left is counted on the system clock: 5:00, or 4:59 if a second turned meanwhile.
+    let text = browser.card_text().await.replace("4:59", "5:00");
+    assert_eq!(
+        text,
+        "sample-consent wants to access your account\n\
+         Please review the information requested by the application and provide your consent to proceed.\n\
+         This request expires in 5:00. You will then be returned to the application.\n\
+         Optional Attributes\nemail\nfamily_name\ngiven_name\nAllow\nDeny"
+    );
+    browser.assert_accessible("the consent page").await;
+    browser.screenshot("consent").await;
+    let given_name = format!(
+        "input[name=\"__consent_opt__attributes:{}__given_name\"]",
+        bundled::SAMPLE_CONSENT.id
+    );
+    browser
+        .client
+        .find(fantoccini::Locator::Css(&given_name))
+        .await
+        .expect("the given_name box")
+        .click()
+        .await
+        .expect("ticked");
+    browser.click_first_submit().await;
+    let code = assert_on_callback_with_code(&browser).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("client_id", "sample-consent"),
+        ("code_verifier", VERIFIER),
+    ];
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", browser.server.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .expect("the token endpoint answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    for token in ["id_token", "access_token"] {
+        let jwt = response[token].as_str().expect("a token");
+        let claims = browser.server.verify(jwt).expect("a valid token").claims;
+        let profile: Vec<(&str, Option<&serde_json::Value>)> =
+            ["given_name", "family_name", "email"]
+                .iter()
+                .map(|name| (*name, claims.get(*name)))
+                .collect();
+        assert_eq!(
+            profile,
+            [
+                ("given_name", Some(&serde_json::json!("Thor"))),
+                ("family_name", None),
+                ("email", None)
+            ],
+            "{token}"
+        );
+    }
     browser.finish().await;
 }

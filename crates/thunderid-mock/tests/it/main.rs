@@ -55,6 +55,7 @@ mod identity;
 
 // The flow engine.
 mod flow_authentication;
+mod flow_cross_ou;
 mod flow_gate;
 mod flow_http_executor;
 mod flow_magic_link;
@@ -66,6 +67,7 @@ mod flow_passkeys;
 mod flow_properties;
 mod flow_registration_recovery;
 mod flow_support;
+mod gate_consent;
 mod gate_pages;
 
 // The V1 app-native sign-in over the same engine.

@@ -42,8 +42,8 @@ const PERMISSION_DELIMITERS: &[char] = &['.', '_', ':', '-', '/'];
 /// Runtime keys (`flow/common/constants.go`).
 const SESSION_TOKEN: &str = "consent_session_token";
 const STEP_TIMEOUT: &str = "step_timeout";
-const REQUIRED_ESSENTIAL: &str = "required_essential_attributes";
-const REQUIRED_OPTIONAL: &str = "required_optional_attributes";
+const REQUIRED_ESSENTIAL: &str = keys::REQUIRED_ESSENTIAL_ATTRIBUTES;
+const REQUIRED_OPTIONAL: &str = keys::REQUIRED_OPTIONAL_ATTRIBUTES;
 
 /// A purpose the application has (`consent.ConsentPurpose`).
 struct Purpose {

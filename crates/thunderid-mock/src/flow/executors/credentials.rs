@@ -34,28 +34,43 @@ pub(crate) enum Identified {
 
 /// Find the user whose attributes match every filter (`userID` matches the id).
 pub(crate) fn find_user(users: &Users, filters: &BTreeMap<String, String>) -> Identified {
-    let searchable: Vec<(&String, &String)> = filters
-        .iter()
-        .filter(|(k, _)| !NON_SEARCHABLE.contains(&k.as_str()))
-        .collect();
-    if searchable.is_empty() {
-        return Identified::NotFound;
-    }
-    let mut matches = users.all().filter(|user| {
-        searchable.iter().all(|(key, value)| {
-            if key.as_str() == keys::USER_ID {
-                return &&user.id == value;
-            }
-            user.attributes
-                .get(key.as_str())
-                .is_some_and(|attr| attribute_equals(attr, value))
-        })
-    });
+    let mut matches = matching(users, filters);
     match (matches.next(), matches.next()) {
         (Some(user), None) => Identified::One(user.id.clone()),
         (Some(_), Some(_)) => Identified::Ambiguous,
         (None, _) => Identified::NotFound,
     }
+}
+
+/// Every user [`find_user`] would match, as (id, organization unit).
+pub(crate) fn find_users(
+    users: &Users,
+    filters: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    matching(users, filters)
+        .map(|user| (user.id.clone(), user.ou_id.clone()))
+        .collect()
+}
+
+fn matching<'u>(
+    users: &'u Users,
+    filters: &'u BTreeMap<String, String>,
+) -> impl Iterator<Item = &'u crate::store::users::UserRecord> {
+    let searchable: Vec<(&String, &String)> = filters
+        .iter()
+        .filter(|(k, _)| !NON_SEARCHABLE.contains(&k.as_str()))
+        .collect();
+    users.all().filter(move |user| {
+        !searchable.is_empty()
+            && searchable.iter().all(|(key, value)| {
+                if key.as_str() == keys::USER_ID {
+                    return &&user.id == value;
+                }
+                user.attributes
+                    .get(key.as_str())
+                    .is_some_and(|attr| attribute_equals(attr, value))
+            })
+    })
 }
 
 fn attribute_equals(attribute: &Value, value: &str) -> bool {

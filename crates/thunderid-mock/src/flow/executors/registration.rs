@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::{FlowType, Input, InputType};
 
+mod existing;
+
 use super::credentials::{Identified, find_user};
 use super::{ExecResult, Task, error_with_params, prerequisite_missing};
 use crate::fixtures::MemberKind;
@@ -254,21 +256,8 @@ pub(super) fn provision(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineErr
         .iter()
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
-    match task.env.users(|users| find_user(users, &filters)) {
-        Identified::One(_) if task.flow_type == &FlowType::Authentication => {
-            return Ok(ExecResult::complete());
-        }
-        Identified::One(_) => {
-            return Ok(ExecResult::failure(
-                ApiErrorCode::ExecutorUserAlreadyExists.to_error(),
-            ));
-        }
-        Identified::Ambiguous => {
-            return Ok(ExecResult::failure(
-                ApiErrorCode::ExecutorAmbiguousUserIdentity.to_error(),
-            ));
-        }
-        Identified::NotFound => {}
+    if let Some(stopped) = existing::decide(task, &filters) {
+        return Ok(stopped);
     }
     let id = task.uuid_v7();
     let ou_id = task

@@ -81,6 +81,7 @@ pub(super) fn plan(
     plan.token_family_id = Some(code.token_family_id.clone());
     plan.claims = ClaimsRequest::from_stored(&code.claims);
     plan.claims_locales = code.claims_locales.clone();
+    plan.released = code.released_attributes.clone();
     Ok(plan)
 }
 

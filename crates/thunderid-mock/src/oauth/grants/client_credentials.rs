@@ -51,5 +51,6 @@ pub(super) fn plan(
         issued_token_type: None,
         claims: None,
         claims_locales: String::new(),
+        released: None,
     })
 }

@@ -189,6 +189,7 @@ pub(super) fn plan(
         }),
         claims: None,
         claims_locales: String::new(),
+        released: None,
     })
 }
 

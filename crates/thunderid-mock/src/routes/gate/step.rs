@@ -60,6 +60,8 @@ pub(crate) struct StepForm<'a> {
     pub hidden: Vec<(&'static str, String)>,
     /// The page's CSP nonce, for the passkey step's script; empty where no script may run.
     pub nonce: &'a str,
+    /// When the page is made (Unix ms): a TIMER shows the time left from then.
+    pub now_ms: u64,
 }
 
 /// A step page's card and its title.
@@ -71,6 +73,7 @@ pub(crate) fn step_card(
     values: &BTreeMap<String, String>,
 ) -> (String, String) {
     let mut renderer = StepRenderer::new(texts, data, values);
+    renderer.now_ms = form.now_ms;
     if let Some(meta) = &data.meta {
         for component in &meta.components {
             renderer.component(component);
@@ -132,6 +135,8 @@ struct StepRenderer<'a> {
     title: Option<String>,
     /// The first input gets the focus (the first invalid one when the server found errors).
     focus: Option<String>,
+    /// When the page is made (Unix ms).
+    now_ms: u64,
 }
 
 impl<'a> StepRenderer<'a> {
@@ -154,6 +159,7 @@ impl<'a> StepRenderer<'a> {
             heading_level: 0,
             title: None,
             focus,
+            now_ms: 0,
         }
     }
 
@@ -190,7 +196,11 @@ impl<'a> StepRenderer<'a> {
                 }
             }
             ComponentType::CopyableText => self.copyable_text(component),
-            ComponentType::Timer => self.text(component),
+            ComponentType::Timer => {
+                let label = self.resolve(component.label.as_deref());
+                self.out
+                    .push_str(&super::consent::timer(self.data, &label, self.now_ms));
+            }
             // Not rendered yet: their inputs and actions still appear through `leftovers`.
             ComponentType::Consent
             | ComponentType::Icon
@@ -324,6 +334,13 @@ impl<'a> StepRenderer<'a> {
     fn field(&mut self, input: &Input, component: Option<&Component>) {
         if !self.inputs_done.insert(input.identifier.clone()) {
             return;
+        }
+        if input.input_type == InputType::Consent {
+            let approve = self.primary.clone();
+            if let Some(consent) = super::consent::purposes(self.data, approve.as_deref()) {
+                self.out.push_str(&consent);
+                return;
+            }
         }
         let field = Field {
             input,
