@@ -521,6 +521,8 @@ async fn a_passkey_made_by_chromes_authenticator_through_the_gate_signs_in_in_th
     );
     run_passkey_script(&browser, "signing in").await;
     assert_on_callback_with_code(&browser).await;
+    browser.finish().await;
+}
 
 /// The PKCE verifier whose S256 challenge is [`CHALLENGE`] (RFC 7636 appendix B).
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -82,9 +82,8 @@ pub(crate) fn step_card(
     if !form.nonce.is_empty() {
         renderer.passkey(form.nonce);
     }
-    if let Some(link) = super::wallet::wallet_link(data, form.nonce) {
-        renderer.out.push_str(&link);
-    }
+    let wallet = super::wallet::wallet_link(data, form.nonce);
+    renderer.out.push_str(wallet.as_deref().unwrap_or_default());
     renderer.leftovers();
     let mut card = String::new();
     if let Some(error) = error {
