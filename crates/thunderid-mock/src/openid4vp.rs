@@ -92,11 +92,25 @@ impl Keys {
 /// What the verifier works with: one server's keys and the presentation definitions.
 #[derive(Debug)]
 pub(crate) struct Verifier {
-    pub keys: Keys,
+    /// Made on first use: generating keys seeds AWS-LC's random generator from CPU jitter, some
+    /// 20 ms that a server which never verifies a presentation should not spend starting.
+    keys: std::sync::OnceLock<Keys>,
     pub definitions: Vec<PresentationDefinition>,
 }
 
 impl Verifier {
+    pub(crate) fn new(definitions: Vec<PresentationDefinition>) -> Self {
+        Self {
+            keys: std::sync::OnceLock::new(),
+            definitions,
+        }
+    }
+
+    /// The server's keys, generated the first time they are needed.
+    pub(crate) fn keys(&self) -> &Keys {
+        self.keys.get_or_init(Keys::generate)
+    }
+
     /// `GetPresentationDefinitionByHandle`.
     pub(crate) fn definition(&self, handle: &str) -> Option<&PresentationDefinition> {
         self.definitions.iter().find(|d| d.handle == handle)

@@ -114,10 +114,7 @@ impl Stores {
             consents: Locked::new(Consents::default()),
             declared: Locked::default(),
             authenticator: Locked::new(Default::default()),
-            openid4vp: crate::openid4vp::Verifier {
-                keys: crate::openid4vp::Keys::generate(),
-                definitions: fixtures.presentation_definitions.clone(),
-            },
+            openid4vp: crate::openid4vp::Verifier::new(fixtures.presentation_definitions.clone()),
         }
     }
 

@@ -75,7 +75,7 @@ impl VpContext<'_> {
         let definition = self.definition(definition)?.handle.clone();
         let state = openid4vp::random_token(rng);
         let nonce = openid4vp::random_token(rng);
-        let client_id = self.verifier.keys.client_id();
+        let client_id = self.verifier.keys().client_id();
         let request_uri = self.request_uri(&state);
         let expires_at = self.now + openid4vp::STATE_TTL;
         let record = RequestState {
@@ -116,7 +116,7 @@ impl VpContext<'_> {
         let definition = self.definition(&record.definition_id)?;
         let authority_key_ids: Vec<String> = self
             .verifier
-            .keys
+            .keys()
             .anchors
             .iter()
             .filter(|a| definition.trusted_authorities.contains(&a.name))
@@ -140,7 +140,7 @@ impl VpContext<'_> {
             dcql,
         }
         .claims();
-        Ok(self.verifier.keys.sign_request(&claims))
+        Ok(self.verifier.keys().sign_request(&claims))
     }
 
     /// Record a failure on the request (`fail`) and answer it.
@@ -170,7 +170,7 @@ impl VpContext<'_> {
             nonce: &record.nonce,
             client_id: &record.client_id,
             definition: &definition,
-            anchors: &self.verifier.keys.anchors,
+            anchors: &self.verifier.keys().anchors,
             settings: Settings::DEFAULT,
             now: self.now,
         };
@@ -229,7 +229,7 @@ impl VpContext<'_> {
     /// The trust anchors (`GetTrustAnchors`): name, subject, SKI, expiry.
     pub(crate) fn trust_anchors(&self) -> Vec<(String, String, String, String)> {
         self.verifier
-            .keys
+            .keys()
             .anchors
             .iter()
             .filter_map(|a| {

@@ -68,10 +68,7 @@ impl Harness {
             sessions: Locked::default(),
             oauth: Locked::default(),
             consents: Locked::default(),
-            openid4vp: crate::openid4vp::Verifier {
-                keys: crate::openid4vp::Keys::generate(),
-                definitions: Vec::new(),
-            },
+            openid4vp: crate::openid4vp::Verifier::new(Vec::new()),
             rng: StdRng::seed_from_u64(7),
         }
     }

@@ -207,7 +207,7 @@ pub(crate) fn present(state: &AppState, request: &PresentRequest) -> Result<Valu
         .and_then(Value::as_str)
         .map_or_else(|| user.id.clone(), str::to_owned);
     let jwt = request_object(state, Some(&vp_state))?;
-    let keys = &state.stores().openid4vp.keys;
+    let keys = state.stores().openid4vp.keys();
     let answer = wallet::present(keys, &jwt, &subject, &attributes, defect, state.now())
         .map_err(|e| control(e.to_string()))?;
     let form = json!({"state": answer.state, "response": answer.response});
