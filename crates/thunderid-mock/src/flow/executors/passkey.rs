@@ -158,17 +158,7 @@ fn verify(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
         },
     );
     match finished {
-        Ok(user_id) => {
-            let mut result = ExecResult::complete();
-            result
-                .runtime
-                .insert(keys::USER_ID.to_owned(), user_id.clone());
-            result
-                .runtime
-                .insert(SESSION_TOKEN.to_owned(), String::new());
-            result.user = Some(user_id);
-            Ok(result)
-        }
+        Ok(user_id) => Ok(signed_in(user_id)),
         Err(_) => Ok(ExecResult::input_required(
             required,
             Some(ApiErrorCode::ExecutorInvalidPasskey.to_error()),
@@ -288,17 +278,7 @@ fn register_finish(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
         },
     );
     match finished {
-        Ok(user_id) => {
-            let mut result = ExecResult::complete();
-            result
-                .runtime
-                .insert(keys::USER_ID.to_owned(), user_id.clone());
-            result
-                .runtime
-                .insert(SESSION_TOKEN.to_owned(), String::new());
-            result.user = Some(user_id);
-            Ok(result)
-        }
+        Ok(user_id) => Ok(signed_in(user_id)),
         // The authentication manager replaces the service's reason with its own (AUTHN-MGR-1002).
         Err(_) => Ok(ExecResult::input_required(
             inputs(),
@@ -309,4 +289,18 @@ fn register_finish(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
             )),
         )),
     }
+}
+
+/// A verified assertion or a stored passkey: the user is the execution's, and the ceremony's
+/// session is spent.
+fn signed_in(user_id: String) -> ExecResult {
+    let mut result = ExecResult::complete();
+    result
+        .runtime
+        .insert(keys::USER_ID.to_owned(), user_id.clone());
+    result
+        .runtime
+        .insert(SESSION_TOKEN.to_owned(), String::new());
+    result.user = Some(user_id);
+    result
 }
