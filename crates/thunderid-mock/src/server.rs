@@ -75,6 +75,7 @@ pub struct MockServerBuilder {
     fixtures: Option<Fixtures>,
     fixtures_dir: Option<PathBuf>,
     addr: Option<SocketAddr>,
+    listener: Option<StdTcpListener>,
     public_url: Option<String>,
     issuer: Option<String>,
     clock: Option<Clock>,
@@ -161,6 +162,15 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serve on this already bound listener instead of binding [`Self::bind`]'s address: a test
+    /// that must know the port before the server is built (to name it in [`Self::public_url`])
+    /// binds port 0 itself and hands the socket over, so no other process can take the port
+    /// between the two.
+    pub fn listener(mut self, listener: StdTcpListener) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
     /// The externally visible base URL (links, redirects, and the issuer unless [`Self::issuer`]
     /// is set). Default: `http://<bound address>`.
     pub fn public_url(mut self, url: impl Into<String>) -> Self {
@@ -215,12 +225,16 @@ impl MockServerBuilder {
     }
 
     /// [`Self::start`] for callers without an async runtime.
-    pub fn start_blocking(self) -> Result<MockServer, StartError> {
+    pub fn start_blocking(mut self) -> Result<MockServer, StartError> {
         let addr = self
             .addr
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
-        let listener =
-            StdTcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+        let listener = match self.listener.take() {
+            Some(listener) => listener,
+            None => {
+                StdTcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?
+            }
+        };
         let local = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;

@@ -405,10 +405,10 @@ async fn an_expired_sign_in_says_so_and_the_error_page_shows_markup_as_text() {
 /// relying party id that is a domain, and `localhost` is both (an IP address is never an RP id), so
 /// the browser opens the gate there and `sample-passkey`'s relying party `localhost` matches.
 async fn mock_on_localhost() -> MockServer {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    // Bound here and handed over, so the port is known before the server is built and no other
+    // test can take it in between.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
     let mut fixtures = Fixtures::bundled();
     for app in &mut fixtures.applications {
         if let Some(oauth) = app.oauth.as_mut().filter(|o| !o.redirect_uris.is_empty()) {
@@ -417,7 +417,7 @@ async fn mock_on_localhost() -> MockServer {
     }
     MockServer::builder()
         .fixtures(fixtures)
-        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .listener(listener)
         .public_url(format!("http://localhost:{port}"))
         .start()
         .await
