@@ -433,11 +433,8 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
         }
         r.agents.remove(id).map(drop).ok_or_else(not_found)
     })?;
-    let member = MemberRef::new(MemberKind::Agent, id);
-    state.stores().directory.write(|d| {
-        d.groups.remove_member(&member);
-        d.roles.unassign_everywhere(&member);
-    });
+    // The cascade, after the agent's own declarative check (`DeleteAgent` checks first).
+    applications::strip_stored_memberships(state, &MemberRef::new(MemberKind::Agent, id));
     Ok(())
 }
 

@@ -177,10 +177,31 @@ fn read(body: &[u8]) -> Result<Application, MockError> {
     Ok(app)
 }
 
-/// `GET /applications`: every application, by id.
-pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
+/// `serverconst.MaxCompositeStoreRecords`: the most records a list over a composite store
+/// (database and declarative files) reads; past it the list fails instead of paging.
+pub(crate) const MAX_COMPOSITE_RECORDS: usize = 1000;
+
+/// `GET /applications`: every application, by id. The server's entity and inbound-client stores
+/// are composite whatever the store mode, and it lists each under [`MAX_COMPOSITE_RECORDS`]: more
+/// than that many applications fail the entity list (500, the provider's system error), and,
+/// when there are some, more inbound clients (applications and the agents that have one) than
+/// that fail the inbound-client list with APP-1029.
+pub(crate) fn list(state: &AppState) -> Result<ApplicationListResponse, MockError> {
     let registry = state.registry();
     let mut apps: Vec<_> = registry.applications().collect();
+    if apps.len() > MAX_COMPOSITE_RECORDS {
+        return Err(MockError::Internal(anyhow::anyhow!(
+            "application entities: result limit exceeded in composite mode"
+        )));
+    }
+    let agent_clients = registry
+        .agents
+        .all()
+        .filter(|a| a.inbound.is_some())
+        .count();
+    if !apps.is_empty() && apps.len() + agent_clients > MAX_COMPOSITE_RECORDS {
+        return Err(MockError::api(ApiErrorCode::AppResultLimitExceeded));
+    }
     apps.sort_by(|a, b| a.id.cmp(&b.id));
     let applications: Vec<_> = apps
         .into_iter()
@@ -190,11 +211,11 @@ pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
             item
         })
         .collect();
-    ApplicationListResponse {
+    Ok(ApplicationListResponse {
         total_results: applications.len() as u64,
         count: applications.len() as u64,
         applications,
-    }
+    })
 }
 
 /// `POST /applications`: 201.
@@ -320,10 +341,12 @@ fn is_i18n_ref(value: &str) -> bool {
 }
 
 /// `DELETE /applications/{id}`: idempotent; the application's group memberships and role
-/// assignments go with it. A declarative application is refused (APP-1030) and kept whole: the
-/// server runs its dependency cascade before the inbound-client store refuses, which the mock
-/// does not copy.
+/// assignments go first (`CascadeDelete`, from the stored groups and roles only), then the
+/// application. A declarative application is refused (APP-1030) after that cascade, as on the
+/// server: `DeleteApplication` runs it outside any transaction before the inbound-client store
+/// refuses, so the stored memberships stay gone while the application stays.
 pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
+    strip_stored_memberships(state, &MemberRef::new(MemberKind::App, id));
     if state.is_declarative(Declared::Application, id) {
         return Err(MockError::api(
             ApiErrorCode::AppCannotModifyDeclarativeResource,
@@ -336,11 +359,6 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
         .ok()
         .flatten();
     if removed.is_some() {
-        let member = MemberRef::new(MemberKind::App, id);
-        state.stores().directory.write(|d| {
-            d.groups.remove_member(&member);
-            d.roles.unassign_everywhere(&member);
-        });
         // The application's localized metadata (`custom`/`app.<id>.<field>`) goes with it.
         state
             .stores()
@@ -354,6 +372,18 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
             .ok();
     }
     Ok(())
+}
+
+/// The role-assignment and group providers' `CascadeDeleteDependencies` for a deleted
+/// application or agent: its memberships and assignments in every group and role but the
+/// declarative ones, whose composite stores delete from the database only.
+pub(crate) fn strip_stored_memberships(state: &AppState, member: &MemberRef) {
+    let groups = state.declared_ids(Declared::Group);
+    let roles = state.declared_ids(Declared::Role);
+    state.stores().directory.write(|d| {
+        d.groups.remove_member_except(member, &groups);
+        d.roles.unassign_except(member, &roles);
+    });
 }
 
 /// The checks' facts: the directory's, and the stored themes and layouts.
