@@ -411,7 +411,7 @@ fn store(r: &mut crate::store::registry::Registry, checked: &Checked) {
     }
     let runtime = wire::from_wire(r, &app);
     r.server_config
-        .add_cors_origins(&checked.app.passkey_allowed_origins);
+        .add_cors_origins(&checked.app.profile.passkey_allowed_origins);
     r.put_application(runtime);
 }
 
@@ -419,9 +419,10 @@ fn store(r: &mut crate::store::registry::Registry, checked: &Checked) {
 /// secret.
 fn answer(checked: Checked, mode: Mode) -> Application {
     let mut app = checked.app;
-    app.is_registration_flow_enabled = checked.echoed_flags.0;
-    app.is_recovery_flow_enabled = checked.echoed_flags.1;
+    app.profile.is_registration_flow_enabled = checked.echoed_flags.0;
+    app.profile.is_recovery_flow_enabled = checked.echoed_flags.1;
     app.client_id = app
+        .profile
         .inbound_auth_config
         .first()
         .and_then(|e| e.config.as_ref())
@@ -431,12 +432,12 @@ fn answer(checked: Checked, mode: Mode) -> Application {
         Mode::Create => checked.flow_secret.unwrap_or_default(),
         Mode::Update => String::new(),
     };
-    for entry in &mut app.inbound_auth_config {
+    for entry in &mut app.profile.inbound_auth_config {
         if let Some(config) = entry.config.as_mut() {
             config.client_secret = checked.client_secret.clone().unwrap_or_default();
         }
     }
-    if let Some(attestation) = app.attestation.as_mut() {
+    if let Some(attestation) = app.profile.attestation.as_mut() {
         wire::strip_attestation_credentials(attestation);
     }
     app
@@ -453,10 +454,10 @@ pub(crate) fn bound_to_flow(registry: &Registry, flow_id: &str) -> Vec<(String, 
 
 fn binds(app: &Application, flow_id: &str) -> bool {
     [
-        &app.auth_flow_id,
-        &app.registration_flow_id,
-        &app.recovery_flow_id,
-        &app.sign_out_flow_id,
+        &app.profile.auth_flow_id,
+        &app.profile.registration_flow_id,
+        &app.profile.recovery_flow_id,
+        &app.profile.sign_out_flow_id,
     ]
     .iter()
     .any(|bound| bound.as_str() == flow_id)
