@@ -285,3 +285,31 @@ Feature: Declarative resources are read-only (--resources)
       """
     When the caller sends GET "/applications/019a0000-0000-7000-8000-0000000000e1"
     Then the response status is 200
+
+  Scenario: A translation file lies under the texts the i18n API stores
+    Given the server loads the declarative resource files:
+      """
+      resource_type: translation
+      language: fr
+      translations:
+        layers:
+          heading: Depuis le fichier
+      """
+    And the caller is an administrator
+    When the caller sends POST "/i18n/languages/fr/translations/ns/layers/keys/heading" with the JSON body:
+      """
+      {"value": "Enregistré"}
+      """
+    Then the response status is 200
+    When the caller sends GET "/i18n/languages/fr/translations/ns/layers/keys/heading/resolve"
+    Then the response body includes the JSON:
+      """
+      {"value": "Enregistré"}
+      """
+    When the caller sends DELETE "/i18n/languages/fr/translations/ns/layers/keys/heading"
+    Then the response status is 204
+    When the caller sends GET "/i18n/languages/fr/translations/ns/layers/keys/heading/resolve"
+    Then the response body includes the JSON:
+      """
+      {"language": "fr", "namespace": "layers", "key": "heading", "value": "Depuis le fichier"}
+      """

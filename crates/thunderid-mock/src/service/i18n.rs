@@ -83,8 +83,8 @@ fn check_entry(language: &str, namespace: &str, key: &str) -> Result<(), MockErr
     Ok(())
 }
 
-/// `GET /i18n/languages`: the stored languages, sorted, with the system language appended when
-/// absent.
+/// `GET /i18n/languages`: the stored languages, sorted, then those only translation files have,
+/// with the system language appended when absent.
 pub(crate) fn languages(state: &AppState) -> LanguageListResponse {
     let mut languages = state.stores().translations.current().languages();
     if !languages.iter().any(|l| l == SYSTEM_LANGUAGE) {

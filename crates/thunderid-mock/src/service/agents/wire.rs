@@ -62,32 +62,16 @@ fn handle(facts: &Facts, ou_id: &str) -> String {
 
 /// The profile block of a stored inbound client.
 fn profile(agent: &mut Agent, inbound: &Application) {
-    agent
-        .profile
-        .auth_flow_id
-        .clone_from(&inbound.profile.auth_flow_id);
-    agent
-        .profile
-        .registration_flow_id
-        .clone_from(&inbound.profile.registration_flow_id);
-    agent.profile.is_registration_flow_enabled = inbound.profile.is_registration_flow_enabled;
-    agent.profile.theme_id.clone_from(&inbound.profile.theme_id);
-    agent
-        .profile
-        .layout_id
-        .clone_from(&inbound.profile.layout_id);
-    agent
-        .profile
-        .assertion
-        .clone_from(&inbound.profile.assertion);
-    agent
-        .profile
-        .login_consent
-        .clone_from(&inbound.profile.login_consent);
-    agent
-        .profile
-        .allowed_user_types
-        .clone_from(&inbound.profile.allowed_user_types);
+    let (to, from) = (&mut agent.profile, &inbound.profile);
+    to.auth_flow_id.clone_from(&from.auth_flow_id);
+    to.registration_flow_id
+        .clone_from(&from.registration_flow_id);
+    to.is_registration_flow_enabled = from.is_registration_flow_enabled;
+    to.theme_id.clone_from(&from.theme_id);
+    to.layout_id.clone_from(&from.layout_id);
+    to.assertion.clone_from(&from.assertion);
+    to.login_consent.clone_from(&from.login_consent);
+    to.allowed_user_types.clone_from(&from.allowed_user_types);
 }
 
 /// The OAuth entry as `oauthProfileToComplete` writes it: no ACR values, the secret only when
@@ -131,22 +115,12 @@ pub(super) fn complete(
         ..Agent::default()
     };
     if let Some(inbound) = &record.inbound {
-        agent
-            .profile
-            .auth_flow_id
-            .clone_from(&inbound.profile.auth_flow_id);
-        agent
-            .profile
-            .registration_flow_id
-            .clone_from(&inbound.profile.registration_flow_id);
-        agent
-            .profile
-            .assertion
-            .clone_from(&inbound.profile.assertion);
-        agent
-            .profile
-            .login_consent
-            .clone_from(&inbound.profile.login_consent);
+        let (to, from) = (&mut agent.profile, &inbound.profile);
+        to.auth_flow_id.clone_from(&from.auth_flow_id);
+        to.registration_flow_id
+            .clone_from(&from.registration_flow_id);
+        to.assertion.clone_from(&from.assertion);
+        to.login_consent.clone_from(&from.login_consent);
         agent.profile.inbound_auth_config = oauth(inbound, secret);
     }
     agent.profile.is_registration_flow_enabled = registration_flag;
