@@ -208,3 +208,108 @@ Feature: Declarative resources are read-only (--resources)
     And the caller sends DELETE "/agents/019a0000-0000-7000-8000-0000000000fa"
     Then the response status is 403
     And the error code is "AGT-1027"
+
+  Scenario: Past a thousand identity providers the connection lists fail, as the composite store's
+    Given the server loads 1001 declarative copies of the resource:
+      """
+      resource_type: connection
+      id: 019a0000-0000-7000-8000-{n}
+      type: oauth
+      name: Partner {n}
+      clientId: partner
+      clientSecret: secret
+      redirectUri: https://app.example/cb
+      authorizationEndpoint: https://partner.example/authorize
+      tokenEndpoint: https://partner.example/token
+      """
+    And the caller is an administrator
+    When the caller sends GET "/connections"
+    Then the response status is 400
+    And the error code is "IDP-1011"
+    When the caller sends GET "/connections/oauth"
+    Then the response status is 400
+    And the error code is "IDP-1011"
+    When the caller sends GET "/connections?category=sms-provider"
+    Then the response status is 200
+
+  Scenario: The application list stops at a thousand inbound clients, agents' included
+    # The bundled set has 15 applications: with these, 1000.
+    Given the server loads 985 declarative copies of the resource:
+      """
+      resource_type: application
+      id: 019a0000-0000-7000-8000-{n}
+      ouHandle: default
+      name: Declared app {n}
+      type: browser
+      """
+    And the caller is an administrator
+    When the caller sends GET "/applications"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1000, "count": 1000}
+      """
+    When the caller sends POST "/agents" with the JSON body:
+      """
+      {"name": "Planner", "type": "default", "ouId": "01900000-0000-7000-8000-000000000001",
+       "inboundAuthConfig": [{"type": "oauth2", "config": {}}]}
+      """
+    Then the response status is 201
+    When the caller sends GET "/applications"
+    Then the response status is 400
+    And the error code is "APP-1029"
+
+  Scenario: Deleting a declarative application takes its stored memberships before it is refused
+    Given the server loads the declarative resource files:
+      """
+      resource_type: application
+      id: 019a0000-0000-7000-8000-0000000000e1
+      ouHandle: default
+      name: Declared app
+      type: browser
+      """
+    And the caller is an administrator
+    When the caller sends POST "/groups" with the JSON body:
+      """
+      {"name": "Partners", "ouId": "01900000-0000-7000-8000-000000000001",
+       "members": [{"id": "019a0000-0000-7000-8000-0000000000e1", "type": "app"}]}
+      """
+    Then the response status is 201
+    And the response member "id" is kept as "partners"
+    When the caller sends DELETE "/applications/019a0000-0000-7000-8000-0000000000e1"
+    Then the response status is 400
+    And the error code is "APP-1030"
+    When the caller sends GET "/groups/${var.partners}/members"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 0, "members": []}
+      """
+    When the caller sends GET "/applications/019a0000-0000-7000-8000-0000000000e1"
+    Then the response status is 200
+
+  Scenario: A translation file lies under the texts the i18n API stores
+    Given the server loads the declarative resource files:
+      """
+      resource_type: translation
+      language: fr
+      translations:
+        layers:
+          heading: Depuis le fichier
+      """
+    And the caller is an administrator
+    When the caller sends POST "/i18n/languages/fr/translations/ns/layers/keys/heading" with the JSON body:
+      """
+      {"value": "Enregistré"}
+      """
+    Then the response status is 200
+    When the caller sends GET "/i18n/languages/fr/translations/ns/layers/keys/heading/resolve"
+    Then the response body includes the JSON:
+      """
+      {"value": "Enregistré"}
+      """
+    When the caller sends DELETE "/i18n/languages/fr/translations/ns/layers/keys/heading"
+    Then the response status is 204
+    When the caller sends GET "/i18n/languages/fr/translations/ns/layers/keys/heading/resolve"
+    Then the response body includes the JSON:
+      """
+      {"language": "fr", "namespace": "layers", "key": "heading", "value": "Depuis le fichier"}
+      """

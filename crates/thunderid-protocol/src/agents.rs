@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::applications::{AssertionConfig, InboundAuthConfig, LoginConsentConfig};
+use crate::applications::InboundAuthProfile;
 use crate::organizations::Link;
 
 /// An agent (`CreateAgentRequest`, `AgentCompleteResponse`, `AgentGetResponse`).
@@ -49,40 +49,9 @@ pub struct Agent {
     /// Attributes of the agent type's schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Value>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub auth_flow_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub auth_flow_handle: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub registration_flow_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub registration_flow_handle: String,
-    pub is_registration_flow_enabled: bool,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub recovery_flow_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub recovery_flow_handle: String,
-    pub is_recovery_flow_enabled: bool,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub sign_out_flow_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub sign_out_flow_handle: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub theme_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub layout_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assertion: Option<AssertionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login_consent: Option<LoginConsentConfig>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub allowed_user_types: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub passkey_allowed_origins: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attestation: Option<Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub inbound_auth_config: Vec<InboundAuthConfig>,
+    /// The inbound profile it shares with applications.
+    #[serde(flatten)]
+    pub profile: InboundAuthProfile,
 }
 
 /// An agent in a list (`BasicAgentResponse`).

@@ -53,6 +53,19 @@ pub struct Application {
     pub policy_uri: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<String>,
+    /// The inbound profile (flows, design, assertion, consent, user types, OAuth profile).
+    #[serde(flatten)]
+    pub profile: InboundAuthProfile,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+/// The inbound-client fields an application and an agent share, in the server's order
+/// (`InboundAuthProfile`, embedded in both request and response types): flattened into
+/// [`Application`] and [`crate::agents::Agent`], so their bodies keep these members in place.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InboundAuthProfile {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub auth_flow_id: String,
     /// Import and declarative files only.
@@ -89,8 +102,6 @@ pub struct Application {
     pub attestation: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inbound_auth_config: Vec<InboundAuthConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
 }
 
 /// The flow assertion settings.
@@ -299,5 +310,44 @@ mod tests {
         }))
         .expect("an application");
         insta::assert_json_snapshot!("application_minimal", app);
+    }
+
+    /// Every member of the inbound profile, as compact JSON in the server's order.
+    const PROFILE: &str = concat!(
+        r#""authFlowId":"a","authFlowHandle":"ah","registrationFlowId":"r","#,
+        r#""registrationFlowHandle":"rh","isRegistrationFlowEnabled":true,"recoveryFlowId":"c","#,
+        r#""recoveryFlowHandle":"ch","isRecoveryFlowEnabled":true,"signOutFlowId":"s","#,
+        r#""signOutFlowHandle":"sh","themeId":"t","layoutId":"l","#,
+        r#""assertion":{"validityPeriod":60,"userAttributes":["email"]},"#,
+        r#""loginConsent":{"validityPeriod":0},"allowedUserTypes":["Person"],"#,
+        r#""passkeyAllowedOrigins":["https://app.example"],"attestation":{"devMode":true},"#,
+        r#""inboundAuthConfig":[{"type":"oauth2"}]"#
+    );
+
+    #[test]
+    fn the_shared_inbound_profile_keeps_its_members_in_place_in_both_bodies() {
+        let app = format!(
+            concat!(
+                r#"{{"id":"i","ouId":"o","ouHandle":"oh","name":"n","description":"d","#,
+                r#""clientId":"c1","type":"browser","template":"tp","flowSecret":"f","url":"u","#,
+                r#""logoUrl":"lg","tosUri":"ts","policyUri":"p","contacts":["x"],{},"#,
+                r#""metadata":{{"k":"v"}}}}"#
+            ),
+            PROFILE
+        );
+        let decoded: Application = serde_json::from_str(&app).expect("an application");
+        assert_eq!(decoded.profile.theme_id, "t");
+        assert_eq!(serde_json::to_string(&decoded).unwrap(), app);
+        let agent = format!(
+            concat!(
+                r#"{{"id":"i","ouId":"o","ouHandle":"oh","type":"default","name":"n","#,
+                r#""description":"d","logoUrl":"lg","clientId":"c1","owner":"w","#,
+                r#""attributes":{{"model":"m"}},{}}}"#
+            ),
+            PROFILE
+        );
+        let decoded: crate::agents::Agent = serde_json::from_str(&agent).expect("an agent");
+        assert_eq!(decoded.profile.allowed_user_types, ["Person"]);
+        assert_eq!(serde_json::to_string(&decoded).unwrap(), agent);
     }
 }

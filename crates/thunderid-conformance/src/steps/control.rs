@@ -337,6 +337,22 @@ async fn load_resources(world: &mut ConformanceWorld, step: &Step) -> anyhow::Re
     world.restart_with_resources(&documents).await
 }
 
+/// `{n}` in the document becomes each copy's number, twelve digits wide (an id's last group).
+#[given(expr = "the server loads {int} declarative copies of the resource:")]
+async fn load_copies(
+    world: &mut ConformanceWorld,
+    step: &Step,
+    copies: usize,
+) -> anyhow::Result<()> {
+    let document = docstring(step)?;
+    let documents: Vec<String> = (0..copies)
+        .map(|i| document.replace("{n}", &format!("{i:012}")))
+        .collect();
+    world
+        .restart_with_resources(&documents.join("\n---\n"))
+        .await
+}
+
 #[given("the server also has the application:")]
 async fn add_application(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
     let app: ApplicationFixture =

@@ -20,8 +20,8 @@ type Json<T> = Result<GoJson<T>, MockError>;
 pub(crate) async fn list_applications(
     State(state): State<AppState>,
     _: Principal,
-) -> GoJson<ApplicationListResponse> {
-    GoJson(applications::list(&state))
+) -> Json<ApplicationListResponse> {
+    Ok(GoJson(applications::list(&state)?))
 }
 
 /// `POST /applications`: 201.

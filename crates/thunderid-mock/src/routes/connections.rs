@@ -38,7 +38,7 @@ pub(crate) async fn list_vendor(
     _: Principal,
     Path(name): Path<String>,
 ) -> Json<Vec<ConnectionSummary>> {
-    Ok(GoJson(connections::list_vendor(&state, vendor(&name)?)))
+    Ok(GoJson(connections::list_vendor(&state, vendor(&name)?)?))
 }
 
 /// `POST /connections/{vendor}`: 201.

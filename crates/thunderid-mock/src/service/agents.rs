@@ -53,8 +53,8 @@ fn read(body: &[u8], mode: Mode) -> Result<Agent, MockError> {
     // Neither request struct has these; the handler never copies the flow handles on REST.
     request.id.clear();
     request.client_id.clear();
-    request.auth_flow_handle.clear();
-    request.registration_flow_handle.clear();
+    request.profile.auth_flow_handle.clear();
+    request.profile.registration_flow_handle.clear();
     if mode == Mode::Create {
         let mut rules = FieldRules::default();
         rules.text("ouId", &request.organization_unit_id, true, None);
@@ -63,7 +63,7 @@ fn read(body: &[u8], mode: Mode) -> Result<Agent, MockError> {
         rules.finish()?;
     }
     // `normalizeLoginConsent`.
-    if let Some(consent) = request.login_consent.as_mut() {
+    if let Some(consent) = request.profile.login_consent.as_mut() {
         consent.validity_period = consent.validity_period.max(0);
     }
     Ok(request)
@@ -251,7 +251,7 @@ pub(crate) fn create_as(
             &client_id,
             &secret,
         );
-        let flag = request.is_registration_flow_enabled;
+        let flag = request.profile.is_registration_flow_enabled;
         let answer = wire::complete(&request, &record, &secret, flag, &lookups.facts);
         r.agents.put(record);
         Ok(answer)
@@ -308,7 +308,7 @@ fn record(
 ) -> AgentRecord {
     let has_oauth = inbound
         .as_ref()
-        .is_some_and(|i| !i.inbound_auth_config.is_empty());
+        .is_some_and(|i| !i.profile.inbound_auth_config.is_empty());
     let stored_secret = if secret.is_empty() {
         registry
             .agents
@@ -414,7 +414,7 @@ pub(crate) fn update(state: &AppState, id: &str, body: &[u8]) -> Result<Agent, M
         let flag = record
             .inbound
             .as_ref()
-            .is_some_and(|i| i.is_registration_flow_enabled);
+            .is_some_and(|i| i.profile.is_registration_flow_enabled);
         let answer = wire::complete(&request, &record, &secret, flag, &lookups.facts);
         r.agents.put(record);
         Ok(answer)
@@ -433,11 +433,8 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
         }
         r.agents.remove(id).map(drop).ok_or_else(not_found)
     })?;
-    let member = MemberRef::new(MemberKind::Agent, id);
-    state.stores().directory.write(|d| {
-        d.groups.remove_member(&member);
-        d.roles.unassign_everywhere(&member);
-    });
+    // The cascade, after the agent's own declarative check (`DeleteAgent` checks first).
+    applications::strip_stored_memberships(state, &MemberRef::new(MemberKind::Agent, id));
     Ok(())
 }
 

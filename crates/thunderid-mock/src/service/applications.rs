@@ -177,10 +177,31 @@ fn read(body: &[u8]) -> Result<Application, MockError> {
     Ok(app)
 }
 
-/// `GET /applications`: every application, by id.
-pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
+/// `serverconst.MaxCompositeStoreRecords`: the most records a list over a composite store
+/// (database and declarative files) reads; past it the list fails instead of paging.
+pub(crate) const MAX_COMPOSITE_RECORDS: usize = 1000;
+
+/// `GET /applications`: every application, by id. The server's entity and inbound-client stores
+/// are composite whatever the store mode, and it lists each under [`MAX_COMPOSITE_RECORDS`]: more
+/// than that many applications fail the entity list (500, the provider's system error), and,
+/// when there are some, more inbound clients (applications and the agents that have one) than
+/// that fail the inbound-client list with APP-1029.
+pub(crate) fn list(state: &AppState) -> Result<ApplicationListResponse, MockError> {
     let registry = state.registry();
     let mut apps: Vec<_> = registry.applications().collect();
+    if apps.len() > MAX_COMPOSITE_RECORDS {
+        return Err(MockError::Internal(anyhow::anyhow!(
+            "application entities: result limit exceeded in composite mode"
+        )));
+    }
+    let agent_clients = registry
+        .agents
+        .all()
+        .filter(|a| a.inbound.is_some())
+        .count();
+    if !apps.is_empty() && apps.len() + agent_clients > MAX_COMPOSITE_RECORDS {
+        return Err(MockError::api(ApiErrorCode::AppResultLimitExceeded));
+    }
     apps.sort_by(|a, b| a.id.cmp(&b.id));
     let applications: Vec<_> = apps
         .into_iter()
@@ -190,11 +211,11 @@ pub(crate) fn list(state: &AppState) -> ApplicationListResponse {
             item
         })
         .collect();
-    ApplicationListResponse {
+    Ok(ApplicationListResponse {
         total_results: applications.len() as u64,
         count: applications.len() as u64,
         applications,
-    }
+    })
 }
 
 /// `POST /applications`: 201.
@@ -320,10 +341,12 @@ fn is_i18n_ref(value: &str) -> bool {
 }
 
 /// `DELETE /applications/{id}`: idempotent; the application's group memberships and role
-/// assignments go with it. A declarative application is refused (APP-1030) and kept whole: the
-/// server runs its dependency cascade before the inbound-client store refuses, which the mock
-/// does not copy.
+/// assignments go first (`CascadeDelete`, from the stored groups and roles only), then the
+/// application. A declarative application is refused (APP-1030) after that cascade, as on the
+/// server: `DeleteApplication` runs it outside any transaction before the inbound-client store
+/// refuses, so the stored memberships stay gone while the application stays.
 pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
+    strip_stored_memberships(state, &MemberRef::new(MemberKind::App, id));
     if state.is_declarative(Declared::Application, id) {
         return Err(MockError::api(
             ApiErrorCode::AppCannotModifyDeclarativeResource,
@@ -336,11 +359,6 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
         .ok()
         .flatten();
     if removed.is_some() {
-        let member = MemberRef::new(MemberKind::App, id);
-        state.stores().directory.write(|d| {
-            d.groups.remove_member(&member);
-            d.roles.unassign_everywhere(&member);
-        });
         // The application's localized metadata (`custom`/`app.<id>.<field>`) goes with it.
         state
             .stores()
@@ -354,6 +372,18 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
             .ok();
     }
     Ok(())
+}
+
+/// The role-assignment and group providers' `CascadeDeleteDependencies` for a deleted
+/// application or agent: its memberships and assignments in every group and role but the
+/// declarative ones, whose composite stores delete from the database only.
+pub(crate) fn strip_stored_memberships(state: &AppState, member: &MemberRef) {
+    let groups = state.declared_ids(Declared::Group);
+    let roles = state.declared_ids(Declared::Role);
+    state.stores().directory.write(|d| {
+        d.groups.remove_member_except(member, &groups);
+        d.roles.unassign_except(member, &roles);
+    });
 }
 
 /// The checks' facts: the directory's, and the stored themes and layouts.
@@ -381,7 +411,7 @@ fn store(r: &mut crate::store::registry::Registry, checked: &Checked) {
     }
     let runtime = wire::from_wire(r, &app);
     r.server_config
-        .add_cors_origins(&checked.app.passkey_allowed_origins);
+        .add_cors_origins(&checked.app.profile.passkey_allowed_origins);
     r.put_application(runtime);
 }
 
@@ -389,9 +419,10 @@ fn store(r: &mut crate::store::registry::Registry, checked: &Checked) {
 /// secret.
 fn answer(checked: Checked, mode: Mode) -> Application {
     let mut app = checked.app;
-    app.is_registration_flow_enabled = checked.echoed_flags.0;
-    app.is_recovery_flow_enabled = checked.echoed_flags.1;
+    app.profile.is_registration_flow_enabled = checked.echoed_flags.0;
+    app.profile.is_recovery_flow_enabled = checked.echoed_flags.1;
     app.client_id = app
+        .profile
         .inbound_auth_config
         .first()
         .and_then(|e| e.config.as_ref())
@@ -401,12 +432,12 @@ fn answer(checked: Checked, mode: Mode) -> Application {
         Mode::Create => checked.flow_secret.unwrap_or_default(),
         Mode::Update => String::new(),
     };
-    for entry in &mut app.inbound_auth_config {
+    for entry in &mut app.profile.inbound_auth_config {
         if let Some(config) = entry.config.as_mut() {
             config.client_secret = checked.client_secret.clone().unwrap_or_default();
         }
     }
-    if let Some(attestation) = app.attestation.as_mut() {
+    if let Some(attestation) = app.profile.attestation.as_mut() {
         wire::strip_attestation_credentials(attestation);
     }
     app
@@ -423,10 +454,10 @@ pub(crate) fn bound_to_flow(registry: &Registry, flow_id: &str) -> Vec<(String, 
 
 fn binds(app: &Application, flow_id: &str) -> bool {
     [
-        &app.auth_flow_id,
-        &app.registration_flow_id,
-        &app.recovery_flow_id,
-        &app.sign_out_flow_id,
+        &app.profile.auth_flow_id,
+        &app.profile.registration_flow_id,
+        &app.profile.recovery_flow_id,
+        &app.profile.sign_out_flow_id,
     ]
     .iter()
     .any(|bound| bound.as_str() == flow_id)

@@ -200,6 +200,11 @@ pub(crate) fn list(state: &AppState, query: &Query) -> Result<ConnectionList, Mo
         lenient: true,
     };
     let paging = request::Paging::new(limit, offset).validate(&rules)?;
+    if category != "sms-provider" && over_composite_limit(state) {
+        return Err(MockError::api(
+            ApiErrorCode::IdpResultLimitExceededInCompositeMode,
+        ));
+    }
     let connections = state.stores().connections.current();
     let mut items: Vec<ConnectionSummary> = connections
         .idps
@@ -223,15 +228,33 @@ pub(crate) fn list(state: &AppState, query: &Query) -> Result<ConnectionList, Mo
     Ok(ConnectionList(paging.page(items, "/connections", &extra)))
 }
 
-/// `GET /connections/{vendor}`: that vendor's instances, store order, unpaged.
-pub(crate) fn list_vendor(state: &AppState, vendor: Vendor) -> Vec<ConnectionSummary> {
+/// `GET /connections/{vendor}`: that vendor's instances, store order, unpaged. An IdP vendor reads
+/// the whole identity-provider list first (IDP-1011 past its composite limit).
+pub(crate) fn list_vendor(
+    state: &AppState,
+    vendor: Vendor,
+) -> Result<Vec<ConnectionSummary>, MockError> {
+    if vendor.is_identity_provider() && over_composite_limit(state) {
+        return Err(MockError::api(
+            ApiErrorCode::IdpResultLimitExceededInCompositeMode,
+        ));
+    }
     let connections = state.stores().connections.current();
-    vendor
+    Ok(vendor
         .table(&connections)
         .iter()
         .filter(|r| r.vendor == vendor.name())
         .map(ConnectionSummary::from_record)
-        .collect()
+        .collect())
+}
+
+/// Whether `GetIdentityProviderList` fails: in the composite store mode (the default; not with
+/// `--mutable-resources`), more identity providers (stored and declarative) than
+/// `MaxCompositeStoreRecords`.
+pub(crate) fn over_composite_limit(state: &AppState) -> bool {
+    state.config().read_only_resources
+        && state.stores().connections.current().idps.len()
+            > super::applications::MAX_COMPOSITE_RECORDS
 }
 
 /// `POST /connections/{vendor}`: 201.
@@ -459,4 +482,77 @@ fn decode_document(document: &Map<String, Value>) -> Result<(Vendor, ConnectionR
     let request = ConnectionRequest::from_value(vendor, &Value::Object(document.clone()))
         .map_err(|()| "failed to parse connection document: invalid member type".to_owned())?;
     Ok((vendor, request))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MockServer;
+
+    /// A server holding `count` identity providers (put straight into the store: a thousand
+    /// creates over HTTP would each copy the table).
+    fn with_idps(builder: crate::MockServerBuilder, count: usize) -> AppState {
+        let state = builder.build_state("http://127.0.0.1:1").unwrap();
+        state
+            .stores()
+            .connections
+            .update(|c| {
+                for i in 0..count {
+                    c.idps.put(ConnectionRecord {
+                        id: format!("019a0000-0000-7000-8000-{i:012}"),
+                        vendor: "oauth",
+                        name: format!("IdP {i}"),
+                        description: String::new(),
+                        properties: BTreeMap::new(),
+                        attribute_configuration: None,
+                    });
+                }
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+        state
+    }
+
+    fn code(result: Result<impl std::fmt::Debug, MockError>) -> Option<ApiErrorCode> {
+        match result {
+            Err(MockError::Api { error, .. }) => Some(error.code),
+            other => panic!("not an API error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn identity_provider_lists_fail_past_the_composite_limit_only_in_composite_mode() {
+        let limit = super::super::applications::MAX_COMPOSITE_RECORDS;
+        let state = with_idps(MockServer::builder(), limit);
+        assert_eq!(
+            list(&state, &Query::parse(None)).unwrap().0.total_results,
+            limit as u64
+        );
+        assert_eq!(list_vendor(&state, Vendor::OAuth).unwrap().len(), limit);
+
+        let state = with_idps(MockServer::builder(), limit + 1);
+        let over = Some(ApiErrorCode::IdpResultLimitExceededInCompositeMode);
+        assert_eq!(code(list(&state, &Query::parse(None))), over);
+        assert_eq!(
+            code(list(
+                &state,
+                &Query::parse(Some("category=identity-provider"))
+            )),
+            over
+        );
+        assert_eq!(code(list_vendor(&state, Vendor::OAuth)), over);
+        assert_eq!(code(list_vendor(&state, Vendor::Google)), over);
+        // The paging checks come first; SMS senders do not read the identity providers.
+        assert_eq!(
+            code(list(&state, &Query::parse(Some("limit=0")))),
+            Some(ApiErrorCode::ConnectionInvalidLimit)
+        );
+        let senders = list(&state, &Query::parse(Some("category=sms-provider"))).unwrap();
+        assert_eq!(senders.0.total_results, 0);
+        assert!(list_vendor(&state, Vendor::Twilio).unwrap().is_empty());
+
+        // The server's mutable mode has no composite store for identity providers.
+        let state = with_idps(MockServer::builder().mutable_resources(), limit + 1);
+        assert_eq!(list_vendor(&state, Vendor::OAuth).unwrap().len(), limit + 1);
+    }
 }

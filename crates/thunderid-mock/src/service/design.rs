@@ -453,8 +453,8 @@ pub(crate) fn usages(
             .all()
             .filter(|agent| {
                 agent.inbound.as_ref().is_some_and(|i| match kind {
-                    Kind::Theme => i.theme_id == id,
-                    Kind::Layout => i.layout_id == id,
+                    Kind::Theme => i.profile.theme_id == id,
+                    Kind::Layout => i.profile.layout_id == id,
                 })
             })
             .map(|agent| ("agent", agent.id.clone(), agent.name.clone())),

@@ -365,7 +365,7 @@ pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockEr
         agent
             .inbound
             .as_ref()
-            .is_some_and(|i| i.auth_flow_id == id || i.registration_flow_id == id)
+            .is_some_and(|i| i.profile.auth_flow_id == id || i.profile.registration_flow_id == id)
     });
     let usages: Vec<Usage> = applications::bound_to_flow(&registry, id)
         .into_iter()

@@ -8,7 +8,7 @@ mod language;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::i18n::{
     LanguageListResponse, LanguageTranslations, Translation, TranslationTable,
@@ -83,8 +83,8 @@ fn check_entry(language: &str, namespace: &str, key: &str) -> Result<(), MockErr
     Ok(())
 }
 
-/// `GET /i18n/languages`: the stored languages, sorted, with the system language appended when
-/// absent.
+/// `GET /i18n/languages`: the stored languages, sorted, then those only translation files have,
+/// with the system language appended when absent.
 pub(crate) fn languages(state: &AppState) -> LanguageListResponse {
     let mut languages = state.stores().translations.current().languages();
     if !languages.iter().any(|l| l == SYSTEM_LANGUAGE) {
@@ -232,6 +232,53 @@ pub(crate) fn replace_language(
         total_results: total,
         translations,
     })
+}
+
+/// A translation file loaded read-only (`--resources`): its texts become the layer under the
+/// stored ones, as the server's composite store loads `config/resources/translations`. The file
+/// loader checks only what `validateTranslationWrapper` checks: a language, a `translations`
+/// mapping, no second file for the language; the API's checks do not apply to files.
+pub(crate) fn declare_file(state: &AppState, document: &Map<String, Value>) -> Result<(), String> {
+    let language = match document.get("language") {
+        Some(Value::String(language)) => language.clone(),
+        None | Some(Value::Null) => String::new(),
+        Some(other) => return Err(format!("cannot decode language {other}")),
+    };
+    if language.is_empty() {
+        return Err("translation language is required".to_owned());
+    }
+    let translations = match document.get("translations") {
+        None | Some(Value::Null) => return Err("translation translations is required".to_owned()),
+        Some(value) => file_table(value).ok_or("cannot decode translations")?,
+    };
+    state
+        .stores()
+        .translations
+        .update(|t| t.declare_file(&language, &translations))
+}
+
+/// A file's `translations` as yaml.v3 decodes `map[string]map[string]string`: any scalar is its
+/// text, `null` an empty one.
+fn file_table(value: &Value) -> Option<TranslationTable> {
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => Some(String::new()),
+        Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+        _ => None,
+    };
+    let mut table = TranslationTable::new();
+    for (namespace, keys) in value.as_object()? {
+        let keys = match keys {
+            Value::Null => BTreeMap::new(),
+            Value::Object(keys) => keys
+                .iter()
+                .map(|(k, v)| scalar(v).map(|v| (k.clone(), v)))
+                .collect::<Option<_>>()?,
+            _ => return None,
+        };
+        table.insert(namespace.clone(), keys);
+    }
+    Some(table)
 }
 
 /// `DELETE /i18n/languages/{language}/translations`.

@@ -97,8 +97,9 @@ fn replace_attributes(
 }
 
 /// The user as the API shows it (`model.go` `User`); `display` and `ouHandle` only with
-/// `?include=display`.
-fn user_body(directory: &Directory, user: &UserRecord, display: bool) -> User {
+/// `?include=display`; `isReadOnly` for a user a declarative file defines (the composite entity
+/// store marks what it reads from its file store).
+fn user_body(directory: &Directory, user: &UserRecord, display: bool, read_only: bool) -> User {
     User {
         organization_unit_id: Some(OrganizationUnitId::new(user.ou_id.clone())),
         organization_unit_handle: display
@@ -107,6 +108,7 @@ fn user_body(directory: &Directory, user: &UserRecord, display: bool) -> User {
         user_type: Some(user.user_type.clone()),
         attributes: (!user.attributes_null).then(|| user.attributes.clone()),
         display: display.then(|| directory.display_of(user)),
+        is_read_only: read_only,
         ..User::new(UserId::new(user.id.clone()))
     }
 }

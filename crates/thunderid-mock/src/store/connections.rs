@@ -4,6 +4,7 @@
 //! fresh server has none.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +25,13 @@ pub(crate) struct ConnectionRecord {
 /// One table, in insertion order (the store's order).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
-    records: Vec<ConnectionRecord>,
+    /// Shared, so that publishing a changed table copies pointers, not records.
+    records: Vec<Arc<ConnectionRecord>>,
 }
 
 impl Table {
     pub(crate) fn get(&self, id: &str) -> Option<&ConnectionRecord> {
-        self.records.iter().find(|r| r.id == id)
+        self.records.iter().find(|r| r.id == id).map(|r| &**r)
     }
 
     /// Another record than `except` has this name.
@@ -39,15 +41,19 @@ impl Table {
             .any(|r| r.name == name && r.id != except)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.records.len()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &ConnectionRecord> {
-        self.records.iter()
+        self.records.iter().map(|r| &**r)
     }
 
     /// Insert, or replace the record with the same id in place.
     pub(crate) fn put(&mut self, record: ConnectionRecord) {
         match self.records.iter_mut().find(|r| r.id == record.id) {
-            Some(slot) => *slot = record,
-            None => self.records.push(record),
+            Some(slot) => *slot = Arc::new(record),
+            None => self.records.push(Arc::new(record)),
         }
     }
 

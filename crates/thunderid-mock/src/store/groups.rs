@@ -128,6 +128,21 @@ impl Groups {
         }
     }
 
+    /// Remove `member` from every group but those in `kept`: the composite store's
+    /// `DeleteMembershipsByMember` deletes the database's memberships only, so a declarative
+    /// group keeps the members its file lists.
+    pub(crate) fn remove_member_except(
+        &mut self,
+        member: &MemberRef,
+        kept: &std::collections::HashSet<String>,
+    ) {
+        for group in self.groups.values_mut() {
+            if !kept.contains(&group.id) {
+                group.members.retain(|m| m != member);
+            }
+        }
+    }
+
     /// The groups `member` is directly in.
     pub(crate) fn direct(&self, member: &MemberRef) -> impl Iterator<Item = &GroupRecord> {
         self.groups

@@ -114,6 +114,21 @@ impl Roles {
         }
     }
 
+    /// Remove `assignee`'s assignments from every role but those in `kept`: the composite
+    /// store's `DeleteAssignmentsByAssignee` deletes the database's only, so a declarative role
+    /// keeps the assignments its file lists.
+    pub(crate) fn unassign_except(
+        &mut self,
+        assignee: &MemberRef,
+        kept: &std::collections::HashSet<String>,
+    ) {
+        for role in self.roles.values_mut() {
+            if !kept.contains(&role.id) {
+                role.assignments.retain(|a| a != assignee);
+            }
+        }
+    }
+
     /// Keep only the permissions `valid` accepts (resource server id, permission); a server whose
     /// list empties is dropped (`CascadeDeleteDependencies`).
     pub(crate) fn retain_permissions(&mut self, valid: impl Fn(&str, &str) -> bool) {

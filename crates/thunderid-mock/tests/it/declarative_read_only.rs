@@ -6,9 +6,9 @@
 use serde_json::{Value, json};
 use thunderid_mock::MockServer;
 
+use crate::declarative_layers::call;
 use crate::support::TestServer;
 
-const ADMIN: &str = "01900000-0000-7000-8000-000000000100";
 const UNIT: &str = "01900000-0000-7000-8000-000000000001";
 
 const DOCUMENTS: &str = r#"
@@ -160,34 +160,7 @@ fn kinds() -> Vec<(&'static str, &'static str, Value)> {
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "thunderid-mock-read-only-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("resources.yaml"), DOCUMENTS).unwrap();
-    dir
-}
-
-async fn call(
-    t: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let token = t.server.mint_access_token(ADMIN, "sample-spa", &["system"]);
-    let mut request = t.client.request(method, t.url(path)).bearer_auth(&token);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let reply = t.send(request).await;
-    let body = if reply.body.is_empty() {
-        Value::Null
-    } else {
-        reply.json()
-    };
-    (reply.status.as_u16(), body)
+    crate::declarative_layers::scratch(name, DOCUMENTS)
 }
 
 /// Every kind's PUT and DELETE answers, keyed by kind.

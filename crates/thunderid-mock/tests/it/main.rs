@@ -47,6 +47,7 @@ mod authn;
 mod authn_methods;
 mod connections;
 mod declarative;
+mod declarative_layers;
 mod declarative_read_only;
 mod design;
 mod export;

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use thunderid_protocol::agents::Agent;
-use thunderid_protocol::applications::{Application, InboundAuthConfig, OAuthClientConfig};
+use thunderid_protocol::applications::{
+    Application, InboundAuthConfig, InboundAuthProfile, OAuthClientConfig,
+};
 use thunderid_protocol::flow::FlowType;
 use thunderid_protocol::{ApiError, ApiErrorCode};
 
@@ -19,21 +21,22 @@ use crate::store::registry::Registry;
 /// Whether the request asks for an inbound client (`needsInboundClient`; the handler passes no
 /// handles on REST).
 pub(super) fn wanted(request: &Agent) -> bool {
-    !request.auth_flow_id.is_empty()
-        || !request.registration_flow_id.is_empty()
-        || request.is_registration_flow_enabled
-        || !request.theme_id.is_empty()
-        || !request.layout_id.is_empty()
-        || request.assertion.is_some()
-        || request.login_consent.is_some()
-        || !request.allowed_user_types.is_empty()
-        || !request.inbound_auth_config.is_empty()
+    !request.profile.auth_flow_id.is_empty()
+        || !request.profile.registration_flow_id.is_empty()
+        || request.profile.is_registration_flow_enabled
+        || !request.profile.theme_id.is_empty()
+        || !request.profile.layout_id.is_empty()
+        || request.profile.assertion.is_some()
+        || request.profile.login_consent.is_some()
+        || !request.profile.allowed_user_types.is_empty()
+        || !request.profile.inbound_auth_config.is_empty()
 }
 
 /// `pickOAuthConfig`: the one `oauth2` entry's config (none when absent or `null`); two entries
 /// are AGT-1038.
 pub(super) fn oauth_config(request: &Agent) -> Result<Option<&OAuthClientConfig>, MockError> {
     let mut entries = request
+        .profile
         .inbound_auth_config
         .iter()
         .filter(|e| e.config_type == "oauth2");
@@ -71,18 +74,18 @@ pub(super) fn check(
             .map(|f| f.id.as_str().to_owned())
             .ok_or_else(|| MockError::api(code))
     };
-    let mut auth_flow_id = request.auth_flow_id.clone();
-    if auth_flow_id.is_empty() && !request.auth_flow_handle.is_empty() {
+    let mut auth_flow_id = request.profile.auth_flow_id.clone();
+    if auth_flow_id.is_empty() && !request.profile.auth_flow_handle.is_empty() {
         auth_flow_id = by_handle(
-            &request.auth_flow_handle,
+            &request.profile.auth_flow_handle,
             FlowType::Authentication,
             ApiErrorCode::AgentInvalidAuthFlowID,
         )?;
     }
-    let mut registration_flow_id = request.registration_flow_id.clone();
-    if registration_flow_id.is_empty() && !request.registration_flow_handle.is_empty() {
+    let mut registration_flow_id = request.profile.registration_flow_id.clone();
+    if registration_flow_id.is_empty() && !request.profile.registration_flow_handle.is_empty() {
         registration_flow_id = by_handle(
-            &request.registration_flow_handle,
+            &request.profile.registration_flow_handle,
             FlowType::Registration,
             ApiErrorCode::AgentInvalidRegistrationFlowID,
         )?;
@@ -92,14 +95,17 @@ pub(super) fn check(
         organization_unit_id: request.organization_unit_id.clone(),
         name: request.name.clone(),
         logo_url: request.logo_url.clone(),
-        auth_flow_id,
-        registration_flow_id,
-        is_registration_flow_enabled: request.is_registration_flow_enabled,
-        theme_id: request.theme_id.clone(),
-        layout_id: request.layout_id.clone(),
-        assertion: request.assertion.clone(),
-        login_consent: request.login_consent.clone(),
-        allowed_user_types: request.allowed_user_types.clone(),
+        profile: InboundAuthProfile {
+            auth_flow_id,
+            registration_flow_id,
+            is_registration_flow_enabled: request.profile.is_registration_flow_enabled,
+            theme_id: request.profile.theme_id.clone(),
+            layout_id: request.profile.layout_id.clone(),
+            assertion: request.profile.assertion.clone(),
+            login_consent: request.profile.login_consent.clone(),
+            allowed_user_types: request.profile.allowed_user_types.clone(),
+            ..InboundAuthProfile::default()
+        },
         ..Application::default()
     };
     if let Some(config) = oauth_config(request)? {
@@ -115,13 +121,15 @@ pub(super) fn check(
         config.acr_values.clear();
         config.client_id = client_id.to_owned();
         config.client_secret = secret.to_owned();
-        app.inbound_auth_config = vec![InboundAuthConfig {
+        app.profile.inbound_auth_config = vec![InboundAuthConfig {
             config_type: "oauth2".to_owned(),
             config: Some(config),
         }];
     }
     // `applyInboundDefaults`: the consent period is always stored.
-    app.login_consent.get_or_insert_with(Default::default);
+    app.profile
+        .login_consent
+        .get_or_insert_with(Default::default);
     applications::validate::check_inbound(&mut app, mode, context).map_err(agent_error)?;
     Ok(app)
 }
@@ -133,7 +141,12 @@ pub(super) fn client(
     secret: Option<&str>,
 ) -> Option<Arc<ApplicationFixture>> {
     let mut app = inbound.clone();
-    let config = app.inbound_auth_config.first_mut()?.config.as_mut()?;
+    let config = app
+        .profile
+        .inbound_auth_config
+        .first_mut()?
+        .config
+        .as_mut()?;
     config.client_secret = secret.unwrap_or_default().to_owned();
     Some(Arc::new(applications::wire::from_wire(registry, &app)))
 }

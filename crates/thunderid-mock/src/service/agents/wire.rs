@@ -4,7 +4,7 @@
 use serde_json::Value;
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::agents::{Agent, AgentSummary};
-use thunderid_protocol::applications::{Application, InboundAuthConfig};
+use thunderid_protocol::applications::{Application, InboundAuthConfig, InboundAuthProfile};
 
 use crate::error::MockError;
 use crate::service::applications::Facts;
@@ -62,24 +62,22 @@ fn handle(facts: &Facts, ou_id: &str) -> String {
 
 /// The profile block of a stored inbound client.
 fn profile(agent: &mut Agent, inbound: &Application) {
-    agent.auth_flow_id.clone_from(&inbound.auth_flow_id);
-    agent
-        .registration_flow_id
-        .clone_from(&inbound.registration_flow_id);
-    agent.is_registration_flow_enabled = inbound.is_registration_flow_enabled;
-    agent.theme_id.clone_from(&inbound.theme_id);
-    agent.layout_id.clone_from(&inbound.layout_id);
-    agent.assertion.clone_from(&inbound.assertion);
-    agent.login_consent.clone_from(&inbound.login_consent);
-    agent
-        .allowed_user_types
-        .clone_from(&inbound.allowed_user_types);
+    let (to, from) = (&mut agent.profile, &inbound.profile);
+    to.auth_flow_id.clone_from(&from.auth_flow_id);
+    to.registration_flow_id
+        .clone_from(&from.registration_flow_id);
+    to.is_registration_flow_enabled = from.is_registration_flow_enabled;
+    to.theme_id.clone_from(&from.theme_id);
+    to.layout_id.clone_from(&from.layout_id);
+    to.assertion.clone_from(&from.assertion);
+    to.login_consent.clone_from(&from.login_consent);
+    to.allowed_user_types.clone_from(&from.allowed_user_types);
 }
 
 /// The OAuth entry as `oauthProfileToComplete` writes it: no ACR values, the secret only when
 /// this call set one.
 fn oauth(inbound: &Application, secret: &str) -> Vec<InboundAuthConfig> {
-    let mut entries = inbound.inbound_auth_config.clone();
+    let mut entries = inbound.profile.inbound_auth_config.clone();
     for entry in &mut entries {
         if let Some(config) = entry.config.as_mut() {
             config.client_secret = secret.to_owned();
@@ -108,21 +106,24 @@ pub(super) fn complete(
         logo_url: request.logo_url.clone(),
         owner: record.owner.clone(),
         attributes: record.attributes.clone(),
-        theme_id: request.theme_id.clone(),
-        layout_id: request.layout_id.clone(),
-        allowed_user_types: request.allowed_user_types.clone(),
+        profile: InboundAuthProfile {
+            theme_id: request.profile.theme_id.clone(),
+            layout_id: request.profile.layout_id.clone(),
+            allowed_user_types: request.profile.allowed_user_types.clone(),
+            ..InboundAuthProfile::default()
+        },
         ..Agent::default()
     };
     if let Some(inbound) = &record.inbound {
-        agent.auth_flow_id.clone_from(&inbound.auth_flow_id);
-        agent
-            .registration_flow_id
-            .clone_from(&inbound.registration_flow_id);
-        agent.assertion.clone_from(&inbound.assertion);
-        agent.login_consent.clone_from(&inbound.login_consent);
-        agent.inbound_auth_config = oauth(inbound, secret);
+        let (to, from) = (&mut agent.profile, &inbound.profile);
+        to.auth_flow_id.clone_from(&from.auth_flow_id);
+        to.registration_flow_id
+            .clone_from(&from.registration_flow_id);
+        to.assertion.clone_from(&from.assertion);
+        to.login_consent.clone_from(&from.login_consent);
+        agent.profile.inbound_auth_config = oauth(inbound, secret);
     }
-    agent.is_registration_flow_enabled = registration_flag;
+    agent.profile.is_registration_flow_enabled = registration_flag;
     agent
 }
 
@@ -144,7 +145,7 @@ pub(super) fn full(record: &AgentRecord, units: Option<&Facts>) -> Agent {
     };
     if let Some(inbound) = &record.inbound {
         profile(&mut agent, inbound);
-        agent.inbound_auth_config = oauth(inbound, "");
+        agent.profile.inbound_auth_config = oauth(inbound, "");
     }
     agent
 }

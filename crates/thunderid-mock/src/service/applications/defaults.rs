@@ -44,21 +44,27 @@ pub(super) fn apply(
     facts: &Facts,
     (jwt_validity, refresh_validity): (u64, u64),
 ) {
-    let assertion = app.assertion.get_or_insert_with(AssertionConfig::default);
+    let assertion = app
+        .profile
+        .assertion
+        .get_or_insert_with(AssertionConfig::default);
     if assertion.validity_period == 0 {
         assertion.validity_period = jwt_validity;
     }
     let assertion = assertion.clone();
-    let declared: Option<BTreeSet<String>> = (!app.allowed_user_types.is_empty()).then(|| {
-        app.allowed_user_types
-            .iter()
-            .filter_map(|t| facts.user_types.get(t))
-            .flatten()
-            .cloned()
-            .chain(COMPUTED_ATTRIBUTES.iter().map(|a| (*a).to_owned()))
-            .collect()
-    });
+    let declared: Option<BTreeSet<String>> =
+        (!app.profile.allowed_user_types.is_empty()).then(|| {
+            app.profile
+                .allowed_user_types
+                .iter()
+                .filter_map(|t| facts.user_types.get(t))
+                .flatten()
+                .cloned()
+                .chain(COMPUTED_ATTRIBUTES.iter().map(|a| (*a).to_owned()))
+                .collect()
+        });
     let Some(config) = app
+        .profile
         .inbound_auth_config
         .first_mut()
         .and_then(|e| e.config.as_mut())
@@ -138,6 +144,7 @@ pub(super) fn apply(
 /// machine client) get the supplied one or a fresh one on create; on update a supplied one rotates.
 pub(super) fn flow_secret(app: &mut Application, mode: Mode) -> Option<String> {
     let config = app
+        .profile
         .inbound_auth_config
         .first()
         .and_then(|e| e.config.as_ref());

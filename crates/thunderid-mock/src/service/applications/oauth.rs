@@ -53,7 +53,8 @@ pub(super) fn parameters(
         return Err(MockError::api_error(error));
     }
     let current_client = current.and_then(|c| {
-        c.inbound_auth_config
+        c.profile
+            .inbound_auth_config
             .first()
             .and_then(|e| e.config.as_ref())
     });

@@ -51,17 +51,18 @@ pub(super) fn check(
         return Err(api(ApiErrorCode::AppApplicationAlreadyExistsWithName));
     }
     // Only `oauth2` entries with a config count (the handler drops the others).
-    app.inbound_auth_config
+    app.profile
+        .inbound_auth_config
         .retain(|entry| entry.config_type == "oauth2" && entry.config.is_some());
-    if app.inbound_auth_config.len() > 1 {
+    if app.profile.inbound_auth_config.len() > 1 {
         return Err(api(match mode {
             Mode::Create => ApiErrorCode::AppInvalidInboundAuthConfig,
             Mode::Update => ApiErrorCode::AppMultipleOAuthConfigs,
         }));
     }
     let (echo_registration, echo_recovery) = (
-        app.is_registration_flow_enabled,
-        app.is_recovery_flow_enabled,
+        app.profile.is_registration_flow_enabled,
+        app.profile.is_recovery_flow_enabled,
     );
     if mode == Mode::Update
         && let Some(current) = current
@@ -75,6 +76,7 @@ pub(super) fn check(
     }
     let mut client_secret = None;
     if let Some(config) = app
+        .profile
         .inbound_auth_config
         .first_mut()
         .and_then(|e| e.config.as_mut())
@@ -96,10 +98,12 @@ pub(super) fn check(
         return Err(api(ApiErrorCode::AppInvalidApplicationType));
     }
     let consent = app
+        .profile
         .login_consent
         .get_or_insert_with(LoginConsentConfig::default);
     consent.validity_period = consent.validity_period.max(0);
     if app
+        .profile
         .attestation
         .as_ref()
         .is_some_and(|a| a.get("android").is_some() && a.get("apple").is_some())
@@ -140,6 +144,7 @@ pub(crate) fn check_inbound(
     check_references(app, registry, facts)?;
     check_user_attributes(app, mode, facts)?;
     if let Some(config) = app
+        .profile
         .inbound_auth_config
         .first_mut()
         .and_then(|e| e.config.as_mut())
@@ -185,23 +190,23 @@ fn resolve_flows(
     };
     for (id, handle, flow_type) in [
         (
-            &mut app.auth_flow_id,
-            &mut app.auth_flow_handle,
+            &mut app.profile.auth_flow_id,
+            &mut app.profile.auth_flow_handle,
             FlowType::Authentication,
         ),
         (
-            &mut app.registration_flow_id,
-            &mut app.registration_flow_handle,
+            &mut app.profile.registration_flow_id,
+            &mut app.profile.registration_flow_handle,
             FlowType::Registration,
         ),
         (
-            &mut app.recovery_flow_id,
-            &mut app.recovery_flow_handle,
+            &mut app.profile.recovery_flow_id,
+            &mut app.profile.recovery_flow_handle,
             FlowType::Recovery,
         ),
         (
-            &mut app.sign_out_flow_id,
-            &mut app.sign_out_flow_handle,
+            &mut app.profile.sign_out_flow_id,
+            &mut app.profile.sign_out_flow_handle,
             FlowType::SignOut,
         ),
     ] {
@@ -211,11 +216,11 @@ fn resolve_flows(
         }
         handle.clear();
     }
-    if !app.is_registration_flow_enabled {
-        app.registration_flow_id.clear();
+    if !app.profile.is_registration_flow_enabled {
+        app.profile.registration_flow_id.clear();
     }
-    if !app.is_recovery_flow_enabled {
-        app.recovery_flow_id.clear();
+    if !app.profile.is_recovery_flow_enabled {
+        app.profile.recovery_flow_id.clear();
     }
     let unit = facts.unit_flows(&app.organization_unit_id);
     let server_default = |flow_type: &FlowType| {
@@ -224,32 +229,32 @@ fn resolve_flows(
             .default_flow_handle(flow_type)
             .and_then(|handle| by_handle(&handle, flow_type))
     };
-    if app.auth_flow_id.is_empty() {
+    if app.profile.auth_flow_id.is_empty() {
         let from_unit = (mode == Mode::Update)
             .then(|| unit.get(&FlowType::Authentication).cloned())
             .flatten();
-        app.auth_flow_id = from_unit
+        app.profile.auth_flow_id = from_unit
             .or_else(|| server_default(&FlowType::Authentication))
             .ok_or_else(|| api(ApiErrorCode::AppWhileRetrievingFlowDefinition))?;
     }
-    if app.is_registration_flow_enabled && app.registration_flow_id.is_empty() {
-        app.registration_flow_id = unit
+    if app.profile.is_registration_flow_enabled && app.profile.registration_flow_id.is_empty() {
+        app.profile.registration_flow_id = unit
             .get(&FlowType::Registration)
             .cloned()
             .or_else(|| server_default(&FlowType::Registration))
             .unwrap_or_default();
-        app.is_registration_flow_enabled = !app.registration_flow_id.is_empty();
+        app.profile.is_registration_flow_enabled = !app.profile.registration_flow_id.is_empty();
     }
-    if app.is_recovery_flow_enabled && app.recovery_flow_id.is_empty() {
-        app.recovery_flow_id = unit
+    if app.profile.is_recovery_flow_enabled && app.profile.recovery_flow_id.is_empty() {
+        app.profile.recovery_flow_id = unit
             .get(&FlowType::Recovery)
             .cloned()
             .or_else(|| server_default(&FlowType::Recovery))
             .unwrap_or_default();
-        app.is_recovery_flow_enabled = !app.recovery_flow_id.is_empty();
+        app.profile.is_recovery_flow_enabled = !app.profile.recovery_flow_id.is_empty();
     }
-    if app.sign_out_flow_id.is_empty() {
-        app.sign_out_flow_id = unit
+    if app.profile.sign_out_flow_id.is_empty() {
+        app.profile.sign_out_flow_id = unit
             .get(&FlowType::SignOut)
             .cloned()
             .or_else(|| server_default(&FlowType::SignOut))
@@ -267,17 +272,17 @@ fn check_references(
 ) -> Result<(), MockError> {
     let bindings = [
         (
-            &app.auth_flow_id,
+            &app.profile.auth_flow_id,
             FlowType::Authentication,
             ApiErrorCode::AppInvalidAuthFlowID,
         ),
         (
-            &app.registration_flow_id,
+            &app.profile.registration_flow_id,
             FlowType::Registration,
             ApiErrorCode::AppInvalidRegistrationFlowID,
         ),
         (
-            &app.recovery_flow_id,
+            &app.profile.recovery_flow_id,
             FlowType::Recovery,
             ApiErrorCode::AppInvalidRecoveryFlowID,
         ),
@@ -287,25 +292,26 @@ fn check_references(
             return Err(api(code.clone()));
         }
     }
-    if !app.sign_out_flow_id.is_empty()
+    if !app.profile.sign_out_flow_id.is_empty()
         && registry
-            .flow(&app.sign_out_flow_id)
+            .flow(&app.profile.sign_out_flow_id)
             .is_none_or(|f| f.flow_type != FlowType::SignOut)
     {
         // The server has no mapping for this one: a 500.
         return Err(MockError::Internal(anyhow::anyhow!(
             "sign-out flow {} is not a SIGNOUT flow",
-            app.sign_out_flow_id
+            app.profile.sign_out_flow_id
         )));
     }
     check_call_targets(app, registry)?;
-    if !app.theme_id.is_empty() && !facts.themes.contains(&app.theme_id) {
+    if !app.profile.theme_id.is_empty() && !facts.themes.contains(&app.profile.theme_id) {
         return Err(api(ApiErrorCode::AppThemeNotFound));
     }
-    if !app.layout_id.is_empty() && !facts.layouts.contains(&app.layout_id) {
+    if !app.profile.layout_id.is_empty() && !facts.layouts.contains(&app.profile.layout_id) {
         return Err(api(ApiErrorCode::AppLayoutNotFound));
     }
     if app
+        .profile
         .allowed_user_types
         .iter()
         .any(|t| !facts.user_types.contains_key(t))
@@ -319,17 +325,17 @@ fn check_references(
 /// the bound flow, must be the application's binding for that type when it has one (APP-1039).
 pub(super) fn check_call_targets(app: &Application, registry: &Registry) -> Result<(), MockError> {
     let binding = |flow_type: &FlowType| match flow_type {
-        FlowType::Authentication => Some(&app.auth_flow_id),
-        FlowType::Registration => Some(&app.registration_flow_id),
-        FlowType::Recovery => Some(&app.recovery_flow_id),
-        FlowType::SignOut => Some(&app.sign_out_flow_id),
+        FlowType::Authentication => Some(&app.profile.auth_flow_id),
+        FlowType::Registration => Some(&app.profile.registration_flow_id),
+        FlowType::Recovery => Some(&app.profile.recovery_flow_id),
+        FlowType::SignOut => Some(&app.profile.sign_out_flow_id),
         _ => None,
     };
     for root in [
-        &app.auth_flow_id,
-        &app.registration_flow_id,
-        &app.recovery_flow_id,
-        &app.sign_out_flow_id,
+        &app.profile.auth_flow_id,
+        &app.profile.registration_flow_id,
+        &app.profile.recovery_flow_id,
+        &app.profile.sign_out_flow_id,
     ] {
         let Some(flow) = registry.flow(root) else {
             continue;
@@ -393,10 +399,11 @@ fn check_user_attributes(
     mode: Mode,
     facts: &Facts,
 ) -> Result<(), MockError> {
-    if app.allowed_user_types.is_empty() {
+    if app.profile.allowed_user_types.is_empty() {
         return Ok(());
     }
     let declared: BTreeSet<&str> = app
+        .profile
         .allowed_user_types
         .iter()
         .filter_map(|t| facts.user_types.get(t))
@@ -406,10 +413,11 @@ fn check_user_attributes(
         .collect();
     let ok = |a: &String| declared.contains(a.as_str());
     let mut lists: Vec<&mut Vec<String>> = Vec::new();
-    if let Some(assertion) = app.assertion.as_mut() {
+    if let Some(assertion) = app.profile.assertion.as_mut() {
         lists.push(&mut assertion.user_attributes);
     }
     if let Some(config) = app
+        .profile
         .inbound_auth_config
         .first_mut()
         .and_then(|e| e.config.as_mut())

@@ -4,8 +4,8 @@
 use serde_json::Value;
 use thunderid_protocol::applications::{
     AccessTokenConfig, Application, ApplicationSummary, AssertionConfig, IdTokenConfig,
-    InboundAuthConfig, LoginConsentConfig, OAuthClientConfig, OAuthTokenConfig, RefreshTokenConfig,
-    TokenAttributesConfig,
+    InboundAuthConfig, InboundAuthProfile, LoginConsentConfig, OAuthClientConfig, OAuthTokenConfig,
+    RefreshTokenConfig, TokenAttributesConfig,
 };
 use thunderid_protocol::flow::FlowType;
 
@@ -49,10 +49,11 @@ fn flow_id(registry: &Registry, handle: &str, flow_type: &FlowType) -> String {
 /// The application the engines run, from a checked API model.
 pub(crate) fn from_wire(registry: &Registry, app: &Application) -> ApplicationFixture {
     let config = app
+        .profile
         .inbound_auth_config
         .first()
         .and_then(|e| e.config.as_ref());
-    let assertion = app.assertion.clone().unwrap_or_default();
+    let assertion = app.profile.assertion.clone().unwrap_or_default();
     ApplicationFixture {
         id: app.id.clone(),
         name: app.name.clone(),
@@ -60,13 +61,13 @@ pub(crate) fn from_wire(registry: &Registry, app: &Application) -> ApplicationFi
         kind: kind(&app.app_type),
         oauth: config.map(profile),
         flow_secret: non_empty(&app.flow_secret),
-        auth_flow: handle(registry, &app.auth_flow_id),
-        registration_flow: handle(registry, &app.registration_flow_id),
-        recovery_flow: handle(registry, &app.recovery_flow_id),
-        sign_out_flow: handle(registry, &app.sign_out_flow_id),
-        is_registration_flow_enabled: app.is_registration_flow_enabled,
-        is_recovery_flow_enabled: app.is_recovery_flow_enabled,
-        allowed_user_types: app.allowed_user_types.clone(),
+        auth_flow: handle(registry, &app.profile.auth_flow_id),
+        registration_flow: handle(registry, &app.profile.registration_flow_id),
+        recovery_flow: handle(registry, &app.profile.recovery_flow_id),
+        sign_out_flow: handle(registry, &app.profile.sign_out_flow_id),
+        is_registration_flow_enabled: app.profile.is_registration_flow_enabled,
+        is_recovery_flow_enabled: app.profile.is_recovery_flow_enabled,
+        allowed_user_types: app.profile.allowed_user_types.clone(),
         assertion: AssertionSettings {
             validity_period: (assertion.validity_period > 0).then_some(assertion.validity_period),
             user_attributes: assertion.user_attributes,
@@ -79,16 +80,17 @@ pub(crate) fn from_wire(registry: &Registry, app: &Application) -> ApplicationFi
         template: non_empty(&app.template),
         contacts: app.contacts.clone(),
         metadata: app.metadata.clone(),
-        theme_id: non_empty(&app.theme_id),
-        layout_id: non_empty(&app.layout_id),
+        theme_id: non_empty(&app.profile.theme_id),
+        layout_id: non_empty(&app.profile.layout_id),
         login_consent: LoginConsentFixture {
             validity_period: app
+                .profile
                 .login_consent
                 .as_ref()
                 .map_or(0, |c| u64::try_from(c.validity_period).unwrap_or(0)),
         },
-        passkey_allowed_origins: app.passkey_allowed_origins.clone(),
-        attestation: app.attestation.as_ref().map(attestation_from_wire),
+        passkey_allowed_origins: app.profile.passkey_allowed_origins.clone(),
+        attestation: app.profile.attestation.as_ref().map(attestation_from_wire),
     }
 }
 
@@ -174,41 +176,45 @@ pub(crate) fn to_wire(registry: &Registry, app: &ApplicationFixture) -> Applicat
         tos_uri: app.tos_uri.clone().unwrap_or_default(),
         policy_uri: app.policy_uri.clone().unwrap_or_default(),
         contacts: app.contacts.clone(),
-        auth_flow_id: binding(&app.auth_flow, FlowType::Authentication, true),
-        registration_flow_id: binding(
-            &app.registration_flow,
-            FlowType::Registration,
-            app.is_registration_flow_enabled,
-        ),
-        is_registration_flow_enabled: app.is_registration_flow_enabled,
-        recovery_flow_id: binding(
-            &app.recovery_flow,
-            FlowType::Recovery,
-            app.is_recovery_flow_enabled,
-        ),
-        is_recovery_flow_enabled: app.is_recovery_flow_enabled,
-        sign_out_flow_id: binding(&app.sign_out_flow, FlowType::SignOut, true),
-        theme_id: app.theme_id.clone().unwrap_or_default(),
-        layout_id: app.layout_id.clone().unwrap_or_default(),
-        assertion: Some(AssertionConfig {
-            validity_period: app.assertion.validity_period.unwrap_or_default(),
-            user_attributes: app.assertion.user_attributes.clone(),
-        }),
-        login_consent: Some(LoginConsentConfig {
-            validity_period: i64::try_from(app.login_consent.validity_period).unwrap_or(i64::MAX),
-        }),
-        allowed_user_types: app.allowed_user_types.clone(),
-        passkey_allowed_origins: app.passkey_allowed_origins.clone(),
-        attestation,
-        inbound_auth_config: app
-            .oauth
-            .as_ref()
-            .map(|o| InboundAuthConfig {
-                config_type: "oauth2".to_owned(),
-                config: Some(client_config(o)),
-            })
-            .into_iter()
-            .collect(),
+        profile: InboundAuthProfile {
+            auth_flow_id: binding(&app.auth_flow, FlowType::Authentication, true),
+            registration_flow_id: binding(
+                &app.registration_flow,
+                FlowType::Registration,
+                app.is_registration_flow_enabled,
+            ),
+            is_registration_flow_enabled: app.is_registration_flow_enabled,
+            recovery_flow_id: binding(
+                &app.recovery_flow,
+                FlowType::Recovery,
+                app.is_recovery_flow_enabled,
+            ),
+            is_recovery_flow_enabled: app.is_recovery_flow_enabled,
+            sign_out_flow_id: binding(&app.sign_out_flow, FlowType::SignOut, true),
+            theme_id: app.theme_id.clone().unwrap_or_default(),
+            layout_id: app.layout_id.clone().unwrap_or_default(),
+            assertion: Some(AssertionConfig {
+                validity_period: app.assertion.validity_period.unwrap_or_default(),
+                user_attributes: app.assertion.user_attributes.clone(),
+            }),
+            login_consent: Some(LoginConsentConfig {
+                validity_period: i64::try_from(app.login_consent.validity_period)
+                    .unwrap_or(i64::MAX),
+            }),
+            allowed_user_types: app.allowed_user_types.clone(),
+            passkey_allowed_origins: app.passkey_allowed_origins.clone(),
+            attestation,
+            inbound_auth_config: app
+                .oauth
+                .as_ref()
+                .map(|o| InboundAuthConfig {
+                    config_type: "oauth2".to_owned(),
+                    config: Some(client_config(o)),
+                })
+                .into_iter()
+                .collect(),
+            ..InboundAuthProfile::default()
+        },
         metadata: app.metadata.clone(),
         ..Application::default()
     }
@@ -276,15 +282,15 @@ pub(crate) fn summary(registry: &Registry, app: &ApplicationFixture) -> Applicat
         description: full.description,
         client_id: full.client_id,
         logo_url: full.logo_url,
-        auth_flow_id: full.auth_flow_id,
-        registration_flow_id: full.registration_flow_id,
-        is_registration_flow_enabled: full.is_registration_flow_enabled,
-        recovery_flow_id: full.recovery_flow_id,
-        is_recovery_flow_enabled: full.is_recovery_flow_enabled,
-        sign_out_flow_id: full.sign_out_flow_id,
+        auth_flow_id: full.profile.auth_flow_id,
+        registration_flow_id: full.profile.registration_flow_id,
+        is_registration_flow_enabled: full.profile.is_registration_flow_enabled,
+        recovery_flow_id: full.profile.recovery_flow_id,
+        is_recovery_flow_enabled: full.profile.is_recovery_flow_enabled,
+        sign_out_flow_id: full.profile.sign_out_flow_id,
         is_sign_out_flow_enabled: false,
-        theme_id: full.theme_id,
-        layout_id: full.layout_id,
+        theme_id: full.profile.theme_id,
+        layout_id: full.profile.layout_id,
         app_type: full.app_type,
         template: full.template,
         is_read_only: false,

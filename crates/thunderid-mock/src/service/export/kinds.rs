@@ -12,7 +12,9 @@ use super::render::Rules;
 use crate::service::access::Caller;
 use crate::service::request::Query;
 use crate::service::users::{manage, user_types};
-use crate::service::{agents, applications, design, flows, groups, roles, server_config};
+use crate::service::{
+    agents, applications, connections, design, flows, groups, roles, server_config,
+};
 use crate::state::AppState;
 
 /// One resource ready to render.
@@ -27,12 +29,15 @@ pub(super) struct Exported {
 /// The ids of every resource of `kind` (`GetAllResourceIDs`).
 pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<String> {
     match kind {
+        // A list that fails (its composite limit) exports nothing of the kind, as the server's
+        // export skips a kind whose ids it cannot read.
         "application" => applications::list(state)
-            .applications
-            .into_iter()
-            .map(|a| a.id)
-            .collect(),
+            .map(|list| list.applications.into_iter().map(|a| a.id).collect())
+            .unwrap_or_default(),
         "connection" => {
+            if connections::over_composite_limit(state) {
+                return Vec::new();
+            }
             let connections = state.stores().connections.current();
             let idps = connections.idps.iter().map(|r| r.id.clone());
             let senders = connections.senders.iter().map(|r| r.id.clone());

@@ -26,7 +26,7 @@ pub(super) fn apply(state: &AppState, document: Map<String, Value>, upsert: bool
     };
     // Import drops a secret a public `none` client cannot have.
     let mut app = app;
-    for entry in &mut app.inbound_auth_config {
+    for entry in &mut app.profile.inbound_auth_config {
         if let Some(config) = entry.config.as_mut()
             && config.public_client
             && config.token_endpoint_auth_method == "none"

@@ -7,7 +7,8 @@
 //!
 //! As in the server's default composite store mode, what loads this way is read-only: each
 //! resource's id goes into `Stores::declared` (flows are marked in the registry, server
-//! configuration sections become the read-only layer), and the services refuse to change it.
+//! configuration sections and translations become the read-only layers under the stored ones),
+//! and the services refuse to change it.
 //! `--mutable-resources` loads them as stored resources instead.
 
 use std::path::{Path, PathBuf};
@@ -152,6 +153,12 @@ pub(crate) fn load(
     let count = documents.len();
     let read_only = state.config().read_only_resources;
     for (path, (kind, document)) in documents {
+        if read_only && kind == "translation" {
+            // The file layer under the stored texts, checked as the server's file loader checks.
+            crate::service::i18n::declare_file(state, &document)
+                .map_err(|e| format!("{}: translation: {e}", path.display()))?;
+            continue;
+        }
         let outcome = if read_only && kind == "server_config" {
             server_config(state, &document, true)
         } else {
@@ -179,8 +186,7 @@ pub(crate) fn load(
 
 /// Make `kind` `id`, just loaded, read-only. Notification senders stay stored ones: the server's
 /// sender service keeps no composite store (only a server in declarative-only mode reads sender
-/// files). Translations are stored as the API writes them (the server layers file texts under
-/// the API's, which the mock does not).
+/// files). Translations never reach here: they are the layer under the stored texts.
 fn mark(state: &AppState, kind: &str, id: &str) {
     let kind = match kind {
         "application" => Kind::Application,

@@ -45,6 +45,7 @@ pub(crate) fn list(
     let filter = Filter::from_query(&query)?;
     let paging = paging.validate(&PAGING)?;
     let display = query.include_display();
+    let declared = state.declared_ids(Declared::User);
     Ok(state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListUsers, None);
         let users: Vec<User> = d
@@ -52,7 +53,7 @@ pub(crate) fn list(
             .all()
             .filter(|u| units.as_ref().is_none_or(|ids| ids.contains(&u.ou_id)))
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
-            .map(|u| user_body(d, u, display))
+            .map(|u| user_body(d, u, display, declared.contains(&u.id)))
             .collect();
         let page = paging.page(users, "/users", display_extra(display));
         UserListResponse {
@@ -167,7 +168,7 @@ fn create_in(
             passkeys: Vec::new(),
             credentials: credentials.into_iter().collect(),
         };
-        let body = user_body(d, &record, false);
+        let body = user_body(d, &record, false, false);
         d.users.insert(record);
         Ok(body)
     })
@@ -206,13 +207,14 @@ pub(crate) fn get(
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let display = Query::parse(query).include_display();
+    let read_only = state.is_declarative(Declared::User, id);
     state.stores().directory.read(|d| {
         let user = d
             .users
             .get(id)
             .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
         check_user_access(caller, Action::ReadUser, &user.ou_id, id)?;
-        Ok(user_body(d, user, display))
+        Ok(user_body(d, user, display, read_only))
     })
 }
 
@@ -282,7 +284,7 @@ pub(crate) fn update(
                 user.clone()
             })
             .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
-        Ok(user_body(d, &user, false))
+        Ok(user_body(d, &user, false, false))
     })
 }
 
@@ -422,7 +424,8 @@ pub(crate) fn list_in_tree(
             .all()
             .filter(|u| u.ou_id == unit.id)
             .map(|u| {
-                let full = user_body(d, u, display);
+                // The tree lists bare users (`User{ID}`): `isReadOnly` stays false.
+                let full = user_body(d, u, display, false);
                 User {
                     organization_unit_handle: full.organization_unit_handle,
                     display: full.display,

@@ -18,6 +18,7 @@ use crate::error::MockError;
 use crate::security::Principal;
 use crate::service::request::{GoObject, Query};
 use crate::state::AppState;
+use crate::store::declared::Kind as Declared;
 use crate::store::users::AttributeError;
 
 /// `GET /users/me[?include=display]`.
@@ -28,12 +29,13 @@ pub(crate) fn get_me(
 ) -> Result<User, MockError> {
     let subject = subject(principal)?;
     let display = Query::parse(query).include_display();
+    let read_only = state.is_declarative(Declared::User, subject);
     state.stores().directory.read(|d| {
         let user = d
             .users
             .get(subject)
             .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
-        Ok(user_body(d, user, display))
+        Ok(user_body(d, user, display, read_only))
     })
 }
 
@@ -57,7 +59,7 @@ pub(crate) fn update_me(
     let mut body = state
         .stores()
         .directory
-        .read(|d| user_body(d, &user, false));
+        .read(|d| user_body(d, &user, false, false));
     body.attributes = Some(attributes);
     Ok(body)
 }
