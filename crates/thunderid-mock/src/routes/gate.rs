@@ -256,6 +256,9 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
             gate::consent::ALLOW_FIELD => {
                 submission.consent.get_or_insert_default().approve_action = value;
             }
+            gate::consent::REASON_FIELD => {
+                submission.consent.get_or_insert_default().reason = value
+            }
             _ if value.is_empty() => {}
             _ => {
                 submission.inputs.insert(name, value);
