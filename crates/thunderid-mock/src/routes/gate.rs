@@ -360,6 +360,8 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
     let reload = reload_url(action, &gate, &execution_id);
     let texts = Texts::new(&meta);
     let (title, card) = step::step_card(&texts, &form, &data, error.as_ref(), &values);
+    // A consent prompt's timer posts it as timed out when the time is up, as the real page does.
+    let card = card + &consent::expiry(&data, &nonce, form.now_ms);
     nonced_page(
         &meta,
         Some(reload),

@@ -82,10 +82,8 @@ pub(crate) fn step_card(
     if !form.nonce.is_empty() {
         renderer.passkey(form.nonce);
     }
-    let wallet = super::wallet::wallet_link(data, form.nonce).unwrap_or_default();
-    renderer
-        .out
-        .push_str(&(wallet + &super::consent::expiry(data, form.nonce, form.now_ms)));
+    let wallet = super::wallet::wallet_link(data, form.nonce);
+    renderer.out.push_str(wallet.as_deref().unwrap_or_default());
     renderer.leftovers();
     let mut card = String::new();
     if let Some(error) = error {
