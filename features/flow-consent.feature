@@ -107,6 +107,39 @@ Feature: Consent
       | authorized_permissions | booking:read |
     And the assertion has no claim "email"
 
+  Scenario: After a redirect sign-in with consent, refreshed tokens and UserInfo carry only what the user allowed
+    Given the application "sample-consent"
+    When the user opens the sign-in page
+    And the user submits the credentials of "thor"
+    And the user answers the consent with:
+      """
+      {"approved": true, "purposes": [{"purposeName": "attributes:01900000-0000-7000-8000-0000000000ae", "approved": true,
+        "elements": [{"name": "email", "approved": true}, {"name": "given_name", "approved": false},
+                     {"name": "family_name", "approved": false}]}]}
+      """
+    Then the flow completes with an assertion for "thor"
+    And the assertion has no claim "email"
+    When the sign-in page hands the assertion to the server
+    Then the app receives an authorization code
+    When the app exchanges the code for tokens
+    Then the access token carries the claims:
+      | email | thor@asgard.example |
+    And the access token has no claim "given_name, family_name"
+    And the access token names the sign-in's attribute cache entry
+    And the refresh token names the sign-in's attribute cache entry
+    When the app refreshes the tokens
+    Then the ID token carries the claims:
+      | email | thor@asgard.example |
+    And the ID token has no claim "given_name, family_name"
+    And the access token names the sign-in's attribute cache entry
+    And the refresh token names the sign-in's attribute cache entry
+    When the app asks for the user's info
+    Then the response status is 200
+    And the response body is the JSON:
+      """
+      {"sub": "${thor.id}", "email": "thor@asgard.example"}
+      """
+
   Scenario: Denying everything still completes, without any attribute
     Given the application "lab-app"
     When the app starts an "AUTHENTICATION" flow

@@ -41,8 +41,9 @@ impl FlowErrorType {
 }
 
 /// The assertion for `user` at the end of `execution`: who (`sub`), for which app (`aud`), how
-/// (`assurance`), what was authorized, and either the OAuth request it answers or, for app-native
-/// flows, the application's configured user attributes inline.
+/// (`assurance`), what was authorized, the OAuth request it answers, and the user attributes it
+/// releases: for an OAuth sign-in (the runtime names a cache TTL) kept in the attribute cache under
+/// `aci`, when there are any; for app-native flows inline.
 pub(crate) fn assertion_claims(
     env: &Env<'_>,
     execution: &Execution,
@@ -59,22 +60,27 @@ pub(crate) fn assertion_claims(
     if let Some(family) = execution.runtime_value(keys::TOKEN_FAMILY_ID) {
         claims.insert("tfid".into(), Value::from(family));
     }
-    match execution.authorization_request_id() {
-        Some(auth_id) => {
-            claims.insert("authorization_request_id".into(), Value::from(auth_id));
-            // The server caches the attributes the tokens may carry (`aci`); after a consent step
-            // those are the consented ones only, which the mock notes on the request.
-            if execution.runtime.contains_key(keys::CONSENT_ID) {
-                let released = required_attributes_of(execution);
-                env.oauth
-                    .write(|o| o.release_attributes(auth_id, released, env.now));
-            }
+    if let Some(auth_id) = execution.authorization_request_id() {
+        claims.insert("authorization_request_id".into(), Value::from(auth_id));
+    }
+    let attributes = user_attributes(env, execution, user);
+    match execution
+        .runtime
+        .get(keys::USER_ATTRIBUTES_CACHE_TTL_SECONDS)
+    {
+        // OAuth-initiated: the tokens read the attributes from the cache, never from the user
+        // store, so what this sign-in released (after a consent step, the consented ones) holds for
+        // its refreshes and UserInfo. The TTL is the number authorize or CIBA wrote.
+        Some(ttl) if !attributes.is_empty() => {
+            let id = crate::ids::uuid_v7(env.now);
+            let ttl = ttl.parse().unwrap_or_default();
+            let attributes = attributes.into_iter().collect();
+            env.oauth
+                .write(|o| o.cache_attributes(id.clone(), attributes, ttl, env.now));
+            claims.insert("aci".into(), Value::from(id));
         }
-        None => {
-            for (name, value) in user_attributes(env, execution, user) {
-                claims.insert(name, value);
-            }
-        }
+        Some(_) => {}
+        None => claims.extend(attributes),
     }
     claims.insert("aud".into(), Value::from(execution.app_id.clone()));
     let validity = env.app.and_then(|a| a.assertion.validity_period);
@@ -242,10 +248,20 @@ fn required_attributes_of(execution: &Execution) -> Vec<String> {
 }
 
 /// `getRequiredUserAttributes`: after a consent step, exactly the consented attributes; otherwise
+/// what the OAuth request requires (essential and optional, as authorize wrote them); otherwise
 /// the application's `assertion.userAttributes`.
 fn required_attributes(app: &ApplicationFixture, execution: &Execution) -> Vec<String> {
     if execution.runtime.contains_key(keys::CONSENT_ID) {
         return required_attributes_of(execution);
+    }
+    let essential = execution.runtime.get(keys::REQUIRED_ESSENTIAL_ATTRIBUTES);
+    let optional = execution.runtime.get(keys::REQUIRED_OPTIONAL_ATTRIBUTES);
+    if essential.is_some() || optional.is_some() {
+        return [essential, optional]
+            .into_iter()
+            .flatten()
+            .flat_map(|names| names.split_whitespace().map(str::to_owned))
+            .collect();
     }
     app.assertion.user_attributes.clone()
 }

@@ -201,7 +201,6 @@ pub(crate) fn parameters(
         acr_values: owned(&request.acr_values),
         max_age: owned(&request.max_age),
         prompt: owned(&request.prompt),
-        released_attributes: None,
     }
 }
 
@@ -248,6 +247,10 @@ fn accept(
         super::claims::required_attributes(&request.standard_scopes, claims.as_ref(), oauth);
     runtime.push((keys::REQUIRED_ESSENTIAL_ATTRIBUTES, essential.join(" ")));
     runtime.push((keys::REQUIRED_OPTIONAL_ATTRIBUTES, optional.join(" ")));
+    // The code's configured lifetime as it stands (0 included), as the server adds it.
+    let code_validity = ctx.settings.oauth.authorization_code.validity_period;
+    let ttl = super::mint::attribute_cache_ttl(ctx.settings, oauth, code_validity);
+    runtime.push((keys::USER_ATTRIBUTES_CACHE_TTL_SECONDS, ttl.to_string()));
     Ok(Accepted {
         app: Arc::clone(app),
         ui_locales: request.ui_locales.clone(),

@@ -111,6 +111,8 @@ pub(crate) struct AssertionClaims {
     pub(crate) authorized_permissions: String,
     pub(crate) completed_acr: Option<String>,
     pub(crate) authorization_request_id: String,
+    /// `aci`: the attribute cache entry of what the sign-in released; empty when none.
+    pub(crate) attribute_cache_id: String,
     token_family_id: Option<String>,
 }
 
@@ -123,8 +125,6 @@ impl AssertionClaims {
                 Some(_) => None,
             }
         };
-        // `aci` is read as a string too; the mock keeps attributes by user, so only its type matters.
-        optional_string("aci")?;
         let auth_time = match claims.get("iat") {
             None => None,
             Some(iat) => Some(iat.as_f64().filter(|t| *t >= 0.0).map(|t| t as u64)?),
@@ -138,6 +138,7 @@ impl AssertionClaims {
             completed_acr: optional_string("completed_auth_class")?.filter(|acr| !acr.is_empty()),
             authorization_request_id: optional_string("authorization_request_id")?
                 .unwrap_or_default(),
+            attribute_cache_id: optional_string("aci")?.unwrap_or_default(),
             token_family_id: string_claim(claims, "tfid").map(str::to_owned),
         })
     }
@@ -232,7 +233,7 @@ fn code_record(
         completed_acr: claims.completed_acr.clone(),
         claims: request.claims.clone(),
         claims_locales: request.claims_locales.clone(),
-        released_attributes: request.released_attributes.clone(),
+        attribute_cache_id: claims.attribute_cache_id.clone(),
     }
 }
 

@@ -21,6 +21,7 @@ use super::client_auth::AuthenticatedClient;
 use super::params::FormParams;
 use super::tokens::{decode_unverified, parse_scopes, string_claim};
 use super::{OAuthContext, OAuthError, resource};
+use crate::store::keys;
 use crate::store::oauth::CibaState;
 
 /// The grant type, and the callback `type`.
@@ -46,6 +47,29 @@ pub(crate) struct Accepted {
     pub resource_server_identifier: String,
     pub binding_message: String,
     pub acr_values: String,
+}
+
+/// What the backchannel flow is told about attributes (`InitiateBackchannelAuth`): none essential,
+/// the attributes the client's tokens may carry for these scopes optional, and how long the
+/// sign-in's attribute cache entry lives (the longest token, plus the longest a request can wait).
+pub(crate) fn attribute_runtime(
+    ctx: &OAuthContext<'_>,
+    client: &AuthenticatedClient,
+    accepted: &Accepted,
+) -> Vec<(&'static str, String)> {
+    let scopes: Vec<String> = accepted
+        .standard_scopes
+        .iter()
+        .chain(&accepted.permission_scopes)
+        .cloned()
+        .collect();
+    let (_, optional) = super::claims::required_attributes(&scopes, None, &client.oauth);
+    let ttl = super::mint::attribute_cache_ttl(ctx.settings, &client.oauth, MAX_EXPIRES_IN);
+    vec![
+        (keys::REQUIRED_ESSENTIAL_ATTRIBUTES, String::new()),
+        (keys::REQUIRED_OPTIONAL_ATTRIBUTES, optional.join(" ")),
+        (keys::USER_ATTRIBUTES_CACHE_TTL_SECONDS, ttl.to_string()),
+    ]
 }
 
 /// `HandleBackchannelAuthRequest` and `InitiateBackchannelAuth` up to the flow, in order.
@@ -306,6 +330,7 @@ pub(crate) fn callback(
             request.authorized_scopes = scopes;
             request.completed_acr = claims.completed_acr.clone();
             request.auth_time = claims.auth_time.unwrap_or(now);
+            request.attribute_cache_id = claims.attribute_cache_id.clone();
             Ok(())
         }
         _ => Err(failed()),

@@ -21,8 +21,9 @@ use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
 use super::claims::split_scopes;
 use super::client_auth::AuthenticatedClient;
-use super::mint::TokenPlan;
+use super::mint::{Attributes, CacheEntry, TokenPlan};
 use super::{OAuthContext, OAuthError};
+use crate::store::oauth::OAuthState;
 
 /// The grants the mock implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,25 @@ impl Grant {
             Self::OrganizationSwitch => organization_switch::plan(ctx, client, request),
         }
     }
+}
+
+/// `GetAttributeCache` as the grants call it: the entry `id` names, or, when it is gone (expired
+/// or evicted), the server error the token service answers; no entry when the sign-in released no
+/// attribute (`id` empty).
+fn cached_attributes(oauth: &OAuthState, id: &str, now: u64) -> Result<Attributes, OAuthError> {
+    if id.is_empty() {
+        return Ok(Attributes::Cached(None));
+    }
+    let attributes = oauth.cached_attributes(id, now).ok_or_else(|| {
+        OAuthError::new(
+            OAuthErrorCode::ServerError,
+            "Failed to process token request",
+        )
+    })?;
+    Ok(Attributes::Cached(Some(CacheEntry {
+        id: id.to_owned(),
+        attributes,
+    })))
 }
 
 /// The audience and scopes of a user's token: `oidc` scopes kept, permission scopes bound to the

@@ -1,11 +1,12 @@
 //! Building and signing the OAuth tokens (contract §3.4, `O2/tokenservice/builder.go`):
 //!
 //! * access token, header `typ: at+jwt`: `iss`, `sub`, `aud`, `exp`/`iat`/`nbf`, `jti` (UUIDv7),
-//!   `scope`, `client_id`, `grant_type`, `tfid`, `act`, plus the user attributes the app allows;
+//!   `scope`, `client_id`, `grant_type`, `aci`, `tfid`, `act`, plus the user attributes the app
+//!   allows, read from the sign-in's attribute cache entry;
 //! * ID token, `typ: JWT`: `aud` = client_id, `auth_time`, `nonce`, `acr`, and the profile claims of
 //!   the granted scopes restricted to the app's ID-token attributes;
 //! * refresh token, `typ: JWT`: `sub` = client_id, `aud` = issuer, `scope`, `access_token_sub`,
-//!   `access_token_aud`, `grant_type`, `tfid`; mock-only, `org_id` in a session switched to an
+//!   `access_token_aud`, `grant_type`, `aci`, `tfid`; mock-only, `org_id` in a session switched to an
 //!   organization (the `organization_switch` grant), so that refreshing keeps the organization.
 //!
 //! A grant decides *what* to issue as a [`TokenPlan`]; the [`Minter`] signs a plan as one call. It
@@ -31,6 +32,7 @@ use super::claims::{ClaimsRequest, allowed_attributes, build_claims};
 use crate::fixtures::{OAuthProfile, ServerSettings};
 use crate::store::directory::Directory;
 use crate::store::locked::Locked;
+use crate::store::oauth::CachedAttributes;
 use crate::tokens::{TokenSigner, TokenType};
 
 /// Claims the token builder sets itself; user attributes never override them.
@@ -79,10 +81,21 @@ pub(crate) struct Lifetimes {
 /// Which attributes an access token carries.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Attributes {
-    /// The subject's user attributes the application allows (`token.accessToken.attributes`).
+    /// The sign-in's attribute cache entry (`aci`), as the grant read it; `None` when the sign-in
+    /// released no attribute, and then the tokens carry none.
+    Cached(Option<CacheEntry>),
+    /// The subject's current user attributes (the mock-only organization switch, which has no
+    /// sign-in of its own).
     OfUser,
     /// These, already filtered (a token exchange copies them from the subject token).
     Given(BTreeMap<String, Value>),
+}
+
+/// One attribute cache entry: its id (the tokens' `aci`) and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CacheEntry {
+    pub id: String,
+    pub attributes: CachedAttributes,
 }
 
 /// What the ID token says beyond the subject's profile claims.
@@ -130,14 +143,12 @@ pub(crate) struct TokenPlan {
     pub claims: Option<ClaimsRequest>,
     /// The request's `claims_locales`; empty when none.
     pub claims_locales: String,
-    /// The user attributes the sign-in released (after a consent step): the tokens carry no
-    /// other. `None` leaves the client's token settings as the only filter.
-    pub released: Option<Vec<String>>,
 }
 
 impl TokenPlan {
-    /// A plan for a user's session: an access token with the allowed user attributes, an ID token
-    /// when `openid` is among the scopes, and the refresh token `refresh` calls for.
+    /// A plan for a user's session: an access token (with no user attributes until the grant sets
+    /// the sign-in's cache entry), an ID token when `openid` is among the scopes, and the refresh
+    /// token `refresh` calls for.
     pub(crate) fn user(
         subject: String,
         audience: String,
@@ -152,7 +163,7 @@ impl TokenPlan {
             audience,
             scopes,
             grant_type,
-            attributes: Attributes::OfUser,
+            attributes: Attributes::Cached(None),
             token_family_id: None,
             actor: None,
             id_token: openid.then_some(id_token),
@@ -161,7 +172,6 @@ impl TokenPlan {
             issued_token_type: None,
             claims: None,
             claims_locales: String::new(),
-            released: None,
         }
     }
 }
@@ -192,16 +202,20 @@ impl<'a> Minter<'a> {
     /// Sign `plan` for the client `profile` and build the token response.
     pub(crate) fn mint(&self, profile: &OAuthProfile, plan: TokenPlan) -> TokenResponse {
         let lifetimes = lifetimes(self.settings, profile);
-        let mut user = match (&plan.attributes, &plan.id_token) {
-            (Attributes::Given(_), None) => BTreeMap::new(),
-            _ => self.claims.read(|d| d.user_claims(&plan.subject)),
+        let (user, cache_id) = match (&plan.attributes, &plan.id_token) {
+            (Attributes::Cached(None), _) | (Attributes::Given(_), None) => (BTreeMap::new(), None),
+            (Attributes::Cached(Some(entry)), _) => {
+                ((*entry.attributes).clone(), Some(entry.id.clone()))
+            }
+            (Attributes::OfUser | Attributes::Given(_), _) => {
+                (self.claims.read(|d| d.user_claims(&plan.subject)), None)
+            }
         };
-        if let Some(released) = &plan.released {
-            user.retain(|name, _| released.contains(name));
-        }
         let organization = plan.organization.clone().unwrap_or_default();
         let attributes = match &plan.attributes {
-            Attributes::OfUser => allowed_attributes(&user, &profile.token.access_token.attributes),
+            Attributes::Cached(_) | Attributes::OfUser => {
+                allowed_attributes(&user, &profile.token.access_token.attributes)
+            }
             Attributes::Given(given) => given.clone(),
         };
         let access = self.access_token(
@@ -212,6 +226,7 @@ impl<'a> Minter<'a> {
                 scopes: plan.scopes.clone(),
                 grant_type: plan.grant_type.clone(),
                 attributes,
+                attribute_cache_id: cache_id.clone(),
                 token_family_id: plan.token_family_id.clone(),
                 actor: plan.actor.clone(),
                 validity: lifetimes.access_token,
@@ -252,6 +267,7 @@ impl<'a> Minter<'a> {
                     access_token_subject: plan.subject.clone(),
                     access_token_audience: vec![plan.audience.clone()],
                     grant_type: plan.grant_type.clone(),
+                    attribute_cache_id: cache_id.clone(),
                     token_family_id: plan.token_family_id.clone(),
                     expires_at,
                     claims_request: plan.claims.as_ref().and_then(ClaimsRequest::to_json),
@@ -287,7 +303,7 @@ impl<'a> Minter<'a> {
             scope: joined(&spec.scopes),
             client_id: Some(ClientId::new(spec.client_id)),
             grant_type: Some(spec.grant_type),
-            attribute_cache_id: None,
+            attribute_cache_id: spec.attribute_cache_id,
             identity_provider: None,
             actor: spec.actor,
             claims_request: spec.claims_request,
@@ -349,7 +365,7 @@ impl<'a> Minter<'a> {
             access_token_audiences: Some(spec.access_token_audience),
             grant_type: spec.grant_type,
             actor_subject: None,
-            attribute_cache_id: None,
+            attribute_cache_id: spec.attribute_cache_id,
             access_token_claims_request: spec.claims_request,
             access_token_claims_locales: spec.claims_locales,
             dpop_jwk_thumbprint: None,
@@ -403,6 +419,8 @@ pub(crate) struct AccessTokenSpec {
     pub grant_type: GrantType,
     /// User (or client) attributes, already filtered by the app's allow-list.
     pub attributes: BTreeMap<String, Value>,
+    /// `aci`: the attribute cache entry the attributes came from.
+    pub attribute_cache_id: Option<String>,
     pub token_family_id: Option<String>,
     pub actor: Option<ActorClaim>,
     pub validity: u64,
@@ -433,6 +451,8 @@ pub(crate) struct RefreshTokenSpec {
     pub access_token_audience: Vec<String>,
     /// The grant that started the family (kept across rotations).
     pub grant_type: GrantType,
+    /// `aci`, kept across rotations so the next tokens read the same entry.
+    pub attribute_cache_id: Option<String>,
     pub token_family_id: Option<String>,
     /// Absolute expiry: a rotated token keeps its predecessor's.
     pub expires_at: u64,
@@ -462,6 +482,27 @@ pub(crate) fn lifetimes(settings: &ServerSettings, profile: &OAuthProfile) -> Li
         id_token: positive(token.id_token.validity_period).unwrap_or(jwt),
         refresh_token: positive(token.refresh_token.validity_period).unwrap_or(refresh),
     }
+}
+
+/// The server's fixed margin on attribute cache lifetimes (`AttributeCacheTTLBufferSeconds`).
+pub(crate) const ATTRIBUTE_CACHE_BUFFER: u64 = 60;
+
+/// `resolveUserAttributesCacheTTL`: how long a sign-in's attribute cache entry lives for a client:
+/// its longest-lived token (the refresh token only when it may refresh), plus `window` (how long
+/// the code or the backchannel request waits to be redeemed) and the buffer.
+pub(crate) fn attribute_cache_ttl(
+    settings: &ServerSettings,
+    profile: &OAuthProfile,
+    window: u64,
+) -> u64 {
+    let lifetimes = lifetimes(settings, profile);
+    let mut longest = lifetimes.access_token;
+    if profile.allows_grant(GrantType::RefreshToken.as_str()) {
+        longest = longest.max(lifetimes.refresh_token);
+    }
+    longest
+        .saturating_add(window)
+        .saturating_add(ATTRIBUTE_CACHE_BUFFER)
 }
 
 fn joined(scopes: &[String]) -> Option<String> {

@@ -256,6 +256,9 @@ fn submit(state: &AppState, headers: &HeaderMap, body: &[u8], mode: Mode) -> Res
             gate::consent::ALLOW_FIELD => {
                 submission.consent.get_or_insert_default().approve_action = value;
             }
+            gate::consent::REASON_FIELD => {
+                submission.consent.get_or_insert_default().reason = value
+            }
             _ if value.is_empty() => {}
             _ => {
                 submission.inputs.insert(name, value);
@@ -357,6 +360,8 @@ fn step_response(mode: Mode, step: StepPage) -> Response {
     let reload = reload_url(action, &gate, &execution_id);
     let texts = Texts::new(&meta);
     let (title, card) = step::step_card(&texts, &form, &data, error.as_ref(), &values);
+    // A consent prompt's timer posts it as timed out when the time is up, as the real page does.
+    let card = card + &consent::expiry(&data, &nonce, form.now_ms);
     nonced_page(
         &meta,
         Some(reload),

@@ -63,6 +63,7 @@ pub(crate) fn backchannel_authorize(
         (keys::BINDING_MESSAGE, accepted.binding_message.clone()),
         (keys::FORCE_CONSENT_REPROMPT, "true".to_owned()),
     ];
+    runtime.extend(ciba::attribute_runtime(&ctx, &client, &accepted));
     if !accepted.acr_values.is_empty() {
         runtime.push((keys::REQUESTED_AUTH_CLASSES, accepted.acr_values.clone()));
     }
@@ -105,6 +106,7 @@ pub(crate) fn backchannel_authorize(
         authorized_scopes: Vec::new(),
         completed_acr: None,
         auth_time: 0,
+        attribute_cache_id: String::new(),
     };
     let id = accepted.auth_req_id.clone();
     state.stores().oauth.write(|o| o.add_ciba(id, stored, now));

@@ -10,6 +10,10 @@
 //! allow-list (on the real server an app without one gets only `sub`). The `userinfo` part of the
 //! authorization request's `claims` travels in the access token's `claims_req` and is applied as
 //! the ID token applies its part; an unreadable one is 500 `server_error`.
+//!
+//! The attributes come from the sign-in's attribute cache entry, which the access token names
+//! (`aci`), never from the user store (`FetchUserAttributes`): a token without one releases only
+//! `sub`, and one whose entry is gone (expired, evicted) is 500 `server_error`.
 
 use serde_json::Value;
 use thunderid_protocol::OAuthErrorCode;
@@ -68,14 +72,16 @@ pub(crate) fn user_info(
     // The request's `claims` (its userinfo part) rides in the access token as `claims_req`.
     let requested = match string_claim(&claims, "claims_req") {
         None => None,
-        Some(text) => Some(ClaimsRequest::parse(text).map_err(|_| {
-            MockError::from(OAuthError::new(
-                OAuthErrorCode::ServerError,
-                "Internal server error",
-            ))
-        })?),
+        Some(text) => Some(ClaimsRequest::parse(text).map_err(|_| internal_error())?),
     };
-    let user = state.stores().directory.read(|d| d.user_claims(&subject));
+    let user = match string_claim(&claims, "aci").filter(|id| !id.is_empty()) {
+        None => Default::default(),
+        Some(id) => ctx
+            .oauth
+            .read(|o| o.cached_attributes(id, ctx.now))
+            .map(|cached| (*cached).clone())
+            .ok_or_else(internal_error)?,
+    };
     let attributes = allowed_attributes(&user, &allowed);
     let mut body = UserInfo::new(subject);
     body.claims = build_claims(
@@ -85,6 +91,11 @@ pub(crate) fn user_info(
         &allowed,
     );
     Ok(serde_json::to_value(&body).unwrap_or_default())
+}
+
+/// A server error as the handler writes one: no challenge, the generic text.
+fn internal_error() -> MockError {
+    OAuthError::new(OAuthErrorCode::ServerError, "Internal server error").into()
 }
 
 /// `ExtractBearerToken`, with the handler's split between "no credentials" and "malformed".

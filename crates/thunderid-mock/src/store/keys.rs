@@ -80,6 +80,11 @@ pub(crate) const BINDING_MESSAGE: &str = "bindingMessage";
 pub(crate) const REQUIRED_ESSENTIAL_ATTRIBUTES: &str = "required_essential_attributes";
 pub(crate) const REQUIRED_OPTIONAL_ATTRIBUTES: &str = "required_optional_attributes";
 
+/// Written by authorize and CIBA (`resolveUserAttributesCacheTTL`): seconds the sign-in's attribute
+/// cache entry lives. Its presence is what makes AuthAssertExecutor cache the attributes under
+/// `aci` rather than put them in the assertion.
+pub(crate) const USER_ATTRIBUTES_CACHE_TTL_SECONDS: &str = "user_attributes_cache_ttl_seconds";
+
 /// Set by a ConsentExecutor that recorded an answer: the consent record's id.
 pub(crate) const CONSENT_ID: &str = "consent_id";
 /// The attributes the consent record approves for the app, space-separated.

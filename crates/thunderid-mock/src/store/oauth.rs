@@ -1,6 +1,7 @@
 //! OAuth state: pending authorization requests (`authId`), pushed authorization requests
 //! (`request_uri`), backchannel authentication requests ([`ciba`]), authorization codes, token
-//! families (revocation by `tfid`), revoked tokens (by `jti`) and pending logouts.
+//! families (revocation by `tfid`), revoked tokens (by `jti`), pending logouts and the attribute
+//! cache ([`attribute_cache`]).
 //!
 //! Every entry carries an absolute expiry and is freed once it passes: each mutating method first
 //! prunes whatever has expired, through a per-map expiry index, so memory stays flat under load and
@@ -12,8 +13,10 @@
 
 use super::expiring::Expiring;
 
+mod attribute_cache;
 mod ciba;
 
+pub use attribute_cache::CachedAttributes;
 pub use ciba::{CibaRequest, CibaState};
 
 /// Revoked families stay on the deny list this long: the real server's fallback bound
@@ -52,6 +55,8 @@ pub struct OAuthState {
     /// revocation when a user is deleted).
     revoked_subjects: Expiring<u64>,
     logouts: Expiring<PendingLogout>,
+    /// The attribute cache: what each sign-in released, by `aci`.
+    attributes: Expiring<CachedAttributes>,
 }
 
 /// A validated authorization request (`OAuthParameters`): pushed and waiting for its `request_uri`
@@ -86,10 +91,6 @@ pub struct AuthorizationRequest {
     pub acr_values: String,
     pub max_age: String,
     pub prompt: String,
-    /// The user attributes the sign-in released to the client, when its flow narrowed them (a
-    /// consent step): the server's attribute cache, which its tokens read (`aci`). `None`: every
-    /// attribute the client's token settings allow.
-    pub released_attributes: Option<Vec<String>>,
 }
 
 impl AuthorizationRequest {
@@ -151,8 +152,9 @@ pub struct AuthorizationCodeRecord {
     /// The request's `claims` parameter (validated JSON text); empty when none.
     pub claims: String,
     pub claims_locales: String,
-    /// What the sign-in released ([`AuthorizationRequest::released_attributes`]).
-    pub released_attributes: Option<Vec<String>>,
+    /// The assertion's `aci`: the attribute cache entry of what the sign-in released; empty when
+    /// it released no attribute (the tokens then carry none).
+    pub attribute_cache_id: String,
 }
 
 /// An RP-initiated logout waiting for its SIGNOUT flow (`logoutId` → this).
@@ -192,14 +194,6 @@ impl OAuthState {
     pub fn take_request(&mut self, auth_id: &str, now: u64) -> Option<AuthorizationRequest> {
         self.prune(now);
         self.requests.take(auth_id, now)
-    }
-
-    /// Record what a finished sign-in releases to the client (its consented attributes); nothing
-    /// when the request is gone.
-    pub fn release_attributes(&mut self, auth_id: &str, names: Vec<String>, now: u64) {
-        if let Some(request) = self.requests.get_mut(auth_id, now) {
-            request.released_attributes = Some(names);
-        }
     }
 
     /// Drop a request whose flow could not be started.
@@ -389,6 +383,7 @@ impl OAuthState {
             + self.revoked_families.len()
             + self.revoked_subjects.len()
             + self.logouts.len()
+            + self.attributes.len()
     }
 
     /// Free every entry that has expired.
@@ -402,6 +397,7 @@ impl OAuthState {
         self.revoked_families.prune(now);
         self.revoked_subjects.prune(now);
         self.logouts.prune(now);
+        self.attributes.prune(now);
     }
 }
 
@@ -426,7 +422,7 @@ mod tests {
             completed_acr: None,
             claims: String::new(),
             claims_locales: String::new(),
-            released_attributes: None,
+            attribute_cache_id: String::new(),
         }
     }
 

@@ -81,6 +81,23 @@ pub async fn begin(t: &TestServer, query: &[(&str, String)]) -> String {
     query_value(&begin_at_gate(t, query).await, "authId").expect("authId")
 }
 
+/// Thor signs in on the execution the gate was sent with (username and password), as the sign-in
+/// page does, and the flow's assertion comes back: with the `aci` of the attributes it released.
+pub async fn signed_in_assertion(t: &TestServer, gate: &url::Url) -> String {
+    let execution_id = query_value(gate, "executionId").expect("executionId");
+    let loaded = crate::flow_support::execute(t, &json!({"executionId": execution_id}), None).await;
+    assert_eq!(loaded.status, 200, "{loaded:?}");
+    let loaded = loaded.json();
+    let action = loaded["data"]["actions"][0]["ref"]
+        .as_str()
+        .expect("the credentials action")
+        .to_owned();
+    let inputs = json!({"username": "thor", "password": "Thor@12345"});
+    let done = crate::flow_support::step(t, &loaded, Some(&action), inputs).await;
+    assert_eq!(done["flowStatus"], "COMPLETE", "{done}");
+    done["assertion"].as_str().expect("an assertion").to_owned()
+}
+
 /// Sign `claims` with the server key as a flow would (`typ: JWT`).
 pub fn sign(t: &TestServer, claims: &Value) -> String {
     t.server.sign(TokenType::Jwt, claims)
@@ -129,8 +146,7 @@ pub fn query_value(url: &url::Url, name: &str) -> Option<String> {
 pub async fn authorization_code(t: &TestServer, query: &[(&str, String)]) -> String {
     let gate = begin_at_gate(t, query).await;
     let auth_id = query_value(&gate, "authId").expect("authId");
-    let app_id = query_value(&gate, "applicationId").expect("applicationId");
-    let assertion = assertion_for(t, &auth_id, &app_id, THOR);
+    let assertion = signed_in_assertion(t, &gate).await;
     let redirect = redirect_of(&callback(t, &auth_id, &assertion).await);
     query_value(&redirect, "code").unwrap_or_else(|| panic!("no code in {redirect}"))
 }

@@ -78,7 +78,12 @@ async fn the_otp_goes_to_the_users_phone_and_completes_with_aal2() {
     let done = step(&t, &prompt, Some("action_verify_otp"), json!({"otp": code})).await;
     assert_eq!(done["flowStatus"], "COMPLETE", "{done}");
     let claims = verify_assertion(&t, done["assertion"].as_str().unwrap_or_default());
-    insta::assert_json_snapshot!("otp_assertion", claims, {".authorization_request_id" => "[auth-id]"});
+    // An OAuth sign-in keeps the user's attributes in the attribute cache and names the entry.
+    assert_uuid_v7(claims["aci"].as_str().unwrap_or_default());
+    insta::assert_json_snapshot!("otp_assertion", claims, {
+        ".authorization_request_id" => "[auth-id]",
+        ".aci" => "[aci]",
+    });
 }
 
 fn prompt_time(t: &TestServer) -> u64 {

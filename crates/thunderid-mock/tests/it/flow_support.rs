@@ -273,7 +273,10 @@ pub fn card_text(html: &str) -> Vec<String> {
         .find("<aside")
         .map_or(html.len(), |e| start + e);
     let tags = regex::Regex::new(r"<[^>]*>").expect("a valid pattern");
-    html[start..end]
+    // A script's source is not text the page shows.
+    let scripts = regex::Regex::new(r"(?s)<script[^>]*>.*?</script>").expect("a valid pattern");
+    scripts
+        .replace_all(&html[start..end], "")
         .lines()
         .map(|line| unescape(tags.replace_all(line, "").trim()))
         .filter(|line| !line.is_empty())

@@ -1,7 +1,8 @@
 //! The hosted gate's consent step (the bundled `sample-consent` on `consent-flow`): the purposes
 //! as the real gate lists them, the time left, and a post without script that reaches the
 //! executor as the SDKs' `consent_decisions`; the tokens then carry what was allowed, nothing
-//! else. The same page in a real browser is `tests/browser`.
+//! else; once the time is up, the page's script posts the prompt as a timeout. The same page in a
+//! real browser is `tests/browser`.
 
 use std::time::Duration;
 
@@ -12,13 +13,13 @@ use crate::callback::{CHALLENGE, claims_of, query_string};
 use crate::flow_support::{GateForm, card_text, follow};
 use crate::support::{Reply, TestServer};
 
-const CLIENT: &str = "sample-consent";
-const APP_ID: &str = "01900000-0000-7000-8000-0000000000ae";
+pub(crate) const CLIENT: &str = "sample-consent";
+pub(crate) const APP_ID: &str = "01900000-0000-7000-8000-0000000000ae";
 const CALLBACK: &str = "http://localhost:3000/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 /// Sign thor in at the consent app's gate and return the consent page.
-async fn consent_page(t: &TestServer) -> Reply {
+pub(crate) async fn consent_page(t: &TestServer) -> Reply {
     let query = [
         ("response_type", "code".to_owned()),
         ("client_id", CLIENT.to_owned()),
@@ -61,6 +62,13 @@ fn consent_inputs(html: &str) -> Vec<String> {
 
 /// Redeem the callback's code and return the ID token's and the access token's claims.
 async fn tokens(t: &TestServer, reply: &Reply) -> (Value, Value) {
+    let body = redeem(t, reply).await;
+    let claims = |name: &str| Value::Object(claims_of(t, body[name].as_str().expect("a token")).1);
+    (claims("id_token"), claims("access_token"))
+}
+
+/// Redeem the callback's code and return the token response.
+pub(crate) async fn redeem(t: &TestServer, reply: &Reply) -> Value {
     let location = reply.location();
     assert!(
         location.as_str().starts_with(CALLBACK),
@@ -85,9 +93,7 @@ async fn tokens(t: &TestServer, reply: &Reply) -> (Value, Value) {
         )
         .await;
     assert_eq!(token.status, StatusCode::OK, "{}", token.body);
-    let body = token.json();
-    let claims = |name: &str| Value::Object(claims_of(t, body[name].as_str().expect("a token")).1);
-    (claims("id_token"), claims("access_token"))
+    token.json()
 }
 
 #[tokio::test]
@@ -192,4 +198,58 @@ async fn a_consent_posted_after_the_time_is_up_fails_as_the_server_fails_it() {
         .filter(|(k, _)| k == "error")
         .collect();
     assert_eq!(error, [("error".to_owned(), "access_denied".to_owned())]);
+}
+
+#[tokio::test]
+async fn the_page_posts_the_prompt_as_a_timeout_when_the_time_is_up() {
+    let t = TestServer::start().await;
+    let page = consent_page(&t).await;
+    // One script, under the page's nonce, set to fire when the 5 minutes are up.
+    let csp = page
+        .header("content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    let scripts: Vec<&str> = page
+        .body
+        .match_indices("<script nonce=\"")
+        .map(|(i, _)| &page.body[i..])
+        .collect();
+    assert_eq!(scripts.len(), 1, "{}", page.body);
+    let nonce = scripts[0]["<script nonce=\"".len()..]
+        .split('"')
+        .next()
+        .unwrap_or_default();
+    assert!(
+        csp.split(';')
+            .any(|d| d.trim() == format!("script-src 'self' 'nonce-{nonce}'")),
+        "{csp}"
+    );
+    let script = &scripts[0][..scripts[0].find("</script>").expect("its end")];
+    assert!(
+        script.ends_with("r.value='timeout';f.appendChild(r);b.click();},300000);});"),
+        "{script}"
+    );
+    // What the script posts: the deny action (the non-primary one) with the timeout reason. The
+    // sample's consent node has no failOnDeny, so the sign-in completes; as on the server, a timed
+    // out prompt records no consent, so the assertion falls back to what the tokens need.
+    let form = GateForm::parse(&page.body);
+    let prefix = format!("__consent_opt__attributes:{APP_ID}__");
+    t.server.clock().advance(Duration::from_secs(301));
+    let timed_out = form
+        .submit(
+            &t,
+            "consent_action_deny",
+            &[
+                (&format!("{prefix}email"), "true"),
+                ("tid-consent-reason", "timeout"),
+            ],
+        )
+        .await;
+    let (id_token, access_token) = tokens(&t, &timed_out).await;
+    assert_eq!(access_token["email"], "thor@asgard.example");
+    assert_eq!(id_token["given_name"], "Thor");
+    assert_eq!(access_token["family_name"], "Odinson");
+    // Nothing was recorded: the next sign-in asks again.
+    let again = consent_page(&t).await;
+    assert_eq!(consent_inputs(&again.body).len(), 3);
 }

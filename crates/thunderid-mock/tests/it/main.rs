@@ -15,6 +15,7 @@ mod keys;
 mod tampering;
 
 // OAuth 2.0 / OIDC endpoints.
+mod attribute_cache;
 mod authorize;
 mod callback;
 mod introspect_revoke;

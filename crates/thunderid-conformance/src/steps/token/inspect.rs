@@ -1,6 +1,6 @@
 //! Looking at tokens after the fact: introspection (RFC 7662), revocation (RFC 7009) and userinfo.
 
-use anyhow::ensure;
+use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
 use serde_json::{Value, json};
@@ -162,4 +162,25 @@ async fn asks_userinfo_header(world: &mut ConformanceWorld, value: String) -> an
 #[when("the app asks for the user's info without a token")]
 async fn asks_userinfo_anonymous(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     userinfo(world, None, false).await
+}
+
+/// The server keeps what an OAuth sign-in released in its attribute cache: the assertion names the
+/// entry (`aci`), and the tokens issued from it, refreshed ones included, name the same one.
+#[then(expr = "the {token_kind} names the sign-in's attribute cache entry")]
+async fn names_cache_entry(world: &mut ConformanceWorld, kind: TokenKind) -> anyhow::Result<()> {
+    let assertion = world.flow.assertion.clone().context("no assertion yet")?;
+    let assertion = crate::jwt::verify(world, &assertion).await?;
+    let entry = assertion
+        .claim("aci")
+        .and_then(Value::as_str)
+        .context("the assertion names no attribute cache entry (aci)")?
+        .to_owned();
+    let token = token_of(world, kind)?;
+    let verified = crate::jwt::verify(world, &token).await?;
+    let named = verified.claim("aci").and_then(Value::as_str);
+    ensure!(
+        named == Some(entry.as_str()),
+        "expected the {kind} to name the entry {entry}, got {named:?}"
+    );
+    Ok(())
 }

@@ -6,7 +6,7 @@
 
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
-use super::bound_scopes;
+use super::{bound_scopes, cached_attributes};
 use crate::oauth::claims::ClaimsRequest;
 use crate::oauth::client_auth::AuthenticatedClient;
 use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
@@ -61,6 +61,10 @@ pub(super) fn plan(
         &request.resource
     };
     let (audience, scopes) = bound_scopes(ctx, client.client_id(), resources, &code.scopes)?;
+    // The code is spent by now: a missing cache entry burns it.
+    let attributes = ctx
+        .oauth
+        .read(|o| cached_attributes(o, &code.attribute_cache_id, now))?;
     let refresh = if client.oauth.allows_grant(GrantType::RefreshToken.as_str()) {
         RefreshPlan::Issue
     } else {
@@ -81,7 +85,7 @@ pub(super) fn plan(
     plan.token_family_id = Some(code.token_family_id.clone());
     plan.claims = ClaimsRequest::from_stored(&code.claims);
     plan.claims_locales = code.claims_locales.clone();
-    plan.released = code.released_attributes.clone();
+    plan.attributes = attributes;
     Ok(plan)
 }
 

@@ -11,6 +11,7 @@
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
+use super::cached_attributes;
 use crate::oauth::ciba::INTERVAL;
 use crate::oauth::claims::split_scopes;
 use crate::oauth::client_auth::AuthenticatedClient;
@@ -59,23 +60,24 @@ pub(super) fn plan(
         poll(stored, now)
     })?;
     let (audience, scopes) = issued_audience_and_scopes(ctx, client, &authenticated)?;
-    // Consumed only once the tokens can be issued: a concurrent poll that lost loses here.
-    let consumed = ctx.oauth.write(|o| match o.ciba_mut(auth_req_id, now) {
-        Some(stored) if stored.state == CibaState::Authenticated => {
-            stored.state = CibaState::Consumed;
-            true
+    // Consumed only once the tokens can be issued (the attribute cache entry read): a concurrent
+    // poll that lost loses here.
+    let attributes = ctx.oauth.write(|o| {
+        let attributes = cached_attributes(o, &authenticated.attribute_cache_id, now)?;
+        match o.ciba_mut(auth_req_id, now) {
+            Some(stored) if stored.state == CibaState::Authenticated => {
+                stored.state = CibaState::Consumed;
+                Ok(attributes)
+            }
+            _ => Err(already_used()),
         }
-        _ => false,
-    });
-    if !consumed {
-        return Err(already_used());
-    }
+    })?;
     let refresh = if client.oauth.allows_grant(GrantType::RefreshToken.as_str()) {
         RefreshPlan::Issue
     } else {
         RefreshPlan::None
     };
-    Ok(TokenPlan::user(
+    let mut plan = TokenPlan::user(
         authenticated.user_id,
         audience,
         scopes,
@@ -86,7 +88,9 @@ pub(super) fn plan(
             acr: authenticated.completed_acr,
         },
         refresh,
-    ))
+    );
+    plan.attributes = attributes;
+    Ok(plan)
 }
 
 /// The state machine over the stored request: an error for every state but AUTHENTICATED.

@@ -51,6 +51,5 @@ pub(super) fn plan(
         issued_token_type: None,
         claims: None,
         claims_locales: String::new(),
-        released: None,
     })
 }

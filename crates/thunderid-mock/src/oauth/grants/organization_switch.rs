@@ -38,8 +38,9 @@ use thunderid_protocol::ids::OrganizationUnitId;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 use thunderid_protocol::oidc::OrganizationClaims;
 
+use super::cached_attributes;
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
+use crate::oauth::mint::{Attributes, IdTokenPlan, RefreshPlan, TokenPlan};
 use crate::oauth::tokens::{TYP_ACCESS_TOKEN, parse_scopes, scopes, string_claim};
 use crate::oauth::{OAuthContext, OAuthError, text};
 
@@ -65,6 +66,8 @@ struct Session {
     audience: String,
     scopes: Vec<String>,
     token_family_id: Option<String>,
+    /// The sign-in's attribute cache entry (`aci`); empty when the token names none.
+    attribute_cache_id: String,
 }
 
 /// `HandleGrant`: verify the token, check membership, plan the switched session's tokens.
@@ -102,6 +105,15 @@ pub(super) fn plan(
         .token_family_id
         .or_else(|| Some(crate::ids::uuid_v7(ctx.now)));
     plan.organization = Some(organization);
+    // The switched session keeps its sign-in's attribute cache entry, so its tokens, refreshes and
+    // UserInfo release what that sign-in released; a token naming none (mock-only: the switch has
+    // no sign-in of its own to cache) carries the user's attributes now.
+    plan.attributes = if session.attribute_cache_id.is_empty() {
+        Attributes::OfUser
+    } else {
+        let id = &session.attribute_cache_id;
+        ctx.oauth.read(|o| cached_attributes(o, id, ctx.now))?
+    };
     Ok(plan)
 }
 
@@ -175,5 +187,6 @@ fn verify_session(
             .to_owned(),
         scopes: scopes(claims),
         token_family_id: string_claim(claims, "tfid").map(str::to_owned),
+        attribute_cache_id: string_claim(claims, "aci").unwrap_or_default().to_owned(),
     })
 }

@@ -1,5 +1,10 @@
 //! `grant_type=refresh_token` (`O2/granthandlers/refresh_token.go`).
 //!
+//! The new tokens carry the user attributes of the sign-in's attribute cache entry (the refresh
+//! token's `aci`), never the user's current ones: after a consent step, only the consented ones.
+//! An entry that is gone (expired, evicted) is the token service's `server_error`, with the
+//! presented token left usable; a used one is extended to outlive the longest of the new tokens.
+//!
 //! Rotation, as the server's defaults configure it (`renew_on_grant`, `revoke_previous_on_renew`): a
 //! new refresh token that keeps the presented one's absolute expiry, and the presented one revoked.
 //! Presenting a revoked (rotated) token again revokes the whole family (RFC 9700 §4.14.2).
@@ -14,12 +19,14 @@
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::{GrantType, TokenRequestParams};
 
-use super::oidc_only;
 use super::organization_switch::organization_of_member;
+use super::{cached_attributes, oidc_only};
 use crate::fixtures::MemberKind;
 use crate::oauth::claims::{ClaimsRequest, is_standard_scope, split_scopes};
 use crate::oauth::client_auth::AuthenticatedClient;
-use crate::oauth::mint::{IdTokenPlan, RefreshPlan, TokenPlan};
+use crate::oauth::mint::{
+    ATTRIBUTE_CACHE_BUFFER, Attributes, IdTokenPlan, RefreshPlan, TokenPlan, lifetimes,
+};
 use crate::oauth::tokens::{
     RefreshTokenView, parse_scopes, refresh_token as verified_refresh_token, string_claim,
 };
@@ -54,6 +61,10 @@ pub(super) fn plan(
             current_permissions(d, &token, client.client_id()),
         )
     });
+    let cache_id = string_claim(&token.claims, "aci")
+        .unwrap_or_default()
+        .to_owned();
+    let access_validity = lifetimes(ctx.settings, &client.oauth).access_token;
     let mut plan = ctx.oauth.write(|oauth| {
         oauth
             .check_refresh_token(
@@ -65,13 +76,21 @@ pub(super) fn plan(
         if token.client_id != client.client_id() || !subject_exists {
             return Err(invalid_token());
         }
-        let plan = rotation_plan(&token, request, current, now)?;
+        let mut plan = rotation_plan(&token, request, current, now)?;
+        plan.attributes = cached_attributes(oauth, &cache_id, now)?;
         // Single use: the presented token joins the deny list until it would have expired.
         oauth.revoke_token(
             token.jwt_id.as_deref().unwrap_or_default(),
             token.expires_at,
             now,
         );
+        // `extendCacheTTL`: the entry outlives the rotated token (same expiry) and the new access
+        // token, plus the buffer; it was read under this lock, so it is there to extend.
+        if !cache_id.is_empty() {
+            let longest = token.expires_at.max(now.saturating_add(access_validity));
+            let ttl = longest - now + ATTRIBUTE_CACHE_BUFFER;
+            oauth.extend_attribute_cache(&cache_id, ttl, now);
+        }
         Ok(plan)
     })?;
     // The original request's `claims` and `claims_locales` ride along in the refresh token.
@@ -82,6 +101,10 @@ pub(super) fn plan(
         .to_owned();
     if let Some(organization_id) = string_claim(&token.claims, "org_id") {
         plan.organization = Some(organization_of_member(ctx, &plan.subject, organization_id)?);
+        // Mock-only: a switched session has no cache entry of its own (see the switch).
+        if cache_id.is_empty() {
+            plan.attributes = Attributes::OfUser;
+        }
     }
     Ok(plan)
 }

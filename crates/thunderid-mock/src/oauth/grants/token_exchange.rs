@@ -189,7 +189,6 @@ pub(super) fn plan(
         }),
         claims: None,
         claims_locales: String::new(),
-        released: None,
     })
 }
 

@@ -6,6 +6,13 @@
 //! itself and the approving action travel as hidden fields, from which the gate's service builds
 //! `consent_decisions` as the SDK does on submit ([`crate::service::gate`]). The TIMER component
 //! (`stepTimeout`) shows the time left when the page was made.
+//!
+//! When the time is up, the page does what the real gate's `SignIn` does: a small script under
+//! the page's CSP nonce marks the timer "Timed out" and posts the prompt as a denial with the
+//! reason `timeout`, through the step's non-primary action (else its first), so the person is not
+//! left on a prompt whose actions lead nowhere. It counts from when the page was made on the
+//! mock's clock (the real page compares `stepTimeout` with the browser's clock), so a page made
+//! after the deadline posts at once. Without script, a late post is FET-1069 as on the server.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +22,7 @@ use thunderid_protocol::flow::consent::{
 use thunderid_protocol::flow::{FlowData, additional_data};
 
 use super::markup::escape;
-use crate::service::gate::consent::{ALLOW_FIELD, PROMPT_FIELD, optional_key};
+use crate::service::gate::consent::{ALLOW_FIELD, PROMPT_FIELD, REASON_FIELD, optional_key};
 
 /// The section headings of the real gate's consent view (`ConsentAdapter`).
 const ESSENTIAL: &str = "Essential Attributes";
@@ -77,6 +84,32 @@ pub(crate) fn timer(data: &FlowData, label: &str, now_ms: u64) -> String {
     format!(
         "<p class=\"tid-body2 tid-timer\" role=\"timer\">{}</p>\n",
         escape(&template.replace("{time}", &time))
+    )
+}
+
+/// The expiry script of a consent step with a `stepTimeout`, under `nonce`; nothing otherwise.
+pub(crate) fn expiry(data: &FlowData, nonce: &str, now_ms: u64) -> String {
+    let expires_at = data
+        .additional_data
+        .get(additional_data::STEP_TIMEOUT)
+        .and_then(|t| t.parse::<u64>().ok());
+    let prompted = data
+        .additional_data
+        .contains_key(additional_data::CONSENT_PROMPT);
+    let Some(expires_at) = expires_at.filter(|_| prompted && !nonce.is_empty()) else {
+        return String::new();
+    };
+    let delay = expires_at.saturating_sub(now_ms);
+    format!(
+        "<script nonce=\"{}\">document.addEventListener('DOMContentLoaded',function(){{\
+         setTimeout(function(){{var f=document.getElementById('tid-form');if(!f)return;\
+         var a=f.querySelector('input[name=\"{ALLOW_FIELD}\"]'),\
+         bs=[].slice.call(f.querySelectorAll('button[name=\"action\"]')),\
+         b=bs.filter(function(x){{return !a||x.value!==a.value;}})[0]||bs[0],\
+         t=document.querySelector('.tid-timer');if(t)t.textContent='{TIMED_OUT}';if(!b)return;\
+         var r=document.createElement('input');r.type='hidden';r.name='{REASON_FIELD}';\
+         r.value='timeout';f.appendChild(r);b.click();}},{delay});}});</script>\n",
+        escape(nonce)
     )
 }
 
@@ -219,5 +252,25 @@ mod tests {
             "<div class=\"tid-alert tid-timer\" role=\"status\">Timed out</div>\n"
         );
         assert_eq!(timer(&step("[]", None), "x", 0), "");
+    }
+
+    #[test]
+    fn the_expiry_script_waits_for_the_time_left_and_only_runs_under_a_nonce() {
+        let data = step("[]", Some("1000065000"));
+        let script = expiry(&data, "n1", 1_000_000_000);
+        assert!(script.starts_with("<script nonce=\"n1\">"), "{script}");
+        assert!(script.ends_with("},65000);});</script>\n"), "{script}");
+        assert!(
+            script.contains("r.name='tid-consent-reason';r.value='timeout'"),
+            "{script}"
+        );
+        assert!(expiry(&data, "n1", 1_000_070_000).ends_with("},0);});</script>\n"));
+        assert_eq!(expiry(&data, "", 0), "");
+        assert_eq!(expiry(&step("[]", None), "n1", 0), "");
+        let mut no_prompt = FlowData::default();
+        no_prompt
+            .additional_data
+            .insert(additional_data::STEP_TIMEOUT.to_owned(), "5".to_owned());
+        assert_eq!(expiry(&no_prompt, "n1", 0), "");
     }
 }

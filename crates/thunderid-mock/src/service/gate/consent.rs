@@ -1,20 +1,25 @@
 //! A consent page's post, turned into the `consent_decisions` input as the SDKs compile it on
 //! submit (`SignIn.tsx` `handleSubmit`): the approving action approves every essential element and
 //! the optional ones whose box was ticked; any other action denies everything with the reason
-//! `user_denied`. The page carries the prompt it showed and its approving action as hidden fields,
+//! `user_denied`; a post the page's timer made once `stepTimeout` passed (the reason field says
+//! `timeout`) denies everything with the reason `timeout`, whichever action carried it, as the
+//! SDK's timeout handler does. The page carries the prompt it showed and its approving action as hidden fields,
 //! as the real gate keeps them in the browser; what the executor accepts is still decided by its
 //! signed consent session, never by the page.
 
 use std::collections::BTreeMap;
 
 use thunderid_protocol::flow::consent::{
-    ConsentDecisions, ConsentPurposePrompt, ElementDecision, PurposeDecision, REASON_USER_DENIED,
+    ConsentDecisions, ConsentPurposePrompt, ElementDecision, PurposeDecision, REASON_TIMEOUT,
+    REASON_USER_DENIED,
 };
 
 /// The hidden field carrying the step's `consentPrompt`.
 pub(crate) const PROMPT_FIELD: &str = "tid-consent";
 /// The hidden field naming the action that approves (the step's primary action).
 pub(crate) const ALLOW_FIELD: &str = "tid-consent-allow";
+/// The field the page's timer adds when it posts an expired prompt (the SDK's `__consent_reason__`).
+pub(crate) const REASON_FIELD: &str = "tid-consent-reason";
 /// The input the executor reads.
 const DECISIONS_INPUT: &str = "consent_decisions";
 /// The prefix of an optional element's checkbox (`getConsentOptionalKey`).
@@ -27,6 +32,8 @@ pub(crate) struct ConsentForm {
     pub prompt: String,
     /// The action that approves.
     pub approve_action: String,
+    /// [`REASON_TIMEOUT`] when the page's timer posted it; otherwise empty.
+    pub reason: String,
 }
 
 /// The form key of an optional element's checkbox.
@@ -50,7 +57,9 @@ pub(crate) fn compile(
     let Ok(prompts) = serde_json::from_str::<Vec<ConsentPurposePrompt>>(&form.prompt) else {
         return;
     };
-    let approved = action.is_some_and(|a| !a.is_empty() && a == form.approve_action);
+    // An expired prompt is never an approval, whichever action carried the post.
+    let timed_out = form.reason == REASON_TIMEOUT;
+    let approved = !timed_out && action.is_some_and(|a| !a.is_empty() && a == form.approve_action);
     let purposes = prompts
         .iter()
         .map(|purpose| {
@@ -71,10 +80,10 @@ pub(crate) fn compile(
         .collect();
     let decisions = ConsentDecisions {
         approved,
-        reason: if approved {
-            String::new()
-        } else {
-            REASON_USER_DENIED.to_owned()
+        reason: match (approved, timed_out) {
+            (true, _) => String::new(),
+            (false, true) => REASON_TIMEOUT.to_owned(),
+            (false, false) => REASON_USER_DENIED.to_owned(),
         },
         purposes,
     };
@@ -93,9 +102,14 @@ mod tests {
         "optional":[{"name":"booking:read"}]}]"#;
 
     fn posted(action: &str, ticked: &[&str]) -> serde_json::Value {
+        posted_for(action, ticked, "")
+    }
+
+    fn posted_for(action: &str, ticked: &[&str], reason: &str) -> serde_json::Value {
         let form = ConsentForm {
             prompt: PROMPT.to_owned(),
             approve_action: "consent_action_allow".to_owned(),
+            reason: reason.to_owned(),
         };
         let mut inputs: BTreeMap<String, String> = ticked
             .iter()
@@ -127,6 +141,27 @@ mod tests {
     }
 
     #[test]
+    fn a_post_the_timer_made_denies_everything_for_the_timeout_whatever_its_action() {
+        for action in ["consent_action_allow", "consent_action_deny"] {
+            let decisions = posted_for(
+                action,
+                &["__consent_opt__attributes:a__family_name"],
+                REASON_TIMEOUT,
+            );
+            assert_eq!(
+                decisions,
+                serde_json::json!({"approved": false, "reason": "timeout", "purposes": [
+                    {"purposeName": "attributes:a", "approved": false, "elements": [
+                        {"name": "email", "approved": false},
+                        {"name": "given_name", "approved": false},
+                        {"name": "family_name", "approved": false}]},
+                    {"purposeName": "permissions:a", "approved": false, "elements": [
+                        {"name": "booking:read", "approved": false}]}]})
+            );
+        }
+    }
+
+    #[test]
     fn any_other_action_denies_everything_as_the_user_s_choice() {
         let decisions = posted(
             "consent_action_deny",
@@ -148,6 +183,7 @@ mod tests {
         let form = ConsentForm {
             prompt: "{".to_owned(),
             approve_action: "allow".to_owned(),
+            reason: String::new(),
         };
         let mut inputs = BTreeMap::from([("__consent_opt__x__y".to_owned(), "true".to_owned())]);
         compile(&form, Some("allow"), &mut inputs);

@@ -48,6 +48,8 @@ pub struct CibaRequest {
     pub authorized_scopes: Vec<String>,
     pub completed_acr: Option<String>,
     pub auth_time: u64,
+    /// The assertion's `aci` (empty when none).
+    pub attribute_cache_id: String,
 }
 
 impl OAuthState {
@@ -93,6 +95,7 @@ mod tests {
             authorized_scopes: Vec::new(),
             completed_acr: None,
             auth_time: 0,
+            attribute_cache_id: String::new(),
         }
     }
 

@@ -73,6 +73,7 @@ async fn a_member_switches_organization_and_keeps_using_the_api() {
         let mut settings = insta::Settings::clone_current();
         settings.add_redaction(".jti", insta::dynamic_redaction(redact_uuid));
         settings.add_redaction(".tfid", insta::dynamic_redaction(redact_uuid));
+        settings.add_redaction(".aci", insta::dynamic_redaction(redact_uuid));
         settings
     };
     insta::assert_json_snapshot!("switch_response", body, {
@@ -86,6 +87,10 @@ async fn a_member_switches_organization_and_keeps_using_the_api() {
     assert_eq!(
         access_claims["tfid"], original_claims["tfid"],
         "the same session"
+    );
+    assert_eq!(
+        access_claims["aci"], original_claims["aci"],
+        "the same sign-in's attributes"
     );
     redactions()
         .bind(|| insta::assert_json_snapshot!("switched_access_token_claims", access_claims));

@@ -95,9 +95,11 @@ async fn the_code_grant_issues_signed_tokens_of_the_documented_shape() {
     let (_, id) = claims_of(&t, body["id_token"].as_str().unwrap());
     let (_, refresh) = claims_of(&t, body["refresh_token"].as_str().unwrap());
     assert_eq!(access["tfid"], refresh["tfid"], "one family");
+    assert_eq!(access["aci"], refresh["aci"], "one attribute cache entry");
     let redactions = || {
         let mut settings = insta::Settings::clone_current();
         settings.add_redaction(".jti", insta::dynamic_redaction(redact_uuid));
+        settings.add_redaction(".aci", insta::dynamic_redaction(redact_uuid));
         settings.add_redaction(".tfid", insta::dynamic_redaction(redact_uuid));
         settings
     };

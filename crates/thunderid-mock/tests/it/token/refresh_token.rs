@@ -184,8 +184,8 @@ async fn a_resource_bound_family_keeps_its_audience_and_permissions() {
     query.push(("resource", "https://api.booking.example".to_owned()));
     let code = authorization_code(&t, &query).await;
     let first = exchange_spa_code(&t, &code).await.json();
-    // The assertion authorized no permissions, so only the OIDC scope was granted.
-    assert_eq!(first["scope"], "openid");
+    // The flow's AuthorizationExecutor authorized what thor's roles grant there.
+    assert_eq!(first["scope"], "openid booking:read");
     let rt = first["refresh_token"].as_str().unwrap();
     let reply = token(
         &t,
@@ -198,6 +198,7 @@ async fn a_resource_bound_family_keeps_its_audience_and_permissions() {
     )
     .await;
     assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.json()["scope"], "openid booking:read");
     let (_, access) = claims_of(&t, reply.json()["access_token"].as_str().unwrap());
     assert_eq!(access["aud"], "https://api.booking.example");
 }
