@@ -91,6 +91,7 @@ pub struct MockServerBuilder {
     runtime: RuntimeChoice,
     direct_auth_secret: Option<String>,
     http_executor_allow: Vec<String>,
+    fake_captcha: bool,
 }
 
 impl MockServerBuilder {
@@ -282,6 +283,11 @@ impl MockServerBuilder {
     /// The state for a server whose default base URL is `bound_url` (also the binary's).
     pub(crate) fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
         let mut fixtures = self.fixture_set()?;
+        if !self.unchecked {
+            crate::graph::check_interceptors(&fixtures.flows, self.fake_captcha).map_err(|e| {
+                FixtureError::new("flows", format!("[{}] {}", e.index, e.field), e.reason)
+            })?;
+        }
         if let Some(secret) = &self.direct_auth_secret {
             fixtures.server.security.direct_auth_secret = secret.clone();
         }
@@ -304,6 +310,7 @@ impl MockServerBuilder {
             limits: self.limits,
             http_executor_allow: self.http_executor_allow.clone(),
             read_only_resources: !self.mutable_resources,
+            fake_captcha: self.fake_captcha,
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {

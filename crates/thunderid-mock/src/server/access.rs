@@ -1,5 +1,6 @@
 //! The builder's settings for what lies past the mock's own state: who may call the direct
-//! authentication API, and which hosts the flows' HTTP requests may reach.
+//! authentication API, which hosts the flows' HTTP requests may reach, and whether a captcha
+//! provider is plugged in.
 
 use super::MockServerBuilder;
 
@@ -16,6 +17,15 @@ impl MockServerBuilder {
     /// as a refused connection does. Repeatable.
     pub fn http_executor_allow(mut self, host: impl Into<String>) -> Self {
         self.http_executor_allow.push(host.into());
+        self
+    }
+
+    /// Plug in the fake captcha provider, as an embedding application supplies a
+    /// `CaptchaValidationProvider`: flows may then declare `CaptchaInterceptor`, and
+    /// `POST /__mock/captcha/token` issues the single-use tokens it verifies. Off by default, as
+    /// on a server without a provider.
+    pub fn fake_captcha(mut self) -> Self {
+        self.fake_captcha = true;
         self
     }
 }

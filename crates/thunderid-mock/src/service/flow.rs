@@ -149,6 +149,11 @@ impl Call<'_> {
             connections: stores.connections.current(),
             issuer: self.state.signer().issuer(),
             outbound: &self.outbound,
+            captcha: self
+                .state
+                .config()
+                .fake_captcha
+                .then_some(&stores.captcha),
         }
     }
 
@@ -511,6 +516,7 @@ fn settle(
         assertion,
         sso_cleared,
         sso_created,
+        post_request_failed,
     } = outcome;
     let sso_cookie = cookie.and_then(|name| match (sso_cleared, sso_created) {
         (true, _) => Some(SsoCookie::Clear { name }),
@@ -528,6 +534,10 @@ fn settle(
         error,
         sso_cookie,
     };
+    if post_request_failed {
+        backchannel::name_callback(&execution, &OutcomeStatus::Error, &mut pending.data);
+        return post_request_failure(call, app, execution, pending, status, assertion);
+    }
     backchannel::name_callback(&execution, &status, &mut pending.data);
     match status {
         OutcomeStatus::Complete => {
@@ -553,6 +563,38 @@ fn settle(
             call.store(execution);
         }
     }
+    pending
+}
+
+/// A POST_REQUEST interceptor failed after the step was built (`processInterceptorResponse`): the
+/// status becomes ERROR, the rest of the step stays (a completed sign-in keeps its assertion), and
+/// the execution is kept, as any ERROR step keeps it. The challenge token was already rotated by
+/// the default interceptor, which runs first, but never reaches the client.
+fn post_request_failure(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    mut execution: Execution,
+    mut pending: Pending,
+    status: OutcomeStatus,
+    assertion: Option<Map<String, Value>>,
+) -> Pending {
+    pending.status = FlowStatus::Error;
+    match status {
+        OutcomeStatus::Complete => pending.assertion = assertion,
+        OutcomeStatus::Incomplete(step_type) => {
+            pending.step_type = Some(step_type);
+            let unsent = ids::challenge_token();
+            execution.challenge_hash = Some(ids::sha256_hex(unsent.as_bytes()));
+        }
+        OutcomeStatus::Error => {}
+    }
+    let error = pending
+        .error
+        .clone()
+        .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
+    pending.error_assertion =
+        error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
+    call.store(execution);
     pending
 }
 
