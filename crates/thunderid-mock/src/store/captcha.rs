@@ -59,6 +59,7 @@ impl CaptchaTokens {
         self.tokens.take(token, now).unwrap_or(Verdict::Fail)
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.tokens.len()
     }

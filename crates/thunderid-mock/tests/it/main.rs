@@ -57,6 +57,8 @@ mod identity;
 mod flow_authentication;
 mod flow_cross_ou;
 mod flow_gate;
+mod flow_captcha;
+mod flow_credential_setter;
 mod flow_http_executor;
 mod flow_magic_link;
 mod flow_meta;
