@@ -250,7 +250,10 @@ pub(crate) const CAPTCHA_INTERCEPTOR: &str = "CaptchaInterceptor";
 
 /// Check the interceptors a flow set declares against those registered: only CaptchaInterceptor
 /// can be, and only with a captcha provider plugged in (`captcha`). The engine runs what passes.
-pub(crate) fn check_interceptors(flows: &[FlowDefinition], captcha: bool) -> Result<(), FlowSetError> {
+pub(crate) fn check_interceptors(
+    flows: &[FlowDefinition],
+    captcha: bool,
+) -> Result<(), FlowSetError> {
     for (index, flow) in flows.iter().enumerate() {
         for (j, interceptor) in flow.interceptors.iter().enumerate() {
             let registered = captcha && interceptor.name == CAPTCHA_INTERCEPTOR;

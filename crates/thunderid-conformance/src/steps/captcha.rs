@@ -40,7 +40,10 @@ async fn guarded_sign_in(world: &mut ConformanceWorld) -> anyhow::Result<()> {
     let app = json!({"id": "01900000-0000-7000-8000-0000000000e1", "name": "captcha-lab",
                      "type": "custom", "flowSecret": "lab-secret", "authFlow": "captcha-lab"});
     world.fixtures.flows.push(serde_json::from_value(flow)?);
-    world.fixtures.applications.push(serde_json::from_value(app)?);
+    world
+        .fixtures
+        .applications
+        .push(serde_json::from_value(app)?);
     world.fake_captcha = true;
     world.restart_with_fixtures().await?;
     world.app = Some("captcha-lab".to_owned());
@@ -67,7 +70,10 @@ async fn issue(world: &mut ConformanceWorld, name: &str, verdict: &str) -> anyho
         .await?;
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
-    ensure!(status == 201, "the fake captcha provider answered {status}: {body}");
+    ensure!(
+        status == 201,
+        "the fake captcha provider answered {status}: {body}"
+    );
     let token = body["token"]
         .as_str()
         .context("the provider's answer has no token")?;

@@ -15,11 +15,11 @@ use thunderid_protocol::flow::{
 };
 
 pub(crate) use super::env::Env;
+use super::interceptors::{self, Gate};
 pub(crate) use super::node::{
     DynamicInput, EngineError, Forwarded, MAX_CALL_DEPTH, NodeResponse, NodeStatus, Outcome,
     OutcomeStatus, is_sensitive,
 };
-use super::interceptors::{self, Gate};
 use super::{executors, keys, prompt};
 use crate::graph::ExecutorKind;
 use crate::store::execution::{Execution, Frame, NodeRecord, PausedPrompt};

@@ -584,7 +584,8 @@ fn a_posted_user_id_meets_the_setters_prerequisite_but_names_nobody() {
     let unchanged = h.directory.read(|d| {
         d.users
             .get(THOR)
-            .and_then(|u| u.password()).is_some_and(|p| p.verify("n3w-Secret"))
+            .and_then(|u| u.password())
+            .is_some_and(|p| p.verify("n3w-Secret"))
     });
     assert!(!unchanged, "no password was set");
     // An empty runtime userID is present too, and names nobody.

@@ -149,11 +149,7 @@ impl Call<'_> {
             connections: stores.connections.current(),
             issuer: self.state.signer().issuer(),
             outbound: &self.outbound,
-            captcha: self
-                .state
-                .config()
-                .fake_captcha
-                .then_some(&stores.captcha),
+            captcha: self.state.config().fake_captcha.then_some(&stores.captcha),
         }
     }
 

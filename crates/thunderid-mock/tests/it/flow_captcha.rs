@@ -72,7 +72,10 @@ fn credentials(captcha: Option<&str>) -> Value {
 #[tokio::test]
 async fn without_the_fake_provider_the_interceptor_is_not_registered() {
     let refused = lab(MockServer::builder()).start().await;
-    let message = refused.err().expect("the flow is refused").to_string();
+    let Err(error) = refused else {
+        panic!("the flow is refused")
+    };
+    let message = error.to_string();
     assert!(
         message.contains("interceptor CaptchaInterceptor is not registered"),
         "{message}"
@@ -134,7 +137,12 @@ async fn verdicts_come_from_the_control_plane() {
     let body = json!({"executionId": first["executionId"], "challengeToken": first["challengeToken"],
                       "inputs": {"captcha_token": down}});
     let reply = execute(&t, &body, None).await;
-    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        reply.body
+    );
     let reply = execute(&t, &body, None).await;
     assert_eq!(reply.json()["code"], "FES-1004", "{}", reply.body);
     // A malformed request names what is wrong.

@@ -16,12 +16,16 @@ async fn lab(inputs: Value, identify: bool) -> TestServer {
     let mut nodes = vec![json!({"id": "start", "type": "START", "onSuccess": "set"})];
     if identify {
         nodes[0]["onSuccess"] = json!("find");
-        nodes.push(json!({"id": "find", "type": "TASK_EXECUTION", "onSuccess": "set",
+        nodes.push(
+            json!({"id": "find", "type": "TASK_EXECUTION", "onSuccess": "set",
             "executor": {"name": "IdentifyingExecutor", "inputs": [
-                {"identifier": "username", "type": "TEXT_INPUT", "required": true}]}}));
+                {"identifier": "username", "type": "TEXT_INPUT", "required": true}]}}),
+        );
     }
-    nodes.push(json!({"id": "set", "type": "TASK_EXECUTION", "onSuccess": "end",
-        "executor": {"name": "CredentialSetter", "inputs": inputs}}));
+    nodes.push(
+        json!({"id": "set", "type": "TASK_EXECUTION", "onSuccess": "end",
+        "executor": {"name": "CredentialSetter", "inputs": inputs}}),
+    );
     nodes.push(json!({"id": "end", "type": "END"}));
     let flow = json!({
         "id": "01900000-0000-7000-8000-0000000000f8", "handle": "setter-lab", "name": "Setter lab",
@@ -68,7 +72,10 @@ async fn a_user_id_the_client_posts_names_nobody() {
         reply["error"]["description"]["defaultValue"],
         "The user ID could not be resolved from the current flow context"
     );
-    assert!(!signs_in(&t, "N3w-Secret!").await, "thor's password is unchanged");
+    assert!(
+        !signs_in(&t, "N3w-Secret!").await,
+        "thor's password is unchanged"
+    );
     assert!(signs_in(&t, "Thor@12345").await);
     // Without the input the prerequisite itself fails.
     let reply = start(&t, json!({"password": "N3w-Secret!"})).await;
