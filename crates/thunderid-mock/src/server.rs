@@ -181,12 +181,6 @@ impl MockServerBuilder {
         self
     }
 
-    /// Do not serve the control API (`/__mock/*`).
-    pub fn no_control(mut self) -> Self {
-        self.no_control = true;
-        self
-    }
-
     /// Behave as this release line of the real server where it differs from `main` (default
     /// [`ServerVersion::Main`]); the README lists the differences.
     pub fn server_version(mut self, version: ServerVersion) -> Self {
@@ -283,11 +277,7 @@ impl MockServerBuilder {
     /// The state for a server whose default base URL is `bound_url` (also the binary's).
     pub(crate) fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
         let mut fixtures = self.fixture_set()?;
-        if !self.unchecked {
-            crate::graph::check_interceptors(&fixtures.flows, self.fake_captcha).map_err(|e| {
-                FixtureError::new("flows", format!("[{}] {}", e.index, e.field), e.reason)
-            })?;
-        }
+        self.check_interceptors(&fixtures)?;
         if let Some(secret) = &self.direct_auth_secret {
             fixtures.server.security.direct_auth_secret = secret.clone();
         }

@@ -1,10 +1,17 @@
-//! The builder's settings for what lies past the mock's own state: who may call the direct
-//! authentication API, which hosts the flows' HTTP requests may reach, and whether a captcha
+//! The builder's settings for what lies past the mock's own state: whether tests may drive it
+//! (the control API), who may call the direct authentication API, which hosts the flows' HTTP requests may reach, and whether a captcha
 //! provider is plugged in.
 
 use super::MockServerBuilder;
+use crate::fixtures::{FixtureError, Fixtures};
 
 impl MockServerBuilder {
+    /// Do not serve the control API (`/__mock/*`).
+    pub fn no_control(mut self) -> Self {
+        self.no_control = true;
+        self
+    }
+
     /// The `Direct-Auth-Secret` the direct authentication API (`/auth/...`) and AuthZEN require,
     /// over the fixtures' `server.json` `security.directAuthSecret`. Empty refuses every call.
     pub fn direct_auth_secret(mut self, secret: impl Into<String>) -> Self {
@@ -27,5 +34,15 @@ impl MockServerBuilder {
     pub fn fake_captcha(mut self) -> Self {
         self.fake_captcha = true;
         self
+    }
+
+    /// The fixture flows may declare only the interceptors this server registers (checked ones:
+    /// an unchecked set fails at execution instead, as the server's graph builder does).
+    pub(super) fn check_interceptors(&self, fixtures: &Fixtures) -> Result<(), FixtureError> {
+        if self.unchecked {
+            return Ok(());
+        }
+        crate::graph::check_interceptors(&fixtures.flows, self.fake_captcha)
+            .map_err(|e| FixtureError::new("flows", format!("[{}] {}", e.index, e.field), e.reason))
     }
 }

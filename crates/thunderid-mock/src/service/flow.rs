@@ -9,6 +9,7 @@
 
 mod initiation;
 mod outbound;
+mod post_request;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -532,7 +533,7 @@ fn settle(
     };
     if post_request_failed {
         backchannel::name_callback(&execution, &OutcomeStatus::Error, &mut pending.data);
-        return post_request_failure(call, app, execution, pending, status, assertion);
+        return post_request::failure(call, app, execution, pending, status, assertion);
     }
     backchannel::name_callback(&execution, &status, &mut pending.data);
     match status {
@@ -559,38 +560,6 @@ fn settle(
             call.store(execution);
         }
     }
-    pending
-}
-
-/// A POST_REQUEST interceptor failed after the step was built (`processInterceptorResponse`): the
-/// status becomes ERROR, the rest of the step stays (a completed sign-in keeps its assertion), and
-/// the execution is kept, as any ERROR step keeps it. The challenge token was already rotated by
-/// the default interceptor, which runs first, but never reaches the client.
-fn post_request_failure(
-    call: &Call<'_>,
-    app: Option<&ApplicationFixture>,
-    mut execution: Execution,
-    mut pending: Pending,
-    status: OutcomeStatus,
-    assertion: Option<Map<String, Value>>,
-) -> Pending {
-    pending.status = FlowStatus::Error;
-    match status {
-        OutcomeStatus::Complete => pending.assertion = assertion,
-        OutcomeStatus::Incomplete(step_type) => {
-            pending.step_type = Some(step_type);
-            let unsent = ids::challenge_token();
-            execution.challenge_hash = Some(ids::sha256_hex(unsent.as_bytes()));
-        }
-        OutcomeStatus::Error => {}
-    }
-    let error = pending
-        .error
-        .clone()
-        .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
-    pending.error_assertion =
-        error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
-    call.store(execution);
     pending
 }
 
