@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod authn;
+pub mod captcha;
 pub mod ciba;
 pub mod client;
 pub mod common;

@@ -117,6 +117,8 @@ pub struct ConformanceWorld {
     pub fixtures: Fixtures,
     /// The fixtures hold a state only run-time changes reach (a user type deleted while in use).
     pub fixtures_unchecked: bool,
+    /// Whether restarts plug in the fake captcha provider (`--fake-captcha`).
+    pub fake_captcha: bool,
     /// Declarative resource files the next restart loads (`restart_with_resources`).
     resources: Option<std::path::PathBuf>,
     /// Plain passwords of the users the scenarios sign in as.
@@ -164,6 +166,7 @@ impl ConformanceWorld {
             vars: BTreeMap::new(),
             fixtures: Fixtures::bundled(),
             fixtures_unchecked: false,
+            fake_captcha: false,
             resources: None,
             passwords: catalog::bundled_passwords(),
             app: None,
@@ -273,6 +276,9 @@ impl ConformanceWorld {
                 let mut builder = MockServer::builder().server_version(version);
                 if let Some(path) = &self.resources {
                     builder = builder.resources(path);
+                }
+                if self.fake_captcha {
+                    builder = builder.fake_captcha();
                 }
                 let builder = if self.fixtures_unchecked {
                     builder.fixtures_unchecked(self.fixtures.clone())

@@ -56,6 +56,11 @@ pub struct Cli {
     /// A host HTTPRequestExecutor nodes may call besides loopback (`*`: any). Repeatable.
     #[arg(long = "http-executor-allow", value_name = "HOST")]
     pub http_executor_allow: Vec<String>,
+    /// Plug in the fake captcha provider: flows may declare CaptchaInterceptor, and
+    /// `POST /__mock/captcha/token` issues the tokens it verifies (off: such flows are refused,
+    /// as on a server without a captcha provider).
+    #[arg(long)]
+    pub fake_captcha: bool,
     /// Once listening, write `{"baseUrl", "issuer", "localUrl", "port", "pid"}` (and
     /// `"tlsCertificate"` with `--tls`) as JSON to this file, whole, before the banner: how a
     /// launcher learns the port of `--port 0`.
@@ -144,6 +149,9 @@ impl Cli {
         }
         for host in &self.http_executor_allow {
             builder = builder.http_executor_allow(host.clone());
+        }
+        if self.fake_captcha {
+            builder = builder.fake_captcha();
         }
         builder = builder
             .server_version(self.server_version)

@@ -23,6 +23,11 @@ pub(crate) struct ServerConfig {
     /// Whether `--resources` documents load read-only, as the server's composite store mode
     /// loads `config/resources/` (`--mutable-resources` turns it off).
     pub read_only_resources: bool,
+    /// Whether the fake captcha provider is plugged in (`--fake-captcha`, the builder's
+    /// `fake_captcha`): the server registers CaptchaInterceptor only when its embedding
+    /// application supplies a `CaptchaValidationProvider`, so without it a flow naming the
+    /// interceptor is refused, as on a default server.
+    pub fake_captcha: bool,
 }
 
 /// Memory budgets, in bytes (`--journal-mib`, `--executions-mib`, `--sessions-mib`,

@@ -10,13 +10,15 @@
 //!   claims; `keys` (in the store): the runtime-data keys the executors share; `outbound`: the
 //!   client interface HTTPRequestExecutor calls through (the caller supplies the client);
 //!   `passkeys`: the passkey service (WebAuthn ceremonies over the directory and the session
-//!   table) that PasskeyAuthExecutor and the passkey Direct API share.
+//!   table) that PasskeyAuthExecutor and the passkey Direct API share; `interceptors`: the
+//!   flow-declared interceptors (CaptchaInterceptor over the fake captcha provider).
 //! * `v1`: the V1 app-native sign-in's view of a step (authenticators).
 
 pub(crate) mod assertion;
 pub(crate) mod engine;
 pub(crate) mod env;
 pub(crate) mod executors;
+pub(crate) mod interceptors;
 pub(crate) use crate::store::keys;
 pub(crate) mod meta;
 pub(crate) mod node;

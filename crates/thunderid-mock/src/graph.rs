@@ -244,6 +244,39 @@ pub(crate) fn check_flow_set(flows: &[FlowDefinition]) -> Result<(), FlowSetErro
     Ok(())
 }
 
+/// The one interceptor a flow may declare (besides the refused default ones), registered by the
+/// server only when a captcha provider is plugged in.
+pub(crate) const CAPTCHA_INTERCEPTOR: &str = "CaptchaInterceptor";
+
+/// Check the interceptors a flow set declares against those registered: only CaptchaInterceptor
+/// can be, and only with a captcha provider plugged in (`captcha`). The engine runs what passes.
+pub(crate) fn check_interceptors(
+    flows: &[FlowDefinition],
+    captcha: bool,
+) -> Result<(), FlowSetError> {
+    for (index, flow) in flows.iter().enumerate() {
+        for (j, interceptor) in flow.interceptors.iter().enumerate() {
+            let registered = captcha && interceptor.name == CAPTCHA_INTERCEPTOR;
+            if !registered {
+                let hint = if interceptor.name == CAPTCHA_INTERCEPTOR {
+                    " (it needs the fake captcha provider: --fake-captcha)"
+                } else {
+                    ""
+                };
+                return Err(FlowSetError {
+                    index,
+                    field: format!(
+                        "({} {}).interceptors[{j}].name",
+                        flow.flow_type, flow.handle
+                    ),
+                    reason: format!("interceptor {} is not registered{hint}", interceptor.name),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 type GraphError = (String, String);
 
 fn check_graph(flows: &[FlowDefinition], flow: &FlowDefinition) -> Result<(), GraphError> {

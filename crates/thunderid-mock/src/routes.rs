@@ -671,6 +671,9 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/__mock/wallet/present", || post(openid4vp::wallet_present))
         .mock_only(PUBLIC)
         .served(Served::WithControl),
+    Route::new("/__mock/captcha/token", || post(control::captcha_token))
+        .mock_only(PUBLIC)
+        .served(Served::WithControl),
 ];
 
 /// `/users/{…}` (`GET|PUT|DELETE|POST /users/`).

@@ -92,6 +92,7 @@ pub struct MockServerBuilder {
     runtime: RuntimeChoice,
     direct_auth_secret: Option<String>,
     http_executor_allow: Vec<String>,
+    fake_captcha: bool,
 }
 
 impl MockServerBuilder {
@@ -187,12 +188,6 @@ impl MockServerBuilder {
     /// The clock; default [`Clock::system`]. Use [`Clock::fixed`] for exact timestamps in tests.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
-        self
-    }
-
-    /// Do not serve the control API (`/__mock/*`).
-    pub fn no_control(mut self) -> Self {
-        self.no_control = true;
         self
     }
 
@@ -296,6 +291,7 @@ impl MockServerBuilder {
     /// The state for a server whose default base URL is `bound_url` (also the binary's).
     pub(crate) fn build_state(&self, bound_url: &str) -> Result<AppState, StartError> {
         let mut fixtures = self.fixture_set()?;
+        self.check_interceptors(&fixtures)?;
         if let Some(secret) = &self.direct_auth_secret {
             fixtures.server.security.direct_auth_secret = secret.clone();
         }
@@ -318,6 +314,7 @@ impl MockServerBuilder {
             limits: self.limits,
             http_executor_allow: self.http_executor_allow.clone(),
             read_only_resources: !self.mutable_resources,
+            fake_captcha: self.fake_captcha,
         };
         let state = AppState::new(config, fixtures, Arc::new(clock), signer);
         if let Some(path) = &self.resources {

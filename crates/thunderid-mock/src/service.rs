@@ -11,7 +11,8 @@
 //!   [`registration`]: `/oauth2/dcr/register`.
 //! * [`keys`]: the JWKS as a fetch sees it, the discovery algorithms, `/__mock/keys`.
 //! * [`logout`], [`userinfo`], [`gate`] (the hosted pages' logic), [`idp`] (the fake upstream IdP),
-//!   [`authenticator`] (the control plane's software passkey authenticator).
+//!   [`authenticator`] (the control plane's software passkey authenticator), [`captcha`] (the
+//!   fake captcha provider's tokens).
 //! * [`flow_meta`], [`users`] (management, user types, self-service and SCIM), [`groups`] and
 //!   [`members`], [`roles`], [`resources`] (resource servers, resources, actions), [`authzen`],
 //!   [`organizations`] (units and the legacy organization APIs).
@@ -25,6 +26,7 @@ pub(crate) mod authenticator;
 pub(crate) mod authn;
 pub(crate) mod authorize;
 pub(crate) mod authzen;
+pub(crate) mod captcha;
 pub(crate) mod ciba;
 pub(crate) mod connections;
 pub(crate) mod design;

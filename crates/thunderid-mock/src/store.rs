@@ -11,6 +11,7 @@
 //! | [`Stores::sessions`] | SSO sessions (the `tid_sso_*` cookie's handles) | one mutex |
 //! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
 //! | [`Stores::declared`] | the ids of the resources loaded read-only from declarative files | one mutex |
+//! | [`Stores::captcha`] | the fake captcha provider's unverified tokens | one mutex |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
@@ -18,6 +19,7 @@
 //! unit asks about its users and groups).
 
 pub(crate) mod agents;
+pub(crate) mod captcha;
 pub(crate) mod connections;
 pub(crate) mod consents;
 pub(crate) mod declared;
@@ -82,6 +84,8 @@ pub(crate) struct Stores {
     /// The OpenID4VP verifier's keys (generated per server) and the fixtures' presentation
     /// definitions (read-only: the mock serves no management API for them).
     pub(crate) openid4vp: crate::openid4vp::Verifier,
+    /// The fake captcha provider's tokens (`/__mock/captcha/token`), at most ten thousand.
+    pub(crate) captcha: Locked<self::captcha::CaptchaTokens>,
 }
 
 /// How much live state the mock holds: `GET /__mock/stats`, for tests and the memory benchmark.
@@ -115,6 +119,7 @@ impl Stores {
             declared: Locked::default(),
             authenticator: Locked::new(Default::default()),
             openid4vp: crate::openid4vp::Verifier::new(fixtures.presentation_definitions.clone()),
+            captcha: Locked::default(),
         }
     }
 
@@ -139,6 +144,7 @@ impl Stores {
         self.consents.replace(Consents::default());
         self.declared.replace(Default::default());
         self.authenticator.replace(Default::default());
+        self.captcha.replace(Default::default());
     }
 
     pub(crate) fn stats(&self) -> Stats {

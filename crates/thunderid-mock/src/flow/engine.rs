@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 use thunderid_protocol::ApiError;
 use thunderid_protocol::flow::{
-    FlowData, FlowDefinition, FlowType, NodeDefinition, NodeType, StepType,
+    FlowData, FlowDefinition, FlowType, InterceptorMode, NodeDefinition, NodeType, StepType,
 };
 
 pub(crate) use super::env::Env;
+use super::interceptors::{self, Gate};
 pub(crate) use super::node::{
     DynamicInput, EngineError, Forwarded, MAX_CALL_DEPTH, NodeResponse, NodeStatus, Outcome,
     OutcomeStatus, is_sensitive,
@@ -26,10 +27,14 @@ use crate::store::execution::{Execution, Frame, NodeRecord, PausedPrompt};
 /// Run `execution` from its current node until it pauses, completes or fails.
 pub(crate) fn run(env: &mut Env<'_>, execution: &mut Execution) -> Result<Outcome, EngineError> {
     let mut request = RequestState::default();
+    let graph = current_graph(env, execution)?;
     let mut node_id = match execution.node.clone() {
         Some(id) => id,
-        None => start_node(current_graph(env, execution)?)?,
+        None => start_node(graph)?,
     };
+    if let Gate::Stop(error) = interceptors::run_for_request(graph, &InterceptorMode::PreRequest) {
+        return Ok(error_outcome(&request, error));
+    }
     loop {
         let graph = current_graph(env, execution)?;
         let node = graph
@@ -45,16 +50,61 @@ pub(crate) fn run(env: &mut Env<'_>, execution: &mut Execution) -> Result<Outcom
             continue;
         }
         let flow_type = graph.flow_type.clone();
+        let consumed = match interceptors::run_for_node(
+            env,
+            execution,
+            graph,
+            node,
+            &InterceptorMode::PreNode,
+        )? {
+            Gate::Pass { consumed } => consumed,
+            Gate::Stop(error) => {
+                // The consumed captcha token leaves even though the node never ran.
+                execution.inputs.remove(interceptors::CAPTCHA_TOKEN);
+                return Ok(finish_request(graph, error_outcome(&request, error)));
+            }
+        };
         let response = execute_node(env, execution, node, &flow_type, forwarded)?;
+        if consumed {
+            execution.inputs.remove(interceptors::CAPTCHA_TOKEN);
+        }
         record(execution, node, &response, env.now);
         clear_sensitive_inputs(execution, node, &flow_type);
         track_presented_optional_inputs(execution, &response);
         absorb(execution, &mut request, &response);
         match process(env, execution, node, response, &mut request)? {
-            Next::Node(id) => node_id = id,
-            Next::Stop(outcome) => return Ok(*outcome),
+            Next::Node(id) => {
+                // POST_NODE runs once the node chose where to go (`CurrentNode` is already the
+                // next node), against the graph the execution is now in.
+                let graph = current_graph(env, execution)?;
+                execution.node = Some(id.clone());
+                if let Gate::Stop(error) = interceptors::run_for_node(
+                    env,
+                    execution,
+                    graph,
+                    node,
+                    &InterceptorMode::PostNode,
+                )? {
+                    return Ok(finish_request(graph, error_outcome(&request, error)));
+                }
+                node_id = id;
+            }
+            Next::Stop(outcome) => {
+                let graph = current_graph(env, execution)?;
+                return Ok(finish_request(graph, *outcome));
+            }
         }
     }
+}
+
+/// POST_REQUEST runs on every way out of a request. A failing interceptor turns the step into
+/// `flowStatus: "ERROR"` without an error object; the step's other members stay as they were.
+fn finish_request(graph: &FlowDefinition, mut outcome: Outcome) -> Outcome {
+    if let Gate::Stop(error) = interceptors::run_for_request(graph, &InterceptorMode::PostRequest) {
+        outcome.post_request_failed = true;
+        outcome.error = error;
+    }
+    outcome
 }
 
 /// Per-request state of a run (the engine context fields the server does not persist).
@@ -318,6 +368,7 @@ fn finish(status: OutcomeStatus, request: &mut RequestState, mut data: FlowData)
         assertion: request.assertion.take(),
         sso_cleared: request.sso_cleared,
         sso_created: request.sso_created.take(),
+        post_request_failed: false,
     }
 }
 
@@ -329,6 +380,7 @@ fn error_outcome(request: &RequestState, error: Option<ApiError>) -> Outcome {
         assertion: None,
         sso_cleared: request.sso_cleared,
         sso_created: request.sso_created.clone(),
+        post_request_failed: false,
     }
 }
 
@@ -406,6 +458,7 @@ fn incomplete(
         assertion: None,
         sso_cleared: request.sso_cleared,
         sso_created: request.sso_created.take(),
+        post_request_failed: false,
     })))
 }
 

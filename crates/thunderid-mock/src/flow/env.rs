@@ -7,6 +7,7 @@ use rand::RngCore;
 use crate::config::ServerVersion;
 use crate::fixtures::{ApplicationFixture, ServerSettings};
 use crate::flow::outbound::Outbound;
+use crate::store::captcha::CaptchaTokens;
 use crate::store::connections::Connections;
 use crate::store::consents::Consents;
 use crate::store::directory::Directory;
@@ -85,6 +86,9 @@ pub(crate) struct Env<'a> {
     pub issuer: &'a str,
     /// Sends HTTPRequestExecutor's calls.
     pub outbound: &'a dyn Outbound,
+    /// The fake captcha provider CaptchaInterceptor verifies with; `None` when none is plugged in
+    /// (then no graph declaring the interceptor was accepted).
+    pub captcha: Option<&'a Locked<CaptchaTokens>>,
 }
 
 impl Env<'_> {

@@ -25,6 +25,9 @@ pub(crate) struct Outcome {
     pub sso_cleared: bool,
     /// A SessionExecutor created an SSO session: its handle, for the cookie.
     pub sso_created: Option<String>,
+    /// A POST_REQUEST interceptor failed: the step is reported as `ERROR` (with `error` as the
+    /// interceptor left it) while its other members stay.
+    pub post_request_failed: bool,
 }
 
 /// The in-band status of an [`Outcome`].

@@ -35,6 +35,7 @@ struct Harness {
     openid4vp: crate::openid4vp::Verifier,
     signer: TokenSigner,
     rng: StdRng,
+    captcha: Locked<crate::store::captcha::CaptchaTokens>,
 }
 
 impl Harness {
@@ -70,6 +71,7 @@ impl Harness {
             consents: Locked::default(),
             openid4vp: crate::openid4vp::Verifier::new(Vec::new()),
             rng: StdRng::seed_from_u64(7),
+            captcha: Locked::default(),
         }
     }
 
@@ -122,6 +124,7 @@ impl Harness {
             connections: Default::default(),
             issuer: "https://localhost:8090",
             outbound: &crate::flow::outbound::Offline,
+            captcha: Some(&self.captcha),
         };
         engine::run(&mut env, execution)
     }
@@ -538,5 +541,11 @@ fn an_assertion_without_an_authenticated_user_is_fet_1004() {
     assert!(outcome.assertion.is_none());
 }
 
+fn error_code(outcome: &Outcome) -> Option<String> {
+    outcome.error.as_ref().map(|e| e.code.as_str().to_owned())
+}
+
+mod captcha;
+mod credential_setter;
 mod cross_ou;
 mod federated_resolver;

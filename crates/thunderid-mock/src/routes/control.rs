@@ -11,6 +11,9 @@
 //!   `{"options", "origin", …}`: the software authenticator answers creation or request options
 //!   with the `PublicKeyCredential` JSON a browser would post (`service::authenticator`); options it
 //!   cannot answer are a 400 naming them.
+//! * `POST /__mock/captcha/token {"verdict"?: "pass" | "fail" | "error"}`: a single-use token the
+//!   fake captcha provider (`--fake-captcha`) verifies with that verdict (201 `{"token",
+//!   "expiresIn"}`; 400 when the provider is off).
 //! * `POST /__mock/faults` (201, the armed rule with its `id`), `GET /__mock/faults`,
 //!   `DELETE /__mock/faults` (all) and `DELETE /__mock/faults/{id}`: fault rules (`crate::faults`).
 //!   A malformed rule is a 400 naming the field.
@@ -34,7 +37,7 @@ use crate::extract::Json;
 use crate::faults::{FaultRule, FaultView};
 use crate::journal::{JournalEntry, RequestFilter};
 use crate::service::authenticator::CeremonyRequest;
-use crate::service::{authenticator, ciba, keys};
+use crate::service::{authenticator, captcha, ciba, keys};
 use crate::state::AppState;
 use crate::store::Stats;
 use crate::store::outbox::OutboxMessage;
@@ -154,6 +157,14 @@ pub(crate) async fn passkey_assertion(
     Json(request): Json<CeremonyRequest>,
 ) -> Result<GoJson<Value>, MockError> {
     authenticator::assert(&state, &request).map(GoJson)
+}
+
+/// `POST /__mock/captcha/token`: a single-use token for the fake captcha provider. 201.
+pub(crate) async fn captcha_token(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, GoJson<Value>), MockError> {
+    captcha::issue(&state, &body).map(|token| (StatusCode::CREATED, GoJson(token)))
 }
 
 /// `POST /__mock/faults`: arm a rule. 201 with the rule as listed.

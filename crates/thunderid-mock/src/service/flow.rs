@@ -9,6 +9,7 @@
 
 mod initiation;
 mod outbound;
+mod post_request;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -149,6 +150,7 @@ impl Call<'_> {
             connections: stores.connections.current(),
             issuer: self.state.signer().issuer(),
             outbound: &self.outbound,
+            captcha: self.state.config().fake_captcha.then_some(&stores.captcha),
         }
     }
 
@@ -511,6 +513,7 @@ fn settle(
         assertion,
         sso_cleared,
         sso_created,
+        post_request_failed,
     } = outcome;
     let sso_cookie = cookie.and_then(|name| match (sso_cleared, sso_created) {
         (true, _) => Some(SsoCookie::Clear { name }),
@@ -528,6 +531,10 @@ fn settle(
         error,
         sso_cookie,
     };
+    if post_request_failed {
+        backchannel::name_callback(&execution, &OutcomeStatus::Error, &mut pending.data);
+        return post_request::failure(call, app, execution, pending, status, assertion);
+    }
     backchannel::name_callback(&execution, &status, &mut pending.data);
     match status {
         OutcomeStatus::Complete => {

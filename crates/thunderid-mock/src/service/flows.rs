@@ -170,7 +170,7 @@ pub(crate) fn create_checked(
     id: Option<String>,
 ) -> Result<FlowResponse, MockError> {
     raw.id = id.clone().unwrap_or_default();
-    validate::validate(&raw)?;
+    validate::validate(&raw, state.config().fake_captcha)?;
     let id = id.unwrap_or_else(|| crate::ids::uuid_v7(state.now()));
     let mut flow = typed(&raw, body, &id)?;
     let stamp = sql_datetime(state.now());
@@ -216,7 +216,7 @@ pub(crate) fn update_checked(
     raw: RawFlow,
     body: &Value,
 ) -> Result<FlowResponse, MockError> {
-    validate::validate(&raw)?;
+    validate::validate(&raw, state.config().fake_captcha)?;
     let mut flow = typed(&raw, body, id)?;
     let now = sql_datetime(state.now());
     state.stores().registry.update(|registry| {

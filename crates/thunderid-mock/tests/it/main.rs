@@ -57,6 +57,8 @@ mod identity;
 
 // The flow engine.
 mod flow_authentication;
+mod flow_captcha;
+mod flow_credential_setter;
 mod flow_cross_ou;
 mod flow_gate;
 mod flow_http_executor;

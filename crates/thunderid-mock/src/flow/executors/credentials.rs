@@ -166,14 +166,33 @@ pub(super) fn set_credential(task: &mut Task<'_, '_>) -> Result<ExecResult, Engi
     if !missing.is_empty() {
         return Ok(ExecResult::input_required(missing, None));
     }
-    let Some(user_id) = task.user_id() else {
+    // `ValidatePrerequisites` is satisfied by a `userID` key in the inputs or runtime data, whatever
+    // its value, or by an authenticated user; `GetUserIDFromContext` then reads only a non-empty
+    // runtime value or the authenticated user. A client posting `userID` itself thus passes the
+    // prerequisite but names nobody: FET-1044, never a password set for the user it named.
+    let prerequisite_met = task.execution.inputs.contains_key(keys::USER_ID)
+        || task.execution.runtime.contains_key(keys::USER_ID)
+        || task.execution.user.is_some();
+    if !prerequisite_met {
         return Ok(ExecResult::failure(prerequisite_missing(keys::USER_ID)));
+    }
+    let Some(user_id) = task.user_id() else {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorUserIdMissingInContext.to_error(),
+        ));
     };
     // Never empty: a node without inputs falls back to the default password input (so the
     // server's FET-1045 cannot arise).
     let Some(input) = required.first() else {
         return Err(super::internal("CredentialSetter has no input".into()));
     };
+    // The flow validator does not look at executor inputs, so a node may declare one without an
+    // identifier; the executor refuses it rather than set a credential named "".
+    if input.identifier.is_empty() {
+        return Ok(ExecResult::failure(
+            ApiErrorCode::ExecutorCredentialInputInvalid.to_error(),
+        ));
+    }
     let Some(value) = task
         .execution
         .inputs

@@ -20,9 +20,6 @@ const INTERCEPTOR_MODES: &[&str] = &["PRE_REQUEST", "PRE_NODE", "POST_NODE", "PO
 const INTERCEPTOR_SCOPES: &[&str] = &["ALL", "SELECTED"];
 /// Always-enforced interceptors a flow may not declare (`DefaultInterceptorNames`).
 const DEFAULT_INTERCEPTORS: &[&str] = &["ChallengeTokenInterceptor"];
-/// Registered interceptors besides the defaults: the captcha one registers only with a captcha
-/// service configured, which a default server (and the mock) has not.
-const REGISTERED_INTERCEPTORS: &[&str] = &["ChallengeTokenInterceptor"];
 
 /// The six flow types of `ValidFlowTypes`.
 pub(crate) fn is_valid_flow_type(text: &str) -> bool {
@@ -67,8 +64,9 @@ pub(super) fn custom(
 
 pub(super) type Check = Result<(), MockError>;
 
-/// Validate a sanitized definition.
-pub(crate) fn validate(flow: &RawFlow) -> Check {
+/// Validate a sanitized definition. `captcha`: whether a captcha provider is plugged in, without
+/// which CaptchaInterceptor is not registered (`registerCaptchaInterceptor`).
+pub(crate) fn validate(flow: &RawFlow, captcha: bool) -> Check {
     metadata(flow)?;
     let index = structure(&flow.nodes)?;
     flow_type_constraints(&flow.flow_type, &flow.nodes)?;
@@ -79,7 +77,7 @@ pub(crate) fn validate(flow: &RawFlow) -> Check {
             nodes::executor_specific(node, &index, &flow.nodes)?;
         }
     }
-    interceptors(&flow.interceptors, &index)
+    interceptors(&flow.interceptors, &index, captcha)
 }
 
 fn metadata(flow: &RawFlow) -> Check {
@@ -316,7 +314,7 @@ fn breadth_first<'a>(from: &'a str, edges: &HashMap<&'a str, Vec<&'a str>>) -> H
     seen
 }
 
-fn interceptors(interceptors: &[RawInterceptor], index: &Index<'_>) -> Check {
+fn interceptors(interceptors: &[RawInterceptor], index: &Index<'_>, captcha: bool) -> Check {
     use ApiErrorCode::FlowMgtInvalidFlowData as Data;
     for (i, interceptor) in interceptors.iter().enumerate() {
         let name = interceptor.name.as_str();
@@ -363,7 +361,8 @@ fn interceptors(interceptors: &[RawInterceptor], index: &Index<'_>) -> Check {
                 &[],
             ));
         }
-        if !REGISTERED_INTERCEPTORS.contains(&name) {
+        // Besides the defaults (refused above), only the captcha interceptor can be registered.
+        if !(captcha && name == crate::flow::interceptors::CAPTCHA) {
             return Err(custom(
                 Data,
                 "interceptor_not_registered",
