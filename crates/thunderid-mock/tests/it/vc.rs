@@ -471,18 +471,26 @@ async fn a_list_past_a_thousand_resources_is_refused() {
 /// The bundled set signs in through `sample-wallet` as shipped: `freya` holds the `sub` the fake
 /// wallet presents.
 #[tokio::test]
+/// The wallet encrypts with each content encryption the request object advertises.
 async fn the_bundled_wallet_user_signs_in_as_shipped() {
     let t = TestServer::start().await;
+    for encryption in ["A128GCM", "A256GCM", "A128CBC-HS256", "A256CBC-HS512"] {
+        let waiting = first_step(&t, "sample-wallet").await;
+        let request = json!({"requestUri": waiting["data"]["additionalData"]["openid4vpWalletUri"],
+                             "username": "freya", "encryption": encryption});
+        let presented = t.post_json("/__mock/wallet/present", &request).await;
+        assert_eq!(presented.status, 200, "{encryption}: {}", presented.body);
+        let signed_in = step(&t, &waiting, Some("action_poll"), json!({})).await;
+        assert_eq!(signed_in["flowStatus"], "COMPLETE", "{signed_in}");
+        let claims = crate::flow_support::verify_assertion(
+            &t,
+            signed_in["assertion"].as_str().unwrap_or_default(),
+        );
+        assert_eq!(claims["sub"], "01900000-0000-7000-8000-000000000103");
+    }
     let waiting = first_step(&t, "sample-wallet").await;
     let request = json!({"requestUri": waiting["data"]["additionalData"]["openid4vpWalletUri"],
-                         "username": "freya"});
-    let presented = t.post_json("/__mock/wallet/present", &request).await;
-    assert_eq!(presented.status, 200, "{}", presented.body);
-    let signed_in = step(&t, &waiting, Some("action_poll"), json!({})).await;
-    assert_eq!(signed_in["flowStatus"], "COMPLETE", "{signed_in}");
-    let claims = crate::flow_support::verify_assertion(
-        &t,
-        signed_in["assertion"].as_str().unwrap_or_default(),
-    );
-    assert_eq!(claims["sub"], "01900000-0000-7000-8000-000000000103");
+                         "username": "freya", "encryption": "A192GCM"});
+    let refused = t.post_json("/__mock/wallet/present", &request).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
 }
