@@ -313,3 +313,33 @@ Feature: Declarative resources are read-only (--resources)
       """
       {"language": "fr", "namespace": "layers", "key": "heading", "value": "Depuis le fichier"}
       """
+
+  Scenario: A declarative presentation definition and credential configuration cannot be changed or deleted
+    Given the server loads the declarative resource files:
+      """
+      resource_type: presentation_definition
+      id: 019a0000-0000-7000-8000-0000000000d1
+      handle: age-check
+      vct: urn:example:age
+      mandatoryClaims: [age_over_18]
+      ---
+      resource_type: credential_configuration
+      id: 019a0000-0000-7000-8000-0000000000d2
+      handle: pid
+      vct: urn:example:pid
+      """
+    And the caller is an administrator
+    When the caller sends PUT "/openid4vp/presentation-definitions/019a0000-0000-7000-8000-0000000000d1" with the JSON body:
+      """
+      {"handle": "age-check", "ouId": "01900000-0000-7000-8000-000000000001", "vct": "urn:example:age"}
+      """
+    Then the response status is 409
+    And the error code is "VP-2005"
+    When the caller sends DELETE "/openid4vci/credential-configurations/019a0000-0000-7000-8000-0000000000d2"
+    Then the response status is 409
+    And the error code is "VCI-2005"
+    When the caller sends GET "/openid4vp/presentation-definitions/019a0000-0000-7000-8000-0000000000d1"
+    Then the response body includes the JSON:
+      """
+      {"handle": "age-check", "ouId": "", "vct": "urn:example:age", "mandatoryClaims": ["age_over_18"]}
+      """

@@ -232,7 +232,7 @@ Feature: Declarative resources over /import
       {"summary": {"totalDocuments": 2, "imported": 0, "failed": 2},
        "results": [{"resourceType": "application", "resourceName": "sample-spa", "operation": "create",
                     "status": "failed", "code": "APP-1020", "message": "Application already exists"},
-                   {"resourceType": "presentation_definition", "status": "failed", "code": "IMP-1004", "message": "Adapter not configured", "operation": "create"}]}
+                   {"resourceType": "presentation_definition", "resourceName": "dark", "status": "failed", "code": "VP-2001", "message": "Invalid request", "operation": "create"}]}
       """
 
   Scenario: A template variable without a value refuses the whole request (IMP-1003)

@@ -34,6 +34,24 @@ Feature: Sign-in with a verifiable credential (OpenID4VP)
     Then the flow completes with an assertion for "sif"
 
   @mock-only
+  Scenario: A definition the administrator creates serves the next sign-in
+    Given the caller is an administrator
+    When the caller sends DELETE "/openid4vp/presentation-definitions/01900000-0000-7000-8000-000000000501"
+    Then the response status is 204
+    When the app starts an "AUTHENTICATION" flow
+    Then the flow status is "ERROR" and the error code is "FET-1077"
+    When the caller sends POST "/openid4vp/presentation-definitions" with the JSON body:
+      """
+      {"handle": "mock-pid", "ouHandle": "default", "vct": "urn:thunderid-mock:pid:1",
+       "mandatoryClaims": ["username"], "optionalClaims": ["email"]}
+      """
+    Then the response status is 201
+    When the app starts an "AUTHENTICATION" flow
+    And the user's wallet presents the credential of "sif"
+    And the user chooses "action_poll"
+    Then the flow completes with an assertion for "sif"
+
+  @mock-only
   Scenario: A presentation the server cannot verify ends the flow with the reason (FET-1079)
     When the app starts an "AUTHENTICATION" flow
     And the user's wallet presents the credential of "sif" with the defect "wrong_nonce"

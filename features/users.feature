@@ -56,11 +56,11 @@ Feature: User management (/users)
     Then the response status is 200
     And the response body includes the JSON:
       """
-      {"totalResults": 3, "startIndex": 2, "count": 1,
+      {"totalResults": 4, "startIndex": 2, "count": 1,
        "links": [{"href": "/users?offset=0&limit=1", "rel": "first"},
                  {"href": "/users?offset=0&limit=1", "rel": "prev"},
                  {"href": "/users?offset=2&limit=1", "rel": "next"},
-                 {"href": "/users?offset=2&limit=1", "rel": "last"}],
+                 {"href": "/users?offset=3&limit=1", "rel": "last"}],
        "users": [{"id": "${thor.id}", "ouId": "01900000-0000-7000-8000-000000000002", "type": "Person",
                   "attributes": {"username": "thor", "email": "thor@asgard.example", "given_name": "Thor",
                                  "family_name": "Odinson", "mobile_number": "+15550100001"},

@@ -89,31 +89,22 @@ impl Keys {
     }
 }
 
-/// What the verifier works with: one server's keys and the presentation definitions.
-#[derive(Debug)]
+/// One server's verifier keys (the presentation definitions are a store: `store::vc`).
+#[derive(Debug, Default)]
 pub(crate) struct Verifier {
     /// Made on first use: generating keys seeds AWS-LC's random generator from CPU jitter, some
     /// 20 ms that a server which never verifies a presentation should not spend starting.
     keys: std::sync::OnceLock<Keys>,
-    pub definitions: Vec<PresentationDefinition>,
 }
 
 impl Verifier {
-    pub(crate) fn new(definitions: Vec<PresentationDefinition>) -> Self {
-        Self {
-            keys: std::sync::OnceLock::new(),
-            definitions,
-        }
+    pub(crate) fn new() -> Self {
+        Self::default()
     }
 
     /// The server's keys, generated the first time they are needed.
     pub(crate) fn keys(&self) -> &Keys {
         self.keys.get_or_init(Keys::generate)
-    }
-
-    /// `GetPresentationDefinitionByHandle`.
-    pub(crate) fn definition(&self, handle: &str) -> Option<&PresentationDefinition> {
-        self.definitions.iter().find(|d| d.handle == handle)
     }
 }
 

@@ -31,6 +31,7 @@ pub(crate) mod organizations;
 pub(crate) mod resources;
 mod respond;
 pub(crate) mod users;
+pub(crate) mod vc;
 
 use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post};
@@ -395,6 +396,28 @@ pub(crate) static ROUTES: &[Route] = &[
     Route::new("/openid4vp/status/{txn_id}", || get(openid4vp::status)).cors(&OPENID4VP_CORS),
     Route::new("/openid4vp/initiate", || post(openid4vp::initiate)).cors(&OPENID4VP_CORS),
     Route::new("/openid4vp/trust-anchors", || get(openid4vp::trust_anchors)).cors(&OPENID4VP_CORS),
+    // The verifiable-credential management APIs (`vc/presentation`, `vc/credential`: no OpenAPI
+    // file; the Go handlers are the spec).
+    Route::new("/openid4vp/presentation-definitions", || {
+        get(vc::list_definitions).post(vc::create_definition)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/openid4vp/presentation-definitions/{id}", || {
+        get(vc::get_definition)
+            .put(vc::update_definition)
+            .delete(vc::delete_definition)
+    })
+    .cors(&ITEM_CORS),
+    Route::new("/openid4vci/credential-configurations", || {
+        get(vc::list_configurations).post(vc::create_configuration)
+    })
+    .cors(&Cors::new(GET_POST, "GET, POST")),
+    Route::new("/openid4vci/credential-configurations/{id}", || {
+        get(vc::get_configuration)
+            .put(vc::update_configuration)
+            .delete(vc::delete_configuration)
+    })
+    .cors(&ITEM_CORS),
     Route::new("/auth/passkey/start", authn::start_passkey_authentication).cors(&DIRECT_AUTH_CORS),
     Route::new("/auth/passkey/finish", authn::finish_passkey_authentication)
         .cors(&DIRECT_AUTH_CORS),

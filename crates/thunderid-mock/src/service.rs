@@ -54,6 +54,7 @@ pub(crate) mod sso;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 pub(crate) mod users;
+pub(crate) mod vc;
 
 use crate::error::MockError;
 use crate::oauth::OAuthContext;

@@ -12,6 +12,7 @@
 //! | [`Stores::consents`] | consent records (ConsentExecutor's answers) | one mutex |
 //! | [`Stores::declared`] | the ids of the resources loaded read-only from declarative files | one mutex |
 //! | [`Stores::captcha`] | the fake captcha provider's unverified tokens | one mutex |
+//! | [`Stores::openid4vp`] | presentation definitions and credential configurations (and the verifier's keys) | snapshots |
 //!
 //! An operation never holds two of these locks at once: each method locks one store, works and
 //! returns. Where a rule spans areas, the data sits in one store (the directory holds users, groups,
@@ -43,6 +44,7 @@ pub(crate) mod sessions;
 pub(crate) mod user_types;
 pub(crate) mod users;
 pub(crate) mod v1;
+pub(crate) mod vc;
 
 use serde::Serialize;
 
@@ -81,9 +83,9 @@ pub(crate) struct Stores {
     /// The control plane's software authenticator (`/__mock/passkeys/*`): its credentials'
     /// private keys and counters, at most a thousand.
     pub(crate) authenticator: Locked<crate::webauthn::authenticator::SoftwareAuthenticator>,
-    /// The OpenID4VP verifier's keys (generated per server) and the fixtures' presentation
-    /// definitions (read-only: the mock serves no management API for them).
-    pub(crate) openid4vp: crate::openid4vp::Verifier,
+    /// The OpenID4VP verifier's keys (generated per server), the presentation definitions and the
+    /// credential configurations (the fixtures', the management APIs', `/import`'s).
+    pub(crate) openid4vp: self::vc::Vc,
     /// The fake captcha provider's tokens (`/__mock/captcha/token`), at most ten thousand.
     pub(crate) captcha: Locked<self::captcha::CaptchaTokens>,
 }
@@ -118,7 +120,7 @@ impl Stores {
             consents: Locked::new(Consents::default()),
             declared: Locked::default(),
             authenticator: Locked::new(Default::default()),
-            openid4vp: crate::openid4vp::Verifier::new(fixtures.presentation_definitions.clone()),
+            openid4vp: self::vc::Vc::new(fixtures.presentation_definitions.clone()),
             captcha: Locked::default(),
         }
     }
@@ -145,6 +147,10 @@ impl Stores {
         self.declared.replace(Default::default());
         self.authenticator.replace(Default::default());
         self.captcha.replace(Default::default());
+        self.openid4vp.resources.replace(self::vc::VcResources {
+            definitions: fixtures.presentation_definitions.clone(),
+            configurations: Vec::new(),
+        });
     }
 
     pub(crate) fn stats(&self) -> Stats {

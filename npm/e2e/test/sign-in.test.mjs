@@ -132,5 +132,5 @@ test('reset puts the fixtures back and empties the outbox and journal', async ()
   await mock.reset();
   assert.deepEqual(await mock.outbox(), []);
   assert.deepEqual(await mock.requests(), []);
-  assert.deepEqual(await mock.stats(), { users: 3, flowExecutions: 0, oauthEntries: 0, outboxMessages: 0, ssoSessions: 0 });
+  assert.deepEqual(await mock.stats(), { users: 4, flowExecutions: 0, oauthEntries: 0, outboxMessages: 0, ssoSessions: 0 });
 });

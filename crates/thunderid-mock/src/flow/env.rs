@@ -65,8 +65,8 @@ pub(crate) struct Env<'a> {
     pub oauth: &'a Locked<OAuthState>,
     /// Consent records (ConsentExecutor).
     pub consents: &'a Locked<Consents>,
-    /// The OpenID4VP verifier (keys and presentation definitions).
-    pub openid4vp: &'a crate::openid4vp::Verifier,
+    /// The OpenID4VP verifier (keys and the live presentation definitions).
+    pub openid4vp: &'a crate::store::vc::Vc,
     /// Signs and verifies the server's own short-lived tokens (the consent session); never
     /// called under a store lock.
     pub signer: &'a TokenSigner,

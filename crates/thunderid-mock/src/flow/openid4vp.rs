@@ -4,7 +4,7 @@
 //! response verified and recorded, and the result delivered once.
 
 use crate::openid4vp::verifier::{self, ResponseCheck, Settings, VerifiedPresentation};
-use crate::openid4vp::{self, RequestState, Status, Verifier, jose};
+use crate::openid4vp::{self, RequestState, Status, jose};
 use crate::store::executions::Executions;
 use crate::store::locked::Locked;
 
@@ -31,7 +31,7 @@ pub(crate) enum VpError {
 /// What the verifier needs from one request.
 #[derive(Debug)]
 pub(crate) struct VpContext<'a> {
-    pub verifier: &'a Verifier,
+    pub verifier: &'a crate::store::vc::Vc,
     pub executions: &'a Locked<Executions>,
     pub base_url: &'a str,
     pub now: u64,
@@ -60,7 +60,9 @@ impl VpContext<'_> {
         openid4vp::with_state(&format!("{}/openid4vp/response", self.base()), state)
     }
 
-    fn definition(&self, handle: &str) -> Result<&openid4vp::PresentationDefinition, VpError> {
+    /// The definition with this handle in the store's current version (one created over the
+    /// management API serves the next request).
+    fn definition(&self, handle: &str) -> Result<openid4vp::PresentationDefinition, VpError> {
         self.verifier
             .definition(handle)
             .ok_or(VpError::UnknownDefinition)
@@ -113,7 +115,7 @@ impl VpContext<'_> {
     /// `GetRequestObject`: the signed request object.
     pub(crate) fn request_object(&self, state: &str) -> Result<String, VpError> {
         let record = self.load(state)?;
-        let definition = self.definition(&record.definition_id)?;
+        let definition = &self.definition(&record.definition_id)?;
         let authority_key_ids: Vec<String> = self
             .verifier
             .keys()
@@ -155,7 +157,7 @@ impl VpContext<'_> {
     /// `SubmitResponse`: decrypt, verify and record the wallet's response.
     pub(crate) fn submit_response(&self, state: &str, response: &str) -> Result<(), VpError> {
         let record = self.load(state)?;
-        let definition = self.definition(&record.definition_id)?.clone();
+        let definition = self.definition(&record.definition_id)?;
         let plaintext = match jose::decrypt(response, &record.enc_key) {
             Ok(plaintext) => plaintext,
             Err(e) => {

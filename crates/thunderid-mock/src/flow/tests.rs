@@ -32,7 +32,7 @@ struct Harness {
     sessions: Locked<Sessions>,
     oauth: Locked<OAuthState>,
     consents: Locked<Consents>,
-    openid4vp: crate::openid4vp::Verifier,
+    openid4vp: crate::store::vc::Vc,
     signer: TokenSigner,
     rng: StdRng,
     captcha: Locked<crate::store::captcha::CaptchaTokens>,
@@ -69,7 +69,7 @@ impl Harness {
             sessions: Locked::default(),
             oauth: Locked::default(),
             consents: Locked::default(),
-            openid4vp: crate::openid4vp::Verifier::new(Vec::new()),
+            openid4vp: crate::store::vc::Vc::new(Vec::new()),
             rng: StdRng::seed_from_u64(7),
             captcha: Locked::default(),
         }

@@ -1,10 +1,19 @@
 //! The JOSE pieces OpenID4VP needs, on aws-lc-rs: ES256 compact JWS (request objects, SD-JWT VC
 //! issuer and key-binding JWTs), P-256 JWKs and their RFC 7638 thumbprints, and the
-//! `direct_post.jwt` response JWE (`ECDH-ES` direct key agreement with `A128GCM` / `A256GCM`).
+//! `direct_post.jwt` response JWE (`ECDH-ES` direct key agreement with `A128GCM` / `A256GCM`, or
+//! the CBC-HMAC encryptions `A128CBC-HS256` / `A256CBC-HS512` of RFC 7518 §5.2: every value the
+//! server's request object advertises).
 
 use aws_lc_rs::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::agreement::{self, ECDH_P256};
+use aws_lc_rs::cipher::{
+    AES_128, AES_256, DecryptionContext, EncryptionContext, PaddedBlockDecryptingKey,
+    PaddedBlockEncryptingKey, UnboundCipherKey,
+};
+use aws_lc_rs::constant_time;
 use aws_lc_rs::encoding::{AsBigEndian, EcPrivateKeyBin};
+use aws_lc_rs::hmac;
+use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::signature::{
     ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
@@ -211,6 +220,8 @@ fn content_key_len(enc: &str) -> Option<usize> {
     match enc {
         "A128GCM" => Some(16),
         "A256GCM" => Some(32),
+        "A128CBC-HS256" => Some(32),
+        "A256CBC-HS512" => Some(64),
         _ => None,
     }
 }
@@ -298,6 +309,10 @@ pub(crate) fn decrypt(jwe: &str, key: &EncKey) -> Result<Vec<u8>, JoseError> {
         .and_then(Value::as_object)
         .ok_or_else(|| JoseError::Malformed("missing epk".into()))?;
     let cek = derive(&key.private(), &jwk_point(epk)?, text("enc"), &header)?;
+    if text("enc").contains("CBC") {
+        let (iv, ciphertext, tag) = (unb64(iv)?, unb64(ciphertext)?, unb64(tag)?);
+        return cbc_hmac_open(&cek, &iv, ciphertext, &tag, protected.as_bytes());
+    }
     let iv: [u8; 12] = unb64(iv)?
         .try_into()
         .map_err(|_| JoseError::Malformed("invalid IV".into()))?;
@@ -333,6 +348,19 @@ pub(crate) fn encrypt(
     }
     let cek = derive(&ephemeral, &jwk_point(recipient)?, enc, &header)?;
     let protected = b64(Value::Object(header).to_string().as_bytes());
+    if enc.contains("CBC") {
+        let mut iv = [0u8; 16];
+        SystemRandom::new()
+            .fill(&mut iv)
+            .map_err(|_| JoseError::Malformed("no randomness".into()))?;
+        let (ciphertext, tag) = cbc_hmac_seal(&cek, iv, plaintext, protected.as_bytes())?;
+        return Ok(format!(
+            "{protected}..{}.{}.{}",
+            b64(&iv),
+            b64(&ciphertext),
+            b64(&tag)
+        ));
+    }
     let mut iv = [0u8; 12];
     SystemRandom::new()
         .fill(&mut iv)
@@ -351,4 +379,98 @@ pub(crate) fn encrypt(
         b64(&sealed),
         b64(tag.as_ref())
     ))
+}
+
+/// RFC 7518 §5.2.2.1: the CEK's first half keys the MAC, the second the AES-CBC cipher; the tag is
+/// the first half of HMAC(AAD || IV || ciphertext || AAD bit length).
+fn cbc_hmac_tag(mac_key: &[u8], aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Vec<u8> {
+    let algorithm = if mac_key.len() == 32 {
+        hmac::HMAC_SHA512
+    } else {
+        hmac::HMAC_SHA256
+    };
+    let mut context = hmac::Context::with_key(&hmac::Key::new(algorithm, mac_key));
+    context.update(aad);
+    context.update(iv);
+    context.update(ciphertext);
+    context.update(&(u64::try_from(aad.len()).unwrap_or(0) * 8).to_be_bytes());
+    let full = context.sign();
+    full.as_ref()[..mac_key.len()].to_vec()
+}
+
+fn cbc_cipher(key: &[u8]) -> Result<UnboundCipherKey, JoseError> {
+    let algorithm = if key.len() == 32 { &AES_256 } else { &AES_128 };
+    UnboundCipherKey::new(algorithm, key)
+        .map_err(|_| JoseError::Malformed("invalid content key".into()))
+}
+
+fn cbc_hmac_seal(
+    cek: &[u8],
+    iv: [u8; 16],
+    plaintext: &[u8],
+    aad: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), JoseError> {
+    let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+    let key = PaddedBlockEncryptingKey::cbc_pkcs7(cbc_cipher(enc_key)?)
+        .map_err(|_| JoseError::Malformed("invalid content key".into()))?;
+    let mut sealed = plaintext.to_vec();
+    key.less_safe_encrypt(&mut sealed, EncryptionContext::Iv128(FixedLength::from(iv)))
+        .map_err(|_| JoseError::Malformed("encryption failed".into()))?;
+    let tag = cbc_hmac_tag(mac_key, aad, &iv, &sealed);
+    Ok((sealed, tag))
+}
+
+fn cbc_hmac_open(
+    cek: &[u8],
+    iv: &[u8],
+    mut ciphertext: Vec<u8>,
+    tag: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, JoseError> {
+    let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+    let iv: [u8; 16] = iv
+        .try_into()
+        .map_err(|_| JoseError::Malformed("invalid IV".into()))?;
+    let expected = cbc_hmac_tag(mac_key, aad, &iv, &ciphertext);
+    constant_time::verify_slices_are_equal(&expected, tag)
+        .map_err(|_| JoseError::Malformed("message authentication failed".into()))?;
+    let key = PaddedBlockDecryptingKey::cbc_pkcs7(cbc_cipher(enc_key)?)
+        .map_err(|_| JoseError::Malformed("invalid content key".into()))?;
+    let plaintext = key
+        .decrypt(
+            &mut ciphertext,
+            DecryptionContext::Iv128(FixedLength::from(iv)),
+        )
+        .map_err(|_| JoseError::Malformed("message authentication failed".into()))?;
+    Ok(plaintext.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7518 Appendix B.1 (AES_128_CBC_HMAC_SHA_256): the ciphertext and tag, and a tag off by
+    /// one bit refused.
+    #[test]
+    fn cbc_hmac_matches_rfc_7518_b1() {
+        let cek: Vec<u8> = (0u8..32).collect();
+        let iv: [u8; 16] = [
+            0x1a, 0xf3, 0x8c, 0x2d, 0xc2, 0xb9, 0x6f, 0xfd, 0xd8, 0x66, 0x94, 0x09, 0x23, 0x41,
+            0xbc, 0x04,
+        ];
+        let plaintext = b"A cipher system must not be required to be secret, and it must be able to fall into the hands of the enemy without inconvenience";
+        let aad = b"The second principle of Auguste Kerckhoffs";
+        let (ciphertext, tag) = cbc_hmac_seal(&cek, iv, plaintext, aad).unwrap();
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        assert_eq!(
+            hex(&ciphertext),
+            "c80edfa32ddf39d5ef00c0b468834279a2e46a1b8049f792f76bfe54b903a9c9a94ac9b47ad2655c5f10f9aef71427e2fc6f9b3f399a221489f16362c703233609d45ac69864e3321cf82935ac4096c86e133314c54019e8ca7980dfa4b9cf1b384c486f3a54c51078158ee5d79de59fbd34d848b3d69550a67646344427ade54b8851ffb598f7f80074b9473c82e2db"
+        );
+        assert_eq!(hex(&tag), "652c3fa36b0a7c5b3219fab3a30bc1c4");
+        let opened = cbc_hmac_open(&cek, &iv, ciphertext.clone(), &tag, aad).unwrap();
+        assert_eq!(opened, plaintext);
+        let mut forged = tag;
+        forged[15] ^= 1;
+        assert!(cbc_hmac_open(&cek, &iv, ciphertext, &forged, aad).is_err());
+    }
 }

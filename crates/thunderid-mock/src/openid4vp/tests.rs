@@ -50,8 +50,16 @@ fn present(
     let keys = Keys::generate();
     let def = definition();
     let (jwt, enc) = request(&keys, &def);
-    let answer =
-        wallet::present(&keys, &jwt, "holder-1", &attributes(), defect, wallet_now).unwrap();
+    let answer = wallet::present(
+        &keys,
+        &jwt,
+        "holder-1",
+        &attributes(),
+        defect,
+        "A128GCM",
+        wallet_now,
+    )
+    .unwrap();
     assert_eq!(answer.state, STATE);
     let plaintext = jose::decrypt(&answer.response, &enc).unwrap();
     verifier::verify_response(
@@ -135,7 +143,8 @@ fn a_response_for_another_request_or_key_is_refused() {
     let keys = Keys::generate();
     let def = definition();
     let (jwt, _) = request(&keys, &def);
-    let answer = wallet::present(&keys, &jwt, "holder-1", &attributes(), None, NOW).unwrap();
+    let answer =
+        wallet::present(&keys, &jwt, "holder-1", &attributes(), None, "A128GCM", NOW).unwrap();
     assert!(jose::decrypt(&answer.response, &EncKey::generate()).is_err());
     let (_, enc) = request(&keys, &def);
     assert_eq!(
@@ -153,7 +162,16 @@ fn a_credential_from_another_issuer_is_untrusted() {
     let def = definition();
     let (jwt, enc) = request(&keys, &def);
     // The other server's issuer signs: its CA is not this verifier's anchor.
-    let answer = wallet::present(&other, &jwt, "holder-1", &attributes(), None, NOW).unwrap();
+    let answer = wallet::present(
+        &other,
+        &jwt,
+        "holder-1",
+        &attributes(),
+        None,
+        "A128GCM",
+        NOW,
+    )
+    .unwrap();
     let plaintext = jose::decrypt(&answer.response, &enc).unwrap();
     let error = verifier::verify_response(
         &plaintext,
@@ -183,4 +201,35 @@ fn the_wallet_uri_is_the_servers_deep_link() {
         ),
         "openid4vp://?client_id=x509_san_dns%3Alocalhost&request_uri=http%3A%2F%2F127.0.0.1%3A1%2Fopenid4vp%2Frequest%3Fstate%3Dabc&request_uri_method=get"
     );
+}
+
+#[test]
+fn every_advertised_encryption_round_trips_and_a_forged_tag_is_refused() {
+    let keys = Keys::generate();
+    let def = definition();
+    for enc in ["A128GCM", "A256GCM", "A128CBC-HS256", "A256CBC-HS512"] {
+        let (jwt, key) = request(&keys, &def);
+        let answer = wallet::present(&keys, &jwt, "holder-1", &attributes(), None, enc, NOW)
+            .unwrap_or_else(|e| panic!("{enc}: {e}"));
+        let protected = answer.response.split('.').next().unwrap();
+        let header: Value = serde_json::from_slice(&jose::unb64(protected).unwrap()).unwrap();
+        assert_eq!(header["enc"], enc);
+        let plaintext = jose::decrypt(&answer.response, &key).unwrap();
+        let body: Value = serde_json::from_slice(&plaintext).unwrap();
+        assert_eq!(body["state"], STATE, "{enc}");
+        // The last segment is the tag: one flipped bit and the response is refused.
+        let (rest, tag) = answer.response.rsplit_once('.').unwrap();
+        let mut tag = jose::unb64(tag).unwrap();
+        tag[0] ^= 1;
+        let forged = format!("{rest}.{}", jose::b64(&tag));
+        assert_eq!(
+            jose::decrypt(&forged, &key).unwrap_err().to_string(),
+            "message authentication failed",
+            "{enc}"
+        );
+    }
+    // An encryption the request object does not advertise is the wallet's own refusal.
+    let (jwt, _) = request(&keys, &def);
+    let refused = wallet::present(&keys, &jwt, "holder-1", &attributes(), None, "A192GCM", NOW);
+    assert!(refused.is_err());
 }

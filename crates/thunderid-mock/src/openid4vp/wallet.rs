@@ -67,6 +67,7 @@ pub(crate) fn present(
     subject: &str,
     attributes: &Map<String, Value>,
     defect: Option<Defect>,
+    enc: &str,
     now: u64,
 ) -> Result<Response, WalletError> {
     let request = Value::Object(read_request(request_jwt)?);
@@ -126,7 +127,16 @@ pub(crate) fn present(
         .pointer("/client_metadata/jwks/keys/0")
         .and_then(Value::as_object)
         .ok_or(WalletError::Missing("client_metadata.jwks"))?;
-    let response = jose::encrypt(body.to_string().as_bytes(), recipient, "A128GCM")
+    let advertised = request
+        .pointer("/client_metadata/encrypted_response_enc_values_supported")
+        .and_then(Value::as_array)
+        .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(enc)));
+    if !advertised {
+        return Err(WalletError::Encrypt(format!(
+            "the verifier does not accept the encryption {enc:?}"
+        )));
+    }
+    let response = jose::encrypt(body.to_string().as_bytes(), recipient, enc)
         .map_err(|e| WalletError::Encrypt(e.to_string()))?;
     Ok(Response {
         response_uri,

@@ -8,6 +8,7 @@ mod application;
 pub(crate) mod declarative;
 mod identity;
 mod template;
+mod vc;
 
 use std::collections::HashMap;
 
@@ -312,6 +313,7 @@ fn apply(
         "connection" => connection(state, &document, upsert),
         "theme" => design(state, super::design::Kind::Theme, document, upsert),
         "layout" => design(state, super::design::Kind::Layout, document, upsert),
+        kind if vc::KINDS.contains(&kind) => vc::apply(state, kind, document, upsert),
         other => {
             let id = text(&document, "id");
             let name = text(&document, "name");
@@ -500,6 +502,9 @@ fn dry_run(state: &AppState, kind: &str, document: &Map<String, Value>, upsert: 
     );
     if matches!(kind, "translation" | "server_config") {
         return outcome(kind, id, name, "update");
+    }
+    if vc::KINDS.contains(&kind) {
+        return vc::dry_run(state, kind, document, upsert);
     }
     let exists = match kind {
         "application" => state.registry().application(&id).is_some(),

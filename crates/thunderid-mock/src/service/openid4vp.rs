@@ -158,6 +158,9 @@ pub(crate) struct PresentRequest {
     pub user_id: Option<String>,
     /// `wrong_issuer_key`, `wrong_nonce`, `wrong_audience`, `expired` or `missing_claim`.
     pub defect: Option<String>,
+    /// The response's content encryption (`A128GCM` when absent): any value the request object
+    /// advertises (`A128GCM`, `A256GCM`, `A128CBC-HS256`, `A256CBC-HS512`).
+    pub encryption: Option<String>,
     /// Return the form without posting it.
     #[serde(default)]
     pub dry_run: bool,
@@ -208,8 +211,16 @@ pub(crate) fn present(state: &AppState, request: &PresentRequest) -> Result<Valu
         .map_or_else(|| user.id.clone(), str::to_owned);
     let jwt = request_object(state, Some(&vp_state))?;
     let keys = state.stores().openid4vp.keys();
-    let answer = wallet::present(keys, &jwt, &subject, &attributes, defect, state.now())
-        .map_err(|e| control(e.to_string()))?;
+    let answer = wallet::present(
+        keys,
+        &jwt,
+        &subject,
+        &attributes,
+        defect,
+        request.encryption.as_deref().unwrap_or("A128GCM"),
+        state.now(),
+    )
+    .map_err(|e| control(e.to_string()))?;
     let form = json!({"state": answer.state, "response": answer.response});
     if request.dry_run {
         return Ok(json!({"responseUri": answer.response_uri, "form": form}));

@@ -21,6 +21,8 @@ pub(crate) enum Kind {
     Theme,
     Layout,
     User,
+    PresentationDefinition,
+    CredentialConfiguration,
 }
 
 /// The declarative resources' ids, by kind.

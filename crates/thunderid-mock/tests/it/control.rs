@@ -72,7 +72,7 @@ async fn stats_count_live_state_and_expired_executions_are_swept() {
     let t = TestServer::start().await;
     assert_json_eq(
         &t.get("/__mock/stats").await.json(),
-        &json!({"users": 3, "flowExecutions": 0, "oauthEntries": 0, "outboxMessages": 0, "ssoSessions": 0}),
+        &json!({"users": 4, "flowExecutions": 0, "oauthEntries": 0, "outboxMessages": 0, "ssoSessions": 0}),
     );
     let start = |t: &TestServer| {
         t.client

@@ -44,6 +44,8 @@ async fn everything_the_bundled_fixtures_hold_exports_as_documents() {
         "userTypes",
         "agents",
         "agentTypes",
+        "presentationDefinitions",
+        "credentialConfigurations",
     ];
     let body: serde_json::Map<String, Value> = kinds
         .iter()
@@ -218,8 +220,9 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
         prop::collection::vec(name, 0..3),
         prop::collection::vec((name, any::<bool>(), 1..3usize, any::<prop::sample::Index>()), 1..3),
         prop::collection::vec((name, "[a-z#0-9 ]{1,12}"), 0..2),
+        prop::collection::vec((name, any::<bool>(), any::<prop::sample::Index>(), 0..3usize), 0..3),
     )
-        .prop_map(|(units, types, users, groups, roles, flows, apps, themes)| {
+        .prop_map(|(units, types, users, groups, roles, flows, apps, themes, credentials)| {
             let mut set = ResourceSet { documents: Vec::new(), resources: Vec::new() };
             let mut unit_ids = vec![ROOT_OU.to_owned()];
             for (i, (name, nested)) in units.iter().enumerate() {
@@ -328,6 +331,33 @@ fn resource_set() -> impl Strategy<Value = ResourceSet> {
                     "metadata": {"team": name, "tier": i},
                     "inboundAuthConfig": [{"type": "oauth2", "config": config}]}));
                 set.resources.push(("applications", app.clone(), vec![format!("/applications/{app}")]));
+            }
+            // A presentation definition and a credential configuration per entry: trusted
+            // authorities (an array variable) and claim values, or neither.
+            for (i, (name, constrained, unit, authorities)) in credentials.iter().enumerate() {
+                let (definition, configuration) = (id(9, i), id(10, i));
+                let handle = format!("vc-{i}");
+                let mut document = json!({"resource_type": "presentation_definition", "id": definition,
+                    "handle": handle, "ouId": unit.get(&unit_ids), "name": format!("{name} {i}"),
+                    "vct": format!("urn:example:{i}"), "mandatoryClaims": ["email"],
+                    "optionalClaims": ["given_name"], "enforceTrustedIssuer": constrained,
+                    "trustedAuthorities": (0..*authorities).map(|a| format!("ca-{a}")).collect::<Vec<_>>()});
+                if *constrained {
+                    document["claimValues"] = json!({"email": ["a@x.example", "b@x.example"]});
+                }
+                set.documents.push(document);
+                set.resources.push(("presentationDefinitions", definition.clone(),
+                    vec![format!("/openid4vp/presentation-definitions/{definition}")]));
+                let mut document = json!({"resource_type": "credential_configuration", "id": configuration,
+                    "handle": handle, "ouId": unit.get(&unit_ids), "vct": format!("urn:example:{i}"),
+                    "claims": [{"name": "email", "displayName": "E-mail"}, {"name": "given_name"}]});
+                if *constrained {
+                    document["display"] = json!({"locale": "en", "logoUri": "https://x.example/logo.png"});
+                    document["validitySeconds"] = json!(3600 + i);
+                }
+                set.documents.push(document);
+                set.resources.push(("credentialConfigurations", configuration.clone(),
+                    vec![format!("/openid4vci/credential-configurations/{configuration}")]));
             }
             set
         })

@@ -54,6 +54,7 @@ mod design;
 mod export;
 mod i18n;
 mod identity;
+mod vc;
 
 // The flow engine.
 mod flow_authentication;

@@ -5,7 +5,7 @@
 //! Read from the real server's `error_constants.go` files (flowexec, flow/core, flow/executor,
 //! flow/interceptor, flowmeta, authnprovider/manager (AUTHN-MGR-1001, in-band in flows), authn and
 //! authn/common (the direct authentication API's AUTHN-, AUTH-CRED- codes; the AUTHN-MGR-1008
-//! it passes through), user, entitytype, group, role, resource, authzen, sysauthz, ou),
+//! it passes through), vc/presentation (VP-) and vc/credential (VCI-), user, entitytype, group, role, resource, authzen, sysauthz, ou),
 //! `apierror/error.go` (AUTH-*) and `pkg/thunderidengine/common/error.go` (SSE-*). Statuses follow
 //! each package's handler mapping.
 
@@ -518,6 +518,25 @@ api_error_codes! {
     EudiUnknownState => ("EUDI-1002", 404, "error.eudi.unknown_state", "Unknown or expired request", "error.eudi.unknown_state_description", "No active request was found for the supplied state value"),
     EudiVerificationFailed => ("EUDI-1003", 400, "error.eudi.verification_failed", "Presentation verification failed", "error.eudi.verification_failed_description", "The presented credential could not be verified"),
     EudiUnknownDefinition => ("EUDI-1004", 400, "error.eudi.unknown_definition", "Unknown presentation definition", "error.eudi.unknown_definition_description", "No presentation definition is registered for the supplied id"),
+    VpDefinitionInvalidRequest => ("VP-2001", 400, "error.vp.definition_invalid_request", "Invalid request", "error.vp.definition_invalid_request_description", "The presentation definition request is missing required fields or is malformed"),
+    VpDefinitionNotFound => ("VP-2002", 404, "error.vp.definition_not_found", "Presentation definition not found", "error.vp.definition_not_found_description", "No presentation definition exists for the supplied identifier"),
+    VpDefinitionAlreadyExists => ("VP-2003", 409, "error.vp.definition_already_exists", "Presentation definition already exists", "error.vp.definition_already_exists_description", "A presentation definition with the supplied handle already exists"),
+    VpDefinitionUnsupportedFormat => ("VP-2004", 400, "error.vp.definition_unsupported_format", "Unsupported credential format", "error.vp.definition_unsupported_format_description", "Only the dc+sd-jwt credential format is supported"),
+    VpDefinitionImmutable => ("VP-2005", 409, "error.vp.definition_immutable", "Presentation definition is immutable", "error.vp.definition_immutable_description", "The presentation definition is defined in declarative configuration and cannot be modified or deleted"),
+    VpDefinitionResultLimitExceeded => ("VP-2006", 400, "error.vp.definition_result_limit_exceeded", "Result limit exceeded", "error.vp.definition_result_limit_exceeded_description", "The number of presentation definitions exceeds the supported limit in hybrid mode. Use search for larger datasets"),
+    VpDefinitionInvalidOU => ("VP-2007", 400, "error.vp.definition_invalid_ou", "Invalid organization unit", "error.vp.definition_invalid_ou_description", "A valid organization unit (ouId or ouHandle) is required"),
+    VpDefinitionEmptyClaimName => ("VP-2008", 400, "error.vp.definition_empty_claim_name", "Invalid claim", "error.vp.definition_empty_claim_name_description", "Claim names must not be empty"),
+    VpDefinitionDuplicateClaim => ("VP-2009", 400, "error.vp.definition_duplicate_claim", "Duplicate claim", "error.vp.definition_duplicate_claim_description", "Claim name '{{param(claim)}}' is requested more than once"),
+    VciConfigurationInvalidRequest => ("VCI-2001", 400, "error.vci.configuration_invalid_request", "Invalid request", "error.vci.configuration_invalid_request_description", "The credential configuration request is missing required fields or is malformed"),
+    VciConfigurationNotFound => ("VCI-2002", 404, "error.vci.configuration_not_found", "Credential configuration not found", "error.vci.configuration_not_found_description", "No credential configuration exists for the supplied identifier"),
+    VciConfigurationAlreadyExists => ("VCI-2003", 409, "error.vci.configuration_already_exists", "Credential configuration already exists", "error.vci.configuration_already_exists_description", "A credential configuration with the supplied handle already exists"),
+    VciConfigurationUnsupportedFormat => ("VCI-2004", 400, "error.vci.configuration_unsupported_format", "Unsupported credential format", "error.vci.configuration_unsupported_format_description", "Only the dc+sd-jwt credential format is supported"),
+    VciConfigurationImmutable => ("VCI-2005", 409, "error.vci.configuration_immutable", "Credential configuration is immutable", "error.vci.configuration_immutable_description", "The credential configuration is defined in declarative configuration and cannot be modified or deleted"),
+    VciConfigurationResultLimitExceeded => ("VCI-2006", 400, "error.vci.configuration_result_limit_exceeded", "Result limit exceeded", "error.vci.configuration_result_limit_exceeded_description", "The number of credential configurations exceeds the supported limit in hybrid mode"),
+    VciConfigurationInvalidOU => ("VCI-2007", 400, "error.vci.configuration_invalid_ou", "Invalid organization unit", "error.vci.configuration_invalid_ou_description", "A valid organization unit (ouId or ouHandle) is required"),
+    VciConfigurationEmptyClaimName => ("VCI-2008", 400, "error.vci.configuration_empty_claim_name", "Invalid claim", "error.vci.configuration_empty_claim_name_description", "Claim names must not be empty"),
+    VciConfigurationDuplicateClaim => ("VCI-2009", 400, "error.vci.configuration_duplicate_claim", "Duplicate claim", "error.vci.configuration_duplicate_claim_description", "Claim name '{{param(claim)}}' is declared more than once"),
+    VciConfigurationReservedClaim => ("VCI-2010", 400, "error.vci.configuration_reserved_claim", "Reserved claim", "error.vci.configuration_reserved_claim_description", "Claim name '{{param(claim)}}' is reserved by the SD-JWT VC format and cannot be used as a credential claim"),
 }
 
 impl ApiErrorCode {

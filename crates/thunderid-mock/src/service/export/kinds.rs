@@ -2,10 +2,11 @@
 //! stands for, and one resource as the Go struct the server marshals (its `yaml` tags decide the
 //! keys, their order and `omitempty`), with the name the file and variables are named after and
 //! the parameterization rules. A resource that cannot be read is `None` (skipped, as the server
-//! skips a lookup failure). VC resources export nothing yet.
+//! skips a lookup failure).
 
 mod config;
 mod identity;
+mod vc;
 
 use super::node::{Fields, Node};
 use super::render::Rules;
@@ -87,7 +88,12 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
             ids.sort();
             ids
         }
-        // No presentation definitions or credential configurations.
+        "presentation_definition" => {
+            crate::service::vc::stored_ids::<crate::openid4vp::PresentationDefinition>(state)
+        }
+        "credential_configuration" => {
+            crate::service::vc::stored_ids::<crate::store::vc::CredentialConfiguration>(state)
+        }
         _ => Vec::new(),
     }
 }
@@ -131,6 +137,8 @@ pub(super) fn one(state: &AppState, caller: &Caller, kind: &str, id: &str) -> Op
         "user_type" => identity::user_type(state, caller, id)?,
         "agent_type" => identity::agent_type(state, caller, id)?,
         "agent" => agent(state, id)?,
+        "presentation_definition" => vc::definition(state, id)?,
+        "credential_configuration" => vc::configuration(state, id)?,
         _ => return None,
     };
     (!exported.name.is_empty()).then_some(exported)

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{ORDER, apply, parse, server_config, template};
+use super::{ORDER, apply, parse, server_config, template, vc};
 use crate::service::access::Caller;
 use crate::state::AppState;
 use crate::store::declared::Kind;
@@ -37,6 +37,8 @@ const KIND_DIRS: &[(&str, &str)] = &[
     ("translations", "translation"),
     ("user_types", "user_type"),
     ("users", "user"),
+    ("presentation_definitions", "presentation_definition"),
+    ("credential_configurations", "credential_configuration"),
 ];
 
 pub(crate) use crate::state::ResourceFile;
@@ -161,6 +163,9 @@ pub(crate) fn load(
         }
         let outcome = if read_only && kind == "server_config" {
             server_config(state, &document, true)
+        } else if read_only && vc::KINDS.contains(&kind.as_str()) {
+            // The server's file store: the file's shape, without a unit.
+            vc::declared(state, &kind, document)
         } else {
             apply(state, &caller, &kind, document, true, &mut aliases)
         };
@@ -199,6 +204,8 @@ fn mark(state: &AppState, kind: &str, id: &str) {
         "theme" => Kind::Theme,
         "layout" => Kind::Layout,
         "user" => Kind::User,
+        "presentation_definition" => Kind::PresentationDefinition,
+        "credential_configuration" => Kind::CredentialConfiguration,
         "connection" if state.stores().connections.current().idps.get(id).is_some() => {
             Kind::IdentityProvider
         }
