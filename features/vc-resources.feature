@@ -131,3 +131,30 @@ Feature: Presentation definitions and credential configurations (/openid4vp, /op
       [{"id": "019a0000-0000-7000-8000-0000000000c2", "handle": "pid", "ouId": "01900000-0000-7000-8000-000000000001",
         "ouHandle": "default", "format": "dc+sd-jwt", "vct": "urn:example:pid"}]
       """
+
+  Scenario: Past a thousand presentation definitions the list fails, as the composite store's
+    # The bundled mock-pid definition makes 1001.
+    Given the server loads 1000 declarative copies of the resource:
+      """
+      resource_type: presentation_definition
+      id: 019a0000-0000-7000-8000-{n}
+      handle: definition-{n}
+      vct: urn:example:age
+      """
+    And the caller is an administrator
+    When the caller sends GET "/openid4vp/presentation-definitions"
+    Then the response status is 400
+    And the error code is "VP-2006"
+
+  Scenario: Past a thousand credential configurations the list fails, as the composite store's
+    Given the server loads 1001 declarative copies of the resource:
+      """
+      resource_type: credential_configuration
+      id: 019a0000-0000-7000-8000-{n}
+      handle: configuration-{n}
+      vct: urn:example:pid
+      """
+    And the caller is an administrator
+    When the caller sends GET "/openid4vci/credential-configurations"
+    Then the response status is 400
+    And the error code is "VCI-2006"

@@ -469,9 +469,8 @@ async fn a_list_past_a_thousand_resources_is_refused() {
 }
 
 /// The bundled set signs in through `sample-wallet` as shipped: `freya` holds the `sub` the fake
-/// wallet presents.
+/// wallet presents. The wallet encrypts with each content encryption the request object advertises.
 #[tokio::test]
-/// The wallet encrypts with each content encryption the request object advertises.
 async fn the_bundled_wallet_user_signs_in_as_shipped() {
     let t = TestServer::start().await;
     for encryption in ["A128GCM", "A256GCM", "A128CBC-HS256", "A256CBC-HS512"] {
