@@ -34,6 +34,22 @@ Feature: Sign-in with a verifiable credential (OpenID4VP)
     Then the flow completes with an assertion for "sif"
 
   @mock-only
+  Scenario Outline: A credential signed with <credential> and bound to a <holder> holder key signs the user in
+    The request object lists ES256 and EdDSA in vp_formats_supported (sd-jwt_alg_values for the
+    issuer's signature, kb-jwt_alg_values for the key-binding JWT), so a wallet may use either:
+    an Ed25519 issuer certificate under the trusted CA, and an OKP cnf.jwk for the holder.
+    When the app starts an "AUTHENTICATION" flow
+    And the user's wallet presents the credential of "sif" signed with "<credential>" and a "<holder>" holder key
+    And the user chooses "action_poll"
+    Then the flow completes with an assertion for "sif"
+
+    Examples:
+      | credential | holder |
+      | EdDSA      | ES256  |
+      | ES256      | EdDSA  |
+      | EdDSA      | EdDSA  |
+
+  @mock-only
   Scenario: A definition the administrator creates serves the next sign-in
     Given the caller is an administrator
     When the caller sends DELETE "/openid4vp/presentation-definitions/01900000-0000-7000-8000-000000000501"

@@ -2,13 +2,15 @@
 //! the request state a presentation goes through, the request object, and the verification of a
 //! wallet's encrypted SD-JWT VC response; plus the fake wallet the control plane answers with.
 //!
-//! * `jose`: ES256 JWS, P-256 JWKs, the `ECDH-ES` response JWE.
+//! * `jose`: JWS decoding, P-256 JWKs, thumbprints, the `ECDH-ES` response JWE.
+//! * `jws`: JWS signing (ES256, EdDSA) and verification as the server's `verifyJWS` does it.
 //! * `sdjwt`: SD-JWT parsing, disclosures and holder binding.
 //! * `pki`: the certificates and the `x5c` chain check against the trust anchors.
 //! * `verifier`: presentation definitions, DCQL, the request object, the response checks.
 //! * `wallet`: the fake wallet.
 
 pub(crate) mod jose;
+pub(crate) mod jws;
 pub(crate) mod pki;
 pub(crate) mod sdjwt;
 #[cfg(test)]
@@ -21,7 +23,8 @@ use std::collections::BTreeMap;
 pub use verifier::PresentationDefinition;
 
 use jose::EncKey;
-use pki::{Anchor, Certified};
+use jws::Alg;
+use pki::{Anchor, Certified, Validity};
 use serde_json::{Map, Value};
 use verifier::VerifiedPresentation;
 
@@ -46,6 +49,8 @@ pub(crate) struct Keys {
     pub verifier: Certified,
     pub issuer_ca: Certified,
     pub issuer: Certified,
+    /// The issuer's Ed25519 key, certified by the same CA: credentials signed `EdDSA`.
+    pub issuer_ed25519: Certified,
     pub anchors: Vec<Anchor>,
     /// The credentials' `iss`.
     pub issuer_url: String,
@@ -55,7 +60,9 @@ impl Keys {
     pub(crate) fn generate() -> Self {
         let verifier = pki::self_signed("ThunderID Mock Verifier", &[VERIFIER_DNS], false);
         let issuer_ca = pki::self_signed(ISSUER_CA_CN, &[], true);
-        let issuer = pki::issue(&issuer_ca, ISSUER_CA_CN, ISSUER_NAME, pki::Validity::LONG);
+        let issue = |alg| pki::issue(&issuer_ca, ISSUER_CA_CN, ISSUER_NAME, alg, Validity::LONG);
+        let issuer = issue(Alg::Es256);
+        let issuer_ed25519 = issue(Alg::EdDsa);
         let anchors = vec![Anchor {
             name: ISSUER_CA_NAME.to_owned(),
             der: issuer_ca.der.clone(),
@@ -64,6 +71,7 @@ impl Keys {
             verifier,
             issuer_ca,
             issuer,
+            issuer_ed25519,
             anchors,
             issuer_url: ISSUER_URL.to_owned(),
         }
@@ -72,6 +80,14 @@ impl Keys {
     /// The verifier's `client_id` (`x509_san_dns` scheme, the default).
     pub(crate) fn client_id(&self) -> String {
         format!("x509_san_dns:{VERIFIER_DNS}")
+    }
+
+    /// The issuer certificate and key that sign credentials under `alg`.
+    pub(crate) fn issuer_for(&self, alg: Alg) -> &Certified {
+        match alg {
+            Alg::Es256 => &self.issuer,
+            Alg::EdDsa => &self.issuer_ed25519,
+        }
     }
 
     /// The signed request object (`signRequestObject`: `alg`, `typ`, `x5c`, no `kid`).

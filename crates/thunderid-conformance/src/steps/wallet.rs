@@ -44,10 +44,12 @@ async fn links_to_wallet(world: &mut ConformanceWorld, client_id: String) -> any
     Ok(())
 }
 
+/// Ask the fake wallet to present `username`'s credential, with `options` added to its request
+/// (`defect`, `credentialAlg`, `holderAlg`).
 async fn present(
     world: &mut ConformanceWorld,
     username: &str,
-    defect: Option<&str>,
+    options: &[(&str, &str)],
 ) -> anyhow::Result<()> {
     let carried = response(world)
         .ok()
@@ -64,8 +66,8 @@ async fn present(
     };
     world.vars.insert(WALLET_URI.to_owned(), wallet_uri.clone());
     let mut body = json!({"requestUri": wallet_uri, "username": username});
-    if let Some(defect) = defect {
-        body["defect"] = json!(defect);
+    for (name, value) in options {
+        body[*name] = json!(value);
     }
     let request = world
         .http
@@ -77,7 +79,12 @@ async fn present(
 
 #[when(expr = "the user's wallet presents the credential of {string}")]
 async fn wallet_presents(world: &mut ConformanceWorld, username: String) -> anyhow::Result<()> {
-    present(world, &username, None).await?;
+    present(world, &username, &[]).await?;
+    presented(world)
+}
+
+/// The verifier accepted the presentation.
+fn presented(world: &ConformanceWorld) -> anyhow::Result<()> {
     let last = world.last()?;
     ensure!(
         last.status == 200,
@@ -94,7 +101,24 @@ async fn wallet_presents_defect(
     username: String,
     defect: String,
 ) -> anyhow::Result<()> {
-    present(world, &username, Some(&defect)).await
+    present(world, &username, &[("defect", &defect)]).await
+}
+
+#[when(
+    expr = "the user's wallet presents the credential of {string} signed with {string} and a {string} holder key"
+)]
+async fn wallet_presents_with_algorithms(
+    world: &mut ConformanceWorld,
+    username: String,
+    credential_alg: String,
+    holder_alg: String,
+) -> anyhow::Result<()> {
+    let options = [
+        ("credentialAlg", credential_alg.as_str()),
+        ("holderAlg", holder_alg.as_str()),
+    ];
+    present(world, &username, &options).await?;
+    presented(world)
 }
 
 #[then(expr = "the error description is {string}")]

@@ -1,5 +1,5 @@
-//! The JOSE pieces OpenID4VP needs, on aws-lc-rs: ES256 compact JWS (request objects, SD-JWT VC
-//! issuer and key-binding JWTs), P-256 JWKs and their RFC 7638 thumbprints, and the
+//! The JOSE pieces OpenID4VP needs, on aws-lc-rs: compact JWS decoding (signing and verification
+//! are `jws`), P-256 JWKs, RFC 7638 thumbprints, and the
 //! `direct_post.jwt` response JWE (`ECDH-ES` direct key agreement with `A128GCM` / `A256GCM`, or
 //! the CBC-HMAC encryptions `A128CBC-HS256` / `A256CBC-HS512` of RFC 7518 §5.2: every value the
 //! server's request object advertises).
@@ -15,13 +15,9 @@ use aws_lc_rs::encoding::{AsBigEndian, EcPrivateKeyBin};
 use aws_lc_rs::hmac;
 use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
-    UnparsedPublicKey,
-};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 /// Why a JOSE object was refused; the texts are the Go libraries' where the server shows them.
@@ -47,59 +43,6 @@ pub(crate) fn unb64(text: &str) -> Result<Vec<u8>, JoseError> {
         .map_err(|e| JoseError::Malformed(format!("base64url decode: {e}")))
 }
 
-/// An ES256 signing key; the PKCS#8 document is kept for certificates (rcgen reads it).
-pub(crate) struct EcKey {
-    pair: EcdsaKeyPair,
-    pkcs8: Vec<u8>,
-}
-
-impl std::fmt::Debug for EcKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("EcKey([redacted])")
-    }
-}
-
-impl EcKey {
-    pub(crate) fn generate() -> Self {
-        let document =
-            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-                .expect("P-256 key generation cannot fail");
-        let pkcs8 = document.as_ref().to_vec();
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8)
-            .expect("a generated key parses");
-        Self { pair, pkcs8 }
-    }
-
-    pub(crate) fn pkcs8(&self) -> &[u8] {
-        &self.pkcs8
-    }
-
-    /// The uncompressed public point (65 bytes).
-    pub(crate) fn public_point(&self) -> &[u8] {
-        self.pair.public_key().as_ref()
-    }
-
-    pub(crate) fn public_jwk(&self) -> Map<String, Value> {
-        point_jwk(self.public_point())
-    }
-
-    /// `header.claims.signature`, ES256 (`alg` is set here).
-    pub(crate) fn sign_jws(&self, header: &Map<String, Value>, claims: &Value) -> String {
-        let mut header = header.clone();
-        header.insert("alg".into(), Value::from("ES256"));
-        let input = format!(
-            "{}.{}",
-            b64(Value::Object(header).to_string().as_bytes()),
-            b64(claims.to_string().as_bytes())
-        );
-        let signature = self
-            .pair
-            .sign(&SystemRandom::new(), input.as_bytes())
-            .expect("ECDSA signing cannot fail");
-        format!("{input}.{}", b64(signature.as_ref()))
-    }
-}
-
 /// A P-256 point as a JWK (`kty`, `crv`, `x`, `y`).
 pub(crate) fn point_jwk(point: &[u8]) -> Map<String, Value> {
     let (x, y) = point
@@ -114,7 +57,7 @@ pub(crate) fn point_jwk(point: &[u8]) -> Map<String, Value> {
     jwk
 }
 
-/// The uncompressed point of a P-256 JWK.
+/// The uncompressed point of a P-256 JWK (the JWE's `epk` and the recipient key).
 pub(crate) fn jwk_point(jwk: &Map<String, Value>) -> Result<Vec<u8>, JoseError> {
     let text = |key: &str| jwk.get(key).and_then(Value::as_str).unwrap_or_default();
     if text("kty") != "EC" || text("crv") != "P-256" {
@@ -132,11 +75,28 @@ pub(crate) fn jwk_point(jwk: &Map<String, Value>) -> Result<Vec<u8>, JoseError> 
     Ok(point)
 }
 
-/// RFC 7638 thumbprint of an EC JWK (the required members in lexical order).
+/// RFC 7638 thumbprint (`ComputeJKT`): the required members of an EC, OKP, RSA or AKP JWK in
+/// lexical order; empty when one is missing or the key type is another (the server then has no
+/// thumbprint).
 pub(crate) fn jwk_thumbprint(jwk: &Map<String, Value>) -> String {
     let text = |key: &str| jwk.get(key).and_then(Value::as_str).unwrap_or_default();
-    let canonical = json!({"crv": text("crv"), "kty": text("kty"), "x": text("x"), "y": text("y")});
-    b64(&Sha256::digest(canonical.to_string().as_bytes()))
+    let members: &[&str] = match text("kty") {
+        "EC" => &["crv", "kty", "x", "y"],
+        "OKP" => &["crv", "kty", "x"],
+        "RSA" => &["e", "kty", "n"],
+        "AKP" => &["alg", "kty", "pub"],
+        _ => return String::new(),
+    };
+    if members.iter().any(|m| text(m).is_empty()) {
+        return String::new();
+    }
+    let canonical: Map<String, Value> = members
+        .iter()
+        .map(|m| ((*m).to_owned(), Value::from(text(m))))
+        .collect();
+    b64(&Sha256::digest(
+        Value::Object(canonical).to_string().as_bytes(),
+    ))
 }
 
 /// The three segments of a compact JWS.
@@ -158,25 +118,6 @@ pub(crate) fn header(token: &str) -> Result<Map<String, Value>, JoseError> {
 /// A compact JWS's claims, unverified.
 pub(crate) fn claims(token: &str) -> Result<Map<String, Value>, JoseError> {
     decode_object(segments(token)?[1])
-}
-
-/// Verify a compact JWS with a P-256 point; only ES256 is accepted (the keys the mock's issuers
-/// and wallet hold).
-pub(crate) fn verify_es256(token: &str, point: &[u8]) -> Result<(), JoseError> {
-    let [head, body, signature] = segments(token)?;
-    let alg = decode_object(head)?
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    if alg != "ES256" {
-        return Err(JoseError::Algorithm(alg));
-    }
-    let signature = unb64(signature)
-        .map_err(|e| JoseError::Malformed(format!("invalid signature encoding: {e}")))?;
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
-        .verify(format!("{head}.{body}").as_bytes(), &signature)
-        .map_err(|_| JoseError::Signature)
 }
 
 /// The verifier's ephemeral response-decryption key (P-256 ECDH), kept as its private scalar.

@@ -3,17 +3,16 @@
 //! certificates it signs, and the server's check of an issuer JWT's `x5c` chain against the anchors
 //! (each certificate signed by the next, the last by an anchor, all valid at the mock clock's time).
 
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::time::ASN1Time;
 
-use super::jose::EcKey;
+use super::jws::{Alg, PublicKey, SigningKey};
 
 /// A key with its certificate (DER).
 #[derive(Debug)]
 pub(crate) struct Certified {
-    pub key: EcKey,
+    pub key: SigningKey,
     pub der: Vec<u8>,
 }
 
@@ -49,13 +48,13 @@ fn params(common_name: &str, dns: Vec<String>, validity: Validity) -> rcgen::Cer
     params
 }
 
-fn rcgen_key(key: &EcKey) -> rcgen::KeyPair {
-    rcgen::KeyPair::try_from(key.pkcs8()).expect("a P-256 PKCS#8 key")
+fn rcgen_key(key: &SigningKey) -> rcgen::KeyPair {
+    rcgen::KeyPair::try_from(key.pkcs8()).expect("a P-256 or Ed25519 PKCS#8 key")
 }
 
-/// A self-signed certificate; a CA when `ca`.
+/// A self-signed P-256 certificate; a CA when `ca`.
 pub(crate) fn self_signed(common_name: &str, dns: &[&str], ca: bool) -> Certified {
-    let key = EcKey::generate();
+    let key = SigningKey::generate(Alg::Es256);
     let mut params = params(
         common_name,
         dns.iter().map(|d| (*d).to_owned()).collect(),
@@ -76,14 +75,15 @@ pub(crate) fn self_signed(common_name: &str, dns: &[&str], ca: bool) -> Certifie
     Certified { key, der }
 }
 
-/// A fresh key certified by `ca` (whose certificate carries `ca_name`).
+/// A fresh key for `alg` certified by `ca` (whose certificate carries `ca_name`).
 pub(crate) fn issue(
     ca: &Certified,
     ca_name: &str,
     common_name: &str,
+    alg: Alg,
     validity: Validity,
 ) -> Certified {
-    let key = EcKey::generate();
+    let key = SigningKey::generate(alg);
     let mut ca_params = params(ca_name, Vec::new(), Validity::LONG);
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let issuer = rcgen::Issuer::new(ca_params, rcgen_key(&ca.key));
@@ -121,9 +121,9 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509Certificate<'_>, ChainError> {
         .map_err(|_| ChainError::Malformed)
 }
 
-/// The certificate's EC public point.
-pub(crate) fn public_point(cert: &X509Certificate<'_>) -> Vec<u8> {
-    cert.public_key().subject_public_key.data.to_vec()
+/// The certificate's public key.
+pub(crate) fn public_key(cert: &X509Certificate<'_>) -> PublicKey {
+    super::jws::certificate_key(cert)
 }
 
 /// The Subject Key Identifier, base64url (empty when the certificate has none).
@@ -151,19 +151,18 @@ pub(crate) fn not_after(cert: &X509Certificate<'_>) -> String {
     )
 }
 
+/// `cert` names `issuer` and carries its signature: ECDSA, Ed25519 or RSA, as Go's `x509`
+/// verifies certificate signatures (x509-parser's check on AWS-LC).
 fn signed_by(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
-    cert.issuer() == issuer.subject()
-        && UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, public_point(issuer))
-            .verify(cert.tbs_certificate.as_ref(), &cert.signature_value.data)
-            .is_ok()
+    cert.issuer() == issuer.subject() && cert.verify_signature(Some(issuer.public_key())).is_ok()
 }
 
-/// Verify the leaf-first chain to one of `anchors` at `now`; answers the leaf's public point.
+/// Verify the leaf-first chain to one of `anchors` at `now`; answers the leaf's public key.
 pub(crate) fn verify_chain(
     chain: &[Vec<u8>],
     anchors: &[&Anchor],
     now: u64,
-) -> Result<Vec<u8>, ChainError> {
+) -> Result<PublicKey, ChainError> {
     let parsed = chain
         .iter()
         .map(|der| parse(der))
@@ -194,5 +193,5 @@ pub(crate) fn verify_chain(
             return Err(ChainError::Expired);
         }
     }
-    Ok(public_point(leaf))
+    Ok(public_key(leaf))
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::jose::{self, JoseError};
+use super::jws::{self, PublicKey};
 
 /// The layers of SD-JWT verification, each with the Go sentinel's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +30,8 @@ pub(crate) enum SdJwtError {
     MissingKeyBinding,
     #[error("sdjwt: missing cnf.jwk confirmation key")]
     MissingConfirmationKey,
+    #[error("sdjwt: missing cnf.jwk confirmation key: invalid cnf.jwk: {0}")]
+    InvalidConfirmationKey(String),
     #[error("sdjwt: key binding signature verification failed: {0}")]
     KeyBindingSignature(JoseError),
     #[error("sdjwt: key binding claim validation failed: {0}")]
@@ -151,9 +154,13 @@ fn parse_disclosure(raw: &str, alg: &str) -> Result<Disclosure, SdJwtError> {
     })
 }
 
-/// Verify the issuer JWT's signature with the issuer's P-256 point.
-pub(crate) fn verify_issuer(p: &Presentation, point: &[u8]) -> Result<(), SdJwtError> {
-    jose::verify_es256(&p.issuer_jwt, point).map_err(SdJwtError::IssuerSignature)
+/// Verify the issuer JWT's signature with the issuer certificate's key.
+pub(crate) fn verify_issuer(p: &Presentation, key: &PublicKey) -> Result<(), SdJwtError> {
+    if *key == PublicKey::Unknown {
+        let nil = JoseError::Malformed("no issuer key provided".into());
+        return Err(SdJwtError::IssuerSignature(nil));
+    }
+    jws::verify(&p.issuer_jwt, key).map_err(SdJwtError::IssuerSignature)
 }
 
 /// Replace every referenced digest with its disclosure; every disclosure must be used once.
@@ -318,7 +325,7 @@ pub(crate) fn verify_key_binding(
         .confirmation_key
         .as_ref()
         .ok_or(SdJwtError::MissingConfirmationKey)?;
-    let point = jose::jwk_point(cnf).map_err(|_| SdJwtError::MissingConfirmationKey)?;
+    let holder = jws::jwk_key(cnf).map_err(SdJwtError::InvalidConfirmationKey)?;
     let header = jose::header(kb).map_err(|e| claims_error(e.to_string()))?;
     let typ = header
         .get("typ")
@@ -327,7 +334,7 @@ pub(crate) fn verify_key_binding(
     if typ != "kb+jwt" {
         return Err(claims_error(format!("unexpected typ {typ:?}")));
     }
-    jose::verify_es256(kb, &point).map_err(SdJwtError::KeyBindingSignature)?;
+    jws::verify(kb, &holder).map_err(SdJwtError::KeyBindingSignature)?;
     let payload = jose::claims(kb).map_err(|e| claims_error(e.to_string()))?;
     let text = |key: &str| payload.get(key).and_then(Value::as_str).unwrap_or_default();
     if !check.audience.is_empty() && text("aud") != check.audience {

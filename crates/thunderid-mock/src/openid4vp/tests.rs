@@ -43,10 +43,21 @@ fn request(keys: &Keys, def: &PresentationDefinition) -> (String, EncKey) {
     (keys.sign_request(&claims), enc)
 }
 
+mod algorithms;
+
 fn present(
     defect: Option<Defect>,
     wallet_now: u64,
 ) -> Result<verifier::VerifiedPresentation, VerifyError> {
+    present_with(defect, wallet_now, wallet::Choices::default()).1
+}
+
+/// The wallet's decrypted response (`{state, vp_token}`) and what the verifier made of it.
+fn present_with(
+    defect: Option<Defect>,
+    wallet_now: u64,
+    choices: wallet::Choices<'_>,
+) -> (Value, Result<verifier::VerifiedPresentation, VerifyError>) {
     let keys = Keys::generate();
     let def = definition();
     let (jwt, enc) = request(&keys, &def);
@@ -56,13 +67,14 @@ fn present(
         "holder-1",
         &attributes(),
         defect,
-        "A128GCM",
+        choices,
         wallet_now,
     )
     .unwrap();
     assert_eq!(answer.state, STATE);
     let plaintext = jose::decrypt(&answer.response, &enc).unwrap();
-    verifier::verify_response(
+    let body = serde_json::from_slice(&plaintext).unwrap();
+    let verified = verifier::verify_response(
         &plaintext,
         &ResponseCheck {
             state: STATE,
@@ -73,7 +85,17 @@ fn present(
             settings: Settings::DEFAULT,
             now: NOW,
         },
-    )
+    );
+    (body, verified)
+}
+
+/// The wallet's flawless answer to `jwt` for `holder-1` at `NOW`.
+fn answer(
+    keys: &Keys,
+    jwt: &str,
+    choices: wallet::Choices<'_>,
+) -> Result<wallet::Response, wallet::WalletError> {
+    wallet::present(keys, jwt, "holder-1", &attributes(), None, choices, NOW)
 }
 
 #[test]
@@ -143,8 +165,7 @@ fn a_response_for_another_request_or_key_is_refused() {
     let keys = Keys::generate();
     let def = definition();
     let (jwt, _) = request(&keys, &def);
-    let answer =
-        wallet::present(&keys, &jwt, "holder-1", &attributes(), None, "A128GCM", NOW).unwrap();
+    let answer = answer(&keys, &jwt, wallet::Choices::default()).unwrap();
     assert!(jose::decrypt(&answer.response, &EncKey::generate()).is_err());
     let (_, enc) = request(&keys, &def);
     assert_eq!(
@@ -162,16 +183,7 @@ fn a_credential_from_another_issuer_is_untrusted() {
     let def = definition();
     let (jwt, enc) = request(&keys, &def);
     // The other server's issuer signs: its CA is not this verifier's anchor.
-    let answer = wallet::present(
-        &other,
-        &jwt,
-        "holder-1",
-        &attributes(),
-        None,
-        "A128GCM",
-        NOW,
-    )
-    .unwrap();
+    let answer = answer(&other, &jwt, wallet::Choices::default()).unwrap();
     let plaintext = jose::decrypt(&answer.response, &enc).unwrap();
     let error = verifier::verify_response(
         &plaintext,
@@ -209,8 +221,11 @@ fn every_advertised_encryption_round_trips_and_a_forged_tag_is_refused() {
     let def = definition();
     for enc in ["A128GCM", "A256GCM", "A128CBC-HS256", "A256CBC-HS512"] {
         let (jwt, key) = request(&keys, &def);
-        let answer = wallet::present(&keys, &jwt, "holder-1", &attributes(), None, enc, NOW)
-            .unwrap_or_else(|e| panic!("{enc}: {e}"));
+        let choices = wallet::Choices {
+            enc,
+            ..wallet::Choices::default()
+        };
+        let answer = answer(&keys, &jwt, choices).unwrap_or_else(|e| panic!("{enc}: {e}"));
         let protected = answer.response.split('.').next().unwrap();
         let header: Value = serde_json::from_slice(&jose::unb64(protected).unwrap()).unwrap();
         assert_eq!(header["enc"], enc);
@@ -230,6 +245,10 @@ fn every_advertised_encryption_round_trips_and_a_forged_tag_is_refused() {
     }
     // An encryption the request object does not advertise is the wallet's own refusal.
     let (jwt, _) = request(&keys, &def);
-    let refused = wallet::present(&keys, &jwt, "holder-1", &attributes(), None, "A192GCM", NOW);
+    let choices = wallet::Choices {
+        enc: "A192GCM",
+        ..wallet::Choices::default()
+    };
+    let refused = answer(&keys, &jwt, choices);
     assert!(refused.is_err());
 }

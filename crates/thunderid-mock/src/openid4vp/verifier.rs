@@ -273,7 +273,7 @@ fn verify_one(
         ));
     }
     let chain = x5c_chain(&p.issuer_jwt)?;
-    let mut issuer_point = pki::public_point(
+    let mut issuer_key = pki::public_key(
         &pki::parse(&chain[0]).map_err(|e| VerifyError::InvalidPresentation(e.to_string()))?,
     );
     if def.enforce_trusted_issuer.unwrap_or(false) {
@@ -289,10 +289,10 @@ fn verify_one(
                 "no trust anchors configured".into(),
             ));
         }
-        issuer_point = pki::verify_chain(&chain, &allowed, check.now)
+        issuer_key = pki::verify_chain(&chain, &allowed, check.now)
             .map_err(|e| VerifyError::UntrustedIssuer(e.to_string()))?;
     }
-    sdjwt::verify_issuer(&p, &issuer_point)?;
+    sdjwt::verify_issuer(&p, &issuer_key)?;
     let resolved = sdjwt::resolve(&p)?;
     if check.settings.enforce_key_binding || p.key_binding_jwt.is_some() {
         sdjwt::verify_key_binding(
@@ -325,11 +325,13 @@ fn verify_one(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    if let (true, Some(cnf)) = (subject.is_empty(), &resolved.confirmation_key) {
-        subject = format!(
-            "urn:ietf:params:oauth:jwk-thumbprint:sha-256:{}",
-            jose::jwk_thumbprint(cnf)
-        );
+    let thumbprint = resolved
+        .confirmation_key
+        .as_ref()
+        .map(jose::jwk_thumbprint)
+        .unwrap_or_default();
+    if subject.is_empty() && !thumbprint.is_empty() {
+        subject = format!("urn:ietf:params:oauth:jwk-thumbprint:sha-256:{thumbprint}");
     }
     Ok(VerifiedPresentation {
         subject,

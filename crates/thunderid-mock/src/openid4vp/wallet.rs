@@ -6,7 +6,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::jose::{self, EcKey};
+use super::jose;
+use super::jws::{self, Alg, SigningKey};
 use super::pki::{self, Certified, Validity};
 use super::sdjwt;
 use super::{ISSUER_CA_NAME, ISSUER_NAME, Keys};
@@ -50,6 +51,63 @@ pub(crate) enum WalletError {
     Missing(&'static str),
     #[error("encrypting the response failed: {0}")]
     Encrypt(String),
+    #[error(
+        "the verifier does not accept {what} {alg:?} (its request object advertises {advertised})"
+    )]
+    Algorithm {
+        what: &'static str,
+        alg: String,
+        advertised: String,
+    },
+}
+
+/// What the wallet chooses among what the request object advertises.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Choices<'a> {
+    /// The response's content encryption (`encrypted_response_enc_values_supported`).
+    pub enc: &'a str,
+    /// The issuer JWT's `alg` (`sd-jwt_alg_values`).
+    pub credential_alg: &'a str,
+    /// The key-binding JWT's `alg` and the holder key's type (`kb-jwt_alg_values`).
+    pub holder_alg: &'a str,
+}
+
+impl Default for Choices<'_> {
+    fn default() -> Self {
+        Self {
+            enc: "A128GCM",
+            credential_alg: "ES256",
+            holder_alg: "ES256",
+        }
+    }
+}
+
+/// `alg` if the request object lists it under `vp_formats_supported.dc+sd-jwt.<member>` and the
+/// wallet has keys for it.
+fn advertised_alg(
+    request: &Value,
+    member: &str,
+    what: &'static str,
+    alg: &str,
+) -> Result<Alg, WalletError> {
+    let values: Vec<&str> = request
+        .pointer("/client_metadata/vp_formats_supported")
+        .and_then(|f| f.get(super::verifier::FORMAT_SD_JWT_VC))
+        .and_then(|f| f.get(member))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    values
+        .contains(&alg)
+        .then(|| Alg::from_name(alg))
+        .flatten()
+        .ok_or_else(|| WalletError::Algorithm {
+            what,
+            alg: alg.to_owned(),
+            advertised: values.join(", "),
+        })
 }
 
 /// The `direct_post.jwt` form the wallet sends.
@@ -67,10 +125,23 @@ pub(crate) fn present(
     subject: &str,
     attributes: &Map<String, Value>,
     defect: Option<Defect>,
-    enc: &str,
+    choices: Choices<'_>,
     now: u64,
 ) -> Result<Response, WalletError> {
     let request = Value::Object(read_request(request_jwt)?);
+    let credential_alg = advertised_alg(
+        &request,
+        "sd-jwt_alg_values",
+        "the credential algorithm",
+        choices.credential_alg,
+    )?;
+    let holder_alg = advertised_alg(
+        &request,
+        "kb-jwt_alg_values",
+        "the holder algorithm",
+        choices.holder_alg,
+    )?;
+    let enc = choices.enc;
     let text = |key: &'static str| {
         request
             .get(key)
@@ -109,10 +180,16 @@ pub(crate) fn present(
     if defect == Some(Defect::MissingClaim) && !wanted.is_empty() {
         wanted.remove(0);
     }
-    let holder = EcKey::generate();
-    let issued = issue(
-        keys, vct, subject, attributes, &wanted, &holder, defect, now,
-    );
+    let holder = SigningKey::generate(holder_alg);
+    let credential = Credential {
+        vct,
+        subject,
+        attributes,
+        wanted: &wanted,
+        holder: &holder,
+        alg: credential_alg,
+    };
+    let issued = issue(keys, &credential, defect, now);
     let kb_claims = json!({
         "aud": if defect == Some(Defect::WrongAudience) { "x509_san_dns:wallet.invalid".to_owned() } else { client_id },
         "nonce": if defect == Some(Defect::WrongNonce) { format!("{nonce}-other") } else { nonce },
@@ -155,27 +232,27 @@ fn read_request(jwt: &str) -> Result<Map<String, Value>, WalletError> {
         .and_then(|t| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, t).ok())
         .ok_or(WalletError::Missing("x5c"))?;
     let cert = pki::parse(&leaf).map_err(|e| WalletError::Request(e.to_string()))?;
-    jose::verify_es256(jwt, &pki::public_point(&cert))
-        .map_err(|_| WalletError::RequestSignature)?;
+    jws::verify(jwt, &pki::public_key(&cert)).map_err(|_| WalletError::RequestSignature)?;
     jose::claims(jwt).map_err(|e| WalletError::Request(e.to_string()))
 }
 
+/// What a credential says and who holds it.
+struct Credential<'a> {
+    vct: &'a str,
+    subject: &'a str,
+    attributes: &'a Map<String, Value>,
+    wanted: &'a [String],
+    holder: &'a SigningKey,
+    /// The issuer's signature algorithm.
+    alg: Alg,
+}
+
 /// The issuer JWT and its disclosures, `issuer~d1~…~` (the key-binding JWT goes last).
-#[allow(clippy::too_many_arguments)]
-fn issue(
-    keys: &Keys,
-    vct: &str,
-    subject: &str,
-    attributes: &Map<String, Value>,
-    wanted: &[String],
-    holder: &EcKey,
-    defect: Option<Defect>,
-    now: u64,
-) -> String {
+fn issue(keys: &Keys, credential: &Credential<'_>, defect: Option<Defect>, now: u64) -> String {
     let mut digests = Vec::new();
     let mut disclosures = Vec::new();
-    for name in wanted {
-        let Some(value) = attributes.get(name) else {
+    for name in credential.wanted {
+        let Some(value) = credential.attributes.get(name) else {
             continue;
         };
         let mut salt = [0u8; 16];
@@ -192,11 +269,11 @@ fn issue(
     digests.sort();
     let claims = json!({
         "iss": keys.issuer_url,
-        "vct": vct,
-        "sub": subject,
+        "vct": credential.vct,
+        "sub": credential.subject,
         "iat": now,
         "exp": now + 365 * 24 * 3600,
-        "cnf": {"jwk": holder.public_jwk()},
+        "cnf": {"jwk": credential.holder.public_jwk()},
         "_sd_alg": "sha-256",
         "_sd": digests,
     });
@@ -206,15 +283,16 @@ fn issue(
             &keys.issuer_ca,
             ISSUER_CA_NAME,
             ISSUER_NAME,
+            credential.alg,
             Validity::EXPIRED,
         );
         &expired
     } else {
-        &keys.issuer
+        keys.issuer_for(credential.alg)
     };
     let forger;
     let key = if defect == Some(Defect::WrongIssuerKey) {
-        forger = EcKey::generate();
+        forger = SigningKey::generate(credential.alg);
         &forger
     } else {
         &signer.key

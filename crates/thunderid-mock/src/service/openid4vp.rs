@@ -161,6 +161,12 @@ pub(crate) struct PresentRequest {
     /// The response's content encryption (`A128GCM` when absent): any value the request object
     /// advertises (`A128GCM`, `A256GCM`, `A128CBC-HS256`, `A256CBC-HS512`).
     pub encryption: Option<String>,
+    /// The credential's signature algorithm (`ES256` when absent, or `EdDSA`: the request
+    /// object's `sd-jwt_alg_values`); the mock issuer holds a certified key for each.
+    pub credential_alg: Option<String>,
+    /// The holder key's algorithm for the key-binding JWT (`ES256` when absent, or `EdDSA`: the
+    /// request object's `kb-jwt_alg_values`).
+    pub holder_alg: Option<String>,
     /// Return the form without posting it.
     #[serde(default)]
     pub dry_run: bool,
@@ -217,7 +223,11 @@ pub(crate) fn present(state: &AppState, request: &PresentRequest) -> Result<Valu
         &subject,
         &attributes,
         defect,
-        request.encryption.as_deref().unwrap_or("A128GCM"),
+        wallet::Choices {
+            enc: request.encryption.as_deref().unwrap_or("A128GCM"),
+            credential_alg: request.credential_alg.as_deref().unwrap_or("ES256"),
+            holder_alg: request.holder_alg.as_deref().unwrap_or("ES256"),
+        },
         state.now(),
     )
     .map_err(|e| control(e.to_string()))?;

@@ -493,3 +493,43 @@ async fn the_bundled_wallet_user_signs_in_as_shipped() {
     let refused = t.post_json("/__mock/wallet/present", &request).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
 }
+
+/// `freya` signs in with each issuer and holder algorithm the request object advertises
+/// (`sd-jwt_alg_values`, `kb-jwt_alg_values`: ES256 and EdDSA); another is the wallet's 400.
+#[tokio::test]
+async fn the_wallet_user_signs_in_with_each_signature_algorithm() {
+    let t = TestServer::start().await;
+    for credential_alg in ["ES256", "EdDSA"] {
+        for holder_alg in ["ES256", "EdDSA"] {
+            let waiting = first_step(&t, "sample-wallet").await;
+            let uri = &waiting["data"]["additionalData"]["openid4vpWalletUri"];
+            let request = json!({"requestUri": uri, "username": "freya",
+                                 "credentialAlg": credential_alg, "holderAlg": holder_alg});
+            let presented = t.post_json("/__mock/wallet/present", &request).await;
+            let combination = format!("{credential_alg}/{holder_alg}");
+            assert_eq!(presented.status, 200, "{combination}: {}", presented.body);
+            let signed_in = step(&t, &waiting, Some("action_poll"), json!({})).await;
+            assert_eq!(
+                signed_in["flowStatus"], "COMPLETE",
+                "{combination}: {signed_in}"
+            );
+            let claims = crate::flow_support::verify_assertion(
+                &t,
+                signed_in["assertion"].as_str().unwrap_or_default(),
+            );
+            assert_eq!(claims["sub"], "01900000-0000-7000-8000-000000000103");
+        }
+    }
+    for (member, alg) in [("credentialAlg", "RS256"), ("holderAlg", "none")] {
+        let waiting = first_step(&t, "sample-wallet").await;
+        let uri = &waiting["data"]["additionalData"]["openid4vpWalletUri"];
+        let request = json!({"requestUri": uri, "username": "freya", member: alg});
+        let refused = t.post_json("/__mock/wallet/present", &request).await;
+        assert_eq!(refused.status, 400, "{member} {alg}: {}", refused.body);
+        assert!(
+            refused.body.contains("advertises ES256, EdDSA"),
+            "{}",
+            refused.body
+        );
+    }
+}
