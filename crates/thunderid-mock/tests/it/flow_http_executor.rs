@@ -275,8 +275,10 @@ async fn a_connection_that_drops_is_retried_then_reported() {
     let counter = accepted.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            drop(stream);
+            // Counted before the hang-up, which the client sees: counting after it let the mock
+            // answer the third failure before the third count.
             *counter.lock().expect("counter") += 1;
+            drop(stream);
         }
     });
     let call = call_node(json!({"url": format!("http://{addr}/x"),
