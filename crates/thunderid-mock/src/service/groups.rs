@@ -142,14 +142,15 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups; a group
-/// with members may be deleted.
+/// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups (but those
+/// a declarative group's or role's file lists); a group with members may be deleted.
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     check_mutable(state, id)?;
+    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::DeleteGroup, &group.ou_id)?;
-        d.delete_group(id);
+        d.delete_group(id, &kept);
         Ok(())
     })
 }
@@ -171,18 +172,14 @@ pub(crate) fn list_members(
         check_access(caller, Action::ReadGroup, &group.ou_id)?;
         let mut ordered: Vec<&MemberRef> = group.members.iter().collect();
         ordered.sort_by(|a, b| (!a.is_entity(), &a.id).cmp(&(!b.is_entity(), &b.id)));
-        let members = ordered
-            .into_iter()
-            .filter(|m| members::exists(d, &registry, m))
-            .map(|m| members::body(d, &registry, m, display))
-            .collect();
         let extra = if display { "&include=display" } else { "" };
-        let page = paging.page(members, &format!("/groups/{id}/members"), extra);
+        let page = paging.page(ordered, &format!("/groups/{id}/members"), extra);
+        let members = members::resolve_page(d, &registry, page.items, display);
         Ok(MemberListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
-            count: page.count,
-            members: page.items,
+            count: members.len() as u64,
+            members,
             links: page.links,
         })
     })

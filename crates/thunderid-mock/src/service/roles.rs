@@ -16,6 +16,7 @@ use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
 use crate::store::declared::Kind as Declared;
 use crate::store::directory::Directory;
+use crate::store::groups::MemberRef;
 use crate::store::roles::{RoleRecord, group_permissions};
 use crate::wire::sanitize;
 
@@ -192,11 +193,15 @@ pub(crate) fn list_assignments(
     let registry = state.registry();
     state.stores().directory.read(|d| {
         let role = d.roles.get(id).ok_or_else(not_found)?;
-        let assignments = role
+        // A type of entity counts the existing entities of that kind only (the server filters them
+        // by category before paging); otherwise the page drops the missing ones the total counts.
+        let assignments: Vec<&MemberRef> = role
             .assignments
             .iter()
             .filter(|a| kind.is_none_or(|k| a.kind == k))
-            .map(|a| members::body(d, &registry, a, display))
+            .filter(|a| {
+                kind.is_none_or(|k| k == MemberKind::Group) || members::exists(d, &registry, a)
+            })
             .collect();
         let mut extra = String::new();
         if display {
@@ -207,11 +212,12 @@ pub(crate) fn list_assignments(
             extra.push_str(kind.as_str());
         }
         let page = paging.page(assignments, &format!("/roles/{id}/assignments"), &extra);
+        let assignments = members::resolve_page(d, &registry, page.items, display);
         Ok(AssignmentListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
-            count: page.count,
-            assignments: page.items,
+            count: assignments.len() as u64,
+            assignments,
             links: page.links,
         })
     })

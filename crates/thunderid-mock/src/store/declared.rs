@@ -41,6 +41,15 @@ impl Declared {
         self.ids.contains(&(kind, id.to_owned()))
     }
 
+    /// The declarative groups and roles, which a user or group delete leaves as their files list.
+    pub(crate) fn file_listed(&self) -> FileListed {
+        let ids = |kind| self.ids(kind).map(str::to_owned).collect();
+        FileListed {
+            groups: ids(Kind::Group),
+            roles: ids(Kind::Role),
+        }
+    }
+
     /// The ids of one kind (for an export that leaves them out).
     pub(crate) fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.ids
@@ -48,4 +57,13 @@ impl Declared {
             .filter(move |(k, _)| *k == kind)
             .map(|(_, id)| id.as_str())
     }
+}
+
+/// The groups and roles whose members a delete keeps: the server's composite stores
+/// (`DeleteMembershipsByMember`, `DeleteAssignmentsByAssignee`) delete the database's
+/// memberships and assignments only, so a declarative group or role keeps what its file lists.
+#[derive(Debug, Default)]
+pub(crate) struct FileListed {
+    pub(crate) groups: HashSet<String>,
+    pub(crate) roles: HashSet<String>,
 }

@@ -49,6 +49,7 @@ mod authn_methods;
 mod connections;
 mod declarative;
 mod declarative_layers;
+mod declarative_memberships;
 mod declarative_read_only;
 mod design;
 mod export;

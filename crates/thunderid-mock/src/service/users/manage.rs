@@ -288,12 +288,14 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /users/{id}`: with its group memberships and role assignments.
+/// `DELETE /users/{id}`: with its group memberships and role assignments (a declarative group's or
+/// role's file keeps listing it).
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     if id.is_empty() {
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let declarative = state.is_declarative(Declared::User, id);
+    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let user = d
             .users
@@ -303,7 +305,7 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         if declarative {
             return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
         }
-        d.delete_user(id);
+        d.delete_user(id, &kept);
         Ok(())
     })
 }
