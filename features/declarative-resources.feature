@@ -377,3 +377,25 @@ Feature: Declarative resources are read-only (--resources)
       """
       {"totalResults": 1, "count": 0, "assignments": []}
       """
+
+  Scenario: Past a thousand roles or groups in the database and the files, their lists fail
+    # The bundled set has three roles and three groups in the database.
+    Given the server loads 998 declarative copies of the resource:
+      """
+      resource_type: role
+      id: 019a0000-0000-7000-8000-{n}
+      name: Bulk role {n}
+      ouHandle: default
+      ---
+      resource_type: group
+      id: 019a0001-0000-7000-8000-{n}
+      name: Bulk group {n}
+      ouHandle: default
+      """
+    And the caller is an administrator
+    When the caller sends GET "/roles"
+    Then the response status is 400
+    And the error code is "ROL-1017"
+    When the caller sends GET "/groups"
+    Then the response status is 500
+    And the error code is "SSE-5000"

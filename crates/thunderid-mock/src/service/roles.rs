@@ -14,7 +14,7 @@ use crate::service::access::{Caller, check_grant};
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, over_composite_limit};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::roles::{RoleRecord, group_permissions};
@@ -34,15 +34,22 @@ const CODES: MemberCodes = MemberCodes {
     group: ApiErrorCode::RoleInvalidAssignmentId,
 };
 
-/// `GET /roles[?limit&offset]`: newest first.
+/// `GET /roles[?limit&offset]`: newest first. In the composite store mode, more roles than
+/// [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) in the database and
+/// the files together (each count capped at it) are ROL-1017.
 pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResponse, MockError> {
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let declared = state.declared_ids(Declared::Role);
-    Ok(state.stores().directory.read(|d| {
-        let roles: Vec<RoleSummary> = d
-            .roles
-            .newest_first()
+    let from_files = declared.len();
+    let composite = state.config().read_only_resources;
+    state.stores().directory.read(|d| {
+        let roles = d.roles.newest_first();
+        let stored = roles.len().saturating_sub(from_files);
+        if composite && over_composite_limit(stored, from_files, true) {
+            return Err(api(ApiErrorCode::RoleResultLimitExceeded));
+        }
+        let roles: Vec<RoleSummary> = roles
             .into_iter()
             .map(|r| RoleSummary {
                 id: r.id.clone(),
@@ -54,14 +61,14 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResp
             })
             .collect();
         let page = paging.page(roles, "/roles", "");
-        RoleListResponse {
+        Ok(RoleListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
             count: page.count,
             roles: page.items,
             links: page.links,
-        }
-    }))
+        })
+    })
 }
 
 /// `POST /roles`: 201 with the permissions and assignments as sent.

@@ -46,6 +46,7 @@ mod organizations;
 mod agents;
 mod authn;
 mod authn_methods;
+mod composite_limits;
 mod connections;
 mod declarative;
 mod declarative_layers;
