@@ -399,3 +399,16 @@ Feature: Declarative resources are read-only (--resources)
     When the caller sends GET "/groups"
     Then the response status is 500
     And the error code is "SSE-5000"
+
+  Scenario: Past a thousand root organization units the unit list is OU-1013
+    Given the server loads 1000 declarative copies of the resource:
+      """
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-{n}
+      handle: bulk-{n}
+      name: Bulk unit {n}
+      """
+    And the caller is an administrator
+    When the caller sends GET "/organization-units"
+    Then the response status is 400
+    And the error code is "OU-1013"

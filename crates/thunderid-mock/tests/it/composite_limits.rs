@@ -141,3 +141,48 @@ async fn the_user_list_fails_past_a_thousand_users_in_every_store_mode() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_root_unit_list_is_ou_1013_past_a_thousand_units() {
+    let plain = TestServer::start().await;
+    let roots = total(&plain, "/organization-units").await.as_u64().unwrap() as usize;
+    let units = (0..1000 - roots)
+        .map(|i| {
+            format!(
+                "resource_type: organization_unit\nid: 019c0000-0000-7000-8000-{i:012}\n\
+                 handle: bulk-{i}\nname: Bulk unit {i}\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let dir = scratch("composite-units", &units);
+    let t = TestServer::with(MockServer::builder().resources(&dir)).await;
+    assert_eq!(total(&t, "/organization-units").await, json!(1000));
+    let unit = json!({"handle": "one-more", "name": "One more"});
+    let (status, created) = call(
+        &t,
+        reqwest::Method::POST,
+        "/organization-units",
+        Some(&unit),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, body) = call(&t, reqwest::Method::GET, "/organization-units", None).await;
+    assert_eq!(status, 400);
+    insta::assert_json_snapshot!("unit_list_over_the_composite_limit", body);
+    // A filter narrows what is counted.
+    let one = "/organization-units?filter=handle%20eq%20%22one-more%22";
+    assert_eq!(total(&t, one).await, json!(1));
+
+    let t = TestServer::with(MockServer::builder().resources(&dir).mutable_resources()).await;
+    let (status, _) = call(
+        &t,
+        reqwest::Method::POST,
+        "/organization-units",
+        Some(&unit),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(total(&t, "/organization-units").await, json!(1001));
+    let _ = std::fs::remove_dir_all(&dir);
+}
