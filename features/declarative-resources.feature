@@ -343,3 +343,72 @@ Feature: Declarative resources are read-only (--resources)
       """
       {"handle": "age-check", "ouId": "", "vct": "urn:example:age", "mandatoryClaims": ["age_over_18"]}
       """
+
+  Scenario: A deleted user or group stays in the declarative groups and roles whose files list it
+    Given the server loads the declarative resource files:
+      """
+      resource_type: group
+      id: 019a0000-0000-7000-8000-0000000000c1
+      name: Declared crew
+      ouHandle: default
+      members: [{id: 01900000-0000-7000-8000-000000000101, type: user},
+                {id: 01900000-0000-7000-8000-000000000042, type: group}]
+      ---
+      resource_type: role
+      id: 019a0000-0000-7000-8000-0000000000c2
+      name: Declared crew role
+      ouHandle: default
+      assignments: [{id: 01900000-0000-7000-8000-000000000101, type: user}]
+      """
+    And the caller is an administrator
+    When the caller sends DELETE "/users/01900000-0000-7000-8000-000000000101"
+    Then the response status is 204
+    When the caller sends DELETE "/groups/01900000-0000-7000-8000-000000000042"
+    Then the response status is 204
+    # Counted still, but a user that no longer exists is left off the page.
+    When the caller sends GET "/groups/019a0000-0000-7000-8000-0000000000c1/members"
+    Then the response body is the JSON:
+      """
+      {"totalResults": 2, "startIndex": 1, "count": 1, "links": [],
+       "members": [{"id": "01900000-0000-7000-8000-000000000042", "type": "group"}]}
+      """
+    When the caller sends GET "/roles/019a0000-0000-7000-8000-0000000000c2/assignments"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1, "count": 0, "assignments": []}
+      """
+
+  Scenario: Past a thousand roles or groups in the database and the files, their lists fail
+    # The bundled set has three roles and three groups in the database.
+    Given the server loads 998 declarative copies of the resource:
+      """
+      resource_type: role
+      id: 019a0000-0000-7000-8000-{n}
+      name: Bulk role {n}
+      ouHandle: default
+      ---
+      resource_type: group
+      id: 019a0001-0000-7000-8000-{n}
+      name: Bulk group {n}
+      ouHandle: default
+      """
+    And the caller is an administrator
+    When the caller sends GET "/roles"
+    Then the response status is 400
+    And the error code is "ROL-1017"
+    When the caller sends GET "/groups"
+    Then the response status is 500
+    And the error code is "SSE-5000"
+
+  Scenario: Past a thousand root organization units the unit list is OU-1013
+    Given the server loads 1000 declarative copies of the resource:
+      """
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-{n}
+      handle: bulk-{n}
+      name: Bulk unit {n}
+      """
+    And the caller is an administrator
+    When the caller sends GET "/organization-units"
+    Then the response status is 400
+    And the error code is "OU-1013"

@@ -177,9 +177,7 @@ fn read(body: &[u8]) -> Result<Application, MockError> {
     Ok(app)
 }
 
-/// `serverconst.MaxCompositeStoreRecords`: the most records a list over a composite store
-/// (database and declarative files) reads; past it the list fails instead of paging.
-pub(crate) const MAX_COMPOSITE_RECORDS: usize = 1000;
+pub(crate) use crate::store::declared::MAX_COMPOSITE_RECORDS;
 
 /// `GET /applications`: every application, by id. The server's entity and inbound-client stores
 /// are composite whatever the store mode, and it lists each under [`MAX_COMPOSITE_RECORDS`]: more

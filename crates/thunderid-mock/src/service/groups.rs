@@ -12,7 +12,7 @@ use crate::service::access::{Action, Caller, accessible_units, check_access, che
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, over_composite_limit};
 use crate::store::directory::Directory;
 use crate::store::groups::{GroupRecord, MemberRef};
 use crate::wire::sanitize;
@@ -31,7 +31,10 @@ const CODES: MemberCodes = MemberCodes {
     group: ApiErrorCode::GroupInvalidGroupMemberId,
 };
 
-/// `GET /groups[?limit&offset&include=display]`: by name; non-`system` callers see their unit.
+/// `GET /groups[?limit&offset&include=display]`: by name; non-`system` callers see their unit. In
+/// the composite store mode, more groups than
+/// [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) in the database and the
+/// files together (each count capped at it) fail the list (the service's 500).
 pub(crate) fn list(
     state: &AppState,
     caller: &Caller,
@@ -40,16 +43,24 @@ pub(crate) fn list(
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
+    let declared = state.declared_ids(Declared::Group);
+    let composite = state.config().read_only_resources;
     let list = state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListGroups, None);
-        let groups = d
+        let groups: Vec<_> = d
             .groups
             .by_name_order()
             .into_iter()
             .filter(|g| units.as_ref().is_none_or(|ids| ids.contains(&g.ou_id)))
             .collect();
-        group_page(d, groups, paging, "/groups", display)
-    });
+        let from_files = groups.iter().filter(|g| declared.contains(&g.id)).count();
+        if composite && over_composite_limit(groups.len() - from_files, from_files, true) {
+            return Err(MockError::Internal(anyhow::anyhow!(
+                "groups: result limit exceeded in composite mode"
+            )));
+        }
+        Ok(group_page(d, groups, paging, "/groups", display))
+    })?;
     Ok(flag_list(state, list))
 }
 
@@ -142,14 +153,15 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups; a group
-/// with members may be deleted.
+/// `DELETE /groups/{id}`: with its role assignments and its memberships in other groups (but those
+/// a declarative group's or role's file lists); a group with members may be deleted.
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     check_mutable(state, id)?;
+    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::DeleteGroup, &group.ou_id)?;
-        d.delete_group(id);
+        d.delete_group(id, &kept);
         Ok(())
     })
 }
@@ -171,18 +183,14 @@ pub(crate) fn list_members(
         check_access(caller, Action::ReadGroup, &group.ou_id)?;
         let mut ordered: Vec<&MemberRef> = group.members.iter().collect();
         ordered.sort_by(|a, b| (!a.is_entity(), &a.id).cmp(&(!b.is_entity(), &b.id)));
-        let members = ordered
-            .into_iter()
-            .filter(|m| members::exists(d, &registry, m))
-            .map(|m| members::body(d, &registry, m, display))
-            .collect();
         let extra = if display { "&include=display" } else { "" };
-        let page = paging.page(members, &format!("/groups/{id}/members"), extra);
+        let page = paging.page(ordered, &format!("/groups/{id}/members"), extra);
+        let members = members::resolve_page(d, &registry, page.items, display);
         Ok(MemberListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
-            count: page.count,
-            members: page.items,
+            count: members.len() as u64,
+            members,
             links: page.links,
         })
     })

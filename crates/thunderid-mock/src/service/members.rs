@@ -107,6 +107,21 @@ pub(crate) fn exists(d: &Directory, registry: &Registry, member: &MemberRef) -> 
     }
 }
 
+/// The members of one page as the group and role services resolve them (`resolveMembers`,
+/// `resolveAssignments`): a user, app or agent that no longer exists (a declarative file still
+/// lists it) is dropped from the page, though the total counted it; a missing group stays.
+pub(crate) fn resolve_page(
+    d: &Directory,
+    registry: &Registry,
+    page: Vec<&MemberRef>,
+    display: bool,
+) -> Vec<Member> {
+    page.into_iter()
+        .filter(|m| !m.is_entity() || exists(d, registry, m))
+        .map(|m| body(d, registry, m, display))
+        .collect()
+}
+
 /// A member as the API shows it; `display` (a user's display attribute, an app's name, a group's
 /// name, else the id) only when asked.
 pub(crate) fn body(

@@ -14,8 +14,9 @@ use crate::service::access::{Caller, check_grant};
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, over_composite_limit};
 use crate::store::directory::Directory;
+use crate::store::groups::MemberRef;
 use crate::store::roles::{RoleRecord, group_permissions};
 use crate::wire::sanitize;
 
@@ -33,15 +34,22 @@ const CODES: MemberCodes = MemberCodes {
     group: ApiErrorCode::RoleInvalidAssignmentId,
 };
 
-/// `GET /roles[?limit&offset]`: newest first.
+/// `GET /roles[?limit&offset]`: newest first. In the composite store mode, more roles than
+/// [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) in the database and
+/// the files together (each count capped at it) are ROL-1017.
 pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResponse, MockError> {
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let declared = state.declared_ids(Declared::Role);
-    Ok(state.stores().directory.read(|d| {
-        let roles: Vec<RoleSummary> = d
-            .roles
-            .newest_first()
+    let from_files = declared.len();
+    let composite = state.config().read_only_resources;
+    state.stores().directory.read(|d| {
+        let roles = d.roles.newest_first();
+        let stored = roles.len().saturating_sub(from_files);
+        if composite && over_composite_limit(stored, from_files, true) {
+            return Err(api(ApiErrorCode::RoleResultLimitExceeded));
+        }
+        let roles: Vec<RoleSummary> = roles
             .into_iter()
             .map(|r| RoleSummary {
                 id: r.id.clone(),
@@ -53,14 +61,14 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResp
             })
             .collect();
         let page = paging.page(roles, "/roles", "");
-        RoleListResponse {
+        Ok(RoleListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
             count: page.count,
             roles: page.items,
             links: page.links,
-        }
-    }))
+        })
+    })
 }
 
 /// `POST /roles`: 201 with the permissions and assignments as sent.
@@ -192,11 +200,15 @@ pub(crate) fn list_assignments(
     let registry = state.registry();
     state.stores().directory.read(|d| {
         let role = d.roles.get(id).ok_or_else(not_found)?;
-        let assignments = role
+        // A type of entity counts the existing entities of that kind only (the server filters them
+        // by category before paging); otherwise the page drops the missing ones the total counts.
+        let assignments: Vec<&MemberRef> = role
             .assignments
             .iter()
             .filter(|a| kind.is_none_or(|k| a.kind == k))
-            .map(|a| members::body(d, &registry, a, display))
+            .filter(|a| {
+                kind.is_none_or(|k| k == MemberKind::Group) || members::exists(d, &registry, a)
+            })
             .collect();
         let mut extra = String::new();
         if display {
@@ -207,11 +219,12 @@ pub(crate) fn list_assignments(
             extra.push_str(kind.as_str());
         }
         let page = paging.page(assignments, &format!("/roles/{id}/assignments"), &extra);
+        let assignments = members::resolve_page(d, &registry, page.items, display);
         Ok(AssignmentListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
-            count: page.count,
-            assignments: page.items,
+            count: assignments.len() as u64,
+            assignments,
             links: page.links,
         })
     })

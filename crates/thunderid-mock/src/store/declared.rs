@@ -5,6 +5,24 @@
 
 use std::collections::HashSet;
 
+/// `serverconst.MaxCompositeStoreRecords`: the most records a list over a composite store
+/// (database and declarative files) reads; past it the list fails instead of paging.
+pub(crate) const MAX_COMPOSITE_RECORDS: usize = 1000;
+
+/// Whether `CompositeMergeListHelperWithLimit` gives up on a list: the two stores' counts
+/// together past the limit. The group and role stores cap each count at the limit first, so
+/// only records in both stores can pass it (`capped`).
+pub(crate) fn over_composite_limit(stored: usize, declared: usize, capped: bool) -> bool {
+    let cap = |n: usize| {
+        if capped {
+            n.min(MAX_COMPOSITE_RECORDS)
+        } else {
+            n
+        }
+    };
+    cap(stored) + cap(declared) > MAX_COMPOSITE_RECORDS
+}
+
 /// The kinds a declarative file can hold read-only, each checked by its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -41,11 +59,44 @@ impl Declared {
         self.ids.contains(&(kind, id.to_owned()))
     }
 
+    /// The declarative groups and roles, which a user or group delete leaves as their files list.
+    pub(crate) fn file_listed(&self) -> FileListed {
+        let ids = |kind| self.ids(kind).map(str::to_owned).collect();
+        FileListed {
+            groups: ids(Kind::Group),
+            roles: ids(Kind::Role),
+        }
+    }
+
     /// The ids of one kind (for an export that leaves them out).
     pub(crate) fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.ids
             .iter()
             .filter(move |(k, _)| *k == kind)
             .map(|(_, id)| id.as_str())
+    }
+}
+
+/// The groups and roles whose members a delete keeps: the server's composite stores
+/// (`DeleteMembershipsByMember`, `DeleteAssignmentsByAssignee`) delete the database's
+/// memberships and assignments only, so a declarative group or role keeps what its file lists.
+#[derive(Debug, Default)]
+pub(crate) struct FileListed {
+    pub(crate) groups: HashSet<String>,
+    pub(crate) roles: HashSet<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_lists_pass_the_limit_only_with_records_in_both_stores() {
+        let limit = MAX_COMPOSITE_RECORDS;
+        assert!(!over_composite_limit(0, limit + 1, true));
+        assert!(!over_composite_limit(limit + 1, 0, true));
+        assert!(over_composite_limit(1, limit + 1, true));
+        assert!(over_composite_limit(0, limit + 1, false));
+        assert!(!over_composite_limit(1, limit - 1, false));
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::declared::FileListed;
 use super::groups::{GroupRecord, Groups, MemberRef};
 use super::organizations::{UnitError, Units};
 use super::resource_servers::ResourceServers;
@@ -133,21 +134,25 @@ impl Directory {
         self.units.delete(id, has_members)
     }
 
-    /// Delete a user with its group memberships and role assignments.
-    pub(crate) fn delete_user(&mut self, id: &str) -> Option<UserRecord> {
+    /// Delete a user with its group memberships and role assignments, but those `kept` lists.
+    pub(crate) fn delete_user(&mut self, id: &str, kept: &FileListed) -> Option<UserRecord> {
         let user = self.users.remove(id)?;
-        let member = MemberRef::new(MemberKind::User, id);
-        self.groups.remove_member(&member);
-        self.roles.unassign_everywhere(&member);
+        self.cascade(&MemberRef::new(MemberKind::User, id), kept);
         Some(user)
     }
 
-    /// Delete a group with its role assignments and its memberships in other groups.
-    pub(crate) fn delete_group(&mut self, id: &str) -> Option<GroupRecord> {
+    /// Delete a group with its role assignments and its memberships in other groups, but those
+    /// `kept` lists.
+    pub(crate) fn delete_group(&mut self, id: &str, kept: &FileListed) -> Option<GroupRecord> {
         let group = self.groups.remove(id)?;
-        self.roles
-            .unassign_everywhere(&MemberRef::new(MemberKind::Group, id));
+        self.cascade(&MemberRef::new(MemberKind::Group, id), kept);
         Some(group)
+    }
+
+    /// `CascadeDeleteDependencies` of the group and role services for a deleted member.
+    fn cascade(&mut self, member: &MemberRef, kept: &FileListed) {
+        self.groups.remove_member_except(member, &kept.groups);
+        self.roles.unassign_except(member, &kept.roles);
     }
 
     /// Drop role permissions that no longer name a resource or action of their server (after a
@@ -345,7 +350,7 @@ mod tests {
                 d.users.insert(user);
             }
             Op::DeleteUser(n) => {
-                d.delete_user(&user_id(n));
+                d.delete_user(&user_id(n), &FileListed::default());
             }
             Op::AddGroup(n, members) => {
                 let mut group = GroupRecord {
@@ -367,7 +372,7 @@ mod tests {
                 }
             }
             Op::DeleteGroup(n) => {
-                d.delete_group(&group_id(n));
+                d.delete_group(&group_id(n), &FileListed::default());
             }
             Op::AddRole(n, assignees) => {
                 let server = "01900000-0000-7000-8000-000000000021";
@@ -474,7 +479,10 @@ mod tests {
         let booking = "01900000-0000-7000-8000-000000000021";
         assert!(d.is_authorized(&thor, booking, "booking:write"));
         // staff's editor role goes with staff.
-        d.delete_group("01900000-0000-7000-8000-000000000042");
+        d.delete_group(
+            "01900000-0000-7000-8000-000000000042",
+            &FileListed::default(),
+        );
         assert!(!d.is_authorized(&thor, booking, "booking:write"));
         // Avengers inside Administrators: thor now holds `system` (exactly, no hierarchy).
         let avengers = MemberRef::new(MemberKind::Group, "01900000-0000-7000-8000-000000000041");

@@ -114,18 +114,9 @@ impl Groups {
         self.groups.insert(record.id.clone(), record);
     }
 
-    /// Remove a group, and it from every other group's members.
+    /// Remove a group (the directory takes it out of other groups' members).
     pub(crate) fn remove(&mut self, id: &str) -> Option<GroupRecord> {
-        let removed = self.groups.remove(id)?;
-        self.remove_member(&MemberRef::new(MemberKind::Group, id));
-        Some(removed)
-    }
-
-    /// Remove `member` from every group.
-    pub(crate) fn remove_member(&mut self, member: &MemberRef) {
-        for group in self.groups.values_mut() {
-            group.members.retain(|m| m != member);
-        }
+        self.groups.remove(id)
     }
 
     /// Remove `member` from every group but those in `kept`: the composite store's

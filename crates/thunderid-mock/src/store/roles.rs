@@ -107,13 +107,6 @@ impl Roles {
         self.roles.remove(id)
     }
 
-    /// Remove every assignment to `assignee` (it was deleted).
-    pub(crate) fn unassign_everywhere(&mut self, assignee: &MemberRef) {
-        for role in self.roles.values_mut() {
-            role.assignments.retain(|a| a != assignee);
-        }
-    }
-
     /// Remove `assignee`'s assignments from every role but those in `kept`: the composite
     /// store's `DeleteAssignmentsByAssignee` deletes the database's only, so a declarative role
     /// keeps the assignments its file lists.

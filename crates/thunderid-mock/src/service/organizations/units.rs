@@ -12,9 +12,11 @@ use super::{
 };
 use crate::error::MockError;
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
 
 /// `GET /organization-units`: the root units (or, for a caller without `system`, its own unit).
+/// In the composite store mode more root units (after the filter) than
+/// [`MAX_COMPOSITE_RECORDS`] are OU-1013 for a caller who sees them all.
 pub(crate) fn list_roots(
     state: &AppState,
     caller: &Caller,
@@ -26,8 +28,10 @@ pub(crate) fn list_roots(
     let paging = paging.validate(&OU_PAGING)?;
     check_filter_attributes(filter.as_ref())?;
     let declared = state.declared_ids(Declared::OrganizationUnit);
-    Ok(state.stores().directory.read(|directory| {
+    let composite = state.config().read_only_resources;
+    state.stores().directory.read(|directory| {
         let store = &directory.units;
+        let all = accessible_units(caller).is_none();
         let units = match accessible_units(caller) {
             None => store.roots(),
             Some(ids) => store
@@ -36,12 +40,16 @@ pub(crate) fn list_roots(
                 .filter(|u| ids.contains(&u.id))
                 .collect(),
         };
-        let units = units
+        let units: Vec<_> = units
             .into_iter()
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
-        unit_page(units, paging, "/organization-units", &declared)
-    }))
+        // `listAllOrganizationUnits` maps the composite store's limit to OU-1013.
+        if composite && all && units.len() > MAX_COMPOSITE_RECORDS {
+            return Err(api(ApiErrorCode::OuResultLimitExceeded));
+        }
+        Ok(unit_page(units, paging, "/organization-units", &declared))
+    })
 }
 
 /// `POST /organization-units`: the new unit (201).

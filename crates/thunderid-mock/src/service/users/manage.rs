@@ -18,7 +18,7 @@ use crate::password::PasswordHash;
 use crate::service::access::{Action, Caller, accessible_units, check_access, check_user_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::users::{UserRecord, value_at};
@@ -35,6 +35,8 @@ const PAGING: PagingRules = PagingRules {
 const USER_FIELDS: &[&str] = &["ouId", "type", "attributes", "groups"];
 
 /// `GET /users[?limit&offset&filter&include=display]`: by id; non-`system` callers see their unit.
+/// The entity store is composite in every store mode: more matching users than
+/// [`MAX_COMPOSITE_RECORDS`] fail the list (the service's 500).
 pub(crate) fn list(
     state: &AppState,
     caller: &Caller,
@@ -46,24 +48,32 @@ pub(crate) fn list(
     let paging = paging.validate(&PAGING)?;
     let display = query.include_display();
     let declared = state.declared_ids(Declared::User);
-    Ok(state.stores().directory.read(|d| {
+    state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListUsers, None);
-        let users: Vec<User> = d
+        let users: Vec<&UserRecord> = d
             .users
             .all()
             .filter(|u| units.as_ref().is_none_or(|ids| ids.contains(&u.ou_id)))
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
+            .collect();
+        if users.len() > MAX_COMPOSITE_RECORDS {
+            return Err(MockError::Internal(anyhow::anyhow!(
+                "user entities: result limit exceeded in composite mode"
+            )));
+        }
+        let users = users
+            .into_iter()
             .map(|u| user_body(d, u, display, declared.contains(&u.id)))
             .collect();
         let page = paging.page(users, "/users", display_extra(display));
-        UserListResponse {
+        Ok(UserListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
             count: page.count,
             users: page.items,
             links: page.links,
-        }
-    }))
+        })
+    })
 }
 
 /// `POST /users`: 201 with the new user.
@@ -288,12 +298,14 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /users/{id}`: with its group memberships and role assignments.
+/// `DELETE /users/{id}`: with its group memberships and role assignments (a declarative group's or
+/// role's file keeps listing it).
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     if id.is_empty() {
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let declarative = state.is_declarative(Declared::User, id);
+    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let user = d
             .users
@@ -303,7 +315,7 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         if declarative {
             return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
         }
-        d.delete_user(id);
+        d.delete_user(id, &kept);
         Ok(())
     })
 }
