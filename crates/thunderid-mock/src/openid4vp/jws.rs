@@ -3,8 +3,8 @@
 //! PS256, ES256, ES384, ES512, EdDSA, ML-DSA-*; anything else, `none` included, is "unsupported
 //! JWS alg"), then the key must be of that algorithm's type ("invalid public key type for
 //! algorithm"), then the signature must verify. Keys come from an `x5c` certificate or a
-//! `cnf.jwk` (`JWKToPublicKey`'s checks and texts). The signers are the mock's: ES256 (P-256)
-//! and EdDSA (Ed25519).
+//! `cnf.jwk` (`JWKToPublicKey`'s checks and texts, ML-DSA `AKP` keys included). The signers are
+//! the mock's: ES256 (P-256) and EdDSA (Ed25519).
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
@@ -175,6 +175,42 @@ impl Curve {
     }
 }
 
+/// The ML-DSA parameter sets (`cryptolib.MLDSAPublicKeyFromBytes`, circl's schemes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MlDsaSet {
+    P44,
+    P65,
+    P87,
+}
+
+impl MlDsaSet {
+    fn from_alg(alg: &str) -> Option<Self> {
+        match alg {
+            "ML-DSA-44" => Some(Self::P44),
+            "ML-DSA-65" => Some(Self::P65),
+            "ML-DSA-87" => Some(Self::P87),
+            _ => None,
+        }
+    }
+
+    /// The raw public key's size, which circl's `UnmarshalBinaryPublicKey` requires.
+    fn public_key_len(self) -> usize {
+        match self {
+            Self::P44 => 1312,
+            Self::P65 => 1952,
+            Self::P87 => 2592,
+        }
+    }
+
+    fn verification(self) -> &'static signature::PqdsaVerificationAlgorithm {
+        match self {
+            Self::P44 => &signature::ML_DSA_44,
+            Self::P65 => &signature::ML_DSA_65,
+            Self::P87 => &signature::ML_DSA_87,
+        }
+    }
+}
+
 /// A verification key, as Go's `crypto.PublicKey` holds one after parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PublicKey {
@@ -188,6 +224,11 @@ pub(crate) enum PublicKey {
     Rsa {
         n: Vec<u8>,
         e: Vec<u8>,
+    },
+    /// An ML-DSA key from an `AKP` JWK (RFC 9964): its parameter set and raw public key.
+    MlDsa {
+        set: MlDsaSet,
+        raw: Vec<u8>,
     },
     /// A certificate key Go parses but the mock cannot verify with (DSA, X25519): every
     /// algorithm refuses it as the wrong key type, as `cryptolib` refuses a key of another type.
@@ -243,6 +284,9 @@ pub(crate) fn verify(token: &str, key: &PublicKey) -> Result<(), JoseError> {
     let input = format!("{head}.{body}");
     let algorithm: &'static dyn VerificationAlgorithm = match (sign_alg, key) {
         (SignAlg::Ed25519, PublicKey::Ed25519(_)) => &signature::ED25519,
+        // `verifyMLDSA` verifies under the key's own parameter set, whichever ML-DSA `alg` the
+        // header names.
+        (SignAlg::MlDsa, PublicKey::MlDsa { set, .. }) => set.verification(),
         (
             SignAlg::EcdsaSha256 | SignAlg::EcdsaSha384 | SignAlg::EcdsaSha512,
             PublicKey::Ec { curve, .. },
@@ -271,6 +315,7 @@ pub(crate) fn verify(token: &str, key: &PublicKey) -> Result<(), JoseError> {
     let bytes = match key {
         PublicKey::Ec { point, .. } => point.as_slice(),
         PublicKey::Ed25519(x) => x.as_slice(),
+        PublicKey::MlDsa { raw, .. } => raw.as_slice(),
         PublicKey::Rsa { .. } | PublicKey::Other | PublicKey::Unknown => &[],
     };
     UnparsedPublicKey::new(algorithm, bytes)
@@ -338,8 +383,7 @@ fn strip_zeros(bytes: &[u8]) -> Vec<u8> {
     bytes[start..].to_vec()
 }
 
-/// `JWKToPublicKey` (RSA, EC and OKP; its texts). AKP (ML-DSA) keys are not supported by the
-/// mock and are refused as an unsupported `kty`.
+/// `JWKToPublicKey` (RSA, EC, OKP and AKP; its texts).
 pub(crate) fn jwk_key(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
     let text = |key: &str| jwk.get(key).and_then(Value::as_str);
     let Some(kty) = text("kty") else {
@@ -364,6 +408,19 @@ pub(crate) fn jwk_key(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
                 return Err(format!("invalid Ed25519 public key length: {}", x.len()));
             }
             Ok(PublicKey::Ed25519(x))
+        }
+        "AKP" => {
+            let (Some(alg), Some(public)) = (text("alg"), text("pub")) else {
+                return Err("JWK missing AKP alg or pub".into());
+            };
+            let raw = unb64(public).map_err(|e| format!("failed to decode AKP pub: {e}"))?;
+            let set = MlDsaSet::from_alg(alg).ok_or(
+                "failed to parse AKP public key: unsupported signature algorithm".to_owned(),
+            )?;
+            if raw.len() != set.public_key_len() {
+                return Err("failed to parse AKP public key: wrong size for public key".into());
+            }
+            Ok(PublicKey::MlDsa { set, raw })
         }
         other => Err(format!("unsupported JWK kty: {other}")),
     }

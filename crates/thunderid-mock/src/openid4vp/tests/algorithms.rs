@@ -192,6 +192,67 @@ fn an_ed25519_key_binding_verifies_under_its_cnf_key_only() {
     );
 }
 
+/// An ML-DSA holder: the server parses an `AKP` `cnf.jwk` (RFC 9964) and verifies the key
+/// binding under the key's own parameter set, whatever ML-DSA `alg` the header names.
+#[test]
+fn an_ml_dsa_key_binding_verifies_under_its_akp_cnf_key() {
+    use aws_lc_rs::signature::{KeyPair, ML_DSA_65_SIGNING, PqdsaKeyPair};
+    let pair = PqdsaKeyPair::generate(&ML_DSA_65_SIGNING).unwrap();
+    let public = jose::b64(pair.public_key().as_ref());
+    let cnf = json!({"kty": "AKP", "alg": "ML-DSA-65", "pub": public});
+    let cnf = cnf.as_object().unwrap().clone();
+    let issuer = SigningKey::generate(Alg::EdDsa);
+    let issuer_jwt = issuer.sign_jws(
+        &header("dc+sd-jwt"),
+        &json!({"iss": "https://issuer.example", "cnf": {"jwk": cnf}}),
+    );
+    let sd_hash = sdjwt::digest(&sdjwt::presented_input(&issuer_jwt, &[]), "sha-256");
+    let kb_claims = json!({"aud": "aud-1", "nonce": "nonce-1", "iat": NOW, "sd_hash": sd_hash});
+    let sign_kb = |alg: &str, claims: &Value| {
+        let mut head = header("kb+jwt");
+        head.insert("alg".into(), alg.into());
+        let input = format!(
+            "{}.{}",
+            jose::b64(Value::Object(head).to_string().as_bytes()),
+            jose::b64(claims.to_string().as_bytes())
+        );
+        let mut signature = vec![0; ML_DSA_65_SIGNING.signature_len()];
+        pair.sign(input.as_bytes(), &mut signature).unwrap();
+        format!("{input}.{}", jose::b64(&signature))
+    };
+    let check = |kb: String| {
+        let p = sdjwt::parse(&format!("{issuer_jwt}~{kb}")).unwrap();
+        sdjwt::verify_issuer(&p, &issuer.public_key())?;
+        let resolved = sdjwt::resolve(&p)?;
+        sdjwt::verify_key_binding(
+            &p,
+            &resolved,
+            &KeyBindingCheck {
+                audience: "aud-1",
+                nonce: "nonce-1",
+                now: NOW,
+                leeway: 60,
+                max_age: 300,
+            },
+        )
+    };
+    assert_eq!(check(sign_kb("ML-DSA-65", &kb_claims)), Ok(()));
+    assert_eq!(check(sign_kb("ML-DSA-44", &kb_claims)), Ok(()));
+    // A signature over other claims, and an ML-DSA key under EdDSA.
+    let mut forged = sign_kb("ML-DSA-65", &kb_claims);
+    let tail = forged.rsplit('.').next().unwrap().to_owned();
+    forged = sign_kb("ML-DSA-65", &json!({"aud": "aud-2"}));
+    let forged = format!("{}.{tail}", forged.rsplit_once('.').unwrap().0);
+    assert_eq!(
+        check(forged).unwrap_err().to_string(),
+        "sdjwt: key binding signature verification failed: signature verification failed"
+    );
+    assert_eq!(
+        check(sign_kb("EdDSA", &kb_claims)).unwrap_err().to_string(),
+        "sdjwt: key binding signature verification failed: invalid public key type for algorithm"
+    );
+}
+
 #[test]
 fn an_unusable_cnf_jwk_is_refused_before_the_signature() {
     let holder = SigningKey::generate(Alg::EdDsa);
@@ -210,6 +271,18 @@ fn an_unusable_cnf_jwk_is_refused_before_the_signature() {
         (
             json!({"kty": "oct", "k": "c2VjcmV0"}),
             "unsupported JWK kty: oct",
+        ),
+        (
+            json!({"kty": "AKP", "alg": "ML-DSA-65"}),
+            "JWK missing AKP alg or pub",
+        ),
+        (
+            json!({"kty": "AKP", "alg": "ES256", "pub": x}),
+            "failed to parse AKP public key: unsupported signature algorithm",
+        ),
+        (
+            json!({"kty": "AKP", "alg": "ML-DSA-44", "pub": x}),
+            "failed to parse AKP public key: wrong size for public key",
         ),
         (
             json!({"kty": "EC", "crv": "P-256", "x": x, "y": "AAAA"}),
