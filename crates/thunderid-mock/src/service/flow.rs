@@ -544,12 +544,7 @@ fn settle(
         }
         OutcomeStatus::Error => {
             pending.status = FlowStatus::Error;
-            let error = pending
-                .error
-                .clone()
-                .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
-            pending.error_assertion =
-                error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
+            end_user_error_assertion(call, app, &execution, &mut pending);
             call.store(execution);
         }
         OutcomeStatus::Incomplete(step_type) => {
@@ -562,6 +557,21 @@ fn settle(
         }
     }
     pending
+}
+
+/// The end user's error assertion for an ERROR step, over the step's error (an internal error
+/// when an interceptor failed without one).
+fn end_user_error_assertion(
+    call: &Call<'_>,
+    app: Option<&ApplicationFixture>,
+    execution: &Execution,
+    pending: &mut Pending,
+) {
+    let error = pending
+        .error
+        .clone()
+        .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
+    pending.error_assertion = error_assertion(call, app, execution, FlowErrorType::EndUser, &error);
 }
 
 fn error_assertion(

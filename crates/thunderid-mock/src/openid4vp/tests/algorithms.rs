@@ -140,17 +140,21 @@ fn algorithms_the_server_does_not_map_are_unsupported() {
 
 /// `issuer~kb`: an issuer JWT whose `cnf.jwk` is `cnf`, bound by `kb_signer` under `kb_alg`.
 fn bound(cnf: Map<String, Value>, kb_signer: &SigningKey, kb_alg: &str) -> Result<(), SdJwtError> {
+    bound_by(cnf, |claims| {
+        kb_signer.sign_jws_as(kb_alg, &header("kb+jwt"), claims)
+    })
+}
+
+/// `issuer~kb`: an issuer JWT whose `cnf.jwk` is `cnf`, and the key-binding JWT `sign_kb` makes of
+/// the binding's claims.
+fn bound_by(cnf: Map<String, Value>, sign_kb: impl Fn(&Value) -> String) -> Result<(), SdJwtError> {
     let issuer = SigningKey::generate(Alg::EdDsa);
     let issuer_jwt = issuer.sign_jws(
         &header("dc+sd-jwt"),
         &json!({"iss": "https://issuer.example", "cnf": {"jwk": cnf}}),
     );
     let sd_hash = sdjwt::digest(&sdjwt::presented_input(&issuer_jwt, &[]), "sha-256");
-    let kb = kb_signer.sign_jws_as(
-        kb_alg,
-        &header("kb+jwt"),
-        &json!({"aud": "aud-1", "nonce": "nonce-1", "iat": NOW, "sd_hash": sd_hash}),
-    );
+    let kb = sign_kb(&json!({"aud": "aud-1", "nonce": "nonce-1", "iat": NOW, "sd_hash": sd_hash}));
     let p = sdjwt::parse(&format!("{issuer_jwt}~{kb}")).unwrap();
     sdjwt::verify_issuer(&p, &issuer.public_key())?;
     let resolved = sdjwt::resolve(&p)?;
@@ -201,14 +205,7 @@ fn an_ml_dsa_key_binding_verifies_under_its_akp_cnf_key() {
     let public = jose::b64(pair.public_key().as_ref());
     let cnf = json!({"kty": "AKP", "alg": "ML-DSA-65", "pub": public});
     let cnf = cnf.as_object().unwrap().clone();
-    let issuer = SigningKey::generate(Alg::EdDsa);
-    let issuer_jwt = issuer.sign_jws(
-        &header("dc+sd-jwt"),
-        &json!({"iss": "https://issuer.example", "cnf": {"jwk": cnf}}),
-    );
-    let sd_hash = sdjwt::digest(&sdjwt::presented_input(&issuer_jwt, &[]), "sha-256");
-    let kb_claims = json!({"aud": "aud-1", "nonce": "nonce-1", "iat": NOW, "sd_hash": sd_hash});
-    let sign_kb = |alg: &str, claims: &Value| {
+    let sign = |alg: &str, claims: &Value| {
         let mut head = header("kb+jwt");
         head.insert("alg".into(), alg.into());
         let input = format!(
@@ -220,35 +217,21 @@ fn an_ml_dsa_key_binding_verifies_under_its_akp_cnf_key() {
         pair.sign(input.as_bytes(), &mut signature).unwrap();
         format!("{input}.{}", jose::b64(&signature))
     };
-    let check = |kb: String| {
-        let p = sdjwt::parse(&format!("{issuer_jwt}~{kb}")).unwrap();
-        sdjwt::verify_issuer(&p, &issuer.public_key())?;
-        let resolved = sdjwt::resolve(&p)?;
-        sdjwt::verify_key_binding(
-            &p,
-            &resolved,
-            &KeyBindingCheck {
-                audience: "aud-1",
-                nonce: "nonce-1",
-                now: NOW,
-                leeway: 60,
-                max_age: 300,
-            },
-        )
+    assert_eq!(bound_by(cnf.clone(), |c| sign("ML-DSA-65", c)), Ok(()));
+    assert_eq!(bound_by(cnf.clone(), |c| sign("ML-DSA-44", c)), Ok(()));
+    // The binding's signature over other claims, and an ML-DSA key under EdDSA.
+    let forged = |claims: &Value| {
+        let genuine = sign("ML-DSA-65", claims);
+        let other = sign("ML-DSA-65", &json!({"aud": "aud-2"}));
+        let (input, _) = other.rsplit_once('.').unwrap();
+        format!("{input}.{}", genuine.rsplit('.').next().unwrap())
     };
-    assert_eq!(check(sign_kb("ML-DSA-65", &kb_claims)), Ok(()));
-    assert_eq!(check(sign_kb("ML-DSA-44", &kb_claims)), Ok(()));
-    // A signature over other claims, and an ML-DSA key under EdDSA.
-    let mut forged = sign_kb("ML-DSA-65", &kb_claims);
-    let tail = forged.rsplit('.').next().unwrap().to_owned();
-    forged = sign_kb("ML-DSA-65", &json!({"aud": "aud-2"}));
-    let forged = format!("{}.{tail}", forged.rsplit_once('.').unwrap().0);
     assert_eq!(
-        check(forged).unwrap_err().to_string(),
+        bound_by(cnf.clone(), forged).unwrap_err().to_string(),
         "sdjwt: key binding signature verification failed: signature verification failed"
     );
     assert_eq!(
-        check(sign_kb("EdDSA", &kb_claims)).unwrap_err().to_string(),
+        bound_by(cnf, |c| sign("EdDSA", c)).unwrap_err().to_string(),
         "sdjwt: key binding signature verification failed: invalid public key type for algorithm"
     );
 }

@@ -1,12 +1,10 @@
 //! A POST_REQUEST interceptor failing after the step was built.
 
 use serde_json::{Map, Value};
-use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::flow::FlowStatus;
 
-use super::{Call, Pending, error_assertion};
+use super::{Call, Pending, end_user_error_assertion};
 use crate::fixtures::ApplicationFixture;
-use crate::flow::assertion::FlowErrorType;
 use crate::flow::engine::OutcomeStatus;
 use crate::ids;
 use crate::store::execution::Execution;
@@ -33,12 +31,7 @@ pub(super) fn failure(
         }
         OutcomeStatus::Error => {}
     }
-    let error = pending
-        .error
-        .clone()
-        .unwrap_or_else(|| ApiErrorCode::ServerInternal.to_error());
-    pending.error_assertion =
-        error_assertion(call, app, &execution, FlowErrorType::EndUser, &error);
+    end_user_error_assertion(call, app, &execution, &mut pending);
     call.store(execution);
     pending
 }
