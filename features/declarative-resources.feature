@@ -378,6 +378,134 @@ Feature: Declarative resources are read-only (--resources)
       {"totalResults": 1, "count": 0, "assignments": []}
       """
 
+  Scenario: The API changes a declarative group's and role's stored members, never its file's
+    Given the server loads the declarative resource files:
+      """
+      resource_type: group
+      id: 019a0000-0000-7000-8000-0000000000c1
+      name: Declared crew
+      ouHandle: default
+      members: [{id: 01900000-0000-7000-8000-000000000101, type: user}]
+      ---
+      resource_type: role
+      id: 019a0000-0000-7000-8000-0000000000c2
+      name: Declared crew role
+      ouHandle: default
+      assignments: [{id: 01900000-0000-7000-8000-000000000101, type: user}]
+      """
+    And the caller is an administrator
+    # The answer is the group as the file store reads it: the file's members, read-only.
+    When the caller sends POST "/groups/019a0000-0000-7000-8000-0000000000c1/members/add" with the JSON body:
+      """
+      {"members": [{"id": "01900000-0000-7000-8000-000000000102", "type": "user"}]}
+      """
+    Then the response status is 200
+    And the response body includes the JSON:
+      """
+      {"isReadOnly": true, "members": [{"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+    # The database's members come first, then the file's.
+    When the caller sends GET "/groups/019a0000-0000-7000-8000-0000000000c1/members"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 2, "members": [{"id": "01900000-0000-7000-8000-000000000102", "type": "user"},
+                                      {"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+    When the caller sends POST "/groups/019a0000-0000-7000-8000-0000000000c1/members/remove" with the JSON body:
+      """
+      {"members": [{"id": "01900000-0000-7000-8000-000000000102", "type": "user"},
+                   {"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+    Then the response status is 200
+    When the caller sends GET "/groups/019a0000-0000-7000-8000-0000000000c1/members"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1, "members": [{"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+    When the caller sends POST "/roles/019a0000-0000-7000-8000-0000000000c2/assignments/remove" with the JSON body:
+      """
+      {"assignments": [{"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+    Then the response status is 204
+    When the caller sends GET "/roles/019a0000-0000-7000-8000-0000000000c2/assignments"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1, "assignments": [{"id": "01900000-0000-7000-8000-000000000101", "type": "user"}]}
+      """
+
+  Scenario: Past a thousand members or assignments in the database and a file, their lists fail
+    Given the server loads 1000 declarative copies of the resource, then once:
+      """
+      resource_type: user
+      id: 019a0000-0000-7000-8000-{n}
+      type: Person
+      ouHandle: default
+      attributes: {username: crowd-{n}, email: crowd-{n}@example.com}
+      # once
+      resource_type: group
+      id: 019a0001-0000-7000-8000-000000000001
+      name: Crowd
+      ouHandle: default
+      members:
+        - {id: 019a0000-0000-7000-8000-{n}, type: user}
+      ---
+      resource_type: role
+      id: 019a0002-0000-7000-8000-000000000001
+      name: Crowd role
+      ouHandle: default
+      assignments:
+        - {id: 019a0000-0000-7000-8000-{n}, type: user}
+      """
+    And the caller is an administrator
+    # A thousand in the file are within the limit: each store's count is capped at it.
+    When the caller sends GET "/groups/019a0001-0000-7000-8000-000000000001/members"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1000}
+      """
+    When the caller sends POST "/groups/019a0001-0000-7000-8000-000000000001/members/add" with the JSON body:
+      """
+      {"members": [{"id": "01900000-0000-7000-8000-000000000102", "type": "user"}]}
+      """
+    And the caller sends POST "/roles/019a0002-0000-7000-8000-000000000001/assignments/add" with the JSON body:
+      """
+      {"assignments": [{"id": "01900000-0000-7000-8000-000000000102", "type": "user"}]}
+      """
+    And the caller sends GET "/groups/019a0001-0000-7000-8000-000000000001/members"
+    Then the response status is 500
+    And the error code is "SSE-5000"
+    When the caller sends GET "/roles/019a0002-0000-7000-8000-000000000001/assignments?type=user"
+    Then the response status is 400
+    And the error code is "ROL-1017"
+    When the caller sends GET "/roles/019a0002-0000-7000-8000-000000000001/assignments?type=group"
+    Then the response status is 200
+    # The unit's users are read from the entity store, composite in every mode.
+    When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000001/users"
+    Then the response status is 500
+    And the error code is "SSE-5000"
+
+  Scenario: Past a thousand child units a unit's child list is OU-1013
+    Given the server loads 1001 declarative copies of the resource:
+      """
+      resource_type: organization_unit
+      id: 019a0000-0000-7000-8000-{n}
+      handle: child-{n}
+      name: Child unit {n}
+      parent: 01900000-0000-7000-8000-000000000001
+      """
+    And the caller is an administrator
+    When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000001/ous"
+    Then the response status is 400
+    And the error code is "OU-1013"
+    When the caller sends GET "/organization-units/tree/default/ous"
+    Then the response status is 400
+    And the error code is "OU-1013"
+    When the caller sends GET "/organization-units/01900000-0000-7000-8000-000000000001/ous?filter=handle%20eq%20%22child-000000000007%22"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1}
+      """
+
   Scenario: Past a thousand roles or groups in the database and the files, their lists fail
     # The bundled set has three roles and three groups in the database.
     Given the server loads 998 declarative copies of the resource:

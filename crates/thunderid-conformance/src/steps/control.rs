@@ -353,6 +353,34 @@ async fn load_copies(
         .await
 }
 
+/// As above, then once what follows a `# once` line, each of its lines naming `{n}` repeated for
+/// every copy (a list that names each copied resource).
+#[given(expr = "the server loads {int} declarative copies of the resource, then once:")]
+async fn load_copies_then_once(
+    world: &mut ConformanceWorld,
+    step: &Step,
+    copies: usize,
+) -> anyhow::Result<()> {
+    let (each, once) = docstring(step)?
+        .split_once("\n# once\n")
+        .context("the doc string has a `# once` line")?;
+    let index = |i: usize| format!("{i:012}");
+    let mut documents: Vec<String> = (0..copies)
+        .map(|i| each.replace("{n}", &index(i)))
+        .collect();
+    let once: Vec<String> = once
+        .lines()
+        .flat_map(|line| {
+            let repeats = if line.contains("{n}") { copies } else { 1 };
+            (0..repeats).map(move |i| line.replace("{n}", &index(i)))
+        })
+        .collect();
+    documents.push(once.join("\n"));
+    world
+        .restart_with_resources(&documents.join("\n---\n"))
+        .await
+}
+
 #[given("the server also has the application:")]
 async fn add_application(world: &mut ConformanceWorld, step: &Step) -> anyhow::Result<()> {
     let app: ApplicationFixture =

@@ -56,8 +56,6 @@ pub(crate) struct Env<'a> {
     /// The execution's application; `None` only for app-independent flows.
     pub app: Option<&'a ApplicationFixture>,
     pub directory: &'a Locked<Directory>,
-    /// The declarative resources' ids (a user delete keeps their file-listed memberships).
-    pub declared: &'a Locked<crate::store::declared::Declared>,
     pub outbox: &'a Locked<Outbox>,
     /// For the fake IdP's codes; the running execution itself is not in it.
     pub executions: &'a Locked<Executions>,

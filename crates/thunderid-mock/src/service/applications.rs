@@ -376,12 +376,7 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
 /// application or agent: its memberships and assignments in every group and role but the
 /// declarative ones, whose composite stores delete from the database only.
 pub(crate) fn strip_stored_memberships(state: &AppState, member: &MemberRef) {
-    let groups = state.declared_ids(Declared::Group);
-    let roles = state.declared_ids(Declared::Role);
-    state.stores().directory.write(|d| {
-        d.groups.remove_member_except(member, &groups);
-        d.roles.unassign_except(member, &roles);
-    });
+    state.stores().directory.write(|d| d.cascade(member));
 }
 
 /// The checks' facts: the directory's, and the stored themes and layouts.

@@ -1,10 +1,14 @@
 //! `/groups` (`backend/internal/group/handler.go`, `service.go`): groups, their members, and the
 //! groups of a unit by handle path, each check in the server's order. Groups nest; a group's
-//! members are users, apps, agents and other groups. `GET /groups/{id}` never lists members (use
-//! `/members`), as the server's database store does not load them there.
+//! members are users, apps, agents and other groups. `GET /groups/{id}` lists only the members a
+//! declarative file gives the group (use `/members`): the server's database store loads none there.
+//! A declarative group's file members stay whatever the API removes (the composite store changes
+//! the database only).
 
 use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::groups::{Group, GroupListResponse, GroupSummary, MemberListResponse};
+use thunderid_protocol::groups::{
+    Group, GroupListResponse, GroupSummary, Member, MemberListResponse,
+};
 
 use crate::error::MockError;
 use crate::fixtures::MemberKind;
@@ -12,9 +16,10 @@ use crate::service::access::{Action, Caller, accessible_units, check_access, che
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, over_composite_limit};
+use crate::store::declared::{Kind as Declared, list_over_composite_limit, over_composite_limit};
 use crate::store::directory::Directory;
 use crate::store::groups::{GroupRecord, MemberRef};
+use crate::store::registry::Registry;
 use crate::wire::sanitize;
 
 /// The group handler's `limit`/`offset`: lenient, GRP-1011/GRP-1012.
@@ -44,7 +49,6 @@ pub(crate) fn list(
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
     let declared = state.declared_ids(Declared::Group);
-    let composite = state.config().read_only_resources;
     let list = state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListGroups, None);
         let groups: Vec<_> = d
@@ -53,8 +57,7 @@ pub(crate) fn list(
             .into_iter()
             .filter(|g| units.as_ref().is_none_or(|ids| ids.contains(&g.ou_id)))
             .collect();
-        let from_files = groups.iter().filter(|g| declared.contains(&g.id)).count();
-        if composite && over_composite_limit(groups.len() - from_files, from_files, true) {
+        if list_over_composite_limit(&groups, |g| declared.contains(&g.id), true) {
             return Err(MockError::Internal(anyhow::anyhow!(
                 "groups: result limit exceeded in composite mode"
             )));
@@ -108,10 +111,13 @@ pub(crate) fn get(
     query: Option<&str>,
 ) -> Result<Group, MockError> {
     let display = Query::parse(query).include_display();
+    let registry = state.registry();
     let mut group = state.stores().directory.read(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::ReadGroup, &group.ou_id)?;
-        Ok::<_, MockError>(body(d, group, display))
+        let mut answer = body(d, group, display);
+        answer.members = file_members(d, &registry, group, display);
+        Ok::<_, MockError>(answer)
     })?;
     group.is_read_only = state.is_declarative(Declared::Group, id);
     Ok(group)
@@ -157,17 +163,19 @@ pub(crate) fn update(
 /// a declarative group's or role's file lists); a group with members may be deleted.
 pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
     check_mutable(state, id)?;
-    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::DeleteGroup, &group.ou_id)?;
-        d.delete_group(id, &kept);
+        d.delete_group(id);
         Ok(())
     })
 }
 
-/// `GET /groups/{id}/members[?limit&offset&include=display]`: users, apps and agents, then groups,
-/// each by id.
+/// `GET /groups/{id}/members[?limit&offset&include=display]`: the stored members (users, apps and
+/// agents, then groups, each by id), then those the group's file lists, in its order
+/// (`mergeMembers`). Past [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS)
+/// stored and file members together (each count capped at it) the list fails with the service's
+/// 500 (`compositeMergeByID`).
 pub(crate) fn list_members(
     state: &AppState,
     caller: &Caller,
@@ -181,8 +189,14 @@ pub(crate) fn list_members(
     state.stores().directory.read(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::ReadGroup, &group.ou_id)?;
-        let mut ordered: Vec<&MemberRef> = group.members.iter().collect();
+        let mut ordered: Vec<&MemberRef> = group.stored_members().collect();
+        if over_composite_limit(ordered.len(), group.from_file.len(), true) {
+            return Err(MockError::Internal(anyhow::anyhow!(
+                "group members: result limit exceeded in composite mode"
+            )));
+        }
         ordered.sort_by(|a, b| (!a.is_entity(), &a.id).cmp(&(!b.is_entity(), &b.id)));
+        ordered.extend(&group.from_file);
         let extra = if display { "&include=display" } else { "" };
         let page = paging.page(ordered, &format!("/groups/{id}/members"), extra);
         let members = members::resolve_page(d, &registry, page.items, display);
@@ -196,7 +210,7 @@ pub(crate) fn list_members(
     })
 }
 
-/// `POST /groups/{id}/members/add` (`add`) or `…/remove`: the group, without members.
+/// `POST /groups/{id}/members/add` (`add`) or `…/remove`: the group as `GET` shows it.
 pub(crate) fn change_members(
     state: &AppState,
     caller: &Caller,
@@ -213,6 +227,7 @@ pub(crate) fn change_members(
     };
     let wanted = members::read(items, CODES)?;
     let registry = state.registry();
+    let declarative = state.is_declarative(Declared::Group, id);
     state.stores().directory.write(|d| {
         let group = d.groups.get(id).ok_or_else(not_found)?;
         check_access(caller, Action::UpdateGroup, &group.ou_id)?;
@@ -241,14 +256,23 @@ pub(crate) fn change_members(
         if add {
             group.add(wanted);
         } else {
-            group.members.retain(|m| !wanted.contains(m));
+            // The composite store removes from the database: what the file lists stays.
+            let from_file = &group.from_file;
+            group
+                .members
+                .retain(|m| !wanted.contains(m) || from_file.contains(m));
         }
         let group = group.clone();
-        Ok(body(d, &group, false))
+        let mut answer = body(d, &group, false);
+        answer.members = file_members(d, &registry, &group, false);
+        answer.is_read_only = declarative;
+        Ok(answer)
     })
 }
 
-/// `GET /groups/tree/{path}`: the groups directly in the unit at this handle path, by name.
+/// `GET /groups/tree/{path}`: the groups directly in the unit at this handle path, by name; past
+/// the composite limit in stored and declarative groups together (each capped), the service's 500
+/// (`GetGroupsByOrganizationUnit`).
 pub(crate) fn list_in_tree(
     state: &AppState,
     caller: &Caller,
@@ -262,16 +286,22 @@ pub(crate) fn list_in_tree(
     let paging = Paging::parse(&query, &PAGING)?;
     let handles = handle_path(path)?;
     let display = query.include_display();
+    let declared = state.declared_ids(Declared::Group);
     let list = state.stores().directory.read(|d| {
         let unit = d.units.by_path(&handles).ok_or_else(not_found)?;
         let paging = paging.validate(&PAGING)?;
         check_access(caller, Action::ListGroups, &unit.id)?;
-        let groups = d
+        let groups: Vec<_> = d
             .groups
             .by_name_order()
             .into_iter()
             .filter(|g| g.ou_id == unit.id)
             .collect();
+        if list_over_composite_limit(&groups, |g| declared.contains(&g.id), true) {
+            return Err(MockError::Internal(anyhow::anyhow!(
+                "groups of a unit: result limit exceeded in composite mode"
+            )));
+        }
         Ok::<_, MockError>(group_page(
             d,
             groups,
@@ -335,6 +365,7 @@ fn create_in(
             description: request.description,
             ou_id: request.ou_id,
             members: Vec::new(),
+            from_file: Vec::new(),
         };
         record.add(wanted.iter().cloned());
         let mut answer = body(d, &record, false);
@@ -424,6 +455,19 @@ fn handle_path(path: &str) -> Result<Vec<&str>, MockError> {
         return Err(MockError::api(ApiErrorCode::GroupInvalidRequestFormat));
     }
     Ok(handles)
+}
+
+/// The members a group's answer shows: `GetGroup` reads a stored group from the database, which
+/// loads no members, and a declarative one from its file, with the members it lists (resolved as
+/// the member list resolves them; none is no `members` at all).
+fn file_members(
+    d: &Directory,
+    registry: &Registry,
+    group: &GroupRecord,
+    display: bool,
+) -> Option<Vec<Member>> {
+    let listed = members::resolve_page(d, registry, group.from_file.iter().collect(), display);
+    (!listed.is_empty()).then_some(listed)
 }
 
 /// A group without members; `ouHandle` only with `include=display`.

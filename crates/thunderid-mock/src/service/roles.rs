@@ -105,6 +105,7 @@ pub(crate) fn create_as(
             seq: d.next_seq(),
             permissions,
             assignments: Vec::new(),
+            from_file: Vec::new(),
         };
         record.assign(assignments.iter().cloned());
         let mut answer = body(d, &record, Some(request.sent_permissions()));
@@ -181,7 +182,11 @@ pub(crate) fn delete(state: &AppState, id: &str) -> Result<(), MockError> {
     })
 }
 
-/// `GET /roles/{id}/assignments[?limit&offset&include=display&type=…]`: in assignment order.
+/// `GET /roles/{id}/assignments[?limit&offset&include=display&type=…]`: the stored assignments in
+/// assignment order, then those the role's file lists, in its order (`mergeAssignments`). Past
+/// [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) stored and file
+/// assignments of the asked type together (each count capped at it; users, apps and agents count
+/// as one `entity` type) the list is ROL-1017.
 pub(crate) fn list_assignments(
     state: &AppState,
     id: &str,
@@ -200,11 +205,22 @@ pub(crate) fn list_assignments(
     let registry = state.registry();
     state.stores().directory.read(|d| {
         let role = d.roles.get(id).ok_or_else(not_found)?;
+        // The stores count by their own types: a user, app or agent is an `entity`.
+        let stored_type = |a: &&MemberRef| match kind {
+            None => true,
+            Some(MemberKind::Group) => !a.is_entity(),
+            Some(_) => a.is_entity(),
+        };
+        let stored: Vec<&MemberRef> = role.stored_assignments().filter(stored_type).collect();
+        let from_file = role.from_file.iter().filter(stored_type).count();
+        if over_composite_limit(stored.len(), from_file, true) {
+            return Err(api(ApiErrorCode::RoleResultLimitExceeded));
+        }
         // A type of entity counts the existing entities of that kind only (the server filters them
         // by category before paging); otherwise the page drops the missing ones the total counts.
-        let assignments: Vec<&MemberRef> = role
-            .assignments
-            .iter()
+        let assignments: Vec<&MemberRef> = stored
+            .into_iter()
+            .chain(role.from_file.iter().filter(stored_type))
             .filter(|a| kind.is_none_or(|k| a.kind == k))
             .filter(|a| {
                 kind.is_none_or(|k| k == MemberKind::Group) || members::exists(d, &registry, a)
@@ -261,7 +277,10 @@ pub(crate) fn change_assignments(
         if add {
             role.assign(assignees);
         } else {
-            role.assignments.retain(|a| !assignees.contains(a));
+            // The composite store removes from the database: what the file lists stays.
+            let from_file = &role.from_file;
+            role.assignments
+                .retain(|a| !assignees.contains(a) || from_file.contains(a));
         }
         Ok(())
     })

@@ -23,6 +23,17 @@ pub(crate) fn over_composite_limit(stored: usize, declared: usize, capped: bool)
     cap(stored) + cap(declared) > MAX_COMPOSITE_RECORDS
 }
 
+/// [`over_composite_limit`] over one merged list, each record counted in the store `from_file`
+/// names.
+pub(crate) fn list_over_composite_limit<T>(
+    records: &[T],
+    from_file: impl Fn(&T) -> bool,
+    capped: bool,
+) -> bool {
+    let declared = records.iter().filter(|r| from_file(r)).count();
+    over_composite_limit(records.len() - declared, declared, capped)
+}
+
 /// The kinds a declarative file can hold read-only, each checked by its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -59,15 +70,6 @@ impl Declared {
         self.ids.contains(&(kind, id.to_owned()))
     }
 
-    /// The declarative groups and roles, which a user or group delete leaves as their files list.
-    pub(crate) fn file_listed(&self) -> FileListed {
-        let ids = |kind| self.ids(kind).map(str::to_owned).collect();
-        FileListed {
-            groups: ids(Kind::Group),
-            roles: ids(Kind::Role),
-        }
-    }
-
     /// The ids of one kind (for an export that leaves them out).
     pub(crate) fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.ids
@@ -75,15 +77,6 @@ impl Declared {
             .filter(move |(k, _)| *k == kind)
             .map(|(_, id)| id.as_str())
     }
-}
-
-/// The groups and roles whose members a delete keeps: the server's composite stores
-/// (`DeleteMembershipsByMember`, `DeleteAssignmentsByAssignee`) delete the database's
-/// memberships and assignments only, so a declarative group or role keeps what its file lists.
-#[derive(Debug, Default)]
-pub(crate) struct FileListed {
-    pub(crate) groups: HashSet<String>,
-    pub(crate) roles: HashSet<String>,
 }
 
 #[cfg(test)]

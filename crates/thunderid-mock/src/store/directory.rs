@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::declared::FileListed;
 use super::groups::{GroupRecord, Groups, MemberRef};
 use super::organizations::{UnitError, Units};
 use super::resource_servers::ResourceServers;
@@ -134,25 +133,25 @@ impl Directory {
         self.units.delete(id, has_members)
     }
 
-    /// Delete a user with its group memberships and role assignments, but those `kept` lists.
-    pub(crate) fn delete_user(&mut self, id: &str, kept: &FileListed) -> Option<UserRecord> {
+    /// Delete a user with its stored group memberships and role assignments.
+    pub(crate) fn delete_user(&mut self, id: &str) -> Option<UserRecord> {
         let user = self.users.remove(id)?;
-        self.cascade(&MemberRef::new(MemberKind::User, id), kept);
+        self.cascade(&MemberRef::new(MemberKind::User, id));
         Some(user)
     }
 
-    /// Delete a group with its role assignments and its memberships in other groups, but those
-    /// `kept` lists.
-    pub(crate) fn delete_group(&mut self, id: &str, kept: &FileListed) -> Option<GroupRecord> {
+    /// Delete a group with its stored role assignments and memberships in other groups.
+    pub(crate) fn delete_group(&mut self, id: &str) -> Option<GroupRecord> {
         let group = self.groups.remove(id)?;
-        self.cascade(&MemberRef::new(MemberKind::Group, id), kept);
+        self.cascade(&MemberRef::new(MemberKind::Group, id));
         Some(group)
     }
 
-    /// `CascadeDeleteDependencies` of the group and role services for a deleted member.
-    fn cascade(&mut self, member: &MemberRef, kept: &FileListed) {
-        self.groups.remove_member_except(member, &kept.groups);
-        self.roles.unassign_except(member, &kept.roles);
+    /// `CascadeDeleteDependencies` of the group and role services for a deleted member: what a
+    /// declarative file lists stays (the composite stores delete from the database only).
+    pub(crate) fn cascade(&mut self, member: &MemberRef) {
+        self.groups.remove_stored_member(member);
+        self.roles.unassign_stored(member);
     }
 
     /// Drop role permissions that no longer name a resource or action of their server (after a
@@ -350,7 +349,7 @@ mod tests {
                 d.users.insert(user);
             }
             Op::DeleteUser(n) => {
-                d.delete_user(&user_id(n), &FileListed::default());
+                d.delete_user(&user_id(n));
             }
             Op::AddGroup(n, members) => {
                 let mut group = GroupRecord {
@@ -359,6 +358,7 @@ mod tests {
                     description: String::new(),
                     ou_id: crate::fixtures::DEFAULT_OU_ID.to_owned(),
                     members: Vec::new(),
+                    from_file: Vec::new(),
                 };
                 let members: Vec<_> = members.into_iter().filter_map(|m| member(d, m)).collect();
                 group.add(members);
@@ -372,7 +372,7 @@ mod tests {
                 }
             }
             Op::DeleteGroup(n) => {
-                d.delete_group(&group_id(n), &FileListed::default());
+                d.delete_group(&group_id(n));
             }
             Op::AddRole(n, assignees) => {
                 let server = "01900000-0000-7000-8000-000000000021";
@@ -395,6 +395,7 @@ mod tests {
                         vec!["booking:read".to_owned(), "booking:write".to_owned()],
                     )],
                     assignments: Vec::new(),
+                    from_file: Vec::new(),
                 };
                 let assignees: Vec<_> =
                     assignees.into_iter().filter_map(|m| member(d, m)).collect();
@@ -479,10 +480,7 @@ mod tests {
         let booking = "01900000-0000-7000-8000-000000000021";
         assert!(d.is_authorized(&thor, booking, "booking:write"));
         // staff's editor role goes with staff.
-        d.delete_group(
-            "01900000-0000-7000-8000-000000000042",
-            &FileListed::default(),
-        );
+        d.delete_group("01900000-0000-7000-8000-000000000042");
         assert!(!d.is_authorized(&thor, booking, "booking:write"));
         // Avengers inside Administrators: thor now holds `system` (exactly, no hierarchy).
         let avengers = MemberRef::new(MemberKind::Group, "01900000-0000-7000-8000-000000000041");

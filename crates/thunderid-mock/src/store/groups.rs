@@ -37,9 +37,17 @@ pub(crate) struct GroupRecord {
     pub ou_id: String,
     /// Each member once, in the order added.
     pub members: Vec<MemberRef>,
+    /// Those of `members` a declarative file lists, in its order (the server's file store); empty
+    /// for a stored group. The API and the delete cascades change the others only.
+    pub from_file: Vec<MemberRef>,
 }
 
 impl GroupRecord {
+    /// The members the database holds: those no declarative file lists.
+    pub(crate) fn stored_members(&self) -> impl Iterator<Item = &MemberRef> {
+        self.members.iter().filter(|m| !self.from_file.contains(m))
+    }
+
     /// Add members not yet in the group (adding is idempotent).
     pub(crate) fn add(&mut self, members: impl IntoIterator<Item = MemberRef>) {
         for member in members {
@@ -68,6 +76,7 @@ impl Groups {
                     description: g.description.clone().unwrap_or_default(),
                     ou_id: g.ou_id.clone(),
                     members: Vec::new(),
+                    from_file: Vec::new(),
                 };
                 record.add(g.members.iter().map(|m| MemberRef::new(m.kind, &m.id)));
                 (g.id.clone(), record)
@@ -119,16 +128,12 @@ impl Groups {
         self.groups.remove(id)
     }
 
-    /// Remove `member` from every group but those in `kept`: the composite store's
+    /// Remove `member` from every group that stores it: the composite store's
     /// `DeleteMembershipsByMember` deletes the database's memberships only, so a declarative
     /// group keeps the members its file lists.
-    pub(crate) fn remove_member_except(
-        &mut self,
-        member: &MemberRef,
-        kept: &std::collections::HashSet<String>,
-    ) {
+    pub(crate) fn remove_stored_member(&mut self, member: &MemberRef) {
         for group in self.groups.values_mut() {
-            if !kept.contains(&group.id) {
+            if !group.from_file.contains(member) {
                 group.members.retain(|m| m != member);
             }
         }

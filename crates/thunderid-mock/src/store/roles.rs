@@ -19,6 +19,9 @@ pub(crate) struct RoleRecord {
     pub permissions: Vec<(String, Vec<String>)>,
     /// Each assignee once, in the order assigned.
     pub assignments: Vec<MemberRef>,
+    /// Those of `assignments` a declarative file lists, in its order (the server's file store);
+    /// empty for a stored role. The API and the delete cascades change the others only.
+    pub from_file: Vec<MemberRef>,
 }
 
 impl RoleRecord {
@@ -28,6 +31,13 @@ impl RoleRecord {
         self.permissions
             .iter()
             .any(|(s, perms)| s == server && perms.iter().any(|p| p == permission))
+    }
+
+    /// The assignments the database holds: those no declarative file lists.
+    pub(crate) fn stored_assignments(&self) -> impl Iterator<Item = &MemberRef> {
+        self.assignments
+            .iter()
+            .filter(|a| !self.from_file.contains(a))
     }
 
     /// Assign, skipping those already assigned.
@@ -66,6 +76,7 @@ impl Roles {
                             .map(|p| (p.resource_server_id.clone(), p.permissions.clone())),
                     ),
                     assignments: Vec::new(),
+                    from_file: Vec::new(),
                 };
                 record.assign(r.assignments.iter().map(|a| MemberRef::new(a.kind, &a.id)));
                 (r.id.clone(), record)
@@ -107,16 +118,12 @@ impl Roles {
         self.roles.remove(id)
     }
 
-    /// Remove `assignee`'s assignments from every role but those in `kept`: the composite
-    /// store's `DeleteAssignmentsByAssignee` deletes the database's only, so a declarative role
-    /// keeps the assignments its file lists.
-    pub(crate) fn unassign_except(
-        &mut self,
-        assignee: &MemberRef,
-        kept: &std::collections::HashSet<String>,
-    ) {
+    /// Remove `assignee`'s stored assignments from every role: the composite store's
+    /// `DeleteAssignmentsByAssignee` deletes the database's only, so a declarative role keeps
+    /// the assignments its file lists.
+    pub(crate) fn unassign_stored(&mut self, assignee: &MemberRef) {
         for role in self.roles.values_mut() {
-            if !kept.contains(&role.id) {
+            if !role.from_file.contains(assignee) {
                 role.assignments.retain(|a| a != assignee);
             }
         }

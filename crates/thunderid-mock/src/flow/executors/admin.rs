@@ -107,8 +107,7 @@ pub(super) fn revoke_sessions(task: &mut Task<'_, '_>) -> Result<ExecResult, Eng
 /// user already gone is FET-1085.
 pub(super) fn delete_user(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
     let subject = planned_subject(task)?;
-    let kept = task.env.declared.read(|d| d.file_listed());
-    let deleted = task.env.directory.write(|d| d.delete_user(&subject, &kept));
+    let deleted = task.env.directory.write(|d| d.delete_user(&subject));
     Ok(match deleted {
         Some(_) => ExecResult::complete(),
         None => ExecResult::failure(ApiErrorCode::ExecutorUserDeletionFailed.to_error()),

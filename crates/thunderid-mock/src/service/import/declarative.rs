@@ -198,8 +198,23 @@ fn mark(state: &AppState, kind: &str, id: &str) {
         "agent" => Kind::Agent,
         "organization_unit" => Kind::OrganizationUnit,
         "user_type" | "agent_type" => Kind::EntityType,
-        "role" => Kind::Role,
-        "group" => Kind::Group,
+        "role" => {
+            // What the file lists is its file store's; the API changes only what is added.
+            state.stores().directory.write(|d| {
+                if let Some(role) = d.roles.get_mut(id) {
+                    role.from_file = role.assignments.clone();
+                }
+            });
+            Kind::Role
+        }
+        "group" => {
+            state.stores().directory.write(|d| {
+                if let Some(group) = d.groups.get_mut(id) {
+                    group.from_file = group.members.clone();
+                }
+            });
+            Kind::Group
+        }
         "resource_server" => Kind::ResourceServer,
         "theme" => Kind::Theme,
         "layout" => Kind::Layout,

@@ -49,6 +49,7 @@ use super::{
 };
 use crate::error::MockError;
 use crate::state::AppState;
+use crate::store::declared::MAX_COMPOSITE_RECORDS;
 use crate::store::organizations::{UnitRecord, Units, rfc3339};
 
 /// `status` of every organization: units have no lifecycle.
@@ -67,11 +68,16 @@ pub(crate) fn sdk_children(
     let paging = Paging::parse(&Query::parse(query), &OU_PAGING)?;
     check_access(caller, Action::ListChildUnits, id)?;
     let paging = paging.validate(&OU_PAGING)?;
+    let composite = state.config().read_only_resources;
     state.stores().directory.read(|db| {
         if db.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));
         }
-        let (children, total) = paging.slice(db.units.children(id));
+        let children = db.units.children(id);
+        if composite && children.len() > MAX_COMPOSITE_RECORDS {
+            return Err(api(ApiErrorCode::OuResultLimitExceeded));
+        }
+        let (children, total) = paging.slice(children);
         let organization_units: Vec<OrganizationUnitChild> = children
             .into_iter()
             .map(|unit| OrganizationUnitChild {

@@ -3,6 +3,12 @@
 //!
 //! Users are the unit's users, by id, with `display` (the type's display attribute) only under
 //! `?include=display`; groups are the unit's groups by name; roles its roles, newest first.
+//!
+//! Each list reads a composite store through its service's resolver, whose limit error the unit
+//! service does not map: past [`MAX_COMPOSITE_RECORDS`] records the list is the server's 500. The
+//! entity store is composite in every store mode (users: the two stores' counts summed); the
+//! group and role stores cap each count at the limit, so only stored and declarative records
+//! together pass it.
 
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::organizations::{
@@ -13,6 +19,7 @@ use thunderid_protocol::organizations::{
 use super::{Action, Caller, OU_PAGING, Paging, Query, UnitList, api, check_access};
 use crate::error::MockError;
 use crate::state::AppState;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, list_over_composite_limit};
 
 /// Which member list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +64,16 @@ pub(super) fn list(
         check_access(caller, action, id)?;
     }
     let paging = paging.validate(&OU_PAGING)?;
+    let declared = match list {
+        MemberList::Users => Default::default(),
+        MemberList::Groups => state.declared_ids(Declared::Group),
+        MemberList::Roles => state.declared_ids(Declared::Role),
+    };
+    let over_limit = |what: &str| {
+        MockError::Internal(anyhow::anyhow!(
+            "{what} of a unit: result limit exceeded in composite mode"
+        ))
+    };
     state.stores().directory.read(|db| {
         if db.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));
@@ -65,10 +82,12 @@ pub(super) fn list(
         let response = match list {
             MemberList::Users => {
                 let display = query.get("include") == Some("display");
-                let users: Vec<OrganizationUnitUser> = db
-                    .users
-                    .all()
-                    .filter(|user| user.ou_id == id)
+                let users: Vec<_> = db.users.all().filter(|user| user.ou_id == id).collect();
+                if users.len() > MAX_COMPOSITE_RECORDS {
+                    return Err(over_limit("users"));
+                }
+                let users: Vec<OrganizationUnitUser> = users
+                    .into_iter()
                     .map(|user| OrganizationUnitUser {
                         id: user.id.clone(),
                         user_type: Some(user.user_type.clone()).filter(|t| !t.is_empty()),
@@ -86,11 +105,17 @@ pub(super) fn list(
                 })
             }
             MemberList::Groups => {
-                let groups = db
+                let groups: Vec<_> = db
                     .groups
                     .by_name_order()
                     .into_iter()
                     .filter(|g| g.ou_id == id)
+                    .collect();
+                if list_over_composite_limit(&groups, |g| declared.contains(&g.id), true) {
+                    return Err(over_limit("groups"));
+                }
+                let groups = groups
+                    .into_iter()
                     .map(|g| OrganizationUnitGroup {
                         id: g.id.clone(),
                         name: g.name.clone(),
@@ -106,16 +131,23 @@ pub(super) fn list(
                 })
             }
             MemberList::Roles => {
-                let roles = db
+                let roles: Vec<_> = db
                     .roles
                     .newest_first()
                     .into_iter()
                     .filter(|r| r.ou_id == id)
+                    .collect();
+                if list_over_composite_limit(&roles, |r| declared.contains(&r.id), true) {
+                    return Err(over_limit("roles"));
+                }
+                // `mergeRoles` marks the file store's roles read-only.
+                let roles = roles
+                    .into_iter()
                     .map(|r| OrganizationUnitRole {
                         id: r.id.clone(),
                         name: r.name.clone(),
                         description: Some(r.description.clone()).filter(|d| !d.is_empty()),
-                        is_read_only: false,
+                        is_read_only: declared.contains(&r.id),
                     })
                     .collect();
                 let page = paging.page(roles, base, "");

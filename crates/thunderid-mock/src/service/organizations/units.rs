@@ -151,6 +151,8 @@ pub(crate) fn list_under(
 
 /// `GET /organization-units/{id}/ous` (`HandleOUChildrenListRequest`): the filter is parsed before
 /// paging; the service then authorizes, checks the filter's attributes, the paging and the unit.
+/// In the composite store mode more children (after the filter) than [`MAX_COMPOSITE_RECORDS`]
+/// are OU-1013 (`getResourceListWithExistenceCheck` maps the store's limit).
 pub(super) fn list_children(
     state: &AppState,
     caller: &Caller,
@@ -163,16 +165,20 @@ pub(super) fn list_children(
     check_filter_attributes(filter.as_ref())?;
     let paging = paging.validate(&OU_PAGING)?;
     let declared = state.declared_ids(Declared::OrganizationUnit);
+    let composite = state.config().read_only_resources;
     state.stores().directory.read(|directory| {
         if directory.units.get(id).is_none() {
             return Err(api(ApiErrorCode::OuNotFound));
         }
-        let children = directory
+        let children: Vec<_> = directory
             .units
             .children(id)
             .into_iter()
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
+        if composite && children.len() > MAX_COMPOSITE_RECORDS {
+            return Err(api(ApiErrorCode::OuResultLimitExceeded));
+        }
         let base = format!("/organization-units/{id}/ous");
         Ok(unit_page(children, paging, &base, &declared))
     })

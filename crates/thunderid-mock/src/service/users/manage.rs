@@ -305,7 +305,6 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let declarative = state.is_declarative(Declared::User, id);
-    let kept = state.stores().declared.read(|d| d.file_listed());
     state.stores().directory.write(|d| {
         let user = d
             .users
@@ -315,7 +314,7 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         if declarative {
             return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
         }
-        d.delete_user(id, &kept);
+        d.delete_user(id);
         Ok(())
     })
 }
