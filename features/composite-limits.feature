@@ -3,8 +3,8 @@ Feature: The composite store's lists stop at a thousand records
   In the server's default composite store mode (declarative files beside the database) a list
   reads every record of both stores, so past a thousand records it refuses the list instead of
   paging it: the resource servers answer RES-1021, the design and entity-type stores' error
-  reaches the handler as an internal error, and the entity store is composite in every mode, so
-  the agent list fails the same way.
+  reaches the handler as an internal error (and an onboarding flow that lists the user types
+  fails), and the entity store is composite in every mode, so the agent list fails the same way.
 
   Scenario: Past a thousand resource servers their list is RES-1021
     Given the server loads 1001 declarative copies of the resource:
@@ -68,6 +68,19 @@ Feature: The composite store's lists stop at a thousand records
     When the caller sends GET "/user-types"
     Then the response status is 500
     And the error code is "SSE-5000"
+
+  Scenario: Past a thousand user types an onboarding flow cannot list them (FET-1057)
+    Given the server loads 1000 declarative copies of the resource:
+      """
+      resource_type: user_type
+      id: 019a0000-0000-7000-8000-{n}
+      name: Bulk {n}
+      ouHandle: default
+      schema: '{"username": {"type": "string"}}'
+      """
+    And the administrator "admin" is signed in
+    When the administrator starts a "USER_ONBOARDING" flow
+    Then the flow status is "ERROR" and the error code is "FET-1057"
 
   Scenario: Past a thousand agents their list fails with the server's 500
     Given the server loads 1001 declarative copies of the resource:

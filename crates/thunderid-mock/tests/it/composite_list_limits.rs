@@ -311,17 +311,36 @@ async fn the_user_type_list_fails_past_a_thousand_types_the_caller_sees() {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["totalResults"], json!(bundled));
-    // The exporter pages the same list.
+    // The exporter pages the same list, and so does an onboarding flow's UserTypeResolver.
     assert_eq!(
         export(&t, json!({"userTypes": ["*"]})).await,
         (400, "EXP-1002".to_owned())
+    );
+    let onboarding = onboard(&t).await;
+    let error = json!({"code": "FET-1057",
+        "message": {"key": "flows.executor.errors.user_type_retrieval_failed",
+                    "defaultValue": "Failed to retrieve user types"},
+        "description": {"key": "flows.executor.errors.user_type_retrieval_failed_desc",
+                        "defaultValue": "An error occurred while retrieving available user types"}});
+    assert_eq!(
+        (&onboarding["flowStatus"], &onboarding["error"]),
+        (&json!("ERROR"), &error)
     );
 
     let t = TestServer::with(MockServer::builder().resources(&dir).mutable_resources()).await;
     let (status, _) = call(&t, Method::POST, "/user-types", Some(&user_type)).await;
     assert_eq!(status, 201);
     assert_eq!(total(&t, "/user-types").await, json!(1001));
+    assert_eq!(onboard(&t).await["flowStatus"], json!("INCOMPLETE"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The first step of a USER_ONBOARDING flow the administrator starts.
+async fn onboard(t: &TestServer) -> Value {
+    let start = json!({"flowType": "USER_ONBOARDING"});
+    let (status, body) = call(t, Method::POST, "/flow/execute", Some(&start)).await;
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 #[tokio::test]
