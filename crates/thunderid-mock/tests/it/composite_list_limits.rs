@@ -286,16 +286,20 @@ async fn the_user_type_list_fails_past_a_thousand_types_the_caller_sees() {
     let bundled = total(&plain, "/user-types").await.as_u64().unwrap() as usize;
     let template = "resource_type: user_type\nid: 019c0000-0000-7000-8000-{n}\nname: Bulk {n}\n\
                     ouId: 01900000-0000-7000-8000-000000000003\n\
-                    schema: '{\"username\": {\"type\": \"string\"}}'\n";
+                    schema: '{\"username\": {\"type\": \"string\", \"required\": true}}'\n";
     let dir = scratch("composite-user-types", &copies(template, 1000 - bundled));
     let t = TestServer::with(MockServer::builder().resources(&dir)).await;
     assert_eq!(total(&t, "/user-types").await, json!(1000));
+    // A new identity provider's defaults come from one page of the list: the first 100 types.
+    assert_eq!(seeded_mappings(&t, "Google").await, 100);
     let user_type = json!({"name": "One more", "ouId": SALES,
                            "schema": {"username": {"type": "string"}}});
     let (status, created) = call(&t, Method::POST, "/user-types", Some(&user_type)).await;
     assert_eq!(status, 201, "{created}");
     let (status, body) = call(&t, Method::GET, "/user-types", None).await;
     assert_eq!((status, code(&body)), (500, "SSE-5000"));
+    // Past the limit it seeds nothing.
+    assert_eq!(seeded_mappings(&t, "Google 2").await, 0);
     let (status, body) = call(&t, Method::GET, "/user-types?limit=x", None).await;
     assert_eq!((status, code(&body)), (400, "USRS-1005"));
     // A caller restricted to its units counts only their types: thor's units do not hold the
@@ -332,7 +336,19 @@ async fn the_user_type_list_fails_past_a_thousand_types_the_caller_sees() {
     assert_eq!(status, 201);
     assert_eq!(total(&t, "/user-types").await, json!(1001));
     assert_eq!(onboard(&t).await["flowStatus"], json!("INCOMPLETE"));
+    assert_eq!(seeded_mappings(&t, "Google").await, 100);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many user-type attribute mappings a new Google connection named `name` gets by default.
+async fn seeded_mappings(t: &TestServer, name: &str) -> usize {
+    let google = json!({"name": name, "clientId": "c", "clientSecret": "s",
+                        "redirectUri": "https://localhost:8090/gate/callback"});
+    let (status, body) = call(t, Method::POST, "/connections/google", Some(&google)).await;
+    assert_eq!(status, 201, "{body}");
+    body["attributeConfiguration"]["userTypeAttributeMappings"]
+        .as_array()
+        .map_or(0, Vec::len)
 }
 
 /// The first step of a USER_ONBOARDING flow the administrator starts.
