@@ -298,8 +298,14 @@ async fn the_user_type_list_fails_past_a_thousand_types_the_caller_sees() {
     assert_eq!(status, 201, "{created}");
     let (status, body) = call(&t, Method::GET, "/user-types", None).await;
     assert_eq!((status, code(&body)), (500, "SSE-5000"));
-    // Past the limit it seeds nothing.
+    // Past the limit it seeds nothing, and an application naming allowed user types cannot be
+    // checked (`validateAllowedUserTypes` pages the list): the services' 500.
     assert_eq!(seeded_mappings(&t, "Google 2").await, 0);
+    assert_eq!(
+        create_app(&t, "Typed", &["Person"]).await,
+        (500, "SSE-5000".to_owned())
+    );
+    assert_eq!(create_app(&t, "Untyped", &[]).await, (201, String::new()));
     let (status, body) = call(&t, Method::GET, "/user-types?limit=x", None).await;
     assert_eq!((status, code(&body)), (400, "USRS-1005"));
     // A caller restricted to its units counts only their types: thor's units do not hold the
@@ -337,6 +343,10 @@ async fn the_user_type_list_fails_past_a_thousand_types_the_caller_sees() {
     assert_eq!(total(&t, "/user-types").await, json!(1001));
     assert_eq!(onboard(&t).await["flowStatus"], json!("INCOMPLETE"));
     assert_eq!(seeded_mappings(&t, "Google").await, 100);
+    assert_eq!(
+        create_app(&t, "Typed", &["Person"]).await,
+        (201, String::new())
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -349,6 +359,14 @@ async fn seeded_mappings(t: &TestServer, name: &str) -> usize {
     body["attributeConfiguration"]["userTypeAttributeMappings"]
         .as_array()
         .map_or(0, Vec::len)
+}
+
+/// `POST /applications` of a browser application allowing `user_types`: the status and code.
+async fn create_app(t: &TestServer, name: &str, user_types: &[&str]) -> (u16, String) {
+    let app =
+        json!({"name": name, "type": "browser", "ouId": UNIT, "allowedUserTypes": user_types});
+    let (status, body) = call(t, Method::POST, "/applications", Some(&app)).await;
+    (status, code(&body).to_owned())
 }
 
 /// The first step of a USER_ONBOARDING flow the administrator starts.
