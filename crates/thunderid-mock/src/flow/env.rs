@@ -89,6 +89,10 @@ pub(crate) struct Env<'a> {
     /// The fake captcha provider CaptchaInterceptor verifies with; `None` when none is plugged in
     /// (then no graph declaring the interceptor was accepted).
     pub captcha: Option<&'a Locked<CaptchaTokens>>,
+    /// Whether the stores are in the composite store mode (`--resources` read-only, the server's
+    /// default), whose lists fail past
+    /// [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) records.
+    pub composite: bool,
 }
 
 impl Env<'_> {

@@ -125,6 +125,7 @@ impl Harness {
             issuer: "https://localhost:8090",
             outbound: &crate::flow::outbound::Offline,
             captcha: Some(&self.captcha),
+            composite: true,
         };
         engine::run(&mut env, execution)
     }

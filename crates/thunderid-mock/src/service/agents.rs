@@ -24,7 +24,7 @@ use crate::service::applications::{self, Context, Facts, Mode};
 use crate::service::request::{FieldRules, Paging, PagingRules, Query};
 use crate::state::AppState;
 use crate::store::agents::AgentRecord;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::registry::Registry;
@@ -177,18 +177,28 @@ fn entity_exists(registry: &Registry, lookups: &Lookups, id: &str) -> bool {
     lookups.owner_is_user || registry.application(id).is_some() || registry.agents.get(id).is_some()
 }
 
-/// `GET /agents[?limit&offset&filter&include=display]`: by id.
+/// `GET /agents[?limit&offset&filter&include=display]`: by id. The entity store is composite in
+/// every store mode (`entity/init.go`): more agents matching the filter than
+/// [`MAX_COMPOSITE_RECORDS`] fail the list (the service's 500).
 pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<AgentListResponse, MockError> {
     let query = Query::parse(query);
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let filter = wire::filter(&query)?;
     let display = query.include_display();
-    let units = display.then(|| applications::facts(state));
     let registry = state.registry();
     let agents: Vec<_> = registry
         .agents
         .all()
         .filter(|a| filter.as_ref().is_none_or(|f| f.matches(a)))
+        .collect();
+    if agents.len() > MAX_COMPOSITE_RECORDS {
+        return Err(MockError::Internal(anyhow::anyhow!(
+            "agent entities: result limit exceeded in composite mode"
+        )));
+    }
+    let units = display.then(|| applications::facts(state));
+    let agents: Vec<_> = agents
+        .into_iter()
         .map(|a| {
             let mut item = wire::summary(a, units.as_ref());
             item.is_read_only = state.is_declarative(Declared::Agent, &a.id);

@@ -73,6 +73,9 @@ pub(crate) struct Facts {
     pub(crate) user_types: BTreeMap<String, Vec<String>>,
     pub(crate) themes: BTreeSet<String>,
     pub(crate) layouts: BTreeSet<String>,
+    /// Whether the user-type list fails (more than [`MAX_COMPOSITE_RECORDS`] in the composite
+    /// store mode), so `validateAllowedUserTypes`, which pages it, cannot check a client's types.
+    pub(crate) user_types_unlisted: bool,
 }
 
 impl Facts {
@@ -382,6 +385,8 @@ pub(crate) fn strip_stored_memberships(state: &AppState, member: &MemberRef) {
 /// The checks' facts: the directory's, and the stored themes and layouts.
 pub(crate) fn facts(state: &AppState) -> Facts {
     let mut facts = state.stores().directory.read(Facts::read);
+    facts.user_types_unlisted =
+        state.config().read_only_resources && facts.user_types.len() > MAX_COMPOSITE_RECORDS;
     let (themes, layouts) = super::design::ids(state);
     facts.themes = themes.into_iter().collect();
     facts.layouts = layouts.into_iter().collect();

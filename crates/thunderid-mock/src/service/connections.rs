@@ -135,7 +135,7 @@ fn validate(
         check_idp_properties(request)?;
         state.stores().directory.read(|d| {
             if create {
-                schema_aware_defaults(request, &d.user_types);
+                schema_aware_defaults(request, &d.user_types, state.config().read_only_resources);
             }
             check_attribute_configuration(request.attribute_configuration.as_ref(), &d.user_types)
         })

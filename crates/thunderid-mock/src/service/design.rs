@@ -13,7 +13,7 @@ use thunderid_protocol::ApiErrorCode;
 use crate::error::MockError;
 use crate::service::request::{self, GoObject};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
 use crate::store::design::{Catalogue, DesignRecord, Designs};
 
 pub(crate) use wire::{DesignList, DesignResponse, ResolvedDesign, Usages};
@@ -274,7 +274,10 @@ fn paging(kind: Kind, query: &request::Query) -> Result<(usize, usize), MockErro
     Ok((limit as usize, offset))
 }
 
-/// `GET /design/themes` (and layouts): newest first.
+/// `GET /design/themes` (and layouts): newest first. In the composite store mode more than
+/// [`MAX_COMPOSITE_RECORDS`] (the database's and the files' together) fail the list after the
+/// paging checks, whatever the page: the store's `errResultLimitExceededInCompositeMode`, which
+/// the service does not map, so the server's 500.
 pub(crate) fn list(
     state: &AppState,
     kind: Kind,
@@ -284,6 +287,12 @@ pub(crate) fn list(
     let designs = state.stores().designs.current();
     let catalogue = kind.catalogue(&designs);
     let total = catalogue.len();
+    if over_limit(state, catalogue) {
+        return Err(MockError::Internal(anyhow::anyhow!(
+            "{}s: result limit exceeded in composite mode",
+            kind.member()
+        )));
+    }
     let page: Vec<DesignRecord> = catalogue
         .newest_first()
         .skip(offset)
@@ -467,6 +476,23 @@ pub(crate) fn ids(state: &AppState) -> (Vec<String>, Vec<String>) {
     let designs = state.stores().designs.current();
     let ids = |c: &Catalogue| c.newest_first().map(|r| r.id.clone()).collect();
     (ids(&designs.themes), ids(&designs.layouts))
+}
+
+/// The ids an export of every theme (layout) reads by paging the list: none when the list fails
+/// past the composite limit, as the export then skips the kind.
+pub(crate) fn export_ids(state: &AppState, kind: Kind) -> Vec<String> {
+    let designs = state.stores().designs.current();
+    let catalogue = kind.catalogue(&designs);
+    if over_limit(state, catalogue) {
+        return Vec::new();
+    }
+    catalogue.newest_first().map(|r| r.id.clone()).collect()
+}
+
+/// `CompositeMergeListHelperWithLimit` in the composite store mode: more records than
+/// [`MAX_COMPOSITE_RECORDS`]; the mutable mode's database store has no limit.
+fn over_limit(state: &AppState, catalogue: &Catalogue) -> bool {
+    state.config().read_only_resources && catalogue.len() > MAX_COMPOSITE_RECORDS
 }
 
 /// `GET /design/resolve?type=APP&id=…`: the application's theme and layout; one that no longer

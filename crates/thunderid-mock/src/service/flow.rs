@@ -151,6 +151,7 @@ impl Call<'_> {
             issuer: self.state.signer().issuer(),
             outbound: &self.outbound,
             captcha: self.state.config().fake_captcha.then_some(&stores.captcha),
+            composite: self.state.config().read_only_resources,
         }
     }
 

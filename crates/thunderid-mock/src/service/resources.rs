@@ -18,8 +18,8 @@ use crate::error::MockError;
 use crate::permission::{self, HandleError};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
-use crate::store::resource_servers::{ActionRecord, ResourceRecord, ServerRecord};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::resource_servers::{ActionRecord, ResourceRecord, ResourceServers, ServerRecord};
 use crate::wire::sanitize;
 
 /// The resource handler's `limit`/`offset`: strict, RES-1011/RES-1012.
@@ -29,28 +29,52 @@ const PAGING: PagingRules = PagingRules {
     lenient: false,
 };
 
-/// `GET /resource-servers`.
+/// `GET /resource-servers`. In the composite store mode more servers than
+/// [`MAX_COMPOSITE_RECORDS`] (the database's and the files' together) fail the list with
+/// RES-1021 after the paging checks (`GetResourceServerListCount`).
 pub(crate) fn list_servers(
     state: &AppState,
     query: Option<&str>,
 ) -> Result<ResourceServerListResponse, MockError> {
     let paging = paging(query)?;
-    Ok(state.stores().directory.read(|d| {
-        let servers = d
-            .resource_servers
-            .newest_first()
-            .into_iter()
-            .map(server_body)
-            .collect();
+    state.stores().directory.read(|d| {
+        let servers = d.resource_servers.newest_first();
+        check_composite_limit(state, servers.len())?;
+        let servers = servers.into_iter().map(server_body).collect();
         let page = paging.page(servers, "/resource-servers", "");
-        ResourceServerListResponse {
+        Ok(ResourceServerListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
             count: page.count,
             resource_servers: page.items,
             links: page.links,
+        })
+    })
+}
+
+/// The ids an export of every resource server reads by paging the list (`GetAllResourceIDs`):
+/// none when the list fails past the composite limit, as the export then skips the kind.
+pub(crate) fn export_ids(state: &AppState) -> Vec<String> {
+    state.stores().directory.read(|d| {
+        let servers = d.resource_servers.newest_first();
+        match check_composite_limit(state, servers.len()) {
+            Ok(()) => servers.into_iter().map(|s| s.id.clone()).collect(),
+            Err(_) => Vec::new(),
         }
-    }))
+    })
+}
+
+/// Whether the exporter cannot read a server in the composite store mode: more than
+/// [`MAX_COMPOSITE_RECORDS`] resources in all (`GetAllResourceList`: the count's limit error is
+/// the service's 500) or actions on one resource (its `GetActionList` pages, RES-1021). The
+/// export then leaves the server out.
+pub(crate) fn export_fails(state: &AppState, store: &ResourceServers, id: &str) -> bool {
+    let past = |count: usize| check_composite_limit(state, count).is_err();
+    let resources = store.resources_of(id);
+    past(resources.len())
+        || resources
+            .iter()
+            .any(|r| past(store.actions_at(id, Some(&r.id)).len()))
 }
 
 /// `POST /resource-servers`: 201; `type` defaults to `CUSTOM`, `delimiter` to `:`.
@@ -214,6 +238,8 @@ pub(crate) fn delete_server(state: &AppState, id: &str) -> Result<(), MockError>
 }
 
 /// `GET /resource-servers/{rs}/resources[?parentId=…]`: the top level, or a resource's children.
+/// After the paging, server and parent checks, more than [`MAX_COMPOSITE_RECORDS`] resources
+/// under that parent are RES-1021 in the composite store mode (`getMergedResourcesByParent`).
 pub(crate) fn list_resources(
     state: &AppState,
     server: &str,
@@ -230,11 +256,9 @@ pub(crate) fn list_resources(
                 .resource(server, parent)
                 .ok_or_else(resource_not_found)?;
         }
-        let resources = store
-            .resources_under(server, parent.as_deref())
-            .into_iter()
-            .map(resource_body)
-            .collect();
+        let resources = store.resources_under(server, parent.as_deref());
+        check_composite_limit(state, resources.len())?;
+        let resources = resources.into_iter().map(resource_body).collect();
         let page = paging.page(
             resources,
             &format!("/resource-servers/{server}/resources"),
@@ -407,6 +431,16 @@ fn check_handle(handle: &str, delimiter: &str) -> Result<(), MockError> {
             HandleError::ContainsDelimiter => ApiErrorCode::ResourceDelimiterInHandle,
         })
     })
+}
+
+/// RES-1021 for a list of `count` records past [`MAX_COMPOSITE_RECORDS`] in the composite store
+/// mode (`composite_store.go`'s `errResultLimitExceededInCompositeMode`, which the service maps
+/// to `ErrResultLimitExceededInCompositeMode`); the mutable mode's database store lists them all.
+fn check_composite_limit(state: &AppState, count: usize) -> Result<(), MockError> {
+    if state.config().read_only_resources && count > MAX_COMPOSITE_RECORDS {
+        return Err(api(ApiErrorCode::ResourceResultLimitExceeded));
+    }
+    Ok(())
 }
 
 fn paging(query: Option<&str>) -> Result<Paging, MockError> {

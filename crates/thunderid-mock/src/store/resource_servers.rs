@@ -161,7 +161,14 @@ impl ResourceServers {
         )
     }
 
-    /// Whether a resource has child resources or actions.
+    /// Every resource of `server`, at any depth.
+    pub(crate) fn resources_of(&self, server: &str) -> Vec<&ResourceRecord> {
+        self.resources
+            .values()
+            .filter(|r| r.server == server)
+            .collect()
+    }
+
     /// The server's resource with this handle (the first, when parents differ).
     pub(crate) fn resource_by_handle(&self, server: &str, handle: &str) -> Option<&ResourceRecord> {
         self.resources
@@ -169,6 +176,7 @@ impl ResourceServers {
             .find(|r| r.server == server && r.handle == handle)
     }
 
+    /// Whether a resource has child resources or actions.
     pub(crate) fn resource_has_dependents(&self, id: &str) -> bool {
         self.resources
             .values()

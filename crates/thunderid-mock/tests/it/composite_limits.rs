@@ -24,7 +24,7 @@ fn copies(kind: &str, copies: usize, extra: &str) -> String {
         .join("---\n")
 }
 
-async fn total(t: &TestServer, path: &str) -> Value {
+pub(crate) async fn total(t: &TestServer, path: &str) -> Value {
     let (status, body) = call(t, reqwest::Method::GET, path, None).await;
     assert_eq!(status, 200, "{path}: {body}");
     body["totalResults"].clone()

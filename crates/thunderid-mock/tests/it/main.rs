@@ -47,6 +47,7 @@ mod agents;
 mod authn;
 mod authn_methods;
 mod composite_limits;
+mod composite_list_limits;
 mod connections;
 mod declarative;
 mod declarative_layers;

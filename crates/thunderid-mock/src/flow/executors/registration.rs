@@ -15,6 +15,7 @@ use crate::flow::keys;
 use crate::flow::node::{DynamicInput, EngineError};
 use crate::password::PasswordHash;
 use crate::schema::Kind;
+use crate::store::declared::MAX_COMPOSITE_RECORDS;
 use crate::store::groups::MemberRef;
 use crate::store::user_types::UserTypeRecord;
 use crate::store::users::{AttributeError, UserRecord};
@@ -109,7 +110,8 @@ fn node_allowed_types(task: &Task<'_, '_>) -> Vec<String> {
 }
 
 /// USER_ONBOARDING: an administrator picks the new user's type among all types (the node's
-/// `allowedUserTypes`, and, once a unit is chosen, the types whose unit contains it).
+/// `allowedUserTypes`, and, once a unit is chosen, the types whose unit contains it). Without a
+/// chosen type, more than 1000 types in the composite store mode fail the list: FET-1057.
 fn onboarding_user_type(task: &Task<'_, '_>) -> ExecResult {
     let node_allowed = node_allowed_types(task);
     let chosen_ou = task.execution.runtime_value(keys::OU_ID).map(str::to_owned);
@@ -130,9 +132,14 @@ fn onboarding_user_type(task: &Task<'_, '_>) -> ExecResult {
         }
         return resolved(&user_type);
     }
-    let (any, candidates): (bool, Vec<UserTypeRecord>) = task.env.directory.read(|d| {
-        let all: Vec<&UserTypeRecord> =
-            d.user_types.by_name_order().into_iter().take(100).collect();
+    // `GetEntityTypeList` reads a page of 100, which the composite store refuses past its limit.
+    let composite = task.env.composite;
+    let listed = task.env.directory.read(|d| {
+        let all = d.user_types.by_name_order();
+        if composite && all.len() > MAX_COMPOSITE_RECORDS {
+            return None;
+        }
+        let all: Vec<&UserTypeRecord> = all.into_iter().take(100).collect();
         let candidates = all
             .iter()
             .filter(|t| node_allowed.is_empty() || node_allowed.contains(&t.name))
@@ -142,9 +149,12 @@ fn onboarding_user_type(task: &Task<'_, '_>) -> ExecResult {
                     .is_none_or(|ou| d.units.is_within(ou, &t.ou_id))
             })
             .map(|t| (*t).clone())
-            .collect();
-        (!all.is_empty(), candidates)
+            .collect::<Vec<_>>();
+        Some((!all.is_empty(), candidates))
     });
+    let Some((any, candidates)) = listed else {
+        return ExecResult::failure(ApiErrorCode::ExecutorUserTypeRetrievalFailed.to_error());
+    };
     if !any {
         return ExecResult::failure(ApiErrorCode::ExecutorNoUserTypesAvailable.to_error());
     }

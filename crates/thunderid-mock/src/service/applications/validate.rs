@@ -310,6 +310,12 @@ fn check_references(
     if !app.profile.layout_id.is_empty() && !facts.layouts.contains(&app.profile.layout_id) {
         return Err(api(ApiErrorCode::AppLayoutNotFound));
     }
+    if !app.profile.allowed_user_types.is_empty() && facts.user_types_unlisted {
+        // `ErrUserSchemaLookupFailed`, which the services answer with a 500.
+        return Err(MockError::Internal(anyhow::anyhow!(
+            "user types: result limit exceeded in composite mode"
+        )));
+    }
     if app
         .profile
         .allowed_user_types

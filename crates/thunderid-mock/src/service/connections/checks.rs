@@ -7,7 +7,9 @@ use thunderid_protocol::ApiErrorCode;
 use super::vendor::{BROWSER_REQUIRED, TOKEN_EXCHANGE_REQUIRED, Vendor};
 use super::{ConnectionRequest, described};
 use crate::error::MockError;
+use crate::service::request::MAX_PAGE_SIZE;
 use crate::store::connections::AttributeConfiguration;
+use crate::store::declared::MAX_COMPOSITE_RECORDS;
 use crate::store::user_types::UserTypes;
 
 /// `validateIDPProperties`: the required set, then the type's defaults and scopes.
@@ -99,8 +101,14 @@ pub(super) fn check_idp_properties(request: &mut ConnectionRequest) -> Result<()
 
 /// Create only: the schema-aware attribute defaults (`applySchemaAwareDefaults`): account linking
 /// on `email` when the scopes can yield it and every user type keeps it unique; a resolution and
-/// an email/login → `username` mapping for every user type that requires `username`.
-pub(super) fn schema_aware_defaults(request: &mut ConnectionRequest, user_types: &UserTypes) {
+/// an email/login → `username` mapping for every user type that requires `username`. The user
+/// types are one page of the list (`loadCandidateUserTypes`: the first `MaxPageSize` by name),
+/// and none when the list fails past the composite store's limit (`composite`).
+pub(super) fn schema_aware_defaults(
+    request: &mut ConnectionRequest,
+    user_types: &UserTypes,
+    composite: bool,
+) {
     let vendor = request.vendor;
     if !matches!(vendor, Vendor::Google | Vendor::Oidc | Vendor::Github) {
         return;
@@ -114,7 +122,12 @@ pub(super) fn schema_aware_defaults(request: &mut ConnectionRequest, user_types:
         Vendor::Github => scopes.iter().any(|s| *s == "user:email" || *s == "user"),
         _ => scopes.contains(&"email"),
     };
-    let types = user_types.by_name_order();
+    let mut types = user_types.by_name_order();
+    if composite && types.len() > MAX_COMPOSITE_RECORDS {
+        // The list failed: no candidate to seed from.
+        types.clear();
+    }
+    types.truncate(MAX_PAGE_SIZE as usize);
     let config = request
         .attribute_configuration
         .get_or_insert_with(Default::default);

@@ -14,9 +14,10 @@ use crate::service::access::Caller;
 use crate::service::request::Query;
 use crate::service::users::{manage, user_types};
 use crate::service::{
-    agents, applications, connections, design, flows, groups, roles, server_config,
+    agents, applications, connections, design, flows, groups, resources, roles, server_config,
 };
 use crate::state::AppState;
+use crate::store::declared::MAX_COMPOSITE_RECORDS;
 
 /// One resource ready to render.
 pub(super) struct Exported {
@@ -46,8 +47,8 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
         }
         "flow" => paged("flows", |q| flows::list(state, &Query::parse(Some(q))).ok()),
         "group" => paged("groups", |q| groups::list(state, caller, Some(q)).ok()),
-        "layout" => design::ids(state).1,
-        "theme" => design::ids(state).0,
+        "layout" => design::export_ids(state, design::Kind::Layout),
+        "theme" => design::export_ids(state, design::Kind::Theme),
         "organization_unit" => state.stores().directory.read(|d| {
             // Parents before their children, so the documents re-import in order.
             let mut ids = Vec::new();
@@ -59,13 +60,7 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
             }
             ids
         }),
-        "resource_server" => state.stores().directory.read(|d| {
-            d.resource_servers
-                .newest_first()
-                .into_iter()
-                .map(|s| s.id.clone())
-                .collect()
-        }),
+        "resource_server" => resources::export_ids(state),
         "role" => paged("roles", |q| roles::list(state, Some(q)).ok()),
         "server_config" => server_config::list()
             .into_iter()
@@ -77,7 +72,7 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
         "agent_type" => paged("types", |q| {
             user_types::list_in(&user_types::AGENT_TYPES, state, caller, Some(q)).ok()
         }),
-        // Ordered by id, as the agent list is.
+        // Ordered by id, as the agent list is; none past the list's composite limit.
         "agent" => {
             let mut ids: Vec<String> = state
                 .registry()
@@ -85,6 +80,9 @@ pub(super) fn all_ids(state: &AppState, caller: &Caller, kind: &str) -> Vec<Stri
                 .all()
                 .map(|a| a.id.clone())
                 .collect();
+            if ids.len() > MAX_COMPOSITE_RECORDS {
+                return Vec::new();
+            }
             ids.sort();
             ids
         }

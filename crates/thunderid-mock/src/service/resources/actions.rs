@@ -4,8 +4,8 @@
 use thunderid_protocol::resources::{Action, ActionListResponse};
 
 use super::{
-    PAGING, action_body, action_not_found, api, check_handle, invalid, read_update,
-    resource_not_found, server_not_found,
+    PAGING, action_body, action_not_found, api, check_composite_limit, check_handle, invalid,
+    read_update, resource_not_found, server_not_found,
 };
 use crate::error::MockError;
 use crate::permission;
@@ -52,7 +52,9 @@ impl Level<'_> {
     }
 }
 
-/// `GET …/actions[?kind=tool|resource]`.
+/// `GET …/actions[?kind=tool|resource]`. After the paging, kind, server and resource checks,
+/// more than [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) actions
+/// at that level (of that kind) are RES-1021 in the composite store mode (`getMergedActions`).
 pub(crate) fn list_actions(
     state: &AppState,
     level: Level<'_>,
@@ -66,13 +68,14 @@ pub(crate) fn list_actions(
     }
     state.stores().directory.read(|d| {
         level.check(d)?;
-        let actions = d
+        let actions: Vec<_> = d
             .resource_servers
             .actions_at(level.server, level.resource)
             .into_iter()
             .filter(|a| kind.is_empty() || a.kind == kind)
-            .map(action_body)
             .collect();
+        check_composite_limit(state, actions.len())?;
+        let actions = actions.into_iter().map(action_body).collect();
         let page = paging.page(actions, &level.base(), "");
         Ok(ActionListResponse {
             total_results: page.total_results,

@@ -17,7 +17,7 @@ use crate::schema::{DisplayError, Schema};
 use crate::service::access::{Action, Caller, accessible_units, check_user_type_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
 use crate::store::directory::Directory;
 use crate::store::user_types::UserTypeRecord;
 use crate::wire::sanitize;
@@ -142,7 +142,10 @@ pub(crate) fn list(
     list_in(&USER_TYPES, state, caller, query)
 }
 
-/// `GET /user-types` or `/agent-types`: the category's types by name.
+/// `GET /user-types` or `/agent-types`: the category's types by name. In the composite store
+/// mode more types of the category than [`MAX_COMPOSITE_RECORDS`] (only those of the caller's
+/// units, for a caller restricted to some) fail the list after the paging checks: the service's
+/// 500 (`logAndReturnServerError`).
 pub(crate) fn list_in(
     api: &Api,
     state: &AppState,
@@ -153,13 +156,23 @@ pub(crate) fn list_in(
     let paging = Paging::parse(&query, &PAGING)?.validate(&PAGING)?;
     let display = query.include_display();
     let declared = state.declared_ids(Declared::EntityType);
-    Ok(state.stores().directory.read(|d| {
+    let composite = state.config().read_only_resources;
+    state.stores().directory.read(|d| {
         let units = accessible_units(caller, api.list, Some(d));
-        let types: Vec<UserTypeSummary> = d
+        let types: Vec<&UserTypeRecord> = d
             .user_types
             .in_order(api.category)
             .into_iter()
             .filter(|t| units.as_ref().is_none_or(|ids| ids.contains(&t.ou_id)))
+            .collect();
+        if composite && types.len() > MAX_COMPOSITE_RECORDS {
+            return Err(MockError::Internal(anyhow::anyhow!(
+                "{} types: result limit exceeded in composite mode",
+                api.word
+            )));
+        }
+        let types: Vec<UserTypeSummary> = types
+            .into_iter()
             .map(|t| {
                 let body = body(d, t, display);
                 let is_read_only = declared.contains(&body.id);
@@ -176,14 +189,14 @@ pub(crate) fn list_in(
             .collect();
         let extra = if display { "&include=display" } else { "" };
         let page = paging.page(types, api.base, extra);
-        UserTypeListResponse {
+        Ok(UserTypeListResponse {
             total_results: page.total_results,
             start_index: page.start_index,
             count: page.count,
             types: page.items,
             links: page.links,
-        }
-    }))
+        })
+    })
 }
 
 /// `POST /user-types`: 201.

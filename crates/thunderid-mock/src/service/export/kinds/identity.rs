@@ -118,10 +118,15 @@ pub(super) fn unit(state: &AppState, caller: &Caller, id: &str) -> Option<Export
 
 /// `providers.ResourceServer` with its resources (parents by handle, each with its actions);
 /// the server's own actions are not exported (`GetActionList` per resource). No rules: yaml.v3.
+/// `None` when those reads fail past the composite limit
+/// ([`export_fails`](crate::service::resources::export_fails)).
 pub(super) fn resource_server(state: &AppState, id: &str) -> Option<Exported> {
     state.stores().directory.read(|d| {
         let rs = &d.resource_servers;
         let server = rs.get(id)?;
+        if crate::service::resources::export_fails(state, rs, id) {
+            return None;
+        }
         let mut resources = Vec::new();
         let mut stack: Vec<&crate::store::resource_servers::ResourceRecord> =
             rs.resources_under(id, None).into_iter().rev().collect();
