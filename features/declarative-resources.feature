@@ -91,6 +91,10 @@ Feature: Declarative resources are read-only (--resources)
     When the caller sends DELETE "/users/019a0000-0000-7000-8000-0000000000f8"
     Then the response status is 400
     And the error code is "USR-1025"
+    # PreDeleteExecutor asks the user service the same (`ValidateDeleteUser`).
+    Given the administrator "admin" is signed in
+    When the administrator deletes the user "declared-user" with the user deletion flow
+    Then the flow status is "ERROR" and the error code is "FET-1084"
     When the caller sends GET "/groups/tree/declared-unit"
     Then the response body includes the JSON:
       """

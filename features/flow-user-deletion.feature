@@ -22,6 +22,40 @@ Feature: Deleting users through the administration flow
       | subject | 01900000-0000-7000-8000-00000000dead |
     Then the flow status is "ERROR" and the error code is "FET-1084"
 
+  @stateful
+  Scenario: A user who owns an agent cannot be deleted, over the API (USR-1027) or by the flow (FET-1084)
+    Given the caller is an administrator
+    When the caller sends POST "/agents" with the JSON body:
+      """
+      {"name": "Loki's helper", "type": "default", "ouId": "01900000-0000-7000-8000-000000000001",
+       "owner": "01900000-0000-7000-8000-000000000102"}
+      """
+    Then the response status is 201
+    And the response member "id" is kept as "agent"
+    When the caller sends GET "/users/01900000-0000-7000-8000-000000000102/usages"
+    Then the response body includes the JSON:
+      """
+      {"totalResults": 1, "summary": {"agent": 1}}
+      """
+    When the caller sends DELETE "/users/01900000-0000-7000-8000-000000000102"
+    Then the response status is 409
+    And the response body is the JSON:
+      """
+      {"code": "USR-1027",
+       "message": {"key": "error.userservice.user_has_blocking_dependencies", "defaultValue": "User cannot be deleted"},
+       "description": {"key": "error.userservice.user_has_blocking_dependencies_description",
+                       "defaultValue": "The user cannot be deleted because 1 agent(s) depend on it. Remove or reassign them first.",
+                       "params": {"dependencies": "1 agent(s)"}}}
+      """
+    Given the administrator "admin" is signed in
+    When the administrator deletes the user "loki" with the user deletion flow
+    Then the flow status is "ERROR" and the error code is "FET-1084"
+    When the caller sends DELETE "/agents/${var.agent}"
+    Then the response status is 204
+    When the administrator deletes the user "loki" with the user deletion flow
+    Then the flow status is "COMPLETE"
+    And the server has no user "loki"
+
   Scenario: A flow id the server does not know is refused (FLM-1003)
     Given the administrator "admin" is signed in
     When the administrator starts the flow "01900000-0000-7000-8000-00000000beef"

@@ -56,6 +56,8 @@ pub(crate) struct Env<'a> {
     /// The execution's application; `None` only for app-independent flows.
     pub app: Option<&'a ApplicationFixture>,
     pub directory: &'a Locked<Directory>,
+    /// The ids of what `--resources` loaded read-only (PreDeleteExecutor refuses such a user).
+    pub declared: &'a Locked<crate::store::declared::Declared>,
     pub outbox: &'a Locked<Outbox>,
     /// For the fake IdP's codes; the running execution itself is not in it.
     pub executions: &'a Locked<Executions>,

@@ -109,6 +109,7 @@ impl Harness {
             version: crate::config::ServerVersion::Main,
             app: app.as_deref(),
             directory: &self.directory,
+            declared: &Default::default(),
             outbox: &self.outbox,
             executions: &self.executions,
             sessions: &self.sessions,

@@ -18,7 +18,7 @@ use crate::error::MockError;
 use crate::extract::TenantPrefix;
 use crate::security::Principal;
 use crate::service::access::Caller;
-use crate::service::users::{manage, me, scim as scim_service, user_types};
+use crate::service::users::{dependents, manage, me, scim as scim_service, user_types};
 use crate::state::AppState;
 use crate::wire::GoJson;
 
@@ -121,7 +121,7 @@ pub(crate) async fn delete_user(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, MockError> {
-    manage::delete(&state, &Caller::new(&principal), &id)?;
+    dependents::delete(&state, &Caller::new(&principal), &id)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +140,7 @@ pub(crate) async fn get_user_list(
             Ok(GoJson(groups).into_response())
         }
         "usages" => {
-            let usages: UsageResponse = manage::usages(&state, &id)?;
+            let usages: UsageResponse = dependents::usages(&state, &id)?;
             Ok(GoJson(usages).into_response())
         }
         _ => Err(MockError::NotFound),

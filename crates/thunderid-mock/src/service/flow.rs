@@ -135,6 +135,7 @@ impl Call<'_> {
             version: self.state.config().version,
             app,
             directory: &stores.directory,
+            declared: &stores.declared,
             outbox: &stores.outbox,
             executions: &stores.executions,
             sessions: &stores.sessions,

@@ -13,6 +13,7 @@
 //! ([`crate::schema`]) and for uniqueness across all users; credentials (the schema's
 //! `credential: true` attributes) are kept apart, hashed, and never returned.
 
+pub(crate) mod dependents;
 pub(crate) mod manage;
 pub(crate) mod me;
 pub(crate) mod scim;

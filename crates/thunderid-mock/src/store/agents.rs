@@ -56,6 +56,14 @@ impl Agents {
         self.agents.values()
     }
 
+    /// The agents `user` owns: each restricts the user's deletion (`getAgentsByOwner`).
+    pub(crate) fn owned_by<'a>(
+        &'a self,
+        user: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<AgentRecord>> {
+        self.agents.values().filter(move |a| a.owner == user)
+    }
+
     /// The agent holding this client ID.
     pub(crate) fn by_client_id(&self, client_id: &str) -> Option<&Arc<AgentRecord>> {
         self.by_client_id

@@ -13,6 +13,7 @@ use thunderid_protocol::flow::{Input, InputType};
 use super::{ExecResult, Task};
 use crate::flow::keys;
 use crate::flow::node::EngineError;
+use crate::store::declared::Kind as Declared;
 
 /// PermissionValidator: the request's caller must hold one of `requiredScopes` (default
 /// `system`), directly or through a parent permission. It reads the Bearer token of the request
@@ -66,9 +67,15 @@ pub(super) fn pre_delete(task: &mut Task<'_, '_>) -> ExecResult {
         .get("subject")
         .cloned()
         .unwrap_or_default();
-    // `ValidateDeleteUser`: an empty id and an unknown user are client errors. The caller holds
-    // `system` (the administration gate), so the access check always passes.
-    if subject.is_empty() || task.env.user(&subject).is_none() {
+    // `ValidateDeleteUser`: an empty id, an unknown user, a declarative one and one that owns
+    // agents are client errors. The caller holds `system` (the administration gate), so the access
+    // check always passes.
+    let declarative = task
+        .env
+        .declared
+        .read(|d| d.contains(Declared::User, &subject));
+    let owns_agents = task.env.registry.agents.owned_by(&subject).next().is_some();
+    if subject.is_empty() || task.env.user(&subject).is_none() || declarative || owns_agents {
         return ExecResult::failure(ApiErrorCode::ExecutorUserDeletionNotAllowed.to_error());
     }
     let mut result = ExecResult::complete();

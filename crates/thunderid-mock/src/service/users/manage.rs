@@ -6,9 +6,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
 use thunderid_protocol::ApiErrorCode;
-use thunderid_protocol::user_management::{
-    Usage, UsageResponse, UserGroup, UserGroupListResponse, UserListResponse,
-};
+use thunderid_protocol::user_management::{UserGroup, UserGroupListResponse, UserListResponse};
 use thunderid_protocol::users::User;
 
 use super::{api, invalid_request, update_credentials, user_body, with_status};
@@ -298,27 +296,6 @@ pub(crate) fn update(
     })
 }
 
-/// `DELETE /users/{id}`: with its group memberships and role assignments (a declarative group's or
-/// role's file keeps listing it).
-pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), MockError> {
-    if id.is_empty() {
-        return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
-    }
-    let declarative = state.is_declarative(Declared::User, id);
-    state.stores().directory.write(|d| {
-        let user = d
-            .users
-            .get(id)
-            .ok_or_else(|| api(ApiErrorCode::UserNotFound))?;
-        check_user_access(caller, Action::DeleteUser, &user.ou_id, id)?;
-        if declarative {
-            return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
-        }
-        d.delete_user(id);
-        Ok(())
-    })
-}
-
 /// `GET /users/{id}/groups`: the user's direct groups, by name.
 pub(crate) fn groups(
     state: &AppState,
@@ -353,28 +330,6 @@ pub(crate) fn groups(
             links: page.links,
         })
     })
-}
-
-/// `GET /users/{id}/usages`: what depends on the user: the agents it owns (`getAgentsByOwner`;
-/// an agent cannot exist without its owner, so each restricts the user's deletion).
-pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockError> {
-    let exists = state.stores().directory.read(|d| d.users.get(id).is_some());
-    if !exists {
-        return Err(api(ApiErrorCode::UserNotFound));
-    }
-    let owned = state
-        .registry()
-        .agents
-        .all()
-        .filter(|agent| agent.owner == id)
-        .map(|agent| Usage {
-            resource_type: "agent".to_owned(),
-            id: agent.id.clone(),
-            display_name: agent.name.clone(),
-            behavior_on_delete: "restrict".to_owned(),
-        })
-        .collect();
-    Ok(UsageResponse::of("agent", owned))
 }
 
 /// `POST /users/{id}/update-credentials` with `{"credentials": {…}}`: 204.
