@@ -93,13 +93,15 @@ pub struct UserGroupListResponse {
     pub links: Vec<Link>,
 }
 
-/// What depends on a user (`GET /users/{id}/usages`): agents it owns.
+/// What depends on a resource (`GET /users/{id}/usages`, and the other `…/usages`): the
+/// dependency registry's answer. `totalResults` and `summary` are `null` when a provider could not
+/// report (usage unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageResponse {
-    pub total_results: u64,
+    pub total_results: Option<u64>,
     pub count: u64,
-    pub summary: BTreeMap<String, u64>,
+    pub summary: Option<BTreeMap<String, u64>>,
     pub usages: Vec<Usage>,
 }
 
@@ -113,15 +115,25 @@ impl UsageResponse {
             BTreeMap::from([(kind.to_owned(), total)])
         };
         Self {
-            total_results: total,
+            total_results: Some(total),
             count: total,
-            summary,
+            summary: Some(summary),
             usages,
         }
     }
 }
 
 impl UsageResponse {
+    /// The registry's answer when a provider failed: usage unknown.
+    pub fn unknown() -> Self {
+        Self {
+            total_results: None,
+            count: 0,
+            summary: None,
+            usages: Vec::new(),
+        }
+    }
+
     /// Every usage, counted by its `resourceType` in the summary.
     pub fn counted(usages: Vec<Usage>) -> Self {
         let mut summary = BTreeMap::new();
@@ -130,9 +142,9 @@ impl UsageResponse {
         }
         let total = usages.len() as u64;
         Self {
-            total_results: total,
+            total_results: Some(total),
             count: total,
-            summary,
+            summary: Some(summary),
             usages,
         }
     }

@@ -167,7 +167,7 @@ fn run_executor(kind: ExecutorKind, task: &mut Task<'_, '_>) -> Result<ExecResul
         ExecutorKind::SsoCheck => sso::check(task),
         ExecutorKind::Session => sso::session(task),
         ExecutorKind::PermissionValidator => Ok(admin::validate_permissions(task)),
-        ExecutorKind::PreDelete => Ok(admin::pre_delete(task)),
+        ExecutorKind::PreDelete => admin::pre_delete(task),
         ExecutorKind::CriteriaRevocation => admin::revoke_tokens(task),
         ExecutorKind::SessionRevocation => admin::revoke_sessions(task),
         ExecutorKind::UserDelete => admin::delete_user(task),

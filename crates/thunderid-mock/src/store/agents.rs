@@ -56,12 +56,15 @@ impl Agents {
         self.agents.values()
     }
 
-    /// The agents `user` owns: each restricts the user's deletion (`getAgentsByOwner`).
-    pub(crate) fn owned_by<'a>(
-        &'a self,
-        user: &'a str,
-    ) -> impl Iterator<Item = &'a Arc<AgentRecord>> {
-        self.agents.values().filter(move |a| a.owner == user)
+    /// The agents `user` owns, each restricting the user's deletion, as `getAgentsByOwner` finds
+    /// them in one page of the agent list: `None` when that list fails, past
+    /// [`MAX_COMPOSITE_RECORDS`](super::declared::MAX_COMPOSITE_RECORDS) agents (the entity store
+    /// is composite in every mode).
+    pub(crate) fn owned_by(&self, user: &str) -> Option<Vec<&Arc<AgentRecord>>> {
+        if self.agents.len() > super::declared::MAX_COMPOSITE_RECORDS {
+            return None;
+        }
+        Some(self.agents.values().filter(|a| a.owner == user).collect())
     }
 
     /// The agent holding this client ID.

@@ -396,6 +396,17 @@ async fn the_agent_list_fails_past_a_thousand_agents_in_every_store_mode() {
         assert_eq!(status, 201, "{created}");
         let (status, body) = call(&t, Method::GET, "/agents?limit=1", None).await;
         assert_eq!((status, code(&body)), (500, "SSE-5000"));
+        // A user's agents are looked for in that list: their usage is unknown, and a delete
+        // fails closed, whether or not the user owns any.
+        let loki = "/users/01900000-0000-7000-8000-000000000102";
+        let (status, usages) = call(&t, Method::GET, &format!("{loki}/usages"), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            usages,
+            json!({"totalResults": null, "count": 0, "summary": null, "usages": []})
+        );
+        let (status, body) = call(&t, Method::DELETE, loki, None).await;
+        assert_eq!((status, code(&body)), (500, "SSE-5000"));
         // A filter narrows what is counted.
         let one = "/agents?filter=model%20eq%20%22extra%22";
         assert_eq!(total(&t, one).await, json!(1));

@@ -51,14 +51,14 @@ pub(super) fn validate_permissions(task: &mut Task<'_, '_>) -> ExecResult {
 
 /// PreDeleteExecutor (`revoke_all`): the `subject` input must name a user that may be deleted;
 /// the plan to revoke and delete it goes to runtime data.
-pub(super) fn pre_delete(task: &mut Task<'_, '_>) -> ExecResult {
+pub(super) fn pre_delete(task: &mut Task<'_, '_>) -> Result<ExecResult, EngineError> {
     let required = match task.executor.inputs.is_empty() {
         true => vec![Input::new("subject", InputType::Text)],
         false => task.executor.inputs.clone(),
     };
     let missing = task.missing(&required);
     if !missing.is_empty() {
-        return ExecResult::input_required(missing, None);
+        return Ok(ExecResult::input_required(missing, None));
     }
     // The mode is `revoke_all` (graph validation refuses any other), so FET-1083 cannot arise.
     let subject = task
@@ -68,21 +68,33 @@ pub(super) fn pre_delete(task: &mut Task<'_, '_>) -> ExecResult {
         .cloned()
         .unwrap_or_default();
     // `ValidateDeleteUser`: an empty id, an unknown user, a declarative one and one that owns
-    // agents are client errors. The caller holds `system` (the administration gate), so the access
-    // check always passes.
+    // agents are client errors; agents that cannot be listed are a server error. The caller holds
+    // `system` (the administration gate), so the access check always passes.
+    if subject.is_empty() || task.env.user(&subject).is_none() {
+        return Ok(not_deletable());
+    }
     let declarative = task
         .env
         .declared
         .read(|d| d.contains(Declared::User, &subject));
-    let owns_agents = task.env.registry.agents.owned_by(&subject).next().is_some();
-    if subject.is_empty() || task.env.user(&subject).is_none() || declarative || owns_agents {
-        return ExecResult::failure(ApiErrorCode::ExecutorUserDeletionNotAllowed.to_error());
+    if declarative {
+        return Ok(not_deletable());
+    }
+    let owned = task.env.registry.agents.owned_by(&subject).ok_or_else(|| {
+        super::internal("user dependency data unavailable: too many agents to list".into())
+    })?;
+    if !owned.is_empty() {
+        return Ok(not_deletable());
     }
     let mut result = ExecResult::complete();
     result
         .runtime
         .insert(keys::REVOCATION_PLAN.to_owned(), subject);
-    result
+    Ok(result)
+}
+
+fn not_deletable() -> ExecResult {
+    ExecResult::failure(ApiErrorCode::ExecutorUserDeletionNotAllowed.to_error())
 }
 
 /// The subject of the revocation plan; a missing plan is a graph fault.

@@ -1,7 +1,9 @@
 //! What depends on a user: `DELETE /users/{id}` with the server's refusals and cascade
 //! (`service.go` `DeleteUser`, `ensureNoBlockingDependencies`) and `GET /users/{id}/usages`
 //! (`GetUserUsages`). The only dependants are the agents the user owns, each restricting the
-//! delete.
+//! delete. The agent service finds them in one page of the agent list, which fails past
+//! [`MAX_COMPOSITE_RECORDS`](crate::store::declared::MAX_COMPOSITE_RECORDS) agents (the entity store is composite in every mode): the usage is then
+//! unknown, and the delete fails closed with the server's 500.
 
 use thunderid_protocol::ApiErrorCode;
 use thunderid_protocol::user_management::{Usage, UsageResponse};
@@ -12,6 +14,7 @@ use crate::service::access::Action;
 use crate::service::access::{Caller, check_user_access};
 use crate::state::AppState;
 use crate::store::declared::Kind as Declared;
+use crate::store::registry::Registry;
 
 /// `DELETE /users/{id}`: with its group memberships and role assignments (a declarative group's or
 /// role's file keeps listing it); refused (409 USR-1027) while the user owns agents
@@ -21,7 +24,7 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let declarative = state.is_declarative(Declared::User, id);
-    let owned_agents = state.registry().agents.owned_by(id).count();
+    let owned_agents = owned_agents(&state.registry(), id).map(|agents| agents.len());
     state.stores().directory.write(|d| {
         let user = d
             .users
@@ -31,8 +34,14 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         if declarative {
             return Err(api(ApiErrorCode::UserCannotModifyDeclarativeResource));
         }
-        if owned_agents > 0 {
-            return Err(blocked_by_agents(owned_agents));
+        match owned_agents {
+            None => {
+                return Err(MockError::Internal(anyhow::anyhow!(
+                    "user dependency data unavailable: the agent list passed the composite limit"
+                )));
+            }
+            Some(0) => {}
+            Some(count) => return Err(blocked_by_agents(count)),
         }
         d.delete_user(id);
         Ok(())
@@ -57,16 +66,24 @@ pub(crate) fn usages(state: &AppState, id: &str) -> Result<UsageResponse, MockEr
     if !exists {
         return Err(api(ApiErrorCode::UserNotFound));
     }
-    let owned = state
-        .registry()
-        .agents
-        .owned_by(id)
-        .map(|agent| Usage {
-            resource_type: "agent".to_owned(),
-            id: agent.id.clone(),
-            display_name: agent.name.clone(),
-            behavior_on_delete: "restrict".to_owned(),
-        })
-        .collect();
-    Ok(UsageResponse::of("agent", owned))
+    Ok(match owned_agents(&state.registry(), id) {
+        Some(owned) => UsageResponse::of("agent", owned),
+        None => UsageResponse::unknown(),
+    })
+}
+
+/// The agents `user` owns as restricting usages, or `None` when unknown.
+fn owned_agents(registry: &Registry, user: &str) -> Option<Vec<Usage>> {
+    let owned = registry.agents.owned_by(user)?;
+    Some(
+        owned
+            .into_iter()
+            .map(|agent| Usage {
+                resource_type: "agent".to_owned(),
+                id: agent.id.clone(),
+                display_name: agent.name.clone(),
+                behavior_on_delete: "restrict".to_owned(),
+            })
+            .collect(),
+    )
 }
