@@ -49,6 +49,11 @@ impl Caller {
         })
     }
 
+    /// Whether this is [`Self::runtime`] (what loads the declarative files at start).
+    pub(crate) fn is_runtime(&self) -> bool {
+        self.principal.subject == "runtime" && self.is_root()
+    }
+
     fn is_root(&self) -> bool {
         self.principal.permissions.iter().any(|p| p == ROOT)
     }

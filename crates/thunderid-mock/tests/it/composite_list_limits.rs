@@ -417,3 +417,39 @@ async fn the_agent_list_fails_past_a_thousand_agents_in_every_store_mode() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn declarative_agent_types_load_under_any_name_and_stop_at_the_limit() {
+    // The server's file loader reads `user_types/` with `category: agent` without the service's
+    // `default`-only rule; with the bundled `default`, 999 files make 1000 types.
+    let template = "resource_type: agent_type\nid: 019d0000-0000-7000-8000-{n}\n\
+                    name: Kind {n}\nouHandle: default\nschema: '{\"model\": {\"type\": \"string\"}}'\n";
+    let dir = scratch("composite-agent-types", &copies(template, 999));
+    let t = TestServer::with(MockServer::builder().resources(&dir)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let (status, list) = call(&t, Method::GET, "/agent-types?limit=100", None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["totalResults"], json!(1000));
+    let agent = json!({"name": "Typed", "type": "Kind 000000000007", "ouId": UNIT,
+                       "attributes": {"model": "m"}});
+    let (status, created) = call(&t, Method::POST, "/agents", Some(&agent)).await;
+    assert_eq!(status, 201, "{created}");
+    // The API and `/import` keep the rule.
+    let other = json!({"name": "Other", "ouId": UNIT, "schema": {}});
+    let (status, body) = call(&t, Method::POST, "/agent-types", Some(&other)).await;
+    assert_eq!((status, code(&body)), (400, "USRS-1014"));
+    let content = "resource_type: agent_type\nname: Imported\nouHandle: default\nschema: '{}'\n";
+    let body = json!({"content": content, "options": {"continueOnError": true}});
+    let (status, summary) = call(&t, Method::POST, "/import", Some(&body)).await;
+    assert_eq!(status, 200);
+    assert_eq!(summary["results"][0]["code"], json!("USRS-1014"), "{summary}");
+
+    // One more file passes the limit: the list fails whatever the page.
+    let dir = scratch("composite-agent-types-over", &copies(template, 1000));
+    let t = TestServer::with(MockServer::builder().resources(&dir)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        error_code(&t, "/agent-types?limit=1").await,
+        (500, "SSE-5000".to_owned())
+    );
+}

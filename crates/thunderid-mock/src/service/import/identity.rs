@@ -13,7 +13,7 @@ use crate::error::MockError;
 use crate::service::access::Caller;
 use crate::service::organizations::units;
 use crate::service::resources::actions::{self, Level};
-use crate::service::users::user_types::{AGENT_TYPES, Api, USER_TYPES};
+use crate::service::users::user_types::{AGENT_TYPES, Api, DECLARED_AGENT_TYPES, USER_TYPES};
 use crate::service::users::{manage, user_types};
 use crate::service::{agents, groups, resources, roles};
 use crate::state::AppState;
@@ -156,12 +156,14 @@ fn body(kind: &str, document: &Map<String, Value>) -> Vec<u8> {
     bytes(Value::Object(body))
 }
 
-/// The entity-type API of a kind.
-fn types(kind: &str) -> &'static Api {
-    if kind == "agent_type" {
-        &AGENT_TYPES
-    } else {
-        &USER_TYPES
+/// The entity-type API of a kind; agent types the start loads read-only are the file loader's.
+fn types(state: &AppState, caller: &Caller, kind: &str) -> &'static Api {
+    match kind {
+        "agent_type" if caller.is_runtime() && state.config().read_only_resources => {
+            &DECLARED_AGENT_TYPES
+        }
+        "agent_type" => &AGENT_TYPES,
+        _ => &USER_TYPES,
     }
 }
 
@@ -194,7 +196,7 @@ fn create(
             .id
             .to_string()),
         "user_type" | "agent_type" => {
-            Ok(user_types::create_as(types(kind), state, caller, &request, id)?.id)
+            Ok(user_types::create_as(types(state, caller, kind), state, caller, &request, id)?.id)
         }
         "agent" => {
             let request = agent(document)?;
@@ -235,7 +237,7 @@ fn update(
     match kind {
         "organization_unit" => units::update_unit(state, caller, id, &request).map(drop),
         "user_type" | "agent_type" => {
-            user_types::update_in(types(kind), state, caller, id, &request).map(drop)
+            user_types::update_in(types(state, caller, kind), state, caller, id, &request).map(drop)
         }
         "agent" => agents::update(state, id, &request).map(drop),
         "resource_server" => {

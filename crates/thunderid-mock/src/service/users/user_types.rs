@@ -40,6 +40,8 @@ pub(crate) struct Api {
     create: Action,
     read: Action,
     update: Action,
+    /// `CreateEntityType` / `UpdateEntityType` allow only the `default` agent type.
+    only_default: bool,
 }
 
 /// `/user-types`.
@@ -51,6 +53,7 @@ pub(crate) const USER_TYPES: Api = Api {
     create: Action::CreateUserType,
     read: Action::ReadUserType,
     update: Action::UpdateUserType,
+    only_default: false,
 };
 
 /// `/agent-types`.
@@ -62,6 +65,14 @@ pub(crate) const AGENT_TYPES: Api = Api {
     create: Action::CreateAgentType,
     read: Action::ReadAgentType,
     update: Action::UpdateAgentType,
+    only_default: true,
+};
+
+/// Agent types as the server's declarative loader reads them (`entitytype/declarative_resource.go`
+/// parses and validates the file without the service's `default`-only rule): any name loads.
+pub(crate) const DECLARED_AGENT_TYPES: Api = Api {
+    only_default: false,
+    ..AGENT_TYPES
 };
 
 /// The only agent type the server allows (`DefaultAgentTypeName`).
@@ -409,7 +420,7 @@ impl Definition {
         }
         rules.finish()?;
         // `CreateEntityType` / `UpdateEntityType`: agent types are restricted to `default`.
-        if api.category == TypeCategory::Agent && name != DEFAULT_AGENT_TYPE {
+        if api.only_default && name != DEFAULT_AGENT_TYPE {
             return Err(MockError::api(ApiErrorCode::AgentTypeOnlyDefault));
         }
         let (name, ou_id) = (sanitize(&name), sanitize(&ou_id));
