@@ -58,6 +58,38 @@ async fn a_github_connection_is_written_as_the_server_writes_it() {
 }
 
 #[tokio::test]
+async fn without_a_type_requiring_a_username_the_default_is_one_email_identifies() {
+    // Person without a required username: nothing to map, so the resolution names the first type
+    // that keeps email unique, and a configured resolution's own default is kept.
+    let mut fixtures = thunderid_mock::fixtures::Fixtures::bundled();
+    let person = fixtures
+        .user_types
+        .iter_mut()
+        .find(|t| t.name == "Person")
+        .expect("the bundled Person type");
+    person.schema["username"]["required"] = json!(false);
+    let t = TestServer::with_fixtures(fixtures).await;
+    let body = json!({"name": "Google", "clientId": "c", "clientSecret": "s",
+        "redirectUri": "https://localhost:8090/gate/callback"});
+    let created = as_admin(&t, Method::POST, "/connections/google", Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.json()["attributeConfiguration"],
+        json!({"userTypeResolution": {"default": "Person"},
+               "accountLinking": {"attributes": ["email"]}})
+    );
+    let configured = json!({"name": "Google 2", "clientId": "c", "clientSecret": "s",
+        "redirectUri": "https://localhost:8090/gate/callback",
+        "attributeConfiguration": {"userTypeResolution": {"default": "Person"}}});
+    let created = as_admin(&t, Method::POST, "/connections/google", Some(&configured)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.json()["attributeConfiguration"]["userTypeResolution"],
+        json!({"default": "Person"})
+    );
+}
+
+#[tokio::test]
 async fn an_id_of_another_vendor_is_not_found_and_an_unknown_vendor_is_not_routed() {
     let t = TestServer::start().await;
     let body = json!({"name": "V", "apiKey": "k", "apiSecret": "s", "senderId": "Acme"});

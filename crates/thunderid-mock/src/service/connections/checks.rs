@@ -101,7 +101,8 @@ pub(super) fn check_idp_properties(request: &mut ConnectionRequest) -> Result<()
 
 /// Create only: the schema-aware attribute defaults (`applySchemaAwareDefaults`): account linking
 /// on `email` when the scopes can yield it and every user type keeps it unique; a resolution and
-/// an email/login → `username` mapping for every user type that requires `username`. The user
+/// an email/login → `username` mapping for every user type that requires `username`, or, when none
+/// does, a resolution to the first type that keeps `email` unique. The user
 /// types are one page of the list (`loadCandidateUserTypes`: the first `MaxPageSize` by name),
 /// and none when the list fails past the composite store's limit (`composite`).
 pub(super) fn schema_aware_defaults(
@@ -151,18 +152,25 @@ pub(super) fn schema_aware_defaults(
         })
         .map(|t| t.name.as_str())
         .collect();
+    if mapped && username_types.is_empty() && config.user_type_attribute_mappings.is_empty() {
+        // Nothing to map: the default names a type email can identify one user on.
+        let email_matchable = types.iter().find(|t| {
+            t.schema
+                .properties()
+                .get("email")
+                .is_some_and(|p| p.unique)
+        });
+        if let Some(user_type) = email_matchable {
+            set_default_user_type(config, &user_type.name);
+        }
+    }
     if mapped && !username_types.is_empty() && config.user_type_attribute_mappings.is_empty() {
         let external = if vendor == Vendor::Github {
             "login"
         } else {
             "email"
         };
-        if config.user_type_resolution.is_none() {
-            config.user_type_resolution = Some(crate::store::connections::UserTypeResolution {
-                default: username_types[0].to_owned(),
-                ..Default::default()
-            });
-        }
+        set_default_user_type(config, username_types[0]);
         config.user_type_attribute_mappings = username_types
             .iter()
             .map(|t| crate::store::connections::UserTypeAttributeMapping {
@@ -176,6 +184,20 @@ pub(super) fn schema_aware_defaults(
     }
     if config.is_empty() {
         request.attribute_configuration = None;
+    }
+}
+
+/// `setDefaultUserType`: the resolution's default, unless one is configured (its other members
+/// kept).
+fn set_default_user_type(
+    config: &mut crate::store::connections::AttributeConfiguration,
+    user_type: &str,
+) {
+    let resolution = config
+        .user_type_resolution
+        .get_or_insert_with(Default::default);
+    if resolution.default.trim().is_empty() {
+        resolution.default = user_type.to_owned();
     }
 }
 
