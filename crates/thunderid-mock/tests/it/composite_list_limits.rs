@@ -442,7 +442,11 @@ async fn declarative_agent_types_load_under_any_name_and_stop_at_the_limit() {
     let body = json!({"content": content, "options": {"continueOnError": true}});
     let (status, summary) = call(&t, Method::POST, "/import", Some(&body)).await;
     assert_eq!(status, 200);
-    assert_eq!(summary["results"][0]["code"], json!("USRS-1014"), "{summary}");
+    assert_eq!(
+        summary["results"][0]["code"],
+        json!("USRS-1014"),
+        "{summary}"
+    );
 
     // One more file passes the limit: the list fails whatever the page.
     let dir = scratch("composite-agent-types-over", &copies(template, 1000));

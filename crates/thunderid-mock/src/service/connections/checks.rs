@@ -154,12 +154,9 @@ pub(super) fn schema_aware_defaults(
         .collect();
     if mapped && username_types.is_empty() && config.user_type_attribute_mappings.is_empty() {
         // Nothing to map: the default names a type email can identify one user on.
-        let email_matchable = types.iter().find(|t| {
-            t.schema
-                .properties()
-                .get("email")
-                .is_some_and(|p| p.unique)
-        });
+        let email_matchable = types
+            .iter()
+            .find(|t| t.schema.properties().get("email").is_some_and(|p| p.unique));
         if let Some(user_type) = email_matchable {
             set_default_user_type(config, &user_type.name);
         }
