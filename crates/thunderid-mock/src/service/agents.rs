@@ -24,7 +24,7 @@ use crate::service::applications::{self, Context, Facts, Mode};
 use crate::service::request::{FieldRules, Paging, PagingRules, Query};
 use crate::state::AppState;
 use crate::store::agents::AgentRecord;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_last};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::registry::Registry;
@@ -186,7 +186,7 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<AgentListRes
     let filter = wire::filter(&query)?;
     let display = query.include_display();
     let registry = state.registry();
-    let agents: Vec<_> = registry
+    let mut agents: Vec<_> = registry
         .agents
         .all()
         .filter(|a| filter.as_ref().is_none_or(|f| f.matches(a)))
@@ -196,6 +196,10 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<AgentListRes
             "agent entities: result limit exceeded in composite mode"
         )));
     }
+    let declared = state.declared_ids(Declared::Agent);
+    files_last(&mut agents, |a| {
+        declared.contains(&a.id).then_some(a.id.as_str())
+    });
     let units = display.then(|| applications::facts(state));
     let agents: Vec<_> = agents
         .into_iter()

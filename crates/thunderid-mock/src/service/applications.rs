@@ -181,6 +181,7 @@ fn read(body: &[u8]) -> Result<Application, MockError> {
 }
 
 pub(crate) use crate::store::declared::MAX_COMPOSITE_RECORDS;
+use crate::store::declared::files_last;
 
 /// `GET /applications`: every application, by id. The server's entity and inbound-client stores
 /// are composite whatever the store mode, and it lists each under [`MAX_COMPOSITE_RECORDS`]: more
@@ -204,6 +205,10 @@ pub(crate) fn list(state: &AppState) -> Result<ApplicationListResponse, MockErro
         return Err(MockError::api(ApiErrorCode::AppResultLimitExceeded));
     }
     apps.sort_by(|a, b| a.id.cmp(&b.id));
+    let declared = state.declared_ids(Declared::Application);
+    files_last(&mut apps, |a| {
+        declared.contains(&a.id).then_some(a.id.as_str())
+    });
     let applications: Vec<_> = apps
         .into_iter()
         .map(|a| {

@@ -19,7 +19,7 @@ use crate::error::MockError;
 use crate::service::request::{self, GoObject, Query, member_text};
 use crate::state::AppState;
 use crate::store::connections::{AttributeConfiguration, ConnectionRecord};
-use crate::store::declared::Kind as Declared;
+use crate::store::declared::{Kind as Declared, files_last};
 
 pub(crate) use vendor::Vendor;
 pub(crate) use wire::{ConnectionDetail, ConnectionList, ConnectionSummary};
@@ -240,10 +240,18 @@ pub(crate) fn list_vendor(
         ));
     }
     let connections = state.stores().connections.current();
-    Ok(vendor
+    let mut records: Vec<_> = vendor
         .table(&connections)
         .iter()
         .filter(|r| r.vendor == vendor.name())
+        .collect();
+    // The identity-provider store merges the database's first, then the files' by id.
+    let declared = state.declared_ids(Declared::IdentityProvider);
+    files_last(&mut records, |r| {
+        declared.contains(&r.id).then_some(r.id.as_str())
+    });
+    Ok(records
+        .into_iter()
         .map(ConnectionSummary::from_record)
         .collect())
 }

@@ -13,7 +13,7 @@ use thunderid_protocol::ApiErrorCode;
 use crate::error::MockError;
 use crate::service::request::{self, GoObject};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_first};
 use crate::store::design::{Catalogue, DesignRecord, Designs};
 
 pub(crate) use wire::{DesignList, DesignResponse, ResolvedDesign, Usages};
@@ -57,6 +57,13 @@ impl Kind {
         }
     }
 
+    fn declared(self) -> Declared {
+        match self {
+            Self::Theme => Declared::Theme,
+            Self::Layout => Declared::Layout,
+        }
+    }
+
     fn catalogue_mut(self, designs: &mut Designs) -> &mut Catalogue {
         match self {
             Self::Theme => &mut designs.themes,
@@ -68,17 +75,11 @@ impl Kind {
     /// before they look the record up). The responses' `isReadOnly` stays false: the handlers
     /// never copy it.
     fn check_mutable(self, state: &AppState, id: &str) -> Result<(), MockError> {
-        let (declared, code) = match self {
-            Self::Theme => (
-                Declared::Theme,
-                ApiErrorCode::ThemeCannotModifyDeclarativeResource,
-            ),
-            Self::Layout => (
-                Declared::Layout,
-                ApiErrorCode::LayoutCannotModifyDeclarativeResource,
-            ),
+        let code = match self {
+            Self::Theme => ApiErrorCode::ThemeCannotModifyDeclarativeResource,
+            Self::Layout => ApiErrorCode::LayoutCannotModifyDeclarativeResource,
         };
-        if state.is_declarative(declared, id) {
+        if state.is_declarative(self.declared(), id) {
             return Err(MockError::api(code));
         }
         Ok(())
@@ -293,12 +294,13 @@ pub(crate) fn list(
             kind.member()
         )));
     }
-    let page: Vec<DesignRecord> = catalogue
-        .newest_first()
-        .skip(offset)
-        .take(limit)
-        .cloned()
-        .collect();
+    // `mergeAndDeduplicateThemes` / `…Layouts` put the files' records first, by id.
+    let declared = state.declared_ids(kind.declared());
+    let mut all: Vec<&DesignRecord> = catalogue.newest_first().collect();
+    files_first(&mut all, |r| {
+        declared.contains(&r.id).then_some(r.id.as_str())
+    });
+    let page: Vec<DesignRecord> = all.into_iter().skip(offset).take(limit).cloned().collect();
     Ok(DesignList::new(kind, total, offset, limit, page))
 }
 

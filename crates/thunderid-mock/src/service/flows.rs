@@ -55,7 +55,10 @@ pub(crate) fn list(state: &AppState, query: &Query) -> Result<FlowListResponse, 
     let registry = state.registry();
     let matching = |f: &&FlowDefinition| flow_type.is_empty() || f.flow_type.as_str() == flow_type;
     let stored = registry.flows().iter().rev().filter(|f| !read_only(f));
-    let declarative = registry.flows().iter().filter(|f| read_only(f));
+    // `mergeAndDeduplicateFlows`: the database's, then the file store's by id.
+    let mut declarative: Vec<&FlowDefinition> =
+        registry.flows().iter().filter(|f| read_only(f)).collect();
+    declarative.sort_by(|a, b| a.id.cmp(&b.id));
     let all: Vec<&FlowDefinition> = stored.chain(declarative).filter(matching).collect();
     // The flow handler's links are rooted at `/flows` and do not carry `flowType`.
     let page = Paging::new(limit, offset).page(all, "/flows", "");

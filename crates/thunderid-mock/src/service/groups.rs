@@ -16,7 +16,9 @@ use crate::service::access::{Action, Caller, accessible_units, check_access, che
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, list_over_composite_limit, over_composite_limit};
+use crate::store::declared::{
+    Kind as Declared, files_last, list_over_composite_limit, over_composite_limit,
+};
 use crate::store::directory::Directory;
 use crate::store::groups::{GroupRecord, MemberRef};
 use crate::store::registry::Registry;
@@ -51,7 +53,7 @@ pub(crate) fn list(
     let declared = state.declared_ids(Declared::Group);
     let list = state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListGroups, None);
-        let groups: Vec<_> = d
+        let mut groups: Vec<_> = d
             .groups
             .by_name_order()
             .into_iter()
@@ -62,6 +64,9 @@ pub(crate) fn list(
                 "groups: result limit exceeded in composite mode"
             )));
         }
+        files_last(&mut groups, |g| {
+            declared.contains(&g.id).then_some(g.id.as_str())
+        });
         Ok(group_page(d, groups, paging, "/groups", display))
     })?;
     Ok(flag_list(state, list))
@@ -291,7 +296,7 @@ pub(crate) fn list_in_tree(
         let unit = d.units.by_path(&handles).ok_or_else(not_found)?;
         let paging = paging.validate(&PAGING)?;
         check_access(caller, Action::ListGroups, &unit.id)?;
-        let groups: Vec<_> = d
+        let mut groups: Vec<_> = d
             .groups
             .by_name_order()
             .into_iter()
@@ -302,6 +307,9 @@ pub(crate) fn list_in_tree(
                 "groups of a unit: result limit exceeded in composite mode"
             )));
         }
+        files_last(&mut groups, |g| {
+            declared.contains(&g.id).then_some(g.id.as_str())
+        });
         Ok::<_, MockError>(group_page(
             d,
             groups,

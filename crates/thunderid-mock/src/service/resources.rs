@@ -18,7 +18,7 @@ use crate::error::MockError;
 use crate::permission::{self, HandleError};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_last};
 use crate::store::resource_servers::{ActionRecord, ResourceRecord, ResourceServers, ServerRecord};
 use crate::wire::sanitize;
 
@@ -37,9 +37,13 @@ pub(crate) fn list_servers(
     query: Option<&str>,
 ) -> Result<ResourceServerListResponse, MockError> {
     let paging = paging(query)?;
+    let declared = state.declared_ids(Declared::ResourceServer);
     state.stores().directory.read(|d| {
-        let servers = d.resource_servers.newest_first();
+        let mut servers = d.resource_servers.newest_first();
         check_composite_limit(state, servers.len())?;
+        files_last(&mut servers, |s| {
+            declared.contains(&s.id).then_some(s.id.as_str())
+        });
         let servers = servers.into_iter().map(server_body).collect();
         let page = paging.page(servers, "/resource-servers", "");
         Ok(ResourceServerListResponse {

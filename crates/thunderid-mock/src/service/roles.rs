@@ -14,7 +14,7 @@ use crate::service::access::{Caller, check_grant};
 use crate::service::members::{self, MemberCodes};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, over_composite_limit};
+use crate::store::declared::{Kind as Declared, files_last, over_composite_limit};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::roles::{RoleRecord, group_permissions};
@@ -44,11 +44,14 @@ pub(crate) fn list(state: &AppState, query: Option<&str>) -> Result<RoleListResp
     let from_files = declared.len();
     let composite = state.config().read_only_resources;
     state.stores().directory.read(|d| {
-        let roles = d.roles.newest_first();
+        let mut roles = d.roles.newest_first();
         let stored = roles.len().saturating_sub(from_files);
         if composite && over_composite_limit(stored, from_files, true) {
             return Err(api(ApiErrorCode::RoleResultLimitExceeded));
         }
+        files_last(&mut roles, |r| {
+            declared.contains(&r.id).then_some(r.id.as_str())
+        });
         let roles: Vec<RoleSummary> = roles
             .into_iter()
             .map(|r| RoleSummary {

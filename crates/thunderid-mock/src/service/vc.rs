@@ -388,9 +388,11 @@ pub(crate) fn get<T: Resource>(state: &AppState, id: &str) -> Result<(T, String)
 pub(crate) fn list<T: Resource>(state: &AppState) -> Result<Vec<serde_json::Value>, MockError> {
     let declared = state.declared_ids(T::DECLARED);
     let current = state.stores().openid4vp.resources.current();
-    let (files, stored): (Vec<&T>, Vec<&T>) = T::table(&current)
+    let (mut files, stored): (Vec<&T>, Vec<&T>) = T::table(&current)
         .iter()
         .partition(|d| declared.contains(d.id()));
+    // The file store lists by id.
+    files.sort_by(|a, b| a.id().cmp(b.id()));
     if files.len() + stored.len() > MAX_RECORDS {
         return Err(MockError::api(T::CODES.limit.clone()));
     }

@@ -34,6 +34,30 @@ pub(crate) fn list_over_composite_limit<T>(
     over_composite_limit(records.len() - declared, declared, capped)
 }
 
+/// The order of a list the server merges from its two stores (`mergeAndDeduplicate…`): the
+/// database's records in the list's own order, then the files' by `file_key` (the file store lists
+/// by id, `GenericFileBasedStore.List`; entity types by name). `file_key` is `None` for a stored
+/// record. The sort is stable, so the stored ones keep their order.
+pub(crate) fn files_last<T>(
+    records: &mut [T],
+    file_key: impl for<'a> Fn(&'a T) -> Option<&'a str>,
+) {
+    records.sort_by(|a, b| file_key(a).cmp(&file_key(b)));
+}
+
+/// [`files_last`] for the two stores that merge the files' records first (themes and layouts).
+pub(crate) fn files_first<T>(
+    records: &mut [T],
+    file_key: impl for<'a> Fn(&'a T) -> Option<&'a str>,
+) {
+    records.sort_by(|a, b| match (file_key(a), file_key(b)) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}
+
 /// The kinds a declarative file can hold read-only, each checked by its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
@@ -82,6 +106,15 @@ impl Declared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_lists_keep_the_stored_order_and_sort_the_files() {
+        let mut records = vec!["s2", "f9", "s1", "f3", "s3"];
+        files_last(&mut records, |r| r.starts_with('f').then_some(*r));
+        assert_eq!(records, ["s2", "s1", "s3", "f3", "f9"]);
+        files_first(&mut records, |r| r.starts_with('f').then_some(*r));
+        assert_eq!(records, ["f3", "f9", "s2", "s1", "s3"]);
+    }
 
     #[test]
     fn capped_lists_pass_the_limit_only_with_records_in_both_stores() {

@@ -48,6 +48,7 @@ mod authn;
 mod authn_methods;
 mod composite_limits;
 mod composite_list_limits;
+mod composite_order;
 mod connections;
 mod declarative;
 mod declarative_layers;

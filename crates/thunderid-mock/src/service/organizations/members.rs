@@ -19,7 +19,9 @@ use thunderid_protocol::organizations::{
 use super::{Action, Caller, OU_PAGING, Paging, Query, UnitList, api, check_access};
 use crate::error::MockError;
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, list_over_composite_limit};
+use crate::store::declared::{
+    Kind as Declared, MAX_COMPOSITE_RECORDS, files_last, list_over_composite_limit,
+};
 
 /// Which member list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +67,7 @@ pub(super) fn list(
     }
     let paging = paging.validate(&OU_PAGING)?;
     let declared = match list {
-        MemberList::Users => Default::default(),
+        MemberList::Users => state.declared_ids(Declared::User),
         MemberList::Groups => state.declared_ids(Declared::Group),
         MemberList::Roles => state.declared_ids(Declared::Role),
     };
@@ -82,7 +84,10 @@ pub(super) fn list(
         let response = match list {
             MemberList::Users => {
                 let display = query.get("include") == Some("display");
-                let users: Vec<_> = db.users.all().filter(|user| user.ou_id == id).collect();
+                let mut users: Vec<_> = db.users.all().filter(|user| user.ou_id == id).collect();
+                files_last(&mut users, |u| {
+                    declared.contains(&u.id).then_some(u.id.as_str())
+                });
                 if users.len() > MAX_COMPOSITE_RECORDS {
                     return Err(over_limit("users"));
                 }
@@ -114,6 +119,10 @@ pub(super) fn list(
                 if list_over_composite_limit(&groups, |g| declared.contains(&g.id), true) {
                     return Err(over_limit("groups"));
                 }
+                let mut groups = groups;
+                files_last(&mut groups, |g| {
+                    declared.contains(&g.id).then_some(g.id.as_str())
+                });
                 let groups = groups
                     .into_iter()
                     .map(|g| OrganizationUnitGroup {
@@ -140,6 +149,10 @@ pub(super) fn list(
                 if list_over_composite_limit(&roles, |r| declared.contains(&r.id), true) {
                     return Err(over_limit("roles"));
                 }
+                let mut roles = roles;
+                files_last(&mut roles, |r| {
+                    declared.contains(&r.id).then_some(r.id.as_str())
+                });
                 // `mergeRoles` marks the file store's roles read-only.
                 let roles = roles
                     .into_iter()

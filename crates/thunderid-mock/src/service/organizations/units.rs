@@ -12,7 +12,7 @@ use super::{
 };
 use crate::error::MockError;
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_last};
 
 /// `GET /organization-units`: the root units (or, for a caller without `system`, its own unit).
 /// In the composite store mode more root units (after the filter) than
@@ -40,7 +40,7 @@ pub(crate) fn list_roots(
                 .filter(|u| ids.contains(&u.id))
                 .collect(),
         };
-        let units: Vec<_> = units
+        let mut units: Vec<_> = units
             .into_iter()
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
@@ -48,6 +48,9 @@ pub(crate) fn list_roots(
         if composite && all && units.len() > MAX_COMPOSITE_RECORDS {
             return Err(api(ApiErrorCode::OuResultLimitExceeded));
         }
+        files_last(&mut units, |u| {
+            declared.contains(&u.id).then_some(u.id.as_str())
+        });
         Ok(unit_page(units, paging, "/organization-units", &declared))
     })
 }
@@ -179,6 +182,10 @@ pub(super) fn list_children(
         if composite && children.len() > MAX_COMPOSITE_RECORDS {
             return Err(api(ApiErrorCode::OuResultLimitExceeded));
         }
+        let mut children = children;
+        files_last(&mut children, |u| {
+            declared.contains(&u.id).then_some(u.id.as_str())
+        });
         let base = format!("/organization-units/{id}/ous");
         Ok(unit_page(children, paging, &base, &declared))
     })

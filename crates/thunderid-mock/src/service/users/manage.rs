@@ -16,7 +16,7 @@ use crate::password::PasswordHash;
 use crate::service::access::{Action, Caller, accessible_units, check_access, check_user_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_last};
 use crate::store::directory::Directory;
 use crate::store::groups::MemberRef;
 use crate::store::users::{UserRecord, value_at};
@@ -48,12 +48,15 @@ pub(crate) fn list(
     let declared = state.declared_ids(Declared::User);
     state.stores().directory.read(|d| {
         let units = accessible_units(caller, Action::ListUsers, None);
-        let users: Vec<&UserRecord> = d
+        let mut users: Vec<&UserRecord> = d
             .users
             .all()
             .filter(|u| units.as_ref().is_none_or(|ids| ids.contains(&u.ou_id)))
             .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
             .collect();
+        files_last(&mut users, |u| {
+            declared.contains(&u.id).then_some(u.id.as_str())
+        });
         if users.len() > MAX_COMPOSITE_RECORDS {
             return Err(MockError::Internal(anyhow::anyhow!(
                 "user entities: result limit exceeded in composite mode"
@@ -378,6 +381,7 @@ pub(crate) fn list_in_tree(
     Filter::from_query(&query)?;
     let handles = handle_path(path)?;
     let display = query.include_display();
+    let declared = state.declared_ids(Declared::User);
     state.stores().directory.read(|d| {
         let unit = d
             .units
@@ -385,10 +389,12 @@ pub(crate) fn list_in_tree(
             .ok_or_else(|| api(ApiErrorCode::UserOrganizationUnitNotFound))?;
         check_access(caller, Action::ListUsers, &unit.id)?;
         let paging = paging.validate(&PAGING)?;
-        let users: Vec<User> = d
-            .users
-            .all()
-            .filter(|u| u.ou_id == unit.id)
+        let mut users: Vec<&UserRecord> = d.users.all().filter(|u| u.ou_id == unit.id).collect();
+        files_last(&mut users, |u| {
+            declared.contains(&u.id).then_some(u.id.as_str())
+        });
+        let users: Vec<User> = users
+            .into_iter()
             .map(|u| {
                 // The tree lists bare users (`User{ID}`): `isReadOnly` stays false.
                 let full = user_body(d, u, display, false);

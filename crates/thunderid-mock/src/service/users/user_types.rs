@@ -17,7 +17,7 @@ use crate::schema::{DisplayError, Schema};
 use crate::service::access::{Action, Caller, accessible_units, check_user_type_access};
 use crate::service::request::{FieldRules, GoObject, Paging, PagingRules, Query, described};
 use crate::state::AppState;
-use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS};
+use crate::store::declared::{Kind as Declared, MAX_COMPOSITE_RECORDS, files_last};
 use crate::store::directory::Directory;
 use crate::store::user_types::UserTypeRecord;
 use crate::wire::sanitize;
@@ -170,12 +170,16 @@ pub(crate) fn list_in(
     let composite = state.config().read_only_resources;
     state.stores().directory.read(|d| {
         let units = accessible_units(caller, api.list, Some(d));
-        let types: Vec<&UserTypeRecord> = d
+        let mut types: Vec<&UserTypeRecord> = d
             .user_types
             .in_order(api.category)
             .into_iter()
             .filter(|t| units.as_ref().is_none_or(|ids| ids.contains(&t.ou_id)))
             .collect();
+        // The file store sorts its types by name too (`entitytype/file_based_store.go`).
+        files_last(&mut types, |t| {
+            declared.contains(&t.id).then_some(t.name.as_str())
+        });
         if composite && types.len() > MAX_COMPOSITE_RECORDS {
             return Err(MockError::Internal(anyhow::anyhow!(
                 "{} types: result limit exceeded in composite mode",
