@@ -295,7 +295,21 @@ pub(crate) fn verify(token: &str, key: &PublicKey) -> Result<(), JoseError> {
             if signature.len() != 2 * curve.coordinate_len() {
                 return Err(JoseError::Signature);
             }
-            ecdsa_algorithm(sign_alg, *curve).ok_or(JoseError::Signature)?
+            match ecdsa_algorithm(sign_alg, *curve) {
+                Some(algorithm) => algorithm,
+                None => {
+                    // A hash of another size than the curve's: AWS-LC has these pairings in
+                    // their ASN.1 form only.
+                    let (algorithm, der) = ecdsa_cross_algorithm(sign_alg, *curve, &signature)
+                        .ok_or(JoseError::Signature)?;
+                    let PublicKey::Ec { point, .. } = key else {
+                        return Err(JoseError::Signature);
+                    };
+                    return UnparsedPublicKey::new(algorithm, point)
+                        .verify(input.as_bytes(), &der)
+                        .map_err(|_| JoseError::Signature);
+                }
+            }
         }
         (
             SignAlg::RsaSha256 | SignAlg::RsaSha512 | SignAlg::RsaPssSha256,
@@ -323,9 +337,7 @@ pub(crate) fn verify(token: &str, key: &PublicKey) -> Result<(), JoseError> {
         .map_err(|_| JoseError::Signature)
 }
 
-/// The ECDSA verifications AWS-LC has for a curve and hash. Go would also accept a P-256 key
-/// under ES384/ES512 (it truncates the digest); AWS-LC has no such pairing, so the mock refuses
-/// those as a bad signature.
+/// The ECDSA verifications AWS-LC has for a curve and hash in the JWS's fixed R||S form.
 fn ecdsa_algorithm(alg: SignAlg, curve: Curve) -> Option<&'static dyn VerificationAlgorithm> {
     Some(match (alg, curve) {
         (SignAlg::EcdsaSha256, Curve::P256) => &signature::ECDSA_P256_SHA256_FIXED,
@@ -335,6 +347,50 @@ fn ecdsa_algorithm(alg: SignAlg, curve: Curve) -> Option<&'static dyn Verificati
         (SignAlg::EcdsaSha512, Curve::P521) => &signature::ECDSA_P521_SHA512_FIXED,
         _ => return None,
     })
+}
+
+/// The pairings of a P-256 or P-384 key with another hash than its own, which Go's
+/// `ecdsa.Verify` accepts (a longer digest truncated to the curve's order, a shorter one taken
+/// as is, as FIPS 186 has it): AWS-LC verifies them in ASN.1 form, so the fixed R||S signature
+/// (already checked to be the curve's length) is re-encoded as a DER `Ecdsa-Sig-Value`.
+fn ecdsa_cross_algorithm(
+    alg: SignAlg,
+    curve: Curve,
+    fixed: &[u8],
+) -> Option<(&'static dyn VerificationAlgorithm, Vec<u8>)> {
+    let algorithm: &'static dyn VerificationAlgorithm = match (alg, curve) {
+        (SignAlg::EcdsaSha384, Curve::P256) => &signature::ECDSA_P256_SHA384_ASN1,
+        (SignAlg::EcdsaSha512, Curve::P256) => &signature::ECDSA_P256_SHA512_ASN1,
+        (SignAlg::EcdsaSha256, Curve::P384) => &signature::ECDSA_P384_SHA256_ASN1,
+        (SignAlg::EcdsaSha512, Curve::P384) => &signature::ECDSA_P384_SHA512_ASN1,
+        _ => return None,
+    };
+    let (r, s) = fixed.split_at(fixed.len() / 2);
+    Some((algorithm, ecdsa_der(r, s)))
+}
+
+/// `SEQUENCE { INTEGER r, INTEGER s }` from two unsigned big-endian halves (at most 48 bytes
+/// each, so every length fits DER's short form). Written by hand: it is a dozen bytes of framing.
+fn ecdsa_der(r: &[u8], s: &[u8]) -> Vec<u8> {
+    fn integer(out: &mut Vec<u8>, value: &[u8]) {
+        let digits = match value.iter().position(|b| *b != 0) {
+            Some(first) => &value[first..],
+            None => &[0u8][..],
+        };
+        let pad = digits[0] & 0x80 != 0;
+        out.push(0x02);
+        out.push((digits.len() + usize::from(pad)) as u8);
+        if pad {
+            out.push(0);
+        }
+        out.extend_from_slice(digits);
+    }
+    let mut body = Vec::with_capacity(r.len() + s.len() + 6);
+    integer(&mut body, r);
+    integer(&mut body, s);
+    let mut der = vec![0x30, body.len() as u8];
+    der.extend(body);
+    der
 }
 
 /// A certificate's subject public key (`x509.Certificate.PublicKey`).

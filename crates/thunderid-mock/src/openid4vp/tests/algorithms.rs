@@ -124,6 +124,75 @@ fn an_alg_of_another_key_type_is_the_wrong_public_key() {
     }
 }
 
+/// Go's `ecdsa.Verify` takes the header's hash whatever the key's curve: a longer digest is
+/// truncated to the curve's order, a shorter one taken as is. Signed here by RustCrypto's prehash
+/// signer, which does the same (FIPS 186), since AWS-LC signs no such pairing.
+#[test]
+fn ecdsa_keys_verify_under_the_other_curves_hashes_as_go_does() {
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    use sha2::{Digest, Sha256, Sha384, Sha512};
+    let input = |alg: &str| {
+        format!(
+            "{}.{}",
+            jose::b64(json!({"alg": alg, "typ": "kb+jwt"}).to_string().as_bytes()),
+            jose::b64(claims().to_string().as_bytes())
+        )
+    };
+    let digest = |alg: &str, data: &[u8]| match alg {
+        "ES256" => Sha256::digest(data).to_vec(),
+        "ES384" => Sha384::digest(data).to_vec(),
+        _ => Sha512::digest(data).to_vec(),
+    };
+    let p256 = p256::ecdsa::SigningKey::from_slice(&[7; 32]).unwrap();
+    let p256_key = PublicKey::Ec {
+        curve: jws::Curve::P256,
+        point: p256
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+    };
+    let p384 = p384::ecdsa::SigningKey::from_slice(&[7; 48]).unwrap();
+    let p384_key = PublicKey::Ec {
+        curve: jws::Curve::P384,
+        point: p384
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+    };
+    let sign = |curve: &str, alg: &str| {
+        let input = input(alg);
+        let prehash = digest(alg, input.as_bytes());
+        let signature = if curve == "P-256" {
+            let sig: p256::ecdsa::Signature = p256.sign_prehash(&prehash).unwrap();
+            sig.to_bytes().to_vec()
+        } else {
+            let sig: p384::ecdsa::Signature = p384.sign_prehash(&prehash).unwrap();
+            sig.to_bytes().to_vec()
+        };
+        format!("{input}.{}", jose::b64(&signature))
+    };
+    for (curve, key, algs) in [
+        ("P-256", &p256_key, ["ES256", "ES384", "ES512"]),
+        ("P-384", &p384_key, ["ES256", "ES384", "ES512"]),
+    ] {
+        for alg in algs {
+            let token = sign(curve, alg);
+            assert_eq!(jws::verify(&token, key), Ok(()), "{alg} over {curve}");
+            // Another header over the same signature no longer verifies.
+            let (_, signature) = token.rsplit_once('.').unwrap();
+            let other = if alg == "ES512" { "ES384" } else { "ES512" };
+            let relabelled = format!("{}.{signature}", input(other));
+            assert_eq!(
+                jws::verify(&relabelled, key),
+                Err(JoseError::Signature),
+                "{alg} relabelled {other} over {curve}"
+            );
+        }
+    }
+}
+
 #[test]
 fn algorithms_the_server_does_not_map_are_unsupported() {
     let ed = SigningKey::generate(Alg::EdDsa);
