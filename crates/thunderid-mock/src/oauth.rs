@@ -22,6 +22,7 @@ pub(crate) mod authorize;
 pub(crate) mod callback;
 pub(crate) mod ciba;
 pub(crate) mod claims;
+mod client_assertion;
 pub(crate) mod client_auth;
 pub(crate) mod grants;
 pub(crate) mod introspection;
@@ -62,6 +63,16 @@ impl OAuthContext<'_> {
     /// The `iss` of every token.
     pub(crate) fn issuer(&self) -> &str {
         self.signer.issuer()
+    }
+
+    /// What a `private_key_jwt` client assertion is checked against.
+    pub(crate) fn assertion_check(&self) -> client_assertion::AssertionCheck<'_> {
+        client_assertion::AssertionCheck {
+            issuer: self.issuer(),
+            leeway: self.settings.jwt.leeway,
+            now: self.now,
+            oauth: self.oauth,
+        }
     }
 
     /// Whether a token with this `jti` / `tfid` was revoked.

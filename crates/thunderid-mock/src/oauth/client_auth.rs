@@ -8,7 +8,7 @@
 //! |---|---|
 //! | any `Authorization` header | `client_secret_basic` (Basic, URL-decoded `id:secret`) |
 //! | `client_secret` in the body | `client_secret_post` |
-//! | `client_assertion[_type]` | `private_key_jwt` |
+//! | `client_assertion[_type]` | `private_key_jwt` (the client id is the assertion's `sub`; the assertion is checked by [`client_assertion`]) |
 //! | only `client_id` | `none` |
 //!
 //! Like the real server, a `client_secret_basic` client that puts its secret in the body is refused
@@ -19,12 +19,13 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use thunderid_protocol::OAuthErrorCode;
 use thunderid_protocol::oauth2::TokenEndpointAuthMethod;
 use thunderid_protocol::oauth2::token::CLIENT_ASSERTION_TYPE_JWT_BEARER;
 
 use super::OAuthError;
+use super::client_assertion::{self, AssertionCheck};
 use super::params::{FormParams, query_unescape};
 use crate::fixtures::{ApplicationFixture, MemberKind, OAuthProfile};
 use crate::store::registry::Registry;
@@ -60,16 +61,18 @@ impl AuthenticatedClient {
 /// form parameters.
 pub(crate) fn authenticate_client(
     registry: &Registry,
+    check: &AssertionCheck<'_>,
     authorization: Option<&str>,
     params: &FormParams,
 ) -> Result<AuthenticatedClient, OAuthError> {
     let authorization = authorization.filter(|v| !v.is_empty());
-    authenticate(registry, authorization, params)
+    authenticate(registry, check, authorization, params)
         .map_err(|failure| to_error(failure, authorization.is_some()))
 }
 
 fn authenticate(
     registry: &Registry,
+    check: &AssertionCheck<'_>,
     authorization: Option<&str>,
     params: &FormParams,
 ) -> Result<AuthenticatedClient, AuthFailure> {
@@ -91,12 +94,21 @@ fn authenticate(
             AuthFailure::UnauthorizedMethod
         });
     }
-    // No fixture client can register private_key_jwt, so only secrets are left to check.
-    let secret_matches = oauth.client_secret.as_deref().is_some_and(|expected| {
-        crate::ids::constant_time_eq(expected.as_bytes(), secret.as_bytes())
-    });
-    if detected != TokenEndpointAuthMethod::None && !secret_matches {
-        return Err(AuthFailure::InvalidCredentials);
+    match detected {
+        TokenEndpointAuthMethod::PrivateKeyJwt => {
+            let assertion = params.value("client_assertion");
+            client_assertion::validate(check, oauth.certificate.as_ref(), &client_id, assertion)
+                .map_err(|_| AuthFailure::InvalidAssertion)?;
+        }
+        TokenEndpointAuthMethod::None => {}
+        _ => {
+            let secret_matches = oauth.client_secret.as_deref().is_some_and(|expected| {
+                crate::ids::constant_time_eq(expected.as_bytes(), secret.as_bytes())
+            });
+            if !secret_matches {
+                return Err(AuthFailure::InvalidCredentials);
+            }
+        }
     }
     Ok(AuthenticatedClient {
         app: Arc::clone(app),
@@ -189,12 +201,7 @@ fn basic_credentials(header: &str) -> Result<(String, String), AuthFailure> {
 
 /// The unverified `sub` of a client assertion (the server reads it before verifying).
 fn assertion_subject(assertion: &str) -> Option<String> {
-    let mut parts = assertion.split('.');
-    let (_, payload) = (parts.next()?, parts.next()?);
-    let payload = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let claims: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&payload).ok()?;
-    claims
+    client_assertion::decode_payload(assertion)?
         .get("sub")
         .and_then(|s| s.as_str())
         .filter(|s| !s.is_empty())

@@ -39,7 +39,7 @@ pub(crate) fn backchannel_authorize(
     request: &ClientRequest,
 ) -> ServiceResult<BackchannelAuthenticationResponse> {
     let registry = state.registry();
-    let client = authenticate(&registry, request)?;
+    let client = authenticate(state, &registry, request)?;
     let ctx = oauth_context(state);
     let accepted = ciba::validate(&ctx, &client, &request.form)?;
     let failed = || {

@@ -38,7 +38,7 @@ pub(crate) fn issue_token(
 ) -> ServiceResult<TokenResponse> {
     let ctx = oauth_context(state);
     let registry = state.registry();
-    let client = authenticate(&registry, request)?;
+    let client = authenticate(state, &registry, request)?;
     let params: TokenRequestParams = from_form_pairs(request.form.pairs().iter().cloned())
         .map_err(|_| OAuthError::invalid_request("Failed to parse request body"))?;
     if request.dpop_proofs > 1 {
@@ -69,7 +69,7 @@ pub(crate) fn introspect(
     request: &ClientRequest,
 ) -> ServiceResult<IntrospectionResponse> {
     let registry = state.registry();
-    authenticate(&registry, request)?;
+    authenticate(state, &registry, request)?;
     let ctx = oauth_context(state);
     Ok(introspection::introspect(
         &ctx,
@@ -80,7 +80,7 @@ pub(crate) fn introspect(
 /// `POST /oauth2/revoke`.
 pub(crate) fn revoke(state: &AppState, request: &ClientRequest) -> ServiceResult<()> {
     let registry = state.registry();
-    let client = authenticate(&registry, request)?;
+    let client = authenticate(state, &registry, request)?;
     let ctx = oauth_context(state);
     Ok(introspection::revoke(
         &ctx,
@@ -128,14 +128,22 @@ pub(crate) fn push_authorization_request(
     push: &par::Push<'_>,
 ) -> ServiceResult<PushedAuthorizationResponse> {
     let registry = state.registry();
-    let client = authenticate(&registry, request)?;
+    let client = authenticate(state, &registry, request)?;
     let ctx = oauth_context(state);
     Ok(par::push(&ctx, &client, push)?)
 }
 
 pub(crate) fn authenticate(
+    state: &AppState,
     registry: &crate::store::registry::Registry,
     request: &ClientRequest,
 ) -> Result<AuthenticatedClient, OAuthError> {
-    authenticate_client(registry, request.authorization.as_deref(), &request.form)
+    let ctx = oauth_context(state);
+    let check = ctx.assertion_check();
+    authenticate_client(
+        registry,
+        &check,
+        request.authorization.as_deref(),
+        &request.form,
+    )
 }

@@ -20,6 +20,7 @@ mod authorize;
 mod callback;
 mod introspect_revoke;
 mod logout;
+mod private_key_jwt;
 mod token;
 mod userinfo;
 

@@ -1,0 +1,170 @@
+//! `private_key_jwt`: the client assertion checks of the real server's `validateClientAssertion`
+//! (`O2/clientauth/clientauth.go`), in its order, over the JWT service's `VerifyJWTWithPublicKey`
+//! (`jose/jwt/service.go`):
+//!
+//! 1. the client has a certificate;
+//! 2. `aud` is a single string equal to the server's issuer (FAPI 2.0 §5.3.2.1);
+//! 3. the signature: an inline JWKS (`type` anything but `JWKS_URI`) must parse, the header must
+//!    carry a non-empty string `kid`, the first key with that `kid` is taken, then the header's
+//!    `alg`, the key's type and the signature as `cryptolib.Verify` checks them (shared with the
+//!    OpenID4VP verifier, [`jws`]). A `JWKS_URI` certificate would be fetched; the mock makes no
+//!    outbound call for it, so such an assertion fails as an unreachable JWKS does;
+//! 4. `verifyJWTClaims`: `exp` required (expired once `now >= exp + leeway`), `nbf` when present
+//!    (`now < nbf - leeway` refused), `aud` again, `iss` equal to the client id (`iat` is not read);
+//! 5. `jti` a non-empty string, recorded until `exp + leeway`: a second use is a replay.
+//!
+//! Every refusal answers the same `invalid_client` error; the reason is kept for tests.
+
+use serde_json::{Map, Value};
+
+use crate::openid4vp::jose::unb64;
+use crate::openid4vp::jws;
+use crate::store::locked::Locked;
+use crate::store::oauth::OAuthState;
+
+/// What an assertion is checked against: the server's issuer and leeway, its clock and its replay
+/// store.
+#[derive(Clone, Copy)]
+pub(crate) struct AssertionCheck<'a> {
+    pub issuer: &'a str,
+    /// `jwt.leeway`, in seconds.
+    pub leeway: u64,
+    pub now: u64,
+    pub oauth: &'a Locked<OAuthState>,
+}
+
+/// Why an assertion was refused (the wire error is the same for all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    NoCertificate,
+    Payload,
+    Audience,
+    /// A `JWKS_URI` certificate: the mock does not fetch it.
+    JwksUri,
+    CertificateFormat,
+    Header,
+    MissingKid,
+    NoMatchingKey,
+    Key,
+    Signature,
+    Expired,
+    NotYetValid,
+    Issuer,
+    MissingJti,
+    Replay,
+}
+
+/// `jwt.DecodeJWTPayload`: three segments, the second unpadded base64url JSON object.
+pub(crate) fn decode_payload(assertion: &str) -> Option<Map<String, Value>> {
+    decode_segment(assertion, 1)
+}
+
+fn decode_segment(assertion: &str, index: usize) -> Option<Map<String, Value>> {
+    let parts: Vec<&str> = assertion.split('.').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let bytes = unb64(parts[index]).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// `validateClientAssertion` for the client `client_id` holding `certificate`.
+pub(crate) fn validate(
+    check: &AssertionCheck<'_>,
+    certificate: Option<&Value>,
+    client_id: &str,
+    assertion: &str,
+) -> Result<(), Refusal> {
+    let certificate = certificate
+        .filter(|c| !c.is_null())
+        .ok_or(Refusal::NoCertificate)?;
+    let claims = decode_payload(assertion).ok_or(Refusal::Payload)?;
+    if claims.get("aud").and_then(Value::as_str) != Some(check.issuer) {
+        return Err(Refusal::Audience);
+    }
+    verify_signature(certificate, assertion)?;
+    verify_claims(check, &claims, client_id)?;
+    record_jti(check, &claims)
+}
+
+fn verify_signature(certificate: &Value, assertion: &str) -> Result<(), Refusal> {
+    let text = |name: &str| certificate.get(name).and_then(Value::as_str);
+    if text("type") == Some("JWKS_URI") {
+        return Err(Refusal::JwksUri);
+    }
+    #[derive(serde::Deserialize)]
+    struct Jwks {
+        #[serde(default)]
+        keys: Option<Vec<Map<String, Value>>>,
+    }
+    let jwks: Jwks = serde_json::from_str(text("value").unwrap_or_default())
+        .map_err(|_| Refusal::CertificateFormat)?;
+    let header = decode_segment(assertion, 0).ok_or(Refusal::Header)?;
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .filter(|k| !k.is_empty())
+        .ok_or(Refusal::MissingKid)?;
+    let jwk = jwks
+        .keys
+        .unwrap_or_default()
+        .into_iter()
+        .find(|key| key.get("kid").and_then(Value::as_str) == Some(kid))
+        .ok_or(Refusal::NoMatchingKey)?;
+    let key = jws::jwk_key(&jwk).map_err(|_| Refusal::Key)?;
+    jws::verify(assertion, &key).map_err(|_| Refusal::Signature)
+}
+
+/// `int64(claim)` of a JSON number, as Go truncates it.
+fn whole(value: f64) -> i64 {
+    value.trunc() as i64
+}
+
+fn verify_claims(
+    check: &AssertionCheck<'_>,
+    claims: &Map<String, Value>,
+    client_id: &str,
+) -> Result<(), Refusal> {
+    let now = i64::try_from(check.now).unwrap_or(i64::MAX);
+    let leeway = i64::try_from(check.leeway).unwrap_or(i64::MAX);
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .ok_or(Refusal::Expired)?;
+    if now >= whole(exp).saturating_add(leeway) {
+        return Err(Refusal::Expired);
+    }
+    if let Some(nbf) = claims.get("nbf") {
+        let nbf = nbf.as_f64().ok_or(Refusal::NotYetValid)?;
+        if now < whole(nbf).saturating_sub(leeway) {
+            return Err(Refusal::NotYetValid);
+        }
+    }
+    if claims.get("iss").and_then(Value::as_str) != Some(client_id) {
+        return Err(Refusal::Issuer);
+    }
+    Ok(())
+}
+
+/// `recordAssertionJTI`: one use per `jti` until `exp + leeway`.
+fn record_jti(check: &AssertionCheck<'_>, claims: &Map<String, Value>) -> Result<(), Refusal> {
+    let jti = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .filter(|j| !j.is_empty())
+        .ok_or(Refusal::MissingJti)?;
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .ok_or(Refusal::Expired)?;
+    let leeway = i64::try_from(check.leeway).unwrap_or(i64::MAX);
+    let expires_at = u64::try_from(whole(exp).saturating_add(leeway)).unwrap_or(0);
+    let inserted = check
+        .oauth
+        .write(|o| o.record_assertion_jti(jti, expires_at, check.now));
+    if inserted {
+        Ok(())
+    } else {
+        Err(Refusal::Replay)
+    }
+}
