@@ -12,10 +12,12 @@
 //! 6. Localized `logo_uri#…`, `tos_uri#…`, `policy_uri#…` variants are valid URIs.
 //!
 //! Every client error is `invalid_client_metadata` with the application error's text, except the
-//! redirect URIs'. Metadata the server would accept but the mock does not serve (`private_key_jwt`,
-//! signed or encrypted UserInfo and ID tokens, DPoP-bound tokens, the jwt-bearer grant) is refused
-//! with `invalid_client_metadata` naming it, rather than registering a client that cannot work.
-//! Nothing is kept unless every check passes.
+//! redirect URIs'. `jwks` or `jwks_uri` becomes the client's certificate (`JWKS` with the set
+//! re-marshalled, or `JWKS_URI`), as `convertDCRToApplication` does, so a `private_key_jwt` client
+//! authenticates with it (a `JWKS_URI` one cannot: the mock fetches no keys). Metadata the server
+//! would accept but the mock does not serve (signed or encrypted UserInfo and ID tokens, DPoP-bound
+//! tokens, the jwt-bearer grant) is refused with `invalid_client_metadata` naming it, rather than
+//! registering a client that cannot work. Nothing is kept unless every check passes.
 
 use std::collections::BTreeMap;
 
@@ -326,9 +328,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), OAuthError> {
 
 /// What the server would accept but the mock cannot serve.
 fn check_served(metadata: &Metadata) -> Result<(), OAuthError> {
-    let unserved = if metadata.token_endpoint_auth_method == "private_key_jwt" {
-        Some("private_key_jwt client authentication is not served by thunderid-mock")
-    } else if metadata
+    let unserved = if metadata
         .grant_types
         .iter()
         .any(|g| g == "urn:ietf:params:oauth:grant-type:jwt-bearer")

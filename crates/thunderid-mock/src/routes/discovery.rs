@@ -11,8 +11,6 @@
 //! in its member order, with endpoints under the base URL (`--public-url`) and `issuer` = the token
 //! issuer, minus what the mock does not serve ([`as_served`]):
 //!
-//! * `private_key_jwt` and its `token_endpoint_auth_signing_alg_values_supported`: no JWT client
-//!   authentication;
 //! * `dpop_signing_alg_values_supported`: no DPoP;
 //! * the jwt-bearer grant and its `authorization_grant_profiles_supported` (ID-JAG);
 //! * ES256 among the signing algorithms while no EC key is published: the real server also
@@ -37,7 +35,7 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use thunderid_protocol::ids::IssuerUrl;
-use thunderid_protocol::oauth2::token::{GrantType, TokenEndpointAuthMethod};
+use thunderid_protocol::oauth2::token::GrantType;
 use thunderid_protocol::oidc::{AuthorizationServerMetadata, Jwks, OpenIdProviderMetadata};
 
 use super::{Endpoint, endpoint_url};
@@ -115,12 +113,6 @@ fn as_served(metadata: &mut AuthorizationServerMetadata, state: &AppState, prefi
         .grant_types_supported
         .retain(|grant| !matches!(grant, GrantType::JwtBearer));
     metadata.authorization_grant_profiles_supported.clear();
-    metadata
-        .token_endpoint_auth_methods_supported
-        .retain(|method| !matches!(method, TokenEndpointAuthMethod::PrivateKeyJwt));
-    metadata
-        .token_endpoint_auth_signing_alg_values_supported
-        .clear();
     metadata.dpop_signing_alg_values_supported.clear();
 }
 

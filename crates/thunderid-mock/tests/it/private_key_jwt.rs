@@ -330,3 +330,33 @@ async fn a_jwks_uri_client_is_refused_because_the_mock_fetches_no_keys() {
     c["iss"] = json!("uri-client");
     assert_invalid_assertion(&with_assertion(&t, &rsa.sign(&c)).await, "jwks_uri");
 }
+
+#[tokio::test]
+async fn a_client_registered_over_dcr_with_its_jwks_authenticates_with_an_assertion() {
+    let t = TestServer::start().await;
+    let ec = ec_key("ec-dcr");
+    let token = t
+        .server
+        .mint_access_token(crate::organizations::ADMIN, "sample-spa", &["system"]);
+    let body = json!({"client_name": "dcr-pkjwt", "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "private_key_jwt", "jwks": {"keys": [ec.jwk.clone()]}});
+    let reply = t
+        .send(
+            t.client
+                .post(t.url("/oauth2/dcr/register"))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let registered = reply.json();
+    assert_eq!(registered["token_endpoint_auth_method"], "private_key_jwt");
+    assert_eq!(registered["jwks"], json!({"keys": [ec.jwk.clone()]}));
+    assert!(registered.get("client_secret").is_none(), "{registered}");
+    let client_id = registered["client_id"].as_str().unwrap();
+    let mut c = claims(&t, "dcr-1");
+    c["sub"] = json!(client_id);
+    c["iss"] = json!(client_id);
+    let reply = with_assertion(&t, &ec.sign(&c)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}

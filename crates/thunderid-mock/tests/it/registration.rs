@@ -342,10 +342,6 @@ async fn metadata_the_mock_does_not_serve_is_refused_by_name() {
     let t = TestServer::start().await;
     for (body, description) in [
         (
-            json!({"grant_types": ["client_credentials"], "token_endpoint_auth_method": "private_key_jwt", "jwks_uri": "https://keys.example/jwks"}),
-            "private_key_jwt client authentication is not served by thunderid-mock",
-        ),
-        (
             json!({"grant_types": ["client_credentials"], "dpop_bound_access_tokens": true}),
             "DPoP-bound access tokens are not served by thunderid-mock",
         ),

@@ -92,8 +92,10 @@ pub(super) fn application(
     let method = match metadata.token_endpoint_auth_method.as_str() {
         "client_secret_post" => TokenEndpointAuthMethod::ClientSecretPost,
         "none" => TokenEndpointAuthMethod::None,
+        "private_key_jwt" => TokenEndpointAuthMethod::PrivateKeyJwt,
         _ => TokenEndpointAuthMethod::ClientSecretBasic,
     };
+    let certificate = certificate(&metadata);
     let non_empty = |value: String| (!value.is_empty()).then_some(value);
     let default_flow = || "default-flow".to_owned();
     let ou_id = metadata.ou_id.clone();
@@ -121,7 +123,7 @@ pub(super) fn application(
             scopes: Vec::new(),
             scope_claims: None,
             user_info: None,
-            certificate: None,
+            certificate,
         }),
         flow_secret: None,
         auth_flow: default_flow(),
@@ -146,4 +148,15 @@ pub(super) fn application(
         attestation: None,
         login_consent: LoginConsentFixture::default(),
     }
+}
+
+/// `jwks_uri` or `jwks` as the client's certificate, in the application API's shape.
+fn certificate(metadata: &Metadata) -> Option<Value> {
+    let (kind, value) = if !metadata.jwks_uri.is_empty() {
+        ("JWKS_URI", metadata.jwks_uri.clone())
+    } else {
+        let jwks = metadata.jwks.as_ref().filter(|jwks| !jwks.is_empty())?;
+        ("JWKS", Value::Object(jwks.clone()).to_string())
+    };
+    Some(serde_json::json!({"type": kind, "value": value}))
 }
