@@ -1,6 +1,6 @@
 Feature: Token endpoint client authentication and grant selection
-  Every call to /oauth2/token authenticates the client first: client_secret_basic, client_secret_post
-  or, for public clients, just client_id. Then grant_type must be present, supported by the server
+  Every call to /oauth2/token authenticates the client first: client_secret_basic, client_secret_post,
+  private_key_jwt (a signed assertion, each jti used once) or, for public clients, just client_id. Then grant_type must be present, supported by the server
   and registered for the client.
 
   Scenario: A confidential client authenticates with HTTP Basic
@@ -77,3 +77,21 @@ Feature: Token endpoint client authentication and grant selection
     When "sample-m2m" calls the token endpoint with a DPoP proof and:
       | grant_type | client_credentials |
     Then the token request fails with 400 "invalid_dpop_proof" and "Invalid DPoP proof"
+
+  @stateful
+  Scenario: A private_key_jwt client authenticates with a signed assertion, each one once
+    Given the caller is an administrator
+    When the caller sends POST "/applications" with the JSON body:
+      """
+      {"name": "Signer", "type": "m2m", "ouId": "01900000-0000-7000-8000-000000000001",
+       "inboundAuthConfig": [{"type": "oauth2", "config": {"clientId": "signer",
+         "grantTypes": ["client_credentials"], "tokenEndpointAuthMethod": "private_key_jwt",
+         "certificate": {"type": "JWKS", "value": "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"conformance-es256\",\"crv\":\"P-256\",\"x\":\"4JS12M1IYgbqeGS5KiBaVFA0NIm8bOc9fywpPCOg1qI\",\"y\":\"sHFl1T0xR3zb0QdM2sEr6QORcXzdAIRzaSZsvhYxpNI\"}]}"}}}]}
+      """
+    Then the response status is 201
+    When the client "signer" calls the token endpoint with a signed client assertion and:
+      | grant_type | client_credentials |
+    Then the app receives tokens
+    When the same client assertion is sent to the token endpoint again with:
+      | grant_type | client_credentials |
+    Then the token request fails with 401 "invalid_client" and "Invalid client assertion"

@@ -58,7 +58,7 @@ fn state(world: &mut ConformanceWorld) -> anyhow::Result<&mut ClientState> {
 }
 
 /// The server's clock: the control API's when it has one, else this machine's.
-async fn server_now(world: &ConformanceWorld) -> u64 {
+pub(crate) async fn server_now(world: &ConformanceWorld) -> u64 {
     let control = async {
         let response = world
             .http

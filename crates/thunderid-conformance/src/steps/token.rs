@@ -15,6 +15,7 @@ use crate::jwt;
 use crate::params::{OAuthErrorParam, TokenKind};
 use crate::world::{ConformanceWorld, TokenSet};
 
+mod assertion;
 mod inspect;
 
 /// How a request to the token, introspection or revocation endpoint authenticates its client.
@@ -57,7 +58,7 @@ fn authenticate(
             let oauth = catalog::oauth(app)?;
             let secret = oauth.client_secret.clone().unwrap_or_default();
             match oauth.token_endpoint_auth_method {
-                // The suite cannot sign client assertions: such a client is sent as a public one.
+                // Sent as a public one here; the signed-assertion steps (`assertion`) sign for it.
                 TokenEndpointAuthMethod::None | TokenEndpointAuthMethod::PrivateKeyJwt => {
                     form.push(("client_id".into(), oauth.client_id.clone()));
                     None
