@@ -113,6 +113,12 @@ fn as_served(metadata: &mut AuthorizationServerMetadata, state: &AppState, prefi
         .grant_types_supported
         .retain(|grant| !matches!(grant, GrantType::JwtBearer));
     metadata.authorization_grant_profiles_supported.clear();
+    if state.config().version.is_v1_0() {
+        // The v1.0.x line predates the member (5ba9f5a35); it accepts the same assertions.
+        metadata
+            .token_endpoint_auth_signing_alg_values_supported
+            .clear();
+    }
     metadata.dpop_signing_alg_values_supported.clear();
 }
 

@@ -187,3 +187,29 @@ fn the_cli_names_the_lines() {
     assert_eq!("1.0".parse::<ServerVersion>(), Ok(ServerVersion::V1_0));
     assert_eq!(ServerVersion::default(), ServerVersion::Main);
 }
+
+#[tokio::test]
+async fn discovery_lists_the_assertion_signing_algorithms_on_main_only() {
+    for (version, listed) in [(ServerVersion::Main, true), (ServerVersion::V1_0, false)] {
+        let t = on(version).await;
+        for path in [
+            "/.well-known/openid-configuration",
+            "/.well-known/oauth-authorization-server",
+        ] {
+            let document = t.get(path).await.json();
+            assert!(
+                document["token_endpoint_auth_methods_supported"]
+                    .as_array()
+                    .is_some_and(|methods| methods.contains(&"private_key_jwt".into())),
+                "{version} {path}"
+            );
+            assert_eq!(
+                document
+                    .get("token_endpoint_auth_signing_alg_values_supported")
+                    .is_some(),
+                listed,
+                "{version} {path}"
+            );
+        }
+    }
+}
