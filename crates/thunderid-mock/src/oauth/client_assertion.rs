@@ -168,3 +168,114 @@ fn record_jti(check: &AssertionCheck<'_>, claims: &Map<String, Value>) -> Result
         Err(Refusal::Replay)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::openid4vp::jws::{Alg, SigningKey};
+
+    const ISSUER: &str = "https://localhost:8090";
+    const NOW: u64 = 1_000_000;
+
+    fn jwks_certificate(key: &SigningKey, kid: &str) -> Value {
+        let mut jwk = key.public_jwk();
+        jwk.insert("kid".into(), kid.into());
+        json!({"type": "JWKS", "value": json!({"keys": [jwk]}).to_string()})
+    }
+
+    fn sign(key: &SigningKey, kid: &str, claims: &Value) -> String {
+        let mut header = Map::new();
+        header.insert("kid".into(), kid.into());
+        key.sign_jws(&header, claims)
+    }
+
+    fn good() -> Value {
+        json!({"iss": "c1", "sub": "c1", "aud": ISSUER, "exp": NOW + 60, "jti": "j"})
+    }
+
+    /// Each refusal for its own reason, in the server's order; nothing is recorded until the end.
+    #[test]
+    fn each_check_refuses_for_its_reason_and_only_a_full_pass_records_the_jti() {
+        let store = Locked::new(OAuthState::default());
+        let check = AssertionCheck {
+            issuer: ISSUER,
+            leeway: 30,
+            now: NOW,
+            oauth: &store,
+        };
+        let key = SigningKey::generate(Alg::Es256);
+        let cert = jwks_certificate(&key, "k1");
+        let with = |change: &dyn Fn(&mut Map<String, Value>)| {
+            let mut claims = good();
+            change(claims.as_object_mut().unwrap());
+            sign(&key, "k1", &claims)
+        };
+        let run = |cert: Option<&Value>, assertion: &str| validate(&check, cert, "c1", assertion);
+        let other = SigningKey::generate(Alg::Es256);
+        let uri = json!({"type": "JWKS_URI", "value": "https://keys.example"});
+        let broken = json!({"type": "JWKS", "value": "{"});
+        let cases: Vec<(Option<&Value>, String, Refusal)> = vec![
+            (None, with(&|_| {}), Refusal::NoCertificate),
+            (Some(&cert), "a.b".into(), Refusal::Payload),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.insert("aud".into(), json!([ISSUER]));
+                }),
+                Refusal::Audience,
+            ),
+            (Some(&uri), with(&|_| {}), Refusal::JwksUri),
+            (Some(&broken), with(&|_| {}), Refusal::CertificateFormat),
+            (Some(&cert), sign(&key, "", &good()), Refusal::MissingKid),
+            (
+                Some(&cert),
+                sign(&key, "k2", &good()),
+                Refusal::NoMatchingKey,
+            ),
+            (Some(&cert), sign(&other, "k1", &good()), Refusal::Signature),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.insert("exp".into(), json!(NOW - 30));
+                }),
+                Refusal::Expired,
+            ),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.insert("nbf".into(), json!(NOW + 31));
+                }),
+                Refusal::NotYetValid,
+            ),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.insert("nbf".into(), json!("soon"));
+                }),
+                Refusal::NotYetValid,
+            ),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.remove("iss");
+                }),
+                Refusal::Issuer,
+            ),
+            (
+                Some(&cert),
+                with(&|c| {
+                    c.insert("jti".into(), json!(7));
+                }),
+                Refusal::MissingJti,
+            ),
+        ];
+        for (cert, assertion, reason) in cases {
+            assert_eq!(run(cert, &assertion), Err(reason), "{assertion}");
+        }
+        let assertion = with(&|_| {});
+        assert_eq!(run(Some(&cert), &assertion), Ok(()));
+        assert_eq!(run(Some(&cert), &assertion), Err(Refusal::Replay));
+    }
+}
