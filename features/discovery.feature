@@ -23,7 +23,7 @@ Feature: Discovery and JWKS
     When the client sends GET "/.well-known/openid-configuration"
     Then the document lists "code" under "response_types_supported"
     And the document lists "S256" under "code_challenge_methods_supported"
-    And the document lists "client_secret_basic, client_secret_post, none" among "token_endpoint_auth_methods_supported"
+    And the document lists "client_secret_basic, client_secret_post, private_key_jwt, none" among "token_endpoint_auth_methods_supported"
     And the document lists "openid, profile, email, phone, address, roles" under "scopes_supported"
     And the document lists "public" under "subject_types_supported"
     And the document has "authorization_response_iss_parameter_supported" set to true
@@ -39,11 +39,10 @@ Feature: Discovery and JWKS
   @mock-only
   Scenario: The mock advertises nothing it does not serve
     When the client sends GET "/.well-known/openid-configuration"
-    Then the document lists "client_secret_basic, client_secret_post, none" under "token_endpoint_auth_methods_supported"
+    Then the document lists "client_secret_basic, client_secret_post, private_key_jwt, none" under "token_endpoint_auth_methods_supported"
     And the document lists "client_credentials, authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange, urn:openid:params:grant-type:ciba" under "grant_types_supported"
     And the document lists "RS256" under "id_token_signing_alg_values_supported"
     And the document has no "dpop_signing_alg_values_supported"
-    And the document has no "token_endpoint_auth_signing_alg_values_supported"
     And the document has no "authorization_grant_profiles_supported"
     And the document has no "userinfo_signing_alg_values_supported"
     And the document has no "userinfo_encryption_alg_values_supported"

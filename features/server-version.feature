@@ -72,3 +72,13 @@ Feature: The release line: main and v1.0.x
     Then the flow status is "COMPLETE"
     And the assertion carries the claims:
       | username | o&#39;brien |
+
+  @server-main
+  Scenario: main lists the algorithms a client assertion may be signed with
+    When the client sends GET "/.well-known/openid-configuration"
+    Then the document lists "RS256, ES256, EdDSA" among "token_endpoint_auth_signing_alg_values_supported"
+
+  @server-1.0
+  Scenario: v1.0 does not list the client assertion algorithms
+    When the client sends GET "/.well-known/openid-configuration"
+    Then the document has no "token_endpoint_auth_signing_alg_values_supported"
