@@ -65,13 +65,18 @@ impl OAuthContext<'_> {
         self.signer.issuer()
     }
 
-    /// What a `private_key_jwt` client assertion is checked against.
-    pub(crate) fn assertion_check(&self) -> client_assertion::AssertionCheck<'_> {
+    /// What a `private_key_jwt` client assertion is checked against; `outbound` fetches a
+    /// `JWKS_URI`.
+    pub(crate) fn assertion_check<'a>(
+        &'a self,
+        outbound: &'a dyn crate::flow::outbound::Outbound,
+    ) -> client_assertion::AssertionCheck<'a> {
         client_assertion::AssertionCheck {
             issuer: self.issuer(),
             leeway: self.settings.jwt.leeway,
             now: self.now,
             oauth: self.oauth,
+            outbound,
         }
     }
 

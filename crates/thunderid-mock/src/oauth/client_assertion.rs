@@ -7,8 +7,10 @@
 //! 3. the signature: an inline JWKS (`type` anything but `JWKS_URI`) must parse, the header must
 //!    carry a non-empty string `kid`, the first key with that `kid` is taken, then the header's
 //!    `alg`, the key's type and the signature as `cryptolib.Verify` checks them (shared with the
-//!    OpenID4VP verifier, [`jws`]). A `JWKS_URI` certificate would be fetched; the mock makes no
-//!    outbound call for it, so such an assertion fails as an unreachable JWKS does;
+//!    OpenID4VP verifier, [`jws`]). A `JWKS_URI` certificate (`VerifyJWTWithJWKS`): the header's
+//!    `kid` must be a string, the set comes from the URL's cache (`jwks_cache_ttl`, 300 s) or a
+//!    `GET` through the HTTP executor's client (loopback and `--http-executor-allow` hosts only,
+//!    plain HTTP, 10 s, a 200 with a JSON body), then the key by `kid` and the signature as above;
 //! 4. `verifyJWTClaims`: `exp` required (expired once `now >= exp + leeway`), `nbf` when present
 //!    (`now < nbf - leeway` refused), `aud` again, `iss` equal to the client id (`iat` is not read);
 //! 5. `jti` a non-empty string, recorded until `exp + leeway`: a second use is a replay.
@@ -17,6 +19,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::flow::outbound::{Outbound, OutboundRequest};
 use crate::openid4vp::jose::unb64;
 use crate::openid4vp::jws;
 use crate::store::locked::Locked;
@@ -31,7 +34,14 @@ pub(crate) struct AssertionCheck<'a> {
     pub leeway: u64,
     pub now: u64,
     pub oauth: &'a Locked<OAuthState>,
+    /// How a `JWKS_URI` is fetched.
+    pub outbound: &'a dyn Outbound,
 }
+
+/// How long a fetched key set is reused (`server.security.jwks_cache_ttl`'s default).
+const JWKS_CACHE_TTL: u64 = 300;
+/// The JWT service's HTTP client timeout.
+const JWKS_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why an assertion was refused (the wire error is the same for all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +49,7 @@ pub(crate) enum Refusal {
     NoCertificate,
     Payload,
     Audience,
-    /// A `JWKS_URI` certificate: the mock does not fetch it.
+    /// A `JWKS_URI` that could not be fetched or parsed.
     JwksUri,
     CertificateFormat,
     Header,
@@ -82,37 +92,87 @@ pub(crate) fn validate(
     if claims.get("aud").and_then(Value::as_str) != Some(check.issuer) {
         return Err(Refusal::Audience);
     }
-    verify_signature(certificate, assertion)?;
+    verify_signature(check, certificate, assertion)?;
     verify_claims(check, &claims, client_id)?;
     record_jti(check, &claims)
 }
 
-fn verify_signature(certificate: &Value, assertion: &str) -> Result<(), Refusal> {
+fn verify_signature(
+    check: &AssertionCheck<'_>,
+    certificate: &Value,
+    assertion: &str,
+) -> Result<(), Refusal> {
     let text = |name: &str| certificate.get(name).and_then(Value::as_str);
-    if text("type") == Some("JWKS_URI") {
-        return Err(Refusal::JwksUri);
-    }
-    #[derive(serde::Deserialize)]
-    struct Jwks {
-        #[serde(default)]
-        keys: Option<Vec<Map<String, Value>>>,
-    }
-    let jwks: Jwks = serde_json::from_str(text("value").unwrap_or_default())
-        .map_err(|_| Refusal::CertificateFormat)?;
+    let uri = text("type") == Some("JWKS_URI");
+    let keys = if uri {
+        if assertion.split('.').count() != 3 {
+            return Err(Refusal::Payload);
+        }
+        None
+    } else {
+        Some(parse_jwks(text("value").unwrap_or_default().as_bytes())?)
+    };
     let header = decode_segment(assertion, 0).ok_or(Refusal::Header)?;
+    // The URI path only asks for a string `kid`; the inline one for a non-empty one.
     let kid = header
         .get("kid")
         .and_then(Value::as_str)
-        .filter(|k| !k.is_empty())
+        .filter(|k| uri || !k.is_empty())
         .ok_or(Refusal::MissingKid)?;
-    let jwk = jwks
-        .keys
-        .unwrap_or_default()
+    let keys = match keys {
+        Some(keys) => keys,
+        None => fetch_jwks(check, text("value").unwrap_or_default())?,
+    };
+    let jwk = keys
         .into_iter()
         .find(|key| key.get("kid").and_then(Value::as_str) == Some(kid))
         .ok_or(Refusal::NoMatchingKey)?;
     let key = jws::jwk_key(&jwk).map_err(|_| Refusal::Key)?;
     jws::verify(assertion, &key).map_err(|_| Refusal::Signature)
+}
+
+/// `{"keys": [...]}` as Go unmarshals it (`null` or no `keys`: none).
+fn parse_jwks(bytes: &[u8]) -> Result<Vec<Map<String, Value>>, Refusal> {
+    #[derive(serde::Deserialize)]
+    struct Jwks {
+        #[serde(default)]
+        keys: Option<Vec<Map<String, Value>>>,
+    }
+    let jwks: Jwks = serde_json::from_slice(bytes).map_err(|_| Refusal::CertificateFormat)?;
+    Ok(jwks.keys.unwrap_or_default())
+}
+
+/// `getJWKSKeys`: the cached set while fresh, else a `GET` that must answer 200 with a JWKS.
+fn fetch_jwks(check: &AssertionCheck<'_>, url: &str) -> Result<Vec<Map<String, Value>>, Refusal> {
+    if let Some(keys) = check.oauth.read(|o| o.cached_jwks(url, check.now)) {
+        return Ok(keys);
+    }
+    let request = OutboundRequest {
+        method: "GET".to_owned(),
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: None,
+        timeout: JWKS_FETCH_TIMEOUT,
+    };
+    let response = check
+        .outbound
+        .send(&request)
+        .map_err(|_| Refusal::JwksUri)?;
+    if response.status != 200 {
+        return Err(Refusal::JwksUri);
+    }
+    let keys = parse_jwks(&response.body).map_err(|_| Refusal::JwksUri)?;
+    let expires_at = check.now.saturating_add(JWKS_CACHE_TTL);
+    check.oauth.write(|o| {
+        o.cache_jwks(
+            url,
+            keys.clone(),
+            response.body.len(),
+            expires_at,
+            check.now,
+        )
+    });
+    Ok(keys)
 }
 
 /// `int64(claim)` of a JSON number, as Go truncates it.
@@ -174,6 +234,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::flow::outbound::Offline;
     use crate::openid4vp::jws::{Alg, SigningKey};
 
     const ISSUER: &str = "https://localhost:8090";
@@ -204,6 +265,7 @@ mod tests {
             leeway: 30,
             now: NOW,
             oauth: &store,
+            outbound: &Offline,
         };
         let key = SigningKey::generate(Alg::Es256);
         let cert = jwks_certificate(&key, "k1");

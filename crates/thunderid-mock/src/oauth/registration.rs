@@ -14,7 +14,7 @@
 //! Every client error is `invalid_client_metadata` with the application error's text, except the
 //! redirect URIs'. `jwks` or `jwks_uri` becomes the client's certificate (`JWKS` with the set
 //! re-marshalled, or `JWKS_URI`), as `convertDCRToApplication` does, so a `private_key_jwt` client
-//! authenticates with it (a `JWKS_URI` one cannot: the mock fetches no keys). Metadata the server
+//! authenticates with it. Metadata the server
 //! would accept but the mock does not serve (signed or encrypted UserInfo and ID tokens, DPoP-bound
 //! tokens, the jwt-bearer grant) is refused with `invalid_client_metadata` naming it, rather than
 //! registering a client that cannot work. Nothing is kept unless every check passes.

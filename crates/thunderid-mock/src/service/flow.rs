@@ -8,7 +8,7 @@
 //! settles.
 
 mod initiation;
-mod outbound;
+pub(super) mod outbound;
 mod post_request;
 
 use std::collections::BTreeMap;

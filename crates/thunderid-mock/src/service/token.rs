@@ -139,7 +139,10 @@ pub(crate) fn authenticate(
     request: &ClientRequest,
 ) -> Result<AuthenticatedClient, OAuthError> {
     let ctx = oauth_context(state);
-    let check = ctx.assertion_check();
+    let outbound = super::flow::outbound::HttpOutbound {
+        allowed: &state.config().http_executor_allow,
+    };
+    let check = ctx.assertion_check(&outbound);
     authenticate_client(
         registry,
         &check,

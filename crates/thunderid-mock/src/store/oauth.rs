@@ -1,7 +1,8 @@
 //! OAuth state: pending authorization requests (`authId`), pushed authorization requests
 //! (`request_uri`), backchannel authentication requests ([`ciba`]), authorization codes, token
 //! families (revocation by `tfid`), revoked tokens (by `jti`), pending logouts and the attribute
-//! cache ([`attribute_cache`]), and the `jti`s of the client assertions already used.
+//! cache ([`attribute_cache`]), the `jti`s of the client assertions already used, and the key
+//! sets fetched from clients' `JWKS_URI`s ([`assertions`]).
 //!
 //! Every entry carries an absolute expiry and is freed once it passes: each mutating method first
 //! prunes whatever has expired, through a per-map expiry index, so memory stays flat under load and
@@ -13,6 +14,7 @@
 
 use super::expiring::Expiring;
 
+mod assertions;
 mod attribute_cache;
 mod ciba;
 
@@ -35,13 +37,6 @@ const REQUEST_BYTES: usize = 16 << 20;
 /// quarter of it for pending logouts (`client_id` and `state` are all it takes to start one).
 const PUSHED_BYTES: usize = 16 << 20;
 const LOGOUT_BYTES: usize = 4 << 20;
-
-/// As much for the `jti`s of used client assertions (only a verified assertion records one, but its
-/// `exp` is the client's choice); past it, the soonest-expiring one goes first.
-const ASSERTION_JTI_BYTES: usize = 4 << 20;
-
-/// What one recorded `jti` costs beside its text: the map's and the expiry index's entries.
-const JTI_OVERHEAD: usize = 96;
 
 /// The OAuth state of the server.
 #[derive(Debug, Default)]
@@ -66,6 +61,8 @@ pub struct OAuthState {
     attributes: Expiring<CachedAttributes>,
     /// `jti`s of used client assertions (`private_key_jwt`), kept until the assertion expires.
     assertion_jtis: Expiring<()>,
+    /// Key sets fetched from `JWKS_URI` certificates, by URL (the JWT service's `jwksCache`).
+    jwks_cache: Expiring<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
 /// A validated authorization request (`OAuthParameters`): pushed and waiting for its `request_uri`
@@ -277,28 +274,6 @@ impl OAuthState {
         }
     }
 
-    /// Record a client assertion's `jti` until `expires_at` (`RecordJTI`): `false` when it is
-    /// already recorded (a replay). An assertion expiring within the second is not tracked, as on
-    /// the server.
-    pub fn record_assertion_jti(&mut self, jti: &str, expires_at: u64, now: u64) -> bool {
-        self.prune(now);
-        if expires_at < now.saturating_add(1) {
-            return true;
-        }
-        if self.assertion_jtis.get(jti, now).is_some() {
-            return false;
-        }
-        let weight = jti.len() * 2 + JTI_OVERHEAD;
-        self.assertion_jtis.insert_within(
-            jti.to_owned(),
-            (),
-            expires_at,
-            weight,
-            ASSERTION_JTI_BYTES,
-        );
-        true
-    }
-
     /// Put one token (by `jti`) on the deny list until it expires anyway.
     pub fn revoke_token(&mut self, jwt_id: &str, expires_at: u64, now: u64) {
         self.prune(now);
@@ -416,6 +391,7 @@ impl OAuthState {
             + self.logouts.len()
             + self.attributes.len()
             + self.assertion_jtis.len()
+            + self.jwks_cache.len()
     }
 
     /// Free every entry that has expired.
@@ -431,6 +407,7 @@ impl OAuthState {
         self.logouts.prune(now);
         self.attributes.prune(now);
         self.assertion_jtis.prune(now);
+        self.jwks_cache.prune(now);
     }
 }
 
@@ -568,23 +545,5 @@ mod tests {
         // The newest are kept, the soonest-expiring went.
         assert!(store.take_request("auth-99", 0).is_some());
         assert!(store.take_request("auth-0", 0).is_none());
-    }
-
-    #[test]
-    fn an_assertion_jti_is_single_use_until_it_expires_and_the_record_stays_within_its_budget() {
-        let mut store = OAuthState::default();
-        assert!(store.record_assertion_jti("j1", 100, 0));
-        assert!(!store.record_assertion_jti("j1", 100, 50));
-        assert!(!store.record_assertion_jti("j1", 100, 99));
-        assert!(store.record_assertion_jti("j1", 200, 101));
-        // Expiring now: not tracked, so it may come again.
-        assert!(store.record_assertion_jti("j2", 10, 10));
-        assert!(store.record_assertion_jti("j2", 10, 10));
-        let long = "j".repeat(64 << 10);
-        for i in 0..200u64 {
-            assert!(store.record_assertion_jti(&format!("{long}{i}"), 1_000 + i, 0));
-        }
-        assert!(store.assertion_jtis.weight() <= ASSERTION_JTI_BYTES);
-        assert!(!store.record_assertion_jti(&format!("{long}199"), 1_199, 0));
     }
 }

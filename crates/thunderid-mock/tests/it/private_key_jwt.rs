@@ -3,6 +3,9 @@
 //! `client_credentials` token with a signed assertion, and every refusal answers the same
 //! `invalid_client` error.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -307,28 +310,89 @@ async fn clients_that_do_not_match_the_assertion_are_refused() {
     );
 }
 
-#[tokio::test]
-async fn a_jwks_uri_client_is_refused_because_the_mock_fetches_no_keys() {
-    let t = TestServer::start().await;
-    let rsa = rsa_key("rsa-1");
-    let app = json!({"name": "uri-client", "type": "m2m", "ouId": DEFAULT_OU,
+/// A loopback JWKS endpoint serving `jwks` at `/jwks` (404 elsewhere), counting its calls.
+async fn serve_jwks(jwks: Value) -> (String, Arc<AtomicUsize>) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let jwks = jwks.clone();
+            async move { axum::Json(jwks) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), hits)
+}
+
+async fn register_uri(t: &TestServer, client_id: &str, uri: &str) {
+    let app = json!({"name": client_id, "type": "m2m", "ouId": DEFAULT_OU,
         "inboundAuthConfig": [{"type": "oauth2", "config": {
-            "clientId": "uri-client", "grantTypes": ["client_credentials"],
+            "clientId": client_id, "grantTypes": ["client_credentials"],
             "tokenEndpointAuthMethod": "private_key_jwt",
-            "certificate": {"type": "JWKS_URI", "value": "https://keys.example/jwks"}}}]});
+            "certificate": {"type": "JWKS_URI", "value": uri}}}]});
     let reply = call(
-        &t,
+        t,
         Method::POST,
         "/applications",
-        Some(admin(&t).as_str()),
+        Some(admin(t).as_str()),
         Some(&app),
     )
     .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
-    let mut c = claims(&t, "j1");
-    c["sub"] = json!("uri-client");
-    c["iss"] = json!("uri-client");
-    assert_invalid_assertion(&with_assertion(&t, &rsa.sign(&c)).await, "jwks_uri");
+}
+
+fn claims_of(t: &TestServer, client_id: &str, jti: &str) -> Value {
+    let mut c = claims(t, jti);
+    c["sub"] = json!(client_id);
+    c["iss"] = json!(client_id);
+    c
+}
+
+#[tokio::test]
+async fn a_jwks_uri_is_fetched_through_the_outbound_client_and_cached_for_five_minutes() {
+    let t = TestServer::start().await;
+    let ec = ec_key("ec-uri");
+    let (base, hits) = serve_jwks(json!({"keys": [ec.jwk.clone()]})).await;
+    register_uri(&t, "uri-client", &format!("{base}/jwks")).await;
+    for jti in ["u1", "u2"] {
+        let reply = with_assertion(&t, &ec.sign(&claims_of(&t, "uri-client", jti))).await;
+        assert_eq!(reply.status, 200, "{jti}: {}", reply.body);
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "the second used the cached set"
+    );
+    t.server.advance(std::time::Duration::from_secs(300));
+    let mut late = claims_of(&t, "uri-client", "u3");
+    late["exp"] = json!(EPOCH + 900);
+    assert_eq!(with_assertion(&t, &ec.sign(&late)).await.status, 200);
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "fetched again once stale");
+    // A kid the set does not hold is refused after the (cached) fetch.
+    let mut other = claims_of(&t, "uri-client", "u4");
+    other["exp"] = json!(EPOCH + 900);
+    assert_invalid_assertion(
+        &with_assertion(&t, &ec.sign_as("nope", &other)).await,
+        "kid",
+    );
+}
+
+#[tokio::test]
+async fn a_jwks_uri_that_cannot_be_fetched_refuses_the_assertion() {
+    let t = TestServer::start().await;
+    let rsa = rsa_key("rsa-1");
+    let (base, _) = serve_jwks(json!({"keys": [rsa.jwk.clone()]})).await;
+    // A 404, and a host the mock may not call (only loopback unless allowed).
+    register_uri(&t, "missing", &format!("{base}/gone")).await;
+    register_uri(&t, "remote", "https://keys.example/jwks").await;
+    for client in ["missing", "remote"] {
+        let reply = with_assertion(&t, &rsa.sign(&claims_of(&t, client, client))).await;
+        assert_invalid_assertion(&reply, client);
+    }
 }
 
 #[tokio::test]
