@@ -424,3 +424,33 @@ async fn a_client_registered_over_dcr_with_its_jwks_authenticates_with_an_assert
     let reply = with_assertion(&t, &ec.sign(&c)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn an_agents_private_key_jwt_client_authenticates_as_the_agent() {
+    let t = TestServer::start().await;
+    let rsa = rsa_key("agent-rsa");
+    let jwks = json!({"keys": [rsa.jwk.clone()]});
+    let agent = json!({"name": "Signer agent", "type": "default", "ouId": DEFAULT_OU,
+        "inboundAuthConfig": [{"type": "oauth2", "config": {
+            "clientId": "signer-agent", "tokenEndpointAuthMethod": "private_key_jwt",
+            "certificate": {"type": "JWKS", "value": jwks.to_string()}}}]});
+    let reply = call(
+        &t,
+        Method::POST,
+        "/agents",
+        Some(admin(&t).as_str()),
+        Some(&agent),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let agent_id = reply.json()["id"].as_str().unwrap().to_owned();
+    let reply = with_assertion(&t, &rsa.sign(&claims_of(&t, "signer-agent", "a1"))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let access = reply.json()["access_token"].as_str().unwrap().to_owned();
+    let payload = access.split('.').nth(1).unwrap();
+    let payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(payload["sub"], agent_id.as_str());
+    // The same assertion again is a replay, for agents as for applications.
+    let reply = with_assertion(&t, &rsa.sign(&claims_of(&t, "signer-agent", "a1"))).await;
+    assert_invalid_assertion(&reply, "agent replay");
+}
