@@ -6,7 +6,6 @@ use std::sync::Mutex;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -245,19 +244,16 @@ pub(crate) struct JournalLayer {
 /// `http.MaxBytesError` text, never handed on as empty), run the handler, record the exchange. The
 /// control API's own requests are not recorded, so a suite's bookkeeping does not pollute what it
 /// asserts on.
+///
+/// As Go's `MaxBytesReader`, the body is read up to the limit before the 413, whatever its
+/// declared length: refusing on the `Content-Length` alone would close the connection with the
+/// whole body unread, and the reset that closing sends can reach a client still writing it before
+/// the 413 does.
 pub(crate) async fn record(
     State(layer): State<JournalLayer>,
     request: Request,
     next: Next,
 ) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > Journal::REQUEST_LIMIT as u64) {
-        return MockError::BodyTooLarge.into_response();
-    }
     let path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, Journal::REQUEST_LIMIT).await else {
