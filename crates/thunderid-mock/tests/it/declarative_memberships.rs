@@ -100,6 +100,22 @@ async fn send(t: &TestServer, path: &str, body: Value) -> Value {
     answer
 }
 
+/// The same members added to (`add`) or removed from (`remove`) `group` and `role`.
+async fn change_both(t: &TestServer, group: &str, role: &str, action: &str, who: &Value) {
+    send(
+        t,
+        &format!("{group}/members/{action}"),
+        json!({"members": who}),
+    )
+    .await;
+    send(
+        t,
+        &format!("{role}/assignments/{action}"),
+        json!({"assignments": who}),
+    )
+    .await;
+}
+
 fn ids(list: &Value, field: &str) -> Vec<String> {
     list[field]
         .as_array()
@@ -140,35 +156,13 @@ async fn the_api_changes_a_declarative_group_or_role_but_not_what_its_file_lists
 
     // Removing thor and loki removes loki: thor is in the file.
     let both = json!([{"id": LOKI, "type": "user"}, {"id": THOR, "type": "user"}]);
-    send(
-        &t,
-        &format!("{group}/members/remove"),
-        json!({"members": both}),
-    )
-    .await;
-    send(
-        &t,
-        &format!("{role}/assignments/remove"),
-        json!({"assignments": both}),
-    )
-    .await;
+    change_both(&t, group, role, "remove", &both).await;
     let expected = [THOR, STAFF].map(str::to_owned).to_vec();
     assert_eq!(ids(&get(&t, DECLARED_GROUP).await, "members"), expected);
     assert_eq!(ids(&get(&t, DECLARED_ROLE).await, "assignments"), expected);
 
     // Deleting a user takes its stored memberships from a declarative group and role too.
-    send(
-        &t,
-        &format!("{group}/members/add"),
-        json!({"members": loki}),
-    )
-    .await;
-    send(
-        &t,
-        &format!("{role}/assignments/add"),
-        json!({"assignments": loki}),
-    )
-    .await;
+    change_both(&t, group, role, "add", &loki).await;
     delete(&t, &format!("/users/{LOKI}")).await;
     for path in [DECLARED_GROUP, DECLARED_ROLE] {
         assert_eq!(get(&t, path).await["totalResults"], json!(2), "{path}");

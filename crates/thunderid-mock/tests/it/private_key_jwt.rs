@@ -80,11 +80,21 @@ fn claims(t: &TestServer, jti: &str) -> Value {
 /// Register `CLIENT` over the application API with an inline JWKS of `keys`.
 async fn register(t: &TestServer, client_id: &str, keys: &[&ClientKey]) {
     let jwks = json!({"keys": keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>()});
+    register_with(
+        t,
+        client_id,
+        json!({"type": "JWKS", "value": jwks.to_string()}),
+    )
+    .await;
+}
+
+/// Register `client_id` over the application API with `certificate`.
+async fn register_with(t: &TestServer, client_id: &str, certificate: Value) {
     let app = json!({"name": client_id, "type": "m2m", "ouId": DEFAULT_OU,
         "inboundAuthConfig": [{"type": "oauth2", "config": {
             "clientId": client_id, "grantTypes": ["client_credentials"],
             "tokenEndpointAuthMethod": "private_key_jwt",
-            "certificate": {"type": "JWKS", "value": jwks.to_string()}}}]});
+            "certificate": certificate}}]});
     let reply = call(
         t,
         Method::POST,
@@ -329,20 +339,7 @@ async fn serve_jwks(jwks: Value) -> (String, Arc<AtomicUsize>) {
 }
 
 async fn register_uri(t: &TestServer, client_id: &str, uri: &str) {
-    let app = json!({"name": client_id, "type": "m2m", "ouId": DEFAULT_OU,
-        "inboundAuthConfig": [{"type": "oauth2", "config": {
-            "clientId": client_id, "grantTypes": ["client_credentials"],
-            "tokenEndpointAuthMethod": "private_key_jwt",
-            "certificate": {"type": "JWKS_URI", "value": uri}}}]});
-    let reply = call(
-        t,
-        Method::POST,
-        "/applications",
-        Some(admin(t).as_str()),
-        Some(&app),
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
+    register_with(t, client_id, json!({"type": "JWKS_URI", "value": uri})).await;
 }
 
 fn claims_of(t: &TestServer, client_id: &str, jti: &str) -> Value {

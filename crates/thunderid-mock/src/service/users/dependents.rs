@@ -24,7 +24,11 @@ pub(crate) fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), 
         return Err(with_status(ApiErrorCode::UserMissingUserId, 400));
     }
     let declarative = state.is_declarative(Declared::User, id);
-    let owned_agents = owned_agents(&state.registry(), id).map(|agents| agents.len());
+    let owned_agents = state
+        .registry()
+        .agents
+        .owned_by(id)
+        .map(|agents| agents.len());
     state.stores().directory.write(|d| {
         let user = d
             .users
